@@ -1,0 +1,99 @@
+"""What every transport takes (an Envelope), gives back (a Receipt) and raises (DeliveryError).
+
+Transports are thin: they turn an already rendered message into one API call (or two) and say
+whether a failure is worth retrying. When and how often to retry is the outbox's decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.statuses import ChannelKind
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One rendered message ready to go out.
+
+    `to_address` is a Slack user id (`U0PRIYA`), a Slack channel id (`C0BOARD`) or a mail address.
+    `text` is always set: it is the mail's plain part and Slack's notification fallback.
+    """
+
+    message_id: int
+    kind: str
+    to_address: str
+    to_name: str | None
+    cc: tuple[str, ...]
+    subject: str
+    text: str
+    html: str | None
+    blocks: list[dict] | None
+    ref_token: str | None
+    thread_ts: str | None = None
+    slack_channel: str | None = None
+    reply_to_internet_message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The ids a transport gave back, kept on the Message row so replies can be matched later."""
+
+    slack_channel: str | None = None
+    slack_ts: str | None = None
+    graph_message_id: str | None = None
+    conversation_id: str | None = None
+    internet_message_id: str | None = None
+    outbox_path: str | None = None
+
+
+class DeliveryError(Exception):
+    """A send failed.
+
+    `permanent` means trying again cannot help (unknown recipient, channel gone, bad credentials):
+    the outbox marks the message dead. Otherwise it retries, not before `retry_after` seconds when
+    the service said so (HTTP 429/503 Retry-After). `code` is the service's short error code
+    (`channel_not_found`, `ratelimited`, `http_503`); it never contains message content.
+    """
+
+    def __init__(
+        self, message: str, *, permanent: bool, retry_after: float | None = None, code: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+        self.code = code
+
+    def __repr__(self) -> str:
+        return (
+            f"DeliveryError({str(self)!r}, permanent={self.permanent}, "
+            f"retry_after={self.retry_after}, code={self.code!r})"
+        )
+
+
+class Channel(Protocol):
+    kind: ChannelKind
+
+    def send(self, envelope: Envelope) -> Receipt: ...
+
+
+def subject_with_ref(subject: str, ref_token: str | None) -> str:
+    """`[DHR-7f3a] subject`, so a reply that loses every header still carries the reference."""
+    if not ref_token:
+        return subject
+    tag = f"[{ref_token}]"
+    return subject if tag in subject else f"{tag} {subject}"
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header given in seconds; None when absent or not a number.
+
+    (The HTTP-date form is allowed by RFC 9110 but neither Slack nor Graph sends it.)
+    """
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return max(seconds, 0.0)

@@ -1,0 +1,146 @@
+"""Slack transport: direct messages and channel posts through the Web API (slack_sdk.WebClient).
+
+Rate limits are not slept on here. A 429 becomes a transient DeliveryError carrying Retry-After, so
+the outbox reschedules the message and the sending thread stays free for other recipients.
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+
+from bot.channels.base import DeliveryError, Envelope, Receipt, parse_retry_after
+from bot.statuses import ChannelKind
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+#: Slack error codes that can succeed on a later attempt; every other code is permanent.
+TRANSIENT_SLACK_ERRORS = frozenset(
+    {
+        "ratelimited",
+        "rate_limited",
+        "internal_error",
+        "fatal_error",
+        "service_unavailable",
+        "request_timeout",
+        "team_added_to_org",
+    }
+)
+
+
+def make_slack_client(token: str, api_url: str | None = None, *, timeout: int = 30) -> WebClient:
+    """A WebClient for SLACK_BOT_TOKEN at SLACK_API_URL (a local fake in tests).
+
+    Only connection errors are retried inside the client (once); 429s come back to us.
+    """
+    return WebClient(
+        token=token,
+        base_url=api_url or DEFAULT_SLACK_API_URL,
+        timeout=timeout,
+        retry_handlers=[ConnectionErrorRetryHandler()],
+    )
+
+
+def delivery_error_from_slack(error: Exception, method: str) -> DeliveryError:
+    """Classify a failed Web API call as permanent or transient."""
+    if isinstance(error, SlackApiError):
+        status = error.response.status_code
+        data = error.response.data if isinstance(error.response.data, dict) else {}
+        code = str(data.get("error") or f"http_{status}")
+        if status == 429:
+            headers = {k.lower(): v for k, v in (error.response.headers or {}).items()}
+            retry_after = parse_retry_after(_first(headers.get("retry-after")))
+            return DeliveryError(
+                f"Slack {method} rate limited", permanent=False, retry_after=retry_after, code="ratelimited"
+            )
+        transient = status >= 500 or code in TRANSIENT_SLACK_ERRORS
+        return DeliveryError(f"Slack {method} failed: {code} (HTTP {status})", permanent=not transient, code=code)
+    if isinstance(error, (OSError, http.client.HTTPException)):  # URLError, timeouts, resets
+        return DeliveryError(
+            f"Slack {method} unreachable: {type(error).__name__}", permanent=False, code="connection_error"
+        )
+    return DeliveryError(f"Slack {method} failed: {type(error).__name__}", permanent=True, code="client_error")
+
+
+def _first(value: Any) -> str | None:
+    if isinstance(value, list):
+        return str(value[0]) if value else None
+    return None if value is None else str(value)
+
+
+def _is_user_id(address: str) -> bool:
+    # User ids start with U (or W on Enterprise Grid); C/G/D are conversations.
+    return address[:1] in {"U", "W"}
+
+
+class SlackChannel:
+    kind: ChannelKind = ChannelKind.SLACK
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+        self._dm_channels: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def send(self, envelope: Envelope) -> Receipt:
+        """Post to `slack_channel` if given, else to the conversation for `to_address`.
+
+        A user id is first turned into their DM channel (conversations.open; cached per user).
+        """
+        target = envelope.slack_channel or envelope.to_address
+        channel = self.dm_channel(target) if _is_user_id(target) else target
+        arguments: dict[str, Any] = {
+            "channel": channel,
+            "text": envelope.text,
+            "unfurl_links": False,
+            "unfurl_media": False,
+        }
+        if envelope.blocks:
+            arguments["blocks"] = envelope.blocks
+        if envelope.thread_ts:
+            arguments["thread_ts"] = envelope.thread_ts
+        response = self._call("chat.postMessage", self.client.chat_postMessage, **arguments)
+        return Receipt(slack_channel=str(response["channel"]), slack_ts=str(response["ts"]))
+
+    def dm_channel(self, user_id: str) -> str:
+        with self._lock:
+            cached = self._dm_channels.get(user_id)
+        if cached:
+            return cached
+        response = self._call("conversations.open", self.client.conversations_open, users=user_id)
+        channel_id = str(response["channel"]["id"])
+        with self._lock:
+            self._dm_channels[user_id] = channel_id
+        return channel_id
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict] | None = None) -> Receipt:
+        """Edit a message we posted earlier (e.g. to show "thanks, recorded" after a button click)."""
+        arguments: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}
+        if blocks is not None:
+            arguments["blocks"] = blocks
+        response = self._call("chat.update", self.client.chat_update, **arguments)
+        return Receipt(slack_channel=str(response["channel"]), slack_ts=str(response["ts"]))
+
+    def lookup_user_id(self, email: str) -> str | None:
+        """The Slack user id for a mail address, or None when nobody in the workspace has it."""
+        try:
+            response = self.client.users_lookupByEmail(email=email)
+        except SlackApiError as error:
+            data = error.response.data if isinstance(error.response.data, dict) else {}
+            if data.get("error") in {"users_not_found", "user_not_found"}:
+                return None
+            raise delivery_error_from_slack(error, "users.lookupByEmail") from error
+        except (SlackClientError, OSError, http.client.HTTPException) as error:
+            raise delivery_error_from_slack(error, "users.lookupByEmail") from error
+        return str(response["user"]["id"])
+
+    @staticmethod
+    def _call(method: str, function: Any, **arguments: Any) -> Any:
+        try:
+            return function(**arguments)
+        except (SlackClientError, OSError, http.client.HTTPException) as error:
+            raise delivery_error_from_slack(error, method) from error

@@ -1,0 +1,104 @@
+"""Engine, sessions and migrations. The schema is owned by alembic (bot/migrations)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.models import BoardMeeting, Partnership
+from bot.settings import Settings, load_settings
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for postgresql:// URLs (SQLAlchemy would otherwise look for psycopg2)."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        # Bolt's listener threads and the scheduler's pool share the engine.
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@cache
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine for a URL (default: the configured DHR_DATABASE_URL)."""
+    return make_engine(url or load_settings().database_url)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to `revision`. Safe to run at every start."""
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def ensure_partnership(session: Session, settings: Settings) -> Partnership:
+    """The partnership the settings describe, created or updated to match them."""
+    wanted = settings.partnership
+    partnership = session.exec(select(Partnership).where(Partnership.name == wanted.name)).first()
+    if partnership is None:
+        partnership = Partnership(name=wanted.name)
+    partnership.board_name = wanted.board_name
+    partnership.timezone = wanted.timezone
+    partnership.board_slack_channel = wanted.board_slack_channel
+    partnership.board_email = wanted.board_email
+    session.add(partnership)
+    session.flush()
+    assert partnership.id is not None
+    for meeting_date in settings.board.meetings:
+        exists = session.exec(
+            select(BoardMeeting).where(
+                BoardMeeting.partnership_id == partnership.id, BoardMeeting.date == meeting_date
+            )
+        ).first()
+        if exists is None:
+            session.add(BoardMeeting(partnership_id=partnership.id, date=meeting_date))
+    session.flush()
+    return partnership

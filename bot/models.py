@@ -1,0 +1,221 @@
+"""The tables. Times are stored as UTC and always come back timezone-aware (see UTCDateTime).
+
+Relationships are left out on purpose: queries say what they join, and nothing lazy-loads after
+a session has closed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every database.
+
+    SQLite keeps no timezone, so values are stored as naive UTC and re-labelled on the way out.
+    A naive datetime going in is a bug in the caller, and is refused rather than guessed at.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: store aware UTC datetimes only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _when(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+def _json(**kwargs: Any) -> Any:
+    return Field(sa_type=sa.JSON, **kwargs)
+
+
+def _text(**kwargs: Any) -> Any:
+    return Field(sa_type=sa.Text, **kwargs)
+
+
+class Partnership(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    board_name: str = "Partnership Board"
+    timezone: str = "Europe/London"
+    board_slack_channel: str | None = None
+    board_email: str | None = None
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class Review(SQLModel, table=True):
+    """One DHR (or SAR/CSPR). `code` is short and appears in every action ref (e.g. NUN1)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    code: str = Field(unique=True)
+    title: str = ""
+    kind: str = "DHR"
+    source_file: str | None = None
+    imported_at: datetime | None = _when(default=None)
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class Recommendation(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("review_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    number: str  # as written: "9", "9c", "Rec 2a"
+    position: int = 0  # order in the plan
+    text: str = _text(default="")
+    scope: str | None = None  # local / regional / national
+    section: str | None = None  # overview report, or the agency whose IMR it came from
+
+
+class Agency(SQLModel, table=True):
+    """A lead agency. Its manager, for escalation, is a Contact of the agency with role "manager"."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    aliases: list[str] = _json(default_factory=list)
+    preferred_channel: str | None = None  # ChannelKind; None = each contact's own preference
+    #: Per-agency escalation overrides, e.g. {"escalate_after_chasers": 3}.
+    policy_overrides: dict[str, Any] = _json(default_factory=dict)
+
+
+class Contact(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    email: str | None = Field(default=None, index=True)
+    slack_user_id: str | None = Field(default=None, index=True)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    role: str = "lead"  # Role
+    preferred_channel: str | None = None  # ChannelKind
+    active: bool = True
+
+
+class Action(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    recommendation_id: int = Field(foreign_key="recommendation.id", index=True)
+    ref: str = Field(unique=True)  # stable human ref: NUN1-9c-1
+    position: int = 0
+    description: str = _text(default="")
+    lead_agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    lead_agency_text: str | None = None  # as written in the plan
+    lead_contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    evidence_expected: str | None = _text(default=None)  # milestones / evidence of achievement
+    target_text: str | None = None  # as written: "Autumn 2013", "tbc"
+    due: date | None = Field(default=None, index=True)
+    precision: str = "none"  # Precision
+    status: str = Field(default="not_started", index=True)  # ActionStatus
+    progress: str | None = _text(default=None)  # the plan's progress column as imported
+    snoozed_until: date | None = None
+    created_at: datetime = _when(default_factory=utcnow)
+    updated_at: datetime = _when(default_factory=utcnow)
+
+
+class ProgressUpdate(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    at: datetime = _when(default_factory=utcnow, index=True)
+    source: str  # UpdateSource
+    author_contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    author: str | None = None  # Slack user id or mail address when no contact matched
+    raw_text: str | None = _text(default=None)
+    status: str | None = None  # ReadStatus
+    new_due: date | None = None
+    evidence: str | None = _text(default=None)
+    confidence: float = 1.0
+    confirmed: bool = True
+    in_reply_to_message_id: int | None = Field(default=None, foreign_key="message.id")
+
+
+class Message(SQLModel, table=True):
+    """The outbox. A row is written once per intent; its idempotency key makes a re-run a no-op."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(unique=True)
+    kind: str  # MessageKind
+    channel: str  # ChannelKind
+    recipient_contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    recipient_address: str | None = None  # Slack user/channel id or mail address
+    cc_addresses: list[str] = _json(default_factory=list)
+    level: int = 1  # escalation level: 1 lead, 2 agency manager, 3 board
+    ref_token: str | None = Field(default=None, index=True)  # in mail subjects: [DHR-7f3a]
+    subject: str | None = None
+    body_text: str | None = _text(default=None)
+    body_html: str | None = _text(default=None)
+    blocks: list[dict[str, Any]] | None = _json(default=None)
+    state: str = Field(default="pending", index=True)  # MessageState
+    attempts: int = 0
+    not_before: datetime | None = _when(default=None, index=True)
+    claimed_by: str | None = None
+    claimed_until: datetime | None = _when(default=None)
+    last_error: str | None = _text(default=None)
+    created_at: datetime = _when(default_factory=utcnow)
+    sent_at: datetime | None = _when(default=None)
+    slack_channel: str | None = None
+    slack_ts: str | None = Field(default=None, index=True)
+    graph_message_id: str | None = None
+    conversation_id: str | None = Field(default=None, index=True)
+    internet_message_id: str | None = Field(default=None, index=True)
+
+
+class MessageAction(SQLModel, table=True):
+    """Which actions a message covers: one chaser can cover all of a person's due actions."""
+
+    message_id: int = Field(foreign_key="message.id", primary_key=True)
+    action_id: int = Field(foreign_key="action.id", primary_key=True, index=True)
+
+
+class BoardMeeting(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    date: date
+    digest_sent_at: datetime | None = _when(default=None)
+
+
+class Event(SQLModel, table=True):
+    """Append-only audit log: what changed, on what, by whom or what."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when(default_factory=utcnow, index=True)
+    actor: str  # "slack:U123", "mail:someone@example.org", "cli", "import", "scheduler"
+    kind: str  # "action.status_changed", "message.sent", ...
+    entity: str | None = None  # table name
+    entity_id: int | None = None
+    data: dict[str, Any] = _json(default_factory=dict)
+
+
+class Cursor(SQLModel, table=True):
+    """Small named bookmarks kept across restarts, e.g. the Graph delta link of the inbox."""
+
+    name: str = Field(primary_key=True)
+    value: str = _text(default="")
+    updated_at: datetime = _when(default_factory=utcnow)
+
+
+class Lease(SQLModel, table=True):
+    """Who runs the scheduler: one holder at a time, renewed while alive, taken over when stale."""
+
+    name: str = Field(primary_key=True)
+    holder: str
+    expires_at: datetime = _when()

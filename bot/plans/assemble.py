@@ -1,0 +1,297 @@
+"""Rows of cells -> ParsedPlan. Every reader (xlsx, docx, csv, text) ends here.
+
+Real plans are tables that were laid out for paper, so a row of cells is one of:
+- a header (possibly repeated on every page, possibly a second, different table);
+- a page header or the title again; a separator row ("---", "---");
+- a section row: an agency name or "Individual Management Report Recommendations" alone;
+- a recommendation (its first cell usually starts with a number: "9.", "1)", "Rec 2a");
+- a sub-action: an empty (or repeated, from a merged cell) recommendation cell, with
+  another agency's action;
+- the rest of the previous row, broken over a page: its cells are appended to that row's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bot.plans.columns import ColumnMap, Field, map_header, missing_required
+from bot.plans.finish import finish_action
+from bot.plans.model import ParsedPlan, ParsedRecommendation, PlanError
+
+
+@dataclass
+class RawRow:
+    number: int  # 1-based row (or line) in the source, for messages
+    cells: list[str]
+    bold: bool = False  # the whole row is bold: a section heading in most plans
+
+
+@dataclass
+class _ActionDraft:
+    row: int
+    cells: dict[Field, str] = field(default_factory=dict)
+
+
+@dataclass
+class _RecDraft:
+    number: str | None
+    text: str
+    scope: str
+    section: str | None
+    row: int
+    actions: list[_ActionDraft] = field(default_factory=list)
+
+
+_NUMBER = re.compile(
+    r"^\s*(?:(?:recommendation|rec)\b\.?\s*(?:no\b\.?|number\b)?\s*)?"
+    r"(\d{1,3}[a-z]?)(?:\s*[.):]\s*|\s+|$)",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(r"^[\s\-=:_|*]*$")
+_AGENCY_PREFIX = re.compile(r"^([A-Z][A-Za-z'’&.\- ]{1,50}?)\s*:\s+(\S.*)$", re.DOTALL)
+_REVIEW_CODE_LINE = re.compile(r"^review code\s*:\s*(\S+)", re.IGNORECASE)
+_NOT_AN_AGENCY = re.compile(r"\b(recommendations?|report|all agencies)\b", re.IGNORECASE)
+
+
+def split_number(text: str) -> tuple[str | None, str]:
+    """'9. The MARAC…' -> ('9', 'The MARAC…'); 'Recommendation No 3' -> ('3', ''); no number -> (None, text)."""
+    match = _NUMBER.match(text)
+    if match is None:
+        return None, text.strip()
+    return match.group(1).lower(), text[match.end() :].strip()
+
+
+def assemble(
+    rows: list[RawRow], *, file: str | Path, review_code: str | None = None, today: date | None = None
+) -> ParsedPlan:
+    if not any(any(cell.strip() for cell in row.cells) for row in rows):
+        raise PlanError(file, "the file is empty: no rows with any text")
+    builder = _Builder(file)
+    for row in rows:
+        builder.add(RawRow(row.number, [" ".join(cell.split(" ")).strip() for cell in row.cells], row.bold))
+    if builder.columns is None:
+        raise PlanError(file, builder.no_header_message(), row=1)
+    return builder.finish(review_code, today)
+
+
+class _Builder:
+    def __init__(self, file: str | Path) -> None:
+        self.file = file
+        self.columns: ColumnMap | None = None
+        self.preamble: list[str] = []
+        self.seen_first_cells: list[str] = []
+        self.recs: list[_RecDraft] = []
+        self.section: str | None = None
+        self.warnings: list[str] = []
+        self.numbered = False
+
+    # -- row kinds -------------------------------------------------------------------------
+    def add(self, row: RawRow) -> None:
+        filled = [cell for cell in row.cells if cell]
+        if not filled or all(_SEPARATOR.match(cell) for cell in filled):
+            return
+        header = map_header(row.cells)
+        if header is not None:
+            self._header(row, header)
+            return
+        if self.columns is None:
+            self.preamble.append(" ".join(filled))
+            if len(self.seen_first_cells) < 8:
+                self.seen_first_cells.extend(filled[:6])
+            return
+        joined = " ".join(filled)
+        if len(filled) == 1 and _plain(joined) in {_plain(line) for line in self.preamble}:
+            return  # the title repeated as a page header
+        if self._is_section(row, filled):
+            self.section = joined.strip("* ")
+            return
+        self._content(row)
+
+    def _header(self, row: RawRow, header: ColumnMap) -> None:
+        if self.columns is not None and header.headers == self.columns.headers:
+            return  # repeated on every page
+        missing = missing_required(header)
+        if missing:
+            raise PlanError(
+                self.file,
+                f"required column {missing[0].value!r} is missing; the header row has "
+                f"{', '.join(repr(h) for h in header.headers if h)}",
+                row=row.number,
+                column=missing[0].value,
+            )
+        self.columns = header
+
+    def _is_section(self, row: RawRow, filled: list[str]) -> bool:
+        if len(filled) != 1 or not row.cells[0]:
+            return False
+        text = row.cells[0]
+        if split_number(text)[0] is not None or text[:1].islower():
+            return False
+        return row.bold or len(row.cells) == 1 or (len(text) <= 100 and not text.rstrip().endswith("."))
+
+    def _content(self, row: RawRow) -> None:
+        assert self.columns is not None
+        get = lambda f: self.columns.get(row.cells, f)  # noqa: E731
+        rec_cell = get(Field.RECOMMENDATION)
+        number_cell = get(Field.NUMBER)
+        review_cell = get(Field.REVIEW)
+        current = self.recs[-1] if self.recs else None
+
+        if number_cell or review_cell:
+            number = _combined_number(review_cell, number_cell)
+            text = rec_cell
+        else:
+            number, text = split_number(rec_cell) if rec_cell else (None, "")
+        if number is not None:
+            self.numbered = True
+
+        if current is not None and (
+            (number is not None and number == current.number and (not text or text == current.text))
+            or (number is None and text and text == current.text)
+        ):
+            self._sub_action(row, current)  # a merged recommendation cell, repeated on each row
+        elif number is not None or (text and not text[:1].islower() and not self.numbered):
+            self._new_rec(row, number, text)
+        elif current is None:
+            self.warnings.append(f"row {row.number}: text before the first recommendation ignored")
+        elif text:
+            current.text = _append(current.text, text)  # a recommendation broken over a page
+            self._continue(row, current, skip_recommendation=True)
+        elif self._starts_new_action(row, current):
+            self._sub_action(row, current)
+        else:
+            self._continue(row, current, skip_recommendation=True)
+
+    def _new_rec(self, row: RawRow, number: str | None, text: str) -> None:
+        assert self.columns is not None
+        section = self.columns.get(row.cells, Field.SECTION) or self.section
+        rec = _RecDraft(number, text, self.columns.get(row.cells, Field.SCOPE), section, row.number)
+        self.recs.append(rec)
+        if self._has_action_cells(row):
+            rec.actions.append(self._draft(row))
+
+    def _sub_action(self, row: RawRow, rec: _RecDraft) -> None:
+        previous = rec.actions[-1] if rec.actions else None
+        if previous is not None and not previous.cells.get(Field.ACTION) and not previous.cells.get(Field.TARGET):
+            self._continue(row, rec, skip_recommendation=True)  # the previous row was only its start
+            return
+        if self._has_action_cells(row):
+            rec.actions.append(self._draft(row))
+
+    def _continue(self, row: RawRow, rec: _RecDraft, *, skip_recommendation: bool) -> None:
+        if not rec.actions:
+            if self._has_action_cells(row):
+                rec.actions.append(self._draft(row))
+            return
+        draft = rec.actions[-1]
+        for key, value in self._draft(row).cells.items():
+            draft.cells[key] = _append(draft.cells.get(key, ""), value)
+
+    def _starts_new_action(self, row: RawRow, rec: _RecDraft) -> bool:
+        assert self.columns is not None
+        get = lambda f: self.columns.get(row.cells, f)  # noqa: E731
+        if get(Field.SCOPE) or get(Field.LEAD) or get(Field.TARGET):
+            return True
+        return Field.LEAD not in self.columns.columns and bool(_AGENCY_PREFIX.match(get(Field.ACTION)))
+
+    def _has_action_cells(self, row: RawRow) -> bool:
+        assert self.columns is not None
+        return any(
+            self.columns.get(row.cells, f)
+            for f in (Field.ACTION, Field.LEAD, Field.EVIDENCE, Field.TARGET, Field.STATUS, Field.PROGRESS)
+        )
+
+    def _draft(self, row: RawRow) -> _ActionDraft:
+        assert self.columns is not None
+        cells = {
+            f: self.columns.get(row.cells, f)
+            for f in (Field.ACTION, Field.LEAD, Field.EVIDENCE, Field.TARGET, Field.STATUS, Field.PROGRESS)
+        }
+        return _ActionDraft(row.number, {k: v for k, v in cells.items() if v})
+
+    # -- the end -------------------------------------------------------------------------
+    def no_header_message(self) -> str:
+        found = ", ".join(repr(text[:40]) for text in self.seen_first_cells[:8]) or "nothing"
+        return (
+            "no recognisable header row: need at least a 'Recommendation' column and one of "
+            "'Action', 'Lead agency', 'Target date', 'Progress'; the first cells found were " + found
+        )
+
+    def finish(self, review_code: str | None, today: date | None) -> ParsedPlan:
+        code = review_code or self._code_from_preamble()
+        title = next((line for line in self.preamble if not _REVIEW_CODE_LINE.match(line)), "")
+        plan = ParsedPlan(review_code=code, title=title.strip("* "), warnings=self.warnings)
+        if not self.recs:
+            raise PlanError(self.file, "the table has a header but no recommendations under it")
+        if not self.numbered:
+            plan.warnings.append("recommendations are not numbered: numbered 1, 2, 3… in the order found")
+        by_number: dict[str, ParsedRecommendation] = {}
+        for position, draft in enumerate(self.recs, start=1):
+            number = draft.number or str(position)
+            lead_from_section = None
+            if draft.section and not _NOT_AN_AGENCY.search(draft.section):
+                lead_from_section = draft.section
+            actions = []
+            inherited_lead: str | None = None
+            for action_draft in draft.actions:
+                action = finish_action(
+                    action_draft.cells,
+                    row=action_draft.row,
+                    agency_from_prefix=self.columns is not None and Field.LEAD not in self.columns.columns,
+                    fallback_lead=inherited_lead or lead_from_section,
+                    today=today,
+                    warnings=plan.warnings,
+                )
+                inherited_lead = action.lead_agency if action_draft.cells.get(Field.LEAD) else inherited_lead
+                actions.append(action)
+            existing = by_number.get(number)
+            if existing is not None:
+                plan.warnings.append(
+                    f"row {draft.row}: recommendation {number} appears again; its actions are added to the first"
+                )
+                existing.actions.extend(actions)
+                continue
+            rec = ParsedRecommendation(
+                number=number,
+                text=draft.text,
+                scope=draft.scope or None,
+                section=draft.section,
+                actions=actions,
+                source_row=draft.row,
+            )
+            by_number[number] = rec
+            plan.recommendations.append(rec)
+        return plan
+
+    def _code_from_preamble(self) -> str | None:
+        for line in self.preamble:
+            match = _REVIEW_CODE_LINE.match(line)
+            if match:
+                return match.group(1).strip(",;")
+        return None
+
+
+def _combined_number(review_cell: str, number_cell: str) -> str | None:
+    """Combined plans: ('Adult ZA (Chair …)', '5') -> 'ZA5'; a lone number cell -> its number."""
+    number, _rest = split_number(number_cell) if number_cell else (None, "")
+    number = number or (number_cell.strip() or None)
+    if not review_cell:
+        return number
+    words = re.sub(r"\(.*?\)", " ", review_cell).split()
+    prefix = re.sub(r"[^0-9A-Za-z]", "", words[-1]) if words else ""
+    return f"{prefix}{number or ''}" or None
+
+
+def _append(before: str, more: str) -> str:
+    if not more:
+        return before
+    if not before:
+        return more
+    return f"{before}\n{more}"
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("*", " ").split()).casefold()

@@ -1,0 +1,96 @@
+"""A parsed action plan: the same shape whatever file it came from, and no database in sight."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.statuses import ActionStatus, Precision
+
+
+class PlanError(Exception):
+    """A plan that cannot be read. Names the file, and the row and column where known."""
+
+    def __init__(
+        self, file: str | Path, message: str, *, row: int | None = None, column: str | None = None
+    ) -> None:
+        self.file = str(file)
+        self.row = row
+        self.column = column
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass
+class ParsedAction:
+    description: str
+    lead_agency: str | None = None
+    evidence_expected: str | None = None
+    target_text: str | None = None
+    due: date | None = None
+    precision: Precision = Precision.NONE
+    status: ActionStatus = ActionStatus.NOT_STARTED
+    progress: str | None = None
+    source_row: int | None = None
+
+
+@dataclass
+class ParsedRecommendation:
+    number: str
+    text: str
+    scope: str | None = None
+    section: str | None = None
+    actions: list[ParsedAction] = field(default_factory=list)
+    source_row: int | None = None
+
+
+@dataclass
+class ParsedPlan:
+    review_code: str | None
+    title: str
+    recommendations: list[ParsedRecommendation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def action_count(self) -> int:
+        return sum(len(rec.actions) for rec in self.recommendations)
+
+
+def plan_to_json(plan: ParsedPlan) -> dict[str, Any]:
+    """The `dhr import --dry-run --json` shape documented in DESIGN.md ("Interfaces")."""
+    return {
+        "review": plan.review_code,
+        "title": plan.title,
+        "recommendations": [
+            {
+                "number": rec.number,
+                "text": rec.text,
+                "scope": rec.scope,
+                "section": rec.section,
+                "actions": [
+                    {
+                        "description": action.description,
+                        "lead_agency": action.lead_agency,
+                        "evidence_expected": action.evidence_expected,
+                        "target_text": action.target_text,
+                        "due": action.due.isoformat() if action.due else None,
+                        "precision": str(action.precision),
+                        "status": str(action.status),
+                        "progress": action.progress,
+                    }
+                    for action in rec.actions
+                ],
+            }
+            for rec in plan.recommendations
+        ],
+        "warnings": list(plan.warnings),
+    }

@@ -1,0 +1,213 @@
+"""Settings from the environment (DHR_*, plus the standard Slack and Microsoft names) and a TOML file.
+
+Precedence, highest first: environment, then the TOML file named by DHR_CONFIG (default
+config/dhr.toml when it exists), then the defaults here. A bad value stops the bot at start-up with
+a message naming the setting, rather than failing on the first chaser at 9:30 next Monday.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_PATH = Path("config/dhr.toml")
+
+
+class SettingsError(Exception):
+    """A setting is missing or has a bad value; the message names it."""
+
+
+class PartnershipSettings(BaseModel):
+    name: str = "Riverside Community Safety Partnership"
+    board_name: str = "Riverside Safer Communities Board"
+    timezone: str = "Europe/London"
+    board_slack_channel: str | None = None
+    board_email: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name like Europe/London)") from exc
+        return value
+
+
+class PolicySettings(BaseModel):
+    """When to chase. Working days skip weekends and England & Wales bank holidays."""
+
+    heads_up_working_days: int = Field(5, ge=0, le=60)
+    repeat_every_working_days: int = Field(5, ge=1, le=60)
+    board_update_working_days: int = Field(10, ge=1, le=60)
+    send_window_start: time = time(9, 30)
+    send_window_end: time = time(16, 30)
+    max_actions_per_message: int = Field(20, ge=1, le=100)
+    escalate_after_chasers: int = Field(2, ge=1, le=20)
+    board_after_working_days: int = Field(5, ge=1, le=60)
+    digest_working_days_before: int = Field(5, ge=1, le=30)
+    max_delivery_attempts: int = Field(6, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _window_is_sane(self) -> PolicySettings:
+        if self.send_window_start >= self.send_window_end:
+            raise ValueError("send_window_start must be before send_window_end")
+        # The 01:00-02:00 local hour is skipped or repeated when the clocks change.
+        if self.send_window_start < time(2, 0):
+            raise ValueError("send_window_start must be 02:00 or later (the clocks change between 01:00 and 02:00)")
+        return self
+
+
+class AgencySettings(BaseModel):
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    preferred_channel: str | None = Field(None, pattern="^(slack|email)$")
+    #: Escalation overrides for this agency, e.g. {"escalate_after_chasers": 3}.
+    escalation: dict[str, int] = Field(default_factory=dict)
+
+
+class BoardSettings(BaseModel):
+    meetings: list[date] = Field(default_factory=list)
+    ics: Path | None = None  # an .ics calendar of board meetings, read in addition to `meetings`
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DHR_",
+        env_nested_delimiter="__",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    database_url: str = "sqlite:///dhr.db"
+    outbox_dir: Path = Path("outbox")
+    http_port: int = Field(3000, ge=1, le=65535)
+    coordinators: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    contacts_file: Path | None = None
+    log_level: str = "INFO"
+
+    partnership: PartnershipSettings = Field(default_factory=PartnershipSettings)
+    policy: PolicySettings = Field(default_factory=PolicySettings)
+    board: BoardSettings = Field(default_factory=BoardSettings)
+    agencies: list[AgencySettings] = Field(default_factory=list)
+
+    slack_bot_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
+    slack_signing_secret: str | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret")
+    )
+    slack_app_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"))
+    slack_api_url: str = Field(
+        "https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url")
+    )
+    ms_tenant_id: str | None = Field(None, validation_alias=AliasChoices("MS_TENANT_ID", "ms_tenant_id"))
+    ms_client_id: str | None = Field(None, validation_alias=AliasChoices("MS_CLIENT_ID", "ms_client_id"))
+    ms_client_secret: str | None = Field(None, validation_alias=AliasChoices("MS_CLIENT_SECRET", "ms_client_secret"))
+    ms_authority_url: str = Field(
+        "https://login.microsoftonline.com", validation_alias=AliasChoices("MS_AUTHORITY_URL", "ms_authority_url")
+    )
+    graph_api_url: str = Field(
+        "https://graph.microsoft.com/v1.0", validation_alias=AliasChoices("GRAPH_API_URL", "graph_api_url")
+    )
+    mailbox: str | None = Field(None, validation_alias=AliasChoices("DHR_MAILBOX", "mailbox"))
+
+    @field_validator("coordinators", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+            raise ValueError("must start with sqlite:// or postgresql:// (e.g. sqlite:///dhr.db)")
+        return value
+
+    @field_validator("slack_api_url", "ms_authority_url", "graph_api_url")
+    @classmethod
+    def _is_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _credentials_come_in_sets(self) -> Settings:
+        if self.slack_bot_token and not self.slack_signing_secret and not self.slack_app_token:
+            raise ValueError("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN is")
+        graph = {
+            "MS_TENANT_ID": self.ms_tenant_id,
+            "MS_CLIENT_ID": self.ms_client_id,
+            "MS_CLIENT_SECRET": self.ms_client_secret,
+            "DHR_MAILBOX": self.mailbox,
+        }
+        given = [name for name, value in graph.items() if value]
+        if given and len(given) != len(graph):
+            missing = ", ".join(name for name, value in graph.items() if not value)
+            raise ValueError(f"Outlook mail needs all of {', '.join(graph)}; missing: {missing}")
+        return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @property
+    def outlook_enabled(self) -> bool:
+        return bool(self.ms_client_id)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_path = _config_path()
+        if config_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_path))
+        return tuple(sources)
+
+
+def _config_path() -> Path | None:
+    named = os.environ.get("DHR_CONFIG")
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise SettingsError(f"DHR_CONFIG: no such file: {path}")
+        return path
+    return DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.is_file() else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, or raise SettingsError naming each bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from exc
+    except ValueError as exc:  # a malformed TOML file
+        raise SettingsError(f"config file: {exc}") from exc
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]) or "settings"
+        env_name = "DHR_" + "__".join(str(part) for part in error["loc"]).upper() if error["loc"] else ""
+        hint = f" (env {env_name})" if env_name and not name.isupper() else ""
+        lines.append(f"setting {name}{hint}: {error['msg']}")
+    return "bad settings:\n  " + "\n  ".join(lines)

@@ -1,0 +1,72 @@
+"""The schema, migrations and time handling, on every backend."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, select
+
+from bot.db import ensure_partnership, migrate, session_scope
+from bot.models import Event, Message, Partnership
+from bot.settings import load_settings
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_name": lambda name, type_, _: name != "apscheduler_jobs"}
+        )
+        differences = compare_metadata(context, SQLModel.metadata)
+    assert differences == []
+
+
+def test_migrate_twice_is_harmless(engine: Engine) -> None:
+    migrate(engine)
+    migrate(engine)
+
+
+def test_datetimes_come_back_aware_utc(engine: Engine) -> None:
+    paris_noon = datetime(2026, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    with session_scope(engine) as session:
+        session.add(Event(at=paris_noon, actor="test", kind="test.time"))
+    with session_scope(engine) as session:
+        stored = session.exec(select(Event)).one()
+    assert stored.at == paris_noon
+    assert stored.at.tzinfo is not None and stored.at.utcoffset() == timedelta(0)
+
+
+def test_naive_datetimes_are_refused(engine: Engine) -> None:
+    with pytest.raises(sa.exc.StatementError, match="naive datetime"):
+        with session_scope(engine) as session:
+            session.add(Event(at=datetime(2026, 6, 1, 12, 0), actor="test", kind="test.time"))
+
+
+def test_idempotency_key_is_unique(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox"))
+    with pytest.raises(sa.exc.IntegrityError):
+        with session_scope(engine) as session:
+            session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox"))
+    with session_scope(engine) as session:
+        assert len(session.exec(select(Message)).all()) == 1
+
+
+def test_ensure_partnership_creates_once_and_follows_settings(engine: Engine) -> None:
+    settings = load_settings()
+    with session_scope(engine) as session:
+        first = ensure_partnership(session, settings)
+    with session_scope(engine) as session:
+        again = ensure_partnership(session, settings)
+        assert again.id == first.id
+        assert len(session.exec(select(Partnership)).all()) == 1
+
+
+def test_event_time_defaults_to_now(engine: Engine) -> None:
+    before = datetime.now(UTC)
+    with session_scope(engine) as session:
+        session.add(Event(actor="test", kind="test.default"))
+    with session_scope(engine) as session:
+        assert session.exec(select(Event)).one().at >= before - timedelta(seconds=1)
