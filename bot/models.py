@@ -108,6 +108,7 @@ class Contact(SQLModel, table=True):
     role: str = "lead"  # Role
     preferred_channel: str | None = None  # ChannelKind
     active: bool = True
+    away_until: date | None = None  # from an out-of-office reply: no chasing before this day
 
 
 class Action(SQLModel, table=True):

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.plans.columns import ColumnMap, Field, map_header, missing_required
-from bot.plans.finish import finish_action
+from bot.plans.finish import agency_prefix, finish_action
 from bot.plans.model import ParsedPlan, ParsedRecommendation, PlanError
 
 
@@ -51,7 +51,6 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _SEPARATOR = re.compile(r"^[\s\-=:_|*]*$")
-_AGENCY_PREFIX = re.compile(r"^([A-Z][A-Za-z'’&.\- ]{1,50}?)\s*:\s+(\S.*)$", re.DOTALL)
 _REVIEW_CODE_LINE = re.compile(r"^review code\s*:\s*(\S+)", re.IGNORECASE)
 _NOT_AN_AGENCY = re.compile(r"\b(recommendations?|report|all agencies)\b", re.IGNORECASE)
 
@@ -71,7 +70,7 @@ def assemble(
         raise PlanError(file, "the file is empty: no rows with any text")
     builder = _Builder(file)
     for row in rows:
-        builder.add(RawRow(row.number, [" ".join(cell.split(" ")).strip() for cell in row.cells], row.bold))
+        builder.add(RawRow(row.number, [tidy_cell(cell) for cell in row.cells], row.bold))
     if builder.columns is None:
         raise PlanError(file, builder.no_header_message(), row=1)
     return builder.finish(review_code, today)
@@ -108,6 +107,9 @@ class _Builder:
         if self._is_section(row, filled):
             self.section = joined.strip("* ")
             return
+        if len(row.cells) == 1 and self.columns is not None and len(self.columns.headers) > 1:
+            self.warnings.append(f"row {row.number}: text outside the table ignored")
+            return
         self._content(row)
 
     def _header(self, row: RawRow, header: ColumnMap) -> None:
@@ -130,7 +132,9 @@ class _Builder:
         text = row.cells[0]
         if split_number(text)[0] is not None or text[:1].islower():
             return False
-        return row.bold or len(row.cells) == 1 or (len(text) <= 100 and not text.rstrip().endswith("."))
+        if row.bold:
+            return True
+        return len(text) <= 120 and (len(row.cells) == 1 or not text.rstrip().endswith("."))
 
     def _content(self, row: RawRow) -> None:
         assert self.columns is not None
@@ -153,7 +157,9 @@ class _Builder:
             or (number is None and text and text == current.text)
         ):
             self._sub_action(row, current)  # a merged recommendation cell, repeated on each row
-        elif number is not None or (text and not text[:1].islower() and not self.numbered):
+        elif number is not None or (
+            text and not self.numbered and not text[:1].islower() and (current is None or _ends_sentence(current.text))
+        ):
             self._new_rec(row, number, text)
         elif current is None:
             self.warnings.append(f"row {row.number}: text before the first recommendation ignored")
@@ -175,7 +181,7 @@ class _Builder:
 
     def _sub_action(self, row: RawRow, rec: _RecDraft) -> None:
         previous = rec.actions[-1] if rec.actions else None
-        if previous is not None and not previous.cells.get(Field.ACTION) and not previous.cells.get(Field.TARGET):
+        if previous is not None and not previous.cells.get(Field.ACTION):
             self._continue(row, rec, skip_recommendation=True)  # the previous row was only its start
             return
         if self._has_action_cells(row):
@@ -193,9 +199,11 @@ class _Builder:
     def _starts_new_action(self, row: RawRow, rec: _RecDraft) -> bool:
         assert self.columns is not None
         get = lambda f: self.columns.get(row.cells, f)  # noqa: E731
-        if get(Field.SCOPE) or get(Field.LEAD) or get(Field.TARGET):
+        if get(Field.SCOPE):
             return True
-        return Field.LEAD not in self.columns.columns and bool(_AGENCY_PREFIX.match(get(Field.ACTION)))
+        if Field.LEAD not in self.columns.columns:
+            return agency_prefix(get(Field.ACTION))[0] is not None
+        return bool(get(Field.LEAD) or (get(Field.ACTION) and get(Field.TARGET)))
 
     def _has_action_cells(self, row: RawRow) -> bool:
         assert self.columns is not None
@@ -283,6 +291,16 @@ def _combined_number(review_cell: str, number_cell: str) -> str | None:
     words = re.sub(r"\(.*?\)", " ", review_cell).split()
     prefix = re.sub(r"[^0-9A-Za-z]", "", words[-1]) if words else ""
     return f"{prefix}{number or ''}" or None
+
+
+def tidy_cell(text: str) -> str:
+    """Collapse runs of spaces; keep line breaks (list items), drop blank lines."""
+    lines = (" ".join(line.split()) for line in text.replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", "!", "?"))
 
 
 def _append(before: str, more: str) -> str:

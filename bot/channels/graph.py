@@ -1,0 +1,309 @@
+"""A small Microsoft Graph mail client: app-only token from msal, plain HTTPS calls with httpx.
+
+Only what the bot needs: create a draft and send it (so we keep its ids; sendMail returns none),
+read the Inbox by delta query, read one message's headers and unique body, list attachment names,
+mark read, and file handled mail into a folder.
+"""
+
+from __future__ import annotations
+
+import ssl
+import threading
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import msal
+import requests
+
+from bot.channels.base import DeliveryError, Envelope, parse_retry_after, subject_with_ref
+
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+HANDLED_FOLDER = "DHR handled"
+REF_HEADER = "x-dhr-ref"
+MESSAGE_ID_HEADER = "x-dhr-message-id"
+TEXT_BODY_PREFER = 'outlook.body-content-type="text"'
+DEFAULT_MESSAGE_SELECT = (
+    "id",
+    "subject",
+    "from",
+    "receivedDateTime",
+    "internetMessageId",
+    "conversationId",
+    "internetMessageHeaders",
+    "uniqueBody",
+    "hasAttachments",
+    "isRead",
+)
+DELTA_SELECT = (
+    "id",
+    "subject",
+    "from",
+    "receivedDateTime",
+    "internetMessageId",
+    "conversationId",
+    "hasAttachments",
+    "isRead",
+)
+#: Token errors that a retry cannot fix: the app registration or secret is wrong.
+PERMANENT_TOKEN_ERRORS = frozenset(
+    {"invalid_client", "unauthorized_client", "invalid_request", "invalid_scope", "invalid_grant"}
+)
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class GraphClient:
+    """Graph calls for one mailbox (DHR_MAILBOX), authenticated as the app (client credentials).
+
+    `authority_url` is MS_AUTHORITY_URL without the tenant (https://login.microsoftonline.com);
+    `graph_url` is GRAPH_API_URL including the version (https://graph.microsoft.com/v1.0).
+    `verify` is True or a CA bundle path (tests point it at the fake's CA); it is given to both msal
+    and httpx. One msal application per client, created on first use, so its token cache is reused.
+    """
+
+    def __init__(
+        self,
+        tenant_id: str,
+        client_id: str,
+        client_secret: str,
+        authority_url: str,
+        graph_url: str,
+        mailbox: str,
+        http: httpx.Client | None = None,
+        *,
+        verify: bool | str = True,
+        timeout: float = 30.0,
+        scope: str = GRAPH_SCOPE,
+    ) -> None:
+        self.tenant_id = tenant_id
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.authority = f"{authority_url.rstrip('/')}/{tenant_id}"
+        self.graph_url = graph_url.rstrip("/")
+        self.mailbox = mailbox
+        self.scope = scope
+        self._verify = verify
+        self._timeout = timeout
+        self._http = http or httpx.Client(timeout=timeout, verify=_ssl_verify(verify))
+        self._owns_http = http is None
+        self._app: msal.ConfidentialClientApplication | None = None
+        self._lock = threading.Lock()
+        self._folder_ids: dict[str, str] = {}
+
+    # -- sending -------------------------------------------------------------------------------
+
+    def create_message(self, envelope: Envelope) -> dict[str, Any]:
+        """Create a draft in the mailbox; the answer carries id, conversationId, internetMessageId."""
+        headers = [{"name": MESSAGE_ID_HEADER, "value": str(envelope.message_id)}]
+        if envelope.ref_token:
+            headers.append({"name": REF_HEADER, "value": envelope.ref_token})
+        body = {"contentType": "html", "content": envelope.html} if envelope.html else {
+            "contentType": "text",
+            "content": envelope.text,
+        }
+        to: dict[str, Any] = {"address": envelope.to_address}
+        if envelope.to_name:
+            to["name"] = envelope.to_name
+        payload = {
+            "subject": subject_with_ref(envelope.subject, envelope.ref_token),
+            "body": body,
+            "toRecipients": [{"emailAddress": to}],
+            "ccRecipients": [{"emailAddress": {"address": address}} for address in envelope.cc],
+            "internetMessageHeaders": headers,
+        }
+        return self._json("POST", self._mailbox_url("messages"), json=payload, expected=(201, 200))
+
+    def send_message(self, message_id: str) -> None:
+        self._request("POST", self._message_url(message_id, "send"), expected=(202, 200, 204))
+
+    def delete_message(self, message_id: str) -> None:
+        self._request("DELETE", self._message_url(message_id), expected=(204, 200))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get_message(self, message_id: str, select: tuple[str, ...] | str = DEFAULT_MESSAGE_SELECT) -> dict[str, Any]:
+        """One message with its headers and the text unique to it (Exchange drops quoted history)."""
+        fields = select if isinstance(select, str) else ",".join(select)
+        return self._json(
+            "GET",
+            self._message_url(message_id),
+            params={"$select": fields},
+            headers={"Prefer": TEXT_BODY_PREFER},
+        )
+
+    def inbox_delta(self, delta_link: str | None = None, *, page_size: int = 50) -> tuple[list[dict[str, Any]], str]:
+        """Messages new in the Inbox since `delta_link` (all of them when None), and the next link.
+
+        Pages are followed to the end. An expired link (410 Gone) restarts a full sync, so the
+        caller must tolerate seeing a message again (match on internetMessageId). Removed items
+        (`@removed`) are left out.
+        """
+        try:
+            return self._delta_round(delta_link, page_size)
+        except _DeltaExpired:
+            if delta_link is None:
+                raise DeliveryError("Graph delta expired on a fresh sync", permanent=False, code="http_410") from None
+            return self._delta_round(None, page_size)
+
+    def list_attachments(self, message_id: str) -> list[str]:
+        data = self._json("GET", self._message_url(message_id, "attachments"), params={"$select": "id,name"})
+        return [str(item.get("name", "")) for item in data.get("value", [])]
+
+    # -- filing --------------------------------------------------------------------------------
+
+    def mark_read(self, message_id: str) -> None:
+        self._request("PATCH", self._message_url(message_id), json={"isRead": True}, expected=(200,))
+
+    def move_to(self, message_id: str, folder_name: str = HANDLED_FOLDER) -> dict[str, Any]:
+        """Move a message to a top-level folder (created when missing). The moved copy has a new id."""
+        destination = self.folder_id(folder_name)
+        return self._json(
+            "POST", self._message_url(message_id, "move"), json={"destinationId": destination}, expected=(201, 200)
+        )
+
+    def folder_id(self, name: str) -> str:
+        """Id of the top-level mail folder called `name`, creating it on first use."""
+        cached = self._folder_ids.get(name)
+        if cached:
+            return cached
+        folder = self._find_folder(name)
+        if folder is None:
+            response = self._request(
+                "POST", self._mailbox_url("mailFolders"), json={"displayName": name}, expected=(201, 200, 409)
+            )
+            # 409: another worker created it between our look-up and create.
+            folder = response.json() if response.status_code != 409 else self._find_folder(name)
+            if folder is None:
+                raise DeliveryError(f"Graph folder {name!r} could not be created", permanent=False)
+        self._folder_ids[name] = str(folder["id"])
+        return self._folder_ids[name]
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _find_folder(self, name: str) -> dict[str, Any] | None:
+        escaped = name.replace("'", "''")
+        data = self._json(
+            "GET", self._mailbox_url("mailFolders"), params={"$filter": f"displayName eq '{escaped}'"}
+        )
+        matches = [f for f in data.get("value", []) if f.get("displayName") == name]
+        return matches[0] if matches else None
+
+    def _delta_round(self, delta_link: str | None, page_size: int) -> tuple[list[dict[str, Any]], str]:
+        url = delta_link or self._mailbox_url("mailFolders('Inbox')/messages/delta")
+        params: dict[str, str] | None = None
+        if delta_link is None:
+            params = {"$select": ",".join(DELTA_SELECT), "changeType": "created"}
+        messages: list[dict[str, Any]] = []
+        while True:
+            response = self._request(
+                "GET",
+                url,
+                params=params,
+                headers={"Prefer": f"odata.maxpagesize={page_size}"},
+                expected=(200, 410),
+            )
+            if response.status_code == 410:
+                raise _DeltaExpired()
+            page = response.json()
+            messages.extend(item for item in page.get("value", []) if "@removed" not in item)
+            if "@odata.nextLink" in page:
+                url, params = str(page["@odata.nextLink"]), None
+                continue
+            if "@odata.deltaLink" in page:
+                return messages, str(page["@odata.deltaLink"])
+            raise DeliveryError("Graph delta page had neither nextLink nor deltaLink", permanent=False)
+
+    def _mailbox_url(self, path: str) -> str:
+        return f"{self.graph_url}/users/{quote(self.mailbox, safe='@')}/{path}"
+
+    def _message_url(self, message_id: str, action: str | None = None) -> str:
+        url = self._mailbox_url(f"messages/{quote(message_id, safe='')}")
+        return f"{url}/{action}" if action else url
+
+    def _json(self, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+        response = self._request(method, url, **kwargs)
+        data = response.json()
+        if not isinstance(data, dict):
+            raise DeliveryError(f"Graph {method} answered with non-object JSON", permanent=False)
+        return data
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        expected: tuple[int, ...] = (200,),
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        all_headers = {"Authorization": f"Bearer {self._token()}", **(headers or {})}
+        try:
+            response = self._http.request(method, url, headers=all_headers, **kwargs)
+        except httpx.TransportError as error:
+            raise DeliveryError(
+                f"Graph {method} unreachable: {type(error).__name__}", permanent=False, code="connection_error"
+            ) from error
+        if response.status_code in expected:
+            return response
+        raise delivery_error_from_graph(response, method)
+
+    def _token(self) -> str:
+        with self._lock:
+            try:
+                if self._app is None:
+                    self._app = msal.ConfidentialClientApplication(
+                        self.client_id,
+                        client_credential=self._client_secret,
+                        authority=self.authority,
+                        instance_discovery=False,
+                        verify=self._verify,
+                        timeout=self._timeout,
+                    )
+                result = self._app.acquire_token_for_client(scopes=[self.scope])
+            except requests.RequestException as error:
+                raise DeliveryError(
+                    f"Microsoft login unreachable: {type(error).__name__}", permanent=False, code="connection_error"
+                ) from error
+            except ValueError as error:  # authority discovery refused (unknown tenant, bad URL)
+                raise DeliveryError(
+                    f"Microsoft authority {self.authority} rejected: {error}", permanent=True, code="bad_authority"
+                ) from error
+        if "access_token" in result:
+            return str(result["access_token"])
+        code = str(result.get("error", "unknown_error"))
+        raise DeliveryError(
+            f"Microsoft token request failed: {code}", permanent=code in PERMANENT_TOKEN_ERRORS, code=code
+        )
+
+
+class _DeltaExpired(Exception):
+    """The stored delta link is no longer valid (HTTP 410); start a full sync."""
+
+
+def delivery_error_from_graph(response: httpx.Response, method: str) -> DeliveryError:
+    status = response.status_code
+    code = f"http_{status}"
+    try:
+        error = response.json().get("error", {})
+        code = str(error.get("code") or code)
+    except (ValueError, AttributeError):
+        pass
+    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    transient = status in TRANSIENT_STATUSES
+    return DeliveryError(
+        f"Graph {method} failed: {code} (HTTP {status})",
+        permanent=not transient,
+        retry_after=retry_after if transient else None,
+        code=code,
+    )
+
+
+def _ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
+    # httpx 0.28 deprecates verify=<path>; an SSL context is the supported way to add a CA.
+    if isinstance(verify, str):
+        return ssl.create_default_context(cafile=verify)
+    return verify

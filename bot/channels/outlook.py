@@ -1,0 +1,41 @@
+"""Outlook mail transport: create a draft through Graph, then send it.
+
+Drafting first (rather than sendMail) is what gives us the message's ids: sendMail answers 202
+with no body. internetMessageId is the durable key for matching replies; the Graph id changes
+when the draft moves to Sent Items.
+"""
+
+from __future__ import annotations
+
+from bot.channels.base import DeliveryError, Envelope, Receipt
+from bot.channels.graph import GraphClient
+from bot.statuses import ChannelKind
+
+
+class OutlookChannel:
+    kind: ChannelKind = ChannelKind.EMAIL
+
+    def __init__(self, graph: GraphClient) -> None:
+        self.graph = graph
+
+    def send(self, envelope: Envelope) -> Receipt:
+        draft = self.graph.create_message(envelope)
+        draft_id = str(draft["id"])
+        try:
+            self.graph.send_message(draft_id)
+        except DeliveryError:
+            # A retry creates a fresh draft; don't leave this one behind in Drafts.
+            _delete_quietly(self.graph, draft_id)
+            raise
+        return Receipt(
+            graph_message_id=draft_id,
+            conversation_id=draft.get("conversationId"),
+            internet_message_id=draft.get("internetMessageId"),
+        )
+
+
+def _delete_quietly(graph: GraphClient, draft_id: str) -> None:
+    try:
+        graph.delete_message(draft_id)
+    except DeliveryError:
+        pass  # best effort: an orphaned draft is untidy, never a duplicate mail

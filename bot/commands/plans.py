@@ -1,0 +1,128 @@
+"""`dhr import` and `dhr export`: action plans in and out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from bot.commands.common import console, fail, partnership_session, settings_or_exit
+from bot.plans import PlanError, plan_to_json, read_plan, read_plan_text
+from bot.plans.export import export_plan
+from bot.plans.model import ParsedPlan
+from bot.plans.store import ImportReport, import_plan, validate_plan
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("export")(export_command)
+
+
+def import_command(
+    file: str = typer.Argument(..., help='The plan: .xlsx, .docx, .csv, .txt/.md (tab-separated); "-" reads text from stdin.'),
+    review: str | None = typer.Option(None, "--review", help="Review code used in action refs, e.g. RIV3."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Read and check the plan; do not touch the database."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (the parsed plan with --dry-run, else the import report)."),
+) -> None:
+    """Import an action plan, or update a review already imported from it."""
+    settings = settings_or_exit()
+    today = datetime.now(ZoneInfo(settings.partnership.timezone)).date()  # the edge: reads the clock once
+    plan = _read(file, review, today)
+    if dry_run:
+        try:
+            validate_plan(plan, source_file=file)
+        except PlanError as exc:
+            if not as_json or plan.review_code:
+                raise fail(str(exc)) from None
+        if as_json:
+            typer.echo(json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2))
+        else:
+            _print_plan(plan)
+        return
+    source = "stdin" if file == "-" else Path(file).name
+    try:
+        with partnership_session(settings) as (session, partnership):
+            assert partnership.id is not None
+            report = import_plan(session, plan, partnership_id=partnership.id, source_file=source, actor="cli")
+    except PlanError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report)
+
+
+def export_command(
+    review: str = typer.Option(..., "--review", help="Review code, e.g. RIV3."),
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx, docx or csv."),
+    out: Path = typer.Option(..., "-o", "--output", help="File to write."),
+) -> None:
+    """Write a review's plan with progress and the chase log filled in."""
+    if fmt not in ("xlsx", "docx", "csv"):
+        raise fail(f"--format: {fmt!r} is not one of xlsx, docx, csv")
+    settings = settings_or_exit()
+    try:
+        with partnership_session(settings) as (session, _partnership):
+            count = export_plan(session, review, fmt, out, timezone=settings.partnership.timezone)  # type: ignore[arg-type]
+    except PlanError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"Wrote {count} rows of {escape(review)} to {escape(str(out))}.")
+
+
+def _read(file: str, review: str | None, today: date) -> ParsedPlan:
+    try:
+        if file == "-":
+            return read_plan_text(sys.stdin.read(), review_code=review, today=today, file="stdin")
+        return read_plan(Path(file), review_code=review, today=today)
+    except PlanError as exc:
+        raise fail(str(exc)) from None
+
+
+def _print_plan(plan: ParsedPlan) -> None:
+    table = Table(title=f"{escape(plan.review_code or '(no review code)')}: {escape(plan.title)}")
+    for column in ("Rec", "Lead agency", "Target", "Due", "Status", "Action"):
+        table.add_column(column)
+    for rec in plan.recommendations:
+        for action in rec.actions or [None]:
+            if action is None:
+                table.add_row(escape(rec.number), "", "", "", "", "(no action)")
+                continue
+            table.add_row(
+                escape(rec.number),
+                escape(action.lead_agency or ""),
+                escape(action.target_text or ""),
+                action.due.isoformat() if action.due else "",
+                str(action.status),
+                escape(action.description[:60]),
+            )
+    console.print(table)
+    _print_warnings(plan.warnings)
+
+
+def _print_report(report: ImportReport) -> None:
+    verb = "Created" if report.review_created else "Updated"
+    console.print(
+        f"{verb} review [bold]{escape(report.review_code)}[/bold]: {len(report.added)} actions added, "
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed_from_plan)} no longer in the plan."
+    )
+    for ref in report.added:
+        console.print(f"  [green]+[/green] {escape(ref)}")
+    for ref, fields in report.updated.items():
+        console.print(f"  [yellow]~[/yellow] {escape(ref)}: {escape(', '.join(fields))}")
+    for ref in report.removed_from_plan:
+        console.print(f"  [red]-[/red] {escape(ref)} is no longer in the plan (kept, with its history)")
+    if report.agencies_created:
+        console.print(f"  New agencies: {escape(', '.join(report.agencies_created))}")
+    _print_warnings(report.warnings)
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        console.print(f"  [yellow]warning:[/yellow] {escape(warning)}", highlight=False)

@@ -1,0 +1,441 @@
+"""Fuzzy target dates, as people write them in action plans and replies.
+
+A plan cell may say "31 <sup>st</sup> December 2014", "Autumn 2013", "31/10/16", "tbc" or list
+several dates for lettered sub-actions; a reply may say "by the end of next month". Everything here
+turns such text into a `ParsedDate` whose `due` is the LAST day the writer meant ("March 2015" is
+due on 31 March 2015), so "overdue" never fires while the writer could still be on time.
+
+Conventions (UK plans): numeric dates are day first; two-digit years are 20yy; seasons are
+meteorological (spring Mar-May, summer Jun-Aug, autumn Sep-Nov, winter Dec-Feb, so "Winter 2014"
+ends on the last day of February 2015); "Q3 2015" and "H1 2016" are calendar quarters and halves,
+not financial ones; "2015/16" is the UK public-sector financial year, ending 31 March 2016.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.parser import parserinfo
+from dateutil.relativedelta import relativedelta
+
+from bot.statuses import Precision
+
+__all__ = [
+    "ParsedDate",
+    "find_date_in_text",
+    "normalise_cell_text",
+    "parse_target_date",
+    "split_lettered_dates",
+]
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    text: str
+    due: date | None
+    precision: Precision
+
+
+_Period = Callable[[int], tuple[date, date]]  # year -> (first day, last day)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    precision: Precision
+    period: _Period
+    year: int | None  # None: the writer gave no year
+    first: date | None = None  # set for mentions that are already absolute (relative phrases)
+    last: date | None = None
+
+
+# --- vocabulary --------------------------------------------------------------------------------
+
+_INFO = parserinfo()
+_MONTH_WORDS = sorted((w for names in _INFO.MONTHS for w in names), key=len, reverse=True)
+_WEEKDAY_WORDS = sorted((w for names in _INFO.WEEKDAYS for w in names), key=len, reverse=True)
+_MONTH = "(?:" + "|".join(_MONTH_WORDS) + r")\b\.?"
+_WEEKDAY = "(?:" + "|".join(_WEEKDAY_WORDS) + r")\b"
+_YEAR4 = r"(?:1\d{3}|2\d{3})"
+
+# Only seasons and halves/quarters need tables: dateutil knows month names, not these.
+_SEASON_FIRST_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_COUNT_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2,
+}
+
+_DATE_RE = re.compile(
+    r"(?P<iso>\b(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})\b)"
+    r"|(?P<dmy_num>\b(?P<n_d>\d{1,2})(?P<n_sep>[/.\-])(?P<n_m>\d{1,2})(?P=n_sep)(?P<n_y>\d{4}|\d{2})\b)"
+    r"|(?P<my_num>\b(?P<nm_m>\d{1,2})/(?P<nm_y>\d{4})\b)"
+    rf"|(?P<dm>\b(?P<dm_d>\d{{1,2}})\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?P<dm_m>{_MONTH})"
+    rf"(?:,?\s*(?P<dm_y>{_YEAR4}|'\d{{2}})\b)?)"
+    rf"|(?P<md>\b(?P<md_m>{_MONTH})\s*(?P<md_d>\d{{1,2}})(?P<md_ord>st|nd|rd|th)?\b"
+    rf"(?:,?\s*(?P<md_y>{_YEAR4})\b)?)"
+    rf"|(?P<my>\b(?P<my_m>{_MONTH})\s*,?\s*(?P<my_y>{_YEAR4}|'\d{{2}})\b)"
+    rf"|(?P<season>\b(?P<s_name>spring|summer|autumn|fall|winter)\b"
+    rf"(?:\s+(?:of\s+)?(?P<s_y>{_YEAR4})(?:\s*/\s*(?:\d{{4}}|\d{{2}}))?\b)?)"
+    rf"|(?P<quarter>\b(?:Q(?P<q_n>[1-4])|(?P<q_w>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
+    rf"(?:\s*(?:of\s+)?(?:the\s+)?(?:year\s+)?(?P<q_y>{_YEAR4}|'?\d{{2}})\b)?)"
+    rf"|(?P<half>\b(?:H(?P<h_n>[12])|(?P<h_w>first|second|1st|2nd)\s+half)"
+    rf"(?:\s*(?:of\s+)?(?:the\s+)?(?:year\s+)?(?P<h_y>{_YEAR4}|'?\d{{2}})\b)?)"
+    rf"|(?P<fin_year>\b(?P<fy_y>{_YEAR4})\s*/\s*(?P<fy_next>\d{{4}}|\d{{2}})\b)"
+    r"|(?P<year>\b(?P<y>19\d{2}|20\d{2})\b)"
+    r"|(?P<bare_month>\b" + _MONTH + ")",
+    re.IGNORECASE,
+)
+
+_RELATIVE_RE = re.compile(
+    r"(?P<today>\b(?:today|tonight|end\s+of\s+(?:the\s+)?day|close\s+of\s+business|eod|cob)\b)"
+    r"|(?P<tomorrow>\btomorrow\b)"
+    r"|(?P<span>\b(?:in|within)\s+(?P<count>\d{1,3}|a\s+couple\s+of|an?|one|two|three|four|five|six|seven"
+    r"|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|fortnight|month|year)s?\b(?:'s?\s+time\b)?)"
+    r"|(?P<fortnight>\b(?:in|within)\s+a\s+fortnight\b)"
+    r"|(?P<period>\b(?P<which>this|next|following|coming|the)\s+(?P<what>week|month|quarter|year)\b)"
+    rf"|(?P<weekday>\b(?P<wd>{_WEEKDAY}))",
+    re.IGNORECASE,
+)
+
+_TAG_RE = re.compile(r"<[^>]*>")
+_SPACE_RE = re.compile(r"\s+")
+_LETTER_LABEL_RE = re.compile(r"(?:(?<=\s)|^)\(?([a-z])\)", re.IGNORECASE)
+# A preposition right before a year-less month, season or weekday shows it is meant as a date.
+_CUE_BEFORE_RE = re.compile(
+    r"\b(?:by|in|until|till|before|during|from|to|of|early|mid|late|since|after|on|next|this|coming)"
+    r"[\s-]+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "May I ..." and "March on" are not dates.
+_NOT_A_DATE_AFTER_RE = re.compile(r"\s+(?:i|we|you|he|she|they|it|be|have|has|not|also|on)\b", re.IGNORECASE)
+# Words that introduce the date a reply wants as its new target.
+_TARGET_CUE_RE = re.compile(
+    r"\b(?:by|until|till|before|deadline|due|extend(?:ed)?|extension|revised|target|date|back|ready|complete[d]?)"
+    r"\b[\w\s]{0,12}?[\s:]*(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# Between a year-less date and the dated one it shares a year with: "October to December 2013".
+_RANGE_JOIN_RE = re.compile(r"^\s*(?:-|–|—|to|until|till|and|&|or|,|/)?\s*$", re.IGNORECASE)
+
+
+# --- public API --------------------------------------------------------------------------------
+
+
+def normalise_cell_text(text: str) -> str:
+    """Cell text without HTML tags or entities, on one line with single spaces."""
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return _SPACE_RE.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+def parse_target_date(text: str, *, today: date | None = None) -> ParsedDate:
+    """The target date a plan cell names; the latest one when it names several."""
+    clean = normalise_cell_text(text)
+    lettered = _split_lettered(clean)
+    if lettered:
+        parsed = [parse_target_date(part, today=today) for part in lettered.values()]
+        dated = [p for p in parsed if p.due is not None]
+        best = max(dated, key=_latest_then_most_precise, default=None)
+        return ParsedDate(text, best.due if best else None, best.precision if best else Precision.NONE)
+    spans = _resolve(_scan_dates(clean, free_text=False), clean, today)
+    if not spans:
+        return ParsedDate(text, None, Precision.NONE)
+    due, precision = max(spans, key=lambda dp: (dp[0], _PRECISION_RANK[dp[1]]))
+    return ParsedDate(text, due, precision)
+
+
+def split_lettered_dates(text: str, *, today: date | None = None) -> dict[str, ParsedDate]:
+    """{"a": ..., "b": ...} for a cell written as "a) October 2014 b) December 2014"; {} otherwise."""
+    return {
+        letter: parse_target_date(part, today=today)
+        for letter, part in _split_lettered(normalise_cell_text(text)).items()
+    }
+
+
+def find_date_in_text(text: str, *, today: date) -> ParsedDate | None:
+    """The new target date a piece of free text (a reply) gives, resolved forward from `today`.
+
+    A date introduced by "by", "until", "new date", "extended to" ... wins over other dates in the
+    text; among equals the latest wins. None when the text names no date.
+    """
+    clean = normalise_cell_text(text)
+    mentions = _scan_dates(clean, free_text=True)
+    taken = [(m.start, m.end) for m in mentions]
+    for relative in _scan_relative(clean, today):
+        if not any(relative.start < end and start < relative.end for start, end in taken):
+            mentions.append(relative)
+    mentions.sort(key=lambda m: m.start)
+    best: tuple[bool, date, int] | None = None
+    best_mention: _Mention | None = None
+    best_precision = Precision.NONE
+    for mention, (due, precision) in zip(mentions, _resolve_each(mentions, clean, today), strict=True):
+        if due is None:
+            continue
+        cued = bool(_TARGET_CUE_RE.search(clean, max(0, mention.start - 40), mention.start))
+        key = (cued, due, _PRECISION_RANK[precision])
+        if best is None or key > best:
+            best, best_mention, best_precision = key, mention, precision
+    if best is None or best_mention is None:
+        return None
+    return ParsedDate(clean[best_mention.start : best_mention.end], best[1], best_precision)
+
+
+_PRECISION_RANK = {
+    Precision.NONE: 0, Precision.YEAR: 1, Precision.HALF: 2, Precision.SEASON: 3,
+    Precision.QUARTER: 4, Precision.MONTH: 5, Precision.DAY: 6,
+}
+
+
+def _latest_then_most_precise(parsed: ParsedDate) -> tuple[date, int]:
+    assert parsed.due is not None
+    return parsed.due, _PRECISION_RANK[parsed.precision]
+
+
+# --- lettered cells ----------------------------------------------------------------------------
+
+
+def _split_lettered(clean: str) -> dict[str, str]:
+    """Parts of a cell that starts with "a)" (or "(a)") and goes on b), c), ... in order."""
+    labels: list[tuple[str, int, int]] = []
+    for match in _LETTER_LABEL_RE.finditer(clean):
+        letter = match.group(1).lower()
+        expected = chr(ord(labels[-1][0]) + 1) if labels else None
+        if not labels and match.start() != 0:
+            return {}
+        if expected is None or letter == expected:
+            labels.append((letter, match.start(), match.end()))
+    parts = {}
+    for index, (letter, _, body_start) in enumerate(labels):
+        body_end = labels[index + 1][1] if index + 1 < len(labels) else len(clean)
+        parts[letter] = clean[body_start:body_end].strip()
+    return parts
+
+
+# --- scanning ----------------------------------------------------------------------------------
+
+
+def _scan_dates(clean: str, *, free_text: bool) -> list[_Mention]:
+    mentions = []
+    for match in _DATE_RE.finditer(clean):
+        mention = _mention_from(match, clean, free_text=free_text)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def _mention_from(match: re.Match[str], clean: str, *, free_text: bool) -> _Mention | None:
+    kind, g = match.lastgroup, match.group
+    start, end = match.span()
+    try:
+        if kind == "iso":
+            return _day(start, end, int(g("iso_y")), int(g("iso_m")), int(g("iso_d")))
+        if kind == "dmy_num":
+            return _day(start, end, _full_year(g("n_y")), int(g("n_m")), int(g("n_d")))
+        if kind == "my_num":
+            return _month(start, end, int(g("nm_y")), int(g("nm_m")))
+        if kind == "dm":
+            return _day(start, end, _year_or_none(g("dm_y")), _month_number(g("dm_m")), int(g("dm_d")))
+        if kind == "md":
+            month = _month_number(g("md_m"))
+            if not free_text and not g("md_ord") and not g("md_y"):
+                return _month(start, end, _full_year(g("md_d")), month)  # "December 14" in a plan
+            return _day(start, end, _year_or_none(g("md_y")), month, int(g("md_d")))
+        if kind == "my":
+            return _month(start, end, _full_year(g("my_y")), _month_number(g("my_m")))
+        if kind == "season":
+            return _season(match, clean, g("s_name").lower(), _year_or_none(g("s_y")))
+        if kind == "quarter":
+            number = int(g("q_n") or _ORDINAL_WORDS[g("q_w").lower()])
+            if not g("q_y") and not _looks_like_a_date(match, clean):
+                return None
+            return _part_of_year(start, end, _year_or_none(g("q_y")), number, 3, Precision.QUARTER)
+        if kind == "half":
+            number = int(g("h_n") or _ORDINAL_WORDS[g("h_w").lower()])
+            if not g("h_y") and not _looks_like_a_date(match, clean):
+                return None
+            return _part_of_year(start, end, _year_or_none(g("h_y")), number, 6, Precision.HALF)
+        if kind == "fin_year":
+            return _financial_year(start, end, int(g("fy_y")), g("fy_next"))
+        if kind == "year":
+            if free_text and not _CUE_BEFORE_RE.search(clean, max(0, start - 30), start):
+                return None  # "the 2014 audit" in a reply is not a target
+            year = int(g("y"))
+            return _Mention(start, end, Precision.YEAR, lambda _y: (date(year, 1, 1), date(year, 12, 31)), year)
+        if kind == "bare_month":
+            if not _looks_like_a_date(match, clean):
+                return None
+            return _month(start, end, None, _month_number(match.group(0)))
+    except ValueError:
+        return None  # "31/02/2015", "Q5": not a date
+    return None
+
+
+def _scan_relative(clean: str, today: date) -> list[_Mention]:
+    mentions = []
+    for match in _RELATIVE_RE.finditer(clean):
+        found = _relative_period(match, clean, today)
+        if found is not None:
+            first, last, precision = found
+            mentions.append(
+                _Mention(match.start(), match.end(), precision, lambda _y, f=first, t=last: (f, t),
+                         last.year, first, last)
+            )
+    return mentions
+
+
+def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[date, date, Precision] | None:
+    kind, g = match.lastgroup, match.group
+    if kind == "today":
+        return today, today, Precision.DAY
+    if kind == "tomorrow":
+        return today + timedelta(days=1), today + timedelta(days=1), Precision.DAY
+    if kind in ("span", "fortnight"):
+        count_text = "1" if kind == "fortnight" else _SPACE_RE.sub(" ", g("count").lower())
+        count = int(count_text) if count_text.isdigit() else _COUNT_WORDS[count_text]
+        unit = "fortnight" if kind == "fortnight" else g("unit").lower()
+        step = {"day": relativedelta(days=count), "week": relativedelta(weeks=count),
+                "fortnight": relativedelta(weeks=2 * count), "month": relativedelta(months=count),
+                "year": relativedelta(years=count)}[unit]
+        return today + step, today + step, Precision.DAY
+    if kind == "period":
+        ahead = 0 if g("which").lower() in ("this", "the") else 1
+        return _calendar_period(g("what").lower(), today, ahead)
+    if kind == "weekday":
+        if not _looks_like_a_date(match, clean, cue_required=len(g("wd")) <= 3):
+            return None
+        weekday = _INFO.weekday(g("wd").rstrip("."))
+        assert weekday is not None
+        day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)  # strictly after today
+        return day, day, Precision.DAY
+    return None
+
+
+def _calendar_period(what: str, today: date, ahead: int) -> tuple[date, date, Precision]:
+    if what == "week":
+        # A week of work ends on Friday.
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=ahead)
+        return monday, monday + timedelta(days=4), Precision.DAY
+    if what == "month":
+        first = today.replace(day=1) + relativedelta(months=ahead)
+        return first, first + relativedelta(months=1, days=-1), Precision.MONTH
+    if what == "quarter":
+        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1) + relativedelta(months=3 * ahead)
+        return first, first + relativedelta(months=3, days=-1), Precision.QUARTER
+    return date(today.year + ahead, 1, 1), date(today.year + ahead, 12, 31), Precision.YEAR
+
+
+def _looks_like_a_date(match: re.Match[str], clean: str, *, cue_required: bool = False) -> bool:
+    """A lone month, season or weekday name counts when a preposition introduces it, or when it is
+    capitalised and not followed by a pronoun or verb ("May I ask", "March on")."""
+    start, end = match.span()
+    if _NOT_A_DATE_AFTER_RE.match(clean, end):
+        return False
+    if _CUE_BEFORE_RE.search(clean, max(0, start - 30), start):
+        return True
+    return not cue_required and match.group(0)[:1].isupper()
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+
+def _day(start: int, end: int, year: int | None, month: int, day: int) -> _Mention:
+    date(year or 2000, month, day)  # reject 31 April early; 29 February is checked per year
+    return _Mention(start, end, Precision.DAY, lambda y: (date(y, month, day),) * 2, year)
+
+
+def _month(start: int, end: int, year: int | None, month: int) -> _Mention:
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month}")
+    return _Mention(start, end, Precision.MONTH, lambda y: _months_from(y, month, 1), year)
+
+
+def _season(match: re.Match[str], clean: str, name: str, year: int | None) -> _Mention | None:
+    if year is None and (name == "fall" or not _looks_like_a_date(match, clean)):
+        return None  # "do not fall between services"
+    first_month = _SEASON_FIRST_MONTH[name]
+    return _Mention(*match.span(), Precision.SEASON, lambda y: _months_from(y, first_month, 3), year)
+
+
+def _part_of_year(start: int, end: int, year: int | None, number: int, months: int, precision: Precision) -> _Mention:
+    first_month = (number - 1) * months + 1
+    return _Mention(start, end, precision, lambda y: _months_from(y, first_month, months), year)
+
+
+def _financial_year(start: int, end: int, year: int, next_text: str) -> _Mention | None:
+    if _full_year(next_text) != year + 1:
+        return None
+    return _Mention(start, end, Precision.YEAR, lambda y: _months_from(y, 4, 12), year)
+
+
+def _months_from(year: int, month: int, count: int) -> tuple[date, date]:
+    first = date(year, month, 1)
+    return first, first + relativedelta(months=count, days=-1)
+
+
+def _month_number(word: str) -> int:
+    number = _INFO.month(word.rstrip("."))
+    if number is None:
+        raise ValueError(f"not a month: {word!r}")
+    return int(number)
+
+
+def _full_year(text: str) -> int:
+    digits = text.lstrip("'")
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)
+
+
+def _year_or_none(text: str | None) -> int | None:
+    return _full_year(text) if text else None
+
+
+# --- resolving years ---------------------------------------------------------------------------
+
+
+def _resolve(mentions: list[_Mention], clean: str, today: date | None) -> list[tuple[date, Precision]]:
+    return [(due, precision) for due, precision in _resolve_each(mentions, clean, today) if due is not None]
+
+
+def _resolve_each(mentions: list[_Mention], clean: str, today: date | None) -> list[tuple[date | None, Precision]]:
+    """The last day of each mention. A year-less one shares the year of the dated mention it is
+    joined to ("October to December 2013"); otherwise it is the next occurrence on or after today."""
+    years: list[int | None] = [m.year for m in mentions]
+    for index in range(len(mentions) - 2, -1, -1):
+        following = mentions[index + 1]
+        if years[index] is None and years[index + 1] is not None and following.first is None:
+            if _RANGE_JOIN_RE.match(clean[mentions[index].end : following.start]):
+                years[index] = years[index + 1]
+    resolved: list[tuple[date | None, Precision]] = []
+    for mention, year in zip(mentions, years, strict=True):
+        if mention.last is not None:
+            resolved.append((mention.last, mention.precision))
+        elif year is not None:
+            resolved.append((_last_day(mention.period, year), mention.precision))
+        elif today is not None:
+            resolved.append((_next_occurrence(mention.period, today), mention.precision))
+        else:
+            resolved.append((None, mention.precision))
+    return resolved
+
+
+def _last_day(period: _Period, year: int) -> date | None:
+    try:
+        return period(year)[1]
+    except ValueError:
+        return None  # 29 February in a common year
+
+
+def _next_occurrence(period: _Period, today: date) -> date | None:
+    # Start a year back: "winter" in January is the winter that began last December.
+    for year in range(today.year - 1, today.year + 9):
+        last = _last_day(period, year)
+        if last is not None and last >= today:
+            return last
+    return None

@@ -1,0 +1,165 @@
+"""The escalation ladder: pure rules, no database, no Slack, no clock.
+
+Level 1 is the lead, chased by `chasing.py`. When the lead leaves `escalate_after_chasers`
+chasers unanswered (and has had `grace_working_days` to answer the last one), level 2 tells the
+agency's manager, with the lead in copy. Still unanswered `board_after_working_days` working days
+after level 2, level 3 tells the board. Any reply after an escalation stops the ladder and resets
+it: the next run starts again from level 2, counted from chasers sent after that reply.
+
+Step keys (one per action per rung, per run of the ladder):
+
+- `{id}:manager:{reply}`  `reply` is the UTC instant of the reply that started this run, or `start`;
+- `{id}:board:{level 2}`  the UTC instant of the level-2 escalation it follows.
+
+As in chasing, moments are dated by their send day (`workdays.send_day`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from bot.chasing import natural_ref_key, stable_key
+from bot.statuses import CLOSED_STATUSES
+from bot.workdays import SendWindow, add_working_days, next_send_time, send_day
+
+MANAGER_LEVEL = 2
+BOARD_LEVEL = 3
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    escalate_after_chasers: int = 2
+    board_after_working_days: int = 5
+    #: Working days the lead has to answer the last chaser before the manager is told, so a
+    #: manager never hears of a chaser the lead received that same morning.
+    grace_working_days: int = 2
+
+    def __post_init__(self) -> None:
+        minimums = {"escalate_after_chasers": 1, "board_after_working_days": 1, "grace_working_days": 0}
+        for name, minimum in minimums.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+                raise ValueError(f"escalation policy {name}: expected a whole number >= {minimum}, got {value!r}")
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> EscalationPolicy:
+        """This policy with an agency's overrides applied, e.g. {"escalate_after_chasers": 3}."""
+        known = {f.name for f in fields(self)}
+        for key in overrides:
+            if key not in known:
+                raise ValueError(
+                    f"escalation policy override {key!r} is not a setting; known settings: {', '.join(sorted(known))}"
+                )
+        return replace(self, **dict(overrides))  # __post_init__ checks the values
+
+
+@dataclass(frozen=True)
+class LadderState:
+    """One action's place on the ladder; every datetime aware."""
+
+    action_id: int
+    ref: str
+    agency_id: int | None
+    contact_id: int | None  # the lead, copied into level 2
+    status: str  # ActionStatus
+    chases_since_reply: int  # chaser Messages created after last_reply_at (all of them if no reply)
+    last_chase_at: datetime | None  # latest chaser Message created, pending or sent
+    last_reply_at: datetime | None  # latest ProgressUpdate from the lead, reply or button
+    manager_escalated_at: datetime | None  # latest level-2 escalation Message created for it
+    board_escalated_at: datetime | None  # latest level-3 escalation Message created for it
+
+    def __post_init__(self) -> None:
+        for name in ("last_chase_at", "last_reply_at", "manager_escalated_at", "board_escalated_at"):
+            moment = getattr(self, name)
+            if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
+                raise ValueError(f"action {self.ref} (id {self.action_id}): {name} must be timezone-aware")
+
+
+@dataclass(frozen=True)
+class EscalationIntent:
+    """One escalation message about one agency's actions; `step_keys[i]` is the step of `action_ids[i]`.
+
+    Level 2 goes to the agency's manager with `lead_contact_ids` in copy; level 3 goes to the board.
+    `agency_id` None (no lead agency recorded) is for the caller to route to the coordinators.
+    """
+
+    level: int
+    agency_id: int | None
+    action_ids: tuple[int, ...]
+    step_keys: tuple[str, ...]
+    idempotency_key: str
+    not_before: datetime
+    lead_contact_ids: tuple[int, ...] = ()
+
+
+def plan_escalations(
+    states: Iterable[LadderState],
+    policy_for_agency: Callable[[int | None], EscalationPolicy],
+    now: datetime,
+    window: SendWindow,
+) -> list[EscalationIntent]:
+    """The escalations due at `now`: at most one intent per agency per level."""
+    not_before = next_send_time(now, window)
+    today = window.local_date(not_before)
+    policies: dict[int | None, EscalationPolicy] = {}
+    groups: dict[tuple[int, int | None], list[tuple[LadderState, str]]] = defaultdict(list)
+    for state in states:
+        if state.agency_id not in policies:
+            policies[state.agency_id] = policy_for_agency(state.agency_id)
+        rung = next_rung(state, policies[state.agency_id], today, window)
+        if rung is not None:
+            level, step_key = rung
+            groups[(level, state.agency_id)].append((state, step_key))
+
+    intents = []
+    for level, agency_id in sorted(groups, key=lambda group: (group[0], group[1] is None, group[1] or 0)):
+        members = sorted(groups[(level, agency_id)], key=lambda m: (natural_ref_key(m[0].ref), m[0].action_id))
+        step_keys = tuple(step_key for _, step_key in members)
+        intents.append(
+            EscalationIntent(
+                level=level,
+                agency_id=agency_id,
+                action_ids=tuple(state.action_id for state, _ in members),
+                step_keys=step_keys,
+                idempotency_key=stable_key("escalate", f"L{level}:{agency_id}", step_keys),
+                not_before=not_before,
+                lead_contact_ids=tuple(sorted({s.contact_id for s, _ in members if s.contact_id is not None})),
+            )
+        )
+    return intents
+
+
+def next_rung(state: LadderState, policy: EscalationPolicy, today: date, window: SendWindow) -> tuple[int, str] | None:
+    """(level, step key) of the escalation `state` is due on send day `today`, or None."""
+    if state.status in CLOSED_STATUSES:
+        return None
+    manager_at = _still_unanswered(state.manager_escalated_at, state.last_reply_at)
+    if manager_at is None:
+        if state.last_chase_at is None or state.chases_since_reply < policy.escalate_after_chasers:
+            return None
+        answer_by = add_working_days(send_day(state.last_chase_at, window), policy.grace_working_days)
+        if today < answer_by:
+            return None
+        run = _instant(state.last_reply_at) if state.last_reply_at is not None else "start"
+        return MANAGER_LEVEL, f"{state.action_id}:manager:{run}"
+    if _still_unanswered(state.board_escalated_at, state.last_reply_at) is not None:
+        return None  # top of the ladder: nothing more until a reply resets it
+    board_day = add_working_days(send_day(manager_at, window), policy.board_after_working_days)
+    if today >= board_day:
+        return BOARD_LEVEL, f"{state.action_id}:board:{_instant(manager_at)}"
+    return None
+
+
+def _still_unanswered(escalated_at: datetime | None, last_reply_at: datetime | None) -> datetime | None:
+    """The escalation, unless a reply has come in since (which resets the ladder)."""
+    if escalated_at is None or (last_reply_at is not None and last_reply_at > escalated_at):
+        return None
+    return escalated_at
+
+
+def _instant(moment: datetime) -> str:
+    # Whole seconds: a key must come out the same after the value has been through any database.
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,321 @@
+"""The outbox: intents become Message rows once (idempotency key), then go out exactly once.
+
+A message moves pending -> sending -> sent, or -> failed (retried later) -> ... -> dead.
+Claiming is one conditional UPDATE that only one worker can win, so several bot processes on
+PostgreSQL never send the same row. A worker that dies mid-send leaves its claim to expire; the
+next worker first asks the transport whether the message went out after all (`find_sent`)
+before sending it again, so a crash neither loses a message nor sends it twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
+from bot.db import session_scope
+from bot.models import Event, Message, MessageAction
+from bot.statuses import MessageState
+
+log = logging.getLogger(__name__)
+
+_CLAIMABLE = (MessageState.PENDING.value, MessageState.FAILED.value)
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    max_attempts: int = 6
+    first_retry: timedelta = timedelta(minutes=1)
+    longest_retry: timedelta = timedelta(hours=6)
+    #: How long a claim holds; a worker that has not finished by then is presumed dead.
+    claim_for: timedelta = timedelta(minutes=5)
+
+
+def retry_delay(attempts: int, retry_after: float | None, policy: DeliveryPolicy) -> timedelta:
+    """Exponential backoff from the attempt count, but never sooner than the service asked."""
+    backoff = policy.first_retry * (2 ** max(attempts - 1, 0))
+    delay = min(backoff, policy.longest_retry)
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=retry_after))
+    return delay
+
+
+def ref_token_for(idempotency_key: str) -> str:
+    """A short token for mail subjects and Slack metadata, stable for the same message."""
+    return "DHR-" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    idempotency_key: str
+    kind: str
+    channel: str
+    recipient_contact_id: int | None
+    recipient_address: str
+    subject: str
+    body_text: str
+    action_ids: Sequence[int] = ()
+    body_html: str | None = None
+    blocks: list[dict[str, Any]] | None = None
+    cc_addresses: Sequence[str] = ()
+    level: int = 1
+    not_before: datetime | None = None
+
+
+def enqueue(session: Session, new: NewMessage, *, now: datetime, actor: str) -> Message | None:
+    """Write the message unless one with its key exists; returns the new row or None.
+
+    `now` dates the row: the rules count working days from when a chase was decided.
+    """
+    exists = session.exec(select(Message.id).where(Message.idempotency_key == new.idempotency_key)).first()
+    if exists is not None:
+        return None
+    message = Message(
+        idempotency_key=new.idempotency_key,
+        kind=new.kind,
+        channel=new.channel,
+        recipient_contact_id=new.recipient_contact_id,
+        recipient_address=new.recipient_address,
+        cc_addresses=list(new.cc_addresses),
+        level=new.level,
+        ref_token=ref_token_for(new.idempotency_key),
+        subject=new.subject,
+        body_text=new.body_text,
+        body_html=new.body_html,
+        blocks=new.blocks,
+        not_before=new.not_before,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(message)
+            session.flush()
+    except sa.exc.IntegrityError:
+        # Another process wrote the same key between our check and our insert.
+        return None
+    assert message.id is not None
+    for action_id in dict.fromkeys(new.action_ids):
+        session.add(MessageAction(message_id=message.id, action_id=action_id))
+    session.add(
+        Event(
+            at=now,
+            actor=actor,
+            kind="message.queued",
+            entity="message",
+            entity_id=message.id,
+            data={"kind": new.kind, "channel": new.channel, "actions": list(new.action_ids)},
+        )
+    )
+    session.flush()
+    return message
+
+
+class RecoverableChannel(Channel, Protocol):
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None: ...
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    recovered: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    dead: list[int] = field(default_factory=list)
+
+
+StepHook = Callable[[str, int], None]
+
+
+def _no_hook(step: str, message_id: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Claim:
+    message: Message
+    #: The previous holder died mid-send: the message may already have gone out.
+    abandoned: bool
+
+
+def claim_next(engine: Engine, now: datetime, worker: str, policy: DeliveryPolicy) -> Claim | None:
+    """Claim the oldest due message, or one whose previous claim expired; None when none is due."""
+    with session_scope(engine) as session:
+        for _ in range(5):
+            candidate = session.exec(
+                select(Message)
+                .where(
+                    sa.or_(
+                        sa.and_(
+                            Message.state.in_(_CLAIMABLE),  # type: ignore[attr-defined]
+                            sa.or_(Message.not_before.is_(None), Message.not_before <= now),  # type: ignore[union-attr,operator]
+                        ),
+                        sa.and_(Message.state == MessageState.SENDING.value, Message.claimed_until < now),  # type: ignore[operator]
+                    )
+                )
+                .order_by(Message.not_before, Message.id)  # type: ignore[arg-type]
+                .limit(1)
+            ).first()
+            if candidate is None:
+                return None
+            won = session.execute(
+                sa.update(Message)
+                .where(
+                    Message.id == candidate.id,  # type: ignore[arg-type]
+                    Message.state == candidate.state,  # type: ignore[arg-type]
+                    Message.attempts == candidate.attempts,  # type: ignore[arg-type]
+                )
+                .values(
+                    state=MessageState.SENDING.value,
+                    claimed_by=worker,
+                    claimed_until=now + policy.claim_for,
+                    attempts=Message.attempts + 1,
+                )
+            ).rowcount
+            if won == 1:
+                session.commit()
+                claimed = session.get(Message, candidate.id)
+                assert claimed is not None
+                session.refresh(claimed)
+                return Claim(claimed, abandoned=candidate.state == MessageState.SENDING.value)
+            session.rollback()  # someone else won that row; look again
+    return None
+
+
+def envelope_for(message: Message, to_name: str | None = None) -> Envelope:
+    assert message.id is not None
+    return Envelope(
+        message_id=message.id,
+        kind=message.kind,
+        to_address=message.recipient_address or "",
+        to_name=to_name,
+        cc=tuple(message.cc_addresses or ()),
+        subject=message.subject or "",
+        text=message.body_text or "",
+        html=message.body_html,
+        blocks=message.blocks,
+        ref_token=message.ref_token,
+        slack_channel=message.slack_channel,
+    )
+
+
+def deliver_one(
+    engine: Engine,
+    channels: Mapping[str, Channel],
+    now: datetime,
+    *,
+    worker: str,
+    policy: DeliveryPolicy = DeliveryPolicy(),
+    report: DeliveryReport | None = None,
+    hook: StepHook = _no_hook,
+) -> bool:
+    """Deliver one due message. Returns False when nothing was due."""
+    report = report if report is not None else DeliveryReport()
+    claim = claim_next(engine, now, worker, policy)
+    if claim is None:
+        return False
+    message = claim.message
+    assert message.id is not None
+    hook("claimed", message.id)
+    channel = channels.get(message.channel)
+    if channel is None:
+        _finish(engine, message, now, error=DeliveryError(
+            f"no transport for channel {message.channel}", permanent=True, code="no_channel"
+        ), policy=policy, report=report)
+        return True
+    envelope = envelope_for(message)
+    if claim.abandoned:
+        finder = getattr(channel, "find_sent", None)
+        since = message.created_at
+        receipt = finder(envelope, since) if finder is not None else None
+        if receipt is not None:
+            _finish(engine, message, now, receipt=receipt, policy=policy, report=report, recovered=True)
+            return True
+    try:
+        receipt = channel.send(envelope)
+    except DeliveryError as error:
+        _finish(engine, message, now, error=error, policy=policy, report=report)
+        return True
+    hook("sent", message.id)
+    _finish(engine, message, now, receipt=receipt, policy=policy, report=report)
+    return True
+
+
+def _finish(
+    engine: Engine,
+    message: Message,
+    now: datetime,
+    *,
+    policy: DeliveryPolicy,
+    report: DeliveryReport,
+    receipt: Receipt | None = None,
+    error: DeliveryError | None = None,
+    recovered: bool = False,
+) -> None:
+    assert message.id is not None
+    with session_scope(engine) as session:
+        row = session.get(Message, message.id)
+        assert row is not None
+        if receipt is not None:
+            row.state = MessageState.SENT.value
+            row.sent_at = now
+            row.last_error = None
+            row.slack_channel = receipt.slack_channel or row.slack_channel
+            row.slack_ts = receipt.slack_ts or row.slack_ts
+            row.graph_message_id = receipt.graph_message_id or row.graph_message_id
+            row.conversation_id = receipt.conversation_id or row.conversation_id
+            row.internet_message_id = receipt.internet_message_id or row.internet_message_id
+            kind, data = "message.sent", {"channel": row.channel, "recovered": recovered}
+            (report.recovered if recovered else report.sent).append(row.id)  # type: ignore[arg-type]
+        else:
+            assert error is not None
+            row.last_error = error.code or type(error).__name__
+            if error.permanent or row.attempts >= policy.max_attempts:
+                row.state = MessageState.DEAD.value
+                kind = "message.dead"
+                report.dead.append(message.id)
+                log.warning("message %s dead after %s attempts: %s", row.id, row.attempts, row.last_error)
+            else:
+                row.state = MessageState.FAILED.value
+                row.not_before = now + retry_delay(row.attempts, error.retry_after, policy)
+                kind = "message.retry"
+                report.retrying.append(message.id)
+            data = {"error": row.last_error, "attempts": row.attempts}
+        row.claimed_by = None
+        row.claimed_until = None
+        session.add(row)
+        session.add(Event(at=now, actor="outbox", kind=kind, entity="message", entity_id=row.id, data=data))
+
+
+def deliver_due(
+    engine: Engine,
+    channels: Mapping[str, Channel],
+    clock: Callable[[], datetime],
+    *,
+    worker: str,
+    policy: DeliveryPolicy = DeliveryPolicy(),
+    limit: int = 500,
+    hook: StepHook = _no_hook,
+) -> DeliveryReport:
+    """Deliver due messages until none is left or `limit` were tried."""
+    report = DeliveryReport()
+    for _ in range(limit):
+        if not deliver_one(engine, channels, clock(), worker=worker, policy=policy, report=report, hook=hook):
+            break
+    return report
+
+
+def actions_of(session: Session, message_ids: Iterable[int]) -> dict[int, list[int]]:
+    rows = session.exec(
+        select(MessageAction).where(MessageAction.message_id.in_(list(message_ids)))  # type: ignore[attr-defined]
+    ).all()
+    covered: dict[int, list[int]] = {}
+    for row in rows:
+        covered.setdefault(row.message_id, []).append(row.action_id)
+    return covered

@@ -1,0 +1,117 @@
+"""One row's cells -> ParsedAction: lead agency, target date and status read from the text."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.dates import parse_target_date, split_lettered_dates
+from bot.plans.columns import Field
+from bot.plans.model import ParsedAction
+from bot.reading import read_status
+from bot.statuses import ActionStatus, Precision, action_status_for
+
+#: Plans name the lead in front of the action when one recommendation has many agencies:
+#: "POLICE: Review timescales…". Short, capitalised, and followed by a colon.
+_AGENCY_PREFIX = re.compile(r"^([A-Z][A-Za-z'’&.\-]*(?: [A-Za-z'’&.\-]+){0,4})\s*:\s+(\S.*)$", re.DOTALL)
+_NOT_AGENCY_WORDS = {"note", "update", "action", "actions", "evidence", "outcome", "progress", "a", "b", "c"}
+
+#: "Reminder to be sent April each year" names no single deadline.
+_RECURRING = re.compile(r"\b(each|every|annual(ly)?|yearly|monthly|quarterly)\b", re.IGNORECASE)
+
+#: The derived chase log written by export_plan; it is never part of the plan's own text.
+CHASE_LOG_MARKER = "Chase log:"
+
+
+def finish_action(
+    cells: dict[Field, str],
+    *,
+    row: int,
+    agency_from_prefix: bool,
+    fallback_lead: str | None,
+    today: date | None,
+    warnings: list[str],
+) -> ParsedAction:
+    description = cells.get(Field.ACTION, "")
+    lead = _one_line(cells.get(Field.LEAD, ""))
+    if not lead and agency_from_prefix:
+        prefix, rest = agency_prefix(description)
+        if prefix:
+            lead, description = prefix, rest
+    target_text = cells.get(Field.TARGET, "") or None
+    due, precision = read_target(target_text, today=today)
+    progress = strip_chase_log(cells.get(Field.PROGRESS, "")) or None
+    status = read_action_status(cells.get(Field.STATUS, ""), progress, target_text, precision)
+    if not description and not lead:
+        warnings.append(f"row {row}: an action with no description and no lead agency")
+    return ParsedAction(
+        description=description,
+        lead_agency=lead or fallback_lead,
+        evidence_expected=cells.get(Field.EVIDENCE) or None,
+        target_text=target_text,
+        due=due,
+        precision=precision,
+        status=status,
+        progress=progress,
+        source_row=row,
+    )
+
+
+def agency_prefix(text: str) -> tuple[str | None, str]:
+    """'POLICE: Review…' -> ('POLICE', 'Review…'); anything else -> (None, text)."""
+    match = _AGENCY_PREFIX.match(text)
+    if match is None or match.group(1).casefold() in _NOT_AGENCY_WORDS:
+        return None, text
+    return match.group(1).strip(), match.group(2).strip()
+
+
+def read_target(text: str | None, *, today: date | None) -> tuple[date | None, Precision]:
+    """The due date a target cell means. A cell with several dates (one per line, or "a) …
+    b) …") is due when the last of them is: the action is not done before its last part."""
+    if not text:
+        return None, Precision.NONE
+    candidates = list(split_lettered_dates(text, today=today).values()) or [
+        parse_target_date(line, today=today) for line in text.splitlines() if line.strip()
+    ]
+    dated = [parsed for parsed in candidates if parsed.due is not None and not _RECURRING.search(parsed.text)]
+    if not dated:
+        return None, Precision.NONE
+    latest = max(dated, key=lambda parsed: parsed.due)  # type: ignore[arg-type,return-value]
+    return latest.due, Precision(latest.precision)
+
+
+def read_action_status(
+    status_cell: str, progress: str | None, target_text: str | None, precision: Precision
+) -> ActionStatus:
+    """The status column when it holds a status; else what the progress text says."""
+    stated = _as_status(status_cell)
+    if stated is not None:
+        return stated
+    text = "\n".join(part for part in (status_cell, progress or "") if part)
+    if not text and target_text and precision is Precision.NONE:
+        text = target_text  # "Complete", "Action completed" written where the date would be
+    if not text:
+        return ActionStatus.NOT_STARTED
+    reading, _confidence = read_status(text)
+    status = action_status_for(reading)
+    if status is not None:
+        return status
+    return ActionStatus.IN_PROGRESS if progress else ActionStatus.NOT_STARTED
+
+
+def strip_chase_log(progress: str) -> str:
+    """Drop the chase log paragraph an export added: it is derived from the outbox, never typed."""
+    kept = [line for line in progress.split("\n") if not line.startswith(CHASE_LOG_MARKER)]
+    return "\n".join(kept).strip()
+
+
+def _as_status(text: str) -> ActionStatus | None:
+    key = "_".join(re.sub(r"[^a-z]+", " ", text.casefold()).split())
+    try:
+        return ActionStatus(key)
+    except ValueError:
+        return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

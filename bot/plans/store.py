@@ -1,0 +1,236 @@
+"""Saving a ParsedPlan: Review, Recommendation and Action rows, updated in place on re-import.
+
+Actions are matched by their ref (REVIEW-REC-N), so importing the same plan again changes only
+what changed in it. Actions that dropped out of the plan are reported, never deleted: their
+history (chasers, replies) matters more than the plan's tidiness.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from bot.models import Action, Event, ProgressUpdate, Recommendation, Review
+from bot.plans.agencies import AgencyResolver
+from bot.plans.assemble import split_number
+from bot.plans.model import ParsedAction, ParsedPlan, PlanError
+from bot.reading import read_status
+from bot.statuses import UpdateSource
+
+_REVIEW_CODE = re.compile(r"^[A-Za-z0-9]{1,20}$")
+#: Action fields compared on re-import, in the order reports list them.
+TRACKED_FIELDS = (
+    "description",
+    "lead_agency_text",
+    "lead_agency_id",
+    "evidence_expected",
+    "target_text",
+    "due",
+    "precision",
+    "status",
+    "progress",
+    "recommendation_id",
+    "position",
+)
+
+
+@dataclass
+class ImportReport:
+    review_code: str
+    review_created: bool = False
+    recommendations_added: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    updated: dict[str, list[str]] = field(default_factory=dict)  # ref -> changed fields
+    unchanged: list[str] = field(default_factory=list)
+    removed_from_plan: list[str] = field(default_factory=list)
+    agencies_created: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed_from_plan or self.recommendations_added)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "review": self.review_code,
+            "review_created": self.review_created,
+            "recommendations_added": self.recommendations_added,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": len(self.unchanged),
+            "removed_from_plan": self.removed_from_plan,
+            "agencies_created": self.agencies_created,
+            "warnings": self.warnings,
+        }
+
+
+def ref_number(number: str) -> str:
+    """The recommendation number as it appears in refs: 'Recommendation No 3' -> '3', '9.' -> '9'."""
+    parsed, _rest = split_number(number)
+    return parsed if parsed is not None else re.sub(r"[^0-9A-Za-z]", "", number)
+
+
+def action_ref(review_code: str, number: str, index: int) -> str:
+    return f"{review_code}-{ref_number(number)}-{index}"
+
+
+def validate_plan(plan: ParsedPlan, *, source_file: str) -> str:
+    """The review code to store under, or PlanError. Runs before anything is written."""
+    code = (plan.review_code or "").strip()
+    if not code:
+        raise PlanError(source_file, "no review code: give one with --review CODE (e.g. RIV3)")
+    if not _REVIEW_CODE.match(code):
+        raise PlanError(source_file, f"review code {code!r} must be letters and digits only (e.g. RIV3)")
+    seen: dict[str, int | None] = {}
+    for rec in plan.recommendations:
+        key = ref_number(rec.number)
+        if not key:
+            raise PlanError(source_file, f"recommendation {rec.number!r} has no usable number", row=rec.source_row)
+        if key in seen:
+            raise PlanError(
+                source_file,
+                f"recommendation number {rec.number!r} is used twice (also at row {seen[key]})",
+                row=rec.source_row,
+                column="Recommendation",
+            )
+        seen[key] = rec.source_row
+    return code
+
+
+def import_plan(
+    session: Session,
+    plan: ParsedPlan,
+    *,
+    partnership_id: int,
+    source_file: str,
+    actor: str,
+    now: datetime | None = None,
+) -> ImportReport:
+    code = validate_plan(plan, source_file=source_file)
+    now = now or datetime.now(UTC)
+    report = ImportReport(review_code=code, warnings=list(plan.warnings))
+    review = session.exec(select(Review).where(Review.code == code)).first()
+    if review is not None and review.partnership_id != partnership_id:
+        raise PlanError(source_file, f"review {code} belongs to another partnership")
+    if review is None:
+        review = Review(partnership_id=partnership_id, code=code, title=plan.title)
+        report.review_created = True
+    elif plan.title:
+        review.title = plan.title
+    review.source_file = source_file
+    review.imported_at = now
+    session.add(review)
+    session.flush()
+    assert review.id is not None
+
+    agencies = AgencyResolver(session)
+    existing_recs = {r.number: r for r in session.exec(select(Recommendation).where(Recommendation.review_id == review.id))}
+    existing_actions = {
+        a.ref: a
+        for a in session.exec(
+            select(Action).join(Recommendation).where(Recommendation.review_id == review.id)  # type: ignore[arg-type]
+        )
+    }
+    seen_refs: set[str] = set()
+    position = 0
+    for rec_position, parsed_rec in enumerate(plan.recommendations, start=1):
+        number = ref_number(parsed_rec.number)
+        rec = existing_recs.get(number)
+        if rec is None:
+            rec = Recommendation(review_id=review.id, number=number)
+            report.recommendations_added.append(number)
+        rec.text, rec.scope, rec.section, rec.position = parsed_rec.text, parsed_rec.scope, parsed_rec.section, rec_position
+        session.add(rec)
+        session.flush()
+        assert rec.id is not None
+        for index, parsed in enumerate(parsed_rec.actions, start=1):
+            position += 1
+            ref = action_ref(code, number, index)
+            seen_refs.add(ref)
+            agency = agencies.resolve(parsed.lead_agency)
+            wanted = _action_values(parsed, rec.id, agency.id if agency else None, position)
+            action = existing_actions.get(ref)
+            if action is None:
+                action = Action(ref=ref, created_at=now, updated_at=now, **wanted)
+                session.add(action)
+                session.flush()
+                report.added.append(ref)
+                _event(session, now, actor, "action.imported", action, {"ref": ref})
+                if parsed.progress:
+                    _progress_update(session, action, parsed.progress, now, actor)
+                continue
+            changed = [name for name in TRACKED_FIELDS if getattr(action, name) != wanted[name]]
+            if not changed:
+                report.unchanged.append(ref)
+                continue
+            before = {name: _jsonable(getattr(action, name)) for name in changed if name not in ("description", "progress", "evidence_expected")}
+            for name in changed:
+                setattr(action, name, wanted[name])
+            action.updated_at = now
+            session.add(action)
+            report.updated[ref] = changed
+            _event(session, now, actor, "action.updated_by_import", action, {"ref": ref, "fields": changed, "before": before})
+            if "progress" in changed and parsed.progress:
+                _progress_update(session, action, parsed.progress, now, actor)
+    for ref, action in sorted(existing_actions.items()):
+        if ref not in seen_refs:
+            report.removed_from_plan.append(ref)
+            _event(session, now, actor, "action.removed_from_plan", action, {"ref": ref})
+    report.agencies_created = agencies.created
+    _event(session, now, actor, "review.imported", review, {"code": code, "source_file": source_file, **_counts(report)})
+    session.flush()
+    return report
+
+
+def _action_values(parsed: ParsedAction, recommendation_id: int, agency_id: int | None, position: int) -> dict[str, Any]:
+    return {
+        "recommendation_id": recommendation_id,
+        "position": position,
+        "description": parsed.description,
+        "lead_agency_text": parsed.lead_agency,
+        "lead_agency_id": agency_id,
+        "evidence_expected": parsed.evidence_expected,
+        "target_text": parsed.target_text,
+        "due": parsed.due,
+        "precision": str(parsed.precision),
+        "status": str(parsed.status),
+        "progress": parsed.progress,
+    }
+
+
+def _progress_update(session: Session, action: Action, text: str, now: datetime, actor: str) -> None:
+    assert action.id is not None
+    reading, confidence = read_status(text)
+    session.add(
+        ProgressUpdate(
+            action_id=action.id,
+            at=now,
+            source=UpdateSource.IMPORT.value,
+            author=actor,
+            raw_text=text,
+            status=reading.value,
+            confidence=confidence,
+            confirmed=True,
+        )
+    )
+
+
+def _event(session: Session, now: datetime, actor: str, kind: str, row: Action | Review, data: dict[str, Any]) -> None:
+    session.add(Event(at=now, actor=actor, kind=kind, entity=type(row).__tablename__, entity_id=row.id, data=data))  # type: ignore[attr-defined]
+
+
+def _counts(report: ImportReport) -> dict[str, int]:
+    return {
+        "added": len(report.added),
+        "updated": len(report.updated),
+        "unchanged": len(report.unchanged),
+        "removed_from_plan": len(report.removed_from_plan),
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value

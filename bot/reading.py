@@ -1,0 +1,241 @@
+"""Reading the status that a piece of progress text states.
+
+The same rules read a lead's reply ("done", "not yet, can we move it to June?") and the progress
+column of an imported plan ("<b>COMPLETED</b>", "Update requested", "Ongoing"). They are plain
+patterns rather than a model because every reading has to be explainable to a coordinator, and a
+false "complete" is the costly mistake: it stops chasing an action that is not done. So a
+"complete" word only counts when it is not negated ("not yet complete") and not in the future
+("will be completed by March", "to be completed"), and a cell that records lettered parts is
+complete only when every part is.
+
+Plan cells are often a history ("No response received ... Letter received ... COMPLETED"), so
+the last explicit status word wins over what came before it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from bot.statuses import ReadStatus
+
+# Explicit status statements. Order inside a segment does not matter; position does.
+_STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
+    (ReadStatus.NOT_APPLICABLE, r"\bn/a\b|\bnot applicable\b|\bno longer (?:applicable|relevant|required|needed)\b"
+     r"|\bdecommissioned\b|\bdoes not apply\b|\bnot relevant (?:to|for) (?:us|our)\b|\bnot (?:for|our) (?:us|agency)\b"),
+    (ReadStatus.NO_RESPONSE, r"\bno (?:response|reply|update)s?(?: (?:has been |was )?(?:received|provided|given))?"
+     r"(?: to date| yet)?\b|\bupdate (?:requested|outstanding|awaited)\b|\bawaiting (?:a |an |their )?(?:response|reply|update)\b"
+     r"|\bnot (?:responded|replied)\b|\breminders? (?:have been |has been |was |were )?sent\b|\bchased\b"),
+    (ReadStatus.BLOCKED, r"\bblocked\b|\bon hold\b|\bstalled\b|\bcan(?:no|')?t (?:progress|proceed|move forward|go ahead)"
+     r"|\bcannot (?:progress|proceed)\b|\bunable to (?:progress|proceed|move forward|complete|incorporate)\b"
+     r"|\bnot able to (?:progress|proceed|incorporate|complete)\b|\bwaiting (?:on|for) (?!a response|a reply)"
+     r"|\bdependent on\b|\bdepends on\b|\bheld up\b|\bno (?:funding|budget|resource)s?\b"),
+    (ReadStatus.EXTENSION_REQUESTED, r"\bmore time\b|\bextension\b|\bextend (?:the |this |our )?(?:deadline|date|target)"
+     r"|\b(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date)) (?:back )?(?:to|until|till)\b"
+     r"|\bpush (?:it |this )?back\b|\b(?:revised|new) (?:target |due )?date\b|\bcan we (?:have|say) until\b"
+     r"|\bneed (?:until|till)\b|\b(?:slipped|slipping|slip) to\b|\bdelayed until\b|\bdeferred to\b"),
+    (ReadStatus.NOT_STARTED, r"\bnot (?:yet )?(?:been )?(?:started|begun|commenced)\b|\bhave(?:n't| not) (?:yet )?(?:started|begun)\b"
+     r"|\bhasn't (?:yet )?(?:started|begun)\b|\byet to (?:start|begin|commence)\b|\bnot started\b|\bno progress\b"
+     r"|\bnothing (?:done|started) yet\b"),
+    (ReadStatus.IN_PROGRESS, r"\bin progress\b|\bon-? ?going\b|\bunderway\b|\bunder way\b|\bunder review\b|\bprogressing\b"
+     r"|\bpartially (?:complete|completed|done|implemented)\b|\bpart(?:ly)? (?:complete|done)\b|\bon track\b"
+     r"|\bstill (?:working|in progress|underway)\b|\bworking on (?:it|this)\b|\bnearly (?:done|there|complete|finished)\b"
+     r"|\balmost (?:done|there|complete|finished)\b"),
+    (ReadStatus.COMPLETE, r"\b(?:fully )?(?:complete|completed|done|finished|finalised|finalized)\b|\bsigned off\b"
+     r"|\bclosed\b|\ball sorted\b|\bsorted\b|\bachieved\b"),
+)
+
+# Descriptions of work that read as a status only when nothing explicit is said.
+_WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
+    (ReadStatus.IN_PROGRESS, r"\bbeing \w+ed\b|\bbeing (?:built|developed|written|drawn up|rolled out)\b|\bin development\b"
+     r"|\bto be \w+\b|\bwill (?:be|include|continue|initiate|plan)\b|\bdraft(?:ed|ing)?\b|\bplanned\b|\bscheduled\b"
+     r"|\barranged\b|\bbooked\b|\bworking (?:together|with|to)\b|\blooking (?:to|at|into)\b|\bexploring\b|\bexplored\b"
+     r"|\bremains?\b|\bawaiting\b|\bpending\b|\bdeveloping\b|\bupdating\b|\btaking place\b|\bstarted\b|\bbegun\b"
+     r"|\bescalated\b|\bto follow\b|\b(?:has|have|had) not (?:yet )?been\b|\bnot yet\b|\b(?:[1-8]?\d|9[0-4])(?:\.\d+)?% of\b|\boutstanding\b"),
+    (ReadStatus.NOT_STARTED, r"^(?:to be|will be) \w+"),
+    (ReadStatus.COMPLETE, r"\bin place\b|\bimplemented\b|\bpublished\b|\bdelivered\b|\bagreed\b|\bproduced\b"
+     r"|\badopted\b|\bratified\b|\bapproved\b|\bhas been \w+ed\b|\bhave been \w+ed\b|\bwas (?:\w+ed|built|written)\b"
+     r"|\bwere (?:\w+ed)\b|\bnow (?:\w+s|in|live|has|have|been|instructed|disseminated|included)\b|\blive\b"
+     r"|\balready\b|\bhas (?:been )?provided\b|\bhave provided\b|\breceived\b|\bunderwent\b|\bincludes?\b"
+     r"|\backnowledged?\b|\bare in the\b|\bis in the\b|\bsigned up\b|\bundertaken\b|\bappointed\b"
+     r"|\b(?:has|have) (?!been\b)\w+ed\b|\bincluded\b|\bbuilt into\b"),
+)
+
+_STRONG = tuple((status, re.compile(pattern)) for status, pattern in _STRONG_PATTERNS)
+_WEAK = tuple((status, re.compile(pattern)) for status, pattern in _WEAK_PATTERNS)
+
+# A complete word is not a completion when it is negated, conditional or still to come.
+_NEGATED_BEFORE = re.compile(r"(?:\bnot|n't|\bnever|\bnor)\s+(?:\w+\s+){0,2}$")
+_FUTURE_BEFORE = re.compile(
+    r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
+    r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this)\s+(?:(?:fully|formally|finally|properly|all|it|this)\s+)?$"
+)
+_NOT_YET_AFTER = re.compile(r"^\s*(?:yet|\?)")
+_COMPLETION_NOUN = re.compile(r"\b(?:completion date|date of completion|completion)\b")
+
+_LETTERED_PART = re.compile(r"(?:^|(?<=[\s>(]))\(?([a-h])\)\s")
+_SEGMENT_SPLIT = re.compile(r"\n+|(?<=[.!?;])\s+|\s{2,}|\s[-–]\s")
+
+
+@dataclass(frozen=True)
+class _Signal:
+    status: ReadStatus
+    strong: bool
+    position: int
+
+
+def plain_text(text: str) -> str:
+    """Text without HTML markup, entities or typographic dashes and quotes."""
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</li>|<hr\s*/?>|</div>|</tr>", "\n", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = html.unescape(text)
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\u2022", " ").replace("\xa0", " ")
+    return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()).strip()
+
+
+def read_status(text: str) -> tuple[ReadStatus, float]:
+    """The status `text` states, with a confidence between 0 and 1."""
+    plain = plain_text(text)
+    if not plain:
+        return ReadStatus.UNCLEAR, 0.1
+    parts = _lettered_parts(plain)
+    if parts:
+        return _combine_parts([_read_plain(part) for part in parts])
+    return _read_plain(plain)
+
+
+def _lettered_parts(plain: str) -> list[str]:
+    """The a), b), c) parts of a progress cell, merged by letter; [] when it has no such parts."""
+    matches = list(_LETTERED_PART.finditer(plain))
+    letters = [m.group(1) for m in matches]
+    if len(set(letters)) < 2 or letters[0] != "a" or letters != sorted(letters):
+        return []
+    by_letter: dict[str, str] = {}
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(plain)
+        by_letter[match.group(1)] = (by_letter.get(match.group(1), "") + " " + plain[match.end() : end]).strip()
+    # A status written after the last part (right-aligned in the plan) belongs to that part already.
+    return list(by_letter.values())
+
+
+def _combine_parts(readings: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, float]:
+    statuses = [status for status, _ in readings]
+    confidence = min(conf for _, conf in readings)
+    done = {ReadStatus.COMPLETE, ReadStatus.NOT_APPLICABLE}
+    if all(status in done for status in statuses):
+        status = ReadStatus.COMPLETE if ReadStatus.COMPLETE in statuses else ReadStatus.NOT_APPLICABLE
+        return status, confidence
+    for status in (ReadStatus.EXTENSION_REQUESTED, ReadStatus.BLOCKED):
+        if status in statuses:
+            return status, min(confidence, 0.8)
+    if ReadStatus.COMPLETE in statuses or ReadStatus.IN_PROGRESS in statuses:
+        # Some parts done, others not: the action as a whole is still in progress.
+        return ReadStatus.IN_PROGRESS, max(min(confidence, 0.8), 0.6)
+    return max(set(statuses), key=statuses.count), min(confidence, 0.6)
+
+
+def _read_plain(plain: str) -> tuple[ReadStatus, float]:
+    lowered = plain.lower()
+    signals = _signals(lowered)
+    strong = [signal for signal in signals if signal.strong]
+    weak = [signal for signal in signals if not signal.strong]
+    strong_statuses = {signal.status for signal in strong}
+    if ReadStatus.NOT_APPLICABLE in strong_statuses and len(strong_statuses) == 1:
+        return ReadStatus.NOT_APPLICABLE, 0.85
+    if strong:
+        last = max(strong, key=lambda signal: signal.position)
+        if ReadStatus.EXTENSION_REQUESTED in strong_statuses and last.status is not ReadStatus.NOT_APPLICABLE:
+            return ReadStatus.EXTENSION_REQUESTED, 0.8
+        if ReadStatus.BLOCKED in strong_statuses and last.status is not ReadStatus.COMPLETE:
+            return ReadStatus.BLOCKED, 0.8
+        conflicting = len(strong_statuses - {last.status}) > 0
+        confidence = 0.9 if not conflicting else 0.8
+        if last.status is ReadStatus.COMPLETE and any(s.status is not ReadStatus.COMPLETE for s in weak if s.position > last.position):
+            confidence = min(confidence, 0.8)
+        return last.status, confidence
+    return _read_weak([signal.status for signal in weak])
+
+
+def _read_weak(statuses: list[ReadStatus]) -> tuple[ReadStatus, float]:
+    """Descriptions only: the more frequent kind wins, and a tie is read as not finished."""
+    done = statuses.count(ReadStatus.COMPLETE)
+    doing = statuses.count(ReadStatus.IN_PROGRESS)
+    if ReadStatus.NOT_STARTED in statuses and not done:
+        return ReadStatus.NOT_STARTED, 0.55
+    if done > doing:
+        return ReadStatus.COMPLETE, 0.6 if doing == 0 else 0.5
+    if doing:
+        return ReadStatus.IN_PROGRESS, 0.6
+    return ReadStatus.UNCLEAR, 0.2
+
+
+def _signals(lowered: str) -> list[_Signal]:
+    signals: list[_Signal] = []
+    claimed: list[tuple[int, int]] = []
+    for status, pattern in _STRONG:
+        for match in pattern.finditer(lowered):
+            if any(start <= match.start() < end for start, end in claimed):
+                continue
+            if status is ReadStatus.COMPLETE:
+                status_here = _completion_or_not(lowered, match)
+                if status_here is None:
+                    continue
+                signals.append(_Signal(status_here, True, match.start()))
+            else:
+                signals.append(_Signal(status, True, match.start()))
+            claimed.append((match.start(), match.end()))
+    for status, pattern in _WEAK:
+        for match in pattern.finditer(lowered):
+            if not any(start <= match.start() < end for start, end in claimed):
+                signals.append(_Signal(status, False, match.start()))
+    return signals
+
+
+def _completion_or_not(lowered: str, match: re.Match[str]) -> ReadStatus | None:
+    """COMPLETE for a real completion, IN_PROGRESS when negated or still to come, None for a noun use."""
+    if _COMPLETION_NOUN.match(lowered, match.start()):
+        return None
+    before = lowered[max(0, match.start() - 40) : match.start()]
+    before = re.split(r"[.;:!?\n,]", before)[-1]
+    after = lowered[match.end() : match.end() + 12]
+    if _NEGATED_BEFORE.search(before) or _FUTURE_BEFORE.search(before) or _NOT_YET_AFTER.match(after):
+        return ReadStatus.IN_PROGRESS
+    return ReadStatus.COMPLETE
+
+
+_URL = re.compile(r"<?(https?://[^\s|>]+)(?:\|[^>]*)?>?")
+_DOCUMENT_EXTENSIONS = r"(?:pdf|docx?|xlsx?|pptx?|csv|msg|eml|odt|ods|txt|png|jpe?g)"
+_ATTACHED_DOCUMENT = re.compile(
+    rf"\b(?:attached|attachment|enclosed|uploaded)\b:?\s+(?:(?:is|are|the|our|a|copy of the|copy of)\s+)*"
+    rf"([^\n,;:]{{1,80}}?\.{_DOCUMENT_EXTENSIONS})\b",
+    re.I,
+)
+_DOCUMENT_NAME = re.compile(rf"(?<![\w/])[\w()-][\w.()-]*\.{_DOCUMENT_EXTENSIONS}\b", re.I)
+_EVIDENCE_LABEL = re.compile(r"\bevidence\s*[:=-]\s*([^\n]{3,200})", re.I)
+_EVIDENCE_PHRASE = re.compile(
+    r"\b((?:the |signed |approved |draft )?(?:minutes|notes|report|audit|policy|protocol|procedure|agenda|register"
+    r"|certificate|attendance (?:list|figures)|training (?:records|log)|sign-off email)"
+    r" (?:of|from|for|dated|on) (?:the )?[^.\n;,]{3,80})",
+    re.I,
+)
+_SEE_ATTACHED = re.compile(r"\b(?:see|please find|i've attached|i have attached|attaching)\s+(?:attached\s+)?([^.\n]{3,120})", re.I)
+_GREETING = re.compile(r"^(?:hi|hello|dear|morning|afternoon|thanks|thank you|many thanks|cheers)\b", re.I)
+
+
+def find_evidence(text: str) -> str | None:
+    """What a note offers as evidence: a link, a document name, "evidence: ...", "minutes of the 3 May
+    meeting", or failing those the most substantive sentence. None when it says nothing beyond a status."""
+    plain = plain_text(text)
+    for pattern in (_URL, _ATTACHED_DOCUMENT, _DOCUMENT_NAME, _EVIDENCE_LABEL, _EVIDENCE_PHRASE, _SEE_ATTACHED):
+        match = pattern.search(plain)
+        if match:
+            found = (match.group(1) if match.groups() else match.group(0)).strip().rstrip(".,;:)")
+            if found:
+                return found
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", plain) if s.strip()]
+    substantive = [s for s in sentences if len(s.split()) >= 4 and not _GREETING.match(s)]
+    if not substantive:
+        return None
+    return max(substantive, key=len)[:300]

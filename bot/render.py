@@ -1,0 +1,283 @@
+"""The one way into Jinja2: `render(name, channel, context) -> Rendered`.
+
+Templates live in bot/templates/messages/, four per message:
+
+    {name}.subject.j2       one line; every mail subject starts "[{ref_token}]" so replies match
+    {name}.txt.j2           plain text: the mail's text part and Slack's notification fallback
+    {name}.email.html.j2    mail body, autoescaped, inline styles (Outlook-safe)
+    {name}.slack.json.j2    a JSON list of Block Kit blocks
+
+For Slack, `Rendered.blocks` is parsed and checked against Block Kit limits and `Rendered.text` is
+already escaped for mrkdwn (Slack reads the fallback as mrkdwn). For email, `Rendered.html` is set.
+For the outbox channel both are set, so a reviewer sees what either transport would have sent.
+render() adds `channel` ("slack"/"email"/"outbox") and `kind` (= name) to the context itself, and
+for the action-request kinds plain-text `title`, `intro` and `expects_reply` from _wording.j2.
+Never call a macro across escape modes (a .j2 macro from an .html.j2 template): Jinja marks its
+unescaped output safe.
+
+Least data: messages carry refs, short summaries, dates, statuses and agency/contact names only.
+Never pass victims' or perpetrators' names, a review's title or narrative: the ref's review code
+(RIV3) is enough. Summaries are cut to 25 words by the templates.
+
+An *action* below is a mapping with: ref (str, "RIV3-2a-1"), summary (str, short), due (date |
+None), target_text (str, as written: "tbc", "Autumn 2027"), days_overdue (int | None),
+status (ActionStatus or its value). Dates are local `date`s (or "YYYY-MM-DD"), never datetimes:
+convert to the partnership's timezone first.
+
+| template             | context keys                                                                |
+|----------------------|-----------------------------------------------------------------------------|
+| heads_up             | recipient_name, partnership_name, actions, ref_token, reply_hint            |
+| chaser               | recipient_name, partnership_name, actions, ref_token, reply_hint            |
+| board_update_request | as chaser + board_name, meeting_date (date), reply_by (date)                |
+| escalation           | level (2 = agency manager, lead in copy; 3 = the board), recipient_name,    |
+|                      | partnership_name, agency_name, lead_name, chase_count (int), first_chased   |
+|                      | (date), actions (+ last_chased: date | None), ref_token; level 2 also       |
+|                      | reply_hint; level 3 also board_name                                         |
+| confirmation         | recipient_name, partnership_name, ref_token, confirm_value (str: button     |
+|                      | value for CONFIRM/REJECT_READING), readings: [{ref, status (ReadStatus),    |
+|                      | new_due (date | None), evidence (str | None)}]                             |
+| overdue              | as_of (date), scope (str: "all agencies", "Riverside Police"), query (str:  |
+|                      | the `/dhr overdue` arguments, echoed in pager buttons), actions: [{ref,     |
+|                      | agency, due, days_overdue, last_chased}], page, page_count, total (see      |
+|                      | paginate()); optional partnership_name, ref_token                           |
+| digest               | partnership_name, board_name, meeting_date, as_of, since (date | None: last |
+|                      | meeting), rag: [{label, count}], by_agency / by_review: [{name, open,       |
+|                      | overdue, complete}], overdue: [{ref, agency, due, days_overdue}],          |
+|                      | no_response: [{ref, agency, last_chased, chase_count}], revised_dates:      |
+|                      | [{ref, agency, old_due, new_due}], completed: [{ref, agency, completed_on}]; |
+|                      | optional ref_token                                                          |
+
+`ref_token` is the message's reply-matching token, e.g. "DHR-7f3a"; `reply_hint` is one short
+sentence on how or when to answer ("Please reply by 15 Jan 2027."), shown above the examples.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from math import ceil
+from typing import Any, Generic, TypeVar
+
+import jinja2
+
+from bot import blocks
+from bot.statuses import ChannelKind, ReadStatus
+
+T = TypeVar("T")
+
+#: Messages that ask a lead about a list of actions; they share templates/_request.* and _wording.j2.
+REQUEST_KINDS = frozenset({"heads_up", "chaser", "board_update_request", "escalation"})
+SLACK_ACTIONS_SHOWN = 10  # with their buttons: 2 blocks each, well under the 50-block limit
+OVERDUE_PAGE_SIZE = 20
+DIGEST_LINES_SHOWN = 10
+SUMMARY_WORDS = 25
+_SLACK_FALLBACK_CHARS = 3500  # Slack advises under 4000; escaping can only lengthen a little
+_SUBJECT_CHARS = 200
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Emphasis markers swapped for lookalikes so text from a plan shows as written in Slack.
+_MRKDWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "\u2217", "~": "\u223c", "`": "\u2018"})
+
+
+class RenderError(Exception):
+    """A message could not be rendered; the text names the template (and line when known)."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str | None
+    blocks: list[dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    actions: list[T]
+    page: int
+    page_count: int
+    total: int
+
+    def context(self) -> dict[str, Any]:
+        return {"actions": self.actions, "page": self.page, "page_count": self.page_count, "total": self.total}
+
+
+def paginate(items: Sequence[T], page: int, per_page: int = OVERDUE_PAGE_SIZE) -> Page[T]:
+    """One page of `items`; a page past the end (the list shrank since the button) gives the last."""
+    page_count = max(1, ceil(len(items) / per_page))
+    number = min(max(page, 1), page_count)
+    start = (number - 1) * per_page
+    return Page(list(items[start : start + per_page]), number, page_count, len(items))
+
+
+def render(name: str, channel: ChannelKind, context: Mapping[str, Any]) -> Rendered:
+    channel = ChannelKind(channel)
+    if not _NAME.fullmatch(name):
+        raise RenderError(f"message name {name!r} is not a template name (lower case letters, digits, _)")
+    if context.get("kind", name) != name:
+        raise RenderError(f"{name}: context kind {context['kind']!r} does not match the template")
+    values = {**context, "kind": name, "channel": channel.value}
+    if name in REQUEST_KINDS:
+        values.update(_request_wording(name, values))
+    subject = " ".join(_render(f"{name}.subject.j2", values).split())[:_SUBJECT_CHARS]
+    text = _tidy(_render(f"{name}.txt.j2", values))
+    html = blocks_ = None
+    if channel in (ChannelKind.EMAIL, ChannelKind.OUTBOX):
+        html = _render(f"{name}.email.html.j2", values)
+    if channel in (ChannelKind.SLACK, ChannelKind.OUTBOX):
+        blocks_ = _slack_blocks(f"{name}.slack.json.j2", values)
+    if channel is ChannelKind.SLACK:
+        text = mrkdwn(clip(text, _SLACK_FALLBACK_CHARS))
+    return Rendered(subject=subject, text=text, html=html, blocks=blocks_)
+
+
+# Filters and helpers the templates use ------------------------------------------------------
+
+
+def ukdate(value: date | str | None, missing: str = "no date") -> str:
+    """31 Dec 2026. Refuses datetimes: which day one falls on depends on the partnership's zone."""
+    if value is None or value == "":
+        return missing
+    if isinstance(value, datetime):
+        raise TypeError(f"ukdate wants a local date, got datetime {value.isoformat()}: convert it first")
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def truncate_words(text: str | None, words: int = SUMMARY_WORDS, max_chars: int = 200) -> str:
+    """First `words` words on one line, with an ellipsis when cut; long unbroken text is clipped too."""
+    parts = (text or "").split()
+    short = " ".join(parts[:words]) + (" \u2026" if len(parts) > words else "")
+    return clip(short, max_chars)
+
+
+def clip(text: str, max_chars: int) -> str:
+    text = str(text)
+    return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "\u2026"
+
+
+def mrkdwn(text: Any) -> str:
+    """Text shown as written inside Slack mrkdwn: & < > escaped as Slack requires (so no <!channel>
+    or fake links), and * ~ ` swapped for lookalikes so plan text cannot switch formatting on."""
+    return str(text).translate(_MRKDWN)
+
+
+def status_label(status: Any) -> str:
+    return _STATUS_LABELS.get(str(status), str(status).replace("_", " "))
+
+
+def counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def due_phrase(due: date | str | None, target_text: str | None) -> str:
+    if due:
+        return ukdate(due)
+    return clip(" ".join((target_text or "").split()), 40) or "no date"
+
+
+def reading_phrase(status: Any, new_due: date | str | None) -> str:
+    """How a reading of a reply is put back to its author: "complete", "new date 30 Apr 2027"."""
+    label = status_label(status)
+    if not new_due:
+        return label
+    if str(status) == ReadStatus.EXTENSION_REQUESTED:
+        return f"new date {ukdate(new_due)}"
+    return f"{label}, new date {ukdate(new_due)}"
+
+
+_STATUS_LABELS = {
+    "not_started": "not started",
+    "in_progress": "in progress",
+    "complete": "complete",
+    "blocked": "blocked",
+    "not_applicable": "not applicable",
+    "extension_requested": "more time asked",
+    "no_response": "no response",
+    "unclear": "not clear",
+}
+
+
+# The environment ----------------------------------------------------------------------------
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("bot", "templates/messages"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        ukdate=ukdate, truncate_words=truncate_words, mrkdwn=mrkdwn, clip=clip,
+        status_label=status_label, counted=counted,
+    )
+    env.globals.update(
+        ids=blocks, due_phrase=due_phrase, reading_phrase=reading_phrase,
+        page_button_value=blocks.page_button_value,
+        limits={"slack_actions": SLACK_ACTIONS_SHOWN, "overdue_page": OVERDUE_PAGE_SIZE,
+                "digest_lines": DIGEST_LINES_SHOWN},
+    )
+    return env
+
+
+def _render(template_name: str, values: Mapping[str, Any]) -> str:
+    try:
+        return environment().get_template(template_name).render(values)
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"no template {exc.name!r} (asked for {template_name})") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.name or template_name} line {exc.lineno}: {exc.message}") from exc
+    except (jinja2.TemplateError, TypeError, ValueError) as exc:
+        raise RenderError(f"{_where(exc, template_name)}: {exc}") from exc
+
+
+def _request_wording(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """title, intro and expects_reply as plain strings, for each channel's template to escape."""
+    try:
+        words = environment().get_template("_wording.j2").make_module(dict(values))
+        return {
+            "title": str(words.title()).strip(),
+            "intro": " ".join(str(words.intro()).split()),
+            "expects_reply": str(words.expects_reply()).strip() == "yes",
+        }
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"{_where(exc, name + ' wording')}: {exc}") from exc
+
+
+def _where(exc: BaseException, template_name: str) -> str:
+    """The innermost template line the error came from (Jinja puts template lines in tracebacks)."""
+    where = template_name
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            inner = filename.rsplit("/", 1)[-1]
+            where = f"{template_name} line {tb.tb_lineno}" if inner == template_name else f"{template_name} ({inner} line {tb.tb_lineno})"
+        tb = tb.tb_next
+    return where
+
+
+def _slack_blocks(template_name: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    source = _render(template_name, values)
+    try:
+        parsed = json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise RenderError(f"{template_name} made invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    if not isinstance(parsed, list) or not all(isinstance(b, dict) for b in parsed):
+        raise RenderError(f"{template_name} must make a JSON list of block objects")
+    problems = blocks.block_kit_problems(parsed)
+    if problems:
+        raise RenderError(f"{template_name} breaks Block Kit limits: " + "; ".join(problems))
+    return parsed
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"

@@ -1,0 +1,132 @@
+"""Splitting one reply that answers several actions into one piece of text per action ref.
+
+A reply names its actions by ref ("RIV3-2-1", any case), by the ref without the review code
+("2-1") or as "action 2" / "rec 2" when that names exactly one of the chaser's refs; or it answers
+in numbered lines ("1) done 2) in progress"), which map to the chaser's refs in order. Text before
+the first ref on a line belongs with that ref ("Done for RIV3-2-1"); lines without a ref continue
+the last one named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_CONNECTOR = re.compile(r"^[\s,&/+]*(?:and|&|plus)?[\s,&/+]*$", re.I)
+_ACTION_WORD = re.compile(r"\b(?:action|rec(?:ommendation)?)\s*(?:no\.?|number|#)?\s*(\d+[a-z]?(?:-\d+)?)\b", re.I)
+_ENUMERATOR = re.compile(r"(?:^|(?<=\s))\(?(\d{1,2})[).:]\s+")
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    ref: str
+
+
+def mentioned_refs(text: str, known_refs: Sequence[str]) -> list[str]:
+    """The known refs a text names, in the order first named."""
+    seen: list[str] = []
+    for mention in _mentions(text, known_refs):
+        if mention.ref not in seen:
+            seen.append(mention.ref)
+    return seen
+
+
+def split_by_action(text: str, known_refs: Sequence[str]) -> dict[str, str]:
+    """{ref: the part of `text` about it}; {} when the text does not answer action by action."""
+    if not known_refs:
+        return {}
+    mentions = _mentions(text, known_refs)
+    if mentions:
+        return _split_at_mentions(text, mentions)
+    return _split_numbered(text, known_refs)
+
+
+def _suffix(ref: str) -> str | None:
+    """ "2-1" for "RIV3-2-1": the ref without its review code, when it has one."""
+    head, _, rest = ref.partition("-")
+    return rest if rest and re.search(r"[A-Za-z]", head) else None
+
+
+def _mentions(text: str, known_refs: Sequence[str]) -> list[_Mention]:
+    found: list[_Mention] = []
+    suffixes = [_suffix(ref) for ref in known_refs]
+    for ref, suffix in zip(known_refs, suffixes, strict=True):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(ref)}(?![\w-])", text, re.I):
+            found.append(_Mention(match.start(), match.end(), ref))
+        if suffix and suffixes.count(suffix) == 1 and "-" in suffix:
+            for match in re.finditer(rf"(?<![\w/.-]){re.escape(suffix)}(?![\w/.-])", text, re.I):
+                found.append(_Mention(match.start(), match.end(), ref))
+    for match in _ACTION_WORD.finditer(text):
+        ref = _ref_for_number(match.group(1), known_refs, suffixes)
+        if ref:
+            found.append(_Mention(match.start(), match.end(), ref))
+    # Keep the longest of overlapping mentions ("RIV3-2-1" also contains "2-1").
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[_Mention] = []
+    for mention in found:
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept
+
+
+def _ref_for_number(number: str, known_refs: Sequence[str], suffixes: Sequence[str | None]) -> str | None:
+    number = number.lower()
+    exact = [ref for ref, suffix in zip(known_refs, suffixes, strict=True) if (suffix or ref).lower() == number]
+    if len(exact) == 1:
+        return exact[0]
+    within = [
+        ref for ref, suffix in zip(known_refs, suffixes, strict=True) if (suffix or "").lower().startswith(number + "-")
+    ]
+    return within[0] if len(within) == 1 else None
+
+
+def _split_at_mentions(text: str, mentions: list[_Mention]) -> dict[str, str]:
+    parts: dict[str, list[str]] = {}
+    current: list[str] = []  # refs the running text belongs to
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        line_start, line_end = offset, offset + len(line)
+        offset = line_end
+        in_line = [m for m in mentions if line_start <= m.start < line_end]
+        if not in_line:
+            for ref in current:
+                parts[ref].append(line.strip())
+            continue
+        groups = _group_adjacent(text, in_line)
+        for index, group in enumerate(groups):
+            start = line_start if index == 0 else group[0].start
+            end = groups[index + 1][0].start if index + 1 < len(groups) else line_end
+            chunk = text[start:end].strip()
+            current = [m.ref for m in group]
+            for ref in current:
+                parts.setdefault(ref, []).append(chunk)
+    return {ref: "\n".join(chunk for chunk in chunks if chunk) for ref, chunks in parts.items()}
+
+
+def _group_adjacent(text: str, mentions: list[_Mention]) -> list[list[_Mention]]:
+    """Mentions joined only by "and" or commas share their text ("2-1 and 2-2 are both done")."""
+    groups: list[list[_Mention]] = [[mentions[0]]]
+    for previous, mention in zip(mentions, mentions[1:]):
+        if _CONNECTOR.match(text[previous.end : mention.start]):
+            groups[-1].append(mention)
+        else:
+            groups.append([mention])
+    return groups
+
+
+def _split_numbered(text: str, known_refs: Sequence[str]) -> dict[str, str]:
+    """ "1) done 2) in progress": numbered answers, in the chaser's order, when numbered 1, 2, ... in turn."""
+    enumerators: list[re.Match[str]] = []
+    for match in _ENUMERATOR.finditer(text):
+        if int(match.group(1)) == len(enumerators) + 1:
+            enumerators.append(match)
+    if len(enumerators) < 2 or len(enumerators) > len(known_refs):
+        return {}
+    parts: dict[str, str] = {}
+    for index, match in enumerate(enumerators):
+        end = enumerators[index + 1].start() if index + 1 < len(enumerators) else len(text)
+        parts[known_refs[index]] = text[match.end() : end].strip()
+    return parts

@@ -1,0 +1,49 @@
+"""Which transport reaches a person (or the board), given who they are and what is configured."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.models import Agency, Contact, Partnership
+from bot.settings import Settings
+from bot.statuses import ChannelKind
+
+
+@dataclass(frozen=True)
+class Route:
+    channel: str  # ChannelKind value: the transport that will carry it
+    address: str  # Slack user/channel id or mail address
+    render_as: ChannelKind  # the outbox folder keeps both the Slack and the mail rendering
+
+
+def choose_route(contact: Contact, agency: Agency | None, settings: Settings) -> Route | None:
+    """The contact's own preference, then the agency's, then Slack, then mail.
+
+    With no credentials at all every message goes to the outbox folder. With credentials, a person
+    the configured transports cannot reach gets None, so coordinators are told instead of the
+    message going nowhere.
+    """
+    reachable: dict[str, str] = {}
+    if contact.slack_user_id and settings.slack_enabled:
+        reachable[ChannelKind.SLACK.value] = contact.slack_user_id
+    if contact.email and settings.outlook_enabled:
+        reachable[ChannelKind.EMAIL.value] = contact.email
+    if not settings.slack_enabled and not settings.outlook_enabled:
+        address = contact.slack_user_id or contact.email
+        return Route(ChannelKind.OUTBOX.value, address, ChannelKind.OUTBOX) if address else None
+    preferences = [contact.preferred_channel, agency.preferred_channel if agency else None, "slack", "email"]
+    for wanted in preferences:
+        if wanted in reachable:
+            return Route(wanted, reachable[wanted], ChannelKind(wanted))
+    return None
+
+
+def board_route(partnership: Partnership, settings: Settings) -> Route | None:
+    if settings.slack_enabled and partnership.board_slack_channel:
+        return Route(ChannelKind.SLACK.value, partnership.board_slack_channel, ChannelKind.SLACK)
+    if settings.outlook_enabled and partnership.board_email:
+        return Route(ChannelKind.EMAIL.value, partnership.board_email, ChannelKind.EMAIL)
+    if not settings.slack_enabled and not settings.outlook_enabled:
+        address = partnership.board_slack_channel or partnership.board_email
+        return Route(ChannelKind.OUTBOX.value, address, ChannelKind.OUTBOX) if address else None
+    return None

@@ -1,0 +1,347 @@
+"""One sweep: load what the rules need, ask chasing.py and escalation.py, queue the messages.
+
+The only module that knows both the tables and the rules. It reads the whole open plan in a few
+queries, hands plain dataclasses to the pure rules, and writes one Message per intent through the
+outbox, whose idempotency keys make a second sweep at the same moment a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.chasing import ActionState, ChaseIntent, Policy, plan_chases
+from bot.db import ensure_partnership, session_scope
+from bot.escalation import BOARD_LEVEL, EscalationIntent, EscalationPolicy, LadderState, plan_escalations
+from bot.models import Action, Agency, BoardMeeting, Contact, Message, MessageAction, Partnership, ProgressUpdate
+from bot.models import Recommendation, Review
+from bot.outbox import NewMessage, enqueue, ref_token_for
+from bot.render import render
+from bot.routing import Route, board_route, choose_route
+from bot.settings import Settings
+from bot.statuses import CLOSED_STATUSES, MessageKind, MessageState, Role, UpdateSource
+from bot.workdays import SendWindow, add_working_days
+
+log = logging.getLogger(__name__)
+
+CHASE_KINDS = (MessageKind.HEADS_UP.value, MessageKind.CHASER.value, MessageKind.BOARD_UPDATE_REQUEST.value)
+#: Updates that show someone answered; an import only restates the plan.
+ANSWER_SOURCES = tuple(s.value for s in UpdateSource if s is not UpdateSource.IMPORT)
+
+
+def chasing_policy(settings: Settings) -> Policy:
+    p = settings.policy
+    return Policy(
+        heads_up_working_days=p.heads_up_working_days,
+        repeat_every_working_days=p.repeat_every_working_days,
+        board_update_working_days=p.board_update_working_days,
+        send_window=send_window(settings),
+        max_actions_per_message=p.max_actions_per_message,
+    )
+
+
+def send_window(settings: Settings) -> SendWindow:
+    p = settings.policy
+    return SendWindow(p.send_window_start, p.send_window_end, settings.partnership.timezone)
+
+
+@dataclass
+class PlanFacts:
+    """Everything a sweep needs, loaded once."""
+
+    partnership: Partnership
+    actions: dict[int, Action]
+    contacts: dict[int, Contact]
+    agencies: dict[int, Agency]
+    default_lead: dict[int, int]  # agency id -> contact id of its first active lead
+    managers: dict[int, list[int]]  # agency id -> manager contact ids
+    coordinators: list[int]
+    last_reply: dict[int, datetime]
+    chases: dict[int, list[datetime]]  # action id -> created_at of heads-up/chaser/request messages
+    chasers: dict[int, list[datetime]]  # action id -> created_at of chaser messages only
+    escalated: dict[tuple[int, int], datetime]  # (action id, level) -> latest escalation
+    meetings: list[date]
+
+    def lead_of(self, action: Action) -> int | None:
+        if action.lead_contact_id is not None:
+            return action.lead_contact_id
+        return self.default_lead.get(action.lead_agency_id) if action.lead_agency_id is not None else None
+
+
+def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
+    open_statuses = [s.value for s in CLOSED_STATUSES]
+    actions = {
+        a.id: a
+        for a in session.exec(
+            select(Action)
+            .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
+            .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
+            .where(Review.partnership_id == partnership.id, Action.status.not_in(open_statuses))  # type: ignore[attr-defined]
+        ).all()
+        if a.id is not None
+    }
+    contacts = {c.id: c for c in session.exec(select(Contact).where(Contact.active == True)).all() if c.id}  # noqa: E712
+    agencies = {a.id: a for a in session.exec(select(Agency)).all() if a.id}
+    default_lead: dict[int, int] = {}
+    managers: dict[int, list[int]] = defaultdict(list)
+    coordinators: list[int] = []
+    for contact in sorted(contacts.values(), key=lambda c: c.id or 0):
+        assert contact.id is not None
+        if contact.role == Role.LEAD.value and contact.agency_id is not None:
+            default_lead.setdefault(contact.agency_id, contact.id)
+        elif contact.role == Role.MANAGER.value and contact.agency_id is not None:
+            managers[contact.agency_id].append(contact.id)
+        elif contact.role == Role.COORDINATOR.value:
+            coordinators.append(contact.id)
+
+    last_reply = dict(
+        session.execute(
+            sa.select(ProgressUpdate.action_id, sa.func.max(ProgressUpdate.at))
+            .where(ProgressUpdate.source.in_(ANSWER_SOURCES))  # type: ignore[attr-defined]
+            .group_by(ProgressUpdate.action_id)
+        ).all()
+    )
+    chases: dict[int, list[datetime]] = defaultdict(list)
+    chasers: dict[int, list[datetime]] = defaultdict(list)
+    escalated: dict[tuple[int, int], datetime] = {}
+    history = session.execute(
+        sa.select(MessageAction.action_id, Message.kind, Message.level, Message.created_at)
+        .join(Message, Message.id == MessageAction.message_id)  # type: ignore[arg-type]
+        .where(Message.state != MessageState.DEAD.value)
+    ).all()
+    for action_id, kind, level, created_at in history:
+        if action_id not in actions:
+            continue
+        if kind in CHASE_KINDS:
+            chases[action_id].append(created_at)
+            if kind == MessageKind.CHASER.value:
+                chasers[action_id].append(created_at)
+        elif kind == MessageKind.ESCALATION.value:
+            key = (action_id, level)
+            if key not in escalated or escalated[key] < created_at:
+                escalated[key] = created_at
+    meetings = sorted(
+        m.date for m in session.exec(select(BoardMeeting).where(BoardMeeting.partnership_id == partnership.id)).all()
+    )
+    return PlanFacts(
+        partnership, actions, contacts, agencies, default_lead, dict(managers), coordinators,
+        last_reply, dict(chases), dict(chasers), escalated, meetings,
+    )
+
+
+def chase_states(facts: PlanFacts) -> list[ActionState]:
+    states = []
+    for action_id, action in facts.actions.items():
+        contact_id = facts.lead_of(action)
+        contact = facts.contacts.get(contact_id) if contact_id is not None else None
+        reply = facts.last_reply.get(action_id)
+        chased = facts.chases.get(action_id, [])
+        states.append(
+            ActionState(
+                action_id=action_id,
+                ref=action.ref,
+                status=action.status,
+                due=action.due,
+                precision=action.precision,
+                snoozed_until=action.snoozed_until,
+                contact_id=contact.id if contact else None,
+                agency_id=action.lead_agency_id,
+                last_reply_at=reply,
+                last_chase_at=max(chased) if chased else None,
+                chases_since_reply=sum(1 for c in chased if reply is None or c > reply),
+                deferred_until=contact.away_until if contact else None,
+            )
+        )
+    return states
+
+
+def ladder_states(facts: PlanFacts) -> list[LadderState]:
+    states = []
+    for action_id, action in facts.actions.items():
+        reply = facts.last_reply.get(action_id)
+        chasers = facts.chasers.get(action_id, [])
+        states.append(
+            LadderState(
+                action_id=action_id,
+                ref=action.ref,
+                agency_id=action.lead_agency_id,
+                contact_id=facts.lead_of(action),
+                status=action.status,
+                chases_since_reply=sum(1 for c in chasers if reply is None or c > reply),
+                last_chase_at=max(chasers) if chasers else None,
+                last_reply_at=reply,
+                manager_escalated_at=facts.escalated.get((action_id, 2)),
+                board_escalated_at=facts.escalated.get((action_id, BOARD_LEVEL)),
+            )
+        )
+    return states
+
+
+@dataclass
+class SweepReport:
+    queued: list[NewMessage] = field(default_factory=list)
+    already_queued: int = 0
+    unassigned_refs: list[str] = field(default_factory=list)
+    unroutable: list[str] = field(default_factory=list)  # people the bot has no way to reach
+
+
+def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = False) -> SweepReport:
+    """Queue every chaser and escalation due at `now`. With dry_run, queue nothing, report all."""
+    report = SweepReport()
+    with session_scope(engine) as session:
+        partnership = ensure_partnership(session, settings)
+        facts = load_facts(session, partnership)
+        plan = plan_chases(chase_states(facts), chasing_policy(settings), now, facts.meetings)
+        report.unassigned_refs = sorted(facts.actions[i].ref for i in plan.unassigned_action_ids)
+        window = send_window(settings)
+        base_policy = EscalationPolicy(
+            escalate_after_chasers=settings.policy.escalate_after_chasers,
+            board_after_working_days=settings.policy.board_after_working_days,
+        )
+
+        def policy_for(agency_id: int | None) -> EscalationPolicy:
+            agency = facts.agencies.get(agency_id) if agency_id is not None else None
+            return base_policy.with_overrides(agency.policy_overrides) if agency else base_policy
+
+        escalations = plan_escalations(ladder_states(facts), policy_for, now, window)
+        composed: list[NewMessage] = []
+        for intent in plan.intents:
+            composed.extend(_compose_chase(intent, facts, settings, now, report))
+        for escalation in escalations:
+            composed.extend(_compose_escalation(escalation, facts, settings, report))
+        for new in composed:
+            if dry_run:
+                report.queued.append(new)
+            elif enqueue(session, new, now=now, actor="sweep") is not None:
+                report.queued.append(new)
+            else:
+                report.already_queued += 1
+        if dry_run:
+            session.rollback()
+    log.info("sweep: %d queued, %d already queued", len(report.queued), report.already_queued)
+    return report
+
+
+def action_context(action: Action, today: date) -> dict[str, object]:
+    overdue = (today - action.due).days if action.due and action.due < today else None
+    return {
+        "ref": action.ref,
+        "summary": action.description,
+        "due": action.due,
+        "target_text": action.target_text or "",
+        "days_overdue": overdue,
+        "status": action.status,
+    }
+
+
+def _compose_chase(
+    intent: ChaseIntent, facts: PlanFacts, settings: Settings, now: datetime, report: SweepReport
+) -> list[NewMessage]:
+    contact = facts.contacts[intent.contact_id]
+    agency = facts.agencies.get(contact.agency_id) if contact.agency_id else None
+    route = choose_route(contact, agency, settings)
+    if route is None:
+        report.unroutable.append(contact.name)
+        return []
+    window = send_window(settings)
+    today = window.local_date(intent.not_before)
+    context: dict[str, object] = {
+        "recipient_name": contact.name,
+        "partnership_name": facts.partnership.name,
+        "actions": [action_context(facts.actions[i], today) for i in intent.action_ids],
+        "reply_hint": "Reply here in your own words, or use the buttons.",
+    }
+    if intent.kind is MessageKind.BOARD_UPDATE_REQUEST:
+        meeting = next((m for m in facts.meetings if m >= today), None)
+        reply_by = add_working_days(meeting, -settings.policy.digest_working_days_before) if meeting else None
+        context |= {"board_name": facts.partnership.board_name, "meeting_date": meeting, "reply_by": reply_by}
+        if reply_by:
+            context["reply_hint"] = f"Please reply by {reply_by:%d %b %Y} so the board sees your update."
+    return [_message(intent.kind.value, intent.idempotency_key, route, contact.id, context, intent.action_ids,
+                     intent.not_before, level=1)]
+
+
+def _compose_escalation(
+    intent: EscalationIntent, facts: PlanFacts, settings: Settings, report: SweepReport
+) -> list[NewMessage]:
+    agency = facts.agencies.get(intent.agency_id) if intent.agency_id is not None else None
+    leads = [facts.contacts[c] for c in intent.lead_contact_ids if c in facts.contacts]
+    window = send_window(settings)
+    today = window.local_date(intent.not_before)
+    actions = [facts.actions[i] for i in intent.action_ids]
+    chaser_times = [t for i in intent.action_ids for t in facts.chasers.get(i, [])]
+    context: dict[str, object] = {
+        "level": intent.level,
+        "partnership_name": facts.partnership.name,
+        "agency_name": agency.name if agency else "No lead agency recorded",
+        "lead_name": ", ".join(c.name for c in leads) or "the lead",
+        "chase_count": max((len(facts.chasers.get(i, [])) for i in intent.action_ids), default=0),
+        "first_chased": window.local_date(min(chaser_times)) if chaser_times else None,
+        "actions": [
+            action_context(a, today) | {"last_chased": _last_chased(facts, a, window)} for a in actions
+        ],
+        "board_name": facts.partnership.board_name,
+        "reply_hint": "Reply here with an update, or ask the lead to answer the chaser.",
+    }
+    if intent.level == BOARD_LEVEL:
+        routes = [(None, board_route(facts.partnership, settings))]
+        recipient_names = [facts.partnership.board_name]
+    else:
+        manager_ids = facts.managers.get(intent.agency_id or -1) or facts.coordinators
+        routes = [(m, choose_route(facts.contacts[m], agency, settings)) for m in manager_ids]
+        recipient_names = [facts.contacts[m].name for m in manager_ids]
+    messages = []
+    for (contact_id, route), name in zip(routes, recipient_names, strict=True):
+        if route is None:
+            report.unroutable.append(name)
+            continue
+        cc = tuple(c.email for c in leads if c.email) if route.channel == "email" else ()
+        key = f"{intent.idempotency_key}:{contact_id or 'board'}"
+        messages.append(
+            _message("escalation", key, route, contact_id, context | {"recipient_name": name},
+                     intent.action_ids, intent.not_before, level=intent.level, cc=cc)
+        )
+    return messages
+
+
+def _last_chased(facts: PlanFacts, action: Action, window: SendWindow) -> date | None:
+    times = facts.chases.get(action.id or -1, [])
+    return window.local_date(max(times)) if times else None
+
+
+def _message(
+    kind: str,
+    key: str,
+    route: Route,
+    contact_id: int | None,
+    context: dict[str, object],
+    action_ids: Sequence[int],
+    not_before: datetime,
+    *,
+    level: int,
+    cc: Sequence[str] = (),
+) -> NewMessage:
+    context = context | {"ref_token": ref_token_for(key)}
+    rendered = render(kind, route.render_as, context)
+    return NewMessage(
+        idempotency_key=key,
+        kind=kind,
+        channel=route.channel,
+        recipient_contact_id=contact_id,
+        recipient_address=route.address,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        blocks=rendered.blocks,
+        action_ids=action_ids,
+        cc_addresses=cc,
+        level=level,
+        not_before=not_before,
+    )

@@ -1,0 +1,192 @@
+"""The outbox on both databases: each message goes out once, through crashes, 429s and dead letters."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.channels.base import DeliveryError, Envelope, Receipt
+from bot.db import session_scope
+from bot.models import Event, Message
+from bot.outbox import DeliveryPolicy, NewMessage, deliver_due, deliver_one, enqueue, retry_delay
+from bot.statuses import ChannelKind
+
+MONDAY_10AM = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+
+
+class Crash(BaseException):
+    """Stands in for the process being killed: nothing after it runs, nothing uncommitted survives."""
+
+
+class RecordingChannel:
+    """A transport that remembers what it delivered, and can fail on demand."""
+
+    kind = ChannelKind.SLACK
+
+    def __init__(self) -> None:
+        self.delivered: list[Envelope] = []
+        self.failures: list[DeliveryError] = []
+        self.lock = threading.Lock()
+
+    def send(self, envelope: Envelope) -> Receipt:
+        with self.lock:
+            if self.failures:
+                raise self.failures.pop(0)
+            self.delivered.append(envelope)
+            return Receipt(slack_channel="D" + envelope.to_address, slack_ts=f"{len(self.delivered)}.0001")
+
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
+        for index, sent in enumerate(self.delivered, start=1):
+            if sent.message_id == envelope.message_id:
+                return Receipt(slack_channel="D" + sent.to_address, slack_ts=f"{index}.0001")
+        return None
+
+
+def queue(engine: Engine, key: str, *, not_before: datetime | None = None) -> int:
+    with session_scope(engine) as session:
+        message = enqueue(
+            session,
+            NewMessage(
+                idempotency_key=key,
+                kind="chaser",
+                channel="slack",
+                recipient_contact_id=None,
+                recipient_address="U0PRIYA",
+                subject="Update needed",
+                body_text="Please send an update on RIV3-2-1.",
+                not_before=not_before,
+            ),
+            now=MONDAY_10AM,
+            actor="test",
+        )
+        assert message is not None and message.id is not None
+        return message.id
+
+
+def states(engine: Engine) -> dict[str, str]:
+    with session_scope(engine) as session:
+        return {m.idempotency_key: m.state for m in session.exec(select(Message)).all()}
+
+
+def test_the_same_intent_is_queued_once(engine: Engine) -> None:
+    queue(engine, "k1")
+    with session_scope(engine) as session:
+        again = enqueue(
+            session,
+            NewMessage("k1", "chaser", "slack", None, "U0PRIYA", "s", "t"),
+            now=MONDAY_10AM,
+            actor="test",
+        )
+    assert again is None
+    assert list(states(engine)) == ["k1"]
+
+
+def test_a_message_is_not_sent_before_its_time(engine: Engine) -> None:
+    channel = RecordingChannel()
+    queue(engine, "later", not_before=MONDAY_10AM + timedelta(hours=1))
+    assert not deliver_one(engine, {"slack": channel}, MONDAY_10AM, worker="w1")
+    assert deliver_one(engine, {"slack": channel}, MONDAY_10AM + timedelta(hours=1), worker="w1")
+    assert states(engine) == {"later": "sent"}
+
+
+def test_sent_message_keeps_the_slack_ids_for_replies(engine: Engine) -> None:
+    channel = RecordingChannel()
+    queue(engine, "k1")
+    deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM, worker="w1")
+    with session_scope(engine) as session:
+        sent = session.exec(select(Message)).one()
+    assert (sent.slack_channel, sent.slack_ts, sent.sent_at) == ("DU0PRIYA", "1.0001", MONDAY_10AM)
+
+
+def test_rate_limited_message_waits_at_least_retry_after(engine: Engine) -> None:
+    channel = RecordingChannel()
+    channel.failures.append(DeliveryError("slow down", permanent=False, retry_after=1800, code="ratelimited"))
+    queue(engine, "k1")
+    deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM, worker="w1")
+    assert states(engine) == {"k1": "failed"}
+    assert not deliver_one(engine, {"slack": channel}, MONDAY_10AM + timedelta(minutes=29), worker="w1")
+    assert deliver_one(engine, {"slack": channel}, MONDAY_10AM + timedelta(minutes=30), worker="w1")
+    assert states(engine) == {"k1": "sent"} and len(channel.delivered) == 1
+
+
+def test_permanent_failure_is_dead_lettered_and_audited(engine: Engine) -> None:
+    channel = RecordingChannel()
+    channel.failures.append(DeliveryError("no such user", permanent=True, code="users_not_found"))
+    queue(engine, "k1")
+    report = deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM, worker="w1")
+    assert report.dead and states(engine) == {"k1": "dead"}
+    with session_scope(engine) as session:
+        event = session.exec(select(Event).where(Event.kind == "message.dead")).one()
+    assert event.data["error"] == "users_not_found"
+
+
+def test_gives_up_after_max_attempts(engine: Engine) -> None:
+    policy = DeliveryPolicy(max_attempts=3)
+    channel = RecordingChannel()
+    channel.failures.extend(DeliveryError("down", permanent=False, code="http_503") for _ in range(5))
+    queue(engine, "k1")
+    now = MONDAY_10AM
+    for _ in range(3):
+        deliver_due(engine, {"slack": channel}, lambda: now, worker="w1", policy=policy)
+        now += timedelta(days=1)
+    assert states(engine) == {"k1": "dead"}
+    assert channel.delivered == []
+
+
+def test_backoff_grows_and_honours_retry_after() -> None:
+    policy = DeliveryPolicy(first_retry=timedelta(minutes=1), longest_retry=timedelta(hours=1))
+    assert [retry_delay(n, None, policy) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
+    assert retry_delay(20, None, policy) == timedelta(hours=1)
+    assert retry_delay(1, 300, policy) == timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("crash_at", ["claimed", "sent"])
+def test_crash_then_restart_sends_exactly_once(engine: Engine, crash_at: str) -> None:
+    channel = RecordingChannel()
+    for n in range(3):
+        queue(engine, f"k{n}")
+
+    def die(step: str, message_id: int) -> None:
+        if step == crash_at and message_id == 2:
+            raise Crash
+
+    with pytest.raises(Crash):
+        deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM, worker="w1", hook=die)
+    # The restarted bot runs after the dead worker's claim has expired.
+    later = MONDAY_10AM + timedelta(minutes=10)
+    deliver_due(engine, {"slack": channel}, lambda: later, worker="w2")
+    assert states(engine) == {"k0": "sent", "k1": "sent", "k2": "sent"}
+    assert sorted(e.message_id for e in channel.delivered) == [1, 2, 3]
+
+
+def test_live_claim_is_not_taken_over(engine: Engine) -> None:
+    channel = RecordingChannel()
+    queue(engine, "k1")
+
+    def die(step: str, message_id: int) -> None:
+        raise Crash
+
+    with pytest.raises(Crash):
+        deliver_one(engine, {"slack": channel}, MONDAY_10AM, worker="w1", hook=die)
+    assert not deliver_one(engine, {"slack": channel}, MONDAY_10AM + timedelta(minutes=1), worker="w2")
+
+
+def test_two_workers_racing_never_send_a_message_twice(engine: Engine) -> None:
+    channel = RecordingChannel()
+    for n in range(40):
+        queue(engine, f"k{n}")
+    workers = [
+        threading.Thread(target=deliver_due, args=(engine, {"slack": channel}, lambda: MONDAY_10AM), kwargs={"worker": f"w{i}"})
+        for i in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    ids = [e.message_id for e in channel.delivered]
+    assert sorted(ids) == list(range(1, 41))
+    assert set(states(engine).values()) == {"sent"}

@@ -1,0 +1,129 @@
+"""Sweeps over a small plan in the database: who gets what, once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.db import session_scope
+from bot.models import Contact, Message, MessageAction, ProgressUpdate
+from bot.settings import load_settings
+from bot.sweep import sweep
+from tests.factories import small_plan
+
+# Wednesday 2 December 2026, 10:00 in London (GMT).
+WEDNESDAY = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def settings(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DHR_BOARD__MEETINGS", '["2027-03-11"]')
+    monkeypatch.setenv("DHR_PARTNERSHIP__BOARD_EMAIL", "board@riverside.example.gov.uk")
+    return load_settings()
+
+
+def seed(engine: Engine, settings) -> dict[str, int]:
+    with session_scope(engine) as session:
+        plan = small_plan(
+            session,
+            settings,
+            [
+                ("1-1", "Riverside Police", date(2026, 11, 20), "in_progress"),  # overdue
+                ("1-2", "Riverside Police", date(2026, 12, 7), "not_started"),  # heads-up window
+                ("2-1", "Riverside Council Housing", date(2026, 11, 2), "not_started"),  # overdue
+                ("3-1", "Riverside Hospitals NHS Trust", date(2026, 10, 1), "complete"),  # closed
+                ("4-1", "Probation Service", None, "in_progress"),  # undated
+            ],
+        )
+    return plan.actions
+
+
+def messages(engine: Engine) -> list[tuple[str, str, list[str]]]:
+    with session_scope(engine) as session:
+        rows = session.exec(select(Message).order_by(Message.id)).all()
+        result = []
+        for message in rows:
+            covered = session.exec(select(MessageAction).where(MessageAction.message_id == message.id)).all()
+            result.append((message.kind, message.recipient_address or "", sorted(c.action_id for c in covered)))
+        return result
+
+
+def test_one_message_per_person_covering_all_their_due_actions(engine: Engine, settings) -> None:
+    refs = seed(engine, settings)
+    report = sweep(engine, settings, WEDNESDAY)
+    assert sorted(messages(engine)) == sorted(
+        [
+            ("chaser", "U0PRIYA", sorted([refs["RIV3-1-1"], refs["RIV3-1-2"]])),
+            ("chaser", "U0GRACE", [refs["RIV3-2-1"]]),
+        ]
+    )
+    assert len(report.queued) == 2
+
+
+def test_sweeping_twice_queues_nothing_new(engine: Engine, settings) -> None:
+    seed(engine, settings)
+    sweep(engine, settings, WEDNESDAY)
+    again = sweep(engine, settings, WEDNESDAY + timedelta(hours=2))
+    assert again.queued == [] and len(messages(engine)) == 2
+
+
+def test_dry_run_writes_nothing(engine: Engine, settings) -> None:
+    seed(engine, settings)
+    report = sweep(engine, settings, WEDNESDAY, dry_run=True)
+    assert len(report.queued) == 2 and messages(engine) == []
+
+
+def test_without_credentials_messages_go_to_the_outbox_with_both_renderings(engine: Engine, settings) -> None:
+    seed(engine, settings)
+    sweep(engine, settings, WEDNESDAY)
+    with session_scope(engine) as session:
+        message = session.exec(select(Message).where(Message.recipient_address == "U0GRACE")).one()
+    assert message.channel == "outbox"
+    assert message.ref_token and message.ref_token in (message.subject or "")
+    assert message.blocks and message.body_html and "RIV3-2-1" in (message.body_text or "")
+
+
+def test_a_reply_resets_the_clock(engine: Engine, settings) -> None:
+    refs = seed(engine, settings)
+    sweep(engine, settings, WEDNESDAY)
+    with session_scope(engine) as session:
+        session.add(ProgressUpdate(action_id=refs["RIV3-2-1"], at=WEDNESDAY + timedelta(days=6), source="slack_reply",
+                                   raw_text="Working on it", status="in_progress"))
+    # Five working days after the first chaser Grace would be chased again; her reply moved the clock.
+    report = sweep(engine, settings, datetime(2026, 12, 9, 10, 0, tzinfo=UTC))
+    assert all(m.recipient_address != "U0GRACE" for m in report.queued)
+
+
+def test_out_of_office_defers_the_next_chase(engine: Engine, settings) -> None:
+    seed(engine, settings)
+    with session_scope(engine) as session:
+        grace = session.exec(select(Contact).where(Contact.name == "Grace Lin")).one()
+        grace.away_until = date(2026, 12, 14)
+        session.add(grace)
+    report = sweep(engine, settings, WEDNESDAY)
+    assert "U0GRACE" not in {m.recipient_address for m in report.queued}
+    later = sweep(engine, settings, datetime(2026, 12, 14, 10, 0, tzinfo=UTC))
+    assert "U0GRACE" in {m.recipient_address for m in later.queued}
+
+
+def test_unanswered_chasers_escalate_to_the_agency_manager_then_the_board(engine: Engine, settings) -> None:
+    seed(engine, settings)
+    kinds_by_day = {}
+    day = WEDNESDAY
+    for _ in range(40):
+        report = sweep(engine, settings, day)
+        kinds_by_day[day.date()] = sorted((m.kind, m.level, m.recipient_address) for m in report.queued)
+        day += timedelta(days=1)
+    sent = [entry for entries in kinds_by_day.values() for entry in entries]
+    # The police manager hears of Priya's unanswered actions; housing's override needs 3 chasers.
+    assert ("escalation", 2, "U0DANA") in sent
+    assert ("escalation", 2, "neil.carter@riverside.example.gov.uk") in sent
+    assert ("escalation", 3, "board@riverside.example.gov.uk") in sent
+    first_police_escalation = min(d for d, e in kinds_by_day.items() if ("escalation", 2, "U0DANA") in e)
+    first_housing_escalation = min(
+        d for d, e in kinds_by_day.items() if ("escalation", 2, "neil.carter@riverside.example.gov.uk") in e
+    )
+    assert first_housing_escalation > first_police_escalation
