@@ -25,8 +25,10 @@ NEED_MORE_TIME = "dhr_need_more_time"
 CONFIRM_READING = "dhr_confirm_reading"
 REJECT_READING = "dhr_reject_reading"
 
-# Previous/next page on the `/dhr overdue` answer.
-OVERDUE_PAGE = "dhr_overdue_page"
+# Previous/next page on the `/dhr overdue` answer. Two ids because Slack wants action_ids unique
+# within a block; both carry the page wanted in their value, so one listener can serve both.
+OVERDUE_PREV_PAGE = "dhr_overdue_prev_page"
+OVERDUE_NEXT_PAGE = "dhr_overdue_next_page"
 
 # Modal callback ids (view_submission listeners match these).
 UPDATE_MODAL = "dhr_update_modal"
@@ -45,7 +47,8 @@ EVIDENCE_ACTION = "dhr_evidence"
 
 #: Every action_id a message may carry; listeners register one handler per id.
 BUTTON_ACTION_IDS = frozenset(
-    {MARK_COMPLETE, ADD_UPDATE, NEED_MORE_TIME, CONFIRM_READING, REJECT_READING, OVERDUE_PAGE}
+    {MARK_COMPLETE, ADD_UPDATE, NEED_MORE_TIME, CONFIRM_READING, REJECT_READING,
+     OVERDUE_PREV_PAGE, OVERDUE_NEXT_PAGE}
 )
 
 # Slack's documented Block Kit limits.

@@ -151,10 +151,14 @@ def plan_chases(
     open_requests = board_requests_open(board_meetings, policy, today)
 
     steps_by_contact: dict[int, list[DueStep]] = defaultdict(list)
+    companions: dict[int, list[DueStep]] = defaultdict(list)
     unassigned: list[int] = []
     for action in actions:
         step = due_step(action, policy, today, open_requests)
         if step is None:
+            companion = _companion_step(action, policy, today)
+            if companion is not None and action.contact_id is not None:
+                companions[action.contact_id].append(companion)
             continue
         if action.contact_id is None:
             unassigned.append(action.action_id)
@@ -164,7 +168,7 @@ def plan_chases(
     intents: list[ChaseIntent] = []
     held_back: list[int] = []
     for contact_id in sorted(steps_by_contact):
-        steps = sorted(steps_by_contact[contact_id], key=DueStep.priority)
+        steps = sorted(steps_by_contact[contact_id] + companions.get(contact_id, []), key=DueStep.priority)
         kept = steps[: policy.max_actions_per_message]
         held_back.extend(step.action_id for step in steps[policy.max_actions_per_message :])
         step_keys = tuple(step.key for step in kept)
@@ -239,6 +243,23 @@ def _dated_step(
     if today >= heads_up_day and not _done_since(heads_up_day, last_chase, last_reply):
         return _step(action, MessageKind.HEADS_UP, f"heads_up:{due}")
     return None
+
+
+def _companion_step(action: ActionState, policy: Policy, today: date) -> DueStep | None:
+    """An overdue action whose next repeat is not due yet, to ride along in a message going anyway.
+
+    Listing every overdue action whenever a person is chased keeps one message per person per
+    round: their actions' repeat clocks line up instead of each pinging on its own day.
+    """
+    if action.status in CLOSED_STATUSES or action.due is None or action.precision == Precision.NONE:
+        return None
+    if _waiting(action.snoozed_until, today) or _waiting(action.deferred_until, today):
+        return None
+    if today < next_working_day_on_or_after(action.due):
+        return None
+    if _day_of(action.last_chase_at, policy.send_window) == today:
+        return None
+    return _step(action, MessageKind.CHASER, f"chaser:{action.due}:{today}")
 
 
 def stable_key(namespace: str, owner: str, step_keys: Iterable[str]) -> str:

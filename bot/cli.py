@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "bot.commands.dates",
     "bot.commands.replies",
     "bot.commands.plans",
+    "bot.commands.chasing",
+    "bot.commands.demo",
 )
 
 for _module_name in COMMAND_MODULES:

@@ -145,6 +145,8 @@ class ProgressUpdate(SQLModel, table=True):
     confidence: float = 1.0
     confirmed: bool = True
     in_reply_to_message_id: int | None = Field(default=None, foreign_key="message.id")
+    #: The mail this came from (internetMessageId): a mail polled twice is recorded once.
+    source_message_id: str | None = Field(default=None, index=True)
 
 
 class Message(SQLModel, table=True):

@@ -20,46 +20,74 @@ from dataclasses import dataclass
 
 from bot.statuses import ReadStatus
 
-# Explicit status statements. Order inside a segment does not matter; position does.
+def _any(*phrases: str) -> str:
+    """One pattern matching any of the phrases (each a regex) as whole words."""
+    return "|".join(rf"\b{phrase}\b" for phrase in phrases)
+
+
+# Explicit status statements. Where several appear, position decides (see _read_plain).
 _STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
-    (ReadStatus.NOT_APPLICABLE, r"\bn/a\b|\bnot applicable\b|\bno longer (?:applicable|relevant|required|needed)\b"
-     r"|\bdecommissioned\b|\bdoes not apply\b|\bnot relevant (?:to|for) (?:us|our)\b|\bnot (?:for|our) (?:us|agency)\b"),
-    (ReadStatus.NO_RESPONSE, r"\bno (?:response|reply|update)s?(?: (?:has been |was )?(?:received|provided|given))?"
-     r"(?: to date| yet)?\b|\bupdate (?:requested|outstanding|awaited)\b|\bawaiting (?:a |an |their )?(?:response|reply|update)\b"
-     r"|\bnot (?:responded|replied)\b|\breminders? (?:have been |has been |was |were )?sent\b|\bchased\b"),
-    (ReadStatus.BLOCKED, r"\bblocked\b|\bon hold\b|\bstalled\b|\bcan(?:no|')?t (?:progress|proceed|move forward|go ahead)"
-     r"|\bcannot (?:progress|proceed)\b|\bunable to (?:progress|proceed|move forward|complete|incorporate)\b"
-     r"|\bnot able to (?:progress|proceed|incorporate|complete)\b|\bwaiting (?:on|for) (?!a response|a reply)"
-     r"|\bdependent on\b|\bdepends on\b|\bheld up\b|\bno (?:funding|budget|resource)s?\b"),
-    (ReadStatus.EXTENSION_REQUESTED, r"\bmore time\b|\bextension\b|\bextend (?:the |this |our )?(?:deadline|date|target)"
-     r"|\b(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date)) (?:back )?(?:to|until|till)\b"
-     r"|\bpush (?:it |this )?back\b|\b(?:revised|new) (?:target |due )?date\b|\bcan we (?:have|say) until\b"
-     r"|\bneed (?:until|till)\b|\b(?:slipped|slipping|slip) to\b|\bdelayed until\b|\bdeferred to\b"),
-    (ReadStatus.NOT_STARTED, r"\bnot (?:yet )?(?:been )?(?:started|begun|commenced)\b|\bhave(?:n't| not) (?:yet )?(?:started|begun)\b"
-     r"|\bhasn't (?:yet )?(?:started|begun)\b|\byet to (?:start|begin|commence)\b|\bnot started\b|\bno progress\b"
-     r"|\bnothing (?:done|started) yet\b"),
-    (ReadStatus.IN_PROGRESS, r"\bin progress\b|\bon-? ?going\b|\bunderway\b|\bunder way\b|\bunder review\b|\bprogressing\b"
-     r"|\bpartially (?:complete|completed|done|implemented)\b|\bpart(?:ly)? (?:complete|done)\b|\bon track\b"
-     r"|\bstill (?:working|in progress|underway)\b|\bworking on (?:it|this)\b|\bnearly (?:done|there|complete|finished)\b"
-     r"|\balmost (?:done|there|complete|finished)\b"),
-    (ReadStatus.COMPLETE, r"\b(?:fully )?(?:complete|completed|done|finished|finalised|finalized)\b|\bsigned off\b"
-     r"|\bclosed\b|\ball sorted\b|\bsorted\b|\bachieved\b"),
+    (ReadStatus.NOT_APPLICABLE, _any(
+        r"n/a", "not applicable", "no longer (?:applicable|relevant|required|needed)", "decommissioned",
+        "do(?:es)?(?: not|n't) apply", "no longer applies", "not relevant (?:to|for) (?:us|our)",
+        "not (?:for|our) (?:us|agency)",
+    )),
+    (ReadStatus.NO_RESPONSE, _any(
+        "no (?:response|reply|update)s?(?: (?:has been |was )?(?:received|provided|given))?(?: to date| yet)?",
+        "update (?:requested|outstanding|awaited)", "awaiting (?:a |an |their )?(?:response|reply|update)",
+        "not (?:responded|replied)", "reminders? (?:have been |has been |was |were )?sent", "chased",
+    )),
+    (ReadStatus.BLOCKED, _any(
+        "blocked", "on hold", "stalled", "held up", "dependent on", "depends on", "no (?:funding|budget|resource)s?",
+        "can(?:no|')?t (?:progress|proceed|move forward|go ahead)",
+        r"can(?:no|')?t \w+(?: (?:this|it|that|anything))? until",
+        "(?:unable|not able) to (?:progress|proceed|move forward|complete|incorporate)",
+    )),
+    (ReadStatus.EXTENSION_REQUESTED, _any(
+        "more time", "extension", "extend (?:the |this |our )?(?:deadline|date|target)",
+        "(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date)) (?:back )?(?:to|until|till)",
+        "push (?:it |this )?back", "(?:revised|new) (?:target |due )?date", "can we (?:have|say) until",
+        "need (?:until|till)", "(?:slipped|slipping|slip) to", "delayed until", "deferred to",
+    )),
+    (ReadStatus.NOT_STARTED, _any(
+        "not (?:yet )?(?:been )?(?:started|begun|commenced)", "(?:have|has)(?:n't| not) (?:yet )?(?:started|begun)",
+        "yet to (?:start|begin|commence)", "no progress", "nothing (?:done|started) yet",
+        "(?:not|haven't|hasn't) (?:yet )?(?:had (?:a |the )?chance|looked at|got (?:round )?to)",
+    )),
+    (ReadStatus.IN_PROGRESS, _any(
+        "in progress", "on-? ?going", "under ?way", "under review", "progressing", "on track",
+        "partially (?:complete|completed|done|implemented)", "part(?:ly)? (?:complete|done)",
+        "still (?:working|in progress|underway)", "working on (?:it|this)",
+        "(?:nearly|almost) (?:done|there|complete|finished)",
+    )),
+    # "staff have done the training" describes work; "done" on its own states a status.
+    (ReadStatus.COMPLETE, _any(
+        "(?<!have )(?<!has )(?<!had )(?:fully )?(?:complete|completed|done|finished|finalised|finalized)",
+        "signed off", "closed", "(?:all )?sorted", "achieved",
+    )),
 )
 
 # Descriptions of work that read as a status only when nothing explicit is said.
 _WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
-    (ReadStatus.IN_PROGRESS, r"\bbeing \w+ed\b|\bbeing (?:built|developed|written|drawn up|rolled out)\b|\bin development\b"
-     r"|\bto be \w+\b|\bwill (?:be|include|continue|initiate|plan)\b|\bdraft(?:ed|ing)?\b|\bplanned\b|\bscheduled\b"
-     r"|\barranged\b|\bbooked\b|\bworking (?:together|with|to)\b|\blooking (?:to|at|into)\b|\bexploring\b|\bexplored\b"
-     r"|\bremains?\b|\bawaiting\b|\bpending\b|\bdeveloping\b|\bupdating\b|\btaking place\b|\bstarted\b|\bbegun\b"
-     r"|\bescalated\b|\bto follow\b|\b(?:has|have|had) not (?:yet )?been\b|\bnot yet\b|\b(?:[1-8]?\d|9[0-4])(?:\.\d+)?% of\b|\boutstanding\b"),
+    (ReadStatus.IN_PROGRESS, _any(
+        "(?:about |around |roughly )?half", r"being \w+ed", "being (?:built|developed|written|drawn up|rolled out)",
+        "in development", r"to be \w+", "will (?:be|include|continue|initiate|plan)", "draft(?:ed|ing)?", "planned",
+        "scheduled", "arranged", "booked", "working (?:together|with|to)", "looking (?:to|at|into)", "explor(?:ing|ed)",
+        "remains?", "awaiting", "pending", "developing", "updating", "taking place", "started", "begun", "escalated",
+        "to follow", "(?:has|have|had) not (?:yet )?been", "not yet", "outstanding",
+        r"(?:[1-8]?\d|9[0-4])(?:\.\d+)?% of",  # a part done; 95% and over reads as done
+    )),
     (ReadStatus.NOT_STARTED, r"^(?:to be|will be) \w+"),
-    (ReadStatus.COMPLETE, r"\bin place\b|\bimplemented\b|\bpublished\b|\bdelivered\b|\bagreed\b|\bproduced\b"
-     r"|\badopted\b|\bratified\b|\bapproved\b|\bhas been \w+ed\b|\bhave been \w+ed\b|\bwas (?:\w+ed|built|written)\b"
-     r"|\bwere (?:\w+ed)\b|\bnow (?:\w+s|in|live|has|have|been|instructed|disseminated|included)\b|\blive\b"
-     r"|\balready\b|\bhas (?:been )?provided\b|\bhave provided\b|\breceived\b|\bunderwent\b|\bincludes?\b"
-     r"|\backnowledged?\b|\bare in the\b|\bis in the\b|\bsigned up\b|\bundertaken\b|\bappointed\b"
-     r"|\b(?:has|have) (?!been\b)\w+ed\b|\bincluded\b|\bbuilt into\b"),
+    # Waiting is a block only when nothing says the work is moving ("nearly done, just waiting for sign-off").
+    (ReadStatus.BLOCKED, r"\bwaiting (?:on|for) (?!a response|a reply)"),
+    (ReadStatus.COMPLETE, _any(
+        "in place", "implemented", "published", "delivered", "agreed", "produced", "adopted", "ratified", "approved",
+        r"(?:has|have) been \w+ed", r"was (?:\w+ed|built|written)", r"were \w+ed",
+        r"now (?:\w+s|in|live|has|have|been|instructed|disseminated|included)", "live", "already",
+        "has (?:been )?provided", "have provided", "received", "underwent", "includes?", "included", "built into",
+        "acknowledged?", "(?:are|is) in the", "signed up", "undertaken", "appointed",
+        r"(?:has|have) (?!been\b)\w+ed", "(?:has|have|had) done",
+    )),
 )
 
 _STRONG = tuple((status, re.compile(pattern)) for status, pattern in _STRONG_PATTERNS)
@@ -160,6 +188,8 @@ def _read_plain(plain: str) -> tuple[ReadStatus, float]:
 
 def _read_weak(statuses: list[ReadStatus]) -> tuple[ReadStatus, float]:
     """Descriptions only: the more frequent kind wins, and a tie is read as not finished."""
+    if ReadStatus.BLOCKED in statuses:
+        return ReadStatus.BLOCKED, 0.6
     done = statuses.count(ReadStatus.COMPLETE)
     doing = statuses.count(ReadStatus.IN_PROGRESS)
     if ReadStatus.NOT_STARTED in statuses and not done:

@@ -60,6 +60,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from math import ceil
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import jinja2
@@ -80,7 +81,9 @@ _SUBJECT_CHARS = 200
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Emphasis markers swapped for lookalikes so text from a plan shows as written in Slack.
-_MRKDWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "\u2217", "~": "\u223c", "`": "\u2018"})
+_MRKDWN = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "\u2217", "~": "\u223c", "`": "\u2018"}
+)
 
 
 class RenderError(Exception):
@@ -103,7 +106,9 @@ class Page(Generic[T]):
     total: int
 
     def context(self) -> dict[str, Any]:
-        return {"actions": self.actions, "page": self.page, "page_count": self.page_count, "total": self.total}
+        return {
+            "actions": self.actions, "page": self.page, "page_count": self.page_count, "total": self.total
+        }
 
 
 def paginate(items: Sequence[T], page: int, per_page: int = OVERDUE_PAGE_SIZE) -> Page[T]:
@@ -115,6 +120,11 @@ def paginate(items: Sequence[T], page: int, per_page: int = OVERDUE_PAGE_SIZE) -
 
 
 def render(name: str, channel: ChannelKind, context: Mapping[str, Any]) -> Rendered:
+    """Message `name` for `channel` from `context` (keys: see the table above).
+
+    Raises RenderError naming the template (and line) for a missing key, a bad value, a template
+    that makes invalid JSON, or Slack blocks over Block Kit's limits.
+    """
     channel = ChannelKind(channel)
     if not _NAME.fullmatch(name):
         raise RenderError(f"message name {name!r} is not a template name (lower case letters, digits, _)")
@@ -241,14 +251,24 @@ def _render(template_name: str, values: Mapping[str, Any]) -> str:
 def _request_wording(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """title, intro and expects_reply as plain strings, for each channel's template to escape."""
     try:
-        words = environment().get_template("_wording.j2").make_module(dict(values))
+        return _call_wording_macros(values)
+    except (jinja2.TemplateError, TypeError, ValueError) as exc:
+        raise RenderError(f"{_where(exc, name)}: {exc}") from exc
+
+
+def _call_wording_macros(values: Mapping[str, Any]) -> dict[str, Any]:
+    env = environment()
+    try:
+        words = env.get_template("_wording.j2").make_module(dict(values))
         return {
             "title": str(words.title()).strip(),
             "intro": " ".join(str(words.intro()).split()),
             "expects_reply": str(words.expects_reply()).strip() == "yes",
         }
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"{_where(exc, name + ' wording')}: {exc}") from exc
+    except Exception:
+        # Macros called from Python skip Jinja's traceback rewriting; this puts template lines back.
+        env.handle_exception()
+        raise  # not reached: handle_exception always raises
 
 
 def _where(exc: BaseException, template_name: str) -> str:
@@ -258,8 +278,9 @@ def _where(exc: BaseException, template_name: str) -> str:
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            inner = filename.rsplit("/", 1)[-1]
-            where = f"{template_name} line {tb.tb_lineno}" if inner == template_name else f"{template_name} ({inner} line {tb.tb_lineno})"
+            inner = Path(filename).name
+            line = f"line {tb.tb_lineno}"
+            where = f"{template_name} {line}" if inner == template_name else f"{template_name} ({inner} {line})"
         tb = tb.tb_next
     return where
 
@@ -269,7 +290,9 @@ def _slack_blocks(template_name: str, values: Mapping[str, Any]) -> list[dict[st
     try:
         parsed = json.loads(source)
     except json.JSONDecodeError as exc:
-        raise RenderError(f"{template_name} made invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+        raise RenderError(
+            f"{template_name} made invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
     if not isinstance(parsed, list) or not all(isinstance(b, dict) for b in parsed):
         raise RenderError(f"{template_name} must make a JSON list of block objects")
     problems = blocks.block_kit_problems(parsed)

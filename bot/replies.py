@@ -213,17 +213,20 @@ _TARGET_CUE = re.compile(
 )
 
 
+_EXTENSION_CUE = re.compile(_TARGET_CUE.pattern.replace("|revised to", "|to|of|for|in|revised to"), re.I)
+
+
 def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
-    """A stated target date. Only an extension request takes any future date; otherwise the date
-    must read as a target ("by June", "new date 30/04/2027"), not an event ("training on 12 April")."""
+    """A stated target date: it must read as a target ("by June", "new date 30/04/2027", and for an
+    extension request "move it to June"), not an event ("training on 12 April", "I'll confirm next week")."""
     plain = plain_text(body)
     parsed = find_date_in_text(plain, today=today)
     if parsed is None or parsed.due is None or parsed.due < today:
         return None  # a date in the past is history ("met on 3 May"), not a new target
-    if status is not ReadStatus.EXTENSION_REQUESTED:
-        at = plain.lower().find(parsed.text.lower())
-        if at < 0 or not _TARGET_CUE.search(plain[max(0, at - 30) : at]):
-            return None
+    at = plain.lower().find(parsed.text.lower())
+    cue = _EXTENSION_CUE if status is ReadStatus.EXTENSION_REQUESTED else _TARGET_CUE
+    if at < 0 or not cue.search(plain[max(0, at - 30) : at]):
+        return None
     return parsed.due
 
 

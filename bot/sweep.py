@@ -256,14 +256,14 @@ def _compose_chase(
         "recipient_name": contact.name,
         "partnership_name": facts.partnership.name,
         "actions": [action_context(facts.actions[i], today) for i in intent.action_ids],
-        "reply_hint": "Reply here in your own words, or use the buttons.",
+        "reply_hint": f"Please reply by {_day(add_working_days(today, settings.policy.repeat_every_working_days - 1))}.",
     }
     if intent.kind is MessageKind.BOARD_UPDATE_REQUEST:
         meeting = next((m for m in facts.meetings if m >= today), None)
         reply_by = add_working_days(meeting, -settings.policy.digest_working_days_before) if meeting else None
         context |= {"board_name": facts.partnership.board_name, "meeting_date": meeting, "reply_by": reply_by}
         if reply_by:
-            context["reply_hint"] = f"Please reply by {reply_by:%d %b %Y} so the board sees your update."
+            context["reply_hint"] = f"Please reply by {_day(reply_by)} so the board sees your update."
     return [_message(intent.kind.value, intent.idempotency_key, route, contact.id, context, intent.action_ids,
                      intent.not_before, level=1)]
 
@@ -288,7 +288,7 @@ def _compose_escalation(
             action_context(a, today) | {"last_chased": _last_chased(facts, a, window)} for a in actions
         ],
         "board_name": facts.partnership.board_name,
-        "reply_hint": "Reply here with an update, or ask the lead to answer the chaser.",
+        "reply_hint": "Please reply with an update, or ask the lead to answer the chaser.",
     }
     if intent.level == BOARD_LEVEL:
         routes = [(None, board_route(facts.partnership, settings))]
@@ -309,6 +309,10 @@ def _compose_escalation(
                      intent.action_ids, intent.not_before, level=intent.level, cc=cc)
         )
     return messages
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def _last_chased(facts: PlanFacts, action: Action, window: SendWindow) -> date | None:

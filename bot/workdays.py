@@ -146,7 +146,7 @@ def next_send_time(now: datetime, window: SendWindow) -> datetime:
             return now.astimezone(UTC)
         if local.time() < window.start:
             return window.opens_on(today)
-    return (window.opens_on(today) + __import__("datetime").timedelta(days=1))
+    return window.opens_on(add_working_days(today, 1))
 
 
 def send_day(moment: datetime, window: SendWindow) -> date:

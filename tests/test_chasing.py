@@ -107,7 +107,11 @@ def test_heads_up_then_chaser_on_due_date_then_repeats_every_five_working_days()
         (date(2026, 7, 8), MessageKind.CHASER),
         (date(2026, 7, 15), MessageKind.CHASER),
     ]
-    assert all_step_keys(sent)[:3] == ["1:heads_up:2026-06-17", "1:chaser:2026-06-17:2026-06-17", "1:chaser:2026-06-17:2026-06-24"]
+    assert all_step_keys(sent)[:3] == [
+        "1:heads_up:2026-06-17",
+        "1:chaser:2026-06-17:2026-06-17",
+        "1:chaser:2026-06-17:2026-06-24",
+    ]
 
 
 def test_chaser_for_a_saturday_due_date_goes_on_monday() -> None:
@@ -210,7 +214,10 @@ def test_a_full_message_leaves_the_rest_for_the_next_sweep() -> None:
 
 
 def test_actions_without_a_lead_contact_are_returned_for_the_coordinators() -> None:
-    states = [action(1, due=date(2026, 6, 10), contact_id=None), action(2, "RIV3-2-2", due=date(2026, 9, 1), contact_id=None)]
+    states = [
+        action(1, due=date(2026, 6, 10), contact_id=None),
+        action(2, "RIV3-2-2", due=date(2026, 9, 1), contact_id=None),
+    ]
     plan = plan_chases(states, POLICY, london(2026, 6, 15, 10, 0))
     assert plan.intents == ()
     assert plan.unassigned_action_ids == (1,)  # action 2 is not due anything yet
@@ -351,3 +358,25 @@ def _only_held_back(rerun: ChasePlan, plan: ChasePlan) -> bool:
     """A re-run may only pick up what the first run held back for lack of room."""
     covered = {a for intent in rerun.intents for a in intent.action_ids}
     return covered <= set(plan.held_back_action_ids)
+
+
+def test_other_overdue_actions_ride_along_so_a_person_is_chased_on_one_day_not_several() -> None:
+    # Two overdue actions for Priya whose repeat clocks started two days apart.
+    states = [
+        action(1, "RIV3-2-1", date(2026, 11, 2), last_chase_at=london(2026, 11, 30, 10)),
+        action(2, "RIV3-7-1", date(2026, 11, 2), last_chase_at=london(2026, 12, 2, 10)),
+    ]
+    days = [london(2026, 12, d, 10) for d in range(3, 31) if is_working_day(date(2026, 12, d))]
+    sent = simulate(states, days)
+    # The first repeat (for 2-1) carries 7-1 along; from then on both share one message a round.
+    assert [tuple(sorted(intent.action_ids)) for _, intent in sent] == [(1, 2)] * len(sent)
+    assert len({now.date() for now, _ in sent}) == len(sent)
+
+
+def test_a_ride_along_action_is_not_listed_twice_on_the_same_day() -> None:
+    states = [
+        action(1, "RIV3-2-1", date(2026, 11, 2)),
+        action(2, "RIV3-7-1", date(2026, 11, 2), last_chase_at=london(2026, 12, 7, 9, 45)),
+    ]
+    plan = plan_chases(states, POLICY, london(2026, 12, 7, 11))
+    assert [intent.action_ids for intent in plan.intents] == [(1,)]

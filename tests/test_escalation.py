@@ -50,7 +50,9 @@ def same_policy(policy: EscalationPolicy = EscalationPolicy()) -> Callable[[int 
     return lambda agency_id: policy
 
 
-def escalate(states: list[LadderState], now: datetime, policy: EscalationPolicy = EscalationPolicy()) -> list[EscalationIntent]:
+def escalate(
+    states: list[LadderState], now: datetime, policy: EscalationPolicy = EscalationPolicy()
+) -> list[EscalationIntent]:
     return plan_escalations(states, same_policy(policy), now, WINDOW)
 
 
@@ -200,19 +202,27 @@ def test_the_same_inputs_give_the_same_escalation_keys() -> None:
 def test_chasing_and_the_ladder_together_over_weeks() -> None:
     """The two planners as a sweep runs them: chasers feed the ladder's count."""
     chase = ActionState(
-        action_id=1, ref="RIV3-2-1", status="not_started", due=date(2026, 6, 15), precision="day",
-        snoozed_until=None, contact_id=PRIYA, agency_id=POLICE, last_reply_at=None, last_chase_at=None,
-        chases_since_reply=0, deferred_until=None,
+        action_id=1,
+        ref="RIV3-2-1",
+        status="not_started",
+        due=date(2026, 6, 15),
+        precision="day",
+        snoozed_until=None,
+        contact_id=PRIYA,
+        agency_id=POLICE,
+        last_reply_at=None,
+        last_chase_at=None,
+        chases_since_reply=0,
+        deferred_until=None,
     )
     rung = ladder(chasers=())
     log: list[tuple[date, str]] = []
     for now in weekday_mornings(date(2026, 6, 1), date(2026, 7, 3)):
         for intent in plan_chases([chase], Policy(), now).intents:
             log.append((intent.not_before.astimezone(LONDON).date(), intent.kind))
-            counted = 1 if intent.kind is MessageKind.CHASER else 0
             chase = replace(chase, last_chase_at=now)
-            rung = replace(rung, last_chase_at=now if counted else rung.last_chase_at,
-                           chases_since_reply=rung.chases_since_reply + counted)
+            if intent.kind is MessageKind.CHASER:  # the ladder counts chasers, not the heads-up
+                rung = replace(rung, last_chase_at=now, chases_since_reply=rung.chases_since_reply + 1)
         intents = escalate([rung], now)
         log.extend((i.not_before.astimezone(LONDON).date(), f"level {i.level}") for i in intents)
         rung = record(intents, [rung], now)[0]

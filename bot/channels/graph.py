@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import httpx
 import msal
+from msal.exceptions import MsalServiceError
 import requests
 
 from bot.channels.base import DeliveryError, Envelope, parse_retry_after, subject_with_ref
@@ -97,10 +98,10 @@ class GraphClient:
         headers = [{"name": MESSAGE_ID_HEADER, "value": str(envelope.message_id)}]
         if envelope.ref_token:
             headers.append({"name": REF_HEADER, "value": envelope.ref_token})
-        body = {"contentType": "html", "content": envelope.html} if envelope.html else {
-            "contentType": "text",
-            "content": envelope.text,
-        }
+        if envelope.html:
+            body = {"contentType": "html", "content": envelope.html}
+        else:
+            body = {"contentType": "text", "content": envelope.text}
         to: dict[str, Any] = {"address": envelope.to_address}
         if envelope.to_name:
             to["name"] = envelope.to_name
@@ -267,6 +268,10 @@ class GraphClient:
             except requests.RequestException as error:
                 raise DeliveryError(
                     f"Microsoft login unreachable: {type(error).__name__}", permanent=False, code="connection_error"
+                ) from error
+            except MsalServiceError as error:  # msal raises on 5xx from the token endpoint
+                raise DeliveryError(
+                    f"Microsoft login failed: {error}", permanent=False, code="login_unavailable"
                 ) from error
             except ValueError as error:  # authority discovery refused (unknown tenant, bad URL)
                 raise DeliveryError(

@@ -35,10 +35,10 @@ def import_command(
     today = datetime.now(ZoneInfo(settings.partnership.timezone)).date()  # the edge: reads the clock once
     plan = _read(file, review, today)
     if dry_run:
-        try:
-            validate_plan(plan, source_file=file)
-        except PlanError as exc:
-            if not as_json or plan.review_code:
+        if plan.review_code:  # without one the plan can still be shown, just not stored
+            try:
+                validate_plan(plan, source_file=file)
+            except PlanError as exc:
                 raise fail(str(exc)) from None
         if as_json:
             typer.echo(json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2))

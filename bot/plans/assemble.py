@@ -93,7 +93,8 @@ class _Builder:
         if not filled or all(_SEPARATOR.match(cell) for cell in filled):
             return
         header = map_header(row.cells)
-        if header is not None:
+        if header is not None and (self.columns is None or Field.RECOMMENDATION in header.columns):
+            # Once in a table, only a full header (with a recommendation column) starts another.
             self._header(row, header)
             return
         if self.columns is None:

@@ -110,8 +110,8 @@ class ColumnMap:
 def map_header(cells: list[str]) -> ColumnMap | None:
     """A ColumnMap when `cells` look like a header row, else None.
 
-    A header is a row where at least two cells name known fields and most non-empty cells do:
-    a recommendation that happens to mention "progress" must not be taken for a header.
+    A header is a row where at least two cells name known fields and two thirds of the non-empty
+    cells do: a data row whose cells happen to say "Evidence…" and "No update…" is not a header.
     """
     found: dict[Field, int] = {}
     filled = [text for text in cells if text.strip()]
@@ -122,7 +122,7 @@ def map_header(cells: list[str]) -> ColumnMap | None:
             continue
         recognised += 1
         found.setdefault(field, index)
-    if len(found) < 2 or recognised * 2 < len(filled):
+    if len(found) < 2 or recognised * 3 < len(filled) * 2:
         return None
     return ColumnMap(columns=found, headers=tuple(" ".join(text.split()) for text in cells))
 

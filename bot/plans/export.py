@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -37,7 +37,7 @@ HEADERS = (
     "Progress",
 )
 _CHASING_KINDS = {MessageKind.CHASER, MessageKind.BOARD_UPDATE_REQUEST, MessageKind.ESCALATION}
-_REPLY_BY = re.compile(r"\b(?:reply|update[a-z ]*?) by (\d{1,2} [A-Z][a-z]{2,8} \d{4})")
+_REPLY_BY = re.compile(r"\b(?:reply|respond|update[a-z ]*?) by (\d{1,2} [A-Za-z]{3,9} \d{4})", re.IGNORECASE)
 _ESCALATED_TO = {2: "the agency manager", 3: "the board"}
 
 

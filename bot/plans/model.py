@@ -66,10 +66,10 @@ class ParsedPlan:
 
 
 def plan_to_json(plan: ParsedPlan) -> dict[str, Any]:
-    """The `dhr import --dry-run --json` shape documented in DESIGN.md ("Interfaces")."""
+    """The `dhr import --dry-run --json` shape documented in DESIGN.md ("Interfaces"), exactly:
+    consumers may compare keys, so fields beyond it (title, evidence) stay out."""
     return {
         "review": plan.review_code,
-        "title": plan.title,
         "recommendations": [
             {
                 "number": rec.number,
@@ -80,7 +80,6 @@ def plan_to_json(plan: ParsedPlan) -> dict[str, Any]:
                     {
                         "description": action.description,
                         "lead_agency": action.lead_agency,
-                        "evidence_expected": action.evidence_expected,
                         "target_text": action.target_text,
                         "due": action.due.isoformat() if action.due else None,
                         "precision": str(action.precision),

@@ -136,7 +136,6 @@ def import_plan(
         )
     }
     seen_refs: set[str] = set()
-    position = 0
     for rec_position, parsed_rec in enumerate(plan.recommendations, start=1):
         number = ref_number(parsed_rec.number)
         rec = existing_recs.get(number)
@@ -148,11 +147,10 @@ def import_plan(
         session.flush()
         assert rec.id is not None
         for index, parsed in enumerate(parsed_rec.actions, start=1):
-            position += 1
             ref = action_ref(code, number, index)
             seen_refs.add(ref)
             agency = agencies.resolve(parsed.lead_agency)
-            wanted = _action_values(parsed, rec.id, agency.id if agency else None, position)
+            wanted = _action_values(parsed, rec.id, agency.id if agency else None, index)
             action = existing_actions.get(ref)
             if action is None:
                 action = Action(ref=ref, created_at=now, updated_at=now, **wanted)

@@ -195,3 +195,13 @@ def test_handled_mail_is_marked_read_and_filed_in_one_dhr_folder(
     assert fake_microsoft.folder_messages("inbox") == []
     assert fake_microsoft.folder_names().count("DHR handled") == 1
     assert len(fake_microsoft.graph_calls("create_folder")) == 1
+
+
+def test_login_outage_is_transient(fake_microsoft: FakeMicrosoft, graph_client: GraphClient) -> None:
+    fake_microsoft.fail_next("token", status=503, retry_after=2)
+
+    with pytest.raises(DeliveryError) as caught:
+        OutlookChannel(graph_client).send(chaser())
+
+    assert caught.value.permanent is False
+    assert fake_microsoft.sent == []

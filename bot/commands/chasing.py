@@ -1,0 +1,99 @@
+"""`dhr overdue`, `dhr sweep`, `dhr deliver`, `dhr run`."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import typer
+from rich.table import Table
+
+from bot.commands.common import console, fail, parse_as_of, partnership_session, ready_engine, settings_or_exit
+from bot.overdue import OverdueFilter, overdue_actions
+from bot.outbox import DeliveryPolicy, deliver_due
+from bot.runtime import build_channels
+from bot.sweep import send_window, sweep
+
+
+def register(app: typer.Typer) -> None:
+    app.command("overdue")(overdue)
+    app.command("sweep")(sweep_command)
+    app.command("deliver")(deliver)
+    app.command("run")(run)
+
+
+def overdue(
+    agency: str | None = typer.Option(None, "--agency", help="Agency name or alias."),
+    review: str | None = typer.Option(None, "--review", help="Review code, e.g. RIV3."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Date to judge by (YYYY-MM-DD); default today."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document instead of a table."),
+) -> None:
+    """List open actions past their target date (the same query as /dhr overdue)."""
+    settings = settings_or_exit()
+    moment = parse_as_of(as_of, settings)
+    day = send_window(settings).local_date(moment)
+    with partnership_session(settings) as (session, partnership):
+        assert partnership.id is not None
+        rows = overdue_actions(session, partnership.id, day, settings.partnership.timezone,
+                               OverdueFilter(agency=agency, review=review))
+    if as_json:
+        print(json.dumps({"as_of": day.isoformat(), "count": len(rows), "actions": [
+            {"ref": r.ref, "review": r.review, "agency": r.agency, "due": r.due.isoformat(),
+             "days_overdue": r.days_overdue, "status": r.status,
+             "last_chased": r.last_chased.isoformat() if r.last_chased else None, "chase_count": r.chase_count}
+            for r in rows]}))
+        return
+    if not rows:
+        console.print(f"Nothing overdue as of {day:%d %b %Y}.")
+        return
+    table = Table("ref", "agency", "due", "days over", "status", "last chased", "chasers",
+                  title=f"{len(rows)} overdue as of {day:%d %b %Y}")
+    for r in rows:
+        table.add_row(r.ref, r.agency, f"{r.due:%d %b %Y}", str(r.days_overdue), r.status,
+                      f"{r.last_chased:%d %b %Y}" if r.last_chased else "never", str(r.chase_count))
+    console.print(table)
+
+
+def sweep_command(
+    as_of: str | None = typer.Option(None, "--as-of", help="Decide as if it were this date (noon, local)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be queued; change nothing."),
+) -> None:
+    """Queue every chaser and escalation that is due (they go out with `dhr deliver` or `dhr run`)."""
+    settings = settings_or_exit()
+    report = sweep(ready_engine(settings), settings, parse_as_of(as_of, settings), dry_run=dry_run)
+    verb = "Would queue" if dry_run else "Queued"
+    table = Table("kind", "to", "channel", "actions", "not before", title=f"{verb} {len(report.queued)} message(s)")
+    for new in report.queued:
+        table.add_row(new.kind + (f" L{new.level}" if new.kind == "escalation" else ""), new.recipient_address,
+                      new.channel, str(len(new.action_ids)), f"{new.not_before:%d %b %H:%M} UTC" if new.not_before else "")
+    console.print(table)
+    if report.already_queued:
+        console.print(f"{report.already_queued} already queued earlier.")
+    if report.unassigned_refs:
+        console.print(f"[yellow]No lead contact for:[/yellow] {', '.join(report.unassigned_refs)}")
+    if report.unroutable:
+        console.print(f"[yellow]Cannot reach (no usable Slack id or mail address):[/yellow] {', '.join(sorted(set(report.unroutable)))}")
+
+
+def deliver(limit: int = typer.Option(500, help="Stop after this many messages.")) -> None:
+    """Send the queued messages that are due now."""
+    settings = settings_or_exit()
+    report = deliver_due(
+        ready_engine(settings), build_channels(settings), lambda: datetime.now(UTC), worker="cli",
+        policy=DeliveryPolicy(max_attempts=settings.policy.max_delivery_attempts), limit=limit,
+    )
+    console.print(f"Sent {len(report.sent) + len(report.recovered)}, retrying {len(report.retrying)}, dead {len(report.dead)}.")
+
+
+def run() -> None:
+    """Run the bot: scheduler (sweeps, delivery) and, with Slack credentials, the Slack app."""
+    from bot.app import serve
+
+    settings = settings_or_exit()
+    if settings.slack_enabled is False and settings.outlook_enabled is False:
+        console.print("No Slack or Microsoft credentials: messages go to the outbox folder "
+                      f"[bold]{settings.outbox_dir}[/bold].")
+    try:
+        serve(settings)
+    except KeyboardInterrupt:
+        raise fail("stopped", code=0) from None

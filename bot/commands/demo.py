@@ -1,0 +1,29 @@
+"""`dhr demo`."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import typer
+
+from bot.commands.common import console, ready_engine, settings_or_exit
+from bot.demo import set_up, show_overdue, simulate
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    start: str = typer.Option("2026-11-30", help="First simulated day (YYYY-MM-DD)."),
+    weeks: int = typer.Option(7, min=1, max=52, help="How many weeks to simulate."),
+) -> None:
+    """Simulate weeks of chasing on the fictional example plan (outbox folder, no credentials needed)."""
+    settings = settings_or_exit()
+    first_day = date.fromisoformat(start)
+    engine = ready_engine(settings)
+    console.rule("dhr-chaser demo: Riverside DHR 3")
+    set_up(engine, settings, console, first_day)
+    simulate(engine, settings, console, start=first_day, days=weeks * 7)
+    show_overdue(engine, settings, console, first_day + timedelta(days=weeks * 7))
+    console.print(f"\nEvery message is in [bold]{settings.outbox_dir}[/bold] (.json + .eml/.txt).")

@@ -1,0 +1,141 @@
+"""`dhr demo`: weeks of chasing on the fictional Riverside plan, in a minute, on the embedded defaults.
+
+Every step goes through the real code: import, sweeps, the outbox (folder channel), reading and
+recording the scripted replies in examples/, escalation, the board digest and the export. Only the
+clock is simulated: each working day at 10:00 the demo sweeps, delivers and feeds that day's replies.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.answers import handle_answer
+from bot.contacts import read_contacts_csv, store_contacts, sync_agencies
+from bot.db import ensure_partnership, session_scope
+from bot.models import Contact, Message
+from bot.outbox import deliver_due
+from bot.overdue import overdue_actions
+from bot.plans import read_plan
+from bot.plans.store import import_plan
+from bot.runtime import build_channels
+from bot.settings import Settings
+from bot.statuses import ChannelKind, UpdateSource
+from bot.sweep import sweep
+from bot.workdays import is_working_day
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PLAN = EXAMPLES / "riverside-dhr3-plan.csv"
+REPLIES = EXAMPLES / "riverside-replies.csv"
+
+
+@dataclass(frozen=True)
+class ScriptedReply:
+    day: date
+    sender: str
+    text: str
+
+
+def load_replies(path: Path) -> list[ScriptedReply]:
+    with path.open(encoding="utf-8") as handle:
+        return [ScriptedReply(date.fromisoformat(r["day"]), r["from"], r["text"]) for r in csv.DictReader(handle)]
+
+
+def set_up(engine: Engine, settings: Settings, console: Console, today: date) -> None:
+    with session_scope(engine) as session:
+        partnership = ensure_partnership(session, settings)
+        sync_agencies(session, settings.agencies)
+        if settings.contacts_file:
+            store_contacts(session, read_contacts_csv(settings.contacts_file), actor="demo")
+        plan = read_plan(PLAN, review_code="RIV3", today=today)
+        assert partnership.id is not None
+        report = import_plan(session, plan, partnership_id=partnership.id, source_file=PLAN.name, actor="demo")
+        people = len(session.exec(select(Contact)).all())
+    actions = sum(len(r.actions) for r in plan.recommendations)
+    console.print(
+        f"Imported [bold]{PLAN.name}[/bold]: {len(plan.recommendations)} recommendations, {actions} actions "
+        f"({len(plan.warnings)} warnings); {people} contacts. {report_summary(report)}"
+    )
+
+
+def report_summary(report: object) -> str:
+    summary = getattr(report, "summary", None)
+    return summary() if callable(summary) else ""
+
+
+def simulate(
+    engine: Engine,
+    settings: Settings,
+    console: Console,
+    *,
+    start: date,
+    days: int,
+    on_day: Callable[[datetime], None] | None = None,
+) -> None:
+    zone = ZoneInfo(settings.partnership.timezone)
+    channels = build_channels(settings)
+    replies = load_replies(REPLIES)
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        if not is_working_day(day):
+            continue
+        now = datetime.combine(day, time(10, 0), tzinfo=zone)
+        report = sweep(engine, settings, now)
+        delivered = deliver_due(engine, channels, lambda: now, worker="demo")
+        for new in report.queued:
+            label = new.kind.replace("_", " ") + (f" (level {new.level})" if new.kind == "escalation" else "")
+            console.print(f"{day:%a %d %b %Y}  [cyan]{label}[/cyan] to {new.recipient_address}: "
+                          f"{len(new.action_ids)} action(s) - {new.subject}", highlight=False)
+        if delivered.dead:
+            console.print(f"{day:%a %d %b}  [red]{len(delivered.dead)} message(s) could not be delivered[/red]")
+        for reply in (r for r in replies if r.day == day):
+            answer(engine, settings, console, reply, now + timedelta(hours=3))
+        if on_day is not None:
+            on_day(now)
+
+
+def answer(engine: Engine, settings: Settings, console: Console, reply: ScriptedReply, now: datetime) -> None:
+    with session_scope(engine) as session:
+        sender = session.exec(select(Contact).where(Contact.name == reply.sender)).one()
+        message = session.exec(
+            select(Message)
+            .where(Message.recipient_contact_id == sender.id, Message.state == "sent")
+            .order_by(Message.created_at.desc())  # type: ignore[union-attr]
+        ).first()
+        if message is None:
+            console.print(f"  {reply.sender} wrote, but had not been chased yet")
+            return
+        outcome = handle_answer(
+            session, settings, message=message, text=reply.text, sender=sender,
+            author=sender.email or sender.slack_user_id or sender.name,
+            source=UpdateSource.MAIL_REPLY if message.channel == ChannelKind.EMAIL.value else UpdateSource.SLACK_REPLY,
+            now=now, subject=reply.text.splitlines()[0],
+        )
+        if outcome.away_until:
+            console.print(f"  [yellow]{reply.sender} is away until {outcome.away_until:%d %b}[/yellow]: no chasing until then")
+        for action, update, reading in outcome.recorded:
+            due = f", new date {reading.new_due:%d %b %Y}" if reading.new_due else ""
+            state = "recorded" if update.confirmed else "[yellow]unsure: asked to confirm[/yellow]"
+            console.print(f"  {reply.sender} answered {action.ref}: {reading.status.value}{due} ({state})", highlight=False)
+        if outcome.ignored:
+            console.print(f"  {reply.sender}'s message did not say anything the bot could record")
+
+
+def show_overdue(engine: Engine, settings: Settings, console: Console, day: date) -> None:
+    with session_scope(engine) as session:
+        partnership = ensure_partnership(session, settings)
+        assert partnership.id is not None
+        rows = overdue_actions(session, partnership.id, day, settings.partnership.timezone)
+    console.print(f"\n[bold]Overdue as of {day:%d %b %Y}[/bold] (the same list as `dhr overdue` and /dhr overdue):")
+    for row in rows:
+        chased = f"last chased {row.last_chased:%d %b}" if row.last_chased else "not chased yet"
+        console.print(f"  {row.ref:<10} {row.agency:<32} due {row.due:%d %b %Y}  {row.days_overdue:>4} days  {chased}",
+                      highlight=False)

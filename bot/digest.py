@@ -1,0 +1,512 @@
+"""The board digest: what the board should know before a meeting, built from plain rows.
+
+`compose_digest` is pure: it takes the plan's actions, the chasing messages, the answers and the
+recorded changes as small dataclasses and returns a `Digest`. `build_digest` is the thin part that
+loads those rows for one partnership. Nothing here sends anything (see bot.digest_sending).
+
+Least data: refs, review codes, agency names, dates, statuses and counts. No descriptions, no
+progress narrative, no names of people.
+
+RAG, for each action, as of the digest date:
+
+- red: open and overdue (target date passed), or open and still unanswered after an escalation
+  (a level 2 or 3 message with no reply since);
+- amber: open, not red, and either due within `amber_working_days` working days or its target
+  date was revised since the last meeting;
+- green: everything else: open and on track (or undated), complete, or not applicable.
+
+"Since the last meeting" means on or after the date of the latest board meeting before this one;
+with no earlier meeting, since the plan began.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from bot.chasing import natural_ref_key
+from bot.models import Action, Agency, BoardMeeting, Event, Message, MessageAction, Partnership, ProgressUpdate
+from bot.models import Recommendation, Review
+from bot.render import ukdate
+from bot.statuses import CLOSED_STATUSES, ActionStatus, MessageKind, MessageState, UpdateSource
+from bot.workdays import add_working_days
+
+AMBER_WORKING_DAYS = 10
+NO_AGENCY = "No lead agency"
+RAG_LABELS = ("Red", "Amber", "Green")
+#: Messages that ask a lead (or, escalated, their manager or the board) about actions.
+HISTORY_KINDS = (MessageKind.HEADS_UP, MessageKind.CHASER, MessageKind.BOARD_UPDATE_REQUEST, MessageKind.ESCALATION)
+#: Updates that show someone answered; an import only restates the plan.
+ANSWER_SOURCES = tuple(s.value for s in UpdateSource if s is not UpdateSource.IMPORT)
+
+
+# Plain input rows ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action_id: int
+    ref: str
+    review: str  # review code, e.g. RIV3
+    agency: str
+    due: date | None
+    status: str  # ActionStatus value
+
+
+@dataclass(frozen=True)
+class ChaseMessage:
+    """A heads-up, chaser, update request or escalation about `action_ids`, dated when it went (or goes) out."""
+
+    kind: str  # MessageKind value
+    level: int
+    at: datetime  # aware
+    action_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    action_id: int
+    at: datetime  # aware
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded change to an action (an `action.changed` audit event)."""
+
+    action_id: int
+    at: datetime  # aware
+    old_status: str | None
+    new_status: str | None
+    old_due: date | None
+    new_due: date | None
+
+
+# The digest ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    name: str
+    total: int
+    open: int
+    overdue: int
+    complete: int
+    red: int
+    amber: int
+    green: int
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    ref: str
+    agency: str
+    due: date
+    days_overdue: int
+    status: str
+
+
+@dataclass(frozen=True)
+class NoResponseItem:
+    ref: str
+    agency: str
+    due: date | None
+    status: str
+    chase_count: int  # chasers since the last answer
+    last_chased: date
+    escalation_level: int  # 1 not escalated, 2 agency manager, 3 board
+    history: str  # "Chaser sent 2 Dec 2026. No response. Follow-up sent 9 Dec 2026. ..."
+
+
+@dataclass(frozen=True)
+class RevisedItem:
+    ref: str
+    agency: str
+    old_due: date | None
+    new_due: date | None
+    revised_on: date
+
+
+@dataclass(frozen=True)
+class CompletedItem:
+    ref: str
+    agency: str
+    completed_on: date
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    agency: str
+    chasers_sent: int
+    answered: int
+    median_days_to_answer: float | None
+
+    @property
+    def answered_share(self) -> float:
+        return self.answered / self.chasers_sent if self.chasers_sent else 0.0
+
+
+@dataclass(frozen=True)
+class Digest:
+    partnership_name: str
+    board_name: str
+    meeting_date: date
+    as_of: date
+    since: date | None
+    rag: dict[str, int]
+    totals: dict[str, int]
+    by_review: list[GroupRow] = field(default_factory=list)
+    by_agency: list[GroupRow] = field(default_factory=list)
+    overdue: list[OverdueItem] = field(default_factory=list)
+    no_response: list[NoResponseItem] = field(default_factory=list)
+    revised_dates: list[RevisedItem] = field(default_factory=list)
+    completed: list[CompletedItem] = field(default_factory=list)
+    response_by_agency: list[ResponseRow] = field(default_factory=list)
+
+
+def compose_digest(
+    *,
+    partnership_name: str,
+    board_name: str,
+    meeting_date: date,
+    as_of: datetime,
+    since: date | None,
+    tz: str,
+    actions: Sequence[ActionRow],
+    messages: Sequence[ChaseMessage],
+    answers: Sequence[Answer],
+    changes: Sequence[Change],
+    amber_working_days: int = AMBER_WORKING_DAYS,
+) -> Digest:
+    """The digest as of `as_of` from plain rows (pure: no database, no clock)."""
+    zone = ZoneInfo(tz)
+    today = as_of.astimezone(zone).date()
+
+    def local(moment: datetime) -> date:
+        return moment.astimezone(zone).date()
+
+    def in_period(moment: datetime) -> bool:
+        return moment <= as_of and (since is None or local(moment) >= since)
+
+    actions = sorted(actions, key=lambda a: (natural_ref_key(a.ref), a.action_id))
+    by_id = {a.action_id: a for a in actions}
+    answers_of: dict[int, list[datetime]] = defaultdict(list)
+    for answer in answers:
+        if answer.at <= as_of:
+            answers_of[answer.action_id].append(answer.at)
+    messages_of: dict[int, list[ChaseMessage]] = defaultdict(list)
+    for message in sorted(messages, key=lambda m: m.at):
+        if message.at <= as_of:
+            for action_id in message.action_ids:
+                messages_of[action_id].append(message)
+
+    revised = _revised(changes, by_id, in_period, local)
+    completed = _completed(changes, by_id, in_period, local)
+    no_response = [
+        item for a in actions if (item := _no_response(a, messages_of[a.action_id], answers_of[a.action_id], local))
+    ]
+    escalated_unanswered = {
+        a.action_id for a in actions
+        if _unanswered_escalation(messages_of[a.action_id], answers_of[a.action_id])
+    }
+    amber_until = add_working_days(today, amber_working_days)
+    revised_refs = {r.ref for r in revised}
+
+    def rag_of(a: ActionRow) -> str:
+        if a.status in CLOSED_STATUSES:
+            return "Green"
+        if (a.due is not None and a.due < today) or a.action_id in escalated_unanswered:
+            return "Red"
+        if (a.due is not None and a.due <= amber_until) or a.ref in revised_refs:
+            return "Amber"
+        return "Green"
+
+    rags = {a.action_id: rag_of(a) for a in actions}
+    overdue = sorted(
+        (
+            OverdueItem(a.ref, a.agency, a.due, (today - a.due).days, a.status)
+            for a in actions
+            if a.due is not None and a.due < today and a.status not in CLOSED_STATUSES
+        ),
+        key=lambda o: (o.due, natural_ref_key(o.ref)),
+    )
+    return Digest(
+        partnership_name=partnership_name,
+        board_name=board_name,
+        meeting_date=meeting_date,
+        as_of=today,
+        since=since,
+        rag={label: sum(1 for r in rags.values() if r == label) for label in RAG_LABELS},
+        totals={
+            "actions": len(actions),
+            "open": sum(1 for a in actions if a.status not in CLOSED_STATUSES),
+            "overdue": len(overdue),
+            "complete": sum(1 for a in actions if a.status == ActionStatus.COMPLETE),
+            "no_response": len(no_response),
+            "revised": len(revised),
+            "completed_since": len(completed),
+        },
+        by_review=_groups(actions, rags, today, key=lambda a: a.review),
+        by_agency=_groups(actions, rags, today, key=lambda a: a.agency),
+        overdue=overdue,
+        no_response=no_response,
+        revised_dates=revised,
+        completed=completed,
+        response_by_agency=_response_by_agency(messages, answers, by_id, in_period, local),
+    )
+
+
+def _groups(actions: Sequence[ActionRow], rags: dict[int, str], today: date, key) -> list[GroupRow]:  # type: ignore[no-untyped-def]
+    members: dict[str, list[ActionRow]] = defaultdict(list)
+    for a in actions:
+        members[key(a)].append(a)
+    rows = []
+    for name in sorted(members, key=str.casefold):
+        group = members[name]
+        is_open = [a for a in group if a.status not in CLOSED_STATUSES]
+        rows.append(
+            GroupRow(
+                name=name,
+                total=len(group),
+                open=len(is_open),
+                overdue=sum(1 for a in is_open if a.due is not None and a.due < today),
+                complete=sum(1 for a in group if a.status == ActionStatus.COMPLETE),
+                red=sum(1 for a in group if rags[a.action_id] == "Red"),
+                amber=sum(1 for a in group if rags[a.action_id] == "Amber"),
+                green=sum(1 for a in group if rags[a.action_id] == "Green"),
+            )
+        )
+    return rows
+
+
+def _revised(changes, by_id, in_period, local) -> list[RevisedItem]:  # type: ignore[no-untyped-def]
+    """Target dates changed in the period: the date before the first change -> after the last."""
+    first: dict[int, Change] = {}
+    last: dict[int, Change] = {}
+    for change in sorted(changes, key=lambda c: c.at):
+        if change.action_id not in by_id or not in_period(change.at) or change.old_due == change.new_due:
+            continue
+        first.setdefault(change.action_id, change)
+        last[change.action_id] = change
+    items = [
+        RevisedItem(by_id[i].ref, by_id[i].agency, first[i].old_due, last[i].new_due, local(last[i].at))
+        for i in first
+        if first[i].old_due != last[i].new_due
+    ]
+    return sorted(items, key=lambda r: natural_ref_key(r.ref))
+
+
+def _completed(changes, by_id, in_period, local) -> list[CompletedItem]:  # type: ignore[no-untyped-def]
+    """Actions marked complete in the period and still complete now."""
+    done: dict[int, date] = {}
+    for change in sorted(changes, key=lambda c: c.at):
+        action = by_id.get(change.action_id)
+        if action is None or not in_period(change.at):
+            continue
+        if change.new_status == ActionStatus.COMPLETE and change.old_status != ActionStatus.COMPLETE:
+            done[change.action_id] = local(change.at)
+    items = [
+        CompletedItem(by_id[i].ref, by_id[i].agency, on)
+        for i, on in done.items()
+        if by_id[i].status == ActionStatus.COMPLETE
+    ]
+    return sorted(items, key=lambda c: (c.completed_on, natural_ref_key(c.ref)))
+
+
+def _unanswered_escalation(messages: Sequence[ChaseMessage], answers: Sequence[datetime]) -> bool:
+    escalations = [m.at for m in messages if m.kind == MessageKind.ESCALATION]
+    if not escalations:
+        return False
+    return not any(answer > max(escalations) for answer in answers)
+
+
+def _no_response(a: ActionRow, messages: Sequence[ChaseMessage], answers: Sequence[datetime], local) -> NoResponseItem | None:  # type: ignore[no-untyped-def]
+    """The action's unanswered run of chasers and escalations, if it is in one."""
+    if a.status in CLOSED_STATUSES:
+        return None
+    last_answer = max(answers) if answers else None
+    run = [m for m in messages if last_answer is None or m.at > last_answer]
+    if not any(m.kind in (MessageKind.CHASER, MessageKind.ESCALATION) for m in run):
+        return None
+    return NoResponseItem(
+        ref=a.ref,
+        agency=a.agency,
+        due=a.due,
+        status=a.status,
+        chase_count=sum(1 for m in run if m.kind == MessageKind.CHASER),
+        last_chased=local(run[-1].at),
+        escalation_level=max((m.level for m in run if m.kind == MessageKind.ESCALATION), default=1),
+        history=chase_history(run, local(last_answer) if last_answer else None, local),
+    )
+
+
+def chase_history(run: Sequence[ChaseMessage], last_answer: date | None, local) -> str:  # type: ignore[no-untyped-def]
+    """The chase log a coordinator would write by hand, from the messages of an unanswered run."""
+    sentences = [f"Last response {ukdate(last_answer)}."] if last_answer else []
+    chasers = 0
+    for message in run:
+        day = ukdate(local(message.at))
+        if message.kind == MessageKind.CHASER:
+            chasers += 1
+            sentences.append(f"Chaser sent {day}." if chasers == 1 else f"Follow-up sent {day}.")
+            if chasers == 1:
+                sentences.append("No response.")
+        elif message.kind == MessageKind.ESCALATION:
+            whom = "the board" if message.level >= 3 else "the agency manager"
+            sentences.append(f"Escalated to {whom} {day}.")
+        elif message.kind == MessageKind.BOARD_UPDATE_REQUEST:
+            sentences.append(f"Update for the board requested {day}.")
+        elif message.kind == MessageKind.HEADS_UP:
+            sentences.append(f"Reminder sent {day}.")
+    return " ".join(sentences)
+
+
+def _response_by_agency(messages, answers, by_id, in_period, local) -> list[ResponseRow]:  # type: ignore[no-untyped-def]
+    """Chasers sent in the period per agency, how many were answered, and the median days to answer."""
+    answer_times: dict[int, list[datetime]] = defaultdict(list)
+    for answer in answers:
+        answer_times[answer.action_id].append(answer.at)
+    sent: dict[str, int] = defaultdict(int)
+    waits: dict[str, list[int]] = defaultdict(list)
+    for message in messages:
+        if message.kind != MessageKind.CHASER or not in_period(message.at):
+            continue
+        covered = [by_id[i] for i in message.action_ids if i in by_id]
+        for agency in sorted({a.agency for a in covered}):
+            sent[agency] += 1
+            later = [t for a in covered if a.agency == agency for t in answer_times[a.action_id] if t > message.at]
+            if later:
+                waits[agency].append((local(min(later)) - local(message.at)).days)
+    return [
+        ResponseRow(agency, sent[agency], len(waits[agency]),
+                    float(statistics.median(waits[agency])) if waits[agency] else None)
+        for agency in sorted(sent, key=str.casefold)
+    ]
+
+
+# Loading ------------------------------------------------------------------------------------
+
+
+def previous_meeting(session: Session, partnership_id: int, meeting_date: date) -> date | None:
+    return session.exec(
+        select(sa.func.max(BoardMeeting.date)).where(
+            BoardMeeting.partnership_id == partnership_id, BoardMeeting.date < meeting_date
+        )
+    ).first()
+
+
+def build_digest(
+    session: Session,
+    partnership: Partnership,
+    meeting_date: date,
+    as_of: datetime,
+    *,
+    amber_working_days: int = AMBER_WORKING_DAYS,
+) -> Digest:
+    """Load the partnership's plan and its chasing history, then compose the digest."""
+    assert partnership.id is not None
+    rows = session.execute(
+        sa.select(Action.id, Action.ref, Review.code, Agency.name, Action.lead_agency_text, Action.due, Action.status)
+        .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
+        .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
+        .outerjoin(Agency, Agency.id == Action.lead_agency_id)  # type: ignore[arg-type]
+        .where(Review.partnership_id == partnership.id)
+    ).all()
+    actions = [
+        ActionRow(action_id, ref, code, agency or agency_text or NO_AGENCY, due, status)
+        for action_id, ref, code, agency, agency_text, due, status in rows
+    ]
+    ids = [a.action_id for a in actions]
+    return compose_digest(
+        partnership_name=partnership.name,
+        board_name=partnership.board_name,
+        meeting_date=meeting_date,
+        as_of=as_of,
+        since=previous_meeting(session, partnership.id, meeting_date),
+        tz=partnership.timezone,
+        actions=actions,
+        messages=load_chase_messages(session, ids),
+        answers=load_answers(session, ids),
+        changes=load_changes(session, ids),
+        amber_working_days=amber_working_days,
+    )
+
+
+def load_chase_messages(session: Session, action_ids: Iterable[int]) -> list[ChaseMessage]:
+    wanted = set(action_ids)
+    covered: dict[int, list[int]] = defaultdict(list)
+    found: dict[int, Message] = {}
+    for message, action_id in session.execute(
+        sa.select(Message, MessageAction.action_id)
+        .join(MessageAction, MessageAction.message_id == Message.id)  # type: ignore[arg-type]
+        .where(
+            Message.kind.in_([k.value for k in HISTORY_KINDS]),  # type: ignore[attr-defined]
+            Message.state != MessageState.DEAD.value,
+        )
+    ).all():
+        if action_id in wanted and message.id is not None:
+            found[message.id] = message
+            covered[message.id].append(action_id)
+    return [
+        # A queued message is dated when it is due to go out; a sent one, when it went.
+        ChaseMessage(m.kind, m.level, m.sent_at or m.not_before or m.created_at, tuple(sorted(covered[i])))
+        for i, m in found.items()
+    ]
+
+
+def load_answers(session: Session, action_ids: Iterable[int]) -> list[Answer]:
+    wanted = set(action_ids)
+    return [
+        Answer(action_id, at)
+        for action_id, at in session.execute(
+            sa.select(ProgressUpdate.action_id, ProgressUpdate.at).where(
+                ProgressUpdate.source.in_(ANSWER_SOURCES)  # type: ignore[attr-defined]
+            )
+        ).all()
+        if action_id in wanted
+    ]
+
+
+def load_changes(session: Session, action_ids: Iterable[int]) -> list[Change]:
+    wanted = set(action_ids)
+    changes = []
+    for event in session.exec(select(Event).where(Event.kind == "action.changed", Event.entity == "action")).all():
+        if event.entity_id not in wanted:
+            continue
+        before, after = event.data.get("before") or {}, event.data.get("after") or {}
+        changes.append(
+            Change(event.entity_id, event.at, before.get("status"), after.get("status"),
+                   _day(before.get("due")), _day(after.get("due")))
+        )
+    return changes
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+# For the templates --------------------------------------------------------------------------
+
+
+def digest_context(digest: Digest) -> dict[str, object]:
+    """The context for `render("digest", channel, ...)` (keys as listed in bot/render.py)."""
+    return {
+        "partnership_name": digest.partnership_name,
+        "board_name": digest.board_name,
+        "meeting_date": digest.meeting_date,
+        "as_of": digest.as_of,
+        "since": digest.since,
+        "rag": [{"label": label, "count": digest.rag[label]} for label in RAG_LABELS],
+        "by_agency": [asdict(row) for row in digest.by_agency],
+        "by_review": [asdict(row) for row in digest.by_review],
+        "overdue": [asdict(row) for row in digest.overdue],
+        "no_response": [asdict(row) for row in digest.no_response],
+        "revised_dates": [asdict(row) for row in digest.revised_dates],
+        "completed": [asdict(row) for row in digest.completed],
+    }

@@ -1,0 +1,91 @@
+"""What every Slack listener needs: who is asking, may they change this action, local dates, replies.
+
+Listeners stay thin: they parse a payload, call these and the domain modules (updates, overdue,
+outbox), render, and respond. Nothing here talks to Slack except through the functions given to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.contacts import contact_for_slack_user, is_coordinator, may_change_action
+from bot.models import Action, Contact
+from bot.render import mrkdwn
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+REFUSAL = (
+    "Sorry, you can't change {ref}: only its lead agency's contacts and the partnership "
+    "coordinators can. Nothing was changed. If this looks wrong, please ask the coordinator."
+)
+UNKNOWN_REF = "I can't find an action called {ref}. Check the ref (like RIV3-2-1) and try again."
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The person behind a Slack request, as the bot knows them."""
+
+    slack_user_id: str
+    contact: Contact | None
+    coordinator: bool
+
+    @property
+    def actor(self) -> str:
+        return f"slack:{self.slack_user_id}"
+
+    @property
+    def agency_id(self) -> int | None:
+        return self.contact.agency_id if self.contact else None
+
+
+def caller(session: Session, runtime: Runtime, slack_user_id: str) -> Caller:
+    contact = contact_for_slack_user(session, slack_user_id)
+    return Caller(slack_user_id, contact, is_coordinator(session, runtime.settings, contact, slack_user_id))
+
+
+def may_change(session: Session, runtime: Runtime, who: Caller, action: Action) -> bool:
+    return may_change_action(
+        session,
+        runtime.settings,
+        contact=who.contact,
+        slack_user_id=who.slack_user_id,
+        action_agency_id=action.lead_agency_id,
+        action_lead_contact_id=action.lead_contact_id,
+    )
+
+
+def refusal(ref: str) -> str:
+    return REFUSAL.format(ref=mrkdwn(ref))
+
+
+def unknown_ref(ref: str) -> str:
+    return UNKNOWN_REF.format(ref=mrkdwn(ref[:40]))
+
+
+def local_today(runtime: Runtime, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(runtime.settings.partnership.timezone)).date()
+
+
+def text_blocks(*paragraphs: str) -> list[dict[str, Any]]:
+    """Plain mrkdwn sections, one per paragraph (callers escape inserted values)."""
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": p[:3000]}} for p in paragraphs if p]
+
+
+def user_id_of(body: dict[str, Any]) -> str:
+    """The user id in a slash command, interaction or event body."""
+    user = body.get("user_id") or body.get("user") or (body.get("event") or {}).get("user") or ""
+    return str(user["id"] if isinstance(user, dict) else user)

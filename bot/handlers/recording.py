@@ -1,0 +1,122 @@
+"""Recording what someone said in Slack, and showing it on the message they answered.
+
+`record_for` is the one path from a Slack person to `bot.updates.record_update`: it finds the action,
+checks they may change it, and records. Nothing is written when they may not.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session, select
+
+from bot.blocks import ADD_UPDATE, MARK_COMPLETE, NEED_MORE_TIME
+from bot.handlers.common import Caller, may_change, refusal, unknown_ref
+from bot.models import Action, Message, ProgressUpdate
+from bot.render import mrkdwn, reading_phrase, ukdate
+from bot.runtime import Runtime
+from bot.statuses import ReadStatus, UpdateSource
+from bot.updates import Proposed, action_by_ref, record_update
+
+log = logging.getLogger(__name__)
+
+_ACTION_BUTTONS = frozenset({MARK_COMPLETE, ADD_UPDATE, NEED_MORE_TIME})
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What happened: `problem` is a user-safe message when nothing was recorded."""
+
+    update: ProgressUpdate | None = None
+    action: Action | None = None
+    problem: str | None = None
+
+
+def record_for(
+    session: Session,
+    runtime: Runtime,
+    who: Caller,
+    ref: str,
+    proposed: Proposed,
+    *,
+    source: UpdateSource,
+    now: datetime,
+    confirmed: bool | None = None,
+    in_reply_to_message_id: int | None = None,
+) -> Recorded:
+    action = action_by_ref(session, ref)
+    if action is None:
+        return Recorded(problem=unknown_ref(ref))
+    if not may_change(session, runtime, who, action):
+        return Recorded(action=action, problem=refusal(action.ref))
+    update = record_update(
+        session, action, proposed, source=source, author_contact=who.contact, author=who.actor, now=now,
+        confirmed=confirmed, in_reply_to_message_id=in_reply_to_message_id,
+    )
+    return Recorded(update=update, action=action)
+
+
+def describe(update: ProgressUpdate) -> str:
+    """"complete", "new date 30 Apr 2027", "update noted" (plain text)."""
+    if update.status:
+        return reading_phrase(ReadStatus(update.status), update.new_due)
+    if update.new_due:
+        return f"new date {ukdate(update.new_due)}"
+    return "update noted"
+
+
+def recorded_note(ref: str, update: ProgressUpdate, slack_user_id: str, today: date) -> str:
+    """The mrkdwn line put on a chaser in place of its buttons once someone has answered."""
+    return f":white_check_mark: *{mrkdwn(ref)}*: {mrkdwn(describe(update))}, recorded from <@{slack_user_id}> on {ukdate(today)}"
+
+
+def blocks_with_note(blocks: list[dict[str, Any]], ref: str, note: str) -> list[dict[str, Any]]:
+    """The message's blocks with `ref`'s buttons swapped for `note` (or the note added at the end)."""
+    result: list[dict[str, Any]] = []
+    replaced = False
+    for block in blocks:
+        if _is_buttons_for(block, ref):
+            result.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+            replaced = True
+        else:
+            result.append(block)
+    if not replaced:
+        result.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    return result[-50:] if len(result) > 50 else result
+
+
+def _is_buttons_for(block: dict[str, Any], ref: str) -> bool:
+    elements = block.get("elements") or []
+    return block.get("type") == "actions" and any(
+        e.get("action_id") in _ACTION_BUTTONS and e.get("value") == ref for e in elements
+    )
+
+
+def sent_message(session: Session, channel: str | None, ts: str | None) -> Message | None:
+    """The Message row we sent as (channel, ts), if it is ours."""
+    if not channel or not ts:
+        return None
+    return session.exec(select(Message).where(Message.slack_channel == channel, Message.slack_ts == ts)).first()
+
+
+def show_on_message(
+    session: Session, client: WebClient, channel: str | None, ts: str | None, ref: str, note: str
+) -> bool:
+    """Edit the chaser at (channel, ts) to show what was recorded; False when it is not one of ours."""
+    message = sent_message(session, channel, ts)
+    if message is None or not message.blocks:
+        return False
+    new_blocks = blocks_with_note(list(message.blocks), ref, note)
+    try:
+        client.chat_update(channel=channel, ts=ts, text=message.body_text or note, blocks=new_blocks)
+    except SlackApiError as exc:
+        log.warning("chat.update of message %s failed: %s", message.id, exc.response.get("error"))
+        return False
+    message.blocks = new_blocks  # reassigned, so the JSON column sees the change
+    session.add(message)
+    return True

@@ -1,0 +1,156 @@
+"""What the Slack answers show: the overdue list, an action's status, App Home. Reads only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from bot.db import ensure_partnership
+from bot.handlers.common import Caller, text_blocks
+from bot.models import Action, Agency, ProgressUpdate, Recommendation, Review
+from bot.overdue import OverdueFilter, overdue_actions
+from bot.render import Rendered, mrkdwn, paginate, render, status_label, ukdate
+from bot.runtime import Runtime
+from bot.statuses import CLOSED_STATUSES, ChannelKind
+
+HOME_ACTIONS_SHOWN = 40  # App Home allows 100 blocks; one section per action plus headers
+_CLOSED = [s.value for s in CLOSED_STATUSES]
+
+
+@dataclass(frozen=True)
+class OverdueQuery:
+    agency: str | None = None
+    review: str | None = None
+    mine: bool = False
+    page: int = 1
+
+
+def parse_overdue_args(words: list[str], review_codes: set[str]) -> OverdueQuery:
+    """`[agency|review|mine] [page]`: a trailing number is the page; a review code beats an agency."""
+    page = 1
+    if words and words[-1].isdigit():
+        page = max(int(words[-1]), 1)
+        words = words[:-1]
+    wanted = " ".join(words).strip()
+    if not wanted:
+        return OverdueQuery(page=page)
+    if wanted.lower() == "mine":
+        return OverdueQuery(mine=True, page=page)
+    if wanted.upper() in review_codes:
+        return OverdueQuery(review=wanted.upper(), page=page)
+    return OverdueQuery(agency=wanted, page=page)
+
+
+def review_codes(session: Session) -> set[str]:
+    return {code.upper() for code in session.exec(select(Review.code)).all()}
+
+
+def overdue_answer(session: Session, runtime: Runtime, who: Caller, args: str, page: int | None, today: date) -> Rendered:
+    """The `/dhr overdue` answer for `args` (as typed), on `page` (else the page in `args`)."""
+    query = parse_overdue_args(args.split(), review_codes(session))
+    partnership = ensure_partnership(session, runtime.settings)
+    assert partnership.id is not None
+    where = OverdueFilter(
+        agency=query.agency, review=query.review,
+        lead_contact_id=who.contact.id if query.mine and who.contact else None,
+    )
+    if query.mine and who.contact is None:
+        rows = []
+    else:
+        rows = overdue_actions(session, partnership.id, today, runtime.settings.partnership.timezone, where)
+    shown = paginate(rows, page or query.page)
+    scope = query.agency or query.review or ("your actions" if query.mine else "all agencies")
+    query_text = " ".join(w for w in args.split() if not w.isdigit())
+    context: dict[str, Any] = {
+        "as_of": today, "scope": scope, "query": query_text, "partnership_name": partnership.name,
+        **shown.context(),
+        "actions": [
+            {"ref": r.ref, "agency": r.agency, "due": r.due, "days_overdue": r.days_overdue, "last_chased": r.last_chased}
+            for r in shown.actions
+        ],
+    }
+    return render("overdue", ChannelKind.SLACK, context)
+
+
+def status_blocks(session: Session, action: Action, today: date) -> tuple[str, list[dict[str, Any]]]:
+    agency = session.get(Agency, action.lead_agency_id) if action.lead_agency_id else None
+    latest = session.exec(
+        select(ProgressUpdate).where(ProgressUpdate.action_id == action.id).order_by(ProgressUpdate.at.desc())  # type: ignore[attr-defined]
+    ).first()
+    due = ukdate(action.due) if action.due else mrkdwn(action.target_text or "no date")
+    overdue = action.due is not None and action.due < today and action.status not in _CLOSED
+    lines = [
+        f"*{mrkdwn(action.ref)}* · {mrkdwn(agency.name if agency else action.lead_agency_text or 'No lead agency')}",
+        f"Status: *{status_label(action.status)}* · due {due}" + (f" ({(today - action.due).days} days overdue)" if overdue and action.due else ""),
+    ]
+    if action.snoozed_until and action.snoozed_until >= today:
+        lines.append(f"Not chased until {ukdate(action.snoozed_until)}")
+    if latest is not None:
+        state = "" if latest.confirmed else " (waiting for confirmation)"
+        lines.append(f"Last update {ukdate(latest.at.date())} via {latest.source.replace('_', ' ')}{state}")
+    summary = " ".join(action.description.split()[:25])
+    text = "\n".join(lines)
+    return text, text_blocks(text, mrkdwn(summary))
+
+
+def home_view(session: Session, runtime: Runtime, who: Caller, today: date) -> dict[str, Any]:
+    if who.coordinator:
+        blocks = _overview_blocks(session, runtime, today)
+    elif who.contact is not None and who.contact.agency_id is not None:
+        blocks = _lead_blocks(session, who.contact.agency_id, today)
+    else:
+        blocks = text_blocks("Hello. I chase DHR action plan updates. You are not on the contacts list, "
+                             "so there is nothing to show here; the partnership coordinator can add you.")
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def _lead_blocks(session: Session, agency_id: int, today: date) -> list[dict[str, Any]]:
+    agency = session.get(Agency, agency_id)
+    actions = session.exec(
+        select(Action).where(Action.lead_agency_id == agency_id, Action.status.not_in(_CLOSED))  # type: ignore[attr-defined]
+        .order_by(Action.due, Action.ref)  # type: ignore[arg-type]
+    ).all()
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"Open actions: {agency.name if agency else 'your agency'}"[:150]}},
+        *text_blocks(f"{len(actions)} open as of {ukdate(today)}. Use `/dhr update REF what has happened` to send an update."),
+    ]
+    for action in actions[:HOME_ACTIONS_SHOWN]:
+        late = " · *overdue*" if action.due and action.due < today else ""
+        due = ukdate(action.due) if action.due else mrkdwn(action.target_text or "no date")
+        blocks += text_blocks(f"*{mrkdwn(action.ref)}* · due {due} · {status_label(action.status)}{late}")
+    if len(actions) > HOME_ACTIONS_SHOWN:
+        blocks += text_blocks(f"and {len(actions) - HOME_ACTIONS_SHOWN} more: `/dhr overdue mine` lists the overdue ones.")
+    return blocks
+
+
+def _overview_blocks(session: Session, runtime: Runtime, today: date) -> list[dict[str, Any]]:
+    partnership = ensure_partnership(session, runtime.settings)
+    is_overdue = sa.and_(Action.due < today, Action.status.not_in(_CLOSED))  # type: ignore[attr-defined,operator]
+    rows = session.execute(
+        sa.select(
+            sa.func.coalesce(Agency.name, "No lead agency"),
+            sa.func.count(),
+            sa.func.sum(sa.case((Action.status.not_in(_CLOSED), 1), else_=0)),  # type: ignore[attr-defined]
+            sa.func.sum(sa.case((is_overdue, 1), else_=0)),
+        )
+        .select_from(Action)
+        .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
+        .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
+        .outerjoin(Agency, Agency.id == Action.lead_agency_id)  # type: ignore[arg-type]
+        .where(Review.partnership_id == partnership.id)
+        .group_by(Agency.name)
+        .order_by(Agency.name)
+    ).all()
+    total_overdue = sum(int(r[3] or 0) for r in rows)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"{partnership.name}: action plans"[:150]}},
+        *text_blocks(f"As of {ukdate(today)}: *{total_overdue}* overdue across {len(rows)} agencies. "
+                     "`/dhr overdue` lists them; `/dhr digest` previews the board digest."),
+    ]
+    for name, total, open_, overdue in rows[:HOME_ACTIONS_SHOWN]:
+        blocks += text_blocks(f"*{mrkdwn(name)}*: {int(open_ or 0)} open of {total}, {int(overdue or 0)} overdue")
+    return blocks

@@ -1,0 +1,1 @@
+"""APScheduler wiring: each job is a thin call into the domain."""

@@ -1,0 +1,173 @@
+"""Recording progress: the one place where a reply, a button or a command changes an action.
+
+Every change goes through `record_update`, which keeps the ProgressUpdate, applies it to the action
+only when it is confirmed, and writes an audit Event. A reading the bot is unsure of is kept
+unconfirmed; `confirm_update` / `reject_update` settle it when the person answers the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from bot.models import Action, Contact, Event, ProgressUpdate
+from bot.statuses import CLOSED_STATUSES, ActionStatus, Precision, ReadStatus, UpdateSource, action_status_for
+
+#: Readings at or above this confidence change an action without asking (see replies.CONFIDENT).
+CONFIDENT = 0.75
+
+
+class UpdateRefused(Exception):
+    """The change is not allowed or does not make sense; the message is safe to show the user."""
+
+
+@dataclass(frozen=True)
+class Proposed:
+    status: ReadStatus | None
+    new_due: date | None = None
+    evidence: str | None = None
+    confidence: float = 1.0
+    raw_text: str | None = None
+
+
+def actor_name(contact: Contact | None, author: str) -> str:
+    return f"contact:{contact.id}" if contact is not None and contact.id is not None else author
+
+
+def record_update(
+    session: Session,
+    action: Action,
+    proposed: Proposed,
+    *,
+    source: UpdateSource,
+    author_contact: Contact | None,
+    author: str,
+    now: datetime,
+    confirmed: bool | None = None,
+    in_reply_to_message_id: int | None = None,
+) -> ProgressUpdate:
+    """Keep what was said; apply it to the action unless it needs confirming first.
+
+    `confirmed` None means: confirmed when the reading is confident enough.
+    """
+    assert action.id is not None
+    is_confirmed = proposed.confidence >= CONFIDENT if confirmed is None else confirmed
+    update = ProgressUpdate(
+        action_id=action.id,
+        at=now,
+        source=source.value,
+        author_contact_id=author_contact.id if author_contact else None,
+        author=author,
+        raw_text=proposed.raw_text,
+        status=proposed.status.value if proposed.status else None,
+        new_due=proposed.new_due,
+        evidence=proposed.evidence,
+        confidence=proposed.confidence,
+        confirmed=is_confirmed,
+        in_reply_to_message_id=in_reply_to_message_id,
+    )
+    session.add(update)
+    session.flush()
+    session.add(
+        Event(
+            at=now,
+            actor=actor_name(author_contact, author),
+            kind="update.recorded" if is_confirmed else "update.awaiting_confirmation",
+            entity="action",
+            entity_id=action.id,
+            data={"update": update.id, "source": source.value, "status": update.status,
+                  "new_due": proposed.new_due.isoformat() if proposed.new_due else None},
+        )
+    )
+    if is_confirmed:
+        apply_update(session, action, update, actor=actor_name(author_contact, author), now=now)
+    return update
+
+
+def apply_update(session: Session, action: Action, update: ProgressUpdate, *, actor: str, now: datetime) -> None:
+    before = {"status": action.status, "due": action.due.isoformat() if action.due else None}
+    reading = ReadStatus(update.status) if update.status else None
+    new_status = action_status_for(reading) if reading else None
+    if new_status is not None:
+        action.status = new_status.value
+    if update.new_due is not None:
+        action.due = update.new_due
+        action.precision = Precision.DAY.value
+        if action.status == ActionStatus.NOT_STARTED.value and reading is ReadStatus.EXTENSION_REQUESTED:
+            action.status = ActionStatus.IN_PROGRESS.value
+    if update.evidence or update.raw_text:
+        note = f"{now:%d %b %Y}: {update.evidence or update.raw_text}"
+        action.progress = f"{action.progress}\n{note}" if action.progress else note
+    action.updated_at = now
+    session.add(action)
+    after = {"status": action.status, "due": action.due.isoformat() if action.due else None}
+    if after != before:
+        session.add(
+            Event(at=now, actor=actor, kind="action.changed", entity="action", entity_id=action.id,
+                  data={"before": before, "after": after, "update": update.id})
+        )
+    session.flush()
+
+
+def pending_confirmation(session: Session, update_id: int) -> tuple[ProgressUpdate, Action]:
+    update = session.get(ProgressUpdate, update_id)
+    if update is None:
+        raise UpdateRefused("That update no longer exists.")
+    action = session.get(Action, update.action_id)
+    assert action is not None
+    return update, action
+
+
+def confirm_update(session: Session, update_id: int, *, actor: str, now: datetime) -> Action:
+    update, action = pending_confirmation(session, update_id)
+    if update.confirmed:
+        return action  # a second click changes nothing
+    update.confirmed = True
+    session.add(update)
+    session.add(Event(at=now, actor=actor, kind="update.confirmed", entity="action", entity_id=action.id,
+                      data={"update": update.id}))
+    apply_update(session, action, update, actor=actor, now=now)
+    return action
+
+
+def reject_update(session: Session, update_id: int, *, actor: str, now: datetime) -> Action:
+    """The person said the bot misread them: the update stays on record, unapplied."""
+    update, action = pending_confirmation(session, update_id)
+    if update.confirmed:
+        raise UpdateRefused("That update was already applied; send a new update to change it.")
+    session.add(Event(at=now, actor=actor, kind="update.rejected", entity="action", entity_id=action.id,
+                      data={"update": update.id}))
+    session.flush()
+    return action
+
+
+def snooze(session: Session, action: Action, until: date, *, actor: str, now: datetime) -> None:
+    if until <= now.date():
+        raise UpdateRefused("Snooze until a date in the future.")
+    if action.status in {s.value for s in CLOSED_STATUSES}:
+        raise UpdateRefused(f"{action.ref} is {action.status.replace('_', ' ')}; it is not being chased.")
+    action.snoozed_until = until
+    session.add(action)
+    session.add(Event(at=now, actor=actor, kind="action.snoozed", entity="action", entity_id=action.id,
+                      data={"until": until.isoformat()}))
+    session.flush()
+
+
+def set_away(session: Session, contact: Contact, back_on: date, *, actor: str, now: datetime) -> None:
+    """An out-of-office reply: no chasing of this person before they are back."""
+    if contact.away_until is None or contact.away_until < back_on:
+        contact.away_until = back_on
+        session.add(contact)
+        session.add(Event(at=now, actor=actor, kind="contact.away", entity="contact", entity_id=contact.id,
+                          data={"until": back_on.isoformat()}))
+        session.flush()
+
+
+def action_by_ref(session: Session, ref: str) -> Action | None:
+    wanted = ref.strip()
+    found = session.exec(select(Action).where(Action.ref == wanted)).first()
+    if found is None:
+        found = session.exec(select(Action).where(Action.ref == wanted.upper())).first()
+    return found

@@ -1,0 +1,358 @@
+"""The mailbox behind the fake Graph API: messages, folders, delta sync and arriving mail.
+
+Behaviour copied from Exchange where the bot depends on it: a moved message gets a new id while
+its internetMessageId stays; internetMessageHeaders and uniqueBody come back only when selected;
+`Prefer: outlook.body-content-type="text"` turns HTML bodies into text; delta pages follow
+`Prefer: odata.maxpagesize`; an expired delta link answers 410 Gone.
+Not thread-safe by itself: FakeMicrosoft calls it under its lock.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import itertools
+import json
+import re
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+WELL_KNOWN_FOLDERS = {"inbox": "Inbox", "drafts": "Drafts", "sentitems": "Sent Items", "deleteditems": "Deleted Items"}
+HIDDEN_UNLESS_SELECTED = ("internetMessageHeaders", "uniqueBody")
+Answer = tuple[int, Any]
+Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+Attachments = Iterable[str | tuple[str, bytes]]
+
+
+class GraphError(Exception):
+    def __init__(self, status: int, code: str, message: str = "", headers: dict[str, str] | None = None) -> None:
+        super().__init__(code)
+        self.status, self.code, self.message, self.headers = status, code, message or code, headers or {}
+
+
+@dataclass
+class _Stored:
+    data: dict[str, Any]
+    folder: str
+    created_seq: int
+    changed_seq: int
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+class MailStore:
+    def __init__(self, address: str, clock: Callable[[], datetime], graph_url: Callable[[], str]) -> None:
+        self.address = address
+        self._clock = clock
+        self._graph_url = graph_url
+        self._ids = itertools.count(1)
+        self._seq = 0
+        self.sent: list[dict[str, Any]] = []
+        self.invalid_recipients: set[str] = set()
+        self._messages: dict[str, _Stored] = {}
+        self._removed: list[tuple[int, str, str]] = []  # (seq, folder id, message id)
+        self._folders: dict[str, dict[str, Any]] = {
+            f"AAMk-{key}": {"id": f"AAMk-{key}", "displayName": name, "wellKnown": key}
+            for key, name in WELL_KNOWN_FOLDERS.items()
+        }
+        self._delta_tokens: dict[str, dict[str, Any]] = {}
+        self._skip_tokens: dict[str, dict[str, Any]] = {}
+
+    # -- for tests -----------------------------------------------------------------------------
+
+    def folder_messages(self, folder: str) -> list[dict[str, Any]]:
+        folder_id = self.folder_id(folder)
+        return [_copy(s.data) for s in self._messages.values() if s.folder == folder_id]
+
+    def folder_names(self) -> list[str]:
+        return [f["displayName"] for f in self._folders.values()]
+
+    def expire_delta_links(self) -> None:
+        for state in itertools.chain(self._delta_tokens.values(), self._skip_tokens.values()):
+            state["expired"] = True
+
+    def deliver_reply(
+        self,
+        to_message: Mapping[str, Any] | str,
+        from_address: str,
+        text: str,
+        subject: str | None,
+        attachments: Attachments,
+        headers: Headers,
+        from_name: str | None,
+    ) -> dict[str, Any]:
+        original = self._find(to_message)
+        original_id = original["internetMessageId"]
+        reply = f"<p>{html.escape(text)}</p>"
+        quoted = f"{reply}<hr><p>From: {html.escape(self.address)}</p>{original['body']['content']}"
+        return self._arrive(
+            from_address, from_name, subject or f"RE: {original.get('subject', '')}", quoted, reply,
+            original["conversationId"], {"In-Reply-To": original_id, "References": original_id},
+            attachments, headers,
+        )
+
+    def deliver_mail(
+        self, from_address: str, subject: str, text: str, headers: Headers, attachments: Attachments
+    ) -> dict[str, Any]:
+        body = f"<p>{html.escape(text)}</p>"
+        return self._arrive(
+            from_address, None, subject, body, body, self._new_id("conv"), {}, attachments, headers
+        )
+
+    # -- Graph operations ----------------------------------------------------------------------
+
+    def create_message(self, body: Any) -> Answer:
+        if not isinstance(body, dict):
+            raise GraphError(400, "RequestBodyRead", "Expected a JSON object.")
+        for header in body.get("internetMessageHeaders", []):
+            if not str(header.get("name", "")).lower().startswith("x-"):
+                raise GraphError(400, "InvalidInternetMessageHeader", "Only x- headers may be set.")
+        now = _iso(self._clock())
+        content = body.get("body", {"contentType": "text", "content": ""})
+        data = {
+            "id": self._new_id("msg"), "createdDateTime": now, "lastModifiedDateTime": now,
+            "receivedDateTime": now, "sentDateTime": None, "hasAttachments": False,
+            "internetMessageId": f"<{secrets.token_hex(12)}@fake.outlook.test>",
+            "subject": body.get("subject", ""), "importance": "normal", "conversationId": self._new_id("conv"),
+            "isRead": True, "isDraft": True, "body": content, "uniqueBody": content,
+            "from": {"emailAddress": {"name": "DHR chaser", "address": self.address}},
+            "toRecipients": body.get("toRecipients", []), "ccRecipients": body.get("ccRecipients", []),
+            "internetMessageHeaders": body.get("internetMessageHeaders", []),
+        }
+        return 201, _project(self._store(data, self.folder_id("drafts")), None, text=False)
+
+    def get_message(self, message_id: str, select: str | None, text: bool) -> Answer:
+        return 200, _project(self._message(message_id), select, text=text)
+
+    def update_message(self, message_id: str, body: Any) -> Answer:
+        stored = self._message(message_id)
+        allowed = {"isRead", "categories", "flag", "importance"}
+        if stored.data["isDraft"]:
+            allowed |= {"subject", "body", "toRecipients", "ccRecipients"}
+        for name, value in (body or {}).items():
+            if name not in allowed:
+                raise GraphError(400, "ErrorInvalidPropertyUpdateSentMessage", f"{name} cannot be changed.")
+            stored.data[name] = value
+        self._seq += 1
+        stored.changed_seq = self._seq
+        return 200, _project(stored, None, text=False)
+
+    def delete_message(self, message_id: str) -> Answer:
+        self._remove(message_id, self._message(message_id))
+        return 204, None
+
+    def send(self, message_id: str) -> Answer:
+        stored = self._message(message_id)
+        if not stored.data["isDraft"]:
+            raise GraphError(400, "ErrorInvalidOperation", "The message has already been sent.")
+        recipients = [r["emailAddress"]["address"].lower() for r in stored.data["toRecipients"] + stored.data["ccRecipients"]]
+        refused = {address.lower() for address in self.invalid_recipients}
+        if not recipients or refused.intersection(recipients):
+            raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient is not valid.")
+        moved = self._relocate(message_id, stored, self.folder_id("sentitems"))
+        moved.data.update(isDraft=False, sentDateTime=_iso(self._clock()))
+        self.sent.append(_copy(moved.data))
+        return 202, None
+
+    def attachments(self, message_id: str) -> Answer:
+        return 200, {"value": [dict(a) for a in self._message(message_id).attachments]}
+
+    def move(self, message_id: str, body: Any) -> Answer:
+        stored = self._message(message_id)
+        destination = self.folder_id(str((body or {}).get("destinationId", "")))
+        return 201, _project(self._relocate(message_id, stored, destination), None, text=False)
+
+    def list_messages(self, folder: str, select: str | None, text: bool) -> Answer:
+        folder_id = self.folder_id(folder)
+        items = [s for s in self._messages.values() if s.folder == folder_id]
+        return 200, {"value": [_project(s, select, text=text) for s in items]}
+
+    def list_folders(self, filter_text: str | None) -> Answer:
+        folders = list(self._folders.values())
+        if filter_text:
+            wanted = re.fullmatch(r"displayName eq '((?:[^']|'')*)'", filter_text)
+            if not wanted:
+                raise GraphError(400, "ErrorInvalidUrlQueryFilter", "The fake understands only displayName eq '...'.")
+            folders = [f for f in folders if f["displayName"] == wanted.group(1).replace("''", "'")]
+        return 200, {"value": [self._folder_json(f) for f in folders]}
+
+    def create_folder(self, body: Any) -> Answer:
+        name = str((body or {}).get("displayName", "")).strip()
+        if not name:
+            raise GraphError(400, "ErrorInvalidRequest", "displayName is required.")
+        if any(f["displayName"].lower() == name.lower() for f in self._folders.values()):
+            raise GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.")
+        folder = {"id": self._new_id("folder"), "displayName": name, "wellKnown": None}
+        self._folders[folder["id"]] = folder
+        return 201, self._folder_json(folder)
+
+    def delta(self, folder: str, query: dict[str, str], page_size: int, text: bool) -> Answer:
+        folder_id = self.folder_id(folder)
+        if "$skiptoken" in query:
+            state = _live(self._skip_tokens, query["$skiptoken"])
+        else:
+            if "$deltatoken" in query:
+                since = _live(self._delta_tokens, query["$deltatoken"])
+                watermark, select, created_only = since["watermark"], since["select"], since["created_only"]
+            else:
+                watermark, select, created_only = 0, query.get("$select"), query.get("changeType") == "created"
+            items = self._changes(folder_id, watermark, select, created_only, text)
+            state = {"items": items, "end": self._seq, "select": select, "created_only": created_only}
+        page, rest = state["items"][:page_size], state["items"][page_size:]
+        link = f"{self._graph_url()}/users/{self.address}/mailFolders/{folder}/messages/delta"
+        token = secrets.token_urlsafe(12)
+        answer: dict[str, Any] = {"value": page}
+        if rest:
+            self._skip_tokens[token] = {**state, "items": rest, "expired": False}
+            answer["@odata.nextLink"] = f"{link}?$skiptoken={token}"
+        else:
+            self._delta_tokens[token] = {
+                "watermark": state["end"], "select": state["select"],
+                "created_only": state["created_only"], "expired": False,
+            }
+            answer["@odata.deltaLink"] = f"{link}?$deltatoken={token}"
+        return 200, answer
+
+    def folder_id(self, name_or_id: str) -> str:
+        if name_or_id in self._folders:
+            return name_or_id
+        for folder in self._folders.values():
+            if folder["wellKnown"] == name_or_id.lower():
+                return str(folder["id"])
+        raise GraphError(404, "ErrorInvalidIdMalformed", "Folder not found.")
+
+    # -- storage -------------------------------------------------------------------------------
+
+    def _changes(
+        self, folder_id: str, watermark: int, select: str | None, created_only: bool, text: bool
+    ) -> list[dict[str, Any]]:
+        def stamp(stored: _Stored) -> int:
+            return stored.created_seq if created_only else stored.changed_seq
+
+        changed = sorted(
+            (s for s in self._messages.values() if s.folder == folder_id and stamp(s) > watermark), key=stamp
+        )
+        items = [_project(s, select, text=text) for s in changed]
+        if not created_only and watermark:
+            items += [
+                {"id": mid, "@removed": {"reason": "deleted"}}
+                for seq, fid, mid in self._removed
+                if fid == folder_id and seq > watermark
+            ]
+        return items
+
+    def _arrive(
+        self, from_address: str, from_name: str | None, subject: str, body_html: str, unique_html: str,
+        conversation_id: str, threading: dict[str, str], attachments: Attachments, headers: Headers,
+    ) -> dict[str, Any]:
+        now = _iso(self._clock())
+        internet_id = f"<{secrets.token_hex(12)}@mail.example.test>"
+        sender = {"emailAddress": {"name": from_name or from_address, "address": from_address}}
+        extra = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+        names_values = [("Message-ID", internet_id), ("From", from_address), ("To", self.address), ("Subject", subject)]
+        names_values += list(threading.items()) + extra
+        files = [_attachment(item, self._new_id("att")) for item in attachments]
+        data = {
+            "id": self._new_id("msg"), "createdDateTime": now, "lastModifiedDateTime": now,
+            "receivedDateTime": now, "sentDateTime": now, "hasAttachments": bool(files),
+            "internetMessageId": internet_id, "subject": subject, "importance": "normal",
+            "conversationId": conversation_id, "isRead": False, "isDraft": False,
+            "body": {"contentType": "html", "content": body_html},
+            "uniqueBody": {"contentType": "html", "content": unique_html},
+            "from": sender, "sender": sender,
+            "toRecipients": [{"emailAddress": {"name": "DHR chaser", "address": self.address}}],
+            "ccRecipients": [],
+            "internetMessageHeaders": [{"name": n, "value": v} for n, v in names_values],
+        }
+        return _copy(self._store(data, self.folder_id("inbox"), files).data)
+
+    def _store(self, data: dict[str, Any], folder_id: str, attachments: list[dict[str, Any]] | None = None) -> _Stored:
+        self._seq += 1
+        data["parentFolderId"] = folder_id
+        stored = _Stored(data, folder_id, self._seq, self._seq, attachments or [])
+        self._messages[data["id"]] = stored
+        return stored
+
+    def _remove(self, message_id: str, stored: _Stored) -> None:
+        del self._messages[message_id]
+        self._seq += 1
+        self._removed.append((self._seq, stored.folder, message_id))
+
+    def _relocate(self, message_id: str, stored: _Stored, folder_id: str) -> _Stored:
+        # Exchange gives a moved item a new id; internetMessageId stays.
+        self._remove(message_id, stored)
+        return self._store({**stored.data, "id": self._new_id("msg")}, folder_id, stored.attachments)
+
+    def _message(self, message_id: str) -> _Stored:
+        stored = self._messages.get(message_id)
+        if stored is None:
+            raise GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        return stored
+
+    def _find(self, to_message: Mapping[str, Any] | str) -> dict[str, Any]:
+        if isinstance(to_message, str):
+            key = to_message
+        else:
+            key = str(to_message.get("internetMessageId") or to_message.get("id"))
+        for message in self.sent + [s.data for s in self._messages.values()]:
+            if key in (message.get("internetMessageId"), message.get("id")):
+                return message
+        raise KeyError(f"FakeMicrosoft: no message with id or internetMessageId {key!r} to reply to")
+
+    def _folder_json(self, folder: dict[str, Any]) -> dict[str, Any]:
+        inside = [s for s in self._messages.values() if s.folder == folder["id"]]
+        return {
+            "id": folder["id"], "displayName": folder["displayName"], "parentFolderId": "AAMk-root",
+            "childFolderCount": 0, "unreadItemCount": sum(1 for s in inside if not s.data["isRead"]),
+            "totalItemCount": len(inside),
+        }
+
+    def _new_id(self, prefix: str) -> str:
+        return f"AAMk-{prefix}-{next(self._ids):05d}-{secrets.token_hex(3)}"
+
+
+def _live(table: dict[str, dict[str, Any]], token: str) -> dict[str, Any]:
+    state = table.get(token)
+    if state is None or state["expired"]:
+        raise GraphError(410, "SyncStateNotFound", "The sync state generation is not found; resync.")
+    return state
+
+
+def _project(stored: _Stored, select: str | None, *, text: bool) -> dict[str, Any]:
+    data = _copy(stored.data)
+    if select:
+        wanted = {name.strip() for name in select.split(",")} | {"id"}
+        data = {k: v for k, v in data.items() if k in wanted}
+    else:
+        for hidden in HIDDEN_UNLESS_SELECTED:
+            data.pop(hidden, None)
+    if text:
+        for name in ("body", "uniqueBody"):
+            if name in data and data[name].get("contentType") == "html":
+                data[name] = {"contentType": "text", "content": _html_to_text(data[name]["content"])}
+    return data
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    copied: dict[str, Any] = json.loads(json.dumps(data))
+    return copied
+
+
+def _html_to_text(content: str) -> str:
+    content = re.sub(r"<(br|/p|hr|/div)[^>]*>", "\n", content, flags=re.IGNORECASE)
+    return html.unescape(re.sub(r"<[^>]+>", "", content)).strip()
+
+
+def _attachment(item: str | tuple[str, bytes], attachment_id: str) -> dict[str, Any]:
+    name, content = (item, b"fictional attachment") if isinstance(item, str) else item
+    return {
+        "@odata.type": "#microsoft.graph.fileAttachment", "id": attachment_id, "name": name,
+        "contentType": "application/octet-stream", "size": len(content), "isInline": False,
+        "contentBytes": base64.b64encode(content).decode("ascii"),
+    }
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

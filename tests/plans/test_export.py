@@ -1,0 +1,130 @@
+"""Export: the chase log sentences, and import(export(plan)) keeping every field in each format."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.db import session_scope
+from bot.models import Action, Message, MessageAction, Partnership, ProgressUpdate
+from bot.plans import PlanError, read_plan
+from bot.plans.model import ParsedPlan
+from bot.plans.export import chase_log, export_plan
+from bot.plans.store import import_plan
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "riverside-dhr3-plan.csv"
+TODAY = date(2026, 11, 25)
+
+
+def _at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+
+
+def _sent(day: str, kind: str = "chaser", *, subject: str | None = None, level: int = 1, state: str = "sent") -> Message:
+    return Message(idempotency_key=f"{kind}-{day}", kind=kind, channel="email", state=state, sent_at=_at(day),
+                   subject=subject, level=level)
+
+
+def _reply(day: str, source: str = "mail_reply") -> ProgressUpdate:
+    return ProgressUpdate(action_id=1, at=_at(day, 15), source=source, raw_text="x")
+
+
+def test_chase_log_reads_like_the_coordinators_notes() -> None:
+    messages = [
+        _sent("2016-01-20", subject="[DHR-1a2b] Update needed by 11 Feb 2016 for the board"),
+        _sent("2016-02-16"),
+    ]
+
+    assert chase_log(messages, []) == (
+        "Chaser sent 20 Jan 2016 asking for an update by 11 Feb 2016. No response received. Follow-up sent 16 Feb 2016."
+    )
+
+
+def test_chase_log_notes_replies_and_escalation() -> None:
+    messages = [_sent("2026-10-01"), _sent("2026-10-15"), _sent("2026-10-29", "escalation", level=2)]
+    replies = [_reply("2026-10-20"), _reply("2026-01-05", source="import")]
+
+    assert chase_log(messages, replies) == (
+        "Chaser sent 1 Oct 2026. No response received. Follow-up sent 15 Oct 2026. Reply received 20 Oct 2026. "
+        "Escalated to the agency manager 29 Oct 2026."
+    )
+
+
+def test_chase_log_ignores_unsent_and_other_messages() -> None:
+    messages = [_sent("2026-10-01", state="pending"), _sent("2026-10-02", "digest"), _sent("2026-10-03", "confirmation")]
+
+    assert chase_log(messages, []) == ""
+    assert chase_log([], [_reply("2026-10-20")]) == "Update received 20 Oct 2026."
+
+
+def test_chase_log_uses_the_partnership_timezone() -> None:
+    late = Message(idempotency_key="k", kind="chaser", channel="slack", state="sent",
+                   sent_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+
+    assert chase_log([late], []) == "Chaser sent 1 Jul 2026."
+
+
+def _import_example(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        partnership = Partnership(name="Riverside Community Safety Partnership")
+        session.add(partnership)
+        session.flush()
+        assert partnership.id is not None
+        import_plan(session, read_plan(EXAMPLE, today=TODAY), partnership_id=partnership.id, source_file="x.csv", actor="test")
+        action = session.exec(select(Action).where(Action.ref == "RIV3-4-1")).one()
+        message = _sent("2026-07-06", subject="Update needed by 20 Jul 2026")
+        session.add(message)
+        session.flush()
+        assert message.id is not None and action.id is not None
+        session.add(MessageAction(message_id=message.id, action_id=action.id))
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "csv"])
+def test_round_trip_keeps_every_field(engine: Engine, tmp_path: Path, fmt: str) -> None:
+    _import_example(engine)
+    out = tmp_path / f"riv3.{fmt}"
+
+    with Session(engine) as session:
+        rows = export_plan(session, "RIV3", fmt, out)  # type: ignore[arg-type]
+    again = read_plan(out, today=TODAY)
+
+    assert rows == 18
+    assert _fields(again) == _fields(read_plan(EXAMPLE, today=TODAY))
+    with session_scope(engine) as session:
+        partnership = session.exec(select(Partnership)).one()
+        assert partnership.id is not None
+        report = import_plan(session, again, partnership_id=partnership.id, source_file=out.name, actor="test")
+    assert not report.changed and len(report.unchanged) == 18
+
+
+def _fields(plan: ParsedPlan) -> dict[str, object]:
+    """Everything a plan says, without where in its file it said it."""
+    data = asdict(plan)
+    data.pop("warnings")
+    for rec in data["recommendations"]:
+        rec.pop("source_row")
+        for action in rec["actions"]:
+            action.pop("source_row")
+    return data
+
+
+def test_export_fills_progress_with_the_chase_log(engine: Engine, tmp_path: Path) -> None:
+    _import_example(engine)
+    out = tmp_path / "riv3.csv"
+
+    with Session(engine) as session:
+        export_plan(session, "RIV3", "csv", out)
+
+    text = out.read_text(encoding="utf-8-sig")
+    assert "Chase log: Chaser sent 6 Jul 2026 asking for an update by 20 Jul 2026." in text
+    assert "Review code: RIV3" in text
+
+
+def test_export_of_an_unknown_review_is_an_error(engine: Engine, tmp_path: Path) -> None:
+    with Session(engine) as session, pytest.raises(PlanError, match="no review with code 'NOPE'"):
+        export_plan(session, "NOPE", "csv", tmp_path / "x.csv")

@@ -1,0 +1,162 @@
+"""Saving a plan: refs, agencies, re-import in place, events, and nothing written on error."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.db import session_scope
+from bot.models import Action, Agency, Event, Partnership, ProgressUpdate, Recommendation, Review
+from bot.plans import PlanError, read_plan
+from bot.plans.agencies import canonical_agency_name, alias_table
+from bot.plans.model import ParsedAction, ParsedPlan, ParsedRecommendation
+from bot.plans.store import ImportReport, action_ref, import_plan, ref_number
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "riverside-dhr3-plan.csv"
+TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def _partnership(session: Session) -> int:
+    partnership = Partnership(name="Riverside Community Safety Partnership")
+    session.add(partnership)
+    session.flush()
+    assert partnership.id is not None
+    return partnership.id
+
+
+def _import(engine: Engine, plan: ParsedPlan) -> ImportReport:
+    with session_scope(engine) as session:
+        existing = session.exec(select(Partnership)).first()
+        partnership_id = existing.id if existing and existing.id else _partnership(session)
+        return import_plan(session, plan, partnership_id=partnership_id, source_file="plan.csv", actor="test", now=NOW)
+
+
+def _example() -> ParsedPlan:
+    return read_plan(EXAMPLE, today=TODAY)
+
+
+def test_refs_use_the_normalised_recommendation_number() -> None:
+    assert ref_number("Recommendation No 3") == "3"
+    assert ref_number("9.") == "9"
+    assert ref_number("Rec 2a") == "2a"
+    assert action_ref("NUN1", "9c", 1) == "NUN1-9c-1"
+
+
+def test_agency_names_are_normalised_with_aliases() -> None:
+    aliases = alias_table([Agency(name="Riverside Police", aliases=["Police", "RP"])])
+    assert canonical_agency_name("LPT", aliases) == "London Probation Trust"
+    assert canonical_agency_name("London Probation Trust (LPT)", aliases) == "London Probation Trust"
+    assert canonical_agency_name("WCC", aliases) == "Warwickshire County Council"
+    assert canonical_agency_name("Warwickshire County Council – Community Safety", aliases) == "Warwickshire County Council"
+    assert canonical_agency_name("C33 policy team", aliases) == "Circle 33"
+    assert canonical_agency_name("RP", aliases) == "Riverside Police"
+    assert canonical_agency_name("police", aliases) == "Riverside Police"
+    assert canonical_agency_name("Haringey CYPS Senior Manager", aliases) == "Haringey CYPS"
+
+
+def test_example_plan_imports_with_refs_and_configured_agencies(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        session.add(Agency(name="Riverside Police", aliases=["Police", "RP"]))
+        session.add(Agency(name="Riverside Council Housing", aliases=["Housing", "RCH"]))
+
+    report = _import(engine, _example())
+
+    assert report.review_created
+    assert len(report.added) == 18
+    assert "RIV3-1-2" in report.added and "RIV3-10-2" in report.added
+    with Session(engine) as session:
+        review = session.exec(select(Review).where(Review.code == "RIV3")).one()
+        assert review.title.startswith("Riverside Community Safety Partnership")
+        assert len(session.exec(select(Recommendation).where(Recommendation.review_id == review.id)).all()) == 10
+        police = session.exec(select(Agency).where(Agency.name == "Riverside Police")).one()
+        actions = {a.ref: a for a in session.exec(select(Action)).all()}
+        assert actions["RIV3-2-1"].lead_agency_id == police.id  # written "Police"
+        assert actions["RIV3-7-1"].lead_agency_id == police.id  # written "RP"
+        assert actions["RIV3-2-1"].lead_agency_text == "Police"
+        assert actions["RIV3-3-1"].due == date(2027, 1, 31)
+        assert actions["RIV3-2-1"].status == "complete"
+        updates = session.exec(select(ProgressUpdate).where(ProgressUpdate.source == "import")).all()
+        assert len(updates) == sum(1 for a in actions.values() if a.progress)
+        assert len(session.exec(select(Event).where(Event.kind == "action.imported")).all()) == 18
+
+
+def test_reimporting_the_same_plan_changes_nothing(engine: Engine) -> None:
+    _import(engine, _example())
+
+    again = _import(engine, _example())
+
+    assert not again.changed
+    assert len(again.unchanged) == 18
+    with Session(engine) as session:
+        assert len(session.exec(select(Action)).all()) == 18
+
+
+def test_reimport_updates_in_place_and_reports_removed_actions(engine: Engine) -> None:
+    _import(engine, _example())
+    plan = _example()
+    first = plan.recommendations[0].actions[0]
+    first.target_text, first.due = "30/04/2026", date(2026, 4, 30)
+    first.progress = "Pathway signed off at the April board."
+    plan.recommendations[9].actions.pop()  # the last action of rec 10 leaves the plan
+    plan.recommendations[1].actions.append(ParsedAction(description="Refresh the prompt wording.", lead_agency="RP"))
+
+    report = _import(engine, plan)
+
+    assert report.updated == {"RIV3-1-1": ["target_text", "due", "progress"]}
+    assert report.added == ["RIV3-2-3"]
+    assert report.removed_from_plan == ["RIV3-10-2"]
+    with Session(engine) as session:
+        action = session.exec(select(Action).where(Action.ref == "RIV3-1-1")).one()
+        assert action.due == date(2026, 4, 30)
+        assert session.exec(select(Action).where(Action.ref == "RIV3-10-2")).one()  # kept
+        texts = [u.raw_text for u in session.exec(select(ProgressUpdate).where(ProgressUpdate.action_id == action.id))]
+        assert texts[-1] == "Pathway signed off at the April board."
+        event = session.exec(select(Event).where(Event.kind == "action.updated_by_import")).one()
+        assert event.data["before"]["due"] == "2026-03-31"
+
+
+def test_plan_without_review_code_writes_nothing(engine: Engine) -> None:
+    plan = _example()
+    plan.review_code = None
+
+    with pytest.raises(PlanError, match="--review"):
+        _import(engine, plan)
+
+    with Session(engine) as session:
+        assert session.exec(select(Review)).all() == []
+        assert session.exec(select(Action)).all() == []
+
+
+def test_duplicate_recommendation_numbers_are_refused_before_writing(engine: Engine) -> None:
+    plan = ParsedPlan(
+        review_code="RIV3",
+        title="t",
+        recommendations=[
+            ParsedRecommendation(number="9.", text="a", source_row=4),
+            ParsedRecommendation(number="Recommendation No 9", text="b", source_row=7),
+        ],
+    )
+
+    with pytest.raises(PlanError) as caught:
+        _import(engine, plan)
+
+    assert caught.value.row == 7
+    with Session(engine) as session:
+        assert session.exec(select(Review)).all() == []
+
+
+def test_unknown_agency_is_created(engine: Engine) -> None:
+    plan = ParsedPlan(
+        review_code="RIV3",
+        title="t",
+        recommendations=[ParsedRecommendation("1", "r", actions=[ParsedAction("d", lead_agency="Riverside Fire Service")])],
+    )
+
+    report = _import(engine, plan)
+
+    assert report.agencies_created == ["Riverside Fire Service"]

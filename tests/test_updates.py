@@ -1,0 +1,106 @@
+"""Recording progress: confident readings apply, unsure ones wait for the person to confirm."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.db import session_scope
+from bot.models import Action, Contact, Event, ProgressUpdate
+from bot.settings import load_settings
+from bot.statuses import ReadStatus, UpdateSource
+from bot.updates import (
+    Proposed,
+    UpdateRefused,
+    confirm_update,
+    record_update,
+    reject_update,
+    set_away,
+    snooze,
+)
+from tests.factories import small_plan
+
+NOW = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
+
+
+def setup(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        small_plan(session, load_settings(), [("1-1", "Riverside Police", date(2026, 11, 20), "in_progress")])
+
+
+def action(session: Session) -> Action:
+    return session.exec(select(Action).where(Action.ref == "RIV3-1-1")).one()
+
+
+def priya(session: Session) -> Contact:
+    return session.exec(select(Contact).where(Contact.name == "Priya Shah")).one()
+
+
+def test_confident_completion_closes_the_action_and_is_audited(engine: Engine) -> None:
+    setup(engine)
+    with session_scope(engine) as session:
+        record_update(session, action(session), Proposed(ReadStatus.COMPLETE, evidence="Policy published", confidence=0.9,
+                      raw_text="Done, policy published"), source=UpdateSource.SLACK_REPLY,
+                      author_contact=priya(session), author="U0PRIYA", now=NOW)
+    with session_scope(engine) as session:
+        assert action(session).status == "complete"
+        assert "Policy published" in (action(session).progress or "")
+        kinds = [e.kind for e in session.exec(select(Event).order_by(Event.id)).all()]
+        assert "update.recorded" in kinds and "action.changed" in kinds
+
+
+def test_unsure_reading_is_kept_but_not_applied_until_confirmed(engine: Engine) -> None:
+    setup(engine)
+    with session_scope(engine) as session:
+        update = record_update(session, action(session), Proposed(ReadStatus.EXTENSION_REQUESTED,
+                               new_due=date(2027, 3, 31), confidence=0.5, raw_text="maybe March?"),
+                               source=UpdateSource.MAIL_REPLY, author_contact=priya(session), author="mail", now=NOW)
+        update_id = update.id
+        assert action(session).due == date(2026, 11, 20)
+        assert update.confirmed is False
+    with session_scope(engine) as session:
+        confirm_update(session, update_id, actor="U0PRIYA", now=NOW)
+        confirm_update(session, update_id, actor="U0PRIYA", now=NOW)  # a double click changes nothing more
+    with session_scope(engine) as session:
+        assert action(session).due == date(2027, 3, 31)
+        assert action(session).status == "in_progress"
+        assert len(session.exec(select(Event).where(Event.kind == "action.changed")).all()) == 1
+
+
+def test_rejected_reading_never_changes_the_action(engine: Engine) -> None:
+    setup(engine)
+    with session_scope(engine) as session:
+        update = record_update(session, action(session), Proposed(ReadStatus.COMPLETE, confidence=0.4),
+                               source=UpdateSource.SLACK_REPLY, author_contact=priya(session), author="U0PRIYA", now=NOW)
+        reject_update(session, update.id, actor="U0PRIYA", now=NOW)
+    with session_scope(engine) as session:
+        assert action(session).status == "in_progress"
+        assert session.exec(select(ProgressUpdate)).one().confirmed is False
+
+
+def test_no_response_reading_leaves_status_alone(engine: Engine) -> None:
+    setup(engine)
+    with session_scope(engine) as session:
+        record_update(session, action(session), Proposed(ReadStatus.UNCLEAR, confidence=0.9, raw_text="see attached"),
+                      source=UpdateSource.MAIL_REPLY, author_contact=priya(session), author="mail", now=NOW)
+        assert action(session).status == "in_progress"
+
+
+def test_snooze_needs_a_future_date_and_an_open_action(engine: Engine) -> None:
+    setup(engine)
+    with session_scope(engine) as session:
+        with pytest.raises(UpdateRefused, match="future"):
+            snooze(session, action(session), date(2026, 12, 1), actor="cli", now=NOW)
+        snooze(session, action(session), date(2026, 12, 14), actor="cli", now=NOW)
+        assert action(session).snoozed_until == date(2026, 12, 14)
+
+
+def test_away_only_moves_later(engine: Engine) -> None:
+    setup(engine)
+    with session_scope(engine) as session:
+        set_away(session, priya(session), date(2026, 12, 14), actor="mail", now=NOW)
+        set_away(session, priya(session), date(2026, 12, 10), actor="mail", now=NOW)
+        assert priya(session).away_until == date(2026, 12, 14)
