@@ -83,6 +83,7 @@ def simulate(
     zone = ZoneInfo(settings.partnership.timezone)
     channels = build_channels(settings)
     replies = load_replies(REPLIES)
+    unassigned_told: set[str] = set()
     for offset in range(days):
         day = start + timedelta(days=offset)
         if not is_working_day(day):
@@ -94,6 +95,11 @@ def simulate(
             label = new.kind.replace("_", " ") + (f" (level {new.level})" if new.kind == "escalation" else "")
             console.print(f"{day:%a %d %b %Y}  [cyan]{label}[/cyan] to {new.recipient_address}: "
                           f"{len(new.action_ids)} action(s) - {new.subject}", highlight=False)
+        new_unassigned = sorted(set(report.unassigned_refs) - unassigned_told)
+        if new_unassigned:
+            unassigned_told.update(new_unassigned)
+            console.print(f"{day:%a %d %b %Y}  [yellow]no lead contact to chase for {', '.join(new_unassigned)}[/yellow]"
+                          " (add one to the contacts file)")
         if delivered.dead:
             console.print(f"{day:%a %d %b}  [red]{len(delivered.dead)} message(s) could not be delivered[/red]")
         for reply in (r for r in replies if r.day == day):

@@ -127,7 +127,7 @@ _YES = re.compile(
     re.I,
 )
 _NO = re.compile(
-    r"^(?:no|nope|not quite|not (?:right|correct)|incorrect|wrong|that'?s (?:not right|not correct|wrong|incorrect)"
+    r"^(?:no(?!\s+(?:problem|worries)\b)|nope|not quite|not (?:right|correct)|incorrect|wrong|that'?s (?:not right|not correct|wrong|incorrect)"
     r"|that is (?:not right|not correct|wrong|incorrect))\b(?![-'])",
     re.I,
 )

@@ -100,6 +100,16 @@ _FUTURE_BEFORE = re.compile(
     r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this)\s+(?:(?:fully|formally|finally|properly|all|it|this)\s+)?$"
 )
 _NOT_YET_AFTER = re.compile(r"^\s*(?:yet|\?)")
+# "done by end of March", "finished by Friday": a target, not a completion.
+_TARGET_AFTER = re.compile(
+    r"^\s*(?:by|before|for)\s+(?:the\s+)?(?:end|start|middle|mid|beginning|next|this|[0-9]|jan|feb|mar|apr|may|jun|jul|aug"
+    r"|sep|oct|nov|dec|mon|tue|wed|thu|fri|spring|summer|autumn|winter|q[1-4]|christmas|easter)"
+)
+# "hopefully done", "should be finished", "expect it complete": a hope, not a completion.
+_HEDGE_BEFORE = re.compile(
+    r"(?:\bhopefully|\bshould|\bexpect(?:ed|ing)?(?: to be| it| this)?|\baim(?:ing)? to(?: be| have)?"
+    r"|\bhop(?:e|ing) to(?: be| have)?|\bplan(?:ned|ning)? to(?: be| have)?|\blikely to be|\bprobably)\s+(?:\w+\s+){0,1}$"
+)
 _COMPLETION_NOUN = re.compile(r"\b(?:completion date|date of completion|completion)\b")
 
 _LETTERED_PART = re.compile(r"(?:^|(?<=[\s>(]))\(?([a-h])\)\s")
@@ -212,7 +222,10 @@ def _signals(lowered: str) -> list[_Signal]:
                 status_here = _completion_or_not(lowered, match)
                 if status_here is None:
                     continue
-                signals.append(_Signal(status_here, True, match.start()))
+                if status_here is _UNSURE_COMPLETE:
+                    signals.append(_Signal(ReadStatus.COMPLETE, False, match.start()))
+                else:
+                    signals.append(_Signal(status_here, True, match.start()))
             else:
                 signals.append(_Signal(status, True, match.start()))
             claimed.append((match.start(), match.end()))
@@ -223,15 +236,24 @@ def _signals(lowered: str) -> list[_Signal]:
     return signals
 
 
-def _completion_or_not(lowered: str, match: re.Match[str]) -> ReadStatus | None:
-    """COMPLETE for a real completion, IN_PROGRESS when negated or still to come, None for a noun use."""
+_UNSURE_COMPLETE = object()
+
+
+def _completion_or_not(lowered: str, match: re.Match[str]) -> ReadStatus | object | None:
+    """COMPLETE for a real completion, IN_PROGRESS when negated or still to come, None for a noun use,
+    _UNSURE_COMPLETE when it could be either."""
     if _COMPLETION_NOUN.match(lowered, match.start()):
         return None
     before = lowered[max(0, match.start() - 40) : match.start()]
     before = re.split(r"[.;:!?\n,]", before)[-1]
-    after = lowered[match.end() : match.end() + 12]
-    if _NEGATED_BEFORE.search(before) or _FUTURE_BEFORE.search(before) or _NOT_YET_AFTER.match(after):
+    after = lowered[match.end() : match.end() + 30]
+    if _NEGATED_BEFORE.search(before) or _FUTURE_BEFORE.search(before) or _HEDGE_BEFORE.search(before):
         return ReadStatus.IN_PROGRESS
+    if _NOT_YET_AFTER.match(after):
+        return ReadStatus.IN_PROGRESS
+    if _TARGET_AFTER.match(after):
+        # "Done by 3 March" is a report or a promise depending on the date: never sure enough to apply unasked.
+        return _UNSURE_COMPLETE
     return ReadStatus.COMPLETE
 
 

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 CHASE_KINDS = (MessageKind.HEADS_UP.value, MessageKind.CHASER.value, MessageKind.BOARD_UPDATE_REQUEST.value)
 #: Updates that show someone answered; an import only restates the plan.
+#: Working days a lead back from leave has to catch up before anyone is told of their silence.
+RETURN_GRACE_WORKING_DAYS = 2
 ANSWER_SOURCES = tuple(s.value for s in UpdateSource if s is not UpdateSource.IMPORT)
 
 
@@ -162,9 +164,19 @@ def chase_states(facts: PlanFacts) -> list[ActionState]:
     return states
 
 
-def ladder_states(facts: PlanFacts) -> list[LadderState]:
+def ladder_states(facts: PlanFacts, today: date) -> list[LadderState]:
+    """The escalation ladder of every open action, except where chasing is paused: a snoozed
+    action, or a lead who is away (or back for less than two working days), is not escalated
+    for the silence that the pause explains."""
     states = []
     for action_id, action in facts.actions.items():
+        lead_id = facts.lead_of(action)
+        lead = facts.contacts.get(lead_id) if lead_id is not None else None
+        back_for_long_enough = lead is None or lead.away_until is None or today >= add_working_days(
+            lead.away_until, RETURN_GRACE_WORKING_DAYS
+        )
+        if (action.snoozed_until and action.snoozed_until > today) or not back_for_long_enough:
+            continue
         reply = facts.last_reply.get(action_id)
         chasers = facts.chasers.get(action_id, [])
         states.append(
@@ -172,7 +184,7 @@ def ladder_states(facts: PlanFacts) -> list[LadderState]:
                 action_id=action_id,
                 ref=action.ref,
                 agency_id=action.lead_agency_id,
-                contact_id=facts.lead_of(action),
+                contact_id=lead_id,
                 status=action.status,
                 chases_since_reply=sum(1 for c in chasers if reply is None or c > reply),
                 last_chase_at=max(chasers) if chasers else None,
@@ -210,7 +222,7 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
             agency = facts.agencies.get(agency_id) if agency_id is not None else None
             return base_policy.with_overrides(agency.policy_overrides) if agency else base_policy
 
-        escalations = plan_escalations(ladder_states(facts), policy_for, now, window)
+        escalations = plan_escalations(ladder_states(facts, window.local_date(now)), policy_for, now, window)
         composed: list[NewMessage] = []
         for intent in plan.intents:
             composed.extend(_compose_chase(intent, facts, settings, now, report))

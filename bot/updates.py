@@ -13,10 +13,9 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from bot.models import Action, Contact, Event, ProgressUpdate
+from bot.replies import CONFIDENT
 from bot.statuses import CLOSED_STATUSES, ActionStatus, Precision, ReadStatus, UpdateSource, action_status_for
 
-#: Readings at or above this confidence change an action without asking (see replies.CONFIDENT).
-CONFIDENT = 0.75
 
 
 class UpdateRefused(Exception):

@@ -318,3 +318,16 @@ def test_read_reply_never_fails_and_keeps_confidence_in_range(text: str) -> None
     assert 0.0 <= reading.confidence <= 1.0
     assert isinstance(reading.status, ReadStatus)
     assert set(read_replies(text, today=TODAY, known_refs=REFS)) <= set(REFS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["RIV3-8-1 hopefully done by end of March", "should be finished by Friday", "expect it complete by Q1"],
+)
+def test_a_hoped_for_completion_is_not_a_completion(text: str) -> None:
+    assert read_reply(text, today=date(2026, 12, 8)).status is not ReadStatus.COMPLETE
+
+
+def test_done_by_a_date_is_never_applied_without_asking() -> None:
+    reading = read_reply("done by 14 Jan", today=date(2026, 12, 8))
+    assert reading.status is not ReadStatus.COMPLETE or reading.confidence < CONFIDENT

@@ -127,3 +127,24 @@ def test_unanswered_chasers_escalate_to_the_agency_manager_then_the_board(engine
         d for d, e in kinds_by_day.items() if ("escalation", 2, "neil.carter@riverside.example.gov.uk") in e
     )
     assert first_housing_escalation > first_police_escalation
+
+
+def test_no_escalation_while_the_lead_is_away(engine: Engine, settings) -> None:
+    seed(engine, settings)
+    day = WEDNESDAY
+    while day.date() <= date(2026, 12, 8):  # two unanswered chasers, 2 and 7 December: escalation due on the 9th
+        sweep(engine, settings, day)
+        day += timedelta(days=1)
+    with session_scope(engine) as session:
+        priya = session.exec(select(Contact).where(Contact.name == "Priya Shah")).one()
+        priya.away_until = date(2027, 1, 11)
+        session.add(priya)
+    escalated = []
+    while day.date() < date(2027, 1, 11):
+        escalated += [m for m in sweep(engine, settings, day).queued if m.recipient_address == "U0DANA"]
+        day += timedelta(days=1)
+    assert escalated == []
+    # Back on Monday 11 January; still silent two working days later, her manager hears of it.
+    sweep(engine, settings, datetime(2027, 1, 12, 10, 0, tzinfo=UTC))
+    after = sweep(engine, settings, datetime(2027, 1, 13, 10, 0, tzinfo=UTC))
+    assert ("escalation", 2, "U0DANA") in {(m.kind, m.level, m.recipient_address) for m in after.queued}

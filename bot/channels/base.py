@@ -11,6 +11,11 @@ from typing import Protocol
 
 from bot.statuses import ChannelKind
 
+#: Mail headers we add to every message (Graph allows only x- names), so a message found in a
+#: mailbox or outbox folder can be traced back to its Message row.
+REF_HEADER = "x-dhr-ref"
+MESSAGE_ID_HEADER = "x-dhr-message-id"
+
 
 @dataclass(frozen=True)
 class Envelope:

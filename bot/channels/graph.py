@@ -17,12 +17,17 @@ import msal
 from msal.exceptions import MsalServiceError
 import requests
 
-from bot.channels.base import DeliveryError, Envelope, parse_retry_after, subject_with_ref
+from bot.channels.base import (
+    MESSAGE_ID_HEADER,
+    REF_HEADER,
+    DeliveryError,
+    Envelope,
+    parse_retry_after,
+    subject_with_ref,
+)
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 HANDLED_FOLDER = "DHR handled"
-REF_HEADER = "x-dhr-ref"
-MESSAGE_ID_HEADER = "x-dhr-message-id"
 TEXT_BODY_PREFER = 'outlook.body-content-type="text"'
 DEFAULT_MESSAGE_SELECT = (
     "id",
@@ -145,6 +150,12 @@ class GraphClient:
             if delta_link is None:
                 raise DeliveryError("Graph delta expired on a fresh sync", permanent=False, code="http_410") from None
             return self._delta_round(None, page_size)
+
+    def recent_sent(self, top: int = 50) -> list[dict[str, Any]]:
+        """The newest messages in Sent Items with their headers, for finding a message sent before a crash."""
+        query = {"$select": "id,subject,conversationId,internetMessageId,internetMessageHeaders", "$top": str(top)}
+        answer = self._json("GET", self._mailbox_url("mailFolders/sentitems/messages"), params=query)
+        return list(answer.get("value", []))
 
     def list_attachments(self, message_id: str) -> list[str]:
         data = self._json("GET", self._message_url(message_id, "attachments"), params={"$select": "id,name"})

@@ -21,8 +21,7 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import Any
 
-from bot.channels.base import Envelope, Receipt, subject_with_ref
-from bot.channels.graph import MESSAGE_ID_HEADER, REF_HEADER
+from bot.channels.base import MESSAGE_ID_HEADER, REF_HEADER, Envelope, Receipt, subject_with_ref
 from bot.statuses import ChannelKind
 
 DEFAULT_FROM = "DHR chaser <dhr-chaser@localhost>"
@@ -69,6 +68,14 @@ class OutboxFolderChannel:
         }
         _write_atomically(json_path, json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8"))
         return Receipt(outbox_path=str(json_path), internet_message_id=internet_message_id)
+
+
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
+        json_path = self.folder / f"{envelope.message_id}-{_safe(envelope.kind)}.json"
+        if not json_path.exists():
+            return None
+        is_mail = is_mail_address(envelope.to_address)
+        return Receipt(outbox_path=str(json_path), internet_message_id=outbox_message_id(envelope) if is_mail else None)
 
 
 def is_mail_address(address: str) -> bool:

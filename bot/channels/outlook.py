@@ -7,7 +7,9 @@ when the draft moves to Sent Items.
 
 from __future__ import annotations
 
-from bot.channels.base import DeliveryError, Envelope, Receipt
+from datetime import datetime
+
+from bot.channels.base import MESSAGE_ID_HEADER, DeliveryError, Envelope, Receipt
 from bot.channels.graph import GraphClient
 from bot.statuses import ChannelKind
 
@@ -32,6 +34,20 @@ class OutlookChannel:
             conversation_id=draft.get("conversationId"),
             internet_message_id=draft.get("internetMessageId"),
         )
+
+
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
+        """The mail if it went out after all: Sent Items is searched for our message-id header."""
+        wanted = str(envelope.message_id)
+        for sent in self.graph.recent_sent():
+            headers = {h.get("name", "").lower(): h.get("value") for h in sent.get("internetMessageHeaders") or []}
+            if headers.get(MESSAGE_ID_HEADER) == wanted:
+                return Receipt(
+                    graph_message_id=sent.get("id"),
+                    conversation_id=sent.get("conversationId"),
+                    internet_message_id=sent.get("internetMessageId"),
+                )
+        return None
 
 
 def _delete_quietly(graph: GraphClient, draft_id: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -78,6 +79,9 @@ def _is_user_id(address: str) -> bool:
     return address[:1] in {"U", "W"}
 
 
+METADATA_EVENT = "dhr_message"
+
+
 class SlackChannel:
     kind: ChannelKind = ChannelKind.SLACK
 
@@ -103,8 +107,27 @@ class SlackChannel:
             arguments["blocks"] = envelope.blocks
         if envelope.thread_ts:
             arguments["thread_ts"] = envelope.thread_ts
+        if envelope.ref_token:
+            # Lets find_sent recognise this message after a crash between posting and recording it.
+            arguments["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"ref": envelope.ref_token}}
         response = self._call("chat.postMessage", self.client.chat_postMessage, **arguments)
         return Receipt(slack_channel=str(response["channel"]), slack_ts=str(response["ts"]))
+
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
+        """The message if it was posted after all (looked up by its ref token in the message metadata)."""
+        if not envelope.ref_token:
+            return None
+        target = envelope.slack_channel or envelope.to_address
+        channel = self.dm_channel(target) if _is_user_id(target) else target
+        response = self._call(
+            "conversations.history", self.client.conversations_history,
+            channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True, limit=200,
+        )
+        for message in response.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT and (metadata.get("event_payload") or {}).get("ref") == envelope.ref_token:
+                return Receipt(slack_channel=channel, slack_ts=str(message["ts"]))
+        return None
 
     def dm_channel(self, user_id: str) -> str:
         with self._lock:

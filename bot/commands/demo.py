@@ -6,7 +6,9 @@ from datetime import date, timedelta
 
 import typer
 
-from bot.commands.common import console, ready_engine, settings_or_exit
+from rich.console import Console
+
+from bot.commands.common import ready_engine, settings_or_exit
 from bot.demo import set_up, show_overdue, simulate
 
 
@@ -20,6 +22,7 @@ def demo(
 ) -> None:
     """Simulate weeks of chasing on the fictional example plan (outbox folder, no credentials needed)."""
     settings = settings_or_exit()
+    console = Console(soft_wrap=True)
     first_day = date.fromisoformat(start)
     engine = ready_engine(settings)
     console.rule("dhr-chaser demo: Riverside DHR 3")

@@ -22,6 +22,8 @@ JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": 3600, "max_instances": 1
 JOBS: tuple[tuple[str, str, int], ...] = (
     ("sweep", "bot.jobs.tasks:sweep_job", 15),
     ("deliver", "bot.jobs.tasks:deliver_job", 1),
+    ("inbox", "bot.jobs.tasks:inbox_job", 5),
+    ("digest", "bot.jobs.tasks:digest_job", 60),
 )
 
 

@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime
 
 from bot import runtime
+from bot.digest_sending import send_due_digests
 from bot.outbox import DeliveryPolicy, deliver_due
 from bot.sweep import sweep
 
@@ -39,3 +40,25 @@ def deliver_job() -> None:
     )
     if report.sent or report.dead or report.retrying:
         log.info("delivery: %d sent, %d retrying, %d dead", len(report.sent), len(report.retrying), len(report.dead))
+
+
+def digest_job() -> None:
+    rt = runtime.current()
+    for sent in send_due_digests(rt.engine, rt.settings, _now()):
+        log.info("digest for the %s meeting: %d message(s) queued", sent.meeting_date, len(sent.message_keys))
+
+
+def inbox_job() -> None:
+    """Read replies from the Outlook Inbox; nothing to do when Outlook is not configured."""
+    rt = runtime.current()
+    if not rt.settings.outlook_enabled:
+        return
+    from bot.channels.outlook import OutlookChannel
+    from bot.inbox import poll_inbox
+
+    # Reuse the sending channel's client, so one msal token cache serves both.
+    channel = rt.channels.get("email")
+    graph = channel.graph if isinstance(channel, OutlookChannel) else runtime.graph_client(rt.settings)
+    report = poll_inbox(rt.engine, graph, rt.settings, _now())
+    if report.handled or report.unmatched:
+        log.info("inbox: %d handled, %d left for a person", report.handled, report.unmatched)

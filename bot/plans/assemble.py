@@ -166,11 +166,11 @@ class _Builder:
             self.warnings.append(f"row {row.number}: text before the first recommendation ignored")
         elif text:
             current.text = _append(current.text, text)  # a recommendation broken over a page
-            self._continue(row, current, skip_recommendation=True)
+            self._continue(row, current)
         elif self._starts_new_action(row, current):
             self._sub_action(row, current)
         else:
-            self._continue(row, current, skip_recommendation=True)
+            self._continue(row, current)
 
     def _new_rec(self, row: RawRow, number: str | None, text: str) -> None:
         assert self.columns is not None
@@ -183,12 +183,12 @@ class _Builder:
     def _sub_action(self, row: RawRow, rec: _RecDraft) -> None:
         previous = rec.actions[-1] if rec.actions else None
         if previous is not None and not previous.cells.get(Field.ACTION):
-            self._continue(row, rec, skip_recommendation=True)  # the previous row was only its start
+            self._continue(row, rec)  # the previous row was only its start
             return
         if self._has_action_cells(row):
             rec.actions.append(self._draft(row))
 
-    def _continue(self, row: RawRow, rec: _RecDraft, *, skip_recommendation: bool) -> None:
+    def _continue(self, row: RawRow, rec: _RecDraft) -> None:
         if not rec.actions:
             if self._has_action_cells(row):
                 rec.actions.append(self._draft(row))

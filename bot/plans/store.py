@@ -38,6 +38,9 @@ TRACKED_FIELDS = (
 )
 
 
+_LONG_TEXT_FIELDS = frozenset({"description", "progress", "evidence_expected"})
+
+
 @dataclass
 class ImportReport:
     review_code: str
@@ -165,7 +168,8 @@ def import_plan(
             if not changed:
                 report.unchanged.append(ref)
                 continue
-            before = {name: _jsonable(getattr(action, name)) for name in changed if name not in ("description", "progress", "evidence_expected")}
+            # Old values of the short fields only: long texts may hold sensitive detail.
+            before = {name: _jsonable(getattr(action, name)) for name in changed if name not in _LONG_TEXT_FIELDS}
             for name in changed:
                 setattr(action, name, wanted[name])
             action.updated_at = now
@@ -218,7 +222,8 @@ def _progress_update(session: Session, action: Action, text: str, now: datetime,
 
 
 def _event(session: Session, now: datetime, actor: str, kind: str, row: Action | Review, data: dict[str, Any]) -> None:
-    session.add(Event(at=now, actor=actor, kind=kind, entity=type(row).__tablename__, entity_id=row.id, data=data))  # type: ignore[attr-defined]
+    entity = type(row).__tablename__  # type: ignore[attr-defined]
+    session.add(Event(at=now, actor=actor, kind=kind, entity=entity, entity_id=row.id, data=data))
 
 
 def _counts(report: ImportReport) -> dict[str, int]:

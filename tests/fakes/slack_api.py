@@ -80,6 +80,7 @@ class PostedMessage:
     thread_ts: str | None
     user: str | None = None  # set for ephemeral messages
     edits: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None
 
 
 class FakeSlackApi:
@@ -242,6 +243,7 @@ class FakeSlackApi:
             "api.test": lambda body: {"ok": True, "args": body},
             "auth.test": self._auth_test,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._history,
             "chat.postMessage": self._post_message,
             "chat.update": self._update,
             "chat.postEphemeral": self._post_ephemeral,
@@ -272,6 +274,20 @@ class FakeSlackApi:
         channel_id = self.dm_channel_for(users[0]) if len(users) == 1 else "G" + "".join(u[1:] for u in users)
         return {"ok": True, "channel": {"id": channel_id, "is_im": len(users) == 1}}
 
+    def _history(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Newest first. `oldest` is not applied: the fake's ts are a counter, not wall-clock time."""
+        channel = self._channel_of(body)
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._lock:
+            found = [m for m in self._messages if m.channel == channel and m.user is None]
+        messages = []
+        for m in reversed(found):
+            item: dict[str, Any] = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": m.text, "ts": m.ts}
+            if with_metadata and m.metadata:
+                item["metadata"] = m.metadata
+            messages.append(item)
+        return {"ok": True, "messages": messages, "has_more": False}
+
     def _post_message(self, body: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_of(body)
         text, blocks = body.get("text") or "", body.get("blocks")
@@ -280,7 +296,9 @@ class FakeSlackApi:
         self._check_rate(channel)
         with self._lock:
             ts = self._next_ts()
-            self._messages.append(PostedMessage(channel, ts, text, blocks, body.get("thread_ts")))
+            self._messages.append(
+                PostedMessage(channel, ts, text, blocks, body.get("thread_ts"), metadata=body.get("metadata"))
+            )
         message: dict[str, Any] = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": text, "ts": ts}
         if blocks:
             message["blocks"] = blocks

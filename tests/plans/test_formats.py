@@ -72,7 +72,12 @@ def test_xlsx_header_repeated_mid_sheet_and_bold_section_row(tmp_path: Path) -> 
 
 
 def test_docx_table_continuing_over_two_pages_with_repeated_header(tmp_path: Path) -> None:
-    plan = read_plan(write_docx(tmp_path / "p.docx", ROWS, split_after=2), today=TODAY)
+    path = write_docx(tmp_path / "p.docx", ROWS, split_after=3)
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml")
+    assert xml.count(b"<w:tbl>") == 2 and b"vMerge" in xml  # two 'pages', a vertically merged cell
+
+    plan = read_plan(path, today=TODAY)
 
     assert [rec.number for rec in plan.recommendations] == ["1", "2", "3"]
     assert [a.lead_agency for a in plan.recommendations[1].actions] == ["RHT", "Housing"]

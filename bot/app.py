@@ -1,0 +1,135 @@
+"""The running bot: the Slack app (Socket Mode or HTTP), /healthz, and the scheduler under its lease.
+
+    serve(settings)   blocks until SIGTERM/SIGINT, then stops the scheduler and the server cleanly.
+
+HTTP mode runs on waitress (a production WSGI server): `POST /slack/events` goes to Bolt, which
+checks Slack's signature (401 when forged or older than 5 minutes); `GET /healthz` says whether the
+database answers and whether this process leads the scheduler. Without Slack credentials only
+/healthz is served, so a mail-only deployment still has a health check.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy.engine import Engine
+
+from bot.channels.slack import make_slack_client
+from bot.handlers import register_all
+from bot.handlers.common import Clock, utc_now
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def build_bolt_app(runtime: Runtime, *, clock: Clock = utc_now) -> App:
+    settings = runtime.settings
+    if not settings.slack_bot_token:
+        raise ValueError("SLACK_BOT_TOKEN is not set: the Slack app needs it")
+    app = App(
+        client=make_slack_client(settings.slack_bot_token, settings.slack_api_url),
+        signing_secret=settings.slack_signing_secret or "",
+        token_verification_enabled=False,  # auth.test runs on the first request instead
+        # The process runs for a long time: ack first, work after (lazy listeners, thread pool).
+        process_before_response=False,
+    )
+    register_all(app, runtime, clock)
+    return app
+
+
+def health(engine: Engine, leading: Callable[[], bool]) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body) for /healthz: 503 when the database does not answer."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure to reach it is "unreachable"; details go to the log
+        log.warning("health check: database unreachable", exc_info=True)
+        return 503, {"ok": False, "database": "unreachable", "scheduler": "standby"}
+    return 200, {"ok": True, "database": "ok", "scheduler": "leader" if leading() else "standby"}
+
+
+def make_wsgi_app(engine: Engine, bolt_app: App | None, leading: Callable[[], bool] = lambda: False) -> WSGIApp:
+    """The WSGI callable: /healthz always, /slack/events when there is a Slack app."""
+    slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH) if bolt_app is not None else None
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            status, body = health(engine, leading)
+            return _json(start_response, status, body)
+        if slack is not None and path == EVENTS_PATH:
+            if method != "POST":
+                return _json(start_response, 405, {"error": "POST only"})
+            return slack(environ, start_response)
+        return _json(start_response, 404, {"error": "not found"})
+
+    return wsgi
+
+
+def _json(start_response: Callable[..., Any], status: int, body: dict[str, Any]) -> list[bytes]:
+    payload = json.dumps(body).encode()
+    reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}[status]
+    start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+def make_http_server(wsgi: WSGIApp, host: str, port: int) -> Any:
+    """A waitress server bound to (host, port); port 0 picks a free one (`server.effective_port`)."""
+    from waitress.server import create_server
+
+    return create_server(wsgi, host=host, port=port, threads=8, ident="dhr-chaser")
+
+
+def serve(settings: Settings, *, host: str = "0.0.0.0", stop: threading.Event | None = None) -> None:
+    """Run until SIGTERM/SIGINT (or `stop` is set): scheduler runner + Slack app or health server."""
+    from bot.jobs.runner import SchedulerRunner
+
+    runtime = build_runtime(settings)
+    runner = SchedulerRunner(runtime)
+    stop = stop or threading.Event()
+    _on_signals(stop)
+    runner.start()
+    bolt_app = build_bolt_app(runtime) if settings.slack_enabled else None
+    socket_handler = None
+    server = None
+    try:
+        if bolt_app is not None and settings.slack_app_token:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            socket_handler = SocketModeHandler(bolt_app, settings.slack_app_token)
+            socket_handler.connect()
+            log.info("Slack app connected in Socket Mode")
+            bolt_app = None  # events come over the socket; HTTP keeps only /healthz
+        server = make_http_server(make_wsgi_app(runtime.engine, bolt_app, lambda: runner.leading), host, settings.http_port)
+        thread = threading.Thread(target=server.run, name="dhr-http", daemon=True)
+        thread.start()
+        log.info("listening on port %s", settings.http_port)
+        stop.wait()
+    finally:
+        log.info("shutting down")
+        if server is not None:
+            server.close()
+        if socket_handler is not None:
+            socket_handler.close()
+        runner.stop()
+
+
+def _on_signals(stop: threading.Event) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be set from the main thread (tests run serve() elsewhere)
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())

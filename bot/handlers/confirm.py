@@ -1,0 +1,86 @@
+"""Asking "I read this as X: correct?", and settling the answer (bot.updates.confirm/reject_update)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.db import ensure_partnership
+from bot.handlers.common import Caller, may_change, refusal
+from bot.handlers.recording import describe
+from bot.models import Action, ProgressUpdate
+from bot.outbox import ref_token_for
+from bot.render import Rendered, mrkdwn, render
+from bot.runtime import Runtime
+from bot.statuses import ChannelKind, ReadStatus
+from bot.updates import UpdateRefused, confirm_update, pending_confirmation, reject_update
+
+_PREFIX = "updates:"
+
+
+def confirm_value(update_ids: Sequence[int]) -> str:
+    return _PREFIX + ",".join(str(i) for i in update_ids)
+
+
+def read_confirm_value(value: str) -> list[int]:
+    if not value.startswith(_PREFIX):
+        raise ValueError(f"not a confirmation button value: {value[:40]!r}")
+    try:
+        ids = [int(part) for part in value[len(_PREFIX):].split(",") if part]
+    except ValueError as exc:
+        raise ValueError(f"not a confirmation button value: {value[:40]!r}") from exc
+    if not ids:
+        raise ValueError("a confirmation button names no update")
+    return ids
+
+
+def confirmation_for(
+    session: Session, runtime: Runtime, who: Caller, readings: Sequence[tuple[str, ProgressUpdate]]
+) -> Rendered:
+    """The confirmation question for unconfirmed updates (ref, update), with confirm/reject buttons."""
+    ids = [u.id for _, u in readings if u.id is not None]
+    partnership = ensure_partnership(session, runtime.settings)
+    context = {
+        "recipient_name": who.contact.name if who.contact else "there",
+        "partnership_name": partnership.name,
+        "ref_token": ref_token_for(confirm_value(ids)),
+        "confirm_value": confirm_value(ids),
+        "readings": [
+            {"ref": ref, "status": ReadStatus(u.status) if u.status else ReadStatus.UNCLEAR,
+             "new_due": u.new_due, "evidence": u.evidence}
+            for ref, u in readings
+        ],
+    }
+    return render("confirmation", ChannelKind.SLACK, context)
+
+
+def settle(
+    session: Session, runtime: Runtime, who: Caller, value: str, *, confirmed: bool, now: datetime
+) -> str:
+    """Apply (or set aside) every update a confirmation covers; refuses all when any is not theirs."""
+    pending: list[tuple[ProgressUpdate, Action]] = []
+    try:
+        for update_id in read_confirm_value(value):
+            pending.append(pending_confirmation(session, update_id))
+    except (ValueError, UpdateRefused) as problem:
+        return mrkdwn(str(problem))
+    refused = [a.ref for _, a in pending if not may_change(session, runtime, who, a)]
+    if refused:
+        return refusal(", ".join(refused))
+    lines = []
+    try:
+        for update, action in pending:
+            assert update.id is not None
+            if confirmed:
+                confirm_update(session, update.id, actor=who.actor, now=now)
+                lines.append(f"*{mrkdwn(action.ref)}*: {mrkdwn(describe(update))}")
+            else:
+                reject_update(session, update.id, actor=who.actor, now=now)
+    except UpdateRefused as refused_update:
+        return mrkdwn(str(refused_update))
+    if confirmed:
+        return f"Thanks <@{who.slack_user_id}>, recorded:\n" + "\n".join(lines)
+    return (f"Thanks <@{who.slack_user_id}>: nothing was changed. Reply in this thread with a correction, "
+            "or use `/dhr update REF ...`.")

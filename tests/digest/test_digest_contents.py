@@ -1,0 +1,124 @@
+"""The digest over a small plan whose history was made by sweeping day by day and recording replies."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.db import ensure_partnership, session_scope
+from bot.digest import ActionRow, Answer, ChaseMessage, Digest, build_digest, compose_digest, digest_context
+from bot.render import render
+from bot.settings import Settings
+from bot.statuses import ChannelKind
+from tests.digest.history import AS_OF, LAST_MEETING, MEETING, NEW_HOUSING_DATE, live_through, seed_plan
+
+
+@pytest.fixture
+def digest(engine: Engine, settings: Settings) -> Digest:
+    seed_plan(engine, settings)
+    live_through(engine, settings)
+    with session_scope(engine) as session:
+        return build_digest(session, ensure_partnership(session, settings), MEETING, AS_OF)
+
+
+def test_digest_covers_changes_since_the_last_meeting(digest: Digest) -> None:
+    assert (digest.meeting_date, digest.as_of, digest.since) == (MEETING, date(2027, 1, 7), LAST_MEETING)
+
+
+def test_overdue_lists_only_open_actions_past_their_date(digest: Digest) -> None:
+    assert [(o.ref, o.agency, o.due, o.days_overdue) for o in digest.overdue] == [
+        ("RIV3-1-1", "Riverside Police", date(2026, 11, 20), 48)
+    ]
+
+
+def test_unanswered_action_carries_its_chase_history_up_to_the_board(digest: Digest) -> None:
+    [item] = digest.no_response
+    assert item.ref == "RIV3-1-1" and item.escalation_level == 3
+    assert item.history.startswith("Chaser sent 2 Dec 2026. No response. Follow-up sent 9 Dec 2026. ")
+    assert "Escalated to the agency manager 11 Dec 2026." in item.history
+    assert "Escalated to the board 18 Dec 2026." in item.history
+    assert item.history.index("agency manager") < item.history.index("the board")
+    assert item.chase_count == item.history.count("Chaser sent") + item.history.count("Follow-up sent")
+
+
+def test_answered_actions_are_not_listed_as_unanswered(digest: Digest) -> None:
+    assert {n.ref for n in digest.no_response}.isdisjoint({"RIV3-2-1", "RIV3-3-1"})
+
+
+def test_a_new_date_from_a_reply_shows_old_and_new(digest: Digest) -> None:
+    [revised] = digest.revised_dates
+    assert (revised.ref, revised.old_due, revised.new_due, revised.revised_on) == (
+        "RIV3-2-1", date(2026, 11, 2), NEW_HOUSING_DATE, date(2026, 12, 4)
+    )
+
+
+def test_completed_since_the_last_meeting_leaves_out_older_completions(digest: Digest) -> None:
+    assert [(c.ref, c.completed_on) for c in digest.completed] == [("RIV3-3-1", date(2026, 12, 7))]
+
+
+def test_rag_counts_by_plan_agency_and_review(digest: Digest) -> None:
+    assert digest.rag == {"Red": 1, "Amber": 1, "Green": 3}
+    agencies = {row.name: (row.red, row.amber, row.green) for row in digest.by_agency}
+    assert agencies["Riverside Police"] == (1, 0, 0)  # overdue and escalated
+    assert agencies["Riverside Council Housing"] == (0, 1, 0)  # revised date
+    assert agencies["Riverside Hospitals NHS Trust"] == (0, 0, 1)  # complete
+    [review] = digest.by_review
+    assert (review.name, review.total, review.open, review.overdue, review.complete) == ("RIV3", 5, 3, 1, 2)
+
+
+def test_response_by_agency_counts_chasers_answered_and_median_days(digest: Digest) -> None:
+    rows = {r.agency: (r.chasers_sent, r.answered, r.median_days_to_answer) for r in digest.response_by_agency}
+    assert rows["Riverside Council Housing"] == (1, 1, 2.0)
+    assert rows["Riverside Hospitals NHS Trust"] == (1, 1, 5.0)
+    sent, answered, median = rows["Riverside Police"]
+    assert sent >= 4 and answered == 0 and median is None
+    assert "Probation Service" not in rows  # never chased
+
+
+def test_digest_renders_for_every_channel(digest: Digest) -> None:
+    for channel in ChannelKind:
+        rendered = render("digest", channel, digest_context(digest) | {"ref_token": "DHR-1a2b"})
+        assert "RIV3-1-1" in rendered.text and "Red 1" in rendered.text
+
+
+# The RAG rules on plain rows --------------------------------------------------------------
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
+
+
+def composed(actions: list[ActionRow], messages: list[ChaseMessage] = [], answers: list[Answer] = []) -> Digest:
+    return compose_digest(
+        partnership_name="Riverside Community Safety Partnership", board_name="Riverside Safer Communities Board",
+        meeting_date=MEETING, as_of=at(date(2027, 1, 7)), since=LAST_MEETING, tz="Europe/London",
+        actions=actions, messages=messages, answers=answers, changes=[], amber_working_days=10,
+    )
+
+
+def row(action_id: int, due: date | None, status: str = "in_progress") -> ActionRow:
+    return ActionRow(action_id, f"RIV3-{action_id}-1", "RIV3", "Riverside Police", due, status)
+
+
+def test_due_within_the_amber_window_is_amber_and_later_is_green() -> None:
+    digest = composed([row(1, date(2027, 1, 20)), row(2, date(2027, 3, 1)), row(3, None)])
+    assert digest.rag == {"Red": 0, "Amber": 1, "Green": 2}
+
+
+def test_escalated_and_unanswered_is_red_even_before_the_due_date() -> None:
+    escalation = ChaseMessage("escalation", 2, at(date(2026, 12, 11)), (1,))
+    digest = composed([row(1, date(2027, 3, 1))], [escalation])
+    assert digest.rag["Red"] == 1
+
+
+def test_a_reply_after_the_escalation_takes_it_out_of_red() -> None:
+    escalation = ChaseMessage("escalation", 2, at(date(2026, 12, 11)), (1,))
+    digest = composed([row(1, date(2027, 3, 1))], [escalation], [Answer(1, at(date(2026, 12, 14)))])
+    assert digest.rag["Red"] == 0 and digest.no_response == []
+
+
+def test_closed_actions_are_green_whatever_their_date() -> None:
+    digest = composed([row(1, date(2026, 1, 1), "complete"), row(2, date(2026, 1, 1), "not_applicable")])
+    assert digest.rag == {"Red": 0, "Amber": 0, "Green": 2} and digest.overdue == []

@@ -1,0 +1,49 @@
+"""The escalation ladder end to end: daily sweeps, with a reply arriving between level 2 and level 3."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from bot.statuses import ReadStatus
+from bot.sweep import sweep
+from bot.updates import Proposed
+from tests.digest.history import FIRST_SWEEP, reply, seed_plan
+
+PRIYA_REPLIES = date(2026, 12, 14)  # Monday, after the manager was told on 11 Dec, before the board
+
+
+def police_escalations(engine: Engine, settings: Settings, days: int, replies: bool) -> list[tuple[date, int]]:
+    police_action = seed_plan(engine, settings)["RIV3-1-1"]
+    seen = []
+    day = FIRST_SWEEP
+    for _ in range(days):
+        for message in sweep(engine, settings, day).queued:
+            if message.kind == "escalation" and police_action in message.action_ids:
+                assert message.not_before is not None
+                seen.append((message.not_before.date(), message.level))
+        if replies and day.date() == PRIYA_REPLIES:
+            reply(engine, "RIV3-1-1", "Priya Shah",
+                  Proposed(ReadStatus.IN_PROGRESS, confidence=0.9, raw_text="Still working on it"), day + timedelta(hours=2))
+        day += timedelta(days=1)
+    return seen
+
+
+def test_unanswered_ladder_climbs_from_manager_to_board(engine: Engine, settings: Settings) -> None:
+    assert police_escalations(engine, settings, 20, replies=False)[:2] == [(date(2026, 12, 11), 2), (date(2026, 12, 18), 3)]
+
+
+def test_a_reply_between_levels_stops_the_board_escalation_and_restarts_the_ladder(
+    engine: Engine, settings: Settings
+) -> None:
+    seen = police_escalations(engine, settings, 45, replies=True)
+    assert seen[0] == (date(2026, 12, 11), 2)
+    # Nothing reaches the board on 18 Dec: Priya answered on the 14th.
+    assert (date(2026, 12, 18), 3) not in seen
+    # Unanswered again, the ladder starts over at the manager before it may reach the board.
+    after = [entry for entry in seen if entry[0] > PRIYA_REPLIES]
+    assert after and after[0][1] == 2
+    boards = [d for d, level in after if level == 3]
+    assert not boards or boards[0] > after[0][0]

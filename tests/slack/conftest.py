@@ -1,0 +1,156 @@
+"""A running Slack app behind its real HTTP endpoint (waitress on 127.0.0.1, port 0), the fake Slack
+Web API, and a small client that sends Slack-signed requests to it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy.engine import Engine
+
+from bot.app import build_bolt_app, make_http_server, make_wsgi_app
+from bot.db import session_scope
+from bot.runtime import Runtime
+from bot.settings import Settings, load_settings
+from tests.factories import Plan, small_plan
+from tests.fakes.fixtures import SLACK_TEST_TOKEN, fake_microsoft, fake_slack, graph_client, slack_client  # noqa: F401
+from tests.fakes.slack_api import FakeSlackApi, RecordedCall
+
+SIGNING_SECRET = "riverside-signing-secret"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+TODAY = NOW.date()
+TEAM = {"id": "T0RIVER", "domain": "riverside-csp"}
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
+    """Poll until `condition()` is truthy (lazy listeners run after the HTTP answer)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@dataclass
+class SlackHarness:
+    url: str
+    fake: FakeSlackApi
+    settings: Settings
+    engine: Engine
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def post(self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> httpx.Response:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+        return httpx.post(self.url + "/slack/events", content=body.encode(), headers=headers, timeout=10)
+
+    def command(self, user: str, text: str, **signing: Any) -> httpx.Response:
+        form = {
+            "team_id": TEAM["id"], "team_domain": TEAM["domain"], "channel_id": "C0DHRTEAM", "channel_name": "dhr",
+            "user_id": user, "user_name": user.lower(), "command": "/dhr", "text": text,
+            "response_url": self.fake.webhook_url(f"cmd-{user}"), "trigger_id": "1337.42.trigger", "api_app_id": "A0DHR",
+        }
+        return self.post(urlencode(form), "application/x-www-form-urlencoded", **signing)
+
+    def interaction(self, payload: dict[str, Any]) -> httpx.Response:
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def click(self, user: str, action_id: str, value: str, *, channel: str = "D0PRIYA", message_ts: str = "1.000001") -> httpx.Response:
+        return self.interaction({
+            "type": "block_actions", "user": {"id": user, "team_id": TEAM["id"]}, "team": TEAM, "api_app_id": "A0DHR",
+            "trigger_id": "1337.42.trigger", "response_url": self.fake.webhook_url(f"act-{user}"),
+            "container": {"type": "message", "channel_id": channel, "message_ts": message_ts},
+            "channel": {"id": channel}, "message": {"ts": message_ts, "text": "chaser"},
+            "actions": [{"action_id": action_id, "block_id": "b1", "value": value, "type": "button", "action_ts": "1"}],
+        })
+
+    def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> httpx.Response:
+        return self.interaction({
+            "type": "view_submission", "user": {"id": user, "team_id": TEAM["id"]}, "team": TEAM, "api_app_id": "A0DHR",
+            "trigger_id": "1337.43.trigger",
+            "view": {**view, "id": "V1", "team_id": TEAM["id"], "state": {"values": values}},
+        })
+
+    def event(self, event: dict[str, Any]) -> httpx.Response:
+        body = {"token": "x", "team_id": TEAM["id"], "api_app_id": "A0DHR", "type": "event_callback",
+                "event_id": f"Ev{time.monotonic_ns()}", "event_time": int(time.time()), "event": event}
+        return self.post(json.dumps(body), "application/json")
+
+    # -- reading the fake ---------------------------------------------------------------------
+
+    def calls(self, method: str, where: Callable[[RecordedCall], bool] = lambda c: True) -> list[RecordedCall]:
+        return [c for c in self.fake.calls(method) if where(c)]
+
+    def wait_call(self, method: str, where: Callable[[RecordedCall], bool] = lambda c: True, count: int = 1) -> list[RecordedCall]:
+        return wait_for(lambda: (found := self.calls(method, where)) and len(found) >= count and found, f"{count} {method}")
+
+    def responses(self, user: str) -> list[dict[str, Any]]:
+        return [c.body for c in self.fake.calls("webhook") if c.path.endswith(f"-{user}")]
+
+    def wait_response(self, user: str, count: int = 1) -> dict[str, Any]:
+        return wait_for(lambda: len(self.responses(user)) >= count and self.responses(user)[count - 1], f"response to {user}")
+
+
+@pytest.fixture
+def slack_settings(fake_slack: FakeSlackApi) -> Settings:
+    return load_settings(slack_bot_token=SLACK_TEST_TOKEN, slack_signing_secret=SIGNING_SECRET,
+                         slack_api_url=fake_slack.url, coordinators=[])
+
+
+@pytest.fixture
+def slack(engine: Engine, fake_slack: FakeSlackApi, slack_settings: Settings) -> Iterator[SlackHarness]:
+    runtime = Runtime(slack_settings, engine, {})
+    wsgi = make_wsgi_app(engine, build_bolt_app(runtime, clock=lambda: NOW), lambda: False)
+    server = make_http_server(wsgi, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield SlackHarness(f"http://127.0.0.1:{server.effective_port}", fake_slack, slack_settings, engine)
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def riverside_plan(harness: SlackHarness, actions: list[tuple[str, str, date | None, str]] | None = None) -> Plan:
+    default = [
+        ("1-1", "Riverside Police", date(2026, 9, 30), "in_progress"),
+        ("1-2", "Riverside Police", date(2026, 10, 31), "not_started"),
+        ("2-1", "Riverside Council Housing", date(2026, 8, 31), "not_started"),
+        ("3-1", "Riverside Hospitals NHS Trust", date(2027, 3, 31), "not_started"),
+    ]
+    with session_scope(harness.engine) as session:
+        return small_plan(session, harness.settings, actions or default)
+
+
+def delivered_chaser(harness: SlackHarness, target: str = "police") -> tuple[str, str]:
+    """Queue a chaser with `/dhr chase` and send it by the normal delivery; its (channel, ts)."""
+    from sqlmodel import select
+
+    from bot.channels.slack import SlackChannel, make_slack_client
+    from bot.models import Message
+    from bot.outbox import deliver_due
+
+    before = len(harness.responses("U0MORGAN"))
+    harness.command("U0MORGAN", f"chase {target}")
+    answer = harness.wait_response("U0MORGAN", count=before + 1)
+    assert "Chaser queued" in answer["text"], answer["text"]
+    channels = {"slack": SlackChannel(make_slack_client(SLACK_TEST_TOKEN, harness.fake.url))}
+    report = deliver_due(harness.engine, channels, lambda: NOW, worker="test")
+    assert report.sent, report
+    with session_scope(harness.engine) as session:
+        message = session.exec(select(Message).where(Message.state == "sent").order_by(Message.id.desc())).first()  # type: ignore[union-attr]
+        assert message is not None and message.slack_channel and message.slack_ts
+        return message.slack_channel, message.slack_ts
