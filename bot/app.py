@@ -87,11 +87,36 @@ def _json(start_response: Callable[..., Any], status: int, body: dict[str, Any])
     return [payload]
 
 
-def make_http_server(wsgi: WSGIApp, host: str, port: int) -> Any:
-    """A waitress server bound to (host, port); port 0 picks a free one (`server.effective_port`)."""
-    from waitress.server import create_server
+class HttpServer:
+    """A waitress server that can be stopped from another thread without tearing its socket
+    out from under the poll loop (waitress's own `run()` only stops with the process)."""
 
-    return create_server(wsgi, host=host, port=port, threads=8, ident="dhr-chaser")
+    def __init__(self, wsgi: WSGIApp, host: str, port: int, *, threads: int = 8) -> None:
+        from waitress.server import create_server
+
+        # port 0 picks a free one: see `port`.
+        self._server: Any = create_server(wsgi, host=host, port=port, threads=threads, ident="dhr-chaser")
+        self._stopping = threading.Event()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            self._server.asyncore.loop(timeout=0.1, map=self._server._map, count=1)
+
+    def stop(self, thread: threading.Thread | None = None) -> None:
+        self._stopping.set()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server.task_dispatcher.shutdown()
+        for channel in list(self._server._map.values()):  # the listener and any kept-alive connections
+            channel.close()
+
+
+def make_http_server(wsgi: WSGIApp, host: str, port: int) -> HttpServer:
+    return HttpServer(wsgi, host, port)
 
 
 def serve(settings: Settings, *, host: str = "0.0.0.0", stop: threading.Event | None = None) -> None:
@@ -105,7 +130,8 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", stop: threading.Event | 
     runner.start()
     bolt_app = build_bolt_app(runtime) if settings.slack_enabled else None
     socket_handler = None
-    server = None
+    server: HttpServer | None = None
+    thread: threading.Thread | None = None
     try:
         if bolt_app is not None and settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -122,7 +148,7 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", stop: threading.Event | 
     finally:
         log.info("shutting down")
         if server is not None:
-            server.close()
+            server.stop(thread)
         if socket_handler is not None:
             socket_handler.close()
         runner.stop()

@@ -23,69 +23,45 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.chasing import natural_ref_key
-from bot.models import Action, Agency, BoardMeeting, Event, Message, MessageAction, Partnership, ProgressUpdate
-from bot.models import Recommendation, Review
+from bot.digest_rows import ActionRow, Answer, ChaseMessage, Change, load_actions, load_answers, load_chase_messages
+from bot.digest_rows import load_changes, previous_meeting
+from bot.models import Partnership
 from bot.render import ukdate
-from bot.statuses import CLOSED_STATUSES, ActionStatus, MessageKind, MessageState, UpdateSource
+from bot.statuses import CLOSED_STATUSES, ActionStatus, MessageKind
 from bot.workdays import add_working_days
 
+__all__ = ["ActionRow", "Answer", "ChaseMessage", "Change", "Digest", "Period", "build_digest", "compose_digest",
+           "digest_context", "chase_history"]
+
 AMBER_WORKING_DAYS = 10
-NO_AGENCY = "No lead agency"
 RAG_LABELS = ("Red", "Amber", "Green")
-#: Messages that ask a lead (or, escalated, their manager or the board) about actions.
-HISTORY_KINDS = (MessageKind.HEADS_UP, MessageKind.CHASER, MessageKind.BOARD_UPDATE_REQUEST, MessageKind.ESCALATION)
-#: Updates that show someone answered; an import only restates the plan.
-ANSWER_SOURCES = tuple(s.value for s in UpdateSource if s is not UpdateSource.IMPORT)
-
-
-# Plain input rows ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ActionRow:
-    action_id: int
-    ref: str
-    review: str  # review code, e.g. RIV3
-    agency: str
-    due: date | None
-    status: str  # ActionStatus value
+class Period:
+    """The reporting period: up to `as_of`, from the day of the last meeting (`since`) if there was one."""
 
+    as_of: datetime  # aware
+    since: date | None
+    tz: str
 
-@dataclass(frozen=True)
-class ChaseMessage:
-    """A heads-up, chaser, update request or escalation about `action_ids`, dated when it went (or goes) out."""
+    def local(self, moment: datetime) -> date:
+        return moment.astimezone(ZoneInfo(self.tz)).date()
 
-    kind: str  # MessageKind value
-    level: int
-    at: datetime  # aware
-    action_ids: tuple[int, ...]
+    @property
+    def today(self) -> date:
+        return self.local(self.as_of)
 
-
-@dataclass(frozen=True)
-class Answer:
-    action_id: int
-    at: datetime  # aware
-
-
-@dataclass(frozen=True)
-class Change:
-    """One recorded change to an action (an `action.changed` audit event)."""
-
-    action_id: int
-    at: datetime  # aware
-    old_status: str | None
-    new_status: str | None
-    old_due: date | None
-    new_due: date | None
+    def contains(self, moment: datetime) -> bool:
+        return moment <= self.as_of and (self.since is None or self.local(moment) >= self.since)
 
 
 # The digest ---------------------------------------------------------------------------------
@@ -185,15 +161,8 @@ def compose_digest(
     amber_working_days: int = AMBER_WORKING_DAYS,
 ) -> Digest:
     """The digest as of `as_of` from plain rows (pure: no database, no clock)."""
-    zone = ZoneInfo(tz)
-    today = as_of.astimezone(zone).date()
-
-    def local(moment: datetime) -> date:
-        return moment.astimezone(zone).date()
-
-    def in_period(moment: datetime) -> bool:
-        return moment <= as_of and (since is None or local(moment) >= since)
-
+    period = Period(as_of, since, tz)
+    today = period.today
     actions = sorted(actions, key=lambda a: (natural_ref_key(a.ref), a.action_id))
     by_id = {a.action_id: a for a in actions}
     answers_of: dict[int, list[datetime]] = defaultdict(list)
@@ -206,10 +175,10 @@ def compose_digest(
             for action_id in message.action_ids:
                 messages_of[action_id].append(message)
 
-    revised = _revised(changes, by_id, in_period, local)
-    completed = _completed(changes, by_id, in_period, local)
+    revised = _revised(changes, by_id, period)
+    completed = _completed(changes, by_id, period)
     no_response = [
-        item for a in actions if (item := _no_response(a, messages_of[a.action_id], answers_of[a.action_id], local))
+        item for a in actions if (item := _no_response(a, messages_of[a.action_id], answers_of[a.action_id], period))
     ]
     escalated_unanswered = {
         a.action_id for a in actions
@@ -258,11 +227,13 @@ def compose_digest(
         no_response=no_response,
         revised_dates=revised,
         completed=completed,
-        response_by_agency=_response_by_agency(messages, answers, by_id, in_period, local),
+        response_by_agency=_response_by_agency(messages, answers, by_id, period),
     )
 
 
-def _groups(actions: Sequence[ActionRow], rags: dict[int, str], today: date, key) -> list[GroupRow]:  # type: ignore[no-untyped-def]
+def _groups(
+    actions: Sequence[ActionRow], rags: dict[int, str], today: date, key: Callable[[ActionRow], str]
+) -> list[GroupRow]:
     members: dict[str, list[ActionRow]] = defaultdict(list)
     for a in actions:
         members[key(a)].append(a)
@@ -285,32 +256,32 @@ def _groups(actions: Sequence[ActionRow], rags: dict[int, str], today: date, key
     return rows
 
 
-def _revised(changes, by_id, in_period, local) -> list[RevisedItem]:  # type: ignore[no-untyped-def]
+def _revised(changes: Sequence[Change], by_id: dict[int, ActionRow], period: Period) -> list[RevisedItem]:
     """Target dates changed in the period: the date before the first change -> after the last."""
     first: dict[int, Change] = {}
     last: dict[int, Change] = {}
     for change in sorted(changes, key=lambda c: c.at):
-        if change.action_id not in by_id or not in_period(change.at) or change.old_due == change.new_due:
+        if change.action_id not in by_id or not period.contains(change.at) or change.old_due == change.new_due:
             continue
         first.setdefault(change.action_id, change)
         last[change.action_id] = change
     items = [
-        RevisedItem(by_id[i].ref, by_id[i].agency, first[i].old_due, last[i].new_due, local(last[i].at))
+        RevisedItem(by_id[i].ref, by_id[i].agency, first[i].old_due, last[i].new_due, period.local(last[i].at))
         for i in first
         if first[i].old_due != last[i].new_due
     ]
     return sorted(items, key=lambda r: natural_ref_key(r.ref))
 
 
-def _completed(changes, by_id, in_period, local) -> list[CompletedItem]:  # type: ignore[no-untyped-def]
+def _completed(changes: Sequence[Change], by_id: dict[int, ActionRow], period: Period) -> list[CompletedItem]:
     """Actions marked complete in the period and still complete now."""
     done: dict[int, date] = {}
     for change in sorted(changes, key=lambda c: c.at):
         action = by_id.get(change.action_id)
-        if action is None or not in_period(change.at):
+        if action is None or not period.contains(change.at):
             continue
         if change.new_status == ActionStatus.COMPLETE and change.old_status != ActionStatus.COMPLETE:
-            done[change.action_id] = local(change.at)
+            done[change.action_id] = period.local(change.at)
     items = [
         CompletedItem(by_id[i].ref, by_id[i].agency, on)
         for i, on in done.items()
@@ -326,7 +297,9 @@ def _unanswered_escalation(messages: Sequence[ChaseMessage], answers: Sequence[d
     return not any(answer > max(escalations) for answer in answers)
 
 
-def _no_response(a: ActionRow, messages: Sequence[ChaseMessage], answers: Sequence[datetime], local) -> NoResponseItem | None:  # type: ignore[no-untyped-def]
+def _no_response(
+    a: ActionRow, messages: Sequence[ChaseMessage], answers: Sequence[datetime], period: Period
+) -> NoResponseItem | None:
     """The action's unanswered run of chasers and escalations, if it is in one."""
     if a.status in CLOSED_STATUSES:
         return None
@@ -340,13 +313,13 @@ def _no_response(a: ActionRow, messages: Sequence[ChaseMessage], answers: Sequen
         due=a.due,
         status=a.status,
         chase_count=sum(1 for m in run if m.kind == MessageKind.CHASER),
-        last_chased=local(run[-1].at),
+        last_chased=period.local(run[-1].at),
         escalation_level=max((m.level for m in run if m.kind == MessageKind.ESCALATION), default=1),
-        history=chase_history(run, local(last_answer) if last_answer else None, local),
+        history=chase_history(run, period.local(last_answer) if last_answer else None, period.local),
     )
 
 
-def chase_history(run: Sequence[ChaseMessage], last_answer: date | None, local) -> str:  # type: ignore[no-untyped-def]
+def chase_history(run: Sequence[ChaseMessage], last_answer: date | None, local: Callable[[datetime], date]) -> str:
     """The chase log a coordinator would write by hand, from the messages of an unanswered run."""
     sentences = [f"Last response {ukdate(last_answer)}."] if last_answer else []
     chasers = 0
@@ -367,7 +340,9 @@ def chase_history(run: Sequence[ChaseMessage], last_answer: date | None, local) 
     return " ".join(sentences)
 
 
-def _response_by_agency(messages, answers, by_id, in_period, local) -> list[ResponseRow]:  # type: ignore[no-untyped-def]
+def _response_by_agency(
+    messages: Sequence[ChaseMessage], answers: Sequence[Answer], by_id: dict[int, ActionRow], period: Period
+) -> list[ResponseRow]:
     """Chasers sent in the period per agency, how many were answered, and the median days to answer."""
     answer_times: dict[int, list[datetime]] = defaultdict(list)
     for answer in answers:
@@ -375,30 +350,19 @@ def _response_by_agency(messages, answers, by_id, in_period, local) -> list[Resp
     sent: dict[str, int] = defaultdict(int)
     waits: dict[str, list[int]] = defaultdict(list)
     for message in messages:
-        if message.kind != MessageKind.CHASER or not in_period(message.at):
+        if message.kind != MessageKind.CHASER or not period.contains(message.at):
             continue
         covered = [by_id[i] for i in message.action_ids if i in by_id]
         for agency in sorted({a.agency for a in covered}):
             sent[agency] += 1
             later = [t for a in covered if a.agency == agency for t in answer_times[a.action_id] if t > message.at]
             if later:
-                waits[agency].append((local(min(later)) - local(message.at)).days)
+                waits[agency].append((period.local(min(later)) - period.local(message.at)).days)
     return [
         ResponseRow(agency, sent[agency], len(waits[agency]),
                     float(statistics.median(waits[agency])) if waits[agency] else None)
         for agency in sorted(sent, key=str.casefold)
     ]
-
-
-# Loading ------------------------------------------------------------------------------------
-
-
-def previous_meeting(session: Session, partnership_id: int, meeting_date: date) -> date | None:
-    return session.exec(
-        select(sa.func.max(BoardMeeting.date)).where(
-            BoardMeeting.partnership_id == partnership_id, BoardMeeting.date < meeting_date
-        )
-    ).first()
 
 
 def build_digest(
@@ -411,18 +375,8 @@ def build_digest(
 ) -> Digest:
     """Load the partnership's plan and its chasing history, then compose the digest."""
     assert partnership.id is not None
-    rows = session.execute(
-        sa.select(Action.id, Action.ref, Review.code, Agency.name, Action.lead_agency_text, Action.due, Action.status)
-        .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
-        .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
-        .outerjoin(Agency, Agency.id == Action.lead_agency_id)  # type: ignore[arg-type]
-        .where(Review.partnership_id == partnership.id)
-    ).all()
-    actions = [
-        ActionRow(action_id, ref, code, agency or agency_text or NO_AGENCY, due, status)
-        for action_id, ref, code, agency, agency_text, due, status in rows
-    ]
-    ids = [a.action_id for a in actions]
+    actions = load_actions(session, partnership.id)
+    ids = {a.action_id for a in actions}
     return compose_digest(
         partnership_name=partnership.name,
         board_name=partnership.board_name,
@@ -436,59 +390,6 @@ def build_digest(
         changes=load_changes(session, ids),
         amber_working_days=amber_working_days,
     )
-
-
-def load_chase_messages(session: Session, action_ids: Iterable[int]) -> list[ChaseMessage]:
-    wanted = set(action_ids)
-    covered: dict[int, list[int]] = defaultdict(list)
-    found: dict[int, Message] = {}
-    for message, action_id in session.execute(
-        sa.select(Message, MessageAction.action_id)
-        .join(MessageAction, MessageAction.message_id == Message.id)  # type: ignore[arg-type]
-        .where(
-            Message.kind.in_([k.value for k in HISTORY_KINDS]),  # type: ignore[attr-defined]
-            Message.state != MessageState.DEAD.value,
-        )
-    ).all():
-        if action_id in wanted and message.id is not None:
-            found[message.id] = message
-            covered[message.id].append(action_id)
-    return [
-        # A queued message is dated when it is due to go out; a sent one, when it went.
-        ChaseMessage(m.kind, m.level, m.sent_at or m.not_before or m.created_at, tuple(sorted(covered[i])))
-        for i, m in found.items()
-    ]
-
-
-def load_answers(session: Session, action_ids: Iterable[int]) -> list[Answer]:
-    wanted = set(action_ids)
-    return [
-        Answer(action_id, at)
-        for action_id, at in session.execute(
-            sa.select(ProgressUpdate.action_id, ProgressUpdate.at).where(
-                ProgressUpdate.source.in_(ANSWER_SOURCES)  # type: ignore[attr-defined]
-            )
-        ).all()
-        if action_id in wanted
-    ]
-
-
-def load_changes(session: Session, action_ids: Iterable[int]) -> list[Change]:
-    wanted = set(action_ids)
-    changes = []
-    for event in session.exec(select(Event).where(Event.kind == "action.changed", Event.entity == "action")).all():
-        if event.entity_id not in wanted:
-            continue
-        before, after = event.data.get("before") or {}, event.data.get("after") or {}
-        changes.append(
-            Change(event.entity_id, event.at, before.get("status"), after.get("status"),
-                   _day(before.get("due")), _day(after.get("due")))
-        )
-    return changes
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 # For the templates --------------------------------------------------------------------------

@@ -127,8 +127,8 @@ _YES = re.compile(
     re.I,
 )
 _NO = re.compile(
-    r"^(?:no(?!\s+(?:problem|worries)\b)|nope|not quite|not (?:right|correct)|incorrect|wrong|that'?s (?:not right|not correct|wrong|incorrect)"
-    r"|that is (?:not right|not correct|wrong|incorrect))\b(?![-'])",
+    r"^(?:no(?!\s+(?:problem|worries)\b)|nope|not quite|not (?:right|correct)|incorrect|wrong"
+    r"|that'?s (?:not right|not correct|wrong|incorrect)|that is (?:not right|not correct|wrong|incorrect))\b(?![-'])",
     re.I,
 )
 _LEADING_NOISE = re.compile(r"^[\s\"'\u201c\u201d\u2018\u2019*_>-]+")

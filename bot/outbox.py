@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from sqlmodel import Session, select
 from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
 from bot.db import session_scope
 from bot.models import Event, Message, MessageAction
-from bot.statuses import MessageState
+from bot.statuses import ChannelKind, MessageState
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,11 @@ class DeliveryPolicy:
 
 
 def retry_delay(attempts: int, retry_after: float | None, policy: DeliveryPolicy) -> timedelta:
-    """Exponential backoff from the attempt count, but never sooner than the service asked."""
-    backoff = policy.first_retry * (2 ** max(attempts - 1, 0))
-    delay = min(backoff, policy.longest_retry)
+    """When the service said how long to wait (Retry-After), exactly that; otherwise exponential
+    backoff from the attempt count, so an outage is not hammered."""
     if retry_after is not None:
-        delay = max(delay, timedelta(seconds=retry_after))
-    return delay
+        return timedelta(seconds=retry_after)
+    return min(policy.first_retry * (2 ** max(attempts - 1, 0)), policy.longest_retry)
 
 
 def ref_token_for(idempotency_key: str) -> str:
@@ -133,6 +133,44 @@ class DeliveryReport:
 StepHook = Callable[[str, int], None]
 
 
+class Pacer:
+    """Keeps sends to one conversation apart, below the service's rate limit.
+
+    Slack allows about one message per second per channel; Exchange Online about 30 mails a
+    minute per mailbox. Waiting here costs a second; a 429 costs a retry later.
+    """
+
+    def __init__(
+        self,
+        intervals: Mapping[str, float],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.intervals = dict(intervals)
+        self._clock = clock
+        self._sleep = sleep
+        self._last: dict[tuple[str, str], float] = {}
+
+    def wait(self, channel: str, address: str) -> None:
+        interval = self.intervals.get(channel)
+        if not interval:
+            return
+        # Mail limits are per sending mailbox, Slack's per conversation.
+        key = (channel, "" if channel == ChannelKind.EMAIL.value else address)
+        last = self._last.get(key)
+        if last is not None:
+            delay = last + interval - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+        self._last[key] = self._clock()
+
+
+def service_pacer() -> Pacer:
+    # A little over the limit: the service measures arrival times, and requests jitter.
+    return Pacer({ChannelKind.SLACK.value: 1.1, ChannelKind.EMAIL.value: 2.1})
+
+
 def _no_hook(step: str, message_id: int) -> None:
     return None
 
@@ -214,6 +252,7 @@ def deliver_one(
     policy: DeliveryPolicy = DeliveryPolicy(),
     report: DeliveryReport | None = None,
     hook: StepHook = _no_hook,
+    pacer: Pacer | None = None,
 ) -> bool:
     """Deliver one due message. Returns False when nothing was due."""
     report = report if report is not None else DeliveryReport()
@@ -237,6 +276,8 @@ def deliver_one(
         if receipt is not None:
             _finish(engine, message, now, receipt=receipt, policy=policy, report=report, recovered=True)
             return True
+    if pacer is not None:
+        pacer.wait(message.channel, envelope.to_address)
     try:
         receipt = channel.send(envelope)
     except DeliveryError as error:
@@ -276,6 +317,9 @@ def _finish(
         else:
             assert error is not None
             row.last_error = error.code or type(error).__name__
+            if error.rate_limited:
+                row.attempts -= 1  # being asked to slow down is not a failed attempt
+                _hold_conversation(session, row, now + retry_delay(row.attempts, error.retry_after, policy))
             if error.permanent or row.attempts >= policy.max_attempts:
                 row.state = MessageState.DEAD.value
                 kind = "message.dead"
@@ -293,6 +337,19 @@ def _finish(
         session.add(Event(at=now, actor="outbox", kind=kind, entity="message", entity_id=row.id, data=data))
 
 
+def _hold_conversation(session: Session, row: Message, until: datetime) -> None:
+    """A 429 is about the conversation (Slack) or the mailbox (mail), not one message: every
+    waiting message to it waits too, instead of each collecting its own 429."""
+    same_target = [Message.channel == row.channel, Message.state.in_(_CLAIMABLE)]  # type: ignore[attr-defined]
+    if row.channel != ChannelKind.EMAIL.value:
+        same_target.append(Message.recipient_address == row.recipient_address)
+    session.execute(
+        sa.update(Message)
+        .where(*same_target, sa.or_(Message.not_before.is_(None), Message.not_before < until))  # type: ignore[union-attr,operator]
+        .values(not_before=until)
+    )
+
+
 def deliver_due(
     engine: Engine,
     channels: Mapping[str, Channel],
@@ -302,13 +359,33 @@ def deliver_due(
     policy: DeliveryPolicy = DeliveryPolicy(),
     limit: int = 500,
     hook: StepHook = _no_hook,
+    pacer: Pacer | None = None,
+    wait_up_to: timedelta = timedelta(0),
+    sleep: Callable[[float], None] = time.sleep,
 ) -> DeliveryReport:
-    """Deliver due messages until none is left or `limit` were tried."""
+    """Deliver due messages until none is left or `limit` were tried.
+
+    With `wait_up_to`, a message due again within that time (say after a 429 with Retry-After: 2)
+    is waited for instead of being left to the next run.
+    """
     report = DeliveryReport()
     for _ in range(limit):
-        if not deliver_one(engine, channels, clock(), worker=worker, policy=policy, report=report, hook=hook):
+        if deliver_one(engine, channels, clock(), worker=worker, policy=policy, report=report, hook=hook, pacer=pacer):
+            continue
+        next_due = next_due_at(engine)
+        now = clock()
+        if next_due is None or next_due - now > wait_up_to:
             break
+        sleep(max((next_due - now).total_seconds(), 0.0))
     return report
+
+
+def next_due_at(engine: Engine) -> datetime | None:
+    """When the earliest waiting message becomes due."""
+    with session_scope(engine) as session:
+        return session.exec(
+            select(sa.func.min(Message.not_before)).where(Message.state.in_(_CLAIMABLE))  # type: ignore[attr-defined]
+        ).one()
 
 
 def actions_of(session: Session, message_ids: Iterable[int]) -> dict[int, list[int]]:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from bot.channels.base import Channel
 from bot.channels.outbox_folder import OutboxFolderChannel
 from bot.db import get_engine, migrate
+from bot.outbox import Pacer, service_pacer
 from bot.settings import Settings, load_settings
 from bot.statuses import ChannelKind
 
@@ -54,6 +55,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     channels: dict[str, Channel]
+    pacer: Pacer = field(default_factory=service_pacer)
     worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}")
 
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.channels.base import DeliveryError, Envelope, Receipt
 from bot.db import session_scope
 from bot.models import Event, Message
-from bot.outbox import DeliveryPolicy, NewMessage, deliver_due, deliver_one, enqueue, retry_delay
+from bot.outbox import DeliveryPolicy, NewMessage, Pacer, deliver_due, deliver_one, enqueue, retry_delay
 from bot.statuses import ChannelKind
 
 MONDAY_10AM = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
@@ -190,3 +190,55 @@ def test_two_workers_racing_never_send_a_message_twice(engine: Engine) -> None:
     ids = [e.message_id for e in channel.delivered]
     assert sorted(ids) == list(range(1, 41))
     assert set(states(engine).values()) == {"sent"}
+
+
+class FakeTime:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def clock(self) -> datetime:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now.timestamp()
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += timedelta(seconds=seconds)
+
+
+def test_a_short_retry_after_is_waited_for_in_the_same_run(engine: Engine) -> None:
+    channel = RecordingChannel()
+    channel.failures.append(DeliveryError("slow down", permanent=False, retry_after=2, code="ratelimited"))
+    queue(engine, "k1")
+    clock = FakeTime(MONDAY_10AM)
+    policy = DeliveryPolicy(first_retry=timedelta(seconds=1))
+    report = deliver_due(engine, {"slack": channel}, clock.clock, worker="w1", policy=policy,
+                         wait_up_to=timedelta(seconds=30), sleep=clock.sleep)
+    assert report.sent and clock.slept == [2.0]
+
+
+def test_sends_to_one_conversation_are_paced() -> None:
+    clock = FakeTime(MONDAY_10AM)
+    pacer = Pacer({"slack": 1.0}, clock=clock.monotonic, sleep=clock.sleep)
+    for address in ["C0BOARD", "C0BOARD", "U0PRIYA", "C0BOARD"]:
+        pacer.wait("slack", address)
+    assert clock.slept == [1.0, 1.0]
+    pacer.wait("outbox", "x")
+    assert clock.slept == [1.0, 1.0]
+
+
+def test_being_rate_limited_never_dead_letters_a_message(engine: Engine) -> None:
+    policy = DeliveryPolicy(max_attempts=2)
+    channel = RecordingChannel()
+    channel.failures.extend(
+        DeliveryError("slow down", permanent=False, retry_after=1, code="ratelimited", rate_limited=True)
+        for _ in range(5)
+    )
+    queue(engine, "k1")
+    now = MONDAY_10AM
+    for _ in range(6):
+        deliver_due(engine, {"slack": channel}, lambda: now, worker="w1", policy=policy)
+        now += timedelta(seconds=2)
+    assert states(engine) == {"k1": "sent"}

@@ -62,12 +62,20 @@ class DeliveryError(Exception):
     """
 
     def __init__(
-        self, message: str, *, permanent: bool, retry_after: float | None = None, code: str | None = None
+        self,
+        message: str,
+        *,
+        permanent: bool,
+        retry_after: float | None = None,
+        code: str | None = None,
+        rate_limited: bool = False,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
         self.code = code
+        #: HTTP 429: the service is fine and said when to come back; not a failed attempt.
+        self.rate_limited = rate_limited
 
     def __repr__(self) -> str:
         return (

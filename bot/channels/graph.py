@@ -315,6 +315,7 @@ def delivery_error_from_graph(response: httpx.Response, method: str) -> Delivery
         permanent=not transient,
         retry_after=retry_after if transient else None,
         code=code,
+        rate_limited=status == 429,
     )
 
 

@@ -57,7 +57,8 @@ def delivery_error_from_slack(error: Exception, method: str) -> DeliveryError:
             headers = {k.lower(): v for k, v in (error.response.headers or {}).items()}
             retry_after = parse_retry_after(_first(headers.get("retry-after")))
             return DeliveryError(
-                f"Slack {method} rate limited", permanent=False, retry_after=retry_after, code="ratelimited"
+                f"Slack {method} rate limited", permanent=False, retry_after=retry_after, code="ratelimited",
+                rate_limited=True,
             )
         transient = status >= 500 or code in TRANSIENT_SLACK_ERRORS
         return DeliveryError(f"Slack {method} failed: {code} (HTTP {status})", permanent=not transient, code=code)

@@ -73,13 +73,15 @@ def show(digest: Digest) -> None:
     since = f"; changes since {ukdate(digest.since)}" if digest.since else ""
     console.print(f"Meeting {ukdate(digest.meeting_date)}; as of {ukdate(digest.as_of)}{since}", highlight=False)
     console.print("  ".join(f"{label} {digest.rag[label]}" for label in RAG_LABELS), highlight=False)
-    table = Table("agency", "open", "overdue", "complete", "red", "amber", "green", "chasers", "answered",
-                  title="By agency")
+    table = Table(title="By agency (R/A/G: red, amber, green)")
+    table.add_column("agency", no_wrap=True, overflow="ellipsis", max_width=32)
+    for header in ("open", "overdue", "R", "A", "G", "chasers", "answered"):
+        table.add_column(header, justify="right")
     response = {r.agency: r for r in digest.response_by_agency}
     for row in digest.by_agency:
         r = response.get(row.name)
-        table.add_row(row.name, str(row.open), str(row.overdue), str(row.complete), str(row.red), str(row.amber),
-                      str(row.green), str(r.chasers_sent if r else 0), str(r.answered if r else 0))
+        table.add_row(row.name, str(row.open), str(row.overdue), str(row.red), str(row.amber), str(row.green),
+                      str(r.chasers_sent if r else 0), str(r.answered if r else 0))
     console.print(table)
     counts = digest.totals
     console.print(

@@ -64,11 +64,13 @@ def register(app: App, runtime: Runtime, clock: Clock = utc_now) -> None:
             done = record_for(session, runtime, who, str(meta.get("ref", "")), proposed,
                               source=UpdateSource.BUTTON, now=now, confirmed=True)
             if done.problem or done.update is None or done.action is None:
+                session.rollback()
                 ack(response_action="errors", errors={_first_block(view["callback_id"]): (done.problem or "")[:150]})
                 return
-            ack()
-            note = recorded_note(done.action.ref, done.update, who.slack_user_id, today)
-            show_on_message(session, client, meta.get("channel"), meta.get("ts"), done.action.ref, note)
+            ref, note = done.action.ref, recorded_note(done.action.ref, done.update, who.slack_user_id, today)
+        ack()  # after the commit: once the modal closes, the update is on record
+        with session_scope(runtime.engine) as session:
+            show_on_message(session, client, meta.get("channel"), meta.get("ts"), ref, note)
 
     def settle_reading(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()

@@ -71,6 +71,7 @@ def answer_thread_reply(runtime: Runtime, client: WebClient, event: dict[str, An
         wanted = [(by_ref.get(ref.upper()), reading) for ref, reading in readings.items()]
         refused = [a.ref for a, _ in wanted if a is not None and not may_change(session, runtime, who, a)]
         if refused:
+            session.rollback()
             client.chat_postEphemeral(channel=channel, user=who.slack_user_id, thread_ts=thread_ts, text=refusal(", ".join(refused)))
             return
         away = [r.out_of_office_until for _, r in wanted if r.out_of_office_until]
@@ -92,9 +93,11 @@ def answer_thread_reply(runtime: Runtime, client: WebClient, event: dict[str, An
             return
         if unsure:
             rendered = confirmation_for(session, runtime, who, recorded)
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=rendered.text, blocks=rendered.blocks)
+            text, blocks = rendered.text, rendered.blocks
         else:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=thanks(who, recorded))
+            text, blocks = thanks(who, recorded), None
+    # Posted after the commit, so what the person reads is already on record.
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=blocks)
 
 
 def thanks(who: Caller, recorded: list[tuple[str, ProgressUpdate]]) -> str:

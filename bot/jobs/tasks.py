@@ -4,7 +4,7 @@ keep them by name; each reads the process runtime and the clock once, then calls
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot import runtime
 from bot.digest_sending import send_due_digests
@@ -37,6 +37,7 @@ def deliver_job() -> None:
     report = deliver_due(
         rt.engine, rt.channels, _now, worker=rt.worker_id,
         policy=delivery_policy(rt.settings.policy.max_delivery_attempts),
+        pacer=rt.pacer, wait_up_to=timedelta(seconds=30),
     )
     if report.sent or report.dead or report.retrying:
         log.info("delivery: %d sent, %d retrying, %d dead", len(report.sent), len(report.retrying), len(report.dead))

@@ -6,10 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from bot.db import ensure_partnership, session_scope
+from bot.digest import build_digest
 from bot.settings import Settings
 from bot.statuses import ReadStatus
 from bot.sweep import sweep
 from bot.updates import Proposed
+from bot.workdays import add_working_days
 from tests.digest.history import FIRST_SWEEP, reply, seed_plan
 
 PRIYA_REPLIES = date(2026, 12, 14)  # Monday, after the manager was told on 11 Dec, before the board
@@ -44,6 +47,17 @@ def test_a_reply_between_levels_stops_the_board_escalation_and_restarts_the_ladd
     assert (date(2026, 12, 18), 3) not in seen
     # Unanswered again, the ladder starts over at the manager before it may reach the board.
     after = [entry for entry in seen if entry[0] > PRIYA_REPLIES]
-    assert after and after[0][1] == 2
-    boards = [d for d, level in after if level == 3]
-    assert not boards or boards[0] > after[0][0]
+    assert [level for _, level in after] == [2, 3]
+    (manager_day, _), (board_day, _) = after
+    assert board_day == add_working_days(manager_day, settings.policy.board_after_working_days)
+
+
+def test_digest_history_starts_from_the_last_reply(engine: Engine, settings: Settings) -> None:
+    police_escalations(engine, settings, 45, replies=True)
+    with session_scope(engine) as session:
+        digest = build_digest(session, ensure_partnership(session, settings), date(2027, 1, 14),
+                              datetime(2027, 1, 13, 10, 0, tzinfo=UTC))
+    [item] = [n for n in digest.no_response if n.ref == "RIV3-1-1"]
+    assert item.history.startswith("Last response 14 Dec 2026. Chaser sent ")
+    assert "11 Dec 2026" not in item.history  # the first run of the ladder ended with the reply
+    assert item.escalation_level == 3 and item.history.endswith("Escalated to the board 11 Jan 2027.")

@@ -98,3 +98,18 @@ def test_the_word_report_is_written_beside_the_outbox(engine: Engine, settings: 
     assert sent.report_path == Path(settings.outbox_dir) / "digests" / "digest-1-2027-01-14.docx"
     document = docx.Document(str(sent.report_path))
     assert any("RIV3-1-1" in cell.text for table in document.tables for r in table.rows for cell in r.cells)
+
+
+def test_the_scheduled_job_sends_the_due_digest_once(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import runtime
+    from bot.jobs import scheduler, tasks
+
+    seed_plan(engine, settings)
+    monkeypatch.setattr(runtime, "current", lambda: runtime.Runtime(settings, engine, {}))
+    monkeypatch.setattr(tasks, "_now", lambda: at(date(2027, 1, 7)))
+    tasks.digest_job()
+    tasks.digest_job()
+    assert len(digests(engine)) == 1
+    assert ("digest", "bot.jobs.tasks:digest_job", 60) in scheduler.JOBS

@@ -14,7 +14,9 @@ def test_in_reply_to_comes_first_then_references_newest_first() -> None:
         "References": "<a@fake.outlook.test> <b@fake.outlook.test>\r\n <c@mail.example.test>",
     }
 
-    assert referenced_message_ids(headers) == ["<c@mail.example.test>", "<b@fake.outlook.test>", "<a@fake.outlook.test>"]
+    assert referenced_message_ids(headers) == [
+        "<c@mail.example.test>", "<b@fake.outlook.test>", "<a@fake.outlook.test>",
+    ]
 
 
 def test_no_threading_headers_means_no_references() -> None:

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from bot.channels.base import DeliveryError
-from bot.models import Cursor
 from bot.db import session_scope
+from bot.models import Cursor
 from bot.inbox import INBOX_CURSOR
 from bot.statuses import MessageKind, MessageState
 from tests.inbox.conftest import GRACE, SAM, THURSDAY, TOM, Mailroom, outlook_reply
@@ -127,7 +127,7 @@ def test_unsure_reply_waits_for_the_sender_to_say_yes_before_it_changes_the_acti
 
 def test_no_to_a_confirmation_rejects_the_reading_and_reads_the_correction(mailroom: Mailroom) -> None:
     chaser = mailroom.sent_to(TOM)
-    mailroom.fake.deliver_reply(chaser, TOM, "The new discharge checklist has been implemented on the wards, I believe.")
+    mailroom.fake.deliver_reply(chaser, TOM, "The discharge checklist has been implemented on the wards, I believe.")
     mailroom.poll()
     mailroom.deliver(THURSDAY)
     question = mailroom.messages(MessageKind.CONFIRMATION.value)[0]
@@ -216,3 +216,20 @@ def test_mail_that_answers_nothing_of_ours_is_left_unread_in_the_inbox(mailroom:
     [left] = mailroom.inbox()
     assert left["internetMessageId"] == stray["internetMessageId"] and left["isRead"] is False
 
+
+
+def test_out_of_office_seen_again_after_a_crash_is_only_filed(mailroom: Mailroom) -> None:
+    chaser = mailroom.sent_to(SAM)
+    mailroom.fake.deliver_reply(
+        chaser, SAM, "I am currently on annual leave and will be back on 14 December 2026.",
+        subject=f"Automatic reply: {chaser['subject']}", headers={"Auto-Submitted": "auto-replied"},
+    )
+    mailroom.fake.fail_next("move", status=503)
+    with pytest.raises(DeliveryError):
+        mailroom.poll()
+
+    report = mailroom.poll()
+
+    assert (report.already_handled, report.out_of_office) == (1, 0)
+    assert len(mailroom.events("contact.away")) == 1
+    assert mailroom.inbox() == [] and len(mailroom.handled_folder()) == 1

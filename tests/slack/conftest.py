@@ -118,10 +118,9 @@ def slack(engine: Engine, fake_slack: FakeSlackApi, slack_settings: Settings) ->
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        yield SlackHarness(f"http://127.0.0.1:{server.effective_port}", fake_slack, slack_settings, engine)
+        yield SlackHarness(f"http://127.0.0.1:{server.port}", fake_slack, slack_settings, engine)
     finally:
-        server.close()
-        thread.join(timeout=5)
+        server.stop(thread)
 
 
 def riverside_plan(harness: SlackHarness, actions: list[tuple[str, str, date | None, str]] | None = None) -> Plan:

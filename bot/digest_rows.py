@@ -1,0 +1,138 @@
+"""The plain rows the board digest is built from, and the queries that load them.
+
+Kept apart from bot.digest so the digest rules stay pure: they see these small dataclasses, never
+a session. Every datetime here is aware (UTC from the database).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from bot.models import Action, Agency, BoardMeeting, Event, Message, MessageAction, ProgressUpdate, Recommendation
+from bot.models import Review
+from bot.statuses import MessageKind, MessageState, UpdateSource
+
+NO_AGENCY = "No lead agency"
+#: Messages that ask a lead (or, escalated, their manager or the board) about actions.
+HISTORY_KINDS = (MessageKind.HEADS_UP, MessageKind.CHASER, MessageKind.BOARD_UPDATE_REQUEST, MessageKind.ESCALATION)
+#: Updates that show someone answered; an import only restates the plan.
+ANSWER_SOURCES = tuple(s.value for s in UpdateSource if s is not UpdateSource.IMPORT)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action_id: int
+    ref: str
+    review: str  # review code, e.g. RIV3
+    agency: str
+    due: date | None
+    status: str  # ActionStatus value
+
+
+@dataclass(frozen=True)
+class ChaseMessage:
+    """A heads-up, chaser, update request or escalation about `action_ids`, dated when it went (or goes) out."""
+
+    kind: str  # MessageKind value
+    level: int
+    at: datetime
+    action_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    action_id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded change to an action (an `action.changed` audit event)."""
+
+    action_id: int
+    at: datetime
+    old_status: str | None
+    new_status: str | None
+    old_due: date | None
+    new_due: date | None
+
+
+def load_actions(session: Session, partnership_id: int) -> list[ActionRow]:
+    rows = session.execute(
+        sa.select(Action.id, Action.ref, Review.code, Agency.name, Action.lead_agency_text, Action.due, Action.status)
+        .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
+        .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
+        .outerjoin(Agency, Agency.id == Action.lead_agency_id)  # type: ignore[arg-type]
+        .where(Review.partnership_id == partnership_id)
+    ).all()
+    return [
+        ActionRow(action_id, ref, code, agency or agency_text or NO_AGENCY, due, status)
+        for action_id, ref, code, agency, agency_text, due, status in rows
+    ]
+
+
+def previous_meeting(session: Session, partnership_id: int, meeting_date: date) -> date | None:
+    """The latest board meeting before `meeting_date`: the digest reports changes since then."""
+    return session.exec(
+        select(sa.func.max(BoardMeeting.date)).where(
+            BoardMeeting.partnership_id == partnership_id, BoardMeeting.date < meeting_date
+        )
+    ).first()
+
+
+def load_chase_messages(session: Session, action_ids: set[int]) -> list[ChaseMessage]:
+    """Every chasing message about these actions that was not given up on (dead)."""
+    covered: dict[int, list[int]] = defaultdict(list)
+    found: dict[int, Message] = {}
+    for message, action_id in session.execute(
+        sa.select(Message, MessageAction.action_id)
+        .join(MessageAction, MessageAction.message_id == Message.id)  # type: ignore[arg-type]
+        .where(
+            Message.kind.in_([k.value for k in HISTORY_KINDS]),  # type: ignore[attr-defined]
+            Message.state != MessageState.DEAD.value,
+        )
+    ).all():
+        if action_id in action_ids and message.id is not None:
+            found[message.id] = message
+            covered[message.id].append(action_id)
+    return [
+        # A queued message is dated when it is due to go out; a sent one, when it went.
+        ChaseMessage(m.kind, m.level, m.sent_at or m.not_before or m.created_at, tuple(sorted(covered[i])))
+        for i, m in found.items()
+    ]
+
+
+def load_answers(session: Session, action_ids: set[int]) -> list[Answer]:
+    """Replies, button presses and coordinator updates: anything but an import counts as an answer."""
+    return [
+        Answer(action_id, at)
+        for action_id, at in session.execute(
+            sa.select(ProgressUpdate.action_id, ProgressUpdate.at).where(
+                ProgressUpdate.source.in_(ANSWER_SOURCES)  # type: ignore[attr-defined]
+            )
+        ).all()
+        if action_id in action_ids
+    ]
+
+
+def load_changes(session: Session, action_ids: set[int]) -> list[Change]:
+    """Status and target date changes, from the audit log that bot.updates writes."""
+    changes = []
+    for event in session.exec(select(Event).where(Event.kind == "action.changed", Event.entity == "action")).all():
+        if event.entity_id is None or event.entity_id not in action_ids:
+            continue
+        before, after = event.data.get("before") or {}, event.data.get("after") or {}
+        changes.append(
+            Change(event.entity_id, event.at, before.get("status"), after.get("status"),
+                   _day(before.get("due")), _day(after.get("due")))
+        )
+    return changes
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

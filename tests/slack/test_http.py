@@ -1,0 +1,100 @@
+"""The HTTP side: Slack signatures, /healthz, and serve() starting and stopping cleanly."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.app import HEALTH_PATH, make_http_server, make_wsgi_app, serve
+from bot.db import make_engine
+from bot.settings import load_settings
+from tests.slack.conftest import SlackHarness, riverside_plan, wait_for
+
+
+def test_a_forged_signature_is_rejected_with_401_and_runs_nothing(slack: SlackHarness) -> None:
+    riverside_plan(slack)
+    answer = slack.command("U0MORGAN", "overdue", secret="not-the-signing-secret")
+    assert answer.status_code == 401
+    assert slack.fake.calls("webhook") == [] and slack.fake.calls("auth.test") == []
+
+
+def test_a_stale_timestamp_is_rejected_with_401(slack: SlackHarness) -> None:
+    riverside_plan(slack)
+    six_minutes_ago = int(time.time()) - 360
+    assert slack.command("U0MORGAN", "overdue", timestamp=six_minutes_ago).status_code == 401
+
+
+def test_a_recent_signed_request_is_accepted(slack: SlackHarness) -> None:
+    riverside_plan(slack)
+    four_minutes_ago = int(time.time()) - 240
+    assert slack.command("U0MORGAN", "help", timestamp=four_minutes_ago).status_code == 200
+
+
+def test_url_verification_is_answered(slack: SlackHarness) -> None:
+    answer = slack.post('{"type": "url_verification", "challenge": "riverside-challenge", "token": "x"}', "application/json")
+    assert answer.status_code == 200 and answer.json() == {"challenge": "riverside-challenge"}
+
+
+def test_healthz_reports_the_database_and_scheduler(slack: SlackHarness) -> None:
+    answer = httpx.get(slack.url + HEALTH_PATH, timeout=5)
+    assert answer.status_code == 200
+    assert answer.json() == {"ok": True, "database": "ok", "scheduler": "standby"}
+
+
+def _serving(wsgi: object) -> tuple[str, object, threading.Thread]:
+    server = make_http_server(wsgi, "127.0.0.1", 0)  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.port}", server, thread
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
+    unreachable = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'dhr.db'}")
+    url, server, thread = _serving(make_wsgi_app(unreachable, None, lambda: True))
+    try:
+        answer = httpx.get(url + HEALTH_PATH, timeout=5)
+        assert answer.status_code == 503 and answer.json()["database"] == "unreachable"
+    finally:
+        server.stop(thread)  # type: ignore[attr-defined]
+
+
+def test_without_slack_credentials_only_healthz_is_served(engine: Engine) -> None:
+    url, server, thread = _serving(make_wsgi_app(engine, None, lambda: True))
+    try:
+        assert httpx.get(url + HEALTH_PATH, timeout=5).json()["scheduler"] == "leader"
+        assert httpx.post(url + "/slack/events", content=b"{}", timeout=5).status_code == 404
+    finally:
+        server.stop(thread)  # type: ignore[attr-defined]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_leads_the_scheduler_and_stops_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = _free_port()
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'dhr.db'}", http_port=port)
+    stop = threading.Event()
+    running = threading.Thread(target=serve, args=(settings,), kwargs={"host": "127.0.0.1", "stop": stop}, daemon=True)
+    running.start()
+
+    def health() -> dict | None:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=2).json()
+        except httpx.HTTPError:
+            return None
+
+    assert wait_for(lambda: (h := health()) and h["scheduler"] == "leader" and h, "the scheduler lease")["ok"] is True
+    stop.set()
+    running.join(timeout=15)
+    assert not running.is_alive()
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=2)
