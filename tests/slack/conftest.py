@@ -31,7 +31,7 @@ TODAY = NOW.date()
 TEAM = {"id": "T0RIVER", "domain": "riverside-csp"}
 
 
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
     """Poll until `condition()` is truthy (lazy listeners run after the HTTP answer)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -135,4 +135,5 @@ def test_help_and_digest_preview_answer(slack: SlackHarness) -> None:
     slack.command("U0MORGAN", "help")
     assert "/dhr overdue" in _text_of(slack.wait_response("U0MORGAN"))
     slack.command("U0MORGAN", "digest")
-    assert _text_of(slack.wait_response("U0MORGAN", count=2))
+    preview = _text_of(slack.wait_response("U0MORGAN", count=2))
+    assert "Riverside Safer Communities Board" in preview and "RIV3-2-1" in preview
