@@ -20,11 +20,13 @@ from sqlmodel import select
 
 from bot.answers import handle_answer
 from bot.contacts import read_contacts_csv, store_contacts, sync_agencies
+from bot.digest_sending import send_due_digests
 from bot.db import ensure_partnership, session_scope
 from bot.models import Contact, Message
 from bot.outbox import deliver_due
 from bot.overdue import overdue_actions
 from bot.plans import read_plan
+from bot.plans.export import export_plan
 from bot.plans.store import import_plan
 from bot.runtime import build_channels
 from bot.settings import Settings
@@ -90,6 +92,10 @@ def simulate(
             continue
         now = datetime.combine(day, time(10, 0), tzinfo=zone)
         report = sweep(engine, settings, now)
+        for digest in send_due_digests(engine, settings, now):
+            where = f", Word report {digest.report_path}" if digest.report_path else ""
+            console.print(f"{day:%a %d %b %Y}  [magenta]board digest[/magenta] for the {digest.meeting_date:%d %b %Y} "
+                          f"meeting: {len(digest.message_keys)} message(s){where}", highlight=False)
         delivered = deliver_due(engine, channels, lambda: now, worker="demo")
         for new in report.queued:
             label = new.kind.replace("_", " ") + (f" (level {new.level})" if new.kind == "escalation" else "")
@@ -145,3 +151,12 @@ def show_overdue(engine: Engine, settings: Settings, console: Console, day: date
         chased = f"last chased {row.last_chased:%d %b}" if row.last_chased else "not chased yet"
         console.print(f"  {row.ref:<10} {row.agency:<32} due {row.due:%d %b %Y}  {row.days_overdue:>4} days  {chased}",
                       highlight=False)
+
+
+def export(engine: Engine, settings: Settings, console: Console, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with session_scope(engine) as session:
+        for fmt in ("xlsx", "docx"):
+            out = folder / f"riverside-dhr3-plan-updated.{fmt}"
+            export_plan(session, "RIV3", fmt, out, timezone=settings.partnership.timezone)  # type: ignore[arg-type]
+            console.print(f"Updated plan with the chase log: [bold]{out}[/bold]")

@@ -39,7 +39,7 @@ from bot.outbox import NewMessage, enqueue, ref_token_for
 from bot.render import render
 from bot.replies import Reading, is_automatic_reply, out_of_office_until, read_replies, strip_quoted
 from bot.settings import Settings
-from bot.statuses import ChannelKind, MessageKind, UpdateSource
+from bot.statuses import ChannelKind, MessageKind, ReadStatus, UpdateSource
 from bot.updates import Proposed, actor_name, confirm_update, record_update, reject_update, set_away
 
 log = logging.getLogger(__name__)
@@ -201,8 +201,9 @@ def _record_reply(
         )
         update = record_update(
             session, action, _proposed(reading, mail, text), source=UpdateSource.MAIL_REPLY,
-            author_contact=sender, author=author, now=now, confirmed=None if allowed else False,
-            in_reply_to_message_id=answered.id,
+            author_contact=sender, author=author, now=now, in_reply_to_message_id=answered.id,
+            # "No update yet" says nothing to apply or to ask about; it is kept, as in bot.answers.
+            confirmed=None if allowed and reading.status is not ReadStatus.NO_RESPONSE else False,
         )
         update.source_message_id = mail.key
         session.add(update)
@@ -212,7 +213,7 @@ def _record_reply(
                               entity_id=action.id, data={"update": update.id, "source": UpdateSource.MAIL_REPLY.value}))
         elif update.confirmed:
             report.applied.append(ref)
-        else:
+        elif reading.status is not ReadStatus.NO_RESPONSE:
             report.awaiting_confirmation.append(ref)
             unsure.append((action, update, reading))
     session.flush()

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from bot.commands.common import ready_engine, settings_or_exit
-from bot.demo import set_up, show_overdue, simulate
+from bot.demo import export, set_up, show_overdue, simulate
 
 
 def register(app: typer.Typer) -> None:
@@ -29,4 +29,6 @@ def demo(
     set_up(engine, settings, console, first_day)
     simulate(engine, settings, console, start=first_day, days=weeks * 7)
     show_overdue(engine, settings, console, first_day + timedelta(days=weeks * 7))
-    console.print(f"\nEvery message is in [bold]{settings.outbox_dir}[/bold] (.json + .eml/.txt).")
+    export(engine, settings, console, settings.outbox_dir.parent)
+    console.print(f"Every message is in [bold]{settings.outbox_dir}[/bold] (.json + .eml/.txt); "
+                  f"board digests in {settings.outbox_dir / 'digests'}.")

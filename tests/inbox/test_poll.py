@@ -146,6 +146,20 @@ def test_no_to_a_confirmation_rejects_the_reading_and_reads_the_correction(mailr
     assert mailroom.action("RIV3-5-1").status == "in_progress"
 
 
+
+def test_reply_saying_there_is_no_update_yet_is_kept_without_asking_or_changing_anything(mailroom: Mailroom) -> None:
+    chaser = mailroom.sent_to(TOM)
+    mailroom.fake.deliver_reply(chaser, TOM, outlook_reply(
+        "No update yet, sorry, the ward leads haven't come back to me.", "Tom", chaser,
+    ))
+
+    report = mailroom.poll()
+
+    assert [(u.status, u.confirmed) for u in mailroom.updates("RIV3-5-1")] == [("no_response", False)]
+    assert mailroom.action("RIV3-5-1").status == "not_started"
+    assert mailroom.messages(MessageKind.CONFIRMATION.value) == []
+    assert (report.handled, report.applied, report.awaiting_confirmation) == (1, [], [])
+
 @pytest.mark.parametrize(
     "sender", ["d.walker@consultancy.example.com", GRACE], ids=["stranger", "lead-of-another-agency"]
 )
