@@ -14,7 +14,7 @@ import random
 import tempfile
 import time as clock
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -86,8 +86,8 @@ def main() -> None:
     parser.add_argument("--postgres", default=None, help="postgresql://... to bench PostgreSQL instead of SQLite")
     args = parser.parse_args()
     backend = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"| backend | actions | sweep s | us/action | ratio | messages queued |")
-    print(f"|---|---:|---:|---:|---:|---:|")
+    print("| backend | actions | sweep s | us/action | ratio | messages queued |")
+    print("|---|---:|---:|---:|---:|---:|")
     baseline = None
     for size in args.sizes:
         url, drop = database(args.postgres)

@@ -18,16 +18,17 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.answers import handle_answer
+from bot.answers import handle_answer, queue_confirmation
 from bot.contacts import read_contacts_csv, store_contacts, sync_agencies
 from bot.digest_sending import send_due_digests
 from bot.db import ensure_partnership, session_scope
-from bot.models import Contact, Message
+from bot.models import Agency, Contact, Message
 from bot.outbox import deliver_due
 from bot.overdue import overdue_actions
 from bot.plans import read_plan
 from bot.plans.export import export_plan
 from bot.plans.store import import_plan
+from bot.routing import choose_route
 from bot.runtime import build_channels
 from bot.settings import Settings
 from bot.statuses import ChannelKind, UpdateSource
@@ -131,6 +132,13 @@ def answer(engine: Engine, settings: Settings, console: Console, reply: Scripted
             source=UpdateSource.MAIL_REPLY if message.channel == ChannelKind.EMAIL.value else UpdateSource.SLACK_REPLY,
             now=now, subject=reply.text.splitlines()[0],
         )
+        if outcome.unsure:
+            agency = session.get(Agency, sender.agency_id) if sender.agency_id else None
+            route = choose_route(sender, agency, settings)
+            if route is not None:
+                queue_confirmation(session, settings, key=f"confirm-demo:{message.id}:{now:%Y%m%d}",
+                                   recipient_name=sender.name, contact_id=sender.id, route=route,
+                                   unsure=outcome.unsure, now=now)
         if outcome.away_until:
             console.print(f"  [yellow]{reply.sender} is away until {outcome.away_until:%d %b}[/yellow]: no chasing until then")
         for action, update, reading in outcome.recorded:

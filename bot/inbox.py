@@ -20,27 +20,25 @@ sees the same mail again, finds it already recorded, and only files it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.channels.base import DeliveryError
 from bot.channels.graph import HANDLED_FOLDER, GraphClient
+from bot.answers import AnswerOutcome, covered_actions, handle_answer, queue_confirmation, record_answer
 from bot.contacts import contact_for_email, may_change_action
-from bot.db import ensure_partnership, session_scope
+from bot.db import session_scope
 from bot.inbox_rules import Answer, IncomingMail, choose_message, incoming_mail, read_confirmation_reply
 from bot.inbox_rules import referenced_message_ids, subject_tokens
-from bot.models import Action, Contact, Cursor, Event, Message, MessageAction, ProgressUpdate
-from bot.outbox import NewMessage, enqueue, ref_token_for
-from bot.render import render
-from bot.replies import Reading, is_automatic_reply, out_of_office_until, read_replies, strip_quoted
+from bot.models import Action, Contact, Cursor, Event, Message, ProgressUpdate
+from bot.replies import Reading, is_automatic_reply, strip_quoted
+from bot.routing import Route
 from bot.settings import Settings
-from bot.statuses import ChannelKind, MessageKind, ReadStatus, UpdateSource
-from bot.updates import Proposed, actor_name, confirm_update, record_update, reject_update, set_away
+from bot.statuses import ChannelKind, MessageKind, UpdateSource
+from bot.updates import actor_name, confirm_update, reject_update
 
 log = logging.getLogger(__name__)
 
@@ -111,12 +109,17 @@ def record_mail(session: Session, settings: Settings, mail: IncomingMail, now: d
         return False
     sender = contact_for_email(session, mail.sender) if mail.sender else None
     actor = actor_name(sender, mail.sender or "mail:unknown")
-    if is_automatic_reply(mail.text, mail.subject, mail.headers):
-        _out_of_office(session, sender, mail, now, actor, settings, report)
-    elif answered.kind == MessageKind.CONFIRMATION.value:
+    if answered.kind == MessageKind.CONFIRMATION.value and not is_automatic_reply(mail.text, mail.subject, mail.headers):
         _answer_confirmation(session, settings, answered, mail, sender, now, report)
     else:
-        _record_reply(session, settings, answered, mail, strip_quoted(mail.text), sender, now, report)
+        outcome = handle_answer(
+            session, settings, message=answered, text=mail.text, sender=sender, author=mail.sender or "mail:unknown",
+            source=UpdateSource.MAIL_REPLY, now=now, subject=mail.subject, headers=mail.headers,
+            evidence_names=mail.attachment_names, source_message_id=mail.key,
+        )
+        _count(outcome, report)
+        if outcome.unsure and mail.sender:
+            _ask_to_confirm(session, settings, mail, sender, outcome.unsure, now, report)
     session.add(Event(at=now, actor=actor, kind=HANDLED_EVENT, entity="message", entity_id=answered.id,
                       data={"mail": mail.key}))
     session.flush()
@@ -159,108 +162,30 @@ def match_message(session: Session, mail: IncomingMail) -> Message | None:
     return session.get(Message, chosen) if chosen is not None else None
 
 
-def covered_actions(session: Session, message: Message) -> list[Action]:
-    return list(session.exec(
-        select(Action)
-        .join(MessageAction, MessageAction.action_id == Action.id)  # type: ignore[arg-type]
-        .where(MessageAction.message_id == message.id)
-        .order_by(Action.ref)
-    ).all())
-
-
-def _local_today(settings: Settings, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(settings.partnership.timezone)).date()
-
-
-def _out_of_office(
-    session: Session, sender: Contact | None, mail: IncomingMail, now: datetime, actor: str,
-    settings: Settings, report: InboxReport,
-) -> None:
-    report.out_of_office += 1
-    back_on = out_of_office_until(strip_quoted(mail.text), today=_local_today(settings, now))
-    if sender is not None and back_on is not None:
-        set_away(session, sender, back_on, actor=actor, now=now)
-
-
-def _record_reply(
-    session: Session, settings: Settings, answered: Message, mail: IncomingMail, text: str,
-    sender: Contact | None, now: datetime, report: InboxReport, actions: Sequence[Action] | None = None,
-) -> None:
-    """Record what `text` says about the actions `answered` covered; ask about the unsure readings."""
-    by_ref = {a.ref: a for a in (actions if actions is not None else covered_actions(session, answered))}
-    readings = read_replies(text, today=_local_today(settings, now), known_refs=list(by_ref))
-    author = mail.sender or "mail:unknown"
-    unsure: list[tuple[Action, ProgressUpdate, Reading]] = []
-    for ref, reading in readings.items():
-        action = by_ref.get(ref)
-        if action is None:
-            continue
-        allowed = may_change_action(
-            session, settings, contact=sender, slack_user_id=None,
-            action_agency_id=action.lead_agency_id, action_lead_contact_id=action.lead_contact_id,
-        )
-        update = record_update(
-            session, action, _proposed(reading, mail, text), source=UpdateSource.MAIL_REPLY,
-            author_contact=sender, author=author, now=now, in_reply_to_message_id=answered.id,
-            # "No update yet" says nothing to apply or to ask about; it is kept, as in bot.answers.
-            confirmed=None if allowed and reading.status is not ReadStatus.NO_RESPONSE else False,
-        )
-        update.source_message_id = mail.key
-        session.add(update)
-        if not allowed:
-            report.refused.append(ref)
-            session.add(Event(at=now, actor=actor_name(sender, author), kind="update.refused", entity="action",
-                              entity_id=action.id, data={"update": update.id, "source": UpdateSource.MAIL_REPLY.value}))
-        elif update.confirmed:
-            report.applied.append(ref)
-        elif reading.status is not ReadStatus.NO_RESPONSE:
-            report.awaiting_confirmation.append(ref)
-            unsure.append((action, update, reading))
-    session.flush()
-    if unsure and mail.sender:
-        _ask_to_confirm(session, settings, mail, sender, unsure, now, report)
-
-
-def _proposed(reading: Reading, mail: IncomingMail, text: str) -> Proposed:
-    evidence = reading.evidence
-    if mail.attachment_names:
-        evidence = "; ".join(filter(None, [evidence, "attached: " + ", ".join(mail.attachment_names)]))
-    return Proposed(reading.status, reading.new_due, evidence, reading.confidence, reading.text or text)
+def _count(outcome: AnswerOutcome, report: InboxReport) -> None:
+    if outcome.automatic:
+        report.out_of_office += 1
+    report.refused.extend(outcome.refused)
+    report.applied.extend(action.ref for action, _, _ in outcome.applied)
+    report.awaiting_confirmation.extend(action.ref for action, _, _ in outcome.unsure)
 
 
 def _ask_to_confirm(
     session: Session, settings: Settings, mail: IncomingMail, sender: Contact | None,
     unsure: list[tuple[Action, ProgressUpdate, Reading]], now: datetime, report: InboxReport,
 ) -> None:
-    """Queue "Did we read your reply right?" to the sender. Keyed by their mail, so it goes once.
+    """Queue "Did we read your reply right?" to the sender, by mail. Keyed by their mail, so it goes once.
 
     Our Graph client starts a new conversation for every message (no createReply), so the answer
     is matched by the `[DHR-...]` token in the subject and the In-Reply-To of the answer.
     """
-    key = CONFIRMATION_KEY_PREFIX + mail.key
-    ref_token = ref_token_for(key)
-    partnership = ensure_partnership(session, settings)
-    context = {
-        "recipient_name": sender.name if sender else (mail.sender_name or mail.sender),
-        "partnership_name": partnership.name,
-        "ref_token": ref_token,
-        "confirm_value": ",".join(str(update.id) for _, update, _ in unsure),
-        "readings": [{"ref": action.ref, "status": reading.status, "new_due": reading.new_due,
-                      "evidence": update.evidence} for action, update, reading in unsure],
-    }
-    rendered = render(MessageKind.CONFIRMATION.value, ChannelKind.EMAIL, context)
-    queued = enqueue(session, NewMessage(
-        idempotency_key=key,
-        kind=MessageKind.CONFIRMATION.value,
-        channel=ChannelKind.EMAIL.value,
-        recipient_contact_id=sender.id if sender else None,
-        recipient_address=mail.sender,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        action_ids=[action.id for action, _, _ in unsure if action.id is not None],
-    ), now=now, actor="inbox")
-    if queued is not None:
+    assert mail.sender
+    if queue_confirmation(
+        session, settings, key=CONFIRMATION_KEY_PREFIX + mail.key,
+        recipient_name=sender.name if sender else (mail.sender_name or mail.sender),
+        contact_id=sender.id if sender else None,
+        route=Route(ChannelKind.EMAIL.value, mail.sender, ChannelKind.EMAIL), unsure=unsure, now=now,
+    ):
         report.confirmations_queued += 1
 
 
@@ -298,4 +223,11 @@ def _answer_confirmation(
             report.rejected.append(action.ref)
     if answer.answer is not Answer.YES and answer.rest and allowed:
         # "No, RIV3-4-1 is still in progress": the correction is itself a reply about those actions.
-        _record_reply(session, settings, confirmation, mail, answer.rest, sender, now, report, list(allowed.values()))
+        outcome = record_answer(
+            session, settings, actions=list(allowed.values()), text=answer.rest, sender=sender,
+            author=mail.sender or "mail:unknown", source=UpdateSource.MAIL_REPLY, now=now, in_reply_to=confirmation,
+            evidence_names=mail.attachment_names, source_message_id=mail.key,
+        )
+        _count(outcome, report)
+        if outcome.unsure and mail.sender:
+            _ask_to_confirm(session, settings, mail, sender, outcome.unsure, now, report)

@@ -145,6 +145,9 @@ class ProgressUpdate(SQLModel, table=True):
     confidence: float = 1.0
     confirmed: bool = True
     in_reply_to_message_id: int | None = Field(default=None, foreign_key="message.id")
+    #: Said by someone not allowed to change this action: kept for the record, never applied, and
+    #: not an answer that resets the chase clock.
+    refused: bool = False
     #: The mail this came from (internetMessageId): a mail polled twice is recorded once.
     source_message_id: str | None = Field(default=None, index=True)
 

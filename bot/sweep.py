@@ -106,7 +106,7 @@ def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
     last_reply = dict(
         session.execute(
             sa.select(ProgressUpdate.action_id, sa.func.max(ProgressUpdate.at))
-            .where(ProgressUpdate.source.in_(ANSWER_SOURCES))  # type: ignore[attr-defined]
+            .where(ProgressUpdate.source.in_(ANSWER_SOURCES), ProgressUpdate.refused == False)  # type: ignore[attr-defined]  # noqa: E712
             .group_by(ProgressUpdate.action_id)
         ).all()
     )

@@ -148,3 +148,13 @@ def test_no_escalation_while_the_lead_is_away(engine: Engine, settings) -> None:
     sweep(engine, settings, datetime(2027, 1, 12, 10, 0, tzinfo=UTC))
     after = sweep(engine, settings, datetime(2027, 1, 13, 10, 0, tzinfo=UTC))
     assert ("escalation", 2, "U0DANA") in {(m.kind, m.level, m.recipient_address) for m in after.queued}
+
+
+def test_an_answer_from_someone_not_allowed_does_not_stop_the_chasing(engine: Engine, settings) -> None:
+    refs = seed(engine, settings)
+    sweep(engine, settings, WEDNESDAY)
+    with session_scope(engine) as session:
+        session.add(ProgressUpdate(action_id=refs["RIV3-2-1"], at=WEDNESDAY + timedelta(days=6), source="mail_reply",
+                                   raw_text="Done", status="complete", confirmed=False, refused=True))
+    report = sweep(engine, settings, datetime(2026, 12, 9, 10, 0, tzinfo=UTC))
+    assert "U0GRACE" in {m.recipient_address for m in report.queued}

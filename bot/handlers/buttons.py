@@ -77,9 +77,8 @@ def register(app: App, runtime: Runtime, clock: Clock = utc_now) -> None:
         button = body["actions"][0]
         with session_scope(runtime.engine) as session:
             who: Caller = caller(session, runtime, str(body["user"]["id"]))
-            text = settle(session, runtime, who, str(button.get("value", "")),
-                          confirmed=button["action_id"] == ids.CONFIRM_READING, now=clock())
-            settled = text.startswith("Thanks")
+            settled, text = settle(session, runtime, who, str(button.get("value", "")),
+                                   confirmed=button["action_id"] == ids.CONFIRM_READING, now=clock())
             if not settled:
                 session.rollback()  # a refusal or a stale button changes nothing
         where = _message_of(body)

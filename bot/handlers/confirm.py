@@ -58,17 +58,21 @@ def confirmation_for(
 
 def settle(
     session: Session, runtime: Runtime, who: Caller, value: str, *, confirmed: bool, now: datetime
-) -> str:
-    """Apply (or set aside) every update a confirmation covers; refuses all when any is not theirs."""
+) -> tuple[bool, str]:
+    """Apply (or set aside) every update a confirmation covers: (settled, what to tell them).
+
+    Refuses all when any is not theirs. When not settled the caller rolls the session back, so a
+    half-settled confirmation never sticks.
+    """
     pending: list[tuple[ProgressUpdate, Action]] = []
     try:
         for update_id in read_confirm_value(value):
             pending.append(pending_confirmation(session, update_id))
     except (ValueError, UpdateRefused) as problem:
-        return mrkdwn(str(problem))
+        return False, mrkdwn(str(problem))
     refused = [a.ref for _, a in pending if not may_change(session, runtime, who, a)]
     if refused:
-        return refusal(", ".join(refused))
+        return False, refusal(", ".join(refused))
     lines = []
     try:
         for update, action in pending:
@@ -79,8 +83,8 @@ def settle(
             else:
                 reject_update(session, update.id, actor=who.actor, now=now)
     except UpdateRefused as refused_update:
-        return mrkdwn(str(refused_update))
+        return False, mrkdwn(str(refused_update))
     if confirmed:
-        return f"Thanks <@{who.slack_user_id}>, recorded:\n" + "\n".join(lines)
-    return (f"Thanks <@{who.slack_user_id}>: nothing was changed. Reply in this thread with a correction, "
+        return True, f"Thanks <@{who.slack_user_id}>, recorded:\n" + "\n".join(lines)
+    return True, (f"Thanks <@{who.slack_user_id}>: nothing was changed. Reply in this thread with a correction, "
             "or use `/dhr update REF ...`.")

@@ -19,7 +19,6 @@ from bot.channels.slack import SlackChannel
 from bot.db import session_scope
 from bot.models import Message
 from bot.outbox import NewMessage, deliver_due, enqueue
-from tests.fakes.microsoft import FakeMicrosoft
 from tests.fakes.slack_api import FakeSlackApi
 
 SINCE = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -98,3 +98,47 @@ def test_serve_leads_the_scheduler_and_stops_when_asked(tmp_path: Path, monkeypa
     assert not running.is_alive()
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=2)
+
+
+class _FakeSocketMode:
+    """Stands in for slack_bolt's SocketModeHandler (no WebSocket server on 127.0.0.1 here)."""
+
+    made: list[_FakeSocketMode] = []
+
+    def __init__(self, app: object, app_token: str) -> None:
+        self.app, self.app_token, self.events = app, app_token, []
+        _FakeSocketMode.made.append(self)
+
+    def connect(self) -> None:
+        self.events.append("connect")
+
+    def close(self) -> None:
+        self.events.append("close")
+
+
+def test_with_an_app_token_serve_uses_socket_mode_and_http_serves_only_healthz(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_slack: object
+) -> None:
+    import slack_bolt.adapter.socket_mode as socket_mode
+
+    monkeypatch.setattr(socket_mode, "SocketModeHandler", _FakeSocketMode)
+    port = _free_port()
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'dhr.db'}", http_port=port,
+                             slack_bot_token="xoxb-riverside-test", slack_app_token="xapp-riverside-test",
+                             slack_api_url=fake_slack.url)  # type: ignore[attr-defined]
+    stop = threading.Event()
+    running = threading.Thread(target=serve, args=(settings,), kwargs={"host": "127.0.0.1", "stop": stop}, daemon=True)
+    running.start()
+
+    def health() -> int | None:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=2).status_code
+        except httpx.HTTPError:
+            return None
+
+    assert wait_for(health, "the health endpoint") == 200
+    assert httpx.post(f"http://127.0.0.1:{port}/slack/events", content=b"{}", timeout=2).status_code == 404
+    stop.set()
+    running.join(timeout=15)
+    handler = _FakeSocketMode.made[-1]
+    assert handler.app_token == "xapp-riverside-test" and handler.events == ["connect", "close"]

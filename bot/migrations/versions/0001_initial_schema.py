@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 01:31:52.619412
+Create Date: 2026-11-25 01:44:58.809678
 """
 
 from __future__ import annotations
@@ -225,6 +225,7 @@ def upgrade() -> None:
     sa.Column('confidence', sa.Float(), nullable=False),
     sa.Column('confirmed', sa.Boolean(), nullable=False),
     sa.Column('in_reply_to_message_id', sa.Integer(), nullable=True),
+    sa.Column('refused', sa.Boolean(), nullable=False),
     sa.Column('source_message_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.ForeignKeyConstraint(['action_id'], ['action.id'], ),
     sa.ForeignKeyConstraint(['author_contact_id'], ['contact.id'], ),
