@@ -119,20 +119,30 @@ def make_http_server(wsgi: WSGIApp, host: str, port: int) -> HttpServer:
     return HttpServer(wsgi, host, port)
 
 
-def serve(settings: Settings, *, host: str = "0.0.0.0", stop: threading.Event | None = None) -> None:
-    """Run until SIGTERM/SIGINT (or `stop` is set): scheduler runner + Slack app or health server."""
+def serve(
+    settings: Settings,
+    *,
+    host: str = "0.0.0.0",
+    port: int | None = None,
+    stop: threading.Event | None = None,
+    on_listening: Callable[[int], None] | None = None,
+) -> None:
+    """Run until SIGTERM/SIGINT (or `stop` is set): scheduler runner + Slack app or health server.
+
+    `port` overrides DHR_HTTP_PORT (0 = any free port; `on_listening` is told which).
+    """
     from bot.jobs.runner import SchedulerRunner
 
     runtime = build_runtime(settings)
     runner = SchedulerRunner(runtime)
     stop = stop or threading.Event()
     _on_signals(stop)
-    runner.start()
-    bolt_app = build_bolt_app(runtime) if settings.slack_enabled else None
     socket_handler = None
     server: HttpServer | None = None
     thread: threading.Thread | None = None
     try:
+        runner.start()
+        bolt_app = build_bolt_app(runtime) if settings.slack_enabled else None
         if bolt_app is not None and settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -140,11 +150,15 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", stop: threading.Event | 
             socket_handler.connect()
             log.info("Slack app connected in Socket Mode")
             bolt_app = None  # events come over the socket; HTTP keeps only /healthz
-        server = make_http_server(make_wsgi_app(runtime.engine, bolt_app, lambda: runner.leading), host, settings.http_port)
+        wsgi = make_wsgi_app(runtime.engine, bolt_app, lambda: runner.leading)
+        server = make_http_server(wsgi, host, settings.http_port if port is None else port)
         thread = threading.Thread(target=server.run, name="dhr-http", daemon=True)
         thread.start()
-        log.info("listening on port %s", settings.http_port)
-        stop.wait()
+        log.info("listening on port %s", server.port)
+        if on_listening is not None:
+            on_listening(server.port)
+        while not stop.wait(1.0):  # a timed wait, so a signal handler's set() is seen promptly
+            pass
     finally:
         log.info("shutting down")
         if server is not None:

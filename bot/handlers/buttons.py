@@ -7,7 +7,6 @@ and the database work happens without holding Slack's 3-second window.
 from __future__ import annotations
 
 import json
-import logging
 from datetime import date
 from typing import Any
 
@@ -22,8 +21,6 @@ from bot.handlers.recording import record_for, recorded_note, show_on_message
 from bot.runtime import Runtime
 from bot.statuses import ReadStatus, UpdateSource
 from bot.updates import Proposed, action_by_ref
-
-log = logging.getLogger(__name__)
 
 _MODALS = {
     ids.MARK_COMPLETE: ids.COMPLETE_MODAL,

@@ -40,6 +40,8 @@ You can change only your own agency's actions; coordinators can change any."""
 NOT_KNOWN = ("Sorry, I don't know you yet: only people on the partnership's contacts list can use /dhr. "
              "The coordinator can add you.")
 
+SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again later."
+
 Answer = tuple[str, list[dict[str, Any]]]
 
 
@@ -48,7 +50,11 @@ def register(app: App, runtime: Runtime, clock: Clock = utc_now) -> None:
         ack()
 
     def answer_dhr_command(body: dict[str, Any], respond: Respond) -> None:
-        text, blocks = run_command(runtime, str(body.get("user_id", "")), str(body.get("text") or ""), clock())
+        try:
+            text, blocks = run_command(runtime, str(body.get("user_id", "")), str(body.get("text") or ""), clock())
+        except Exception as exc:  # noqa: BLE001 - the person must hear something; the text may be sensitive
+            log.error("/dhr failed: %s (details left out: they may quote the request)", type(exc).__name__)
+            text, blocks = _plain(SORRY)
         respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
     def answer_overdue_page(body: dict[str, Any], respond: Respond) -> None:

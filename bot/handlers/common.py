@@ -6,7 +6,6 @@ outbox), render, and respond. Nothing here talks to Slack except through the fun
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,8 +18,6 @@ from bot.contacts import contact_for_slack_user, is_coordinator, may_change_acti
 from bot.models import Action, Contact
 from bot.render import mrkdwn
 from bot.runtime import Runtime
-
-log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -46,10 +43,6 @@ class Caller:
     @property
     def actor(self) -> str:
         return f"slack:{self.slack_user_id}"
-
-    @property
-    def agency_id(self) -> int | None:
-        return self.contact.agency_id if self.contact else None
 
 
 def caller(session: Session, runtime: Runtime, slack_user_id: str) -> Caller:
@@ -84,8 +77,3 @@ def text_blocks(*paragraphs: str) -> list[dict[str, Any]]:
     """Plain mrkdwn sections, one per paragraph (callers escape inserted values)."""
     return [{"type": "section", "text": {"type": "mrkdwn", "text": p[:3000]}} for p in paragraphs if p]
 
-
-def user_id_of(body: dict[str, Any]) -> str:
-    """The user id in a slash command, interaction or event body."""
-    user = body.get("user_id") or body.get("user") or (body.get("event") or {}).get("user") or ""
-    return str(user["id"] if isinstance(user, dict) else user)

@@ -6,26 +6,21 @@ never retries a delivery because reading a reply took a moment.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from sqlmodel import Session, select
 
 from bot.db import session_scope
-from bot.handlers.common import Caller, Clock, caller, local_today, may_change, refusal, utc_now
+from bot.answers import handle_answer
+from bot.handlers.common import Caller, Clock, caller, local_today, refusal, utc_now
 from bot.handlers.confirm import confirmation_for
 from bot.handlers.recording import describe, sent_message
 from bot.handlers.views import home_view
-from bot.models import Action, Message, MessageAction, ProgressUpdate
+from bot.models import ProgressUpdate
 from bot.render import mrkdwn
-from bot.replies import CONFIDENT, read_replies
 from bot.runtime import Runtime
 from bot.statuses import UpdateSource
-from bot.updates import Proposed, record_update, set_away
-
-log = logging.getLogger(__name__)
 
 #: Message subtypes that are a person writing something new; edits, deletions and joins are not.
 _PERSON_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
@@ -57,58 +52,32 @@ def is_thread_reply_from_a_person(event: dict[str, Any]) -> bool:
 
 
 def answer_thread_reply(runtime: Runtime, client: WebClient, event: dict[str, Any], clock: Clock) -> None:
+    """Read a reply in a chaser's thread (bot.answers), then tell the person what was recorded,
+    ask them about what the bot is unsure of, or say politely what they may not change."""
     channel, thread_ts = str(event.get("channel", "")), str(event["thread_ts"])
     now = clock()
-    today = local_today(runtime, now)
     with session_scope(runtime.engine) as session:
         chaser = sent_message(session, channel, thread_ts)
         if chaser is None:
             return  # a thread that is not one of our chasers
         who = caller(session, runtime, str(event["user"]))
-        covered = _covered_actions(session, chaser)
-        readings = read_replies(str(event.get("text") or ""), today=today, known_refs=[a.ref for a in covered])
-        by_ref = {a.ref.upper(): a for a in covered}
-        wanted = [(by_ref.get(ref.upper()), reading) for ref, reading in readings.items()]
-        refused = [a.ref for a, _ in wanted if a is not None and not may_change(session, runtime, who, a)]
-        if refused:
-            session.rollback()
-            client.chat_postEphemeral(channel=channel, user=who.slack_user_id, thread_ts=thread_ts, text=refusal(", ".join(refused)))
-            return
-        away = [r.out_of_office_until for _, r in wanted if r.out_of_office_until]
-        if away and who.contact is not None:
-            set_away(session, who.contact, max(away), actor=who.actor, now=now)
-            return
-        unsure = any(r.confidence < CONFIDENT for _, r in wanted)
-        recorded: list[tuple[str, ProgressUpdate]] = []
-        for action, reading in wanted:
-            if action is None:
-                continue  # a ref this chaser did not ask about
-            proposed = Proposed(reading.status, reading.new_due, reading.evidence, reading.confidence, reading.text or None)
-            update = record_update(
-                session, action, proposed, source=UpdateSource.SLACK_REPLY, author_contact=who.contact,
-                author=who.actor, now=now, confirmed=False if unsure else None, in_reply_to_message_id=chaser.id,
-            )
-            recorded.append((action.ref, update))
-        if not recorded:
-            return
-        if unsure:
-            rendered = confirmation_for(session, runtime, who, recorded)
-            text, blocks = rendered.text, rendered.blocks
-        else:
-            text, blocks = thanks(who, recorded), None
+        outcome = handle_answer(
+            session, runtime.settings, message=chaser, text=str(event.get("text") or ""), sender=who.contact,
+            author=who.actor, source=UpdateSource.SLACK_REPLY, now=now, slack_user_id=who.slack_user_id,
+        )
+        unsure = [(action.ref, update) for action, update, _ in outcome.unsure]
+        applied = [(action.ref, update) for action, update, _ in outcome.applied]
+        question = confirmation_for(session, runtime, who, unsure) if unsure else None
     # Posted after the commit, so what the person reads is already on record.
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=blocks)
+    if outcome.refused:
+        client.chat_postEphemeral(channel=channel, user=who.slack_user_id, thread_ts=thread_ts,
+                                  text=refusal(", ".join(outcome.refused)))
+    if question is not None:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=question.text, blocks=question.blocks)
+    elif applied:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=thanks(who, applied))
 
 
 def thanks(who: Caller, recorded: list[tuple[str, ProgressUpdate]]) -> str:
     lines = [f"• *{mrkdwn(ref)}*: {mrkdwn(describe(update))}" for ref, update in recorded]
     return f"Thanks <@{who.slack_user_id}>, recorded:\n" + "\n".join(lines)
-
-
-def _covered_actions(session: Session, message: Message) -> list[Action]:
-    return list(
-        session.exec(
-            select(Action).join(MessageAction, MessageAction.action_id == Action.id)  # type: ignore[arg-type]
-            .where(MessageAction.message_id == message.id).order_by(Action.ref)
-        ).all()
-    )

@@ -147,3 +147,11 @@ def test_help_and_digest_preview_answer(slack: SlackHarness) -> None:
     slack.command("U0MORGAN", "digest")
     preview = _text_of(slack.wait_response("U0MORGAN", count=2))
     assert "Riverside Safer Communities Board" in preview and "RIV3-2-1" in preview
+
+
+def test_chase_by_a_lead_of_another_agency_is_refused_and_queues_nothing(slack: SlackHarness) -> None:
+    riverside_plan(slack)
+    slack.command("U0TOM", "chase RIV3-1-1")
+    assert "can't change RIV3-1-1" in _text_of(slack.wait_response("U0TOM"))
+    with session_scope(slack.engine) as session:
+        assert session.exec(select(Message)).all() == []

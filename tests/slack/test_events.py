@@ -89,13 +89,18 @@ def test_confirm_by_someone_from_another_agency_is_refused(slack: SlackHarness) 
     assert [u.confirmed for u in _updates(slack)] == [False, False]
 
 
-def test_a_reply_from_another_agencys_lead_is_refused_and_not_recorded(slack: SlackHarness) -> None:
-    riverside_plan(slack)
+def test_a_reply_from_another_agencys_lead_is_refused_and_never_applied(slack: SlackHarness) -> None:
+    plan = riverside_plan(slack)
     channel, ts = delivered_chaser(slack)
     _reply(slack, channel, ts, "U0GRACE", "This is complete.")
     refusal = slack.wait_call("chat.postEphemeral")[0].body
     assert refusal["user"] == "U0GRACE" and "can't change" in refusal["text"]
-    assert _updates(slack) == [] and _thread_posts(slack, ts) == []
+    assert _thread_posts(slack, ts) == []
+    # Kept for the record, marked refused, and changing nothing.
+    assert {(u.refused, u.confirmed) for u in _updates(slack)} == {(True, False)}
+    with session_scope(slack.engine) as session:
+        action = session.get(Action, plan.actions["RIV3-1-1"])
+        assert action is not None and action.status == "in_progress"
 
 
 def test_edits_bot_messages_and_other_threads_are_ignored(slack: SlackHarness) -> None:

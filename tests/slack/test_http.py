@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from bot.app import HEALTH_PATH, make_http_server, make_wsgi_app, serve
 from bot.db import make_engine
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from tests.slack.conftest import SlackHarness, riverside_plan, wait_for
 
 
@@ -73,18 +72,22 @@ def test_without_slack_credentials_only_healthz_is_served(engine: Engine) -> Non
         server.stop(thread)  # type: ignore[attr-defined]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def test_serve_leads_the_scheduler_and_stops_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    port = _free_port()
-    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'dhr.db'}", http_port=port)
-    stop = threading.Event()
-    running = threading.Thread(target=serve, args=(settings,), kwargs={"host": "127.0.0.1", "stop": stop}, daemon=True)
+def _serve_in_thread(settings: Settings) -> tuple[threading.Thread, threading.Event, int]:
+    """serve() on a free port in a thread; (thread, stop, port) once it listens."""
+    stop, ports = threading.Event(), []
+    running = threading.Thread(
+        target=serve, args=(settings,), daemon=True,
+        kwargs={"host": "127.0.0.1", "port": 0, "stop": stop, "on_listening": ports.append},
+    )
     running.start()
+    wait_for(lambda: ports or not running.is_alive(), "serve() to listen")
+    assert ports, "serve() stopped before it listened"
+    return running, stop, ports[0]
+
+
+def test_serve_leads_the_scheduler_and_stops_when_asked(tmp_path: Path) -> None:
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'dhr.db'}")
+    running, stop, port = _serve_in_thread(settings)
 
     def health() -> dict | None:
         try:
@@ -122,13 +125,10 @@ def test_with_an_app_token_serve_uses_socket_mode_and_http_serves_only_healthz(
     import slack_bolt.adapter.socket_mode as socket_mode
 
     monkeypatch.setattr(socket_mode, "SocketModeHandler", _FakeSocketMode)
-    port = _free_port()
-    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'dhr.db'}", http_port=port,
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'dhr.db'}",
                              slack_bot_token="xoxb-riverside-test", slack_app_token="xapp-riverside-test",
                              slack_api_url=fake_slack.url)  # type: ignore[attr-defined]
-    stop = threading.Event()
-    running = threading.Thread(target=serve, args=(settings,), kwargs={"host": "127.0.0.1", "stop": stop}, daemon=True)
-    running.start()
+    running, stop, port = _serve_in_thread(settings)
 
     def health() -> int | None:
         try:
@@ -142,3 +142,25 @@ def test_with_an_app_token_serve_uses_socket_mode_and_http_serves_only_healthz(
     running.join(timeout=15)
     handler = _FakeSocketMode.made[-1]
     assert handler.app_token == "xapp-riverside-test" and handler.events == ["connect", "close"]
+
+
+def test_sigterm_stops_the_bot_cleanly(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = ("from bot.app import serve; from bot.settings import load_settings; "
+              "serve(load_settings(), host='127.0.0.1', port=0, on_listening=lambda p: print(p, flush=True))")
+    env = {**os.environ, "DHR_DATABASE_URL": f"sqlite:///{tmp_path / 'dhr.db'}"}
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, env=env, text=True,
+                               cwd=Path(__file__).parents[2])
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        assert httpx.get(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=5).status_code == 200
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
