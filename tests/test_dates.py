@@ -18,6 +18,7 @@ from bot.dates import (
     split_lettered_dates,
 )
 from bot.statuses import Precision
+from tests.shared_plans import SHARED_PLANS, needs_shared_plans
 
 DAY, MONTH, QUARTER, SEASON, HALF, YEAR, NONE = (
     Precision.DAY, Precision.MONTH, Precision.QUARTER, Precision.SEASON, Precision.HALF, Precision.YEAR, Precision.NONE,
@@ -344,7 +345,7 @@ def test_any_text_parses_without_error(text: str, today: date) -> None:
 
 # --- the real published plans --------------------------------------------------------------------
 
-PLANS_DIR = Path("/work/shared/plans")
+PLANS_DIR = SHARED_PLANS
 
 
 def _target_cells(path: Path) -> dict[int, str]:
@@ -391,7 +392,7 @@ def _plan_cells() -> dict[tuple[str, int], str]:
     return {(path.name, line): cell for path in sorted(PLANS_DIR.glob("*.txt")) for line, cell in _target_cells(path).items()}
 
 
-@pytest.mark.skipif(not PLANS_DIR.is_dir(), reason="published plans not available here")
+@needs_shared_plans()
 def test_every_target_cell_in_the_published_plans_parses() -> None:
     cells = _plan_cells()
     assert len(cells) > 100
@@ -404,7 +405,7 @@ def test_every_target_cell_in_the_published_plans_parses() -> None:
     assert dated >= 60
 
 
-@pytest.mark.skipif(not PLANS_DIR.is_dir(), reason="published plans not available here")
+@needs_shared_plans()
 @pytest.mark.parametrize(("where", "expected"), sorted(PLAN_EXPECTATIONS.items()), ids=lambda v: str(v))
 def test_published_plan_cell(where: tuple[str, int], expected: tuple[date | None, Precision]) -> None:
     cells = _plan_cells()
@@ -413,7 +414,7 @@ def test_published_plan_cell(where: tuple[str, int], expected: tuple[date | None
     assert (parsed.due, parsed.precision) == expected
 
 
-@pytest.mark.skipif(not PLANS_DIR.is_dir(), reason="published plans not available here")
+@needs_shared_plans()
 def test_published_lettered_cell_splits() -> None:
     parts = split_lettered_dates(_plan_cells()[("nuneaton-dhr1.txt", 30)], today=date(2014, 6, 1))
     assert list(parts) == ["a", "b", "c", "d", "e", "f", "g"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -23,8 +22,9 @@ from bench.reply_accuracy import (
 )
 from bot.replies import read_reply
 from bot.statuses import ReadStatus
+from tests.shared_plans import SHARED_PLANS, needs_shared_plans
 
-PLANS = Path(__file__).resolve().parents[2] / "shared" / "plans"
+PLANS = SHARED_PLANS
 
 #: Honest floors: measured 93.7% on the notes and 100% on the replies when this was written.
 OVERALL_FLOOR = 0.90
@@ -41,7 +41,7 @@ def test_labelled_set_is_big_enough_and_uses_known_statuses() -> None:
         ReadStatus(row["status"])
 
 
-@pytest.mark.skipif(not PLANS.is_dir(), reason="the published plans are not next to this checkout")
+@needs_shared_plans()
 def test_every_real_note_is_quoted_as_found_in_its_plan() -> None:
     sources = {path.name: path.read_text(encoding="utf-8") for path in PLANS.glob("*.txt")}
     for number, row in enumerate(read_tsv(NOTES_FILE), start=2):

@@ -6,18 +6,18 @@ Expectations were written by reading the plans; only numbers, agency names and d
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from bot.plans import read_plan
 from bot.plans.model import ParsedPlan, ParsedRecommendation
 from bot.statuses import ActionStatus, Precision
+from tests.shared_plans import SHARED_PLANS, needs_shared_plans
 
-PLANS = Path(__file__).resolve().parents[3] / "shared" / "plans"
+PLANS = SHARED_PLANS
 TODAY = date(2026, 11, 25)
 
-pytestmark = pytest.mark.skipif(not PLANS.is_dir(), reason="shared/plans is not beside the repository")
+pytestmark = needs_shared_plans()
 
 
 def _plan(name: str) -> ParsedPlan:
