@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.commands.replies",
     "bot.commands.plans",
     "bot.commands.chasing",
+    "bot.commands.outbox",
     "bot.commands.inbox",
     "bot.commands.digest",
     "bot.commands.demo",

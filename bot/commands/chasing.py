@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 import typer
 from rich.table import Table
+from sqlmodel import select
 
 from bot.commands.common import console, fail, parse_as_of, partnership_session, ready_engine, settings_or_exit
-from bot.overdue import OverdueFilter, overdue_actions
+from bot.models import Agency
+from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
 from bot.outbox import DeliveryPolicy, deliver_due
 from bot.runtime import build_channels
 from bot.sweep import send_window, sweep
@@ -34,6 +36,9 @@ def overdue(
     day = send_window(settings).local_date(moment)
     with partnership_session(settings) as (session, partnership):
         assert partnership.id is not None
+        if agency and not matching_agency_ids(session, agency):
+            known = ", ".join(sorted(a.name for a in session.exec(select(Agency)).all())) or "none yet"
+            raise fail(f"--agency: no agency matches {agency!r}; known agencies: {known}")
         rows = overdue_actions(session, partnership.id, day, settings.partnership.timezone,
                                OverdueFilter(agency=agency, review=review))
     if as_json:
