@@ -13,9 +13,11 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.db import session_scope
-from bot.models import Message
+from bot.models import Contact, Message
 from bot.settings import load_settings
 from tests.factories import EXAMPLE_CONTACTS, small_plan
+from tests.fakes.fixtures import fake_slack  # noqa: F401
+from tests.fakes.slack_api import FakeSlackApi
 
 runner = CliRunner()
 
@@ -104,3 +106,18 @@ def test_a_dead_message_can_be_sent_again(database: Engine) -> None:
         assert session.get(Message, dead_id).state == "pending"  # type: ignore[union-attr]
     again = runner.invoke(app, ["outbox", "retry", str(dead_id)])
     assert again.exit_code == 2 and "not dead" in again.stderr
+
+
+def test_contacts_without_a_slack_id_are_linked_by_mail_address(
+    database: Engine, monkeypatch: pytest.MonkeyPatch, fake_slack: FakeSlackApi
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-riverside-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+    fake_slack.add_user("U0SAM", "sam.boateng@probation.example.org", "Sam Boateng")
+    monkeypatch.setenv("DHR_CONTACTS_FILE", str(EXAMPLE_CONTACTS))
+    assert "Slack ids found for 1" in dhr("init")
+    with session_scope(database) as session:
+        sam = session.exec(select(Contact).where(Contact.name == "Sam Boateng")).one()
+    assert sam.slack_user_id == "U0SAM"
+    assert "Slack ids found for 0" in dhr("contacts", "link-slack")

@@ -6,13 +6,40 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.commands.common import console, fail, partnership_session, settings_or_exit
 from bot.contacts import ContactsError, read_contacts_csv, store_contacts, sync_agencies
-from bot.models import Agency, Contact
+from bot.models import Agency, Contact, Event
+from bot.settings import Settings
 
 contacts_app = typer.Typer(help="Manage the people the bot chases.", no_args_is_help=True)
+
+
+def link_slack_ids(session: Session, settings: Settings) -> list[str]:
+    """Fill in missing Slack user ids from mail addresses (users.lookupByEmail); returns who was linked."""
+    if not settings.slack_enabled:
+        return []
+    from bot.channels.base import DeliveryError
+    from bot.channels.slack import SlackChannel, make_slack_client
+
+    assert settings.slack_bot_token
+    slack = SlackChannel(make_slack_client(settings.slack_bot_token, settings.slack_api_url))
+    linked = []
+    for contact in session.exec(
+        select(Contact).where(Contact.slack_user_id.is_(None), Contact.email.is_not(None), Contact.active == True)  # type: ignore[union-attr]  # noqa: E712
+    ).all():
+        assert contact.email is not None
+        try:
+            user_id = slack.lookup_user_id(contact.email)
+        except DeliveryError as error:
+            raise fail(f"Slack lookup failed ({error.code}); contacts were not linked") from None
+        if user_id:
+            contact.slack_user_id = user_id
+            session.add(contact)
+            session.add(Event(actor="cli", kind="contact.slack_linked", entity="contact", entity_id=contact.id))
+            linked.append(contact.name)
+    return linked
 
 
 def register(app: typer.Typer) -> None:
@@ -33,6 +60,9 @@ def init() -> None:
                 raise fail(str(exc)) from None
             report = store_contacts(session, rows, actor="cli:init")
             contacts_note = f", contacts: {len(report.added)} added, {len(report.updated)} updated"
+        linked = link_slack_ids(session, settings)
+        if linked:
+            contacts_note += f", Slack ids found for {len(linked)}"
     console.print(
         f"Database ready. Partnership: [bold]{partnership.name}[/bold]; "
         f"agencies added: {len(added)}{contacts_note}."
@@ -63,6 +93,17 @@ def import_contacts(
         f"Contacts: {len(report.added)} added, {len(report.updated)} updated; "
         f"new agencies: {', '.join(report.agencies_added) or 'none'}."
     )
+
+
+@contacts_app.command("link-slack")
+def link_slack() -> None:
+    """Find the Slack user id of every contact who has a mail address but no Slack id."""
+    settings = settings_or_exit()
+    if not settings.slack_enabled:
+        raise fail("SLACK_BOT_TOKEN is not set, so there is no Slack workspace to look people up in")
+    with partnership_session(settings) as (session, _):
+        linked = link_slack_ids(session, settings)
+    console.print(f"Slack ids found for {len(linked)} contact(s): {', '.join(linked) or 'none'}.")
 
 
 @contacts_app.command("list")
