@@ -59,6 +59,8 @@ class PolicySettings(BaseModel):
     board_after_working_days: int = Field(5, ge=1, le=60)
     digest_working_days_before: int = Field(5, ge=1, le=30)
     max_delivery_attempts: int = Field(6, ge=1, le=50)
+    #: A worker that has not finished a send within this long is presumed dead and its message retaken.
+    delivery_claim_seconds: int = Field(300, ge=1, le=3600)
 
     @model_validator(mode="after")
     def _window_is_sane(self) -> PolicySettings:

@@ -12,7 +12,8 @@ from sqlmodel import select
 from bot.commands.common import console, fail, parse_as_of, partnership_session, ready_engine, settings_or_exit
 from bot.models import Agency
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
-from bot.outbox import DeliveryPolicy, deliver_due
+from bot.jobs.tasks import delivery_policy
+from bot.outbox import deliver_due
 from bot.runtime import build_channels
 from bot.sweep import send_window, sweep
 
@@ -85,7 +86,7 @@ def deliver(limit: int = typer.Option(500, help="Stop after this many messages."
     settings = settings_or_exit()
     report = deliver_due(
         ready_engine(settings), build_channels(settings), lambda: datetime.now(UTC), worker="cli",
-        policy=DeliveryPolicy(max_attempts=settings.policy.max_delivery_attempts), limit=limit,
+        policy=delivery_policy(settings), limit=limit,
     )
     console.print(f"Sent {len(report.sent) + len(report.recovered)}, retrying {len(report.retrying)}, dead {len(report.dead)}.")
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot import runtime
 from bot.digest_sending import send_due_digests
 from bot.outbox import DeliveryPolicy, deliver_due
+from bot.settings import Settings
 from bot.sweep import sweep
 
 log = logging.getLogger(__name__)
@@ -18,8 +19,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def delivery_policy(max_attempts: int) -> DeliveryPolicy:
-    return DeliveryPolicy(max_attempts=max_attempts)
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    return DeliveryPolicy(
+        max_attempts=settings.policy.max_delivery_attempts,
+        claim_for=timedelta(seconds=settings.policy.delivery_claim_seconds),
+    )
 
 
 def sweep_job() -> None:
@@ -36,7 +40,7 @@ def deliver_job() -> None:
     rt = runtime.current()
     report = deliver_due(
         rt.engine, rt.channels, _now, worker=rt.worker_id,
-        policy=delivery_policy(rt.settings.policy.max_delivery_attempts),
+        policy=delivery_policy(rt.settings),
         pacer=rt.pacer, wait_up_to=timedelta(seconds=30),
     )
     if report.sent or report.dead or report.retrying:

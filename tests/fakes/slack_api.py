@@ -94,6 +94,7 @@ class FakeSlackApi:
         self._messages: list[PostedMessage] = []
         self._sequence = 0
         self._rate_limit: float | None = None
+        self._post_delay = 0.0
         self._rate_methods: frozenset[str] = frozenset()
         self._recent_posts: dict[str, deque[float]] = defaultdict(deque)
         self._server: ThreadingHTTPServer | None = None
@@ -174,6 +175,10 @@ class FakeSlackApi:
             self._rate_limit = per_second
             self._rate_methods = frozenset(methods)
             self._recent_posts.clear()
+
+    def slow_down(self, seconds: float) -> None:
+        """Take `seconds` over every chat.postMessage, like a slow network (for crash-timing tests)."""
+        self._post_delay = seconds
 
     # -- assertions ----------------------------------------------------------------------------
 
@@ -289,6 +294,8 @@ class FakeSlackApi:
         return {"ok": True, "messages": messages, "has_more": False}
 
     def _post_message(self, body: dict[str, Any]) -> dict[str, Any]:
+        if self._post_delay:
+            time.sleep(self._post_delay)
         channel = self._channel_of(body)
         text, blocks = body.get("text") or "", body.get("blocks")
         if not text and not blocks:
