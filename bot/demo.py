@@ -20,7 +20,9 @@ from sqlmodel import select
 
 from bot.answers import handle_answer, queue_confirmation
 from bot.contacts import read_contacts_csv, store_contacts, sync_agencies
+from bot.digest import build_digest
 from bot.digest_sending import send_due_digests
+from bot.reports import write_digest_docx, write_digest_html
 from bot.db import ensure_partnership, session_scope
 from bot.models import Agency, Contact, Message
 from bot.outbox import deliver_due
@@ -168,3 +170,17 @@ def export(engine: Engine, settings: Settings, console: Console, folder: Path) -
             out = folder / f"riverside-dhr3-plan-updated.{fmt}"
             export_plan(session, "RIV3", fmt, out, timezone=settings.partnership.timezone)  # type: ignore[arg-type]
             console.print(f"Updated plan with the chase log: [bold]{out}[/bold]")
+
+
+def board_preview(engine: Engine, settings: Settings, console: Console, folder: Path, now: datetime) -> None:
+    """Where the story ends: what the board would read about RIV3 before its next meeting."""
+    with session_scope(engine) as session:
+        partnership = ensure_partnership(session, settings)
+        upcoming = [m for m in settings.board.meetings if m > now.date()]
+        if not upcoming:
+            return
+        digest = build_digest(session, partnership, upcoming[0], now)
+    html = write_digest_html(digest, folder / "board-digest-preview.html")
+    docx = write_digest_docx(digest, folder / "board-digest-preview.docx")
+    rag = ", ".join(f"{label} {count}" for label, count in digest.rag.items())
+    console.print(f"\n[bold]Board digest preview[/bold] for the {upcoming[0]:%d %b %Y} meeting ({rag}): {html}, {docx}")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import typer
 
 from rich.console import Console
 
 from bot.commands.common import ready_engine, settings_or_exit
-from bot.demo import export, set_up, show_overdue, simulate
+from bot.demo import board_preview, export, set_up, show_overdue, simulate
 
 
 def register(app: typer.Typer) -> None:
@@ -30,5 +31,7 @@ def demo(
     simulate(engine, settings, console, start=first_day, days=weeks * 7)
     show_overdue(engine, settings, console, first_day + timedelta(days=weeks * 7))
     export(engine, settings, console, settings.outbox_dir.parent)
+    end = datetime.combine(first_day + timedelta(days=weeks * 7), time(10, 0), tzinfo=ZoneInfo(settings.partnership.timezone))
+    board_preview(engine, settings, console, settings.outbox_dir.parent, end)
     console.print(f"Every message is in [bold]{settings.outbox_dir}[/bold] (.json + .eml/.txt); "
                   f"board digests in {settings.outbox_dir / 'digests'}.")
