@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -14,6 +13,7 @@ from sqlmodel import Session, select
 from bot.blocks import OVERDUE_NEXT_PAGE, OVERDUE_PREV_PAGE, read_page_button_value
 from bot.dates import find_date_in_text, parse_target_date
 from bot.db import ensure_partnership, session_scope
+from bot.digest import build_digest, digest_context
 from bot.handlers.chase import chase_now
 from bot.handlers.common import Caller, Clock, caller, local_today, may_change, refusal, text_blocks, unknown_ref, utc_now
 from bot.handlers.confirm import confirmation_for
@@ -147,10 +147,6 @@ def _snooze(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
 
 
 def _digest(session: Session, runtime: Runtime, who: Caller, args: str, now: datetime) -> Answer:
-    if importlib.util.find_spec("bot.digest") is None:
-        return _plain("The digest preview arrives with the digest feature; it is not installed yet.")
-    from bot.digest import build_digest, digest_context  # type: ignore[import-not-found,unused-ignore]
-
     partnership = ensure_partnership(session, runtime.settings)
     today = local_today(runtime, now)
     meeting = session.exec(
