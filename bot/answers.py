@@ -19,10 +19,9 @@ from sqlmodel import Session, select
 from bot.contacts import may_change_action
 from bot.db import ensure_partnership
 from bot.models import Action, Contact, Event, Message, MessageAction, ProgressUpdate
-from bot.outbox import NewMessage, enqueue, ref_token_for
-from bot.render import render
+from bot.outbox import enqueue
 from bot.replies import Reading, is_automatic_reply, out_of_office_until, read_replies, strip_quoted
-from bot.routing import Route
+from bot.routing import Route, rendered_message
 from bot.settings import Settings
 from bot.statuses import MessageKind, ReadStatus, UpdateSource
 from bot.updates import Proposed, actor_name, record_update, set_away
@@ -165,22 +164,11 @@ def queue_confirmation(
     context = {
         "recipient_name": recipient_name,
         "partnership_name": partnership.name,
-        "ref_token": ref_token_for(key),
         "confirm_value": ",".join(str(update.id) for _, update, _ in unsure),
         "readings": [{"ref": action.ref, "status": reading.status, "new_due": reading.new_due,
                       "evidence": update.evidence} for action, update, reading in unsure],
     }
-    rendered = render(MessageKind.CONFIRMATION.value, route.render_as, context)
-    queued = enqueue(session, NewMessage(
-        idempotency_key=key,
-        kind=MessageKind.CONFIRMATION.value,
-        channel=route.channel,
-        recipient_contact_id=contact_id,
-        recipient_address=route.address,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        blocks=rendered.blocks,
-        action_ids=[action.id for action, _, _ in unsure if action.id is not None],
-    ), now=now, actor="answers")
+    new = rendered_message(MessageKind.CONFIRMATION.value, key, route, context, contact_id=contact_id,
+                           action_ids=[action.id for action, _, _ in unsure if action.id is not None])
+    queued = enqueue(session, new, now=now, actor="answers")
     return queued is not None

@@ -24,10 +24,9 @@ from bot.db import ensure_partnership, session_scope
 from bot.digest import Digest, build_digest, digest_context
 from bot.meetings import sync_meetings
 from bot.models import BoardMeeting, Partnership
-from bot.outbox import NewMessage, enqueue, ref_token_for
-from bot.render import render
+from bot.outbox import NewMessage, enqueue
 from bot.reports import write_digest_docx
-from bot.routing import Route, board_route
+from bot.routing import Route, board_route, rendered_message
 from bot.settings import Settings
 from bot.statuses import ChannelKind, MessageKind
 from bot.sweep import send_window
@@ -126,17 +125,4 @@ def send_digest(
 
 
 def compose_digest_message(digest: Digest, route: Route, key: str, not_before: datetime) -> NewMessage:
-    rendered = render(MessageKind.DIGEST.value, route.render_as, digest_context(digest) | {"ref_token": ref_token_for(key)})
-    return NewMessage(
-        idempotency_key=key,
-        kind=MessageKind.DIGEST.value,
-        channel=route.channel,
-        recipient_contact_id=None,
-        recipient_address=route.address,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        blocks=rendered.blocks,
-        level=3,
-        not_before=not_before,
-    )
+    return rendered_message(MessageKind.DIGEST.value, key, route, digest_context(digest), not_before=not_before, level=3)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from bot.models import Agency, Contact, Partnership
+from bot.outbox import NewMessage, ref_token_for
+from bot.render import render
 from bot.settings import Settings
 from bot.statuses import ChannelKind
 
@@ -47,3 +52,34 @@ def board_route(partnership: Partnership, settings: Settings) -> Route | None:
         address = partnership.board_slack_channel or partnership.board_email
         return Route(ChannelKind.OUTBOX.value, address, ChannelKind.OUTBOX) if address else None
     return None
+
+
+def rendered_message(
+    kind: str,
+    key: str,
+    route: Route,
+    context: Mapping[str, Any],
+    *,
+    contact_id: int | None = None,
+    action_ids: Sequence[int] = (),
+    not_before: datetime | None = None,
+    level: int = 1,
+    cc: Sequence[str] = (),
+) -> NewMessage:
+    """A message of `kind` rendered for `route`, ready for the outbox; its ref token comes from its key."""
+    rendered = render(kind, route.render_as, dict(context) | {"ref_token": ref_token_for(key)})
+    return NewMessage(
+        idempotency_key=key,
+        kind=kind,
+        channel=route.channel,
+        recipient_contact_id=contact_id,
+        recipient_address=route.address,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        blocks=rendered.blocks,
+        action_ids=action_ids,
+        cc_addresses=cc,
+        level=level,
+        not_before=not_before,
+    )

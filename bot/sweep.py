@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -22,9 +21,8 @@ from bot.db import ensure_partnership, session_scope
 from bot.escalation import BOARD_LEVEL, EscalationIntent, EscalationPolicy, LadderState, plan_escalations
 from bot.models import Action, Agency, BoardMeeting, Contact, Message, MessageAction, Partnership, ProgressUpdate
 from bot.models import Recommendation, Review
-from bot.outbox import NewMessage, enqueue, ref_token_for
-from bot.render import render
-from bot.routing import Route, board_route, choose_route
+from bot.outbox import NewMessage, enqueue
+from bot.routing import board_route, choose_route, rendered_message
 from bot.settings import Settings
 from bot.statuses import CLOSED_STATUSES, MessageKind, MessageState, Role, UpdateSource
 from bot.workdays import SendWindow, add_working_days
@@ -276,8 +274,8 @@ def _compose_chase(
         context |= {"board_name": facts.partnership.board_name, "meeting_date": meeting, "reply_by": reply_by}
         if reply_by:
             context["reply_hint"] = f"Please reply by {_day(reply_by)} so the board sees your update."
-    return [_message(intent.kind.value, intent.idempotency_key, route, contact.id, context, intent.action_ids,
-                     intent.not_before, level=1)]
+    return [rendered_message(intent.kind.value, intent.idempotency_key, route, context, contact_id=contact.id,
+                             action_ids=intent.action_ids, not_before=intent.not_before)]
 
 
 def _compose_escalation(
@@ -317,8 +315,8 @@ def _compose_escalation(
         cc = tuple(c.email for c in leads if c.email) if route.channel == "email" else ()
         key = f"{intent.idempotency_key}:{contact_id or 'board'}"
         messages.append(
-            _message("escalation", key, route, contact_id, context | {"recipient_name": name},
-                     intent.action_ids, intent.not_before, level=intent.level, cc=cc)
+            rendered_message("escalation", key, route, context | {"recipient_name": name}, contact_id=contact_id,
+                             action_ids=intent.action_ids, not_before=intent.not_before, level=intent.level, cc=cc)
         )
     return messages
 
@@ -330,34 +328,3 @@ def _day(day: date) -> str:
 def _last_chased(facts: PlanFacts, action: Action, window: SendWindow) -> date | None:
     times = facts.chases.get(action.id or -1, [])
     return window.local_date(max(times)) if times else None
-
-
-def _message(
-    kind: str,
-    key: str,
-    route: Route,
-    contact_id: int | None,
-    context: dict[str, object],
-    action_ids: Sequence[int],
-    not_before: datetime,
-    *,
-    level: int,
-    cc: Sequence[str] = (),
-) -> NewMessage:
-    context = context | {"ref_token": ref_token_for(key)}
-    rendered = render(kind, route.render_as, context)
-    return NewMessage(
-        idempotency_key=key,
-        kind=kind,
-        channel=route.channel,
-        recipient_contact_id=contact_id,
-        recipient_address=route.address,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        blocks=rendered.blocks,
-        action_ids=action_ids,
-        cc_addresses=cc,
-        level=level,
-        not_before=not_before,
-    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 from rich.table import Table
 from sqlmodel import select
@@ -21,6 +23,7 @@ def register(app: typer.Typer) -> None:
 def list_messages(
     state: MessageState | None = typer.Option(None, "--state", help="Only messages in this state (dead = given up)."),
     limit: int = typer.Option(50, min=1, max=10_000, help="Newest first, at most this many."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document instead of a table."),
 ) -> None:
     """List messages: kind, recipient, state, attempts and the last error code (never their text)."""
     settings = settings_or_exit()
@@ -29,6 +32,14 @@ def list_messages(
         if state is not None:
             query = query.where(Message.state == state.value)
         rows = session.exec(query).all()
+    if as_json:
+        print(json.dumps([
+            {"id": m.id, "kind": m.kind, "level": m.level, "to": m.recipient_address, "channel": m.channel,
+             "state": m.state, "attempts": m.attempts, "last_error": m.last_error,
+             "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None}
+            for m in rows
+        ]))
+        return
     table = Table("id", "kind", "to", "channel", "state", "attempts", "last error", "created (UTC)", "sent (UTC)")
     for m in rows:
         table.add_row(str(m.id), m.kind + (f" L{m.level}" if m.kind == "escalation" else ""), m.recipient_address or "",
