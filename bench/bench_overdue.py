@@ -19,11 +19,8 @@ import json
 import os
 import random
 import statistics
-import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -32,7 +29,7 @@ import sqlalchemy as sa
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_bolt_app, make_http_server, make_wsgi_app
-from bot.db import ensure_partnership, make_engine, migrate, normalise_url, session_scope
+from bot.db import ensure_partnership, make_engine, migrate, session_scope
 from bot.models import Action, Agency, Contact, Message, MessageAction, Recommendation, Review
 from bot.overdue import OverdueFilter, overdue_actions
 from bot.runtime import Runtime
@@ -83,25 +80,6 @@ def fill(engine: sa.Engine, settings: Settings, count: int, rng: random.Random) 
         session.execute(sa.insert(Message), messages)
         message_ids = list(session.execute(sa.select(Message.id).order_by(Message.id)).scalars())  # type: ignore[arg-type]
         session.execute(sa.insert(MessageAction), [{"message_id": m, "action_id": a} for m, a in zip(message_ids, chased)])
-
-
-def database(postgres: str | None) -> tuple[str, Callable[[], None]]:
-    if not postgres:
-        path = tempfile.mktemp(suffix=".db")
-        return f"sqlite:///{path}", lambda: os.path.exists(path) and os.remove(path)  # type: ignore[func-returns-value]
-    admin = make_engine(postgres, isolation_level="AUTOCOMMIT")
-    name = f"dhr_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.make_url(normalise_url(postgres)).set(database=name).render_as_string(hide_password=False)
-
-    def drop() -> None:
-        with admin.connect() as c:
-            c.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
-            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-    return url, drop
 
 
 def median_ms(samples: list[float]) -> float:
@@ -157,7 +135,7 @@ def time_requests(engine: sa.Engine, settings: Settings, runs: int) -> tuple[flo
 
 
 def bench(backend: str, postgres: str | None, count: int, runs: int) -> dict[str, object]:
-    url, drop = database(postgres if backend == "postgresql" else None)
+    url, drop = fresh_database(postgres if backend == "postgresql" else None)
     engine = make_engine(url)
     try:
         migrate(engine)

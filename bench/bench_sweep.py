@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import tempfile
 import time as clock
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from bot.db import ensure_partnership, make_engine, migrate, normalise_url, session_scope
+from bench.databases import fresh_database
+from bot.db import ensure_partnership, make_engine, migrate, session_scope
 from bot.models import Action, Agency, Contact, Recommendation, Review
 from bot.settings import load_settings
 from bot.sweep import sweep
@@ -62,24 +61,6 @@ def fill(engine: sa.Engine, count: int, rng: random.Random) -> None:
         session.execute(sa.insert(Action), rows)
 
 
-def database(postgres: str | None) -> tuple[str, callable]:
-    if not postgres:
-        path = tempfile.mktemp(suffix=".db")
-        return f"sqlite:///{path}", lambda: None
-    admin = make_engine(postgres, isolation_level="AUTOCOMMIT")
-    name = f"dhr_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.make_url(normalise_url(postgres)).set(database=name).render_as_string(hide_password=False)
-
-    def drop() -> None:
-        with admin.connect() as c:
-            c.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
-            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-
-    return url, drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
@@ -90,7 +71,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
     baseline = None
     for size in args.sizes:
-        url, drop = database(args.postgres)
+        url, drop = fresh_database(args.postgres)
         engine = make_engine(url)
         try:
             migrate(engine)

@@ -17,7 +17,7 @@ from bot.db import ensure_partnership, get_engine, migrate, session_scope
 from bot.models import Partnership
 from bot.settings import Settings, SettingsError, load_settings
 
-console = Console()
+console = Console(soft_wrap=True)  # long lines stay whole, for logs and for copying
 err_console = Console(stderr=True)
 
 
