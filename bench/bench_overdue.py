@@ -28,6 +28,7 @@ import httpx
 import sqlalchemy as sa
 from slack_sdk.signature import SignatureVerifier
 
+from bench.databases import fresh_database
 from bot.app import build_bolt_app, make_http_server, make_wsgi_app
 from bot.db import ensure_partnership, make_engine, migrate, session_scope
 from bot.models import Action, Agency, Contact, Message, MessageAction, Recommendation, Review
