@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     http_port: int = Field(3000, ge=1, le=65535)
     coordinators: Annotated[list[str], NoDecode] = Field(default_factory=list)
     contacts_file: Path | None = None
-    log_level: str = "INFO"
+    log_level: str = Field("INFO", pattern="^(?i:debug|info|warning|error)$")
 
     partnership: PartnershipSettings = Field(default_factory=PartnershipSettings)
     policy: PolicySettings = Field(default_factory=PolicySettings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 
 import typer
@@ -96,6 +97,8 @@ def run() -> None:
     from bot.app import serve
 
     settings = settings_or_exit()
+    # A service's log: counts and ids only (nothing from messages), at DHR_LOG_LEVEL (default INFO).
+    logging.getLogger().setLevel(settings.log_level.upper())
     if settings.slack_enabled is False and settings.outlook_enabled is False:
         console.print("No Slack or Microsoft credentials: messages go to the outbox folder "
                       f"[bold]{settings.outbox_dir}[/bold].")
