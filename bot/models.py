@@ -127,6 +127,9 @@ class Action(SQLModel, table=True):
     status: str = Field(default="not_started", index=True)  # ActionStatus
     progress: str | None = _text(default=None)  # the plan's progress column as imported
     snoozed_until: date | None = None
+    #: The plan's own values at the last import (status, due, progress...), so a re-import changes
+    #: only what the file changed and never undoes what leads reported since.
+    imported_values: dict[str, Any] = _json(default_factory=dict)
     created_at: datetime = _when(default_factory=utcnow)
     updated_at: datetime = _when(default_factory=utcnow)
 
@@ -148,6 +151,8 @@ class ProgressUpdate(SQLModel, table=True):
     #: Said by someone not allowed to change this action: kept for the record, never applied, and
     #: not an answer that resets the chase clock.
     refused: bool = False
+    #: The person said the bot misread them: never applied, and no longer waiting for an answer.
+    rejected: bool = False
     #: The mail this came from (internetMessageId): a mail polled twice is recorded once.
     source_message_id: str | None = Field(default=None, index=True)
 

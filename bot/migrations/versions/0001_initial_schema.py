@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 01:44:58.809678
+Create Date: 2026-11-25 02:03:26.963977
 """
 
 from __future__ import annotations
@@ -186,6 +186,7 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('progress', sa.Text(), nullable=True),
     sa.Column('snoozed_until', sa.Date(), nullable=True),
+    sa.Column('imported_values', sa.JSON(), nullable=False),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.Column('updated_at', bot.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['lead_agency_id'], ['agency.id'], ),
@@ -226,6 +227,7 @@ def upgrade() -> None:
     sa.Column('confirmed', sa.Boolean(), nullable=False),
     sa.Column('in_reply_to_message_id', sa.Integer(), nullable=True),
     sa.Column('refused', sa.Boolean(), nullable=False),
+    sa.Column('rejected', sa.Boolean(), nullable=False),
     sa.Column('source_message_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.ForeignKeyConstraint(['action_id'], ['action.id'], ),
     sa.ForeignKeyConstraint(['author_contact_id'], ['contact.id'], ),
