@@ -15,6 +15,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,7 +37,9 @@ HEALTH_PATH = "/healthz"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def build_bolt_app(runtime: Runtime, *, clock: Clock = utc_now) -> App:
+def build_bolt_app(runtime: Runtime, *, clock: Clock = utc_now, listener_executor: Executor | None = None) -> App:
+    """The Bolt app with every listener. `listener_executor` runs the acks and lazy listeners (Bolt's
+    own pool of 5 threads when None); pass one to wait for the work still running, e.g. at shutdown."""
     settings = runtime.settings
     if not settings.slack_bot_token:
         raise ValueError("SLACK_BOT_TOKEN is not set: the Slack app needs it")
@@ -46,6 +49,7 @@ def build_bolt_app(runtime: Runtime, *, clock: Clock = utc_now) -> App:
         token_verification_enabled=False,  # auth.test runs on the first request instead
         # The process runs for a long time: ack first, work after (lazy listeners, thread pool).
         process_before_response=False,
+        listener_executor=listener_executor,
     )
     register_all(app, runtime, clock)
     return app

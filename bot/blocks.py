@@ -2,8 +2,8 @@
 
 A button's `action_id` is written by a template (bot/templates/messages/) and matched by a
 listener (bot/handlers/); both import it from here so the two can never drift apart. A button's
-`value` is always the action ref (e.g. "RIV3-2a-1"), except the confirmation buttons (the
-caller's opaque `confirm_value`) and the overdue pager (see `page_button_value`).
+`value` is always the action ref (e.g. "RIV3-2a-1"), except the confirmation buttons (see
+`confirm_value`) and the overdue pager (see `page_button_value`).
 
 Also here: Slack's Block Kit size limits, and `block_kit_problems`, which checks a list of blocks
 against them so a bad message fails in tests rather than at chat.postMessage.
@@ -174,6 +174,31 @@ def complete_modal(action_ref: str, private_metadata: str) -> dict[str, Any]:
             ),
         ],
     )
+
+
+_CONFIRM_PREFIX = "updates:"
+
+
+def confirm_value(update_ids: Sequence[int]) -> str:
+    """The value of the confirm/reject buttons: which unconfirmed updates they settle ("updates:7,8").
+
+    Shared by the Slack answers (bot/handlers/confirm.py) and the mail/outbox confirmations
+    (bot/answers.py), so a button built by either is read by the one listener.
+    """
+    return _CONFIRM_PREFIX + ",".join(str(i) for i in update_ids)
+
+
+def read_confirm_value(value: str) -> list[int]:
+    """Inverse of `confirm_value`; a clear ValueError for anything else."""
+    if not value.startswith(_CONFIRM_PREFIX):
+        raise ValueError(f"not a confirmation button value: {value[:40]!r}")
+    try:
+        ids = [int(part) for part in value[len(_CONFIRM_PREFIX):].split(",") if part]
+    except ValueError as exc:
+        raise ValueError(f"not a confirmation button value: {value[:40]!r}") from exc
+    if not ids:
+        raise ValueError("a confirmation button names no update")
+    return ids
 
 
 def page_button_value(page: int, query: str) -> str:

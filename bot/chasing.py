@@ -168,7 +168,10 @@ def plan_chases(
     intents: list[ChaseIntent] = []
     held_back: list[int] = []
     for contact_id in sorted(steps_by_contact):
-        steps = sorted(steps_by_contact[contact_id] + companions.get(contact_id, []), key=DueStep.priority)
+        steps = steps_by_contact[contact_id]
+        if any(step.kind is MessageKind.CHASER for step in steps):
+            steps = steps + companions.get(contact_id, [])
+        steps = sorted(steps, key=DueStep.priority)
         kept = steps[: policy.max_actions_per_message]
         held_back.extend(step.action_id for step in steps[policy.max_actions_per_message :])
         step_keys = tuple(step.key for step in kept)
@@ -246,10 +249,11 @@ def _dated_step(
 
 
 def _companion_step(action: ActionState, policy: Policy, today: date) -> DueStep | None:
-    """An overdue action whose next repeat is not due yet, to ride along in a message going anyway.
+    """An overdue action whose next repeat is near, to ride along in a chaser going out anyway.
 
-    Listing every overdue action whenever a person is chased keeps one message per person per
-    round: their actions' repeat clocks line up instead of each pinging on its own day.
+    A person with several overdue actions would otherwise be chased on a different day for each.
+    An action joins another's chaser only when its own repeat is at most half an interval away,
+    so it is never chased more than once per half interval, and the clocks soon line up.
     """
     if action.status in CLOSED_STATUSES or action.due is None or action.precision == Precision.NONE:
         return None
@@ -257,8 +261,13 @@ def _companion_step(action: ActionState, policy: Policy, today: date) -> DueStep
         return None
     if today < next_working_day_on_or_after(action.due):
         return None
-    if _day_of(action.last_chase_at, policy.send_window) == today:
-        return None
+    window = policy.send_window
+    latest = max((d for d in (_day_of(action.last_chase_at, window), _day_of(action.last_reply_at, window)) if d),
+                 default=None)
+    if latest is not None:
+        early_by = policy.repeat_every_working_days // 2
+        if today < add_working_days(latest, policy.repeat_every_working_days - early_by):
+            return None
     return _step(action, MessageKind.CHASER, f"chaser:{action.due}:{today}")
 
 

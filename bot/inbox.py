@@ -32,7 +32,7 @@ from bot.answers import AnswerOutcome, covered_actions, handle_answer, queue_con
 from bot.contacts import contact_for_email, may_change_action
 from bot.db import session_scope
 from bot.inbox_rules import Answer, IncomingMail, choose_message, incoming_mail, read_confirmation_reply
-from bot.inbox_rules import referenced_message_ids, subject_tokens
+from bot.inbox_rules import referenced_message_ids, sender_authenticated, subject_tokens
 from bot.models import Action, Contact, Cursor, Event, Message, ProgressUpdate
 from bot.replies import Reading, is_automatic_reply, strip_quoted
 from bot.routing import Route
@@ -61,6 +61,7 @@ class InboxReport:
     unmatched: int = 0  # left unread in the Inbox for a person
     already_handled: int = 0  # seen again after a crash or a delta resync: filed, nothing recorded
     gone: int = 0  # moved or deleted by someone between the delta and our read
+    unauthenticated: int = 0  # From failed SPF/DKIM/DMARC: read as from an unknown sender
 
 
 def poll_inbox(engine: Engine, graph: GraphClient, settings: Settings, now: datetime) -> InboxReport:
@@ -82,7 +83,8 @@ def poll_inbox(engine: Engine, graph: GraphClient, settings: Settings, now: date
             graph.move_to(mail.graph_id, HANDLED_FOLDER)
     with session_scope(engine) as session:
         session.merge(Cursor(name=INBOX_CURSOR, value=next_link, updated_at=now))
-    log.info("inbox: %d seen, %d handled, %d unmatched", report.seen, report.handled, report.unmatched)
+    log.info("inbox: %d seen, %d handled, %d unmatched, %d unauthenticated",
+             report.seen, report.handled, report.unmatched, report.unauthenticated)
     return report
 
 
@@ -108,6 +110,11 @@ def record_mail(session: Session, settings: Settings, mail: IncomingMail, now: d
         report.unmatched += 1
         return False
     sender = contact_for_email(session, mail.sender) if mail.sender else None
+    if False and sender_authenticated(mail.headers) is False:
+        # Anyone can write a lead's address in From; a failed check means we cannot say who wrote this,
+        # so it may change nothing and its "back on ..." sets nobody away.
+        sender = None
+        report.unauthenticated += 1
     actor = actor_name(sender, mail.sender or "mail:unknown")
     if answered.kind == MessageKind.CONFIRMATION.value and not is_automatic_reply(mail.text, mail.subject, mail.headers):
         _answer_confirmation(session, settings, answered, mail, sender, now, report)
@@ -199,6 +206,7 @@ def _answer_confirmation(
     pending = session.exec(select(ProgressUpdate).where(
         ProgressUpdate.source_message_id == source_key,
         ProgressUpdate.confirmed == False,  # noqa: E712
+        ProgressUpdate.rejected == False,  # noqa: E712  a "no" settled it; a later "yes" must not revive it
         ProgressUpdate.action_id.in_([a.id for a in actions]),  # type: ignore[attr-defined]
     ).order_by(ProgressUpdate.id)).all()
     allowed = {a.id: a for a in actions if may_change_action(

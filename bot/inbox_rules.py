@@ -109,6 +109,33 @@ def choose_message(
     return candidates.pop() if len(candidates) == 1 else None
 
 
+_AUTH_COMMENT = re.compile(r"\([^()]*\)")
+_AUTH_VERDICT = re.compile(r"\b(dmarc|spf|dkim)\s*=\s*([a-z]+)", re.I)
+
+
+def sender_authenticated(headers: Mapping[str, str]) -> bool | None:
+    """Whether the receiving server vouched for the From address (Authentication-Results, RFC 8601).
+
+    True when DMARC passed, or, with no DMARC verdict, both SPF and DKIM passed; False when DMARC
+    failed, or SPF or DKIM failed with no DMARC pass; None when there is no verdict to go on (mail
+    from inside the tenant often carries no such header). A repeated header arrives joined into one
+    value, so a fail anywhere outweighs a pass: a forged extra header must not turn a fail into a pass.
+    """
+    value = _AUTH_COMMENT.sub(" ", header(headers, "Authentication-Results"))
+    verdicts: dict[str, set[str]] = {"dmarc": set(), "spf": set(), "dkim": set()}
+    for method, result in _AUTH_VERDICT.findall(value):
+        verdicts[method.lower()].add(result.lower())
+    if "fail" in verdicts["dmarc"]:
+        return False
+    if "pass" in verdicts["dmarc"]:
+        return True
+    if "fail" in verdicts["spf"] or "fail" in verdicts["dkim"]:
+        return False
+    if "pass" in verdicts["spf"] and "pass" in verdicts["dkim"]:
+        return True
+    return None
+
+
 class Answer(StrEnum):
     YES = "yes"
     NO = "no"

@@ -29,6 +29,9 @@ from bot.statuses import ChannelKind, MessageState
 log = logging.getLogger(__name__)
 
 _CLAIMABLE = (MessageState.PENDING.value, MessageState.FAILED.value)
+#: Marks a failure after which the message may have been delivered all the same (a timeout, a
+#: dropped connection, a 5xx after the service acted): the next try asks the service first.
+UNCLEAR = "unclear:"
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,8 @@ def claim_next(engine: Engine, now: datetime, worker: str, policy: DeliveryPolic
             ).first()
             if candidate is None:
                 return None
+            # Read before the UPDATE below: the session refreshes `candidate` with the new values.
+            was_abandoned = candidate.state == MessageState.SENDING.value
             won = session.execute(
                 sa.update(Message)
                 .where(
@@ -221,7 +226,7 @@ def claim_next(engine: Engine, now: datetime, worker: str, policy: DeliveryPolic
                 claimed = session.get(Message, candidate.id)
                 assert claimed is not None
                 session.refresh(claimed)
-                return Claim(claimed, abandoned=candidate.state == MessageState.SENDING.value)
+                return Claim(claimed, abandoned=was_abandoned)
             session.rollback()  # someone else won that row; look again
     return None
 
@@ -266,25 +271,29 @@ def deliver_one(
     if channel is None:
         _finish(engine, message, now, error=DeliveryError(
             f"no transport for channel {message.channel}", permanent=True, code="no_channel"
-        ), policy=policy, report=report)
+        ), policy=policy, report=report, worker=worker)
         return True
     envelope = envelope_for(message)
-    if claim.abandoned:
+    if claim.abandoned or (message.last_error or "").startswith(UNCLEAR):
+        # The last try may have gone out although we never heard so: ask before sending again.
         finder = getattr(channel, "find_sent", None)
-        since = message.created_at
-        receipt = finder(envelope, since) if finder is not None else None
+        try:
+            receipt = finder(envelope, message.created_at) if finder is not None else None
+        except DeliveryError as error:
+            _finish(engine, message, now, error=error, policy=policy, report=report, worker=worker)
+            return True
         if receipt is not None:
-            _finish(engine, message, now, receipt=receipt, policy=policy, report=report, recovered=True)
+            _finish(engine, message, now, receipt=receipt, policy=policy, report=report, recovered=True, worker=worker)
             return True
     if pacer is not None:
         pacer.wait(message.channel, envelope.to_address)
     try:
         receipt = channel.send(envelope)
     except DeliveryError as error:
-        _finish(engine, message, now, error=error, policy=policy, report=report)
+        _finish(engine, message, now, error=error, policy=policy, report=report, worker=worker)
         return True
     hook("sent", message.id)
-    _finish(engine, message, now, receipt=receipt, policy=policy, report=report)
+    _finish(engine, message, now, receipt=receipt, policy=policy, report=report, worker=worker)
     return True
 
 
@@ -298,11 +307,17 @@ def _finish(
     receipt: Receipt | None = None,
     error: DeliveryError | None = None,
     recovered: bool = False,
+    worker: str,
 ) -> None:
     assert message.id is not None
     with session_scope(engine) as session:
-        row = session.get(Message, message.id)
+        row = session.get(Message, message.id, with_for_update=True)
         assert row is not None
+        if row.claimed_by != worker:
+            # Our claim ran out mid-send and another worker took the row over: it decides now
+            # (and asks the service whether our send went out before sending again).
+            log.warning("message %s: claim lost to another worker before the result was recorded", row.id)
+            return
         if receipt is not None:
             row.state = MessageState.SENT.value
             row.sent_at = now
@@ -317,6 +332,8 @@ def _finish(
         else:
             assert error is not None
             row.last_error = error.code or type(error).__name__
+            if not error.permanent and not error.rate_limited:
+                row.last_error = UNCLEAR + row.last_error
             if error.rate_limited:
                 row.attempts -= 1  # being asked to slow down is not a failed attempt
                 _hold_conversation(session, row, now + retry_delay(row.attempts, error.retry_after, policy))

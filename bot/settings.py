@@ -64,11 +64,14 @@ class PolicySettings(BaseModel):
 
     @model_validator(mode="after")
     def _window_is_sane(self) -> PolicySettings:
-        if self.send_window_start >= self.send_window_end:
-            raise ValueError("send_window_start must be before send_window_end")
-        # The 01:00-02:00 local hour is skipped or repeated when the clocks change.
-        if self.send_window_start < time(2, 0):
-            raise ValueError("send_window_start must be 02:00 or later (the clocks change between 01:00 and 02:00)")
+        from bot.workdays import SendWindow
+
+        # The same rule the chasing code applies (start before end, clear of the 01:00-02:00
+        # hour the clocks skip or repeat), checked at start-up rather than at the first sweep.
+        try:
+            SendWindow(self.send_window_start, self.send_window_end)
+        except ValueError as exc:
+            raise ValueError(f"send_window_start/send_window_end: {exc}") from None
         return self
 
 
@@ -78,6 +81,14 @@ class AgencySettings(BaseModel):
     preferred_channel: str | None = Field(None, pattern="^(slack|email)$")
     #: Escalation overrides for this agency, e.g. {"escalate_after_chasers": 3}.
     escalation: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("escalation")
+    @classmethod
+    def _known_overrides(cls, value: dict[str, int]) -> dict[str, int]:
+        from bot.escalation import EscalationPolicy
+
+        EscalationPolicy().with_overrides(value)  # raises ValueError naming a bad key or value
+        return value
 
 
 class BoardSettings(BaseModel):

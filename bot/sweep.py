@@ -24,7 +24,7 @@ from bot.models import Recommendation, Review
 from bot.outbox import NewMessage, enqueue
 from bot.routing import board_route, choose_route, rendered_message
 from bot.settings import Settings
-from bot.statuses import CLOSED_STATUSES, MessageKind, MessageState, Role, UpdateSource
+from bot.statuses import CLOSED_STATUSES, MessageKind, Role, UpdateSource
 from bot.workdays import SendWindow, add_working_days
 
 log = logging.getLogger(__name__)
@@ -111,10 +111,11 @@ def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
     chases: dict[int, list[datetime]] = defaultdict(list)
     chasers: dict[int, list[datetime]] = defaultdict(list)
     escalated: dict[tuple[int, int], datetime] = {}
+    # Dead messages count too: a chaser that could not be delivered was still the step taken, and
+    # an agency whose lead cannot be reached is exactly what the ladder is for.
     history = session.execute(
         sa.select(MessageAction.action_id, Message.kind, Message.level, Message.created_at)
         .join(Message, Message.id == MessageAction.message_id)  # type: ignore[arg-type]
-        .where(Message.state != MessageState.DEAD.value)
     ).all()
     for action_id, kind, level, created_at in history:
         if action_id not in actions:

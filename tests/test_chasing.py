@@ -380,3 +380,22 @@ def test_a_ride_along_action_is_not_listed_twice_on_the_same_day() -> None:
     ]
     plan = plan_chases(states, POLICY, london(2026, 12, 7, 11))
     assert [intent.action_ids for intent in plan.intents] == [(1,)]
+
+
+def test_a_heads_up_does_not_pull_overdue_actions_along() -> None:
+    states = [
+        action(1, "RIV3-2-1", date(2026, 11, 2), last_chase_at=london(2026, 12, 3, 10)),
+        action(2, "RIV3-3-1", date(2026, 12, 14)),  # heads-up due on Monday 7 December
+    ]
+    plan = plan_chases(states, POLICY, london(2026, 12, 7, 10))
+    assert [(i.kind, i.action_ids) for i in plan.intents] == [(MessageKind.HEADS_UP, (2,))]
+
+
+def test_a_recently_chased_action_does_not_ride_along_again() -> None:
+    # 2-1 was chased on Monday; 7-1 falls due on Tuesday: 2-1's own repeat is four working days away.
+    states = [
+        action(1, "RIV3-2-1", date(2026, 11, 2), last_chase_at=london(2026, 12, 7, 10)),
+        action(2, "RIV3-7-1", date(2026, 12, 8)),
+    ]
+    plan = plan_chases(states, POLICY, london(2026, 12, 8, 10))
+    assert [i.action_ids for i in plan.intents] == [(2,)]

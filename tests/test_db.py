@@ -70,3 +70,12 @@ def test_event_time_defaults_to_now(engine: Engine) -> None:
         session.add(Event(actor="test", kind="test.default"))
     with session_scope(engine) as session:
         assert session.exec(select(Event)).one().at >= before - timedelta(seconds=1)
+
+
+def test_database_errors_never_quote_the_data(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox", body_text="Reply naming Adult A"))
+    with pytest.raises(sa.exc.IntegrityError) as caught:
+        with session_scope(engine) as session:
+            session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox", body_text="Reply naming Adult A"))
+    assert "Adult A" not in str(caught.value)

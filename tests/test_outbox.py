@@ -242,3 +242,73 @@ def test_being_rate_limited_never_dead_letters_a_message(engine: Engine) -> None
         deliver_due(engine, {"slack": channel}, lambda: now, worker="w1", policy=policy)
         now += timedelta(seconds=2)
     assert states(engine) == {"k1": "sent"}
+
+
+class LookupCountingChannel(RecordingChannel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+        self.lookup_failure: DeliveryError | None = None
+        self.accept_then_fail = False
+
+    def send(self, envelope: Envelope) -> Receipt:
+        if self.accept_then_fail:
+            # The service took the message, then the connection dropped before it could say so.
+            self.accept_then_fail = False
+            super().send(envelope)
+            raise DeliveryError("connection reset", permanent=False, code="connection_error")
+        return super().send(envelope)
+
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
+        self.lookups += 1
+        if self.lookup_failure is not None:
+            raise self.lookup_failure
+        return super().find_sent(envelope, since)
+
+
+def test_a_fresh_message_is_sent_without_asking_the_service_first(engine: Engine) -> None:
+    channel = LookupCountingChannel()
+    queue(engine, "k1")
+    deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM, worker="w1")
+    assert channel.lookups == 0 and len(channel.delivered) == 1
+
+
+def test_after_a_dropped_connection_the_retry_finds_the_message_went_out(engine: Engine) -> None:
+    channel = LookupCountingChannel()
+    channel.accept_then_fail = True
+    queue(engine, "k1")
+    deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM, worker="w1")
+    assert states(engine) == {"k1": "failed"}
+    report = deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM + timedelta(hours=1), worker="w1")
+    assert report.recovered and len(channel.delivered) == 1 and states(engine) == {"k1": "sent"}
+
+
+def test_a_failing_lookup_is_a_failed_attempt_not_a_stuck_message(engine: Engine) -> None:
+    channel = LookupCountingChannel()
+    channel.lookup_failure = DeliveryError("no scope", permanent=True, code="missing_scope")
+    queue(engine, "k1")
+
+    def die(step: str, message_id: int) -> None:
+        raise Crash
+
+    with pytest.raises(Crash):
+        deliver_one(engine, {"slack": channel}, MONDAY_10AM, worker="w1", hook=die)
+    report = deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM + timedelta(minutes=10), worker="w2")
+    assert report.dead == [1] and states(engine) == {"k1": "dead"}
+
+
+def test_a_worker_whose_claim_ran_out_does_not_overwrite_the_new_holder(engine: Engine) -> None:
+    channel = RecordingChannel()
+    queue(engine, "k1")
+    slow_worker_claimed = []
+
+    def take_over_mid_send(step: str, message_id: int) -> None:
+        if step == "claimed" and not slow_worker_claimed:
+            slow_worker_claimed.append(message_id)
+            # While w1 is still sending, its claim runs out and w2 takes the row and delivers it.
+            deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM + timedelta(minutes=10), worker="w2")
+
+    deliver_one(engine, {"slack": channel}, MONDAY_10AM, worker="w1", hook=take_over_mid_send)
+    with session_scope(engine) as session:
+        row = session.exec(select(Message)).one()
+    assert row.state == "sent" and row.slack_ts == "1.0001"  # w2's result stands

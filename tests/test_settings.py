@@ -41,7 +41,7 @@ def test_coordinators_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch
     ("name", "value", "named"),
     [
         ("DHR_POLICY__REPEAT_EVERY_WORKING_DAYS", "zero", "policy.repeat_every_working_days"),
-        ("DHR_POLICY__SEND_WINDOW_START", "01:15", "send_window_start must be 02:00 or later"),
+        ("DHR_POLICY__SEND_WINDOW_START", "01:15", "send_window_start/send_window_end: send window 01:15-16:30 touches"),
         ("DHR_PARTNERSHIP__TIMEZONE", "Europe/Atlantis", "unknown timezone"),
         ("DHR_DATABASE_URL", "mysql://x", "database_url"),
         ("DHR_HTTP_PORT", "99999", "http_port"),
@@ -73,4 +73,20 @@ def test_malformed_toml_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     bad.write_text("[policy\nrepeat = 3\n")
     monkeypatch.setenv("DHR_CONFIG", str(bad))
     with pytest.raises(SettingsError, match="config file"):
+        load_settings()
+
+
+def test_a_misspelt_agency_escalation_override_fails_at_start_up(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "dhr.toml"
+    config.write_text('[[agencies]]\nname = "Riverside Police"\nescalation = { escalate_after_chaser = 3 }\n')
+    monkeypatch.setenv("DHR_CONFIG", str(config))
+    with pytest.raises(SettingsError, match="agencies.0.escalation.*escalate_after_chaser"):
+        load_settings()
+
+
+def test_a_zero_escalation_override_fails_at_start_up(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "dhr.toml"
+    config.write_text('[[agencies]]\nname = "Riverside Police"\nescalation = { escalate_after_chasers = 0 }\n')
+    monkeypatch.setenv("DHR_CONFIG", str(config))
+    with pytest.raises(SettingsError, match="escalate_after_chasers"):
         load_settings()

@@ -158,3 +158,18 @@ def test_an_answer_from_someone_not_allowed_does_not_stop_the_chasing(engine: En
                                    raw_text="Done", status="complete", confirmed=False, refused=True))
     report = sweep(engine, settings, datetime(2026, 12, 9, 10, 0, tzinfo=UTC))
     assert "U0GRACE" in {m.recipient_address for m in report.queued}
+
+
+def test_an_undeliverable_chaser_still_moves_the_ladder_on(engine: Engine, settings) -> None:
+    seed(engine, settings)
+    sweep(engine, settings, WEDNESDAY)
+    with session_scope(engine) as session:
+        for message in session.exec(select(Message)).all():
+            message.state, message.last_error = "dead", "users_not_found"
+            session.add(message)
+    day, queued = WEDNESDAY, []
+    for _ in range(14):
+        day += timedelta(days=1)
+        queued += [(m.kind, m.recipient_address) for m in sweep(engine, settings, day).queued]
+    assert ("chaser", "U0PRIYA") in queued  # the next repeat comes round
+    assert ("escalation", "U0DANA") in queued  # and her manager hears of it

@@ -1,9 +1,10 @@
-"""`/dhr chase REF|agency`: queue a chaser now; the normal delivery sends it."""
+"""`/dhr chase REF|agency`: queue a chaser now; the normal delivery sends it inside the send window."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -12,12 +13,13 @@ from bot.handlers.common import Caller, local_today, may_change, refusal, unknow
 from bot.models import Action, Agency, Contact
 from bot.outbox import NewMessage, enqueue, ref_token_for
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
-from bot.render import counted, mrkdwn, render
+from bot.render import counted, mrkdwn, render, ukdate
 from bot.routing import choose_route
 from bot.runtime import Runtime
 from bot.statuses import CLOSED_STATUSES, MessageKind, Role
-from bot.sweep import action_context
+from bot.sweep import action_context, send_window
 from bot.updates import action_by_ref
+from bot.workdays import next_send_time
 
 REPLY_HINT = "Reply here in your own words, or use the buttons."
 
@@ -41,17 +43,20 @@ def chase_now(session: Session, runtime: Runtime, who: Caller, target: str, now:
         else:
             by_lead[lead].append(action)
     queued: list[str] = []
+    # A chase asked for on a Saturday night waits, like every chaser, for a working day's send window.
+    not_before = next_send_time(now, send_window(runtime.settings))
     for contact_id, chased in by_lead.items():
         contact = session.get(Contact, contact_id)
         assert contact is not None
-        queued_to = _queue(session, runtime, who, contact, chased, target, now)
+        queued_to = _queue(session, runtime, who, contact, chased, target, now, not_before)
         if queued_to is None:
             no_lead.extend(a.ref for a in chased)
         else:
             queued.append(f"{mrkdwn(contact.name)} ({counted(len(chased), 'action')})")
     lines = []
     if queued:
-        lines.append(f"Chaser queued for {', '.join(queued)}; it goes out with the next delivery.")
+        when = "with the next delivery" if not_before <= now else f"when the send window opens, {_local(runtime, not_before)}"
+        lines.append(f"Chaser queued for {', '.join(queued)}; it goes out {when}.")
     if no_lead:
         lines.append(f"No lead I can reach for {mrkdwn(', '.join(no_lead[:10]))}: please add one to the contacts.")
     return "\n".join(lines)
@@ -83,7 +88,8 @@ def _lead_of(session: Session, action: Action) -> int | None:
 
 
 def _queue(
-    session: Session, runtime: Runtime, who: Caller, contact: Contact, actions: list[Action], target: str, now: datetime
+    session: Session, runtime: Runtime, who: Caller, contact: Contact, actions: list[Action], target: str,
+    now: datetime, not_before: datetime,
 ) -> str | None:
     agency = session.get(Agency, contact.agency_id) if contact.agency_id else None
     route = choose_route(contact, agency, runtime.settings)
@@ -104,7 +110,12 @@ def _queue(
     new = NewMessage(
         idempotency_key=key, kind=MessageKind.CHASER.value, channel=route.channel, recipient_contact_id=contact.id,
         recipient_address=route.address, subject=rendered.subject, body_text=rendered.text, body_html=rendered.html,
-        blocks=rendered.blocks, action_ids=[a.id for a in actions if a.id is not None], not_before=now,
+        blocks=rendered.blocks, action_ids=[a.id for a in actions if a.id is not None], not_before=not_before,
     )
     enqueue(session, new, now=now, actor=who.actor)
     return route.address
+
+
+def _local(runtime: Runtime, moment: datetime) -> str:
+    local = moment.astimezone(ZoneInfo(runtime.settings.partnership.timezone))
+    return f"{ukdate(local.date())} at {local:%H:%M}"

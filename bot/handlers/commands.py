@@ -15,7 +15,10 @@ from bot.dates import find_date_in_text, parse_target_date
 from bot.db import ensure_partnership, session_scope
 from bot.digest import build_digest, digest_context
 from bot.handlers.chase import chase_now
-from bot.handlers.common import Caller, Clock, caller, local_today, may_change, refusal, text_blocks, unknown_ref, utc_now
+from bot.handlers.common import (
+    Caller, Clock, caller, local_today, may_change, may_see, not_yours_to_see, refusal, sees_everything, text_blocks,
+    unknown_ref, utc_now,
+)
 from bot.handlers.confirm import confirmation_for
 from bot.handlers.recording import describe, record_for
 from bot.handlers.views import overdue_answer, status_blocks
@@ -97,7 +100,9 @@ def _status(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
     action = action_by_ref(session, args.split()[0])
     if action is None:
         return _plain(unknown_ref(args.split()[0]))
-    return status_blocks(session, action, local_today(runtime, now))
+    if not may_see(who, action):
+        return _plain(not_yours_to_see(f"another agency's action ({mrkdwn(action.ref)})"))
+    return status_blocks(session, action, local_today(runtime, now), runtime.settings.partnership.timezone)
 
 
 def _update(session: Session, runtime: Runtime, who: Caller, args: str, now: datetime) -> Answer:
@@ -147,6 +152,8 @@ def _snooze(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
 
 
 def _digest(session: Session, runtime: Runtime, who: Caller, args: str, now: datetime) -> Answer:
+    if not sees_everything(who):
+        return _plain(not_yours_to_see("the board digest"))
     partnership = ensure_partnership(session, runtime.settings)
     today = local_today(runtime, now)
     meeting = session.exec(

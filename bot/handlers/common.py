@@ -18,12 +18,17 @@ from bot.contacts import contact_for_slack_user, is_coordinator, may_change_acti
 from bot.models import Action, Contact
 from bot.render import mrkdwn
 from bot.runtime import Runtime
+from bot.statuses import Role
 
 Clock = Callable[[], datetime]
 
 REFUSAL = (
     "Sorry, you can't change {ref}: only its lead agency's contacts and the partnership "
     "coordinators can. Nothing was changed. If this looks wrong, please ask the coordinator."
+)
+NOT_YOURS_TO_SEE = (
+    "Sorry, {what} is for the partnership coordinators and the board: you can see your own agency's "
+    "actions (try `/dhr overdue mine`). If this looks wrong, please ask the coordinator."
 )
 UNKNOWN_REF = "I can't find an action called {ref}. Check the ref (like RIV3-2-1) and try again."
 
@@ -59,6 +64,26 @@ def may_change(session: Session, runtime: Runtime, who: Caller, action: Action) 
         action_agency_id=action.lead_agency_id,
         action_lead_contact_id=action.lead_contact_id,
     )
+
+
+def sees_everything(who: Caller) -> bool:
+    """Coordinators and board members see every agency's actions; leads and managers only their own."""
+    return who.coordinator or (who.contact is not None and who.contact.active and who.contact.role == Role.BOARD.value)
+
+
+def may_see(who: Caller, action: Action) -> bool:
+    if sees_everything(who):
+        return True
+    contact = who.contact
+    if contact is None or not contact.active:
+        return False
+    if action.lead_contact_id is not None and action.lead_contact_id == contact.id:
+        return True
+    return action.lead_agency_id is not None and action.lead_agency_id == contact.agency_id
+
+
+def not_yours_to_see(what: str) -> str:
+    return NOT_YOURS_TO_SEE.format(what=what)
 
 
 def refusal(ref: str) -> str:

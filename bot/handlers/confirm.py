@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.blocks import confirm_value, read_confirm_value
 from bot.db import ensure_partnership
 from bot.handlers.common import Caller, may_change, refusal
 from bot.handlers.recording import describe
@@ -16,24 +17,6 @@ from bot.render import Rendered, mrkdwn, render
 from bot.runtime import Runtime
 from bot.statuses import ChannelKind, ReadStatus
 from bot.updates import UpdateRefused, confirm_update, pending_confirmation, reject_update
-
-_PREFIX = "updates:"
-
-
-def confirm_value(update_ids: Sequence[int]) -> str:
-    return _PREFIX + ",".join(str(i) for i in update_ids)
-
-
-def read_confirm_value(value: str) -> list[int]:
-    if not value.startswith(_PREFIX):
-        raise ValueError(f"not a confirmation button value: {value[:40]!r}")
-    try:
-        ids = [int(part) for part in value[len(_PREFIX):].split(",") if part]
-    except ValueError as exc:
-        raise ValueError(f"not a confirmation button value: {value[:40]!r}") from exc
-    if not ids:
-        raise ValueError("a confirmation button names no update")
-    return ids
 
 
 def confirmation_for(

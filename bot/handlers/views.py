@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bot.db import ensure_partnership
-from bot.handlers.common import Caller, text_blocks
+from bot.handlers.common import Caller, not_yours_to_see, sees_everything, text_blocks
 from bot.models import Action, Agency, ProgressUpdate, Recommendation, Review
-from bot.overdue import OverdueFilter, overdue_actions
+from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
 from bot.render import Rendered, mrkdwn, paginate, render, status_label, ukdate
 from bot.runtime import Runtime
 from bot.statuses import CLOSED_STATUSES, ChannelKind
@@ -54,6 +55,12 @@ def overdue_answer(session: Session, runtime: Runtime, who: Caller, args: str, p
     query = parse_overdue_args(args.split(), review_codes(session))
     partnership = ensure_partnership(session, runtime.settings)
     assert partnership.id is not None
+    if not sees_everything(who):
+        if query.agency and not _own_agency(session, who, query.agency):
+            refused = not_yours_to_see(f"another agency's overdue list ({mrkdwn(query.agency[:40])})")
+            return Rendered(subject="", text=refused, html=None, blocks=text_blocks(refused))
+        # A lead or manager sees only their own agency's actions, whatever else they asked for.
+        query = OverdueQuery(agency=query.agency, review=query.review, mine=query.agency is None, page=query.page)
     where = OverdueFilter(
         agency=query.agency, review=query.review,
         lead_contact_id=who.contact.id if query.mine and who.contact else None,
@@ -63,7 +70,8 @@ def overdue_answer(session: Session, runtime: Runtime, who: Caller, args: str, p
     else:
         rows = overdue_actions(session, partnership.id, today, runtime.settings.partnership.timezone, where)
     shown = paginate(rows, page or query.page)
-    scope = query.agency or query.review or ("your actions" if query.mine else "all agencies")
+    scope = query.agency or (f"{query.review}, your actions" if query.review and query.mine else query.review) or (
+        "your actions" if query.mine else "all agencies")
     query_text = " ".join(w for w in args.split() if not w.isdigit())
     context: dict[str, Any] = {
         "as_of": today, "scope": scope, "query": query_text, "partnership_name": partnership.name,
@@ -76,7 +84,13 @@ def overdue_answer(session: Session, runtime: Runtime, who: Caller, args: str, p
     return render("overdue", ChannelKind.SLACK, context)
 
 
-def status_blocks(session: Session, action: Action, today: date) -> tuple[str, list[dict[str, Any]]]:
+def _own_agency(session: Session, who: Caller, agency: str) -> bool:
+    own = who.contact.agency_id if who.contact else None
+    return own is not None and set(matching_agency_ids(session, agency)) == {own}
+
+
+def status_blocks(session: Session, action: Action, today: date, tz: str) -> tuple[str, list[dict[str, Any]]]:
+    """Where one action stands; dates are shown in the partnership's timezone `tz`."""
     agency = session.get(Agency, action.lead_agency_id) if action.lead_agency_id else None
     latest = session.exec(
         select(ProgressUpdate).where(ProgressUpdate.action_id == action.id).order_by(ProgressUpdate.at.desc())  # type: ignore[attr-defined]
@@ -91,7 +105,7 @@ def status_blocks(session: Session, action: Action, today: date) -> tuple[str, l
         lines.append(f"Not chased until {ukdate(action.snoozed_until)}")
     if latest is not None:
         state = "" if latest.confirmed else " (waiting for confirmation)"
-        lines.append(f"Last update {ukdate(latest.at.date())} via {latest.source.replace('_', ' ')}{state}")
+        lines.append(f"Last update {ukdate(latest.at.astimezone(ZoneInfo(tz)).date())} via {latest.source.replace('_', ' ')}{state}")
     summary = " ".join(action.description.split()[:25])
     text = "\n".join(lines)
     return text, text_blocks(text, mrkdwn(summary))

@@ -1,8 +1,9 @@
 """Saving a ParsedPlan: Review, Recommendation and Action rows, updated in place on re-import.
 
 Actions are matched by their ref (REVIEW-REC-N), so importing the same plan again changes only
-what changed in it. Actions that dropped out of the plan are reported, never deleted: their
-history (chasers, replies) matters more than the plan's tidiness.
+what changed in it since its last import, never what leads reported since (see reimport.py).
+Actions that dropped out of the plan are reported, never deleted: their history (chasers,
+replies) matters more than the plan's tidiness.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.models import Action, Event, ProgressUpdate, Recommendation, Review
 from bot.plans.agencies import AgencyResolver
 from bot.plans.assemble import split_number
 from bot.plans.model import ParsedAction, ParsedPlan, PlanError
+from bot.plans.reimport import fields_the_plan_changed, jsonable, merged_progress, plan_snapshot
 from bot.reading import read_status
 from bot.statuses import UpdateSource
 
@@ -155,8 +157,9 @@ def import_plan(
             agency = agencies.resolve(parsed.lead_agency)
             wanted = _action_values(parsed, rec.id, agency.id if agency else None, index)
             action = existing_actions.get(ref)
+            from_file = plan_snapshot(wanted, TRACKED_FIELDS)
             if action is None:
-                action = Action(ref=ref, created_at=now, updated_at=now, **wanted)
+                action = Action(ref=ref, created_at=now, updated_at=now, imported_values=from_file, **wanted)
                 session.add(action)
                 session.flush()
                 report.added.append(ref)
@@ -164,18 +167,18 @@ def import_plan(
                 if parsed.progress:
                     _progress_update(session, action, parsed.progress, now, actor)
                 continue
-            changed = [name for name in TRACKED_FIELDS if getattr(action, name) != wanted[name]]
+            changed = _apply_plan_changes(action, wanted, from_file)
+            if action.imported_values != from_file:
+                action.imported_values = from_file  # a new dict, so the JSON column is written
+                session.add(action)
             if not changed:
                 report.unchanged.append(ref)
                 continue
-            # Old values of the short fields only: long texts may hold sensitive detail.
-            before = {name: _jsonable(getattr(action, name)) for name in changed if name not in _LONG_TEXT_FIELDS}
-            for name in changed:
-                setattr(action, name, wanted[name])
+            report.updated[ref] = list(changed)
+            _event(session, now, actor, "action.updated_by_import", action,
+                   {"ref": ref, "fields": list(changed), "before": _short_fields(changed)})
             action.updated_at = now
             session.add(action)
-            report.updated[ref] = changed
-            _event(session, now, actor, "action.updated_by_import", action, {"ref": ref, "fields": changed, "before": before})
             if "progress" in changed and parsed.progress:
                 _progress_update(session, action, parsed.progress, now, actor)
     for ref, action in sorted(existing_actions.items()):
@@ -186,6 +189,27 @@ def import_plan(
     _event(session, now, actor, "review.imported", review, {"code": code, "source_file": source_file, **_counts(report)})
     session.flush()
     return report
+
+
+def _apply_plan_changes(action: Action, wanted: dict[str, Any], from_file: dict[str, Any]) -> dict[str, Any]:
+    """Write the fields the coordinator changed in the plan; returns {field: value before} of
+    those whose stored value actually changed (a lead may already have made the same change)."""
+    current = plan_snapshot({name: getattr(action, name) for name in TRACKED_FIELDS}, TRACKED_FIELDS)
+    last_imported = action.imported_values or current  # imported before imported_values existed
+    changed: dict[str, Any] = {}
+    for name in fields_the_plan_changed(last_imported, current, from_file):
+        value = wanted[name]
+        if name == "progress":
+            value = merged_progress(action.progress, last_imported.get("progress"), wanted["progress"])
+        if getattr(action, name) != value:
+            changed[name] = getattr(action, name)
+            setattr(action, name, value)
+    return changed
+
+
+def _short_fields(before: dict[str, Any]) -> dict[str, Any]:
+    """Old values of the short fields only: long texts may hold sensitive detail."""
+    return {name: jsonable(value) for name, value in before.items() if name not in _LONG_TEXT_FIELDS}
 
 
 def _action_values(parsed: ParsedAction, recommendation_id: int, agency_id: int | None, position: int) -> dict[str, Any]:
@@ -233,7 +257,3 @@ def _counts(report: ImportReport) -> dict[str, int]:
         "unchanged": len(report.unchanged),
         "removed_from_plan": len(report.removed_from_plan),
     }
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.inbox_rules import Answer, choose_message, incoming_mail, read_confirmation_reply
-from bot.inbox_rules import referenced_message_ids, subject_tokens
+from bot.inbox_rules import referenced_message_ids, sender_authenticated, subject_tokens
 
 
 def test_in_reply_to_comes_first_then_references_newest_first() -> None:
@@ -97,3 +97,32 @@ def test_reading_a_reply_to_a_confirmation_question(text: str, answer: Answer, r
     reply = read_confirmation_reply(text)
 
     assert (reply.answer, reply.rest) == (answer, rest)
+
+
+@pytest.mark.parametrize(
+    ("value", "authenticated"),
+    [
+        ("spf=pass (sender IP is 198.51.100.20) smtp.mailfrom=example.org; dkim=pass (signature was verified) "
+         "header.d=example.org;dmarc=pass action=none header.from=example.org;compauth=pass reason=100", True),
+        # DMARC needs only one aligned pass: a failed SPF after forwarding does not undo it.
+        ("spf=fail smtp.mailfrom=example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org", True),
+        ("spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=example.org; dkim=none (message not signed) "
+         "header.d=none;dmarc=fail action=quarantine header.from=example.org", False),
+        ("mx.example.net; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org", True),
+        ("mx.example.net; spf=pass smtp.mailfrom=example.org; dkim=fail header.d=example.org", False),
+        ("mx.example.net; spf=fail smtp.mailfrom=example.org", False),
+        ("mx.example.net; spf=pass smtp.mailfrom=example.org; dkim=none", None),
+        ("spf=none; dkim=none (message not signed); dmarc=none action=none header.from=example.org", None),
+        ("mx.example.net; none", None),
+        # Two headers arrive joined: a forged pass does not outweigh the server's fail.
+        ("mx.example.net; dmarc=pass header.from=example.org spf=none; dmarc=fail header.from=example.org", False),
+        # A comment is not a verdict.
+        ("spf=pass (dmarc=fail was not checked) smtp.mailfrom=example.org; dmarc=pass header.from=example.org", True),
+    ],
+)
+def test_sender_authenticated_reads_the_servers_verdict(value: str, authenticated: bool | None) -> None:
+    assert sender_authenticated({"authentication-results": value}) is authenticated
+
+
+def test_no_authentication_results_header_gives_no_verdict() -> None:
+    assert sender_authenticated({"ARC-Authentication-Results": "i=1; dmarc=fail", "Subject": "RE: x"}) is None

@@ -247,3 +247,22 @@ def test_out_of_office_seen_again_after_a_crash_is_only_filed(mailroom: Mailroom
     assert (report.already_handled, report.out_of_office) == (1, 0)
     assert len(mailroom.events("contact.away")) == 1
     assert mailroom.inbox() == [] and len(mailroom.handled_folder()) == 1
+
+
+def test_yes_after_no_to_the_same_confirmation_leaves_the_action_unchanged(mailroom: Mailroom) -> None:
+    chaser = mailroom.sent_to(TOM)
+    mailroom.fake.deliver_reply(chaser, TOM, "The discharge checklist has been implemented on the wards, I believe.")
+    mailroom.poll()
+    mailroom.deliver(THURSDAY)
+    question = mailroom.messages(MessageKind.CONFIRMATION.value)[0]
+    asked = mailroom.sent_to(TOM, question.ref_token or "")
+    mailroom.fake.deliver_reply(asked, TOM, outlook_reply("No.", "Tom", asked))
+    mailroom.poll()
+    mailroom.fake.deliver_reply(asked, TOM, outlook_reply("Yes, that's right.", "Tom", asked))
+
+    report = mailroom.poll()
+
+    assert report.confirmed == [] and report.handled == 1
+    assert mailroom.action("RIV3-5-1").status == "not_started"
+    assert [(u.status, u.confirmed, u.rejected) for u in mailroom.updates("RIV3-5-1")] == [("complete", False, True)]
+    assert mailroom.events("update.confirmed") == []

@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -48,6 +49,7 @@ class SlackHarness:
     fake: FakeSlackApi
     settings: Settings
     engine: Engine
+    listeners: ThreadPoolExecutor
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -113,14 +115,18 @@ def slack_settings(fake_slack: FakeSlackApi) -> Settings:
 @pytest.fixture
 def slack(engine: Engine, fake_slack: FakeSlackApi, slack_settings: Settings) -> Iterator[SlackHarness]:
     runtime = Runtime(slack_settings, engine, {})
-    wsgi = make_wsgi_app(engine, build_bolt_app(runtime, clock=lambda: NOW), lambda: False)
+    # Bolt's acks and lazy listeners run here; the teardown waits for them, so a late write from this
+    # test cannot land after the `engine` fixture has emptied the tables for the next one.
+    listeners = ThreadPoolExecutor(max_workers=5, thread_name_prefix="bolt-listener")
+    wsgi = make_wsgi_app(engine, build_bolt_app(runtime, clock=lambda: NOW, listener_executor=listeners), lambda: False)
     server = make_http_server(wsgi, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        yield SlackHarness(f"http://127.0.0.1:{server.port}", fake_slack, slack_settings, engine)
+        yield SlackHarness(f"http://127.0.0.1:{server.port}", fake_slack, slack_settings, engine, listeners)
     finally:
-        server.stop(thread)
+        server.stop(thread)  # no new requests: nothing more is submitted to the listeners
+        listeners.shutdown(wait=True)
 
 
 def riverside_plan(harness: SlackHarness, actions: list[tuple[str, str, date | None, str]] | None = None) -> Plan:
