@@ -96,6 +96,11 @@ def send_digest(
 ) -> DigestSent | None:
     """Claim `meeting`, queue its digest and write its report; None when it was sent already."""
     assert partnership.id is not None
+    routes = board_routes(partnership, settings)
+    if not routes:
+        # Left unclaimed, so the digest still goes once the board's channel or mailbox is configured.
+        log.warning("digest for %s: the board has no Slack channel or mailbox configured", meeting)
+        return None
     row = session.exec(
         select(BoardMeeting).where(BoardMeeting.partnership_id == partnership.id, BoardMeeting.date == meeting)
     ).first()
@@ -113,13 +118,11 @@ def send_digest(
     digest = build_digest(session, partnership, meeting, now)
     keys = []
     not_before = next_send_time(now, send_window(settings))
-    for route in board_routes(partnership, settings):
+    for route in routes:
         key = f"{digest_key(partnership.id, meeting)}:{route.channel}"
         message = compose_digest_message(digest, route, key, not_before)
         if enqueue(session, message, now=now, actor="digest") is not None:
             keys.append(key)
-    if not keys:
-        log.warning("digest for %s: the board has no Slack channel or mailbox configured", meeting)
     path = write_digest_docx(digest, report_path(settings, partnership, meeting))
     return DigestSent(meeting, keys, path)
 

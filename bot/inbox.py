@@ -110,7 +110,7 @@ def record_mail(session: Session, settings: Settings, mail: IncomingMail, now: d
         report.unmatched += 1
         return False
     sender = contact_for_email(session, mail.sender) if mail.sender else None
-    if False and sender_authenticated(mail.headers) is False:
+    if sender_authenticated(mail.headers) is False:
         # Anyone can write a lead's address in From; a failed check means we cannot say who wrote this,
         # so it may change nothing and its "back on ..." sets nobody away.
         sender = None
@@ -206,7 +206,7 @@ def _answer_confirmation(
     pending = session.exec(select(ProgressUpdate).where(
         ProgressUpdate.source_message_id == source_key,
         ProgressUpdate.confirmed == False,  # noqa: E712
-        ProgressUpdate.rejected == False,  # noqa: E712  a "no" settled it; a later "yes" must not revive it
+        # REVERTED
         ProgressUpdate.action_id.in_([a.id for a in actions]),  # type: ignore[attr-defined]
     ).order_by(ProgressUpdate.id)).all()
     allowed = {a.id: a for a in actions if may_change_action(

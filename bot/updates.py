@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot.models import Action, Contact, Event, ProgressUpdate
+from bot.models import Action, Contact, Event, Partnership, ProgressUpdate
 from bot.replies import CONFIDENT
 from bot.statuses import CLOSED_STATUSES, ActionStatus, Precision, ReadStatus, UpdateSource, action_status_for
 
@@ -29,6 +30,12 @@ class Proposed:
     evidence: str | None = None
     confidence: float = 1.0
     raw_text: str | None = None
+
+
+def local_date(session: Session, now: datetime) -> date:
+    """Today in the partnership's timezone: between midnight and 01:00 in summer, UTC says yesterday."""
+    zone = session.exec(select(Partnership.timezone)).first() or "Europe/London"
+    return now.astimezone(ZoneInfo(zone)).date()
 
 
 def actor_name(contact: Contact | None, author: str) -> str:
@@ -97,7 +104,7 @@ def apply_update(session: Session, action: Action, update: ProgressUpdate, *, ac
         if action.status == ActionStatus.NOT_STARTED.value and reading is ReadStatus.EXTENSION_REQUESTED:
             action.status = ActionStatus.IN_PROGRESS.value
     if update.evidence or update.raw_text:
-        note = f"{now:%d %b %Y}: {update.evidence or update.raw_text}"
+        note = f"{local_date(session, now):%d %b %Y}: {update.evidence or update.raw_text}"
         action.progress = f"{action.progress}\n{note}" if action.progress else note
     action.updated_at = now
     session.add(action)
@@ -123,6 +130,8 @@ def confirm_update(session: Session, update_id: int, *, actor: str, now: datetim
     update, action = pending_confirmation(session, update_id)
     if update.confirmed:
         return action  # a second click changes nothing
+    if update.rejected:
+        raise UpdateRefused("You said that reading was wrong, so it was set aside; send a new update instead.")
     update.confirmed = True
     session.add(update)
     session.add(Event(at=now, actor=actor, kind="update.confirmed", entity="action", entity_id=action.id,
@@ -136,6 +145,8 @@ def reject_update(session: Session, update_id: int, *, actor: str, now: datetime
     update, action = pending_confirmation(session, update_id)
     if update.confirmed:
         raise UpdateRefused("That update was already applied; send a new update to change it.")
+    update.rejected = True
+    session.add(update)
     session.add(Event(at=now, actor=actor, kind="update.rejected", entity="action", entity_id=action.id,
                       data={"update": update.id}))
     session.flush()
@@ -143,7 +154,7 @@ def reject_update(session: Session, update_id: int, *, actor: str, now: datetime
 
 
 def snooze(session: Session, action: Action, until: date, *, actor: str, now: datetime) -> None:
-    if until <= now.date():
+    if until <= local_date(session, now):
         raise UpdateRefused("Snooze until a date in the future.")
     if action.status in {s.value for s in CLOSED_STATUSES}:
         raise UpdateRefused(f"{action.ref} is {action.status.replace('_', ' ')}; it is not being chased.")

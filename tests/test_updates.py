@@ -104,3 +104,26 @@ def test_away_only_moves_later(engine: Engine) -> None:
         set_away(session, priya(session), date(2026, 12, 14), actor="mail", now=NOW)
         set_away(session, priya(session), date(2026, 12, 10), actor="mail", now=NOW)
         assert priya(session).away_until == date(2026, 12, 14)
+
+
+def test_a_rejected_reading_cannot_be_confirmed_later(engine: Engine) -> None:
+    setup(engine)
+    with session_scope(engine) as session:
+        update = record_update(session, action(session), Proposed(ReadStatus.COMPLETE, confidence=0.4),
+                               source=UpdateSource.MAIL_REPLY, author_contact=priya(session), author="mail", now=NOW)
+        reject_update(session, update.id, actor="mail", now=NOW)
+        with pytest.raises(UpdateRefused, match="set aside"):
+            confirm_update(session, update.id, actor="mail", now=NOW)
+        assert action(session).status == "in_progress"
+
+
+def test_dates_are_local_just_after_midnight_in_summer(engine: Engine) -> None:
+    setup(engine)
+    half_past_midnight_bst = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)  # 00:30 on 2 July in London
+    with session_scope(engine) as session:
+        record_update(session, action(session), Proposed(ReadStatus.IN_PROGRESS, raw_text="Started", confidence=0.9),
+                      source=UpdateSource.SLACK_REPLY, author_contact=priya(session), author="U0PRIYA",
+                      now=half_past_midnight_bst)
+        assert (action(session).progress or "").endswith("02 Jul 2026: Started")
+        with pytest.raises(UpdateRefused, match="future"):
+            snooze(session, action(session), date(2026, 7, 2), actor="cli", now=half_past_midnight_bst)

@@ -51,7 +51,7 @@ def merged_progress(current: str | None, last_imported: str | None, from_file: s
 def notes_since_import(current: str | None, last_imported: str | None) -> list[str]:
     """The lines of the action's progress that were not in the plan when it was last imported."""
     current, last_imported = current or "", last_imported or ""
-    if current.startswith(last_imported):
+    if not last_imported or current == last_imported or current.startswith(last_imported + "\n"):
         added = current[len(last_imported) :]
     else:  # edited in place since: keep whichever lines the import did not bring
         imported_lines = set(last_imported.splitlines())

@@ -113,3 +113,14 @@ def test_the_scheduled_job_sends_the_due_digest_once(
     tasks.digest_job()
     assert len(digests(engine)) == 1
     assert ("digest", "bot.jobs.tasks:digest_job", 60) in scheduler.JOBS
+
+
+def test_with_nowhere_to_send_it_the_digest_waits_until_the_board_is_configured(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_plan(engine, settings)
+    monkeypatch.delenv("DHR_PARTNERSHIP__BOARD_EMAIL")
+    monkeypatch.delenv("DHR_PARTNERSHIP__BOARD_SLACK_CHANNEL")
+    assert send_due_digests(engine, load_settings(), at(date(2027, 1, 7))) == []
+    [sent] = send_due_digests(engine, settings, at(date(2027, 1, 8)))
+    assert sent.meeting_date == date(2027, 1, 14) and sent.message_keys

@@ -108,3 +108,21 @@ def test_a_coordinator_may_change_any_agencys_action(slack: SlackHarness) -> Non
     with session_scope(slack.engine) as session:
         action = session.get(Action, plan.actions["RIV3-2-1"])
         assert action is not None and action.status == "complete"
+
+
+def test_confirming_a_reading_already_rejected_with_the_same_buttons_changes_nothing(slack: SlackHarness) -> None:
+    plan = riverside_plan(slack)
+    slack.command("U0PRIYA", "update RIV3-1-1 we need more time on this one")
+    question = slack.wait_response("U0PRIYA")
+    buttons = {e["action_id"]: e["value"] for b in question["blocks"] if b["type"] == "actions" for e in b["elements"]}
+    slack.click("U0PRIYA", ids.REJECT_READING, buttons[ids.REJECT_READING])
+    assert "nothing was changed" in slack.wait_call("chat.update")[0].body["text"]
+    slack.click("U0PRIYA", ids.CONFIRM_READING, buttons[ids.CONFIRM_READING])
+    slack.wait_response("U0PRIYA", count=2)  # the refusal, said to them alone
+    assert len(slack.calls("chat.update")) == 1
+    with session_scope(slack.engine) as session:
+        action = session.get(Action, plan.actions["RIV3-1-1"])
+        assert action is not None and action.status == "in_progress" and action.due == date(2026, 9, 30)
+        update = session.exec(select(ProgressUpdate)).one()
+        assert (update.confirmed, update.rejected) == (False, True)
+        assert session.exec(select(Event).where(Event.kind == "update.confirmed")).all() == []

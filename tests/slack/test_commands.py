@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.blocks import OVERDUE_NEXT_PAGE, page_button_value
 from bot.db import session_scope
+from bot.handlers.commands import run_command
 from bot.models import Action, Event, Message, MessageAction, ProgressUpdate
+from bot.runtime import Runtime
+from bot.settings import Settings
 from tests.factories import small_plan
 from tests.slack.conftest import SlackHarness, riverside_plan
 
@@ -155,3 +159,25 @@ def test_chase_by_a_lead_of_another_agency_is_refused_and_queues_nothing(slack: 
     assert "can't change RIV3-1-1" in _text_of(slack.wait_response("U0TOM"))
     with session_scope(slack.engine) as session:
         assert session.exec(select(Message)).all() == []
+
+
+def test_chase_asked_for_on_saturday_night_waits_for_mondays_send_window(engine: Engine, slack_settings: Settings) -> None:
+    with session_scope(engine) as session:
+        small_plan(session, slack_settings, [("1-1", "Riverside Police", date(2026, 9, 30), "not_started")])
+    saturday_night = datetime(2026, 11, 28, 22, 30, tzinfo=UTC)  # GMT: 22:30 in Riverside too
+    text, _ = run_command(Runtime(slack_settings, engine, {}), "U0MORGAN", "chase police", saturday_night)
+    assert "Chaser queued for Priya Shah" in text and "30 Nov 2026 at 09:30" in text
+    with session_scope(engine) as session:
+        message = session.exec(select(Message)).one()
+        assert message.not_before == datetime(2026, 11, 30, 9, 30, tzinfo=UTC)  # Monday, window opening
+
+
+def test_status_shows_the_last_update_on_the_partnership_local_date(slack: SlackHarness) -> None:
+    plan = riverside_plan(slack)
+    with session_scope(slack.engine) as session:
+        # 23:30 UTC on 30 June is 00:30 BST on 1 July in Riverside.
+        session.add(ProgressUpdate(action_id=plan.actions["RIV3-1-1"], at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC),
+                                   source="command", raw_text="draft written"))
+    slack.command("U0PRIYA", "status RIV3-1-1")
+    shown = _text_of(slack.wait_response("U0PRIYA"))
+    assert "Last update 1 Jul 2026 via command" in shown
