@@ -206,7 +206,7 @@ def _answer_confirmation(
     pending = session.exec(select(ProgressUpdate).where(
         ProgressUpdate.source_message_id == source_key,
         ProgressUpdate.confirmed == False,  # noqa: E712
-        # REVERTED
+        ProgressUpdate.rejected == False,  # noqa: E712  a "no" settled it; a later "yes" must not revive it
         ProgressUpdate.action_id.in_([a.id for a in actions]),  # type: ignore[attr-defined]
     ).order_by(ProgressUpdate.id)).all()
     allowed = {a.id: a for a in actions if may_change_action(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot import blocks
+from bot.handlers import confirm
 
 
 def inputs(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -107,3 +108,15 @@ def test_block_kit_problems_accepts_a_good_message() -> None:
 ])
 def test_block_kit_problems_names_what_breaks_a_limit(message: list[dict[str, Any]], problem: str) -> None:
     assert any(problem in p for p in blocks.block_kit_problems(message))
+
+
+def test_confirm_value_round_trips_and_is_the_one_the_slack_listener_reads() -> None:
+    value = blocks.confirm_value([7, 12])
+    assert value == "updates:7,12" and blocks.read_confirm_value(value) == [7, 12]
+    assert confirm.read_confirm_value is blocks.read_confirm_value  # one format, shared with bot/answers.py
+
+
+@pytest.mark.parametrize("value", ["RIV3-1-1", "updates:", "updates:7,x", "update:42"])
+def test_read_confirm_value_refuses_anything_else(value: str) -> None:
+    with pytest.raises(ValueError, match="confirmation button"):
+        blocks.read_confirm_value(value)

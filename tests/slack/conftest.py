@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -43,13 +43,25 @@ def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) -> 
     raise AssertionError(f"timed out waiting for {what}")
 
 
+class ListenerPool(ThreadPoolExecutor):
+    """Bolt's listener threads, counted, so a test can see the harness really owns them."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=5, thread_name_prefix="bolt-listener")
+        self.submitted = 0
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.submitted += 1
+        return super().submit(fn, *args, **kwargs)
+
+
 @dataclass
 class SlackHarness:
     url: str
     fake: FakeSlackApi
     settings: Settings
     engine: Engine
-    listeners: ThreadPoolExecutor
+    listeners: ListenerPool
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -117,7 +129,7 @@ def slack(engine: Engine, fake_slack: FakeSlackApi, slack_settings: Settings) ->
     runtime = Runtime(slack_settings, engine, {})
     # Bolt's acks and lazy listeners run here; the teardown waits for them, so a late write from this
     # test cannot land after the `engine` fixture has emptied the tables for the next one.
-    listeners = ThreadPoolExecutor(max_workers=5, thread_name_prefix="bolt-listener")
+    listeners = ListenerPool()
     wsgi = make_wsgi_app(engine, build_bolt_app(runtime, clock=lambda: NOW, listener_executor=listeners), lambda: False)
     server = make_http_server(wsgi, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)

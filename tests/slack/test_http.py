@@ -35,6 +35,14 @@ def test_a_recent_signed_request_is_accepted(slack: SlackHarness) -> None:
     assert slack.command("U0MORGAN", "help", timestamp=four_minutes_ago).status_code == 200
 
 
+def test_listeners_run_on_the_executor_the_app_was_built_with(slack: SlackHarness) -> None:
+    # The harness waits for this executor at teardown; a listener run elsewhere would escape that wait.
+    riverside_plan(slack)
+    slack.command("U0MORGAN", "help")
+    slack.wait_response("U0MORGAN")
+    assert slack.listeners.submitted >= 2  # the ack, then the lazy listener that answers
+
+
 def test_url_verification_is_answered(slack: SlackHarness) -> None:
     answer = slack.post('{"type": "url_verification", "challenge": "riverside-challenge", "token": "x"}', "application/json")
     assert answer.status_code == 200 and answer.json() == {"challenge": "riverside-challenge"}
