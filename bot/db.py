@@ -84,9 +84,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 def ensure_partnership(session: Session, settings: Settings) -> Partnership:
     """The partnership the settings describe, created or updated to match them."""
     wanted = settings.partnership
-    partnership = session.exec(select(Partnership).where(Partnership.name == wanted.name)).first()
-    if partnership is None:
-        partnership = Partnership(name=wanted.name)
+    partnership = _first_or_insert(session, select(Partnership).where(Partnership.name == wanted.name),
+                                   lambda: Partnership(name=wanted.name))
     partnership.board_name = wanted.board_name
     partnership.timezone = wanted.timezone
     partnership.board_slack_channel = wanted.board_slack_channel
@@ -95,12 +94,25 @@ def ensure_partnership(session: Session, settings: Settings) -> Partnership:
     session.flush()
     assert partnership.id is not None
     for meeting_date in settings.board.meetings:
-        exists = session.exec(
-            select(BoardMeeting).where(
-                BoardMeeting.partnership_id == partnership.id, BoardMeeting.date == meeting_date
-            )
-        ).first()
-        if exists is None:
-            session.add(BoardMeeting(partnership_id=partnership.id, date=meeting_date))
+        _first_or_insert(
+            session,
+            select(BoardMeeting).where(BoardMeeting.partnership_id == partnership.id, BoardMeeting.date == meeting_date),
+            lambda day=meeting_date: BoardMeeting(partnership_id=partnership.id, date=day),
+        )
     session.flush()
     return partnership
+
+
+def _first_or_insert(session: Session, query: Any, make: Any) -> Any:
+    """The row `query` finds, else a new one from `make()`; safe when two bot processes start at once."""
+    found = session.exec(query).first()
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            row = make()
+            session.add(row)
+            session.flush()
+        return row
+    except sa.exc.IntegrityError:
+        return session.exec(query).one()  # the other process inserted it first

@@ -79,3 +79,23 @@ def test_database_errors_never_quote_the_data(engine: Engine) -> None:
         with session_scope(engine) as session:
             session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox", body_text="Reply naming Adult A"))
     assert "Adult A" not in str(caught.value)
+
+
+def test_two_bot_processes_starting_at_once_share_one_partnership(engine: Engine) -> None:
+    import threading
+
+    settings = load_settings()
+    ids: list[int | None] = []
+    barrier = threading.Barrier(4)
+
+    def start() -> None:
+        barrier.wait()
+        with session_scope(engine) as session:
+            ids.append(ensure_partnership(session, settings).id)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(ids) == 4 and len(set(ids)) == 1
