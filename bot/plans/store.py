@@ -19,7 +19,12 @@ from bot.models import Action, Event, ProgressUpdate, Recommendation, Review
 from bot.plans.agencies import AgencyResolver
 from bot.plans.assemble import split_number
 from bot.plans.model import ParsedAction, ParsedPlan, PlanError
-from bot.plans.reimport import fields_the_plan_changed, jsonable, merged_progress, plan_snapshot
+from bot.plans.reimport import (
+    fields_the_plan_changed,
+    jsonable,
+    merged_progress,
+    plan_snapshot,
+)
 from bot.reading import read_status
 from bot.statuses import UpdateSource
 

@@ -13,7 +13,11 @@ from bot.models import Action, Event, Partnership, ProgressUpdate
 from bot.plans import read_plan
 from bot.plans.export import export_plan
 from bot.plans.model import ParsedPlan
-from bot.plans.reimport import fields_the_plan_changed, merged_progress, notes_since_import
+from bot.plans.reimport import (
+    fields_the_plan_changed,
+    merged_progress,
+    notes_since_import,
+)
 from bot.plans.store import ImportReport, import_plan
 from bot.statuses import ActionStatus, Precision, ReadStatus, UpdateSource
 from bot.updates import Proposed, record_update
