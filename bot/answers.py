@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from bot.blocks import confirm_value
 from bot.contacts import may_change_action
 from bot.db import ensure_partnership
 from bot.models import Action, Contact, Event, Message, MessageAction, ProgressUpdate
@@ -164,7 +165,7 @@ def queue_confirmation(
     context = {
         "recipient_name": recipient_name,
         "partnership_name": partnership.name,
-        "confirm_value": ",".join(str(update.id) for _, update, _ in unsure),
+        "confirm_value": confirm_value([update.id for _, update, _ in unsure if update.id is not None]),
         "readings": [{"ref": action.ref, "status": reading.status, "new_due": reading.new_due,
                       "evidence": update.evidence} for action, update, reading in unsure],
     }

@@ -49,7 +49,7 @@ def build_bolt_app(runtime: Runtime, *, clock: Clock = utc_now, listener_executo
         token_verification_enabled=False,  # auth.test runs on the first request instead
         # The process runs for a long time: ack first, work after (lazy listeners, thread pool).
         process_before_response=False,
-
+        listener_executor=listener_executor,
     )
     register_all(app, runtime, clock)
     return app

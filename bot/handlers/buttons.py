@@ -15,7 +15,17 @@ from slack_sdk import WebClient
 
 from bot import blocks as ids
 from bot.db import session_scope
-from bot.handlers.common import Caller, Clock, caller, local_today, may_change, refusal, text_blocks, unknown_ref, utc_now
+from bot.handlers.common import (
+    Caller,
+    Clock,
+    caller,
+    local_today,
+    may_change,
+    refusal,
+    text_blocks,
+    unknown_ref,
+    utc_now,
+)
 from bot.handlers.confirm import settle
 from bot.handlers.recording import record_for, recorded_note, show_on_message
 from bot.runtime import Runtime

@@ -16,8 +16,18 @@ from bot.db import ensure_partnership, session_scope
 from bot.digest import build_digest, digest_context
 from bot.handlers.chase import chase_now
 from bot.handlers.common import (
-    Caller, Clock, caller, local_today, may_change, may_see, not_yours_to_see, refusal, sees_everything, text_blocks,
-    unknown_ref, utc_now,
+    Caller,
+    Clock,
+    caller,
+    local_today,
+    may_change,
+    may_see,
+    not_yours_to_see,
+    refusal,
+    sees_everything,
+    text_blocks,
+    unknown_ref,
+    utc_now,
 )
 from bot.handlers.confirm import confirmation_for
 from bot.handlers.recording import describe, record_for
@@ -37,8 +47,8 @@ HELP = """*/dhr* answers only you. Commands:
 • `/dhr update RIV3-2-1 policy published, complete`: record progress in your own words
 • `/dhr chase RIV3-2-1` or `/dhr chase police`: send a chaser now
 • `/dhr snooze RIV3-2-1 31 March 2027`: stop chasing until that date
-• `/dhr digest`: preview the next board digest
-You can change only your own agency's actions; coordinators can change any."""
+• `/dhr digest`: preview the next board digest (coordinators and board members)
+You can see and change only your own agency's actions; coordinators can change any, and board members see all."""
 
 NOT_KNOWN = ("Sorry, I don't know you yet: only people on the partnership's contacts list can use /dhr. "
              "The coordinator can add you.")

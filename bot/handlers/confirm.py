@@ -16,7 +16,12 @@ from bot.outbox import ref_token_for
 from bot.render import Rendered, mrkdwn, render
 from bot.runtime import Runtime
 from bot.statuses import ChannelKind, ReadStatus
-from bot.updates import UpdateRefused, confirm_update, pending_confirmation, reject_update
+from bot.updates import (
+    UpdateRefused,
+    confirm_update,
+    pending_confirmation,
+    reject_update,
+)
 
 
 def confirmation_for(

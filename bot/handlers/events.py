@@ -11,8 +11,8 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.db import session_scope
 from bot.answers import handle_answer
+from bot.db import session_scope
 from bot.handlers.common import Caller, Clock, caller, local_today, refusal, utc_now
 from bot.handlers.confirm import confirmation_for
 from bot.handlers.recording import describe, sent_message

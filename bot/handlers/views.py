@@ -70,8 +70,7 @@ def overdue_answer(session: Session, runtime: Runtime, who: Caller, args: str, p
     else:
         rows = overdue_actions(session, partnership.id, today, runtime.settings.partnership.timezone, where)
     shown = paginate(rows, page or query.page)
-    scope = query.agency or (f"{query.review}, your actions" if query.review and query.mine else query.review) or (
-        "your actions" if query.mine else "all agencies")
+    scope = _scope(query)
     query_text = " ".join(w for w in args.split() if not w.isdigit())
     context: dict[str, Any] = {
         "as_of": today, "scope": scope, "query": query_text, "partnership_name": partnership.name,
@@ -82,6 +81,14 @@ def overdue_answer(session: Session, runtime: Runtime, who: Caller, args: str, p
         ],
     }
     return render("overdue", ChannelKind.SLACK, context)
+
+
+def _scope(query: OverdueQuery) -> str:
+    if query.agency:
+        return query.agency
+    if query.review:
+        return f"{query.review}, your actions" if query.mine else query.review
+    return "your actions" if query.mine else "all agencies"
 
 
 def _own_agency(session: Session, who: Caller, agency: str) -> bool:

@@ -102,12 +102,12 @@ def test_reading_a_reply_to_a_confirmation_question(text: str, answer: Answer, r
 @pytest.mark.parametrize(
     ("value", "authenticated"),
     [
-        ("spf=pass (sender IP is 198.51.100.20) smtp.mailfrom=example.org; dkim=pass (signature was verified) "
-         "header.d=example.org;dmarc=pass action=none header.from=example.org;compauth=pass reason=100", True),
+        (("spf=pass (sender IP is 198.51.100.20) smtp.mailfrom=example.org; dkim=pass (signature was verified) "
+          "header.d=example.org;dmarc=pass action=none header.from=example.org;compauth=pass reason=100"), True),
         # DMARC needs only one aligned pass: a failed SPF after forwarding does not undo it.
         ("spf=fail smtp.mailfrom=example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org", True),
-        ("spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=example.org; dkim=none (message not signed) "
-         "header.d=none;dmarc=fail action=quarantine header.from=example.org", False),
+        (("spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=example.org; dkim=none (message not signed) "
+          "header.d=none;dmarc=fail action=quarantine header.from=example.org"), False),
         ("mx.example.net; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org", True),
         ("mx.example.net; spf=pass smtp.mailfrom=example.org; dkim=fail header.d=example.org", False),
         ("mx.example.net; spf=fail smtp.mailfrom=example.org", False),

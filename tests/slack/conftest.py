@@ -23,7 +23,13 @@ from bot.db import session_scope
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
 from tests.factories import Plan, small_plan
-from tests.fakes.fixtures import SLACK_TEST_TOKEN, fake_microsoft, fake_slack, graph_client, slack_client  # noqa: F401
+from tests.fakes.fixtures import (  # noqa: F401
+    SLACK_TEST_TOKEN,
+    fake_microsoft,
+    fake_slack,
+    graph_client,
+    slack_client,
+)
 from tests.fakes.slack_api import FakeSlackApi, RecordedCall
 
 SIGNING_SECRET = "riverside-signing-secret"

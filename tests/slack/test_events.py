@@ -10,7 +10,12 @@ from sqlmodel import select
 from bot import blocks as ids
 from bot.db import session_scope
 from bot.models import Action, Contact, ProgressUpdate
-from tests.slack.conftest import SlackHarness, delivered_chaser, riverside_plan, wait_for
+from tests.slack.conftest import (
+    SlackHarness,
+    delivered_chaser,
+    riverside_plan,
+    wait_for,
+)
 
 
 def _reply(slack: SlackHarness, channel: str, thread_ts: str, user: str, text: str, **extra: object) -> None:

@@ -1,0 +1,79 @@
+"""The shared answer path: reading, permission, recording, and the confirmation question."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot import blocks
+from bot.answers import handle_answer, queue_confirmation
+from bot.db import session_scope
+from bot.models import Action, Contact, Message, MessageAction
+from bot.routing import Route
+from bot.settings import load_settings
+from bot.statuses import ChannelKind, UpdateSource
+from tests.factories import small_plan
+
+NOW = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
+
+
+def chaser_for_priya(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        plan = small_plan(session, load_settings(), [
+            ("1-1", "Riverside Police", date(2026, 11, 20), "in_progress"),
+            ("1-2", "Riverside Police", date(2026, 11, 27), "not_started"),
+        ])
+        message = Message(idempotency_key="c1", kind="chaser", channel="slack", recipient_address="U0PRIYA",
+                          state="sent", created_at=NOW)
+        session.add(message)
+        session.flush()
+        for action_id in plan.actions.values():
+            session.add(MessageAction(message_id=message.id, action_id=action_id))
+        assert message.id is not None
+        return message.id
+
+
+def answer(engine: Engine, message_id: int, sender: str, text: str):  # type: ignore[no-untyped-def]
+    settings = load_settings()
+    with session_scope(engine) as session:
+        contact = session.exec(select(Contact).where(Contact.name == sender)).one()
+        message = session.get(Message, message_id)
+        assert message is not None
+        return handle_answer(session, settings, message=message, text=text, sender=contact, author=sender,
+                             source=UpdateSource.SLACK_REPLY, now=NOW, slack_user_id=contact.slack_user_id)
+
+
+def test_a_lead_answering_for_two_actions_changes_both(engine: Engine) -> None:
+    outcome = answer(engine, chaser_for_priya(engine), "Priya Shah", "RIV3-1-1 complete\nRIV3-1-2 in progress")
+    assert sorted((a.ref, u.status, u.confirmed) for a, u, _ in outcome.recorded) == [
+        ("RIV3-1-1", "complete", True), ("RIV3-1-2", "in_progress", True)]
+
+
+def test_another_agencys_lead_is_kept_on_record_but_changes_nothing(engine: Engine) -> None:
+    outcome = answer(engine, chaser_for_priya(engine), "Grace Lin", "All done")
+    assert sorted(outcome.refused) == ["RIV3-1-1", "RIV3-1-2"] and outcome.unsure == []
+    assert all(u.refused and not u.confirmed for _, u, _ in outcome.recorded)
+    with session_scope(engine) as session:
+        assert {a.status for a in session.exec(select(Action)).all()} == {"in_progress", "not_started"}
+
+
+def test_the_confirmation_question_carries_buttons_the_slack_handler_understands(engine: Engine) -> None:
+    message_id = chaser_for_priya(engine)
+    outcome = answer(engine, message_id, "Priya Shah", "done by the end of next week I think")
+    assert outcome.unsure
+    with session_scope(engine) as session:
+        assert queue_confirmation(session, load_settings(), key="confirm-test", recipient_name="Priya Shah",
+                                  contact_id=None, route=Route("slack", "U0PRIYA", ChannelKind.SLACK),
+                                  unsure=outcome.unsure, now=NOW)
+        question = session.exec(select(Message).where(Message.kind == "confirmation")).one()
+    values = [e["value"] for b in question.blocks or [] if b["type"] == "actions" for e in b["elements"]
+              if e["action_id"] == blocks.CONFIRM_READING]
+    assert blocks.read_confirm_value(values[0]) == sorted(u.id for _, u, _ in outcome.unsure)
+
+
+def test_an_out_of_office_sets_the_return_date_and_records_nothing(engine: Engine) -> None:
+    outcome = answer(engine, chaser_for_priya(engine), "Priya Shah",
+                     "Automatic reply: I am on annual leave, back on 14 December.")
+    assert outcome.automatic and outcome.away_until == date(2026, 12, 14) and outcome.recorded == []
