@@ -28,10 +28,14 @@ import httpx
 import sqlalchemy as sa
 from slack_sdk.signature import SignatureVerifier
 
-from bench.databases import fresh_database
+from bench.databases import fill_plan, fresh_database
 from bot.app import build_bolt_app, make_http_server, make_wsgi_app
 from bot.db import ensure_partnership, make_engine, migrate, session_scope
-from bot.models import Action, Agency, Contact, Message, MessageAction, Recommendation, Review
+from bot.models import (
+    Contact,
+    Message,
+    MessageAction,
+)
 from bot.overdue import OverdueFilter, overdue_actions
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
@@ -45,35 +49,10 @@ COORDINATOR = "U0MORGAN"
 
 
 def fill(engine: sa.Engine, settings: Settings, count: int, rng: random.Random) -> None:
+    """The synthetic plan, a coordinator to ask, and a chase history on every third action."""
     with session_scope(engine) as session:
-        partnership = ensure_partnership(session, settings)
-        review = Review(partnership_id=partnership.id, code="BENCH", title="Benchmark review")
-        session.add(review)
-        session.flush()
-        agencies = [Agency(name=f"Agency {n}") for n in range(max(2, count // 200))]
-        session.add_all(agencies)
-        session.flush()
-        leads = [Contact(name=f"Lead {n}", slack_user_id=f"U{n:08d}", agency_id=agencies[n % len(agencies)].id, role="lead")
-                 for n in range(max(1, count // 8))]
-        session.add_all([*leads, Contact(name="Coordinator", slack_user_id=COORDINATOR, role="coordinator")])
-        session.flush()
-        recs = [Recommendation(review_id=review.id, number=str(n + 1), position=n, text="Recommendation")
-                for n in range(max(1, count // 4))]
-        session.add_all(recs)
-        session.flush()
-        rows = []
-        for i in range(count):
-            lead = leads[i % len(leads)]
-            due = None if rng.random() < 0.15 else TODAY + timedelta(days=rng.randint(-90, 180))
-            rows.append({
-                "recommendation_id": recs[i // 4].id, "ref": f"BENCH-{i // 4 + 1}-{i % 4 + 1}", "position": i,
-                "description": "Deliver the agreed change and send the evidence to the partnership.",
-                "lead_agency_id": lead.agency_id, "lead_contact_id": lead.id, "target_text": str(due or "Ongoing"),
-                "due": due, "precision": "day" if due else "none", "status": rng.choice(STATUSES),
-                "created_at": NOW, "updated_at": NOW,
-            })
-        session.execute(sa.insert(Action), rows)
-        action_ids = list(session.execute(sa.select(Action.id).order_by(Action.id)).scalars())  # type: ignore[arg-type]
+        action_ids = fill_plan(session, settings, count, rng, now=NOW, due_days=(-90, 180))
+        session.add(Contact(name="Coordinator", slack_user_id=COORDINATOR, role="coordinator"))
         chased = action_ids[::3]
         messages = [{"idempotency_key": f"bench-{n}", "kind": "chaser", "channel": "slack", "state": "sent",
                      "created_at": NOW - timedelta(days=rng.randint(1, 60)), "attempts": 1, "level": 1,

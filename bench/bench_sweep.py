@@ -12,53 +12,21 @@ from __future__ import annotations
 import argparse
 import random
 import time as clock
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from bench.databases import fresh_database
-from bot.db import ensure_partnership, make_engine, migrate, session_scope
-from bot.models import Action, Agency, Contact, Recommendation, Review
+from bench.databases import fill_plan, fresh_database
+from bot.db import make_engine, migrate, session_scope
 from bot.settings import load_settings
 from bot.sweep import sweep
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
-STATUSES = ("not_started", "in_progress", "in_progress", "blocked", "complete", "not_applicable")
 
 
 def fill(engine: sa.Engine, count: int, rng: random.Random) -> None:
-    settings = load_settings()
     with session_scope(engine) as session:
-        partnership = ensure_partnership(session, settings)
-        review = Review(partnership_id=partnership.id, code="BENCH", title="Benchmark review")
-        session.add(review)
-        session.flush()
-        agencies = [Agency(name=f"Agency {n}") for n in range(max(2, count // 200))]
-        session.add_all(agencies)
-        session.flush()
-        leads = [
-            Contact(name=f"Lead {n}", email=f"lead{n}@example.org", slack_user_id=f"U{n:08d}",
-                    agency_id=agencies[n % len(agencies)].id, role="lead")
-            for n in range(max(1, count // 8))
-        ]
-        session.add_all(leads)
-        session.flush()
-        recs = [Recommendation(review_id=review.id, number=str(n + 1), position=n, text="Recommendation")
-                for n in range(max(1, count // 4))]
-        session.add_all(recs)
-        session.flush()
-        rows = []
-        for i in range(count):
-            lead = leads[i % len(leads)]
-            due = None if rng.random() < 0.15 else NOW.date() + timedelta(days=rng.randint(-90, 60))
-            rows.append({
-                "recommendation_id": recs[i // 4].id, "ref": f"BENCH-{i // 4 + 1}-{i % 4 + 1}", "position": i,
-                "description": "Deliver the agreed change and send the evidence to the partnership.",
-                "lead_agency_id": lead.agency_id, "lead_contact_id": lead.id, "target_text": str(due or "Ongoing"),
-                "due": due, "precision": "day" if due else "none", "status": rng.choice(STATUSES),
-                "created_at": NOW, "updated_at": NOW,
-            })
-        session.execute(sa.insert(Action), rows)
+        fill_plan(session, load_settings(), count, rng, now=NOW)
 
 
 def main() -> None:

@@ -1,15 +1,20 @@
-"""A fresh, throw-away database for one benchmark size: a SQLite file, or a new PostgreSQL database."""
+"""Benchmark databases: a fresh throw-away one per size, and a synthetic plan to fill it with."""
 
 from __future__ import annotations
 
 import os
+import random
 import tempfile
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
-from bot.db import make_engine, normalise_url
+from bot.db import ensure_partnership, make_engine, normalise_url
+from bot.models import Action, Agency, Contact, Recommendation, Review
+from bot.settings import Settings
 
 
 def fresh_database(postgres: str | None) -> tuple[str, Callable[[], None]]:
@@ -37,3 +42,45 @@ def fresh_database(postgres: str | None) -> tuple[str, Callable[[], None]]:
         admin.dispose()
 
     return url, drop
+
+
+STATUSES = ("not_started", "in_progress", "in_progress", "blocked", "complete", "not_applicable")
+
+
+def fill_plan(
+    session: Session, settings: Settings, count: int, rng: random.Random, *, now: datetime,
+    due_days: tuple[int, int] = (-90, 60),
+) -> list[int]:
+    """A plan-shaped review of `count` actions (one lead per ~8 actions, 15% undated, a mix of
+    statuses, due dates spread over `due_days` around `now`); returns the action ids in order."""
+    partnership = ensure_partnership(session, settings)
+    review = Review(partnership_id=partnership.id, code="BENCH", title="Benchmark review")
+    session.add(review)
+    session.flush()
+    agencies = [Agency(name=f"Agency {n}") for n in range(max(2, count // 200))]
+    session.add_all(agencies)
+    session.flush()
+    leads = [
+        Contact(name=f"Lead {n}", email=f"lead{n}@example.org", slack_user_id=f"U{n:08d}",
+                agency_id=agencies[n % len(agencies)].id, role="lead")
+        for n in range(max(1, count // 8))
+    ]
+    session.add_all(leads)
+    session.flush()
+    recs = [Recommendation(review_id=review.id, number=str(n + 1), position=n, text="Recommendation")
+            for n in range(max(1, count // 4))]
+    session.add_all(recs)
+    session.flush()
+    rows = []
+    for i in range(count):
+        lead = leads[i % len(leads)]
+        due = None if rng.random() < 0.15 else now.date() + timedelta(days=rng.randint(*due_days))
+        rows.append({
+            "recommendation_id": recs[i // 4].id, "ref": f"BENCH-{i // 4 + 1}-{i % 4 + 1}", "position": i,
+            "description": "Deliver the agreed change and send the evidence to the partnership.",
+            "lead_agency_id": lead.agency_id, "lead_contact_id": lead.id, "target_text": str(due or "Ongoing"),
+            "due": due, "precision": "day" if due else "none", "status": rng.choice(STATUSES),
+            "created_at": now, "updated_at": now,
+        })
+    session.execute(sa.insert(Action), rows)
+    return list(session.execute(sa.select(Action.id).order_by(Action.id)).scalars())  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 import trustme
 
 from tests.fakes.graph_mail import GraphError, MailStore
+from tests.fakes.server import LocalFakeServer
 
 Handler = Callable[[dict[str, str], dict[str, str], Any], tuple[int, Any]]  # (query, headers, body)
 TEXT_PREFER = 'outlook.body-content-type="text"'
@@ -59,7 +60,7 @@ class _Failure:
     remaining: int
 
 
-class FakeMicrosoft:
+class FakeMicrosoft(LocalFakeServer):
     """Operations (for `fail_next` and `graph_calls`): openid_configuration, token, create_message,
     get_message, update_message, delete_message, send, attachments, move, mail_folders,
     create_folder, delta, list_messages."""
@@ -73,6 +74,7 @@ class FakeMicrosoft:
         mailbox: str = "dhr@riverside.example.gov.uk",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        super().__init__()
         self.tenant_id, self.client_id, self.client_secret, self.mailbox = tenant_id, client_id, client_secret, mailbox
         self.mail = MailStore(mailbox, clock, lambda: self.graph_url)
         self.token_requests = 0
@@ -80,46 +82,24 @@ class FakeMicrosoft:
         self._tokens: set[str] = set()
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
         self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._tmp: Path | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    def start(self) -> FakeMicrosoft:
+    def _make_server(self, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+        # msal accepts only https authorities: serve TLS with a throw-away CA the tests trust.
         ca = trustme.CA()
         self._tmp = Path(tempfile.mkdtemp(prefix="fake-microsoft-"))
         ca.cert_pem.write_to_path(str(self._tmp / "ca.pem"))
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        handler = type("_BoundHandler", (_Handler,), {"fake": self})
-        self._server = _TLSServer(("127.0.0.1", 0), handler, context)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
-        return self
+        return _TLSServer(("127.0.0.1", 0), handler, context)
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        super().stop()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
-
-    def __enter__(self) -> FakeMicrosoft:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "FakeMicrosoft is not started"
-        return int(self._server.server_address[1])
 
     @property
     def authority_url(self) -> str:
@@ -413,3 +393,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
         pass
+
+
+FakeMicrosoft.handler = _Handler

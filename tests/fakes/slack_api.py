@@ -20,9 +20,11 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.server import LocalFakeServer
 
 BOT_USER_ID = "U0DHRBOT"
 BOT_ID = "B0DHRBOT"
@@ -83,8 +85,9 @@ class PostedMessage:
     metadata: dict[str, Any] | None = None
 
 
-class FakeSlackApi:
+class FakeSlackApi(LocalFakeServer):
     def __init__(self, *, allow_unknown_users: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
         self.allow_unknown_users = allow_unknown_users
         self._clock = clock
         self._lock = threading.Lock()
@@ -97,37 +100,6 @@ class FakeSlackApi:
         self._post_delay = 0.0
         self._rate_methods: frozenset[str] = frozenset()
         self._recent_posts: dict[str, deque[float]] = defaultdict(deque)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle -----------------------------------------------------------------------------
-
-    def start(self) -> FakeSlackApi:
-        handler = type("_BoundHandler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeSlackApi:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "FakeSlackApi is not started"
-        return int(self._server.server_address[1])
 
     @property
     def url(self) -> str:
@@ -460,3 +432,6 @@ def _maybe_json(value: str) -> Any:
         return json.loads(value)
     except ValueError:
         return value
+
+
+FakeSlackApi.handler = _Handler
