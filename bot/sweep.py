@@ -31,9 +31,9 @@ log = logging.getLogger(__name__)
 
 CHASE_KINDS = (MessageKind.HEADS_UP.value, MessageKind.CHASER.value, MessageKind.BOARD_UPDATE_REQUEST.value)
 #: Updates that show someone answered; an import only restates the plan.
+ANSWER_SOURCES = tuple(s.value for s in UpdateSource if s is not UpdateSource.IMPORT)
 #: Working days a lead back from leave has to catch up before anyone is told of their silence.
 RETURN_GRACE_WORKING_DAYS = 2
-ANSWER_SOURCES = tuple(s.value for s in UpdateSource if s is not UpdateSource.IMPORT)
 
 
 def chasing_policy(settings: Settings) -> Policy:
@@ -224,7 +224,7 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
         escalations = plan_escalations(ladder_states(facts, window.local_date(now)), policy_for, now, window)
         composed: list[NewMessage] = []
         for intent in plan.intents:
-            composed.extend(_compose_chase(intent, facts, settings, now, report))
+            composed.extend(_compose_chase(intent, facts, settings, report))
         for escalation in escalations:
             composed.extend(_compose_escalation(escalation, facts, settings, report))
         for new in composed:
@@ -252,9 +252,7 @@ def action_context(action: Action, today: date) -> dict[str, object]:
     }
 
 
-def _compose_chase(
-    intent: ChaseIntent, facts: PlanFacts, settings: Settings, now: datetime, report: SweepReport
-) -> list[NewMessage]:
+def _compose_chase(intent: ChaseIntent, facts: PlanFacts, settings: Settings, report: SweepReport) -> list[NewMessage]:
     contact = facts.contacts[intent.contact_id]
     agency = facts.agencies.get(contact.agency_id) if contact.agency_id else None
     route = choose_route(contact, agency, settings)
@@ -269,7 +267,9 @@ def _compose_chase(
         "actions": [action_context(facts.actions[i], today) for i in intent.action_ids],
         "reply_hint": f"Please reply by {_day(add_working_days(today, settings.policy.repeat_every_working_days - 1))}.",
     }
-    if intent.kind is MessageKind.BOARD_UPDATE_REQUEST:
+    if intent.kind is MessageKind.HEADS_UP:
+        context["reply_hint"] = "No reply is needed if it is on track; if the date will slip, reply with a new one."
+    elif intent.kind is MessageKind.BOARD_UPDATE_REQUEST:
         meeting = next((m for m in facts.meetings if m >= today), None)
         reply_by = add_working_days(meeting, -settings.policy.digest_working_days_before) if meeting else None
         context |= {"board_name": facts.partnership.board_name, "meeting_date": meeting, "reply_by": reply_by}
