@@ -81,7 +81,46 @@ def enqueue(session: Session, new: NewMessage, *, now: datetime, actor: str) -> 
     exists = session.exec(select(Message.id).where(Message.idempotency_key == new.idempotency_key)).first()
     if exists is not None:
         return None
-    message = Message(
+    message = _message_row(new, now)
+    try:
+        with session.begin_nested():
+            session.add(message)
+            session.flush()
+    except sa.exc.IntegrityError:
+        # Another process wrote the same key between our check and our insert.
+        return None
+    _link_and_log(session, [(message, new)], now=now, actor=actor)
+    return message
+
+
+def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime, actor: str) -> list[Message]:
+    """`enqueue` for a whole sweep in a few statements; returns the rows that were new.
+
+    Keys already present are skipped; if another process writes one of the same keys meanwhile,
+    the batch falls back to one message at a time, so exactly one copy of each is kept.
+    """
+    existing: set[str] = set()
+    keys = [new.idempotency_key for new in news]
+    for start in range(0, len(keys), 500):
+        existing.update(session.exec(
+            select(Message.idempotency_key).where(Message.idempotency_key.in_(keys[start:start + 500]))  # type: ignore[attr-defined]
+        ).all())
+    fresh = [new for new in dict((n.idempotency_key, n) for n in news).values() if new.idempotency_key not in existing]
+    if not fresh:
+        return []
+    rows = [(_message_row(new, now), new) for new in fresh]
+    try:
+        with session.begin_nested():
+            session.add_all([row for row, _ in rows])
+            session.flush()
+    except sa.exc.IntegrityError:
+        return [m for new in fresh if (m := enqueue(session, new, now=now, actor=actor)) is not None]
+    _link_and_log(session, rows, now=now, actor=actor)
+    return [row for row, _ in rows]
+
+
+def _message_row(new: NewMessage, now: datetime) -> Message:
+    return Message(
         idempotency_key=new.idempotency_key,
         kind=new.kind,
         channel=new.channel,
@@ -97,28 +136,24 @@ def enqueue(session: Session, new: NewMessage, *, now: datetime, actor: str) -> 
         not_before=new.not_before,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(message)
-            session.flush()
-    except sa.exc.IntegrityError:
-        # Another process wrote the same key between our check and our insert.
-        return None
-    assert message.id is not None
-    for action_id in dict.fromkeys(new.action_ids):
-        session.add(MessageAction(message_id=message.id, action_id=action_id))
-    session.add(
-        Event(
-            at=now,
-            actor=actor,
-            kind="message.queued",
-            entity="message",
-            entity_id=message.id,
-            data={"kind": new.kind, "channel": new.channel, "actions": list(new.action_ids)},
+
+
+def _link_and_log(session: Session, rows: Sequence[tuple[Message, NewMessage]], *, now: datetime, actor: str) -> None:
+    for message, new in rows:
+        assert message.id is not None
+        for action_id in dict.fromkeys(new.action_ids):
+            session.add(MessageAction(message_id=message.id, action_id=action_id))
+        session.add(
+            Event(
+                at=now,
+                actor=actor,
+                kind="message.queued",
+                entity="message",
+                entity_id=message.id,
+                data={"kind": new.kind, "channel": new.channel, "actions": list(new.action_ids)},
+            )
         )
-    )
     session.flush()
-    return message
 
 
 class RecoverableChannel(Channel, Protocol):

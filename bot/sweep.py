@@ -21,7 +21,7 @@ from bot.db import ensure_partnership, session_scope
 from bot.escalation import BOARD_LEVEL, EscalationIntent, EscalationPolicy, LadderState, plan_escalations
 from bot.models import Action, Agency, BoardMeeting, Contact, Message, MessageAction, Partnership, ProgressUpdate
 from bot.models import Recommendation, Review
-from bot.outbox import NewMessage, enqueue
+from bot.outbox import NewMessage, enqueue_many
 from bot.routing import board_route, choose_route, rendered_message
 from bot.settings import Settings
 from bot.statuses import CLOSED_STATUSES, MessageKind, Role, UpdateSource
@@ -227,15 +227,13 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
             composed.extend(_compose_chase(intent, facts, settings, report))
         for escalation in escalations:
             composed.extend(_compose_escalation(escalation, facts, settings, report))
-        for new in composed:
-            if dry_run:
-                report.queued.append(new)
-            elif enqueue(session, new, now=now, actor="sweep") is not None:
-                report.queued.append(new)
-            else:
-                report.already_queued += 1
         if dry_run:
+            report.queued = composed
             session.rollback()
+        else:
+            written = {m.idempotency_key for m in enqueue_many(session, composed, now=now, actor="sweep")}
+            report.queued = [new for new in composed if new.idempotency_key in written]
+            report.already_queued = len(composed) - len(report.queued)
     log.info("sweep: %d queued, %d already queued", len(report.queued), report.already_queued)
     return report
 

@@ -312,3 +312,42 @@ def test_a_worker_whose_claim_ran_out_does_not_overwrite_the_new_holder(engine: 
     with session_scope(engine) as session:
         row = session.exec(select(Message)).one()
     assert row.state == "sent" and row.slack_ts == "1.0001"  # w2's result stands
+
+
+def test_a_batch_skips_keys_already_queued_and_repeats_within_itself(engine: Engine) -> None:
+    from bot.outbox import enqueue_many
+
+    queue(engine, "k1")
+
+    def new(key: str) -> NewMessage:
+        return NewMessage(key, "chaser", "slack", None, "U0PRIYA", "Update needed", "RIV3-2-1", action_ids=[])
+
+    with session_scope(engine) as session:
+        written = enqueue_many(session, [new("k1"), new("k2"), new("k3"), new("k2")], now=MONDAY_10AM, actor="test")
+        assert sorted(m.idempotency_key for m in written) == ["k2", "k3"]
+    assert sorted(states(engine)) == ["k1", "k2", "k3"]
+
+
+def test_a_batch_racing_another_writer_keeps_one_copy_of_each(engine: Engine) -> None:
+    from bot.outbox import enqueue_many
+
+    def new(key: str) -> NewMessage:
+        return NewMessage(key, "chaser", "slack", None, "U0PRIYA", "Update needed", "RIV3-2-1")
+
+    with session_scope(engine) as session:
+        # The other writer's row appears after this batch looked for existing keys.
+        original = session.exec
+        looked = []
+
+        def exec_then_race(statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+            result = original(statement, *args, **kwargs)
+            if not looked:
+                looked.append(True)
+                with session_scope(engine) as other:
+                    enqueue(other, new("k2"), now=MONDAY_10AM, actor="other")
+            return result
+
+        session.exec = exec_then_race  # type: ignore[method-assign]
+        written = enqueue_many(session, [new("k1"), new("k2")], now=MONDAY_10AM, actor="test")
+        assert [m.idempotency_key for m in written] == ["k1"]
+    assert sorted(states(engine)) == ["k1", "k2"]
