@@ -130,6 +130,8 @@ class Action(SQLModel, table=True):
     #: The plan's own values at the last import (status, due, progress...), so a re-import changes
     #: only what the file changed and never undoes what leads reported since.
     imported_values: dict[str, Any] = _json(default_factory=dict)
+    #: Set when a re-import no longer finds the action in the plan: kept for the record, not chased.
+    removed_from_plan_at: datetime | None = _when(default=None)
     created_at: datetime = _when(default_factory=utcnow)
     updated_at: datetime = _when(default_factory=utcnow)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:03:26.963977
+Create Date: 2026-11-25 02:22:09.508294
 """
 
 from __future__ import annotations
@@ -187,6 +187,7 @@ def upgrade() -> None:
     sa.Column('progress', sa.Text(), nullable=True),
     sa.Column('snoozed_until', sa.Date(), nullable=True),
     sa.Column('imported_values', sa.JSON(), nullable=False),
+    sa.Column('removed_from_plan_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.Column('updated_at', bot.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['lead_agency_id'], ['agency.id'], ),
