@@ -233,7 +233,10 @@ def _dated_step(
     chaser_day = next_working_day_on_or_after(due)
     if today >= chaser_day:
         latest = max((d for d in (last_chase, last_reply) if d is not None), default=None)
-        if latest is None or latest < chaser_day:
+        # A reply in the run-up to the due date (from the heads-up on) already answers the
+        # due-date chaser: the next one counts from that reply.
+        answered_lately = last_reply is not None and last_reply >= _run_up_start(due, policy)
+        if (latest is None or latest < chaser_day) and not answered_lately:
             return _step(action, MessageKind.CHASER, f"chaser:{due}:{chaser_day}")
         # A chase or a reply since the due date: the next chaser counts from whichever came last.
         repeat_day = add_working_days(latest, policy.repeat_every_working_days)
@@ -269,6 +272,11 @@ def _companion_step(action: ActionState, policy: Policy, today: date) -> DueStep
         if today < add_working_days(latest, policy.repeat_every_working_days - early_by):
             return None
     return _step(action, MessageKind.CHASER, f"chaser:{action.due}:{today}")
+
+
+def _run_up_start(due: date, policy: Policy) -> date:
+    """The first day of the run-up to a due date: the heads-up day, or the due date without heads-ups."""
+    return add_working_days(due, -policy.heads_up_working_days) if policy.heads_up_working_days else due
 
 
 def stable_key(namespace: str, owner: str, step_keys: Iterable[str]) -> str:

@@ -179,7 +179,8 @@ def board_preview(engine: Engine, settings: Settings, console: Console, folder: 
         upcoming = [m for m in settings.board.meetings if m > now.date()]
         if not upcoming:
             return
-        digest = build_digest(session, partnership, upcoming[0], now)
+        digest = build_digest(session, partnership, upcoming[0], now,
+                              reply_within_working_days=settings.policy.repeat_every_working_days)
     html = write_digest_html(digest, folder / "board-digest-preview.html")
     docx = write_digest_docx(digest, folder / "board-digest-preview.docx")
     rag = ", ".join(f"{label} {count}" for label, count in digest.rag.items())

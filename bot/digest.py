@@ -42,6 +42,8 @@ __all__ = ["ActionRow", "Answer", "ChaseMessage", "Change", "Digest", "Period", 
            "digest_context", "chase_history"]
 
 AMBER_WORKING_DAYS = 10
+#: A chaser asks for a reply within this many working days (the chasing policy's repeat interval).
+REPLY_WITHIN_WORKING_DAYS = 5
 RAG_LABELS = ("Red", "Amber", "Green")
 
 
@@ -159,8 +161,13 @@ def compose_digest(
     answers: Sequence[Answer],
     changes: Sequence[Change],
     amber_working_days: int = AMBER_WORKING_DAYS,
+    reply_within_working_days: int = REPLY_WITHIN_WORKING_DAYS,
 ) -> Digest:
-    """The digest as of `as_of` from plain rows (pure: no database, no clock)."""
+    """The digest as of `as_of` from plain rows (pure: no database, no clock).
+
+    An action counts as "no response" only once a chaser's reply-by day has passed unanswered
+    (`reply_within_working_days` after it was sent, as the chaser itself says).
+    """
     period = Period(as_of, since, tz)
     today = period.today
     actions = sorted(actions, key=lambda a: (natural_ref_key(a.ref), a.action_id))
@@ -178,7 +185,8 @@ def compose_digest(
     revised = _revised(changes, by_id, period)
     completed = _completed(changes, by_id, period)
     no_response = [
-        item for a in actions if (item := _no_response(a, messages_of[a.action_id], answers_of[a.action_id], period))
+        item for a in actions
+        if (item := _no_response(a, messages_of[a.action_id], answers_of[a.action_id], period, reply_within_working_days))
     ]
     escalated_unanswered = {
         a.action_id for a in actions
@@ -298,14 +306,19 @@ def _unanswered_escalation(messages: Sequence[ChaseMessage], answers: Sequence[d
 
 
 def _no_response(
-    a: ActionRow, messages: Sequence[ChaseMessage], answers: Sequence[datetime], period: Period
+    a: ActionRow, messages: Sequence[ChaseMessage], answers: Sequence[datetime], period: Period, reply_within: int
 ) -> NoResponseItem | None:
-    """The action's unanswered run of chasers and escalations, if it is in one."""
+    """The action's unanswered run of chasers and escalations, if one of them is past its reply-by day."""
     if a.status in CLOSED_STATUSES:
         return None
     last_answer = max(answers) if answers else None
     run = [m for m in messages if last_answer is None or m.at > last_answer]
-    if not any(m.kind in (MessageKind.CHASER, MessageKind.ESCALATION) for m in run):
+    overdue_asks = [
+        m for m in run
+        if m.kind in (MessageKind.CHASER, MessageKind.ESCALATION)
+        and add_working_days(period.local(m.at), reply_within - 1) < period.today
+    ]
+    if not overdue_asks:
         return None
     return NoResponseItem(
         ref=a.ref,
@@ -372,6 +385,7 @@ def build_digest(
     as_of: datetime,
     *,
     amber_working_days: int = AMBER_WORKING_DAYS,
+    reply_within_working_days: int = REPLY_WITHIN_WORKING_DAYS,
 ) -> Digest:
     """Load the partnership's plan and its chasing history, then compose the digest."""
     assert partnership.id is not None
@@ -389,6 +403,7 @@ def build_digest(
         answers=load_answers(session, ids),
         changes=load_changes(session, ids),
         amber_working_days=amber_working_days,
+        reply_within_working_days=reply_within_working_days,
     )
 
 

@@ -68,7 +68,7 @@ def load_actions(session: Session, partnership_id: int) -> list[ActionRow]:
         .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
         .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
         .outerjoin(Agency, Agency.id == Action.lead_agency_id)  # type: ignore[arg-type]
-        .where(Review.partnership_id == partnership_id)
+        .where(Review.partnership_id == partnership_id, Action.removed_from_plan_at.is_(None))  # type: ignore[union-attr]
     ).all()
     return [
         ActionRow(action_id, ref, code, agency or agency_text or NO_AGENCY, due, status)
@@ -113,7 +113,8 @@ def load_answers(session: Session, action_ids: set[int]) -> list[Answer]:
         Answer(action_id, at)
         for action_id, at in session.execute(
             sa.select(ProgressUpdate.action_id, ProgressUpdate.at).where(
-                ProgressUpdate.source.in_(ANSWER_SOURCES)  # type: ignore[attr-defined]
+                ProgressUpdate.source.in_(ANSWER_SOURCES),  # type: ignore[attr-defined]
+                ProgressUpdate.refused == False,  # noqa: E712  (someone not allowed to answer did not answer)
             )
         ).all()
         if action_id in action_ids

@@ -115,7 +115,8 @@ def send_digest(
     ).rowcount
     if claimed != 1:
         return None
-    digest = build_digest(session, partnership, meeting, now)
+    digest = build_digest(session, partnership, meeting, now,
+                          reply_within_working_days=settings.policy.repeat_every_working_days)
     keys = []
     not_before = next_send_time(now, send_window(settings))
     for route in routes:

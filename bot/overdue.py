@@ -61,6 +61,7 @@ def overdue_actions(
             Review.partnership_id == partnership_id,
             Action.due < as_of,  # type: ignore[operator]
             Action.status.not_in([s.value for s in CLOSED_STATUSES]),  # type: ignore[attr-defined]
+            Action.removed_from_plan_at.is_(None),  # type: ignore[union-attr]
         )
         .order_by(Action.due, Action.ref)
     )

@@ -110,6 +110,17 @@ _HEDGE_BEFORE = re.compile(
     r"(?:\bhopefully|\bshould|\bexpect(?:ed|ing)?(?: to be| it| this)?|\baim(?:ing)? to(?: be| have)?"
     r"|\bhop(?:e|ing) to(?: be| have)?|\bplan(?:ned|ning)? to(?: be| have)?|\blikely to be|\bprobably)\s+(?:\w+\s+){0,1}$"
 )
+# "mostly done", "all but finished": part of the work is still to do.
+_PARTIAL_BEFORE = re.compile(
+    r"(?:\ball but|\bmostly|\blargely|\bnearly|\balmost|\bpartly|\bpartially|\bmainly|\bsubstantially"
+    r"|\bvirtually|\bpractically|\bpretty much|\bmore or less)\s+(?:\w+\s+){0,1}$"
+)
+# "complete apart from the audit", "done, training still to follow": a completion with work left over.
+_EXCEPTION_AFTER = re.compile(
+    r"^\W*(?:bar|barring)\s|\b(?:apart from|except|excepting|other than|but for|save for|with the exception of"
+    r"|the rest|still (?:to|waiting|awaiting|needs?|pending|outstanding|with)|outstanding|remaining|left to do|yet to)\b"
+)
+_NOTHING_BEFORE = re.compile(r"\b(?:no|nothing|none|not|without|zero)\s+(?:\w+\s+){0,1}$")
 _COMPLETION_NOUN = re.compile(r"\b(?:completion date|date of completion|completion)\b")
 
 _LETTERED_PART = re.compile(r"(?:^|(?<=[\s>(]))\(?([a-h])\)\s")
@@ -249,12 +260,22 @@ def _completion_or_not(lowered: str, match: re.Match[str]) -> ReadStatus | objec
     after = lowered[match.end() : match.end() + 30]
     if _NEGATED_BEFORE.search(before) or _FUTURE_BEFORE.search(before) or _HEDGE_BEFORE.search(before):
         return ReadStatus.IN_PROGRESS
-    if _NOT_YET_AFTER.match(after):
+    if _NOT_YET_AFTER.match(after) or _PARTIAL_BEFORE.search(before) or _leaves_work_over(lowered, match.end()):
         return ReadStatus.IN_PROGRESS
     if _TARGET_AFTER.match(after):
         # "Done by 3 March" is a report or a promise depending on the date: never sure enough to apply unasked.
         return _UNSURE_COMPLETE
     return ReadStatus.COMPLETE
+
+
+def _leaves_work_over(lowered: str, end: int) -> bool:
+    """Whether the rest of the line after a complete word names work still to do ("... apart from the audit"),
+    but not "nothing outstanding" or "no actions remaining"."""
+    rest = lowered[end : end + 120].split("\n", 1)[0]
+    for qualifier in _EXCEPTION_AFTER.finditer(rest):
+        if not _NOTHING_BEFORE.search(rest[max(0, qualifier.start() - 20) : qualifier.start()]):
+            return True
+    return False
 
 
 _URL = re.compile(r"<?(https?://[^\s|>]+)(?:\|[^>]*)?>?")

@@ -25,6 +25,7 @@ from bot.statuses import Precision, ReadStatus
 
 __all__ = [
     "CONFIDENT",
+    "HEDGED",
     "Reading",
     "is_automatic_reply",
     "out_of_office_until",
@@ -37,6 +38,8 @@ __all__ = [
 
 #: Readings below this confidence must be confirmed by their sender before they change an action.
 CONFIDENT = 0.75
+#: The most a hedged reply ("done I think", "probably finished", "complete?") can be trusted unasked.
+HEDGED = 0.6
 
 
 @dataclass(frozen=True)
@@ -199,16 +202,82 @@ def read_reply(text: str, *, today: date, known_refs: Sequence[str] = ()) -> Rea
         return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, out_of_office_until(body, today=today), body)
     if not body:
         return Reading(ReadStatus.UNCLEAR, None, None, 0.1, refs, None, body)
-    status, confidence = read_status(body)
-    new_due = _new_due(body, status, today) if status in _DATED_STATUSES else None
+    stated = _promise_or_report(body, today)
+    status, confidence = read_status(stated)
+    new_due = _new_due(stated, status, today) if status in _DATED_STATUSES else None
     if status is ReadStatus.EXTENSION_REQUESTED and new_due is None:
         confidence = min(confidence, 0.6)  # more time, but until when? ask
+    if _is_hedged(stated, status):
+        confidence = min(confidence, HEDGED)
     return Reading(status, new_due, find_evidence(body), confidence, refs, None, body)
+
+_COMPLETED_BY = re.compile(
+    r"\b(?<!have )(?<!has )(?<!had )(complete|completed|done|finished|finalised|finalized)\s+(?:by|before)\s+", re.I
+)
+_HAS_YEAR = re.compile(r"\b\d{4}\b|\d/\d{1,2}/\d{2}\b")
+# "Done by 3 March" on 10 March resolves to next year's 3 March, but a day that has just gone is the one meant.
+# A day further back than that, or a month ("done by October" in December), more than the horizon ahead
+# could be either, so the reply is left unsure and its sender is asked.
+_YEARLESS_HORIZON = timedelta(days=183)
+_JUST_GONE = timedelta(days=92)
+
+
+def _a_year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _promise_or_report(body: str, today: date) -> str:
+    """The reply with "done by <date>" made explicit for the status rules: "will be done by <date>" when the
+    date is still to come (a promise), "done on <date>" when it has passed (a report). Left as it is when
+    the date is missing or could be either ("done by 3 March" read in August)."""
+    plain = plain_text(body)
+    pieces: list[str] = []
+    kept = 0
+    for match in _COMPLETED_BY.finditer(plain):
+        sentence = re.split(r"[.!?;\n]", plain[match.end(1) :], maxsplit=1)[0]
+        parsed = find_date_in_text(sentence, today=today)
+        if parsed is None or parsed.due is None or parsed.text.lower() not in sentence[:50].lower():
+            continue
+        word = match.group(1)
+        yearless = not _HAS_YEAR.search(parsed.text)
+        just_gone = yearless and parsed.precision is Precision.DAY and today - _a_year_before(parsed.due) <= _JUST_GONE
+        if parsed.due < today or just_gone:
+            replacement = f"{word} on "
+        elif not yearless or parsed.due - today <= _YEARLESS_HORIZON:
+            replacement = f"will be {word} by "
+        else:
+            continue
+        pieces += [plain[kept : match.start()], replacement]
+        kept = match.end()
+    return "".join(pieces) + plain[kept:] if pieces else body
+
+
+_HEDGE = re.compile(
+    r"\b(?:i think|i believe|i guess|i reckon|hopefully|probably|not sure|unsure|not certain|maybe|perhaps|possibly"
+    r"|should be|fingers crossed|touch wood|if all goes (?:well|to plan))\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _is_hedged(text: str, status: ReadStatus) -> bool:
+    """Whether the writer hedges the status they give: a hedging phrase, or the status only in a question
+    ("done?"). A request for more time is naturally a question, so a question mark does not hedge it."""
+    if _HEDGE.search(text):
+        return True
+    if status is ReadStatus.EXTENSION_REQUESTED or "?" not in text:
+        return False
+    statements = " ".join(s for s in _SENTENCE_END.split(plain_text(text)) if not s.rstrip().endswith("?"))
+    return read_status(statements)[0] is not status
 
 
 _TARGET_CUE = re.compile(
     r"\b(?:by|until|till|before|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of| is)?|target(?: date)?"
-    r"(?: of| is)?|revised to|moved to|pushed to|complete(?:d)? in|done in|finished in|ready in)\W+(?:the\s+)?(?:end of\s+)?$",
+    r"(?: of| is)?|revised to|moved to|pushed to|complete(?:d)? in|done in|finished in|ready in)\W+(?:the\s+)?(?:end of\s+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",  # "by Friday 12 March"
     re.I,
 )
 

@@ -11,6 +11,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -22,9 +23,9 @@ from bot.escalation import BOARD_LEVEL, EscalationIntent, EscalationPolicy, Ladd
 from bot.models import Action, Agency, BoardMeeting, Contact, Message, MessageAction, Partnership, ProgressUpdate
 from bot.models import Recommendation, Review
 from bot.outbox import NewMessage, enqueue_many
-from bot.routing import board_route, choose_route, rendered_message
+from bot.routing import Route, board_route, choose_route, rendered_message
 from bot.settings import Settings
-from bot.statuses import CLOSED_STATUSES, MessageKind, Role, UpdateSource
+from bot.statuses import CLOSED_STATUSES, ChannelKind, MessageKind, Role, UpdateSource
 from bot.workdays import SendWindow, add_working_days
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,11 @@ def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
             select(Action)
             .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
             .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
-            .where(Review.partnership_id == partnership.id, Action.status.not_in(open_statuses))  # type: ignore[attr-defined]
+            .where(
+                Review.partnership_id == partnership.id,
+                Action.status.not_in(open_statuses),  # type: ignore[attr-defined]
+                Action.removed_from_plan_at.is_(None),  # type: ignore[union-attr]
+            )
         ).all()
         if a.id is not None
     }
@@ -108,6 +113,7 @@ def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
             .group_by(ProgressUpdate.action_id)
         ).all()
     )
+    zone = ZoneInfo(partnership.timezone)
     chases: dict[int, list[datetime]] = defaultdict(list)
     chasers: dict[int, list[datetime]] = defaultdict(list)
     escalated: dict[tuple[int, int], datetime] = {}
@@ -122,7 +128,10 @@ def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
             continue
         if kind in CHASE_KINDS:
             chases[action_id].append(created_at)
-            if kind == MessageKind.CHASER.value:
+            # Towards escalation count only chasers sent once the action was due: a heads-up
+            # riding in someone's chaser is not an unanswered request for an overdue action.
+            due = actions[action_id].due
+            if kind == MessageKind.CHASER.value and due is not None and created_at.astimezone(zone).date() >= due:
                 chasers[action_id].append(created_at)
         elif kind == MessageKind.ESCALATION.value:
             key = (action_id, level)
@@ -215,6 +224,8 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
         base_policy = EscalationPolicy(
             escalate_after_chasers=settings.policy.escalate_after_chasers,
             board_after_working_days=settings.policy.board_after_working_days,
+            # The lead has until the chaser's reply-by day; the manager hears the day after.
+            grace_working_days=settings.policy.repeat_every_working_days,
         )
 
         def policy_for(agency_id: int | None) -> EscalationPolicy:
@@ -285,13 +296,13 @@ def _compose_escalation(
     window = send_window(settings)
     today = window.local_date(intent.not_before)
     actions = [facts.actions[i] for i in intent.action_ids]
-    chaser_times = [t for i in intent.action_ids for t in facts.chasers.get(i, [])]
+    chaser_times = [t for i in intent.action_ids for t in _unanswered_chasers(facts, i)]
     context: dict[str, object] = {
         "level": intent.level,
         "partnership_name": facts.partnership.name,
         "agency_name": agency.name if agency else "No lead agency recorded",
         "lead_name": ", ".join(c.name for c in leads) or "the lead",
-        "chase_count": max((len(facts.chasers.get(i, [])) for i in intent.action_ids), default=0),
+        "chase_count": max((len(_unanswered_chasers(facts, i)) for i in intent.action_ids), default=0),
         "first_chased": window.local_date(min(chaser_times)) if chaser_times else None,
         "actions": [
             action_context(a, today) | {"last_chased": _last_chased(facts, a, window)} for a in actions
@@ -299,11 +310,13 @@ def _compose_escalation(
         "board_name": facts.partnership.board_name,
         "reply_hint": "Please reply with an update, or ask the lead to answer the chaser.",
     }
+    managers = facts.managers.get(intent.agency_id or -1, [])
     if intent.level == BOARD_LEVEL:
-        routes = [(None, board_route(facts.partnership, settings))]
+        routes: list[tuple[int | None, Route | None]] = [(None, board_route(facts.partnership, settings))]
         recipient_names = [facts.partnership.board_name]
     else:
-        manager_ids = facts.managers.get(intent.agency_id or -1) or facts.coordinators
+        # An agency with no manager on record: the coordinators are asked instead, and told why.
+        manager_ids = managers or facts.coordinators
         routes = [(m, choose_route(facts.contacts[m], agency, settings)) for m in manager_ids]
         recipient_names = [facts.contacts[m].name for m in manager_ids]
     messages = []
@@ -311,13 +324,21 @@ def _compose_escalation(
         if route is None:
             report.unroutable.append(name)
             continue
-        cc = tuple(c.email for c in leads if c.email) if route.channel == "email" else ()
+        # The lead is copied into a mail escalation (and into the outbox's rendering of one).
+        copy_lead = intent.level != BOARD_LEVEL and route.channel in (ChannelKind.EMAIL.value, ChannelKind.OUTBOX.value)
+        cc = tuple(c.email for c in leads if c.email) if copy_lead else ()
         key = f"{intent.idempotency_key}:{contact_id or 'board'}"
+        extra = {"recipient_name": name, "lead_copied": bool(cc), "recipient_is_coordinator": not managers}
         messages.append(
-            rendered_message("escalation", key, route, context | {"recipient_name": name}, contact_id=contact_id,
+            rendered_message("escalation", key, route, context | extra, contact_id=contact_id,
                              action_ids=intent.action_ids, not_before=intent.not_before, level=intent.level, cc=cc)
         )
     return messages
+
+
+def _unanswered_chasers(facts: PlanFacts, action_id: int) -> list[datetime]:
+    reply = facts.last_reply.get(action_id)
+    return [t for t in facts.chasers.get(action_id, []) if reply is None or t > reply]
 
 
 def _day(day: date) -> str:

@@ -399,3 +399,19 @@ def test_a_recently_chased_action_does_not_ride_along_again() -> None:
     ]
     plan = plan_chases(states, POLICY, london(2026, 12, 8, 10))
     assert [i.action_ids for i in plan.intents] == [(2,)]
+
+
+def test_a_reply_to_the_heads_up_answers_the_due_date_chaser_too() -> None:
+    # Due Wednesday 9 December; heads-up on 2 December; Priya answered it on 3 December.
+    states = [action(1, "RIV3-2-1", date(2026, 12, 9), last_chase_at=london(2026, 12, 2, 10),
+                     last_reply_at=london(2026, 12, 3, 11))]
+    assert plan_chases(states, POLICY, london(2026, 12, 9, 10)).intents == ()
+    # The next chaser counts from her reply: five working days after 3 December.
+    [intent] = plan_chases(states, POLICY, london(2026, 12, 10, 10)).intents
+    assert intent.kind is MessageKind.CHASER
+
+
+def test_a_reply_long_before_the_run_up_does_not_cancel_the_due_date_chaser() -> None:
+    states = [action(1, "RIV3-2-1", date(2026, 12, 9), last_reply_at=london(2026, 11, 2, 11))]
+    [intent] = plan_chases(states, POLICY, london(2026, 12, 9, 10)).intents
+    assert intent.kind is MessageKind.CHASER

@@ -259,10 +259,21 @@ def test_board_escalation_has_no_buttons_and_names_the_board() -> None:
     assert "Board escalation" in rendered.subject
 
 
-def test_manager_escalation_says_the_lead_is_copied_in() -> None:
-    rendered = render_case("escalation", ChannelKind.EMAIL)
-
+def test_manager_escalation_says_the_lead_is_copied_in_only_when_they_are() -> None:
+    case = contexts()["escalation"]
+    rendered = render("escalation", ChannelKind.EMAIL, case | {"lead_copied": True})
     assert "Priya Shah is copied in" in rendered.text
+    assert "copied in" not in render("escalation", ChannelKind.SLACK, case | {"lead_copied": False}).text
+
+
+def test_an_escalation_to_a_coordinator_says_why_it_came_to_them() -> None:
+    case = contexts()["escalation"] | {"recipient_is_coordinator": True}
+    text = render("escalation", ChannelKind.EMAIL, case).text
+    assert "no manager contact on record" in text and "As the manager contact" not in text
+
+
+def test_manager_escalation_counts_and_dates_the_chasers() -> None:
+    rendered = render("escalation", ChannelKind.EMAIL, contexts()["escalation"])
     assert "3 times since 4 Jan 2027" in rendered.text
     assert "last chased 18 Jan 2027" in rendered.html
 

@@ -183,8 +183,17 @@ def test_read_reply_ignores_event_dates_and_past_dates() -> None:
     assert read_reply("Still in progress, we hoped to finish by January 2027", today=TODAY).new_due is None
 
 
-def test_read_reply_complete_never_carries_a_new_due() -> None:
-    assert read_reply("Done by 3 March as promised", today=TODAY).new_due is None
+def test_done_by_a_day_just_gone_is_a_confident_report_without_new_due() -> None:
+    # Read on 10 March, "3 March" without a year resolves to next year, but the day just gone is meant.
+    reading = read_reply("Done by 3 March as promised", today=date(2027, 3, 10))
+    assert (reading.status, reading.new_due) == (ReadStatus.COMPLETE, None)
+    assert reading.confidence >= CONFIDENT
+
+
+def test_done_by_a_past_dated_day_is_a_report() -> None:
+    reading = read_reply("Finished by 14 January 2027, evidence on the shared drive", today=TODAY)
+    assert (reading.status, reading.new_due) == (ReadStatus.COMPLETE, None)
+    assert reading.confidence >= CONFIDENT
 
 
 @pytest.mark.parametrize(
@@ -331,3 +340,84 @@ def test_a_hoped_for_completion_is_not_a_completion(text: str) -> None:
 def test_done_by_a_date_is_never_applied_without_asking() -> None:
     reading = read_reply("done by 14 Jan", today=date(2026, 12, 8))
     assert reading.status is not ReadStatus.COMPLETE or reading.confidence < CONFIDENT
+
+
+# work left over, promises and hedges --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Completed apart from the audit",
+        "Done except for the evaluation report",
+        "Complete other than the board sign-off",
+        "Finished but for the last two teams",
+        "Done save for the leaflets",
+        "Complete bar the audit",
+        "Completed with the exception of the GP training",
+        "All but finished",
+        "Mostly done",
+        "Largely complete, the housing team is last",
+        "Almost done",
+        "Partly done",
+        "Done for the first two teams, the rest are booked for April",
+        "Done, still to send you the evidence",
+        "Complete - the audit is outstanding",
+        "Done, the remaining sessions are in May",
+    ],
+)
+def test_a_completion_with_work_left_over_is_in_progress(text: str) -> None:
+    assert read_reply(text, today=date(2026, 12, 8)).status is ReadStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("text", ["Complete, nothing outstanding", "Done, no actions remaining"])
+def test_nothing_left_over_is_still_complete(text: str) -> None:
+    reading = read_reply(text, today=TODAY)
+    assert reading.status is ReadStatus.COMPLETE
+    assert reading.confidence >= CONFIDENT
+
+
+def test_done_by_a_date_to_come_is_a_promise_with_that_date() -> None:
+    reading = read_reply("RIV3-8-1 done by the end of next week", today=date(2026, 12, 8), known_refs=["RIV3-8-1"])
+    assert (reading.status, reading.new_due) == (ReadStatus.IN_PROGRESS, date(2026, 12, 18))
+    assert reading.confidence >= CONFIDENT
+
+
+def test_a_hedged_promise_keeps_its_date_but_asks() -> None:
+    reading = read_reply("RIV3-8-1 done by the end of next week I think", today=date(2026, 12, 8))
+    assert (reading.status, reading.new_due) == (ReadStatus.IN_PROGRESS, date(2026, 12, 18))
+    assert reading.confidence < CONFIDENT
+
+
+def test_a_promise_for_one_part_outweighs_a_completed_part() -> None:
+    reading = read_reply("Part A completed. Part B done by Friday", today=date(2026, 12, 8))
+    assert (reading.status, reading.new_due) == (ReadStatus.IN_PROGRESS, date(2026, 12, 11))
+
+
+def test_done_by_a_month_that_could_be_past_or_to_come_is_asked_about() -> None:
+    # In December, "October" could be the one just gone or next year's.
+    reading = read_reply("done by October", today=date(2026, 12, 8))
+    assert reading.new_due is None
+    assert reading.confidence < CONFIDENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Done I think",
+        "Probably finished now, Dana was leading it",
+        "Hopefully complete",
+        "Not sure - it may be done",
+        "Complete?",
+        "Still in progress I believe",
+        "I think this doesn't apply to us",
+    ],
+)
+def test_a_hedged_reply_is_confirmed_before_it_is_applied(text: str) -> None:
+    assert read_reply(text, today=TODAY).confidence < CONFIDENT
+
+
+def test_a_question_beside_a_plain_status_does_not_hedge_it() -> None:
+    reading = read_reply("Done. Do you need the evidence?", today=TODAY)
+    assert reading.status is ReadStatus.COMPLETE
+    assert reading.confidence >= CONFIDENT

@@ -45,7 +45,8 @@ def digest_command(
                 console.print(f"The digest for the meeting on {ukdate(meeting_date)} was sent already; nothing queued.")
             else:
                 console.print(f"Queued {len(sent.message_keys)} digest message(s); report written to {sent.report_path}.")
-        digest = build_digest(session, partnership, meeting_date, moment)
+        digest = build_digest(session, partnership, meeting_date, moment,
+                              reply_within_working_days=settings.policy.repeat_every_working_days)
     show(digest)
     if output is not None:
         writer = write_digest_docx if output.suffix.lower() == ".docx" else write_digest_html

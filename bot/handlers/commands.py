@@ -171,7 +171,8 @@ def _digest(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
         .order_by(BoardMeeting.date)  # type: ignore[arg-type]
     ).first()
     # With no meeting in the calendar the preview reads as if the board met today.
-    digest = build_digest(session, partnership, meeting or today, now)
+    digest = build_digest(session, partnership, meeting or today, now,
+                          reply_within_working_days=runtime.settings.policy.repeat_every_working_days)
     rendered = render("digest", ChannelKind.SLACK, digest_context(digest))
     return rendered.text, rendered.blocks or []
 

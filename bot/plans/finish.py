@@ -22,6 +22,15 @@ _RECURRING = re.compile(r"\b(each|every|annual(ly)?|yearly|monthly|quarterly)\b"
 #: The derived chase log written by export_plan; it is never part of the plan's own text.
 CHASE_LOG_MARKER = "Chase log:"
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: What a person meant as a date even when it is not one: "32/13/2026", "31 Feb 2015", "Feb 30".
+_DATE_SHAPED = re.compile(
+    r"\b\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])"
+    rf"|\b{_MONTH}\s+\d{{1,4}}\b",
+    re.IGNORECASE,
+)
+
 
 def finish_action(
     cells: dict[Field, str],
@@ -31,7 +40,10 @@ def finish_action(
     fallback_lead: str | None,
     today: date | None,
     warnings: list[str],
+    file: str = "",
+    target_column: str = "Target date",
 ) -> ParsedAction:
+    """`file` and `target_column` (the header as written) name where a warning points to."""
     description = cells.get(Field.ACTION, "")
     lead = _one_line(cells.get(Field.LEAD, ""))
     if not lead and agency_from_prefix:
@@ -40,6 +52,9 @@ def finish_action(
             lead, description = prefix, rest
     target_text = cells.get(Field.TARGET, "") or None
     due, precision = read_target(target_text, today=today)
+    if due is None and looks_like_a_date(target_text):
+        place = ", ".join(part for part in (file, f"row {row}", f"column {target_column!r}") if part)
+        warnings.append(f"{place}: {_one_line(target_text or '')!r} is not a date; the action is treated as undated")
     progress = strip_chase_log(cells.get(Field.PROGRESS, "")) or None
     status = read_action_status(cells.get(Field.STATUS, ""), progress, target_text, precision)
     if not description and not lead:
@@ -80,10 +95,19 @@ def read_target(text: str | None, *, today: date | None) -> tuple[date | None, P
     return latest.due, Precision(latest.precision)
 
 
+def looks_like_a_date(text: str | None) -> bool:
+    """A target written as a date (digits in a d/m/y shape, a day or year with a month name),
+    whether or not it is a real one. Recurring targets ("April 2015 and annually") are not."""
+    return bool(text) and _DATE_SHAPED.search(text or "") is not None and not _RECURRING.search(text or "")
+
+
 def read_action_status(
     status_cell: str, progress: str | None, target_text: str | None, precision: Precision
 ) -> ActionStatus:
-    """The status column when it holds a status; else what the progress text says."""
+    """The status column when it holds a status; else what the progress text says.
+
+    Text that says nothing about the work ("No update received.", unclear) leaves the action
+    not started: only a progress note that reads as progress makes it in progress."""
     stated = _as_status(status_cell)
     if stated is not None:
         return stated
@@ -93,10 +117,7 @@ def read_action_status(
     if not text:
         return ActionStatus.NOT_STARTED
     reading, _confidence = read_status(text)
-    status = action_status_for(reading)
-    if status is not None:
-        return status
-    return ActionStatus.IN_PROGRESS if progress else ActionStatus.NOT_STARTED
+    return action_status_for(reading) or ActionStatus.NOT_STARTED
 
 
 def strip_chase_log(progress: str) -> str:

@@ -2,8 +2,9 @@
 
 Actions are matched by their ref (REVIEW-REC-N), so importing the same plan again changes only
 what changed in it since its last import, never what leads reported since (see reimport.py).
-Actions that dropped out of the plan are reported, never deleted: their history (chasers,
-replies) matters more than the plan's tidiness.
+Actions that dropped out of the plan are reported and marked (`removed_from_plan_at`), never
+deleted: their history (chasers, replies) matters more than the plan's tidiness. An import that
+finds one again clears the mark.
 """
 
 from __future__ import annotations
@@ -57,12 +58,15 @@ class ImportReport:
     updated: dict[str, list[str]] = field(default_factory=dict)  # ref -> changed fields
     unchanged: list[str] = field(default_factory=list)
     removed_from_plan: list[str] = field(default_factory=list)
+    restored_to_plan: list[str] = field(default_factory=list)  # back in the plan after a removal
     agencies_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed_from_plan or self.recommendations_added)
+        return bool(
+            self.added or self.updated or self.removed_from_plan or self.restored_to_plan or self.recommendations_added
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +77,7 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": len(self.unchanged),
             "removed_from_plan": self.removed_from_plan,
+            "restored_to_plan": self.restored_to_plan,
             "agencies_created": self.agencies_created,
             "warnings": self.warnings,
         }
@@ -172,6 +177,12 @@ def import_plan(
                 if parsed.progress:
                     _progress_update(session, action, parsed.progress, now, actor)
                 continue
+            if action.removed_from_plan_at is not None:
+                action.removed_from_plan_at = None  # back in the plan: chased again
+                action.updated_at = now
+                session.add(action)
+                report.restored_to_plan.append(ref)
+                _event(session, now, actor, "action.restored_to_plan", action, {"ref": ref})
             changed = _apply_plan_changes(action, wanted, from_file)
             if action.imported_values != from_file:
                 action.imported_values = from_file  # a new dict, so the JSON column is written
@@ -187,7 +198,11 @@ def import_plan(
             if "progress" in changed and parsed.progress:
                 _progress_update(session, action, parsed.progress, now, actor)
     for ref, action in sorted(existing_actions.items()):
-        if ref not in seen_refs:
+        if ref not in seen_refs and action.removed_from_plan_at is None:
+            # Marked, not deleted: its history stays, and it is no longer chased or overdue.
+            action.removed_from_plan_at = now
+            action.updated_at = now
+            session.add(action)
             report.removed_from_plan.append(ref)
             _event(session, now, actor, "action.removed_from_plan", action, {"ref": ref})
     report.agencies_created = agencies.created
@@ -261,4 +276,5 @@ def _counts(report: ImportReport) -> dict[str, int]:
         "updated": len(report.updated),
         "unchanged": len(report.unchanged),
         "removed_from_plan": len(report.removed_from_plan),
+        "restored_to_plan": len(report.restored_to_plan),
     }

@@ -37,8 +37,8 @@ def test_unanswered_action_carries_its_chase_history_up_to_the_board(digest: Dig
     [item] = digest.no_response
     assert item.ref == "RIV3-1-1" and item.escalation_level == 3
     assert item.history.startswith("Chaser sent 2 Dec 2026. No response. Follow-up sent 9 Dec 2026. ")
-    assert "Escalated to the agency manager 11 Dec 2026." in item.history
-    assert "Escalated to the board 18 Dec 2026." in item.history
+    assert "Escalated to the agency manager 16 Dec 2026." in item.history
+    assert "Escalated to the board 23 Dec 2026." in item.history
     assert item.history.index("agency manager") < item.history.index("the board")
     assert item.chase_count == item.history.count("Chaser sent") + item.history.count("Follow-up sent")
 
@@ -122,3 +122,11 @@ def test_a_reply_after_the_escalation_takes_it_out_of_red() -> None:
 def test_closed_actions_are_green_whatever_their_date() -> None:
     digest = composed([row(1, date(2026, 1, 1), "complete"), row(2, date(2026, 1, 1), "not_applicable")])
     assert digest.rag == {"Red": 0, "Amber": 0, "Green": 2} and digest.overdue == []
+
+
+def test_an_action_is_not_unanswered_before_its_chasers_reply_by_day() -> None:
+    # As of Thursday 7 January: a chaser on Monday 4th may be answered until Friday 8th.
+    this_week = ChaseMessage("chaser", 1, at(date(2027, 1, 4)), (1,))
+    assert composed([row(1, date(2026, 12, 31))], [this_week]).no_response == []
+    last_week = ChaseMessage("chaser", 1, at(date(2026, 12, 29)), (1,))
+    assert [i.ref for i in composed([row(1, date(2026, 12, 31))], [last_week]).no_response] == ["RIV3-1-1"]

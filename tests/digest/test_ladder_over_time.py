@@ -15,7 +15,9 @@ from bot.updates import Proposed
 from bot.workdays import add_working_days
 from tests.digest.history import FIRST_SWEEP, reply, seed_plan
 
-PRIYA_REPLIES = date(2026, 12, 14)  # Monday, after the manager was told on 11 Dec, before the board
+# The lead has until each chaser's reply-by day (5 working days); the manager hears the day after,
+# the board five working days later.
+PRIYA_REPLIES = date(2026, 12, 18)  # Friday, after the manager was told on 16 Dec, before the board
 
 
 def police_escalations(engine: Engine, settings: Settings, days: int, replies: bool) -> list[tuple[date, int]]:
@@ -35,16 +37,16 @@ def police_escalations(engine: Engine, settings: Settings, days: int, replies: b
 
 
 def test_unanswered_ladder_climbs_from_manager_to_board(engine: Engine, settings: Settings) -> None:
-    assert police_escalations(engine, settings, 20, replies=False)[:2] == [(date(2026, 12, 11), 2), (date(2026, 12, 18), 3)]
+    assert police_escalations(engine, settings, 25, replies=False)[:2] == [(date(2026, 12, 16), 2), (date(2026, 12, 23), 3)]
 
 
 def test_a_reply_between_levels_stops_the_board_escalation_and_restarts_the_ladder(
     engine: Engine, settings: Settings
 ) -> None:
-    seen = police_escalations(engine, settings, 45, replies=True)
-    assert seen[0] == (date(2026, 12, 11), 2)
-    # Nothing reaches the board on 18 Dec: Priya answered on the 14th.
-    assert (date(2026, 12, 18), 3) not in seen
+    seen = police_escalations(engine, settings, 70, replies=True)
+    assert seen[0] == (date(2026, 12, 16), 2)
+    # Nothing reaches the board on 23 Dec: Priya answered on the 18th.
+    assert (date(2026, 12, 23), 3) not in seen
     # Unanswered again, the ladder starts over at the manager before it may reach the board.
     after = [entry for entry in seen if entry[0] > PRIYA_REPLIES]
     assert [level for _, level in after] == [2, 3]
@@ -53,11 +55,11 @@ def test_a_reply_between_levels_stops_the_board_escalation_and_restarts_the_ladd
 
 
 def test_digest_history_starts_from_the_last_reply(engine: Engine, settings: Settings) -> None:
-    police_escalations(engine, settings, 45, replies=True)
+    police_escalations(engine, settings, 55, replies=True)
     with session_scope(engine) as session:
-        digest = build_digest(session, ensure_partnership(session, settings), date(2027, 1, 14),
-                              datetime(2027, 1, 13, 10, 0, tzinfo=UTC))
+        digest = build_digest(session, ensure_partnership(session, settings), date(2027, 1, 28),
+                              datetime(2027, 1, 21, 10, 0, tzinfo=UTC))
     [item] = [n for n in digest.no_response if n.ref == "RIV3-1-1"]
-    assert item.history.startswith("Last response 14 Dec 2026. Chaser sent ")
-    assert "11 Dec 2026" not in item.history  # the first run of the ladder ended with the reply
-    assert item.escalation_level == 3 and item.history.endswith("Escalated to the board 11 Jan 2027.")
+    assert item.history.startswith("Last response 18 Dec 2026. Chaser sent ")
+    assert "16 Dec 2026" not in item.history  # the first run of the ladder ended with the reply
+    assert item.escalation_level == 3 and item.history.endswith("Escalated to the board 20 Jan 2027.")

@@ -57,7 +57,7 @@ def test_html_report_is_one_self_contained_page(digest: Digest, tmp_path: Path) 
     assert html.startswith("<!DOCTYPE html>")
     assert 'src="data:image/png;base64,' in html
     assert "http://" not in html and "https://" not in html
-    assert "Escalated to the board 18 Dec 2026." in html
+    assert "Escalated to the board 23 Dec 2026." in html
 
 
 def test_html_escapes_plan_text_and_leaves_descriptions_out(engine: Engine, settings: Settings, tmp_path: Path) -> None:

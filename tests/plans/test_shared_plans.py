@@ -112,13 +112,53 @@ def test_haringey_sub_rows_become_actions_of_the_same_recommendation(haringey: P
     assert daat.actions[2].lead_agency == "DAAT"  # left blank in the plan: the row above's lead
 
 
+def test_haringey_lines_of_one_wrapped_cell_stay_one_action(haringey: ParsedPlan) -> None:
+    # Recommendation 6's cells wrap over several lines; the lead column's lines are role titles
+    # and broken words, with no target or status of their own.
+    nmuht = _rec(haringey, "6")
+    assert len(nmuht.actions) == 1
+    action = nmuht.actions[0]
+    assert action.lead_agency is not None and action.lead_agency.startswith("NMUHT")
+    assert "Developm ent" in action.lead_agency and "Head of Communi cations" in action.lead_agency
+    assert len(action.description.splitlines()) == 6
+    assert action.target_text == "Complete"
+    assert haringey.action_count() == 36
+
+
 def test_newham_combined_plan_numbers_each_review_s_recommendations(newham: ParsedPlan) -> None:
     numbers = [rec.number for rec in newham.recommendations]
-    assert len(numbers) == 35
+    assert len(numbers) == 36
     assert numbers[:3] == ["AB1", "Avani1", "Avani6"]
     assert numbers[-1] == "ZA8"
     assert len(set(numbers)) == len(numbers)
-    assert sum("appears again" in warning for warning in newham.warnings) == 2
+    # AB 2 is written again, shortened, beside one of its parts' actions: one recommendation.
+    assert sum("appears again" in warning for warning in newham.warnings) == 1
+    assert len(_rec(newham, "AB2").actions) == 2
+
+
+def test_newham_a_different_recommendation_under_a_used_number_keeps_its_own_text(newham: ParsedPlan) -> None:
+    numbers = [rec.number for rec in newham.recommendations]
+    assert numbers.index("ZA3b") == numbers.index("ZA3") + 1
+    first, second = _rec(newham, "ZA3"), _rec(newham, "ZA3b")
+    assert (first.source_row, second.source_row) == (17, 18)
+    assert first.text != second.text
+    assert second.actions[0].description == second.text
+    assert any("row 18" in warning and "ZA3b" in warning for warning in newham.warnings)
+
+
+def test_newham_recommendations_without_actions_become_one_action_each(newham: ParsedPlan) -> None:
+    made = [rec.number for rec in newham.recommendations if any(
+        f"recommendation {rec.number} has no action" in warning for warning in newham.warnings
+    )]
+    assert made == [
+        "AA1", "ZA1", "Avani5", "ZA3", "ZA3b", "Avani2", "Nadira3", "AA2", "Avani8",
+        "AB5", "AA4", "AA5", "AA7", "AA9", "ZA5", "ZA6", "ZA7", "ZA8",
+    ]  # fmt: skip
+    assert all(rec.actions for rec in newham.recommendations)
+    avani5 = _rec(newham, "Avani5")
+    assert [action.description for action in avani5.actions] == [avani5.text]
+    assert avani5.actions[0].status is ActionStatus.NOT_STARTED
+    assert avani5.actions[0].due is None
 
 
 def test_newham_by_whom_column_is_the_lead(newham: ParsedPlan) -> None:
@@ -129,5 +169,6 @@ def test_newham_by_whom_column_is_the_lead(newham: ParsedPlan) -> None:
 def test_newham_second_table_is_read_under_its_own_header(newham: ParsedPlan) -> None:
     national = _rec(newham, "ZA8")
     assert national.section == "Regional and National Recommendations"
-    assert national.actions == []
+    assert [action.description for action in national.actions] == [national.text]
+    assert national.actions[0].lead_agency is None  # the section names no agency
     assert _rec(newham, "AB5").section == "Regional and National Recommendations"

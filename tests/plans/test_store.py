@@ -160,3 +160,51 @@ def test_unknown_agency_is_created(engine: Engine) -> None:
     report = _import(engine, plan)
 
     assert report.agencies_created == ["Riverside Fire Service"]
+
+
+LATER = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+def _import_at(engine: Engine, plan: ParsedPlan, now: datetime) -> ImportReport:
+    with session_scope(engine) as session:
+        existing = session.exec(select(Partnership)).first()
+        partnership_id = existing.id if existing and existing.id else _partnership(session)
+        return import_plan(session, plan, partnership_id=partnership_id, source_file="plan.csv", actor="test", now=now)
+
+
+def _removed_at(engine: Engine, ref: str) -> datetime | None:
+    with Session(engine) as session:
+        return session.exec(select(Action).where(Action.ref == ref)).one().removed_from_plan_at
+
+
+def test_an_action_the_plan_no_longer_has_is_marked_removed_once(engine: Engine) -> None:
+    _import(engine, _example())
+    plan = _example()
+    plan.recommendations[9].actions.pop()
+
+    first = _import(engine, plan)
+    again = _import_at(engine, plan, LATER)
+
+    assert first.removed_from_plan == ["RIV3-10-2"]
+    assert _removed_at(engine, "RIV3-10-2") == NOW  # kept from the import that removed it
+    assert _removed_at(engine, "RIV3-10-1") is None
+    assert again.removed_from_plan == [] and not again.changed
+    with Session(engine) as session:
+        assert len(session.exec(select(Event).where(Event.kind == "action.removed_from_plan")).all()) == 1
+
+
+def test_an_action_back_in_the_plan_is_restored(engine: Engine) -> None:
+    _import(engine, _example())
+    plan = _example()
+    plan.recommendations[9].actions.pop()
+    _import(engine, plan)
+
+    report = _import_at(engine, _example(), LATER)
+
+    assert report.restored_to_plan == ["RIV3-10-2"]
+    assert report.as_json()["restored_to_plan"] == ["RIV3-10-2"]
+    assert report.changed
+    assert _removed_at(engine, "RIV3-10-2") is None
+    with Session(engine) as session:
+        event = session.exec(select(Event).where(Event.kind == "action.restored_to_plan")).one()
+        assert event.data == {"ref": "RIV3-10-2"}
