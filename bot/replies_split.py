@@ -60,9 +60,9 @@ def _mentions(text: str, known_refs: Sequence[str]) -> list[_Mention]:
             for match in re.finditer(rf"(?<![\w/.-]){re.escape(suffix)}(?![\w/.-])", text, re.I):
                 found.append(_Mention(match.start(), match.end(), ref))
     for match in _ACTION_WORD.finditer(text):
-        ref = _ref_for_number(match.group(1), known_refs, suffixes)
-        if ref:
-            found.append(_Mention(match.start(), match.end(), ref))
+        numbered = _ref_for_number(match.group(1), known_refs, suffixes)
+        if numbered:
+            found.append(_Mention(match.start(), match.end(), numbered))
     # Keep the longest of overlapping mentions ("RIV3-2-1" also contains "2-1").
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[_Mention] = []

@@ -8,12 +8,13 @@ a message naming the setting, rather than failing on the first chaser at 9:30 ne
 from __future__ import annotations
 
 import os
+import tomllib
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -30,6 +31,8 @@ class SettingsError(Exception):
 
 
 class PartnershipSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silent default
+
     name: str = "Riverside Community Safety Partnership"
     board_name: str = "Riverside Safer Communities Board"
     timezone: str = "Europe/London"
@@ -48,6 +51,8 @@ class PartnershipSettings(BaseModel):
 
 class PolicySettings(BaseModel):
     """When to chase. Working days skip weekends and England & Wales bank holidays."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silent default
 
     heads_up_working_days: int = Field(5, ge=0, le=60)
     repeat_every_working_days: int = Field(5, ge=1, le=60)
@@ -76,6 +81,8 @@ class PolicySettings(BaseModel):
 
 
 class AgencySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silent default
+
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
     preferred_channel: str | None = Field(None, pattern="^(slack|email)$")
@@ -92,6 +99,8 @@ class AgencySettings(BaseModel):
 
 
 class BoardSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silent default
+
     meetings: list[date] = Field(default_factory=list)
     ics: Path | None = None  # an .ics calendar of board meetings, read in addition to `meetings`
 
@@ -208,12 +217,42 @@ def _config_path() -> Path | None:
 
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings, or raise SettingsError naming each bad setting."""
+    config_path = _config_path()
+    if config_path is not None:
+        _check_config_file(config_path)
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         raise SettingsError(describe_validation_error(exc)) from exc
-    except ValueError as exc:  # a malformed TOML file
-        raise SettingsError(f"config file: {exc}") from exc
+    return _relative_to(settings, config_path.parent if config_path is not None else None)
+
+
+def _check_config_file(path: Path) -> None:
+    """A TOML file that does not parse, or has a top-level key we do not know, names itself."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"config file {path}: {exc}") from exc
+    known = set(Settings.model_fields) | {
+        alias for field in Settings.model_fields.values()
+        if isinstance(field.validation_alias, AliasChoices) for alias in field.validation_alias.choices
+        if isinstance(alias, str)
+    }
+    unknown = sorted(key for key in data if key not in known)
+    if unknown:
+        raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
+
+
+def _relative_to(settings: Settings, folder: Path | None) -> Settings:
+    """Paths written in a config file are relative to that file, wherever the bot was started."""
+    if folder is None:
+        return settings
+    updates: dict[str, Any] = {}
+    if settings.contacts_file is not None and not settings.contacts_file.is_absolute():
+        updates["contacts_file"] = folder / settings.contacts_file
+    if settings.board.ics is not None and not settings.board.ics.is_absolute():
+        updates["board"] = settings.board.model_copy(update={"ics": folder / settings.board.ics})
+    return settings.model_copy(update=updates) if updates else settings
 
 
 def describe_validation_error(exc: ValidationError) -> str:

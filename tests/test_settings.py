@@ -90,3 +90,30 @@ def test_a_zero_escalation_override_fails_at_start_up(monkeypatch: pytest.Monkey
     monkeypatch.setenv("DHR_CONFIG", str(config))
     with pytest.raises(SettingsError, match="escalate_after_chasers"):
         load_settings()
+
+
+def test_paths_in_a_config_file_are_relative_to_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DHR_CONFIG", str(EXAMPLE_CONFIG))
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    assert settings.contacts_file == EXAMPLE_CONFIG.parent / "contacts.example.csv"
+    assert settings.contacts_file.is_file()
+
+
+def test_a_misspelt_setting_in_the_config_file_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "dhr.toml"
+    config.write_text("[policy]\nrepeat_every_wrking_days = 3\n")
+    monkeypatch.setenv("DHR_CONFIG", str(config))
+    with pytest.raises(SettingsError, match="repeat_every_wrking_days"):
+        load_settings()
+    config.write_text("databse_url = 'sqlite:///x.db'\n")
+    with pytest.raises(SettingsError, match=r"dhr.toml: unknown setting\(s\) databse_url"):
+        load_settings()
+
+
+def test_a_broken_config_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "broken.toml"
+    config.write_text("[policy\n")
+    monkeypatch.setenv("DHR_CONFIG", str(config))
+    with pytest.raises(SettingsError, match="broken.toml"):
+        load_settings()

@@ -9,7 +9,9 @@ import typer
 
 from rich.console import Console
 
-from bot.commands.common import ready_engine, settings_or_exit
+from bot.commands.common import fail, ready_engine, settings_or_exit
+from bot.contacts import ContactsError
+from bot.plans import PlanError
 from bot.demo import board_preview, export, set_up, show_overdue, simulate
 
 
@@ -27,7 +29,10 @@ def demo(
     first_day = date.fromisoformat(start)
     engine = ready_engine(settings)
     console.rule("dhr-chaser demo: Riverside DHR 3")
-    set_up(engine, settings, console, first_day)
+    try:
+        set_up(engine, settings, console, first_day)
+    except (ContactsError, PlanError) as exc:
+        raise fail(str(exc)) from None
     simulate(engine, settings, console, start=first_day, days=weeks * 7)
     show_overdue(engine, settings, console, first_day + timedelta(days=weeks * 7))
     export(engine, settings, console, settings.outbox_dir.parent)

@@ -19,7 +19,15 @@ from pathlib import Path
 
 from bot.plans.columns import ColumnMap, Field, map_header, missing_required
 from bot.plans.finish import agency_prefix, finish_action
-from bot.plans.model import ParsedAction, ParsedPlan, ParsedRecommendation, PlanError
+from bot.plans.layout import (
+    action_from_recommendation,
+    continues_lead,
+    free_number,
+    is_word_fragment,
+    lead_from_section,
+    same_recommendation,
+)
+from bot.plans.model import ParsedPlan, ParsedRecommendation, PlanError
 
 
 @dataclass
@@ -52,7 +60,6 @@ _NUMBER = re.compile(
 )
 _SEPARATOR = re.compile(r"^[\s\-=:_|*]*$")
 _REVIEW_CODE_LINE = re.compile(r"^review code\s*:\s*(\S+)", re.IGNORECASE)
-_NOT_AN_AGENCY = re.compile(r"\b(recommendations?|report|all agencies)\b", re.IGNORECASE)
 
 
 def split_number(text: str) -> tuple[str | None, str]:
@@ -167,7 +174,7 @@ class _Builder:
         elif text:
             current.text = _append(current.text, text)  # a recommendation broken over a page
             self._continue(row, current)
-        elif False:
+        elif self._is_wrapped_line(row, current):
             self._continue(row, current)
         elif self._starts_new_action(row, current):
             self._sub_action(row, current)
@@ -223,7 +230,7 @@ class _Builder:
         progress = get(Field.PROGRESS)
         if progress and _ends_sentence(previous.get(Field.PROGRESS, ".")) and not progress[:1].islower():
             return False  # a progress note of its own
-        return _is_word_fragment(lead) or _continues_lead(previous[Field.LEAD], lead)
+        return is_word_fragment(lead) or continues_lead(previous[Field.LEAD], lead)
 
     def _has_action_cells(self, row: RawRow) -> bool:
         assert self.columns is not None
@@ -260,7 +267,7 @@ class _Builder:
         agency_from_prefix = self.columns is not None and Field.LEAD not in self.columns.columns
         for position, draft in enumerate(self.recs, start=1):
             number = draft.number or str(position)
-            lead_from_section = _lead_from_section(draft.section)
+            section_lead = lead_from_section(draft.section)
             actions = []
             inherited_lead: str | None = None
             for action_draft in draft.actions:
@@ -268,7 +275,7 @@ class _Builder:
                     action_draft.cells,
                     row=action_draft.row,
                     agency_from_prefix=agency_from_prefix,
-                    fallback_lead=inherited_lead or lead_from_section,
+                    fallback_lead=inherited_lead or section_lead,
                     today=today,
                     warnings=plan.warnings,
                     file=str(self.file),
@@ -277,7 +284,7 @@ class _Builder:
                 inherited_lead = action.lead_agency if action_draft.cells.get(Field.LEAD) else inherited_lead
                 actions.append(action)
             existing = by_number.get(number)
-            if existing is not None and _same_recommendation(existing.text, draft.text):
+            if existing is not None and same_recommendation(existing.text, draft.text):
                 plan.warnings.append(
                     f"row {draft.row}: recommendation {number} appears again; its actions are added to the first"
                 )
@@ -285,7 +292,7 @@ class _Builder:
                 continue
             if existing is not None:
                 first_row = existing.source_row
-                number = _free_number(number, by_number)
+                number = free_number(number, by_number)
                 plan.warnings.append(
                     f"row {draft.row}: a different recommendation has the number of the one at row {first_row}; "
                     f"it is kept as recommendation {number}"
@@ -302,7 +309,7 @@ class _Builder:
             plan.recommendations.append(rec)
         for rec in plan.recommendations:
             if not rec.actions:
-                rec.actions.append(_action_from_recommendation(rec, agency_from_prefix, today, plan.warnings))
+                rec.actions.append(action_from_recommendation(rec, agency_from_prefix, today, plan.warnings))
         return plan
 
     def _header_of(self, wanted: Field) -> str:
@@ -316,51 +323,6 @@ class _Builder:
             if match:
                 return match.group(1).strip(",;")
         return None
-
-
-def _lead_from_section(section: str | None) -> str | None:
-    return section if section and not _NOT_AN_AGENCY.search(section) else None
-
-
-def _action_from_recommendation(
-    rec: ParsedRecommendation, agency_from_prefix: bool, today: date | None, warnings: list[str]
-) -> ParsedAction:
-    """A recommendation the plan gives no action: it is still to be done, so it becomes its own
-    action (else it would never be chased nor shown)."""
-    row = rec.source_row or 0
-    warnings.append(
-        f"row {row}: recommendation {rec.number} has no action; one is made from the recommendation itself"
-    )
-    return finish_action(
-        {Field.ACTION: rec.text},
-        row=row,
-        agency_from_prefix=agency_from_prefix,
-        fallback_lead=_lead_from_section(rec.section),
-        today=today,
-        warnings=warnings,
-    )
-
-
-def _words(text: str) -> set[str]:
-    return {word for word in re.findall(r"[a-z0-9]+", text.casefold()) if len(word) > 3}
-
-
-def _same_recommendation(first: str, again: str) -> bool:
-    """The same recommendation written again (repeated, shortened, or one of its parts quoted)
-    shares most of its words with the first; a different one under the same number does not."""
-    first_words, again_words = _words(first), _words(again)
-    if not first_words or not again_words:
-        return True  # a bare number again: a continuation, not a new recommendation
-    shared = len(first_words & again_words)
-    return shared >= 0.6 * min(len(first_words), len(again_words))
-
-
-def _free_number(number: str, taken: dict[str, ParsedRecommendation]) -> str:
-    """'ZA3' -> 'ZA3b' (then 'ZA3c'...): a number no recommendation of this plan has."""
-    for letter in "bcdefghijklmnopqrstuvwxyz":
-        if f"{number}{letter}" not in taken:
-            return f"{number}{letter}"
-    raise ValueError(f"too many recommendations numbered {number}")
 
 
 def _combined_number(review_cell: str, number_cell: str) -> str | None:
@@ -378,24 +340,6 @@ def tidy_cell(text: str) -> str:
     """Collapse runs of spaces; keep line breaks (list items), drop blank lines."""
     lines = (" ".join(line.split()) for line in text.replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
-
-
-#: Lowercase tails of words a PDF broke in two: "Developm ent", "Communi cations".
-_WORD_TAIL = re.compile(r"[A-Za-z]{3,} (?:[a-z]?ations?|tions?|ments?|ent|ence|ance|[a-z]{1,2})\b")
-_SHORT_WORDS = frozenset({"of", "and", "to", "in", "on", "at", "by", "for", "the", "&", "co", "uk"})
-_ROLE_START = re.compile(r"^(?:head|deputy|assistant|senior|manager|director|officer|co-?ordinator)\b", re.IGNORECASE)
-_CONNECTOR_END = re.compile(r"(?:&|\band|\bof|\bfor|,|-|–)$", re.IGNORECASE)
-
-
-def _is_word_fragment(lead: str) -> bool:
-    return any(
-        match.group(0).split()[-1] not in _SHORT_WORDS for match in _WORD_TAIL.finditer(lead)
-    ) or lead[:1].islower()
-
-
-def _continues_lead(previous_lead: str, lead: str) -> bool:
-    """'... Corporate' then 'Nursing &'; or a role ('Head of ...') inside the agency named above."""
-    return bool(_CONNECTOR_END.search(previous_lead.rstrip()) or _ROLE_START.match(lead))
 
 
 def _ends_sentence(text: str) -> bool:

@@ -118,19 +118,14 @@ def test_a_row_with_its_own_lead_and_target_is_still_a_new_action() -> None:
 
 
 def test_a_recommendation_without_actions_becomes_its_own_action_with_a_warning() -> None:
-    plan = read_plan_text(
-        "\n".join(
-            [
-                "Riverside DHR 3 plan",
-                "Recommendation\tAction\tTarget date",
-                "**Riverside Police**",
-                "1. Police to check repeat addresses before attending.\tAdd a prompt.\t31/03/2026",
-                "2. Police to record who else lives at an address.\t\t",
-            ]
-        ),
-        review_code="RIV3",
-        today=TODAY,
+    lines = (
+        "Riverside DHR 3 plan",
+        "Recommendation\tAction\tTarget date",
+        "**Riverside Police**",
+        "1. Police to check repeat addresses before attending.\tAdd a prompt.\t31/03/2026",
+        "2. Police to record who else lives at an address.\t\t",
     )
+    plan = read_plan_text("\n".join(lines), review_code="RIV3", today=TODAY)
 
     second = plan.recommendations[1]
     (action,) = second.actions
@@ -188,4 +183,3 @@ def test_a_progress_note_that_says_nothing_about_the_work_leaves_it_not_started(
     )
 
     assert plan.recommendations[0].actions[0].status is expected
-
