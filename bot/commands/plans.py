@@ -117,7 +117,9 @@ def _print_report(report: ImportReport) -> None:
     for ref, fields in report.updated.items():
         console.print(f"  [yellow]~[/yellow] {escape(ref)}: {escape(', '.join(fields))}")
     for ref in report.removed_from_plan:
-        console.print(f"  [red]-[/red] {escape(ref)} is no longer in the plan (kept, with its history)")
+        console.print(f"  [red]-[/red] {escape(ref)} is no longer in the plan (kept with its history; no longer chased)")
+    for ref in report.restored_to_plan:
+        console.print(f"  [green]+[/green] {escape(ref)} is back in the plan and will be chased again")
     if report.agencies_created:
         console.print(f"  New agencies: {escape(', '.join(report.agencies_created))}")
     _print_warnings(report.warnings)
