@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.chasing import ActionState, ChaseIntent, Policy, plan_chases
+from bot.chasing import ActionState, ChaseIntent, Policy, plan_chases, stable_key
 from bot.db import ensure_partnership, session_scope
 from bot.escalation import BOARD_LEVEL, EscalationIntent, EscalationPolicy, LadderState, plan_escalations
 from bot.models import Action, Agency, BoardMeeting, Contact, Message, MessageAction, Partnership, ProgressUpdate
@@ -236,8 +237,7 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
         composed: list[NewMessage] = []
         for intent in plan.intents:
             composed.extend(_compose_chase(intent, facts, settings, report))
-        for escalation in escalations:
-            composed.extend(_compose_escalation(escalation, facts, settings, report))
+        composed.extend(_compose_escalations(escalations, facts, settings, report))
         if dry_run:
             report.queued = composed
             session.rollback()
@@ -288,52 +288,99 @@ def _compose_chase(intent: ChaseIntent, facts: PlanFacts, settings: Settings, re
                              action_ids=intent.action_ids, not_before=intent.not_before)]
 
 
-def _compose_escalation(
+@dataclass(frozen=True)
+class _Recipient:
+    contact_id: int | None
+    name: str
+    route: Route
+    is_coordinator: bool  # asked because the agency has no manager on record
+
+
+def _escalation_recipients(
     intent: EscalationIntent, facts: PlanFacts, settings: Settings, report: SweepReport
-) -> list[NewMessage]:
+) -> list[_Recipient]:
+    if intent.level == BOARD_LEVEL:
+        route = board_route(facts.partnership, settings)
+        if route is None:
+            report.unroutable.append(facts.partnership.board_name)
+            return []
+        return [_Recipient(None, facts.partnership.board_name, route, False)]
     agency = facts.agencies.get(intent.agency_id) if intent.agency_id is not None else None
-    leads = [facts.contacts[c] for c in intent.lead_contact_ids if c in facts.contacts]
+    managers = facts.managers.get(intent.agency_id or -1, [])
+    recipients = []
+    # An agency with no manager on record: the coordinators are asked instead, and told why.
+    for contact_id in managers or facts.coordinators:
+        contact = facts.contacts[contact_id]
+        route = choose_route(contact, agency, settings)
+        if route is None:
+            report.unroutable.append(contact.name)
+            continue
+        recipients.append(_Recipient(contact_id, contact.name, route, not managers))
+    return recipients
+
+
+def _compose_escalations(
+    intents: Sequence[EscalationIntent], facts: PlanFacts, settings: Settings, report: SweepReport
+) -> list[NewMessage]:
+    """One escalation message per recipient per sweep, however many agencies it is about."""
+    by_recipient: dict[tuple[int, str, str], tuple[_Recipient, list[EscalationIntent]]] = {}
+    for intent in intents:
+        for recipient in _escalation_recipients(intent, facts, settings, report):
+            slot = (intent.level, recipient.route.channel, recipient.route.address)
+            by_recipient.setdefault(slot, (recipient, []))[1].append(intent)
+    return [
+        _escalation_message(recipient, grouped, facts, settings)
+        for recipient, grouped in by_recipient.values()
+    ]
+
+
+def _escalation_message(
+    recipient: _Recipient, intents: Sequence[EscalationIntent], facts: PlanFacts, settings: Settings
+) -> NewMessage:
+    level = intents[0].level
     window = send_window(settings)
-    today = window.local_date(intent.not_before)
-    actions = [facts.actions[i] for i in intent.action_ids]
-    chaser_times = [t for i in intent.action_ids for t in _unanswered_chasers(facts, i)]
+    not_before = min(i.not_before for i in intents)
+    today = window.local_date(not_before)
+    action_ids = [a for i in intents for a in i.action_ids]
+    agency_names = [facts.agencies[i.agency_id].name if i.agency_id in facts.agencies else "No lead agency recorded"
+                    for i in intents]
+    leads = [facts.contacts[c] for c in dict.fromkeys(c for i in intents for c in i.lead_contact_ids)
+             if c in facts.contacts]
+    chaser_times = [t for a in action_ids for t in _unanswered_chasers(facts, a)]
+    # The lead is copied into a mail escalation (and into the outbox's rendering of one).
+    copy_lead = level != BOARD_LEVEL and recipient.route.channel in (ChannelKind.EMAIL.value, ChannelKind.OUTBOX.value)
+    cc = tuple(c.email for c in leads if c.email) if copy_lead else ()
     context: dict[str, object] = {
-        "level": intent.level,
+        "level": level,
         "partnership_name": facts.partnership.name,
-        "agency_name": agency.name if agency else "No lead agency recorded",
-        "lead_name": ", ".join(c.name for c in leads) or "the lead",
-        "chase_count": max((len(_unanswered_chasers(facts, i)) for i in intent.action_ids), default=0),
+        "agency_name": _and(agency_names),
+        "lead_name": _and([c.name for c in leads]) or "the lead",
+        "chase_count": max((len(_unanswered_chasers(facts, a)) for a in action_ids), default=0),
         "first_chased": window.local_date(min(chaser_times)) if chaser_times else None,
         "actions": [
-            action_context(a, today) | {"last_chased": _last_chased(facts, a, window)} for a in actions
+            action_context(facts.actions[a], today) | {"last_chased": _last_chased(facts, facts.actions[a], window)}
+            for a in action_ids
         ],
         "board_name": facts.partnership.board_name,
         "reply_hint": "Please reply with an update, or ask the lead to answer the chaser.",
+        "recipient_name": recipient.name,
+        "lead_copied": bool(cc),
+        "recipient_is_coordinator": recipient.is_coordinator,
     }
-    managers = facts.managers.get(intent.agency_id or -1, [])
-    if intent.level == BOARD_LEVEL:
-        routes: list[tuple[int | None, Route | None]] = [(None, board_route(facts.partnership, settings))]
-        recipient_names = [facts.partnership.board_name]
-    else:
-        # An agency with no manager on record: the coordinators are asked instead, and told why.
-        manager_ids = managers or facts.coordinators
-        routes = [(m, choose_route(facts.contacts[m], agency, settings)) for m in manager_ids]
-        recipient_names = [facts.contacts[m].name for m in manager_ids]
-    messages = []
-    for (contact_id, route), name in zip(routes, recipient_names, strict=True):
-        if route is None:
-            report.unroutable.append(name)
-            continue
-        # The lead is copied into a mail escalation (and into the outbox's rendering of one).
-        copy_lead = intent.level != BOARD_LEVEL and route.channel in (ChannelKind.EMAIL.value, ChannelKind.OUTBOX.value)
-        cc = tuple(c.email for c in leads if c.email) if copy_lead else ()
-        key = f"{intent.idempotency_key}:{contact_id or 'board'}"
-        extra = {"recipient_name": name, "lead_copied": bool(cc), "recipient_is_coordinator": not managers}
-        messages.append(
-            rendered_message("escalation", key, route, context | extra, contact_id=contact_id,
-                             action_ids=intent.action_ids, not_before=intent.not_before, level=intent.level, cc=cc)
-        )
-    return messages
+    # One intent keeps its key as it was; several make a key of their own, as stable as theirs.
+    base = intents[0].idempotency_key if len(intents) == 1 else stable_key(
+        "escalate-group", str(level), [i.idempotency_key for i in intents])
+    key = f"{base}:{recipient.contact_id or 'board'}"
+    return rendered_message("escalation", key, recipient.route, context, contact_id=recipient.contact_id,
+                            action_ids=action_ids, not_before=not_before, level=level, cc=cc)
+
+
+def _and(names: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    unique = list(dict.fromkeys(names))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return ", ".join(unique[:-1]) + " and " + unique[-1]
 
 
 def _unanswered_chasers(facts: PlanFacts, action_id: int) -> list[datetime]:

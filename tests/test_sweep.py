@@ -177,3 +177,19 @@ def test_an_undeliverable_chaser_still_moves_the_ladder_on(engine: Engine, setti
         queued += [(m.kind, m.recipient_address) for m in sweep(engine, settings, day).queued]
     assert ("chaser", "U0PRIYA") in queued  # the next repeat comes round
     assert ("escalation", "U0DANA") in queued  # and her manager hears of it
+
+
+def test_the_board_gets_one_escalation_per_sweep_however_many_agencies(engine: Engine, settings) -> None:
+    with session_scope(engine) as session:
+        small_plan(session, settings, [
+            ("1-1", "Riverside Police", date(2026, 11, 2), "in_progress"),
+            ("2-1", "Riverside Hospitals NHS Trust", date(2026, 11, 2), "in_progress"),
+        ])
+    day, board_messages = WEDNESDAY, []
+    for _ in range(40):
+        board_messages += [m for m in sweep(engine, settings, day).queued if m.level == 3]
+        day += timedelta(days=1)
+    assert len(board_messages) == 1
+    [message] = board_messages
+    assert len(message.action_ids) == 2
+    assert "Riverside Police and Riverside Hospitals NHS Trust" in message.body_text
