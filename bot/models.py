@@ -74,6 +74,8 @@ class Review(SQLModel, table=True):
     source_file: str | None = None
     imported_at: datetime | None = _when(default=None)
     created_at: datetime = _when(default_factory=utcnow)
+    # Plan field -> the plan's own header text, in the plan's column order: export writes them back.
+    column_headers: dict[str, str] = _json(default_factory=dict)
 
 
 class Recommendation(SQLModel, table=True):

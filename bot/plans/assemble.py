@@ -87,6 +87,7 @@ class _Builder:
     def __init__(self, file: str | Path) -> None:
         self.file = file
         self.columns: ColumnMap | None = None
+        self.column_headers: dict[str, str] = {}
         self.preamble: list[str] = []
         self.seen_first_cells: list[str] = []
         self.recs: list[_RecDraft] = []
@@ -133,6 +134,9 @@ class _Builder:
                 column=missing[0].value,
             )
         self.columns = header
+        for field, index in sorted(header.columns.items(), key=lambda item: item[1]):
+            # A later table's header only adds fields the first one lacked.
+            self.column_headers.setdefault(field.value, header.headers[index])
 
     def _is_section(self, row: RawRow, filled: list[str]) -> bool:
         if len(filled) != 1 or not row.cells[0]:
@@ -259,6 +263,7 @@ class _Builder:
         code = review_code or self._code_from_preamble()
         title = next((line for line in self.preamble if not _REVIEW_CODE_LINE.match(line)), "")
         plan = ParsedPlan(review_code=code, title=title.strip("* "), warnings=self.warnings)
+        plan.column_headers = dict(self.column_headers)
         if not self.recs:
             raise PlanError(self.file, "the table has a header but no recommendations under it")
         if not self.numbered:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,23 +19,29 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot.models import Action, Agency, Message, MessageAction, ProgressUpdate, Recommendation, Review
+from bot.plans.columns import Field
 from bot.plans.finish import CHASE_LOG_MARKER
 from bot.plans.model import PlanError
 from bot.statuses import MessageKind, MessageState, UpdateSource
 
 ExportFormat = Literal["xlsx", "docx", "csv"]
-HEADERS = (
-    "Rec No",
-    "Recommendation",
-    "Section",
-    "Scope",
-    "Action",
-    "Lead agency",
-    "Evidence",
-    "Target date",
-    "Status",
-    "Progress",
-)
+#: Plan field -> the header written when the plan had no column of its own for it, in the
+#: order plan_rows fills each row. Every one is a synonym in columns.py, so it reads back.
+STANDARD_HEADERS: dict[str, str] = {
+    Field.NUMBER.value: "Rec No",
+    Field.RECOMMENDATION.value: "Recommendation",
+    Field.SECTION.value: "Section",
+    Field.SCOPE.value: "Scope",
+    Field.ACTION.value: "Action",
+    Field.LEAD.value: "Lead agency",
+    Field.EVIDENCE.value: "Evidence",
+    Field.TARGET.value: "Target date",
+    Field.STATUS.value: "Status",
+    Field.PROGRESS.value: "Progress",
+}
+HEADERS = tuple(STANDARD_HEADERS.values())
+#: Fields that belong to the recommendation: their cells are merged over its actions' rows.
+_RECOMMENDATION_FIELDS = frozenset({Field.NUMBER.value, Field.RECOMMENDATION.value, Field.SECTION.value, Field.SCOPE.value})
 _CHASING_KINDS = {MessageKind.CHASER, MessageKind.BOARD_UPDATE_REQUEST, MessageKind.ESCALATION}
 _REPLY_BY = re.compile(r"\b(?:reply|respond|update[a-z ]*?) by (\d{1,2} [A-Za-z]{3,9} \d{4})", re.IGNORECASE)
 _ESCALATED_TO = {2: "the agency manager", 3: "the board"}
@@ -88,6 +94,23 @@ def _reply_by(message: Message) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+def export_columns(column_headers: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(field, header) for each exported column: the plan's own headers in its own order, and the
+    standard header for each field it lacked, placed after the field that precedes it as standard.
+
+    {"number": "Recommendation No", "action": "Key actions"} -> [("number", "Recommendation No"),
+    ("recommendation", "Recommendation"), ..., ("action", "Key actions"), ...].
+    """
+    standard = list(STANDARD_HEADERS)
+    order = [name for name in column_headers if name in STANDARD_HEADERS]
+    for index, name in enumerate(standard):
+        if name in order:
+            continue
+        before = [earlier for earlier in standard[:index] if earlier in order]
+        order.insert(order.index(before[-1]) + 1 if before else 0, name)
+    return [(name, column_headers.get(name) or STANDARD_HEADERS[name]) for name in order]
 
 
 @dataclass
@@ -155,25 +178,43 @@ def export_plan(
     review = session.exec(select(Review).where(Review.code == review_code)).first()
     if review is None:
         raise PlanError(out, f"no review with code {review_code!r} in the database")
-    rows = plan_rows(session, review, timezone=timezone)
-    preamble = [review.title or f"Action plan {review.code}", f"Review code: {review.code}"]
     writers = {"xlsx": _write_xlsx, "docx": _write_docx, "csv": _write_csv}
     if fmt not in writers:
         raise PlanError(out, f"unknown export format {fmt!r}: use xlsx, docx or csv")
-    writers[fmt](out, preamble, rows)
+    columns = export_columns(review.column_headers or {})
+    standard = list(STANDARD_HEADERS)
+    picks = [standard.index(name) for name, _header in columns]
+    rows = [
+        _Row([row.cells[index] for index in picks], row.first_of_rec, row.rec_span)
+        for row in plan_rows(session, review, timezone=timezone)
+    ]
+    table = _Table(
+        headers=[header for _name, header in columns],
+        rows=rows,
+        merged_columns=[index for index, (name, _header) in enumerate(columns) if name in _RECOMMENDATION_FIELDS],
+    )
+    preamble = [review.title or f"Action plan {review.code}", f"Review code: {review.code}"]
+    writers[fmt](out, preamble, table)
     return len(rows)
 
 
-def _write_csv(out: Path, preamble: list[str], rows: list[_Row]) -> None:
+@dataclass
+class _Table:
+    headers: list[str]
+    rows: list[_Row]
+    merged_columns: list[int]  # 0-based; the recommendation's cells, one per recommendation
+
+
+def _write_csv(out: Path, preamble: list[str], table: _Table) -> None:
     with out.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         for line in preamble:
             writer.writerow([line])
-        writer.writerow(HEADERS)
-        writer.writerows(row.cells for row in rows)
+        writer.writerow(table.headers)
+        writer.writerows(row.cells for row in table.rows)
 
 
-def _write_xlsx(out: Path, preamble: list[str], rows: list[_Row]) -> None:
+def _write_xlsx(out: Path, preamble: list[str], table: _Table) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -183,43 +224,43 @@ def _write_xlsx(out: Path, preamble: list[str], rows: list[_Row]) -> None:
     sheet.title = "Action plan"
     for line in preamble:
         sheet.append([line])
-    sheet.append(list(HEADERS))
+    sheet.append(table.headers)
     header_row = len(preamble) + 1
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
-    for offset, row in enumerate(rows, start=header_row + 1):
+    for offset, row in enumerate(table.rows, start=header_row + 1):
         sheet.append(row.cells)
         for cell in sheet[offset]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         if row.first_of_rec and row.rec_span > 1:
             # One recommendation over its actions' rows, as coordinators lay plans out.
-            for column in range(1, 5):
-                sheet.merge_cells(start_row=offset, start_column=column, end_row=offset + row.rec_span - 1, end_column=column)
+            for column in table.merged_columns:
+                sheet.merge_cells(
+                    start_row=offset, start_column=column + 1, end_row=offset + row.rec_span - 1, end_column=column + 1
+                )
     workbook.save(out)
 
 
-def _write_docx(out: Path, preamble: list[str], rows: list[_Row]) -> None:
+def _write_docx(out: Path, preamble: list[str], table: _Table) -> None:
     import docx
 
     document = docx.Document()
     document.add_heading(preamble[0], level=1)
     for line in preamble[1:]:
         document.add_paragraph(line)
-    table = document.add_table(rows=1, cols=len(HEADERS))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, HEADERS, strict=True):
+    grid = document.add_table(rows=1, cols=len(table.headers))
+    grid.style = "Table Grid"
+    for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(header).bold = True
-    for row in rows:
-        cells = table.add_row().cells
+    for row in table.rows:
+        cells = grid.add_row().cells
         for cell, value in zip(cells, row.cells, strict=True):
             cell.text = value
-    start = 1
-    for row in rows:
+    for start, row in enumerate(table.rows, start=1):
         if row.first_of_rec and row.rec_span > 1:
-            for column in range(4):
-                top = table.cell(start, column)
-                top.merge(table.cell(start + row.rec_span - 1, column))
-                top.text = rows[start - 1].cells[column]
-        start += 1
+            for column in table.merged_columns:
+                top = grid.cell(start, column)
+                top.merge(grid.cell(start + row.rec_span - 1, column))
+                top.text = row.cells[column]
     document.save(str(out))

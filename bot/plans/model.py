@@ -61,6 +61,12 @@ class ParsedPlan:
     recommendations: list[ParsedRecommendation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Field name -> the header as written ("Key actions"), in the file's column order, for
+        # export. Not a dataclass field: it is how the file was laid out, not what the plan says,
+        # so plans compared by content (==, asdict) leave it out, like each row's source_row.
+        self.column_headers: dict[str, str] = {}
+
     def action_count(self) -> int:
         return sum(len(rec.actions) for rec in self.recommendations)
 

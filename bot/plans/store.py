@@ -138,6 +138,7 @@ def import_plan(
         review.title = plan.title
     review.source_file = source_file
     review.imported_at = now
+    review.column_headers = dict(plan.column_headers)  # a new dict, so the JSON column is written
     session.add(review)
     session.flush()
     assert review.id is not None

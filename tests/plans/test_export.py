@@ -11,11 +11,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.db import session_scope
-from bot.models import Action, Message, MessageAction, Partnership, ProgressUpdate
+from bot.models import Action, Message, MessageAction, Partnership, ProgressUpdate, Review
 from bot.plans import PlanError, read_plan
 from bot.plans.model import ParsedPlan
 from bot.plans.export import chase_log, export_plan
 from bot.plans.store import import_plan
+from tests.plans.plan_files import write_csv
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "riverside-dhr3-plan.csv"
 TODAY = date(2026, 11, 25)
@@ -128,3 +129,106 @@ def test_export_fills_progress_with_the_chase_log(engine: Engine, tmp_path: Path
 def test_export_of_an_unknown_review_is_an_error(engine: Engine, tmp_path: Path) -> None:
     with Session(engine) as session, pytest.raises(PlanError, match="no review with code 'NOPE'"):
         export_plan(session, "NOPE", "csv", tmp_path / "x.csv")
+
+
+def _header_row(out: Path) -> list[str]:
+    import csv
+
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        return next(row for row in csv.reader(handle) if len(row) > 1)
+
+
+def test_export_writes_the_coordinators_own_headers(engine: Engine, tmp_path: Path) -> None:
+    _import_example(engine)
+    out = tmp_path / "riv3.csv"
+
+    with Session(engine) as session:
+        export_plan(session, "RIV3", "csv", out)
+
+    assert _header_row(out) == [
+        "Recommendation No",
+        "Recommendation",
+        "Section",
+        "Scope of rec i.e. local or regional",
+        "Key actions",
+        "Lead agency",
+        "Evidence of Achievement",
+        "Target date for Completion",
+        "Status",
+        "Progress report",
+    ]
+
+
+#: A fictional plan laid out its own way: lead first, target before evidence, no progress column.
+OWN_LAYOUT = ("BY WHOM Who is going to do it?", "Ref", "Recommendation", "ACTION What are we going to do?", "By when",
+              "Success measure")
+OWN_ROWS = (
+    ("Fairfield Police", "1", "Agencies to share one risk checklist.", "Adopt the checklist in control room.",
+     "31/03/2026", "Checklist in use"),
+    ("Fairfield Housing", "1", "Agencies to share one risk checklist.", "Train tenancy officers on it.", "Summer 2026",
+     "Training records"),
+    ("Fairfield CSP", "2", "The board to audit referrals yearly.", "Book the first audit.", "tbc", "Audit report"),
+)
+
+
+def _import_own_layout(engine: Engine, tmp_path: Path) -> ParsedPlan:
+    plan = read_plan(write_csv(tmp_path / "own.csv", OWN_ROWS, OWN_LAYOUT, ["Fairfield action plan", "Review code: FF1"]),
+                     today=TODAY)
+    with session_scope(engine) as session:
+        partnership = Partnership(name="Fairfield Community Safety Partnership")
+        session.add(partnership)
+        session.flush()
+        assert partnership.id is not None
+        import_plan(session, plan, partnership_id=partnership.id, source_file="own.csv", actor="test")
+    return plan
+
+
+def test_export_of_a_plan_without_progress_column_names_it_progress(engine: Engine, tmp_path: Path) -> None:
+    _import_own_layout(engine, tmp_path)
+    out = tmp_path / "ff1.csv"
+
+    with Session(engine) as session:
+        export_plan(session, "FF1", "csv", out)
+
+    assert _header_row(out) == [
+        "BY WHOM Who is going to do it?",
+        "Ref",
+        "Recommendation",
+        "Section",
+        "Scope",
+        "ACTION What are we going to do?",
+        "By when",
+        "Status",
+        "Progress",
+        "Success measure",
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "csv"])
+def test_round_trip_of_a_plan_in_its_own_column_order(engine: Engine, tmp_path: Path, fmt: str) -> None:
+    plan = _import_own_layout(engine, tmp_path)
+    out = tmp_path / f"ff1.{fmt}"
+
+    with Session(engine) as session:
+        export_plan(session, "FF1", fmt, out)  # type: ignore[arg-type]
+    again = read_plan(out, today=TODAY)
+
+    assert _fields(again) == _fields(plan)
+    assert {name: again.column_headers[name] for name in plan.column_headers} == plan.column_headers
+
+
+def test_reimport_replaces_the_remembered_headers(engine: Engine, tmp_path: Path) -> None:
+    _import_own_layout(engine, tmp_path)
+    renamed = ("Lead agency", "Ref", "Recommendation", "Key actions", "Target date", "Success measure", "Update")
+    plan = read_plan(write_csv(tmp_path / "v2.csv", [(*row, "") for row in OWN_ROWS], renamed, ["Review code: FF1"]),
+                     today=TODAY)
+
+    with session_scope(engine) as session:
+        partnership = session.exec(select(Partnership)).one()
+        assert partnership.id is not None
+        import_plan(session, plan, partnership_id=partnership.id, source_file="v2.csv", actor="test")
+    with Session(engine) as session:
+        review = session.exec(select(Review).where(Review.code == "FF1")).one()
+
+    assert list(review.column_headers.values()) == list(renamed)
+    assert review.column_headers["progress"] == "Update"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:22:09.508294
+Create Date: 2026-11-25 02:32:28.162566
 """
 
 from __future__ import annotations
@@ -108,6 +108,7 @@ def upgrade() -> None:
     sa.Column('source_file', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('imported_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
+    sa.Column('column_headers', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
