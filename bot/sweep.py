@@ -195,7 +195,7 @@ def ladder_states(facts: PlanFacts, today: date) -> list[LadderState]:
                 agency_id=action.lead_agency_id,
                 contact_id=lead_id,
                 status=action.status,
-                chases_since_reply=sum(1 for c in chasers if reply is None or c > reply),
+                chases_since_reply=len(_unanswered_chasers(facts, action_id)),
                 last_chase_at=max(chasers) if chasers else None,
                 last_reply_at=reply,
                 manager_escalated_at=facts.escalated.get((action_id, 2)),
