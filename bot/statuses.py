@@ -84,6 +84,7 @@ class MessageKind(StrEnum):
     ESCALATION = "escalation"
     DIGEST = "digest"
     CONFIRMATION = "confirmation"
+    UNDELIVERABLE = "undeliverable"  # tells coordinators which messages were given up on
 
 
 class MessageState(StrEnum):

@@ -21,19 +21,21 @@ from sqlmodel import Session, select
 from bot.chasing import ActionState, ChaseIntent, Policy, plan_chases, stable_key
 from bot.db import ensure_partnership, session_scope
 from bot.escalation import BOARD_LEVEL, EscalationIntent, EscalationPolicy, LadderState, plan_escalations
-from bot.models import Action, Agency, BoardMeeting, Contact, Message, MessageAction, Partnership, ProgressUpdate
+from bot.models import Action, Agency, BoardMeeting, Contact, Event, Message, MessageAction, Partnership, ProgressUpdate
 from bot.models import Recommendation, Review
 from bot.outbox import NewMessage, enqueue_many
 from bot.routing import Route, board_route, choose_route, rendered_message
 from bot.settings import Settings
-from bot.statuses import CLOSED_STATUSES, ChannelKind, MessageKind, Role, UpdateSource
-from bot.workdays import SendWindow, add_working_days
+from bot.statuses import CLOSED_STATUSES, ChannelKind, MessageKind, MessageState, Role, UpdateSource
+from bot.workdays import SendWindow, add_working_days, next_send_time
 
 log = logging.getLogger(__name__)
 
 CHASE_KINDS = (MessageKind.HEADS_UP.value, MessageKind.CHASER.value, MessageKind.BOARD_UPDATE_REQUEST.value)
 #: Updates that show someone answered; an import only restates the plan.
 ANSWER_SOURCES = tuple(s.value for s in UpdateSource if s is not UpdateSource.IMPORT)
+#: Audit event marking a dead message as reported to the coordinators.
+REPORTED_DEAD = "message.dead_reported"
 #: Working days a lead back from leave has to catch up before anyone is told of their silence.
 RETURN_GRACE_WORKING_DAYS = 2
 
@@ -238,6 +240,7 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
         for intent in plan.intents:
             composed.extend(_compose_chase(intent, facts, settings, report))
         composed.extend(_compose_escalations(escalations, facts, settings, report))
+        composed.extend(_compose_undeliverable(session, facts, settings, now, dry_run=dry_run))
         if dry_run:
             report.queued = composed
             session.rollback()
@@ -381,6 +384,51 @@ def _and(names: Sequence[str]) -> str:
     if len(unique) <= 1:
         return "".join(unique)
     return ", ".join(unique[:-1]) + " and " + unique[-1]
+
+
+def _compose_undeliverable(
+    session: Session, facts: PlanFacts, settings: Settings, now: datetime, *, dry_run: bool
+) -> list[NewMessage]:
+    """Tell the coordinators, once, about every message the outbox gave up on since last time."""
+    reported = set(session.exec(select(Event.entity_id).where(Event.kind == REPORTED_DEAD)).all())
+    dead = [
+        m for m in session.exec(
+            select(Message).where(Message.state == MessageState.DEAD.value, Message.kind != MessageKind.UNDELIVERABLE.value)
+            .order_by(Message.id)  # type: ignore[arg-type]
+        ).all()
+        if m.id not in reported
+    ]
+    if not dead:
+        return []
+    covered: dict[int, list[str]] = defaultdict(list)
+    for message_id, ref in session.execute(
+        sa.select(MessageAction.message_id, Action.ref)
+        .join(Action, Action.id == MessageAction.action_id)  # type: ignore[arg-type]
+        .where(MessageAction.message_id.in_([m.id for m in dead]))  # type: ignore[attr-defined]
+    ).all():
+        covered[message_id].append(ref)
+    problems = [
+        {"id": m.id, "kind": m.kind, "channel": m.channel, "error": m.last_error or "unknown error",
+         "recipient": facts.contacts[m.recipient_contact_id].name if m.recipient_contact_id in facts.contacts
+         else (m.recipient_address or "unknown"), "refs": sorted(covered.get(m.id or -1, []))}
+        for m in dead
+    ]
+    window = send_window(settings)
+    not_before = next_send_time(now, window)
+    key = stable_key("undeliverable", "coordinators", [str(m.id) for m in dead])
+    messages = []
+    for contact_id in facts.coordinators:
+        contact = facts.contacts[contact_id]
+        route = choose_route(contact, facts.agencies.get(contact.agency_id or -1), settings)
+        if route is None:
+            continue
+        context = {"recipient_name": contact.name, "partnership_name": facts.partnership.name, "problems": problems}
+        messages.append(rendered_message(MessageKind.UNDELIVERABLE.value, f"{key}:{contact_id}", route, context,
+                                         contact_id=contact_id, not_before=not_before))
+    if messages and not dry_run:
+        for m in dead:
+            session.add(Event(at=now, actor="sweep", kind=REPORTED_DEAD, entity="message", entity_id=m.id))
+    return messages
 
 
 def _unanswered_chasers(facts: PlanFacts, action_id: int) -> list[datetime]:

@@ -478,3 +478,15 @@ def test_mrkdwn_escapes_what_slack_requires_and_shows_markers_as_written() -> No
     assert mrkdwn("A & B <@U0PRIYA>") == "A &amp; B &lt;@U0PRIYA&gt;"
     assert "*" not in mrkdwn("*bold*") and re.fullmatch(r".bold.", mrkdwn("*bold*"))
 
+
+
+def test_undeliverable_notice_renders_for_every_channel_and_escapes_what_it_quotes() -> None:
+    context = {"recipient_name": "Morgan Blake", "partnership_name": "Riverside Community Safety Partnership",
+               "ref_token": "DHR-0a1b2c3d",
+               "problems": [{"id": 7, "kind": "chaser", "channel": "slack", "error": "users_not_found",
+                             "recipient": "<script>Grace</script> & co", "refs": ["RIV3-2-1"]}]}
+    slack = render("undeliverable", ChannelKind.SLACK, context)
+    email = render("undeliverable", ChannelKind.EMAIL, context)
+    assert "[DHR-0a1b2c3d]" in email.subject and "1 message" in email.subject
+    assert "&lt;script&gt;" in (email.html or "") and "<script>" not in (email.html or "")
+    assert slack.blocks and "dhr outbox retry" in slack.text and "ids: 7" in slack.text

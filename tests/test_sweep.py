@@ -193,3 +193,20 @@ def test_the_board_gets_one_escalation_per_sweep_however_many_agencies(engine: E
     [message] = board_messages
     assert len(message.action_ids) == 2
     assert "Riverside Police and Riverside Hospitals NHS Trust" in message.body_text
+
+
+def test_coordinators_are_told_once_about_messages_that_could_not_be_delivered(engine: Engine, settings) -> None:
+    seed(engine, settings)
+    sweep(engine, settings, WEDNESDAY)
+    with session_scope(engine) as session:
+        grace = session.exec(select(Message).where(Message.recipient_address == "U0GRACE")).one()
+        grace.state, grace.last_error = "dead", "users_not_found"
+        session.add(grace)
+        dead_id = grace.id
+    report = sweep(engine, settings, WEDNESDAY + timedelta(hours=1))
+    [notice] = [m for m in report.queued if m.kind == "undeliverable"]
+    assert notice.recipient_address == "U0MORGAN"
+    assert f"ids: {dead_id}" in notice.body_text and "users_not_found" in notice.body_text
+    assert "Grace Lin" in notice.body_text and "RIV3-2-1" in notice.body_text
+    again = sweep(engine, settings, WEDNESDAY + timedelta(hours=2))
+    assert [m for m in again.queued if m.kind == "undeliverable"] == []
