@@ -134,9 +134,9 @@ class _Builder:
                 column=missing[0].value,
             )
         self.columns = header
-        for field, index in sorted(header.columns.items(), key=lambda item: item[1]):
+        for column_field, index in sorted(header.columns.items(), key=lambda item: item[1]):
             # A later table's header only adds fields the first one lacked.
-            self.column_headers.setdefault(field.value, header.headers[index])
+            self.column_headers.setdefault(column_field.value, header.headers[index])
 
     def _is_section(self, row: RawRow, filled: list[str]) -> bool:
         if len(filled) != 1 or not row.cells[0]:
