@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot import answers
 from bot.contacts import contact_for_slack_user, is_coordinator, may_change_action
 from bot.models import Action, Contact
 from bot.render import mrkdwn
@@ -95,7 +95,7 @@ def unknown_ref(ref: str) -> str:
 
 
 def local_today(runtime: Runtime, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(runtime.settings.partnership.timezone)).date()
+    return answers.local_today(runtime.settings, now)
 
 
 def text_blocks(*paragraphs: str) -> list[dict[str, Any]]:
