@@ -23,6 +23,8 @@ demo: $(STAMP)
 		$(VENV)/bin/dhr demo
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check bot tests bench
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -15,7 +15,7 @@ import random
 import time as clock
 from datetime import UTC, date, datetime, timedelta
 
-from bot.chasing import ActionState, Policy, plan_chases
+from bot.rules.chasing import ActionState, Policy, plan_chases
 
 SIZES = (1_000, 10_000, 100_000)
 NOW = datetime(2026, 6, 17, 7, 0, tzinfo=UTC)

@@ -19,10 +19,10 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.db import make_engine, migrate, session_scope  # noqa: E402
-from bot.models import Partnership  # noqa: E402
-from bot.plans import ParsedPlan, read_plan  # noqa: E402
-from bot.plans.store import import_plan  # noqa: E402
+from bot.db import make_engine, migrate, session_scope
+from bot.models import Partnership
+from bot.plans import ParsedPlan, read_plan
+from bot.plans.store import import_plan
 
 SHARED_PLANS = Path(__file__).resolve().parents[2] / "shared" / "plans"
 TODAY = date(2026, 11, 25)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bot.reading import read_status
-from bot.replies import CONFIDENT, read_replies, read_reply
-from bot.statuses import ReadStatus
+from bot.reading.replies import CONFIDENT, read_replies, read_reply
+from bot.reading.status import read_status
+from bot.rules.statuses import ReadStatus
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 NOTES_FILE = DATA / "progress_notes.tsv"

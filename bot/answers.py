@@ -21,10 +21,10 @@ from bot.contacts import may_change_action
 from bot.db import ensure_partnership
 from bot.models import Action, Contact, Event, Message, MessageAction, ProgressUpdate
 from bot.outbox import enqueue
-from bot.replies import Reading, is_automatic_reply, out_of_office_until, read_replies, strip_quoted
+from bot.reading.replies import Reading, is_automatic_reply, out_of_office_until, read_replies, strip_quoted
 from bot.routing import Route, rendered_message
+from bot.rules.statuses import MessageKind, ReadStatus, UpdateSource
 from bot.settings import Settings
-from bot.statuses import MessageKind, ReadStatus, UpdateSource
 from bot.updates import Proposed, actor_name, record_update, set_away
 
 

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bot.models import Agency, Contact, Event
+from bot.rules.statuses import ChannelKind, Role
 from bot.settings import AgencySettings, Settings
-from bot.statuses import ChannelKind, Role
 
 REQUIRED_COLUMNS = ("agency", "name", "role")
 OPTIONAL_COLUMNS = ("email", "slack_user_id", "preferred_channel")

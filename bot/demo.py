@@ -20,10 +20,10 @@ from sqlmodel import select
 
 from bot.answers import handle_answer, queue_confirmation
 from bot.contacts import read_contacts_csv, store_contacts, sync_agencies
-from bot.digest import build_digest
-from bot.digest_sending import send_due_digests
-from bot.reports import write_digest_docx, write_digest_html
 from bot.db import ensure_partnership, session_scope
+from bot.digest.content import build_digest
+from bot.digest.reports import write_digest_docx, write_digest_html
+from bot.digest.sending import send_due_digests
 from bot.models import Agency, Contact, Message
 from bot.outbox import deliver_due
 from bot.overdue import overdue_actions
@@ -31,11 +31,11 @@ from bot.plans import read_plan
 from bot.plans.export import export_plan
 from bot.plans.store import import_plan
 from bot.routing import choose_route
+from bot.rules.statuses import ChannelKind, UpdateSource
+from bot.rules.workdays import is_working_day
 from bot.runtime import build_channels
 from bot.settings import Settings
-from bot.statuses import ChannelKind, UpdateSource
 from bot.sweep import sweep
-from bot.workdays import is_working_day
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PLAN = EXAMPLES / "riverside-dhr3-plan.csv"

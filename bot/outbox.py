@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
 from bot.db import session_scope
 from bot.models import Event, Message, MessageAction
-from bot.statuses import ChannelKind, MessageState
+from bot.rules.statuses import ChannelKind, MessageState
 
 log = logging.getLogger(__name__)
 

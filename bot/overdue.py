@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from bot.models import Action, Agency, Contact, Message, MessageAction, Recommendation, Review
-from bot.statuses import CLOSED_STATUSES, MessageState
+from bot.rules.statuses import CLOSED_STATUSES, MessageState
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ from typing import Any, Generic, TypeVar
 import jinja2
 
 from bot import blocks
-from bot.statuses import ChannelKind, ReadStatus
+from bot.rules.statuses import ChannelKind, ReadStatus
 
 T = TypeVar("T")
 

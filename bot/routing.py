@@ -10,8 +10,8 @@ from typing import Any
 from bot.models import Agency, Contact, Partnership
 from bot.outbox import NewMessage, ref_token_for
 from bot.render import render
+from bot.rules.statuses import ChannelKind
 from bot.settings import Settings
-from bot.statuses import ChannelKind
 
 
 @dataclass(frozen=True)

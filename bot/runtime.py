@@ -14,8 +14,8 @@ from bot.channels.base import Channel
 from bot.channels.outbox_folder import OutboxFolderChannel
 from bot.db import get_engine, migrate
 from bot.outbox import Pacer, service_pacer
+from bot.rules.statuses import ChannelKind
 from bot.settings import Settings, load_settings
-from bot.statuses import ChannelKind
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:

@@ -69,7 +69,7 @@ class PolicySettings(BaseModel):
 
     @model_validator(mode="after")
     def _window_is_sane(self) -> PolicySettings:
-        from bot.workdays import SendWindow
+        from bot.rules.workdays import SendWindow
 
         # The same rule the chasing code applies (start before end, clear of the 01:00-02:00
         # hour the clocks skip or repeat), checked at start-up rather than at the first sweep.
@@ -92,7 +92,7 @@ class AgencySettings(BaseModel):
     @field_validator("escalation")
     @classmethod
     def _known_overrides(cls, value: dict[str, int]) -> dict[str, int]:
-        from bot.escalation import EscalationPolicy
+        from bot.rules.escalation import EscalationPolicy
 
         EscalationPolicy().with_overrides(value)  # raises ValueError naming a bad key or value
         return value

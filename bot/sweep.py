@@ -18,16 +18,27 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.chasing import ActionState, ChaseIntent, Policy, plan_chases, stable_key
 from bot.db import ensure_partnership, session_scope
-from bot.escalation import BOARD_LEVEL, EscalationIntent, EscalationPolicy, LadderState, plan_escalations
-from bot.models import Action, Agency, BoardMeeting, Contact, Event, Message, MessageAction, Partnership, ProgressUpdate
-from bot.models import Recommendation, Review
+from bot.models import (
+    Action,
+    Agency,
+    BoardMeeting,
+    Contact,
+    Event,
+    Message,
+    MessageAction,
+    Partnership,
+    ProgressUpdate,
+    Recommendation,
+    Review,
+)
 from bot.outbox import NewMessage, enqueue_many
 from bot.routing import Route, board_route, choose_route, rendered_message
+from bot.rules.chasing import ActionState, ChaseIntent, Policy, plan_chases, stable_key
+from bot.rules.escalation import BOARD_LEVEL, EscalationIntent, EscalationPolicy, LadderState, plan_escalations
+from bot.rules.statuses import CLOSED_STATUSES, ChannelKind, MessageKind, MessageState, Role, UpdateSource
+from bot.rules.workdays import SendWindow, add_working_days, next_send_time
 from bot.settings import Settings
-from bot.statuses import CLOSED_STATUSES, ChannelKind, MessageKind, MessageState, Role, UpdateSource
-from bot.workdays import SendWindow, add_working_days, next_send_time
 
 log = logging.getLogger(__name__)
 

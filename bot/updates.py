@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot.models import Action, Contact, Event, Partnership, ProgressUpdate
-from bot.replies import CONFIDENT
-from bot.statuses import CLOSED_STATUSES, ActionStatus, Precision, ReadStatus, UpdateSource, action_status_for
-
+from bot.reading.replies import CONFIDENT
+from bot.rules.statuses import CLOSED_STATUSES, ActionStatus, Precision, ReadStatus, UpdateSource, action_status_for
 
 
 class UpdateRefused(Exception):

@@ -12,8 +12,8 @@ from bot.answers import handle_answer, queue_confirmation
 from bot.db import session_scope
 from bot.models import Action, Contact, Message, MessageAction
 from bot.routing import Route
+from bot.rules.statuses import ChannelKind, UpdateSource
 from bot.settings import load_settings
-from bot.statuses import ChannelKind, UpdateSource
 from tests.factories import small_plan
 
 NOW = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)

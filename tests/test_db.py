@@ -39,17 +39,15 @@ def test_datetimes_come_back_aware_utc(engine: Engine) -> None:
 
 
 def test_naive_datetimes_are_refused(engine: Engine) -> None:
-    with pytest.raises(sa.exc.StatementError, match="naive datetime"):
-        with session_scope(engine) as session:
-            session.add(Event(at=datetime(2026, 6, 1, 12, 0), actor="test", kind="test.time"))
+    with pytest.raises(sa.exc.StatementError, match="naive datetime"), session_scope(engine) as session:
+        session.add(Event(at=datetime(2026, 6, 1, 12, 0), actor="test", kind="test.time"))
 
 
 def test_idempotency_key_is_unique(engine: Engine) -> None:
     with session_scope(engine) as session:
         session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox"))
-    with pytest.raises(sa.exc.IntegrityError):
-        with session_scope(engine) as session:
-            session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox"))
+    with pytest.raises(sa.exc.IntegrityError), session_scope(engine) as session:
+        session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox"))
     with session_scope(engine) as session:
         assert len(session.exec(select(Message)).all()) == 1
 
@@ -75,9 +73,8 @@ def test_event_time_defaults_to_now(engine: Engine) -> None:
 def test_database_errors_never_quote_the_data(engine: Engine) -> None:
     with session_scope(engine) as session:
         session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox", body_text="Reply naming Adult A"))
-    with pytest.raises(sa.exc.IntegrityError) as caught:
-        with session_scope(engine) as session:
-            session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox", body_text="Reply naming Adult A"))
+    with pytest.raises(sa.exc.IntegrityError) as caught, session_scope(engine) as session:
+        session.add(Message(idempotency_key="k1", kind="chaser", channel="outbox", body_text="Reply naming Adult A"))
     assert "Adult A" not in str(caught.value)
 
 

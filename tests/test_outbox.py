@@ -13,7 +13,7 @@ from bot.channels.base import DeliveryError, Envelope, Receipt
 from bot.db import session_scope
 from bot.models import Event, Message
 from bot.outbox import DeliveryPolicy, NewMessage, Pacer, deliver_due, deliver_one, enqueue, retry_delay
-from bot.statuses import ChannelKind
+from bot.rules.statuses import ChannelKind
 
 MONDAY_10AM = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 

@@ -22,7 +22,7 @@ from bot.render import (
     truncate_words,
     ukdate,
 )
-from bot.statuses import ActionStatus, ChannelKind, ReadStatus
+from bot.rules.statuses import ActionStatus, ChannelKind, ReadStatus
 from tests.shared_plans import SHARED_PLANS, needs_shared_plans
 
 HOSTILE = 'Stop <script>alert("x")</script> & <!channel> "quoted"\nsecond line *bold* ~gone~ `code`'

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from bot.db import session_scope
 from bot.models import Action, Contact, Event, ProgressUpdate
+from bot.rules.statuses import ReadStatus, UpdateSource
 from bot.settings import load_settings
-from bot.statuses import ReadStatus, UpdateSource
 from bot.updates import (
     Proposed,
     UpdateRefused,

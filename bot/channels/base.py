@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.statuses import ChannelKind
+from bot.rules.statuses import ChannelKind
 
 #: Mail headers we add to every message (Graph allows only x- names), so a message found in a
 #: mailbox or outbox folder can be traced back to its Message row.

@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 import httpx
 import msal
-from msal.exceptions import MsalServiceError
 import requests
+from msal.exceptions import MsalServiceError
 
 from bot.channels.base import (
     MESSAGE_ID_HEADER,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.channels.base import MESSAGE_ID_HEADER, REF_HEADER, Envelope, Receipt, subject_with_ref
-from bot.statuses import ChannelKind
+from bot.rules.statuses import ChannelKind
 
 DEFAULT_FROM = "DHR chaser <dhr-chaser@localhost>"
 MESSAGE_ID_DOMAIN = "dhr-chaser.localhost"

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.channels.base import MESSAGE_ID_HEADER, DeliveryError, Envelope, Receipt
 from bot.channels.graph import GraphClient
-from bot.statuses import ChannelKind
+from bot.rules.statuses import ChannelKind
 
 
 class OutlookChannel:

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot.channels.base import DeliveryError, Envelope, Receipt, parse_retry_after
-from bot.statuses import ChannelKind
+from bot.rules.statuses import ChannelKind
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 

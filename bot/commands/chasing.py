@@ -11,10 +11,10 @@ from rich.table import Table
 from sqlmodel import select
 
 from bot.commands.common import console, fail, parse_as_of, partnership_session, ready_engine, settings_or_exit
-from bot.models import Agency
-from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
 from bot.jobs.tasks import delivery_policy
+from bot.models import Agency
 from bot.outbox import deliver_due
+from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
 from bot.runtime import build_channels
 from bot.sweep import send_window, sweep
 

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from bot.commands.common import console, fail, settings_or_exit
-from bot.dates import ParsedDate, parse_target_date
+from bot.rules.dates import ParsedDate, parse_target_date
 
 
 def register(app: typer.Typer) -> None:

@@ -6,13 +6,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import typer
-
 from rich.console import Console
 
 from bot.commands.common import fail, ready_engine, settings_or_exit
 from bot.contacts import ContactsError
-from bot.plans import PlanError
 from bot.demo import board_preview, export, set_up, show_overdue, simulate
+from bot.plans import PlanError
 
 
 def register(app: typer.Typer) -> None:

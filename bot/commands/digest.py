@@ -10,11 +10,11 @@ from rich.table import Table
 from sqlmodel import Session
 
 from bot.commands.common import console, fail, parse_as_of, partnership_session, settings_or_exit
-from bot.digest import RAG_LABELS, Digest, build_digest
+from bot.digest.content import RAG_LABELS, Digest, build_digest
+from bot.digest.reports import write_digest_docx, write_digest_html
 from bot.meetings import MeetingsFileError, sync_meetings
 from bot.models import Partnership
 from bot.render import ukdate
-from bot.reports import write_digest_docx, write_digest_html
 from bot.settings import Settings
 from bot.sweep import send_window
 
@@ -38,7 +38,7 @@ def digest_command(
     with partnership_session(settings) as (session, partnership):
         meeting_date = _meeting(session, partnership, settings, meeting, today)
         if send:
-            from bot.digest_sending import send_digest
+            from bot.digest.sending import send_digest
 
             sent = send_digest(session, partnership, settings, meeting_date, moment)
             if sent is None:

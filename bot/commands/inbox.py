@@ -11,7 +11,7 @@ import typer
 
 from bot.channels.base import DeliveryError
 from bot.commands.common import console, fail, ready_engine, settings_or_exit
-from bot.inbox import InboxReport, poll_inbox
+from bot.inbox.poll import InboxReport, poll_inbox
 from bot.runtime import graph_client
 
 inbox_app = typer.Typer(help="The bot's Outlook mailbox.", no_args_is_help=True)

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.commands.common import console, fail, partnership_session, settings_or_exit
 from bot.models import Event, Message
-from bot.statuses import MessageState
+from bot.rules.statuses import MessageState
 
 outbox_app = typer.Typer(help="Queued, sent and undeliverable messages.", no_args_is_help=True)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from bot.commands.common import console, fail
-from bot.replies import CONFIDENT, Reading, read_reply
+from bot.reading.replies import CONFIDENT, Reading, read_reply
 
 
 def register(app: typer.Typer) -> None:

@@ -28,8 +28,8 @@ from bot.handlers.common import (
 )
 from bot.handlers.confirm import settle
 from bot.handlers.recording import record_for, recorded_note, show_on_message
+from bot.rules.statuses import ReadStatus, UpdateSource
 from bot.runtime import Runtime
-from bot.statuses import ReadStatus, UpdateSource
 from bot.updates import Proposed, action_by_ref
 
 _MODALS = {

@@ -15,11 +15,11 @@ from bot.outbox import NewMessage, enqueue, ref_token_for
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
 from bot.render import counted, mrkdwn, render, ukdate
 from bot.routing import choose_route
+from bot.rules.statuses import CLOSED_STATUSES, MessageKind, Role
+from bot.rules.workdays import next_send_time
 from bot.runtime import Runtime
-from bot.statuses import CLOSED_STATUSES, MessageKind, Role
 from bot.sweep import action_context, send_window
 from bot.updates import action_by_ref
-from bot.workdays import next_send_time
 
 REPLY_HINT = "Reply here in your own words, or use the buttons."
 

@@ -11,9 +11,8 @@ from slack_bolt import Ack, App, Respond
 from sqlmodel import Session, select
 
 from bot.blocks import OVERDUE_NEXT_PAGE, OVERDUE_PREV_PAGE, read_page_button_value
-from bot.dates import find_date_in_text, parse_target_date
 from bot.db import ensure_partnership, session_scope
-from bot.digest import build_digest, digest_context
+from bot.digest.content import build_digest, digest_context
 from bot.handlers.chase import chase_now
 from bot.handlers.common import (
     Caller,
@@ -33,10 +32,11 @@ from bot.handlers.confirm import confirmation_for
 from bot.handlers.recording import describe, record_for
 from bot.handlers.views import overdue_answer, status_blocks
 from bot.models import BoardMeeting
+from bot.reading.replies import read_reply
 from bot.render import mrkdwn, render, ukdate
-from bot.replies import read_reply
+from bot.rules.dates import find_date_in_text, parse_target_date
+from bot.rules.statuses import ChannelKind, UpdateSource
 from bot.runtime import Runtime
-from bot.statuses import ChannelKind, UpdateSource
 from bot.updates import Proposed, UpdateRefused, action_by_ref, snooze
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def register(app: App, runtime: Runtime, clock: Clock = utc_now) -> None:
     def answer_dhr_command(body: dict[str, Any], respond: Respond) -> None:
         try:
             text, blocks = run_command(runtime, str(body.get("user_id", "")), str(body.get("text") or ""), clock())
-        except Exception as exc:  # noqa: BLE001 - the person must hear something; the text may be sensitive
+        except Exception as exc:
             log.error("/dhr failed: %s (details left out: they may quote the request)", type(exc).__name__)
             text, blocks = _plain(SORRY)
         respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)

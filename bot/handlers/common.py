@@ -17,8 +17,8 @@ from bot import answers
 from bot.contacts import contact_for_slack_user, is_coordinator, may_change_action
 from bot.models import Action, Contact
 from bot.render import mrkdwn
+from bot.rules.statuses import Role
 from bot.runtime import Runtime
-from bot.statuses import Role
 
 Clock = Callable[[], datetime]
 

@@ -14,8 +14,8 @@ from bot.handlers.recording import describe
 from bot.models import Action, ProgressUpdate
 from bot.outbox import ref_token_for
 from bot.render import Rendered, mrkdwn, render
+from bot.rules.statuses import ChannelKind, ReadStatus
 from bot.runtime import Runtime
-from bot.statuses import ChannelKind, ReadStatus
 from bot.updates import (
     UpdateRefused,
     confirm_update,

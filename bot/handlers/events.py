@@ -19,8 +19,8 @@ from bot.handlers.recording import describe, sent_message
 from bot.handlers.views import home_view
 from bot.models import ProgressUpdate
 from bot.render import mrkdwn
+from bot.rules.statuses import UpdateSource
 from bot.runtime import Runtime
-from bot.statuses import UpdateSource
 
 #: Message subtypes that are a person writing something new; edits, deletions and joins are not.
 _PERSON_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})

@@ -19,8 +19,8 @@ from bot.blocks import ADD_UPDATE, MARK_COMPLETE, NEED_MORE_TIME
 from bot.handlers.common import Caller, may_change, refusal, unknown_ref
 from bot.models import Action, Message, ProgressUpdate
 from bot.render import mrkdwn, reading_phrase, ukdate
+from bot.rules.statuses import ReadStatus, UpdateSource
 from bot.runtime import Runtime
-from bot.statuses import ReadStatus, UpdateSource
 from bot.updates import Proposed, action_by_ref, record_update
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from bot.handlers.common import Caller, not_yours_to_see, sees_everything, text_
 from bot.models import Action, Agency, ProgressUpdate, Recommendation, Review
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
 from bot.render import Rendered, mrkdwn, paginate, render, status_label, ukdate
+from bot.rules.statuses import CLOSED_STATUSES, ChannelKind
 from bot.runtime import Runtime
-from bot.statuses import CLOSED_STATUSES, ChannelKind
 
 HOME_ACTIONS_SHOWN = 40  # App Home allows 100 blocks; one section per action plus headers
 _CLOSED = [s.value for s in CLOSED_STATUSES]

@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bot import runtime
-from bot.digest_sending import send_due_digests
+from bot.digest.sending import send_due_digests
 from bot.outbox import DeliveryPolicy, deliver_due
 from bot.settings import Settings
 from bot.sweep import sweep
@@ -59,7 +59,7 @@ def inbox_job() -> None:
     if not rt.settings.outlook_enabled:
         return
     from bot.channels.outlook import OutlookChannel
-    from bot.inbox import poll_inbox
+    from bot.inbox.poll import poll_inbox
 
     # Reuse the sending channel's client, so one msal token cache serves both.
     channel = rt.channels.get("email")

@@ -22,7 +22,7 @@ from bot.models import Action, Agency, Message, MessageAction, ProgressUpdate, R
 from bot.plans.columns import Field
 from bot.plans.finish import CHASE_LOG_MARKER
 from bot.plans.model import PlanError
-from bot.statuses import MessageKind, MessageState, UpdateSource
+from bot.rules.statuses import MessageKind, MessageState, UpdateSource
 
 ExportFormat = Literal["xlsx", "docx", "csv"]
 #: Plan field -> the header written when the plan had no column of its own for it, in the

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.dates import parse_target_date, split_lettered_dates
 from bot.plans.columns import Field
 from bot.plans.model import ParsedAction
-from bot.reading import read_status
-from bot.statuses import ActionStatus, Precision, action_status_for
+from bot.reading.status import read_status
+from bot.rules.dates import parse_target_date, split_lettered_dates
+from bot.rules.statuses import ActionStatus, Precision, action_status_for
 
 #: Plans name the lead in front of the action when one recommendation has many agencies:
 #: "POLICE: Review timescales…". Short, capitalised, and followed by a colon.

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.statuses import ActionStatus, Precision
+from bot.rules.statuses import ActionStatus, Precision
 
 
 class PlanError(Exception):

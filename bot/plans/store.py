@@ -26,8 +26,8 @@ from bot.plans.reimport import (
     merged_progress,
     plan_snapshot,
 )
-from bot.reading import read_status
-from bot.statuses import UpdateSource
+from bot.reading.status import read_status
+from bot.rules.statuses import UpdateSource
 
 _REVIEW_CODE = re.compile(r"^[A-Za-z0-9]{1,20}$")
 #: Action fields compared on re-import, in the order reports list them.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook

@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from bot.db import session_scope
 from bot.models import Action, Contact
+from bot.rules.statuses import ReadStatus, UpdateSource
 from bot.settings import Settings
-from bot.statuses import ReadStatus, UpdateSource
 from bot.sweep import sweep
 from bot.updates import Proposed, record_update
 from tests.factories import small_plan

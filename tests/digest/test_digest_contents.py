@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.db import ensure_partnership, session_scope
-from bot.digest import ActionRow, Answer, ChaseMessage, Digest, build_digest, compose_digest, digest_context
+from bot.digest.content import ActionRow, Answer, ChaseMessage, Digest, build_digest, compose_digest, digest_context
 from bot.render import render
+from bot.rules.statuses import ChannelKind
 from bot.settings import Settings
-from bot.statuses import ChannelKind
 from tests.digest.history import AS_OF, LAST_MEETING, MEETING, NEW_HOUSING_DATE, live_through, seed_plan
 
 

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from bot.db import ensure_partnership, session_scope
-from bot.digest import build_digest
+from bot.digest.content import build_digest
+from bot.rules.statuses import ReadStatus
+from bot.rules.workdays import add_working_days
 from bot.settings import Settings
-from bot.statuses import ReadStatus
 from bot.sweep import sweep
 from bot.updates import Proposed
-from bot.workdays import add_working_days
 from tests.digest.history import FIRST_SWEEP, reply, seed_plan
 
 # The lead has until each chaser's reply-by day (5 working days); the manager hears the day after,

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.chart import Bar, bar_chart_png
 from bot.db import ensure_partnership, session_scope
-from bot.digest import Digest, build_digest
+from bot.digest.chart import Bar, bar_chart_png
+from bot.digest.content import Digest, build_digest
+from bot.digest.reports import write_digest_docx, write_digest_html
 from bot.models import Action
-from bot.reports import write_digest_docx, write_digest_html
 from bot.settings import Settings
 from tests.digest.history import AS_OF, MEETING, live_through, seed_plan
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.db import session_scope
-from bot.digest_sending import send_due_digests
+from bot.digest.sending import send_due_digests
 from bot.models import BoardMeeting, Message
 from bot.settings import Settings, load_settings
 from tests.digest.history import seed_plan

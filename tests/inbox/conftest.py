@@ -15,7 +15,7 @@ from sqlmodel import select
 from bot.channels.graph import HANDLED_FOLDER, GraphClient
 from bot.channels.outlook import OutlookChannel
 from bot.db import session_scope
-from bot.inbox import InboxReport, poll_inbox
+from bot.inbox.poll import InboxReport, poll_inbox
 from bot.models import Action, Contact, Event, Message, ProgressUpdate
 from bot.outbox import deliver_due
 from bot.settings import Settings, load_settings

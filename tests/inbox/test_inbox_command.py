@@ -12,7 +12,7 @@ from bot import runtime
 from bot.channels.outlook import OutlookChannel
 from bot.cli import app
 from bot.db import session_scope
-from bot.inbox import INBOX_CURSOR
+from bot.inbox.poll import INBOX_CURSOR
 from bot.jobs import tasks
 from bot.jobs.scheduler import JOBS
 from bot.models import Cursor

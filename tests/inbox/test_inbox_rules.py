@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.inbox_rules import Answer, choose_message, incoming_mail, read_confirmation_reply
-from bot.inbox_rules import referenced_message_ids, sender_authenticated, subject_tokens
+from bot.inbox.rules import (
+    Answer,
+    choose_message,
+    incoming_mail,
+    read_confirmation_reply,
+    referenced_message_ids,
+    sender_authenticated,
+    subject_tokens,
+)
 
 
 def test_in_reply_to_comes_first_then_references_newest_first() -> None:

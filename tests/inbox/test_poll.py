@@ -8,9 +8,9 @@ import pytest
 
 from bot.channels.base import DeliveryError
 from bot.db import session_scope
+from bot.inbox.poll import INBOX_CURSOR
 from bot.models import Cursor
-from bot.inbox import INBOX_CURSOR
-from bot.statuses import MessageKind, MessageState
+from bot.rules.statuses import MessageKind, MessageState
 from tests.inbox.conftest import GRACE, SAM, THURSDAY, TOM, Mailroom, outlook_reply
 
 TOM_SIGNATURE = (

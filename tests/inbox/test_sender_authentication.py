@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.statuses import MessageKind
+from bot.rules.statuses import MessageKind
 from tests.inbox.conftest import SAM, THURSDAY, TOM, Mailroom, outlook_reply
 
 # Exchange Online's stamps, for fictional domains.

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from bot.db import session_scope
 from bot.models import Action, Message, MessageAction, Partnership, ProgressUpdate, Review
 from bot.plans import PlanError, read_plan
-from bot.plans.model import ParsedPlan
 from bot.plans.export import chase_log, export_plan
+from bot.plans.model import ParsedPlan
 from bot.plans.store import import_plan
 from tests.plans.plan_files import write_csv
 

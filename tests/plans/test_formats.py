@@ -10,7 +10,7 @@ import pytest
 
 from bot.plans import PlanError, read_plan
 from bot.plans.model import ParsedPlan
-from bot.statuses import ActionStatus, Precision
+from bot.rules.statuses import ActionStatus, Precision
 from tests.plans.plan_files import HEADER, ROWS, write_csv, write_docx, write_xlsx
 
 TODAY = date(2026, 11, 25)

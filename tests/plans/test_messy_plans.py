@@ -10,7 +10,7 @@ import pytest
 
 from bot.plans import read_plan, read_plan_text
 from bot.plans.finish import looks_like_a_date
-from bot.statuses import ActionStatus
+from bot.rules.statuses import ActionStatus
 from tests.plans.plan_files import write_xlsx
 
 TODAY = date(2026, 11, 25)

@@ -19,7 +19,7 @@ from bot.plans.reimport import (
     notes_since_import,
 )
 from bot.plans.store import ImportReport, import_plan
-from bot.statuses import ActionStatus, Precision, ReadStatus, UpdateSource
+from bot.rules.statuses import ActionStatus, Precision, ReadStatus, UpdateSource
 from bot.updates import Proposed, record_update
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "riverside-dhr3-plan.csv"

@@ -11,7 +11,7 @@ import pytest
 
 from bot.plans import read_plan
 from bot.plans.model import ParsedPlan, ParsedRecommendation
-from bot.statuses import ActionStatus, Precision
+from bot.rules.statuses import ActionStatus, Precision
 from tests.shared_plans import SHARED_PLANS, needs_shared_plans
 
 PLANS = SHARED_PLANS

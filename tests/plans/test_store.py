@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from bot.db import session_scope
 from bot.models import Action, Agency, Event, Partnership, ProgressUpdate, Recommendation, Review
 from bot.plans import PlanError, read_plan
-from bot.plans.agencies import canonical_agency_name, alias_table
+from bot.plans.agencies import alias_table, canonical_agency_name
 from bot.plans.model import ParsedAction, ParsedPlan, ParsedRecommendation
 from bot.plans.store import ImportReport, action_ref, import_plan, ref_number
 

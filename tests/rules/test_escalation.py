@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.chasing import ActionState, Policy, plan_chases
-from bot.escalation import EscalationIntent, EscalationPolicy, LadderState, plan_escalations
-from bot.statuses import MessageKind
-from bot.workdays import SendWindow
+from bot.rules.chasing import ActionState, Policy, plan_chases
+from bot.rules.escalation import EscalationIntent, EscalationPolicy, LadderState, plan_escalations
+from bot.rules.statuses import MessageKind
+from bot.rules.workdays import SendWindow
 
 LONDON = ZoneInfo("Europe/London")
 WINDOW = SendWindow(time(9, 30), time(16, 30))

@@ -18,10 +18,10 @@ from datetime import date, timedelta
 
 from mailparser_reply import EmailReplyParser
 
-from bot.dates import find_date_in_text
-from bot.reading import find_evidence, plain_text, read_status
-from bot.replies_split import mentioned_refs, split_by_action
-from bot.statuses import Precision, ReadStatus
+from bot.reading.split import mentioned_refs, split_by_action
+from bot.reading.status import find_evidence, plain_text, read_status
+from bot.rules.dates import find_date_in_text
+from bot.rules.statuses import Precision, ReadStatus
 
 __all__ = [
     "CONFIDENT",
@@ -91,7 +91,7 @@ def strip_quoted(text: str) -> str:
     try:
         replies = _MAIL_PARSER.read(text).replies
         parsed = replies[0].body if replies else ""
-    except Exception:  # noqa: BLE001 - a parser failure must not lose the reply; our own rules still apply
+    except Exception:
         parsed = ""
     if parsed.strip():
         text = parsed
@@ -304,11 +304,11 @@ def read_replies(text: str, *, today: date, known_refs: Sequence[str]) -> dict[s
     body = strip_quoted(text)
     if is_automatic_reply(body):
         reading = read_reply(body, today=today, known_refs=known_refs)
-        return {ref: reading for ref in known_refs}
+        return dict.fromkeys(known_refs, reading)
     parts = split_by_action(body, known_refs)
     if not parts:
         reading = read_reply(body, today=today, known_refs=known_refs)
-        return {ref: reading for ref in known_refs}
+        return dict.fromkeys(known_refs, reading)
     readings: dict[str, Reading] = {}
     for ref, part in parts.items():
         reading = read_reply(part, today=today, known_refs=known_refs)

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from dateutil.parser import parserinfo
 from dateutil.relativedelta import relativedelta
 
-from bot.statuses import Precision
+from bot.rules.statuses import Precision
 
 __all__ = [
     "ParsedDate",

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.chasing import ActionState, ChaseIntent, ChasePlan, Policy, plan_chases
-from bot.statuses import MessageKind
-from bot.workdays import is_working_day, send_day
+from bot.rules.chasing import ActionState, ChaseIntent, ChasePlan, Policy, plan_chases
+from bot.rules.statuses import MessageKind
+from bot.rules.workdays import is_working_day, send_day
 
 LONDON = ZoneInfo("Europe/London")
 POLICY = Policy()

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dates import (
+from bot.rules.dates import (
     ParsedDate,
     find_date_in_text,
     normalise_cell_text,
     parse_target_date,
     split_lettered_dates,
 )
-from bot.statuses import Precision
+from bot.rules.statuses import Precision
 from tests.shared_plans import SHARED_PLANS, needs_shared_plans
 
 DAY, MONTH, QUARTER, SEASON, HALF, YEAR, NONE = (

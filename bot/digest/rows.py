@@ -1,6 +1,6 @@
 """The plain rows the board digest is built from, and the queries that load them.
 
-Kept apart from bot.digest so the digest rules stay pure: they see these small dataclasses, never
+Kept apart from bot.digest.content so the digest rules stay pure: they see these small dataclasses, never
 a session. Every datetime here is aware (UTC from the database).
 """
 
@@ -13,9 +13,18 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from bot.models import Action, Agency, BoardMeeting, Event, Message, MessageAction, ProgressUpdate, Recommendation
-from bot.models import Review
-from bot.statuses import MessageKind, MessageState, UpdateSource
+from bot.models import (
+    Action,
+    Agency,
+    BoardMeeting,
+    Event,
+    Message,
+    MessageAction,
+    ProgressUpdate,
+    Recommendation,
+    Review,
+)
+from bot.rules.statuses import MessageKind, MessageState, UpdateSource
 
 NO_AGENCY = "No lead agency"
 #: Messages that ask a lead (or, escalated, their manager or the board) about actions.

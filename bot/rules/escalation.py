@@ -22,9 +22,9 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.chasing import natural_ref_key, stable_key
-from bot.statuses import CLOSED_STATUSES
-from bot.workdays import SendWindow, add_working_days, next_send_time, send_day
+from bot.rules.chasing import natural_ref_key, stable_key
+from bot.rules.statuses import CLOSED_STATUSES
+from bot.rules.workdays import SendWindow, add_working_days, next_send_time, send_day
 
 MANAGER_LEVEL = 2
 BOARD_LEVEL = 3

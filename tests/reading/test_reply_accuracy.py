@@ -20,8 +20,8 @@ from bench.reply_accuracy import (
     markdown_table,
     read_tsv,
 )
-from bot.replies import read_reply
-from bot.statuses import ReadStatus
+from bot.reading.replies import read_reply
+from bot.rules.statuses import ReadStatus
 from tests.shared_plans import SHARED_PLANS, needs_shared_plans
 
 PLANS = SHARED_PLANS

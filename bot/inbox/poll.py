@@ -1,7 +1,7 @@
 """Reading the bot's Outlook Inbox: replies to chasers become progress updates.
 
 One poll: ask Graph for what is new in the Inbox since the stored delta link, and for each mail
-find the message of ours it answers (bot.inbox_rules), then record it in its own transaction:
+find the message of ours it answers (bot.inbox.rules), then record it in its own transaction:
 
 - an automatic reply (out of office) records no update; "back on 3 March" holds the next chase;
 - a reply to a chaser is read per action; a reading the bot is unsure of, or one from someone not
@@ -26,18 +26,26 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.answers import AnswerOutcome, covered_actions, handle_answer, queue_confirmation, record_answer
 from bot.channels.base import DeliveryError
 from bot.channels.graph import HANDLED_FOLDER, GraphClient
-from bot.answers import AnswerOutcome, covered_actions, handle_answer, queue_confirmation, record_answer
 from bot.contacts import contact_for_email, may_change_action
 from bot.db import session_scope
-from bot.inbox_rules import Answer, IncomingMail, choose_message, incoming_mail, read_confirmation_reply
-from bot.inbox_rules import referenced_message_ids, sender_authenticated, subject_tokens
+from bot.inbox.rules import (
+    Answer,
+    IncomingMail,
+    choose_message,
+    incoming_mail,
+    read_confirmation_reply,
+    referenced_message_ids,
+    sender_authenticated,
+    subject_tokens,
+)
 from bot.models import Action, Contact, Cursor, Event, Message, ProgressUpdate
-from bot.replies import Reading, is_automatic_reply, strip_quoted
+from bot.reading.replies import Reading, is_automatic_reply, strip_quoted
 from bot.routing import Route
+from bot.rules.statuses import ChannelKind, MessageKind, UpdateSource
 from bot.settings import Settings
-from bot.statuses import ChannelKind, MessageKind, UpdateSource
 from bot.updates import actor_name, confirm_update, reject_update
 
 log = logging.getLogger(__name__)

@@ -21,16 +21,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.db import ensure_partnership, session_scope
-from bot.digest import Digest, build_digest, digest_context
+from bot.digest.content import Digest, build_digest, digest_context
+from bot.digest.reports import write_digest_docx
 from bot.meetings import sync_meetings
 from bot.models import BoardMeeting, Partnership
 from bot.outbox import NewMessage, enqueue
-from bot.reports import write_digest_docx
 from bot.routing import Route, board_route, rendered_message
+from bot.rules.statuses import ChannelKind, MessageKind
+from bot.rules.workdays import add_working_days, next_send_time
 from bot.settings import Settings
-from bot.statuses import ChannelKind, MessageKind
 from bot.sweep import send_window
-from bot.workdays import add_working_days, next_send_time
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.workdays import (
+from bot.rules.workdays import (
     SendWindow,
     add_working_days,
     is_working_day,

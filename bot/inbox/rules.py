@@ -1,5 +1,5 @@
 """Pure rules for mail arriving in the bot's mailbox: which of our messages it answers, and what a
-reply to a confirmation question says. No database, no Graph: bot/inbox.py feeds these plain values.
+reply to a confirmation question says. No database, no Graph: bot/inbox/poll.py feeds these plain values.
 
 Matching order (TECH-NOTES 3.14, 3.15): the In-Reply-To / References headers name our message's
 internetMessageId exactly; the `[DHR-xxxxxxxx]` token in the subject survives a client that drops

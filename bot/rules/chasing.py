@@ -31,8 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from bot.statuses import CLOSED_STATUSES, MessageKind, Precision
-from bot.workdays import (
+from bot.rules.statuses import CLOSED_STATUSES, MessageKind, Precision
+from bot.rules.workdays import (
     SendWindow,
     add_working_days,
     next_send_time,

@@ -18,7 +18,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from bot.statuses import ReadStatus
+from bot.rules.statuses import ReadStatus
+
 
 def _any(*phrases: str) -> str:
     """One pattern matching any of the phrases (each a regex) as whole words."""

@@ -2,7 +2,7 @@
 
 `compose_digest` is pure: it takes the plan's actions, the chasing messages, the answers and the
 recorded changes as small dataclasses and returns a `Digest`. `build_digest` is the thin part that
-loads those rows for one partnership. Nothing here sends anything (see bot.digest_sending).
+loads those rows for one partnership. Nothing here sends anything (see bot.digest.sending).
 
 Least data: refs, review codes, agency names, dates, statuses and counts. No descriptions, no
 progress narrative, no names of people.
@@ -30,16 +30,35 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.chasing import natural_ref_key
-from bot.digest_rows import ActionRow, Answer, ChaseMessage, Change, load_actions, load_answers, load_chase_messages
-from bot.digest_rows import load_changes, previous_meeting
+from bot.digest.rows import (
+    ActionRow,
+    Answer,
+    Change,
+    ChaseMessage,
+    load_actions,
+    load_answers,
+    load_changes,
+    load_chase_messages,
+    previous_meeting,
+)
 from bot.models import Partnership
 from bot.render import ukdate
-from bot.statuses import CLOSED_STATUSES, ActionStatus, MessageKind
-from bot.workdays import add_working_days
+from bot.rules.chasing import natural_ref_key
+from bot.rules.statuses import CLOSED_STATUSES, ActionStatus, MessageKind
+from bot.rules.workdays import add_working_days
 
-__all__ = ["ActionRow", "Answer", "ChaseMessage", "Change", "Digest", "Period", "build_digest", "compose_digest",
-           "digest_context", "chase_history"]
+__all__ = [
+    "ActionRow",
+    "Answer",
+    "Change",
+    "ChaseMessage",
+    "Digest",
+    "Period",
+    "build_digest",
+    "chase_history",
+    "compose_digest",
+    "digest_context",
+]
 
 AMBER_WORKING_DAYS = 10
 #: A chaser asks for a reply within this many working days (the chasing policy's repeat interval).

@@ -2,7 +2,7 @@
 
 Both carry the same sections as the digest message, in full (no "and 40 more"), plus the chase
 history of each unanswered action and a chart of response by agency. The chart is a PNG drawn with
-the standard library (bot.chart), embedded in the .docx and inlined as a data: URI in the HTML.
+the standard library (bot.digest.chart), embedded in the .docx and inlined as a data: URI in the HTML.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import jinja2
 
-from bot.chart import Bar, bar_chart_png
-from bot.digest import RAG_LABELS, Digest, ResponseRow
+from bot.digest.chart import Bar, bar_chart_png
+from bot.digest.content import RAG_LABELS, Digest, ResponseRow
 from bot.render import counted, status_label, ukdate
 
 CHART_TITLE = "Chasers answered by agency"

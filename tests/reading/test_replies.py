@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.replies import (
+from bot.reading.replies import (
     CONFIDENT,
     Reading,
     is_automatic_reply,
@@ -19,7 +19,7 @@ from bot.replies import (
     split_by_action,
     strip_quoted,
 )
-from bot.statuses import ReadStatus
+from bot.rules.statuses import ReadStatus
 
 TODAY = date(2027, 3, 1)  # a Monday
 REFS = ("RIV3-2-1", "RIV3-2-2", "RIV3-4-1")
