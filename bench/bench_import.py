@@ -102,7 +102,7 @@ def main() -> None:
         if not source.exists():
             lines.append(f"| parse {name} | (not found) | - |")
             continue
-        seconds, parsed = timed(lambda: read_plan(source, review_code="X1", today=TODAY), args.repeat)
+        seconds, parsed = timed(lambda source=source: read_plan(source, review_code="X1", today=TODAY), args.repeat)
         assert isinstance(parsed, ParsedPlan)
         lines.append(f"| parse {name} | {len(parsed.recommendations)} recs / {parsed.action_count()} | {seconds:.3f} |")
     print("\n".join(lines))

@@ -59,7 +59,8 @@ def fill(engine: sa.Engine, settings: Settings, count: int, rng: random.Random) 
                      "cc_addresses": []} for n in range(len(chased))]
         session.execute(sa.insert(Message), messages)
         message_ids = list(session.execute(sa.select(Message.id).order_by(Message.id)).scalars())  # type: ignore[arg-type]
-        session.execute(sa.insert(MessageAction), [{"message_id": m, "action_id": a} for m, a in zip(message_ids, chased)])
+        links = [{"message_id": m, "action_id": a} for m, a in zip(message_ids, chased, strict=True)]
+        session.execute(sa.insert(MessageAction), links)
 
 
 def median_ms(samples: list[float]) -> float:
@@ -107,7 +108,7 @@ def time_requests(engine: sa.Engine, settings: Settings, runs: int) -> tuple[flo
                     if run:
                         acks.append(acked - started)
                         answers.append(answered - started)
-            last = [c for c in fake.calls("webhook")][-1].body
+            last = list(fake.calls("webhook"))[-1].body
             assert "Overdue DHR actions" in json.dumps(last), "the answer is not the overdue list"
         finally:
             server.stop(thread)
@@ -145,7 +146,8 @@ def main() -> None:
     for backend in backends:
         for count in args.sizes:
             r = bench(backend, args.postgres, count, args.runs)
-            print(f"| {r['backend']} | {r['actions']:,} | {r['overdue']:,} | {r['query']:.1f} | {r['ack']:.1f} | {r['answer']:.1f} |",
+            print(f"| {r['backend']} | {r['actions']:,} | {r['overdue']:,} | {r['query']:.1f} | {r['ack']:.1f} "
+                  f"| {r['answer']:.1f} |",
                   flush=True)
 
 

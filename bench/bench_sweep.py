@@ -52,7 +52,8 @@ def main() -> None:
             drop()
         per_action = elapsed / size
         baseline = baseline or per_action
-        print(f"| {backend} | {size} | {elapsed:.2f} | {per_action * 1e6:.0f} | {per_action / baseline:.2f} | {len(report.queued)} |")
+        print(f"| {backend} | {size} | {elapsed:.2f} | {per_action * 1e6:.0f} | {per_action / baseline:.2f} "
+              f"| {len(report.queued)} |")
 
 
 if __name__ == "__main__":

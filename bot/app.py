@@ -126,14 +126,14 @@ def make_http_server(wsgi: WSGIApp, host: str, port: int) -> HttpServer:
 def serve(
     settings: Settings,
     *,
-    host: str = "0.0.0.0",
+    host: str | None = None,
     port: int | None = None,
     stop: threading.Event | None = None,
     on_listening: Callable[[int], None] | None = None,
 ) -> None:
     """Run until SIGTERM/SIGINT (or `stop` is set): scheduler runner + Slack app or health server.
 
-    `port` overrides DHR_HTTP_PORT (0 = any free port; `on_listening` is told which).
+    `host` and `port` override DHR_HTTP_HOST and DHR_HTTP_PORT (port 0 = any free port; `on_listening` is told which).
     """
     from bot.jobs.runner import SchedulerRunner
 
@@ -155,16 +155,16 @@ def serve(
             log.info("Slack app connected in Socket Mode")
             bolt_app = None  # events come over the socket; HTTP keeps only /healthz
         wsgi = make_wsgi_app(runtime.engine, bolt_app, lambda: runner.leading)
-        server = make_http_server(wsgi, host, settings.http_port if port is None else port)
+        server = make_http_server(wsgi, host or settings.http_host, settings.http_port if port is None else port)
         thread = threading.Thread(target=server.run, name="dhr-http", daemon=True)
         thread.start()
-        log.info("listening on port %s", server.port)
+        log.info("listening on %s port %s", host or settings.http_host, server.port)
         if on_listening is not None:
             on_listening(server.port)
         while not stop.wait(1.0):  # a timed wait, so a signal handler's set() is seen promptly
             pass
     finally:
-        log.info("shutting down")
+        log.info("shutting down cleanly")
         if server is not None:
             server.stop(thread)
         if socket_handler is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+from importlib.metadata import version as package_version
 
 import typer
 
@@ -30,7 +32,24 @@ for _module_name in COMMAND_MODULES:
     importlib.import_module(_module_name).register(app)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"dhr-chaser {package_version('dhr-chaser')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", help="Show the version and exit.", callback=_print_version,
+                                 is_eager=True),
+) -> None:
+    """dhr-chaser: chase agencies for progress on Domestic Homicide Review action plans."""
+
+
 def main() -> None:
+    # Everything the bot writes (database, exports, digests, outbox files) is about deaths and abuse:
+    # readable by its own user only (files 0600, folders 0700), whatever the shell's umask.
+    os.umask(0o077)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app()
 

@@ -190,7 +190,7 @@ def contact_for_email(session: Session, address: str) -> Contact | None:
     ).first()
 
 
-def is_coordinator(session: Session, settings: Settings, contact: Contact | None, slack_user_id: str | None) -> bool:
+def is_coordinator(session: Session, settings: Settings, contact: Contact | None, slack_user_id: str | None) -> bool:  # noqa: ARG001
     if slack_user_id and slack_user_id in settings.coordinators:
         return True
     return contact is not None and contact.active and contact.role == Role.COORDINATOR.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -11,6 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -18,6 +21,7 @@ from bot.models import BoardMeeting, Partnership
 from bot.settings import Settings, load_settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def normalise_url(url: str) -> str:
@@ -74,11 +78,28 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision`. Safe to run at every start."""
-    with engine.begin() as connection:
-        config = alembic_config(engine)
+    """Bring the schema up to `revision`. Safe to run at every start, and silent when there is nothing to do."""
+    config = alembic_config(engine)
+    wanted = ScriptDirectory.from_config(config).as_revision_number(revision)
+    with _alembic_quiet(), engine.begin() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current == wanted:
+            return
+        log.info("migrating the database from %s to %s", current or "empty", wanted)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@contextmanager
+def _alembic_quiet() -> Iterator[None]:
+    """Alembic's INFO lines ("Context impl SQLiteImpl.") say nothing an operator needs, on every job run."""
+    alembic_log = logging.getLogger("alembic")
+    previous = alembic_log.level
+    alembic_log.setLevel(max(logging.WARNING, alembic_log.getEffectiveLevel()))
+    try:
+        yield
+    finally:
+        alembic_log.setLevel(previous)
 
 
 def ensure_partnership(session: Session, settings: Settings) -> Partnership:

@@ -99,7 +99,7 @@ def simulate(
             where = f", Word report {digest.report_path}" if digest.report_path else ""
             console.print(f"{day:%a %d %b %Y}  [magenta]board digest[/magenta] for the {digest.meeting_date:%d %b %Y} "
                           f"meeting: {len(digest.message_keys)} message(s){where}", highlight=False)
-        delivered = deliver_due(engine, channels, lambda: now, worker="demo")
+        delivered = deliver_due(engine, channels, lambda now=now: now, worker="demo")
         for new in report.queued:
             label = new.kind.replace("_", " ") + (f" (level {new.level})" if new.kind == "escalation" else "")
             console.print(f"{day:%a %d %b %Y}  [cyan]{label}[/cyan] to {new.recipient_address}: "

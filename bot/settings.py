@@ -115,6 +115,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///dhr.db"
     outbox_dir: Path = Path("outbox")
+    #: Loopback unless said otherwise: behind a reverse proxy (which terminates TLS) nothing else needs it.
+    http_host: str = "127.0.0.1"
     http_port: int = Field(3000, ge=1, le=65535)
     coordinators: Annotated[list[str], NoDecode] = Field(default_factory=list)
     contacts_file: Path | None = None
@@ -195,8 +197,8 @@ class Settings(BaseSettings):
         settings_cls: type[BaseSettings],
         init_settings: PydanticBaseSettingsSource,
         env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003 (pydantic-settings' hook)
+        file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         config_path = _config_path()

@@ -88,7 +88,7 @@ def engine(request: pytest.FixtureRequest, _migrated_engines: dict[str, Engine])
 
 
 def _empty_all_tables(engine: Engine) -> None:
-    tables = [t for t in reversed(SQLModel.metadata.sorted_tables)]
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)

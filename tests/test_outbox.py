@@ -131,7 +131,7 @@ def test_gives_up_after_max_attempts(engine: Engine) -> None:
     queue(engine, "k1")
     now = MONDAY_10AM
     for _ in range(3):
-        deliver_due(engine, {"slack": channel}, lambda: now, worker="w1", policy=policy)
+        deliver_due(engine, {"slack": channel}, lambda now=now: now, worker="w1", policy=policy)
         now += timedelta(days=1)
     assert states(engine) == {"k1": "dead"}
     assert channel.delivered == []
@@ -239,7 +239,7 @@ def test_being_rate_limited_never_dead_letters_a_message(engine: Engine) -> None
     queue(engine, "k1")
     now = MONDAY_10AM
     for _ in range(6):
-        deliver_due(engine, {"slack": channel}, lambda: now, worker="w1", policy=policy)
+        deliver_due(engine, {"slack": channel}, lambda now=now: now, worker="w1", policy=policy)
         now += timedelta(seconds=2)
     assert states(engine) == {"k1": "sent"}
 

@@ -70,7 +70,7 @@ class OutboxFolderChannel:
         return Receipt(outbox_path=str(json_path), internet_message_id=internet_message_id)
 
 
-    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:  # noqa: ARG002 (the protocol's)
         json_path = self.folder / f"{envelope.message_id}-{_safe(envelope.kind)}.json"
         if not json_path.exists():
             return None

@@ -7,6 +7,7 @@ when the draft moves to Sent Items.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from bot.channels.base import MESSAGE_ID_HEADER, DeliveryError, Envelope, Receipt
@@ -36,7 +37,7 @@ class OutlookChannel:
         )
 
 
-    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:  # noqa: ARG002 (the protocol's)
         """The mail if it went out after all: Sent Items is searched for our message-id header."""
         wanted = str(envelope.message_id)
         for sent in self.graph.recent_sent():
@@ -51,7 +52,6 @@ class OutlookChannel:
 
 
 def _delete_quietly(graph: GraphClient, draft_id: str) -> None:
-    try:
+    # Best effort: an orphaned draft is untidy, never a duplicate mail.
+    with contextlib.suppress(DeliveryError):
         graph.delete_message(draft_id)
-    except DeliveryError:
-        pass  # best effort: an orphaned draft is untidy, never a duplicate mail

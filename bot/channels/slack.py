@@ -126,7 +126,8 @@ class SlackChannel:
         )
         for message in response.get("messages", []):
             metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT and (metadata.get("event_payload") or {}).get("ref") == envelope.ref_token:
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT and payload.get("ref") == envelope.ref_token:
                 return Receipt(slack_channel=channel, slack_ts=str(message["ts"]))
         return None
 

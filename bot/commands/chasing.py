@@ -79,7 +79,8 @@ def sweep_command(
     if report.unassigned_refs:
         console.print(f"[yellow]No lead contact for:[/yellow] {', '.join(report.unassigned_refs)}")
     if report.unroutable:
-        console.print(f"[yellow]Cannot reach (no usable Slack id or mail address):[/yellow] {', '.join(sorted(set(report.unroutable)))}")
+        unroutable = ", ".join(sorted(set(report.unroutable)))
+        console.print(f"[yellow]Cannot reach (no usable Slack id or mail address):[/yellow] {unroutable}")
 
 
 def deliver(limit: int = typer.Option(500, help="Stop after this many messages.")) -> None:

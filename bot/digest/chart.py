@@ -47,7 +47,7 @@ _FONT_ROWS = {
     "(": ".#. #.. #.. #.. .#.", ")": ".#. ..# ..# ..# .#.", "&": ".#. #.# .#. #.# .##",
     ",": "... ... ... .#. #..", "'": ".#. .#. ... ... ...", ":": "... .#. ... .#. ...",
 }
-_FONT = {ch: [row for row in rows.split()] for ch, rows in _FONT_ROWS.items()}
+_FONT = {ch: list(rows.split()) for ch, rows in _FONT_ROWS.items()}
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,7 @@ def _snooze(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
     return _plain(f"*{mrkdwn(action.ref)}* will not be chased until {ukdate(until)}.")
 
 
-def _digest(session: Session, runtime: Runtime, who: Caller, args: str, now: datetime) -> Answer:
+def _digest(session: Session, runtime: Runtime, who: Caller, args: str, now: datetime) -> Answer:  # noqa: ARG001
     if not sees_everything(who):
         return _plain(not_yours_to_see("the board digest"))
     partnership = ensure_partnership(session, runtime.settings)
@@ -177,7 +177,8 @@ def _digest(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
     return rendered.text, rendered.blocks or []
 
 
-def _help(session: Session, runtime: Runtime, who: Caller, args: str, now: datetime) -> Answer:
+# Every subcommand takes the same arguments, whether it needs them or not.
+def _help(session: Session, runtime: Runtime, who: Caller, args: str, now: datetime) -> Answer:  # noqa: ARG001
     return _plain(HELP)
 
 

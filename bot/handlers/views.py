@@ -106,13 +106,15 @@ def status_blocks(session: Session, action: Action, today: date, tz: str) -> tup
     overdue = action.due is not None and action.due < today and action.status not in _CLOSED
     lines = [
         f"*{mrkdwn(action.ref)}* · {mrkdwn(agency.name if agency else action.lead_agency_text or 'No lead agency')}",
-        f"Status: *{status_label(action.status)}* · due {due}" + (f" ({(today - action.due).days} days overdue)" if overdue and action.due else ""),
+        f"Status: *{status_label(action.status)}* · due {due}"
+        + (f" ({(today - action.due).days} days overdue)" if overdue and action.due else ""),
     ]
     if action.snoozed_until and action.snoozed_until >= today:
         lines.append(f"Not chased until {ukdate(action.snoozed_until)}")
     if latest is not None:
         state = "" if latest.confirmed else " (waiting for confirmation)"
-        lines.append(f"Last update {ukdate(latest.at.astimezone(ZoneInfo(tz)).date())} via {latest.source.replace('_', ' ')}{state}")
+        when = ukdate(latest.at.astimezone(ZoneInfo(tz)).date())
+        lines.append(f"Last update {when} via {latest.source.replace('_', ' ')}{state}")
     summary = " ".join(action.description.split()[:25])
     text = "\n".join(lines)
     return text, text_blocks(text, mrkdwn(summary))
@@ -136,7 +138,8 @@ def _lead_blocks(session: Session, agency_id: int, today: date) -> list[dict[str
         .order_by(Action.due, Action.ref)  # type: ignore[arg-type]
     ).all()
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": f"Open actions: {agency.name if agency else 'your agency'}"[:150]}},
+        {"type": "header",
+         "text": {"type": "plain_text", "text": f"Open actions: {agency.name if agency else 'your agency'}"[:150]}},
         *text_blocks(f"{len(actions)} open as of {ukdate(today)}. Use `/dhr update REF what has happened` to send an update."),
     ]
     for action in actions[:HOME_ACTIONS_SHOWN]:

@@ -35,7 +35,7 @@ class SchedulerRunner:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
-        self._stand_down()
+        self._stand_down("shutting down: the scheduler stops and its lease is released")
         release(self.runtime.engine, SCHEDULER_LEASE, self.runtime.worker_id)
 
     def _loop(self) -> None:
@@ -44,7 +44,7 @@ class SchedulerRunner:
                 self.tick(datetime.now(UTC))
             except Exception:  # the database may be briefly unreachable: keep trying
                 log.exception("scheduler lease check failed")
-                self._stand_down()
+                self._stand_down("the lease could not be checked; standing down until it can")
             self._stop.wait(RENEW_EVERY)
 
     def tick(self, now: datetime) -> None:
@@ -54,10 +54,10 @@ class SchedulerRunner:
             self._scheduler = build_scheduler(self.runtime.settings, self.runtime.engine)
             self._scheduler.start()
         elif not holds:
-            self._stand_down()
+            self._stand_down("another process runs the scheduler; standing down")
 
-    def _stand_down(self) -> None:
+    def _stand_down(self, why: str) -> None:
         if self._scheduler is not None:
-            log.info("another process runs the scheduler; standing down")
+            log.info(why)
             self._scheduler.shutdown(wait=False)
             self._scheduler = None

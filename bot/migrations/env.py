@@ -14,7 +14,7 @@ target_metadata = SQLModel.metadata
 FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
 
 
-def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:  # noqa: ARG001 (alembic's hook)
     return not (type_ == "table" and name in FOREIGN_TABLES)
 
 

@@ -37,7 +37,11 @@ BUILT_IN_ALIASES: dict[str, str] = {
 
 #: Words that name a person's role or a team inside an agency, not the agency.
 ROLE_WORDS = frozenset(
-    ["senior", "project", "manager", "managers", "corporate", "nursing", "head", "heads", "of", "education", "communications", "policy", "team", "neighbourhood", "officer", "officers", "lead", "director", "coordinator", "co-ordinator", "named", "nurse"]
+    [
+        "senior", "project", "manager", "managers", "corporate", "nursing", "head", "heads", "of", "education",
+        "communications", "policy", "team", "neighbourhood", "officer", "officers", "lead", "director", "coordinator",
+        "co-ordinator", "named", "nurse",
+    ]
 )
 
 

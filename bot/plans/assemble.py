@@ -210,7 +210,7 @@ class _Builder:
         for key, value in self._draft(row).cells.items():
             draft.cells[key] = _append(draft.cells.get(key, ""), value)
 
-    def _starts_new_action(self, row: RawRow, rec: _RecDraft) -> bool:
+    def _starts_new_action(self, row: RawRow, rec: _RecDraft) -> bool:  # noqa: ARG002
         assert self.columns is not None
         get = lambda f: self.columns.get(row.cells, f)  # noqa: E731
         if get(Field.SCOPE):

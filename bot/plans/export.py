@@ -155,15 +155,8 @@ def plan_rows(session: Session, review: Review, *, timezone: str = "Europe/Londo
             lead = action.lead_agency_text or agencies.get(action.lead_agency_id or -1, "")
             rows.append(
                 _Row(
-                    rec_cells
-                    + [
-                        action.description,
-                        lead,
-                        action.evidence_expected or "",
-                        action.target_text or "",
-                        action.status,
-                        progress,
-                    ],
+                    [*rec_cells, action.description, lead, action.evidence_expected or "", action.target_text or "",
+                     action.status, progress],
                     index == 0,
                     len(actions),
                 )

@@ -9,6 +9,7 @@ the last one named.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ def _split_at_mentions(text: str, mentions: list[_Mention]) -> dict[str, str]:
 def _group_adjacent(text: str, mentions: list[_Mention]) -> list[list[_Mention]]:
     """Mentions joined only by "and" or commas share their text ("2-1 and 2-2 are both done")."""
     groups: list[list[_Mention]] = [[mentions[0]]]
-    for previous, mention in zip(mentions, mentions[1:]):
+    for previous, mention in itertools.pairwise(mentions):
         if _CONNECTOR.match(text[previous.end : mention.start]):
             groups[-1].append(mention)
         else:

@@ -202,7 +202,8 @@ def _read_plain(plain: str) -> tuple[ReadStatus, float]:
             return ReadStatus.BLOCKED, 0.8
         conflicting = len(strong_statuses - {last.status}) > 0
         confidence = 0.9 if not conflicting else 0.8
-        if last.status is ReadStatus.COMPLETE and any(s.status is not ReadStatus.COMPLETE for s in weak if s.position > last.position):
+        later_weak = [s for s in weak if s.position > last.position]
+        if last.status is ReadStatus.COMPLETE and any(s.status is not ReadStatus.COMPLETE for s in later_weak):
             confidence = min(confidence, 0.8)
         return last.status, confidence
     return _read_weak([signal.status for signal in weak])
@@ -294,7 +295,9 @@ _EVIDENCE_PHRASE = re.compile(
     r" (?:of|from|for|dated|on) (?:the )?[^.\n;,]{3,80})",
     re.I,
 )
-_SEE_ATTACHED = re.compile(r"\b(?:see|please find|i've attached|i have attached|attaching)\s+(?:attached\s+)?([^.\n]{3,120})", re.I)
+_SEE_ATTACHED = re.compile(
+    r"\b(?:see|please find|i've attached|i have attached|attaching)\s+(?:attached\s+)?([^.\n]{3,120})", re.I
+)
 _GREETING = re.compile(r"^(?:hi|hello|dear|morning|afternoon|thanks|thank you|many thanks|cheers)\b", re.I)
 
 

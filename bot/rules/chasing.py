@@ -58,7 +58,7 @@ class Policy:
     repeat_every_working_days: int = 5
     #: Undated (tbc / Ongoing) actions get an update request this many working days before each board meeting.
     board_update_working_days: int = 10
-    send_window: SendWindow = SendWindow(time(9, 30), time(16, 30))
+    send_window: SendWindow = SendWindow(time(9, 30), time(16, 30))  # noqa: RUF009 (frozen: shared safely)
     max_actions_per_message: int = 20
 
     def __post_init__(self) -> None:

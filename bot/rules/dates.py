@@ -231,7 +231,7 @@ def _scan_dates(clean: str, *, free_text: bool) -> list[_Mention]:
     return mentions
 
 
-def _mention_from(match: re.Match[str], clean: str, *, free_text: bool) -> _Mention | None:
+def _mention_from(match: re.Match[str], clean: str, *, free_text: bool) -> _Mention | None:  # noqa: C901 (one branch per date form)
     kind, g = match.lastgroup, match.group
     start, end = match.span()
     try:
@@ -409,8 +409,8 @@ def _resolve_each(mentions: list[_Mention], clean: str, today: date | None) -> l
     years: list[int | None] = [m.year for m in mentions]
     for index in range(len(mentions) - 2, -1, -1):
         following = mentions[index + 1]
-        if years[index] is None and years[index + 1] is not None and following.first is None:
-            if _RANGE_JOIN_RE.match(clean[mentions[index].end : following.start]):
+        if (years[index] is None and years[index + 1] is not None and following.first is None
+                and _RANGE_JOIN_RE.match(clean[mentions[index].end : following.start])):
                 years[index] = years[index + 1]
     resolved: list[tuple[date | None, Precision]] = []
     for mention, year in zip(mentions, years, strict=True):

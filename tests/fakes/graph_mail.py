@@ -292,10 +292,7 @@ class MailStore:
         return stored
 
     def _find(self, to_message: Mapping[str, Any] | str) -> dict[str, Any]:
-        if isinstance(to_message, str):
-            key = to_message
-        else:
-            key = str(to_message.get("internetMessageId") or to_message.get("id"))
+        key = to_message if isinstance(to_message, str) else str(to_message.get("internetMessageId") or to_message.get("id"))
         for message in self.sent + [s.data for s in self._messages.values()]:
             if key in (message.get("internetMessageId"), message.get("id")):
                 return message

@@ -15,6 +15,7 @@ The mailbox itself (messages, folders, delta) lives in tests/fakes/graph_mail.py
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
@@ -360,10 +361,8 @@ class _TLSServer(ThreadingHTTPServer):
         try:
             super().finish_request(secure, client_address)
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 secure.close()
-            except OSError:
-                pass
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -395,10 +395,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         body = self._parse_body(parts.query, headers)
-        if parts.path.startswith("/webhook/"):
-            method = "webhook"
-        else:
-            method = parts.path.rsplit("/", 1)[-1]
+        method = "webhook" if parts.path.startswith("/webhook/") else parts.path.rsplit("/", 1)[-1]
         status, extra_headers, answer = self.fake.handle(method, parts.path, body, headers)
         payload = json.dumps(answer).encode("utf-8")
         self.send_response(status)

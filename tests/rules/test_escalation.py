@@ -17,6 +17,8 @@ WINDOW = SendWindow(time(9, 30), time(16, 30))
 POLICE, HOUSING = 1, 3  # agency ids: Riverside Police, Riverside Council Housing
 PRIYA, GRACE = 101, 103  # their leads
 
+DEFAULT_POLICY = EscalationPolicy()
+
 
 def london(y: int, m: int, d: int, hh: int = 8, mm: int = 0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=LONDON)
@@ -46,12 +48,12 @@ def ladder(
     return replace(state, **changes)  # type: ignore[arg-type]
 
 
-def same_policy(policy: EscalationPolicy = EscalationPolicy()) -> Callable[[int | None], EscalationPolicy]:
+def same_policy(policy: EscalationPolicy = DEFAULT_POLICY) -> Callable[[int | None], EscalationPolicy]:
     return lambda agency_id: policy
 
 
 def escalate(
-    states: list[LadderState], now: datetime, policy: EscalationPolicy = EscalationPolicy()
+    states: list[LadderState], now: datetime, policy: EscalationPolicy = DEFAULT_POLICY
 ) -> list[EscalationIntent]:
     return plan_escalations(states, same_policy(policy), now, WINDOW)
 

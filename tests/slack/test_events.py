@@ -88,7 +88,7 @@ def test_confirm_by_someone_from_another_agency_is_refused(slack: SlackHarness) 
     channel, ts = delivered_chaser(slack)
     _reply(slack, channel, ts, "U0PRIYA", "we need more time on this one")
     question = slack.wait_call("chat.postMessage", lambda c: c.body.get("thread_ts") == ts)[0].body
-    value = [e for b in question["blocks"] if b["type"] == "actions" for e in b["elements"]][0]["value"]
+    value = next(e for b in question["blocks"] if b["type"] == "actions" for e in b["elements"])["value"]
     slack.click("U0TOM", ids.CONFIRM_READING, value, channel=channel, message_ts="9.9")
     assert "can't change" in slack.wait_response("U0TOM")["text"]
     assert [u.confirmed for u in _updates(slack)] == [False, False]

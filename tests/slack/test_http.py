@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -114,7 +115,7 @@ def test_serve_leads_the_scheduler_and_stops_when_asked(tmp_path: Path) -> None:
 class _FakeSocketMode:
     """Stands in for slack_bolt's SocketModeHandler (no WebSocket server on 127.0.0.1 here)."""
 
-    made: list[_FakeSocketMode] = []
+    made: ClassVar[list[_FakeSocketMode]] = []
 
     def __init__(self, app: object, app_token: str) -> None:
         self.app, self.app_token, self.events = app, app_token, []
