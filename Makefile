@@ -18,9 +18,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	rm -rf demo && mkdir -p demo
-	DHR_CONFIG=config/dhr.example.toml DHR_DATABASE_URL=sqlite:///demo/dhr-demo.db DHR_OUTBOX_DIR=demo/outbox \
-		$(VENV)/bin/dhr demo
+	rm -rf demo
+	$(VENV)/bin/dhr demo --folder demo
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check bot tests bench

@@ -38,6 +38,7 @@ from bot.settings import Settings
 from bot.sweep import sweep
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLE_CONFIG = EXAMPLES.parent / "config" / "dhr.example.toml"
 PLAN = EXAMPLES / "riverside-dhr3-plan.csv"
 REPLIES = EXAMPLES / "riverside-replies.csv"
 
