@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
@@ -15,13 +16,15 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.models import BoardMeeting, Partnership
 from bot.settings import Settings, load_settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
+Row = TypeVar("Row", bound=SQLModel)
 
 
 def normalise_url(url: str) -> str:
@@ -118,13 +121,13 @@ def ensure_partnership(session: Session, settings: Settings) -> Partnership:
         _first_or_insert(
             session,
             select(BoardMeeting).where(BoardMeeting.partnership_id == partnership.id, BoardMeeting.date == meeting_date),
-            lambda day=meeting_date: BoardMeeting(partnership_id=partnership.id, date=day),
+            functools.partial(BoardMeeting, partnership_id=partnership.id, date=meeting_date),
         )
     session.flush()
     return partnership
 
 
-def _first_or_insert(session: Session, query: Any, make: Any) -> Any:
+def _first_or_insert(session: Session, query: SelectOfScalar[Row], make: Callable[[], Row]) -> Row:
     """The row `query` finds, else a new one from `make()`; safe when two bot processes start at once."""
     found = session.exec(query).first()
     if found is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.commands.common import console, fail, partnership_session, settings_or_exit
 from bot.contacts import ContactsError, read_contacts_csv, store_contacts, sync_agencies
@@ -113,7 +113,7 @@ def list_contacts() -> None:
     with partnership_session(settings) as (session, _):
         agencies = {a.id: a.name for a in session.exec(select(Agency)).all()}
         table = Table("agency", "name", "role", "email", "slack")
-        for contact in session.exec(select(Contact).order_by(Contact.agency_id, Contact.name)).all():
+        for contact in session.exec(select(Contact).order_by(col(Contact.agency_id), col(Contact.name))).all():
             table.add_row(
                 agencies.get(contact.agency_id, ""),
                 contact.name,
