@@ -30,6 +30,7 @@ from bot.overdue import overdue_actions
 from bot.plans import read_plan
 from bot.plans.export import export_plan
 from bot.plans.store import import_plan
+from bot.policy import reply_policy
 from bot.routing import choose_route
 from bot.rules.statuses import ChannelKind, UpdateSource
 from bot.rules.workdays import is_working_day
@@ -163,12 +164,13 @@ def show_overdue(engine: Engine, settings: Settings, console: Console, day: date
                       highlight=False)
 
 
-def export(engine: Engine, settings: Settings, console: Console, folder: Path) -> None:
+def export(engine: Engine, settings: Settings, console: Console, folder: Path, today: date | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with session_scope(engine) as session:
         for fmt in ("xlsx", "docx"):
             out = folder / f"riverside-dhr3-plan-updated.{fmt}"
-            export_plan(session, "RIV3", fmt, out, timezone=settings.partnership.timezone)  # type: ignore[arg-type]
+            export_plan(session, "RIV3", fmt, out, timezone=settings.partnership.timezone,  # type: ignore[arg-type]
+                        replies=reply_policy(settings), today=today)
             console.print(f"Updated plan with the chase log: [bold]{out}[/bold]")
 
 
@@ -180,7 +182,7 @@ def board_preview(engine: Engine, settings: Settings, console: Console, folder: 
         if not upcoming:
             return
         digest = build_digest(session, partnership, upcoming[0], now,
-                              reply_within_working_days=settings.policy.repeat_every_working_days)
+                              replies=reply_policy(settings))
     html = write_digest_html(digest, folder / "board-digest-preview.html")
     docx = write_digest_docx(digest, folder / "board-digest-preview.docx")
     rag = ", ".join(f"{label} {count}" for label, count in digest.rag.items())

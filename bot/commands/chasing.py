@@ -11,12 +11,12 @@ from rich.table import Table
 from sqlmodel import select
 
 from bot.commands.common import console, fail, parse_as_of, partnership_session, ready_engine, settings_or_exit
-from bot.jobs.tasks import delivery_policy
 from bot.models import Agency
 from bot.outbox import deliver_due
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
+from bot.policy import delivery_policy, local_today
 from bot.runtime import build_channels
-from bot.sweep import send_window, sweep
+from bot.sweep import sweep
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +35,7 @@ def overdue(
     """List open actions past their target date (the same query as /dhr overdue)."""
     settings = settings_or_exit()
     moment = parse_as_of(as_of, settings)
-    day = send_window(settings).local_date(moment)
+    day = local_today(settings, moment)
     with partnership_session(settings) as (session, partnership):
         assert partnership.id is not None
         if agency and not matching_agency_ids(session, agency):

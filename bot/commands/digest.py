@@ -14,9 +14,9 @@ from bot.digest.content import RAG_LABELS, Digest, build_digest
 from bot.digest.reports import write_digest_docx, write_digest_html
 from bot.meetings import MeetingsFileError, sync_meetings
 from bot.models import Partnership
+from bot.policy import local_today, reply_policy
 from bot.render import ukdate
 from bot.settings import Settings
-from bot.sweep import send_window
 
 
 def register(app: typer.Typer) -> None:
@@ -34,7 +34,7 @@ def digest_command(
     if output is not None and output.suffix.lower() not in (".docx", ".html"):
         raise fail(f"-o {output}: the file name must end in .docx or .html")
     moment = parse_as_of(as_of, settings)
-    today = send_window(settings).local_date(moment)
+    today = local_today(settings, moment)
     with partnership_session(settings) as (session, partnership):
         meeting_date = _meeting(session, partnership, settings, meeting, today)
         if send:
@@ -46,7 +46,7 @@ def digest_command(
             else:
                 console.print(f"Queued {len(sent.message_keys)} digest message(s); report written to {sent.report_path}.")
         digest = build_digest(session, partnership, meeting_date, moment,
-                              reply_within_working_days=settings.policy.repeat_every_working_days)
+                              replies=reply_policy(settings))
     show(digest)
     if output is not None:
         writer = write_digest_docx if output.suffix.lower() == ".docx" else write_digest_html

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
@@ -17,6 +16,7 @@ from bot.plans import PlanError, plan_to_json, read_plan, read_plan_text
 from bot.plans.export import export_plan
 from bot.plans.model import ParsedPlan
 from bot.plans.store import ImportReport, import_plan, validate_plan
+from bot.policy import local_today, reply_policy
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +32,7 @@ def import_command(
 ) -> None:
     """Import an action plan, or update a review already imported from it."""
     settings = settings_or_exit()
-    today = datetime.now(ZoneInfo(settings.partnership.timezone)).date()  # the edge: reads the clock once
+    today = local_today(settings, datetime.now(UTC))  # the edge: reads the clock once
     plan = _read(file, review, today)
     if dry_run:
         if plan.review_code:  # without one the plan can still be shown, just not stored
@@ -69,7 +69,8 @@ def export_command(
     settings = settings_or_exit()
     try:
         with partnership_session(settings) as (session, _partnership):
-            count = export_plan(session, review, fmt, out, timezone=settings.partnership.timezone)  # type: ignore[arg-type]
+            count = export_plan(session, review, fmt, out, timezone=settings.partnership.timezone,  # type: ignore[arg-type]
+                                replies=reply_policy(settings), today=local_today(settings, datetime.now(UTC)))
     except PlanError as exc:
         raise fail(str(exc)) from None
     console.print(f"Wrote {count} rows of {escape(review)} to {escape(str(out))}.")

@@ -26,11 +26,11 @@ from bot.digest.reports import write_digest_docx
 from bot.meetings import sync_meetings
 from bot.models import BoardMeeting, Partnership
 from bot.outbox import NewMessage, enqueue
+from bot.policy import reply_policy, send_window
 from bot.routing import Route, board_route, rendered_message
 from bot.rules.statuses import ChannelKind, MessageKind
 from bot.rules.workdays import add_working_days, next_send_time
 from bot.settings import Settings
-from bot.sweep import send_window
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def send_digest(
     if claimed != 1:
         return None
     digest = build_digest(session, partnership, meeting, now,
-                          reply_within_working_days=settings.policy.repeat_every_working_days)
+                          replies=reply_policy(settings))
     keys = []
     not_before = next_send_time(now, send_window(settings))
     for route in routes:

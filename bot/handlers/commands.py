@@ -32,6 +32,7 @@ from bot.handlers.confirm import confirmation_for
 from bot.handlers.recording import describe, record_for
 from bot.handlers.views import overdue_answer, status_blocks
 from bot.models import BoardMeeting
+from bot.policy import reply_policy
 from bot.reading.replies import read_reply
 from bot.render import mrkdwn, render, ukdate
 from bot.rules.dates import find_date_in_text, parse_target_date
@@ -172,7 +173,7 @@ def _digest(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
     ).first()
     # With no meeting in the calendar the preview reads as if the board met today.
     digest = build_digest(session, partnership, meeting or today, now,
-                          reply_within_working_days=runtime.settings.policy.repeat_every_working_days)
+                          replies=reply_policy(runtime.settings))
     rendered = render("digest", ChannelKind.SLACK, digest_context(digest))
     return rendered.text, rendered.blocks or []
 
