@@ -359,8 +359,9 @@ def _escalation_message(
     base = intents[0].idempotency_key if len(intents) == 1 else stable_key(
         "escalate-group", str(level), [i.idempotency_key for i in intents])
     key = f"{base}:{recipient.contact_id or 'board'}"
-    return rendered_message("escalation", key, recipient.route, context, contact_id=recipient.contact_id,
-                            action_ids=action_ids, not_before=not_before, level=level, cc=cc)
+    return rendered_message(MessageKind.ESCALATION.value, key, recipient.route, context,
+                            contact_id=recipient.contact_id, action_ids=action_ids, not_before=not_before,
+                            level=level, cc=cc)
 
 
 def _and(names: Sequence[str]) -> str:

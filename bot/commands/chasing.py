@@ -44,7 +44,7 @@ def overdue(
         rows = overdue_actions(session, partnership.id, day, settings.partnership.timezone,
                                OverdueFilter(agency=agency, review=review))
     if as_json:
-        print(json.dumps({"as_of": day.isoformat(), "count": len(rows), "actions": [
+        typer.echo(json.dumps({"as_of": day.isoformat(), "count": len(rows), "actions": [
             {"ref": r.ref, "review": r.review, "agency": r.agency, "due": r.due.isoformat(),
              "days_overdue": r.days_overdue, "status": r.status,
              "last_chased": r.last_chased.isoformat() if r.last_chased else None, "chase_count": r.chase_count}
@@ -72,14 +72,16 @@ def sweep_command(
     table = Table("kind", "to", "channel", "actions", "not before", title=f"{verb} {len(report.queued)} message(s)")
     for new in report.queued:
         table.add_row(new.kind + (f" L{new.level}" if new.kind == "escalation" else ""), new.recipient_address,
-                      new.channel, str(len(new.action_ids)), f"{new.not_before:%d %b %H:%M} UTC" if new.not_before else "")
+                      new.channel, str(len(new.action_ids)),
+                      f"{new.not_before:%d %b %H:%M} UTC" if new.not_before else "")
     console.print(table)
     if report.already_queued:
         console.print(f"{report.already_queued} already queued earlier.")
     if report.unassigned_refs:
         console.print(f"[yellow]No lead contact for:[/yellow] {', '.join(report.unassigned_refs)}")
     if report.unroutable:
-        console.print(f"[yellow]Cannot reach (no usable Slack id or mail address):[/yellow] {', '.join(sorted(set(report.unroutable)))}")
+        unroutable = ", ".join(sorted(set(report.unroutable)))
+        console.print(f"[yellow]Cannot reach (no usable Slack id or mail address):[/yellow] {unroutable}")
 
 
 def deliver(limit: int = typer.Option(500, help="Stop after this many messages.")) -> None:
@@ -89,7 +91,8 @@ def deliver(limit: int = typer.Option(500, help="Stop after this many messages."
         ready_engine(settings), build_channels(settings), lambda: datetime.now(UTC), worker="cli",
         policy=delivery_policy(settings), limit=limit,
     )
-    console.print(f"Sent {len(report.sent) + len(report.recovered)}, retrying {len(report.retrying)}, dead {len(report.dead)}.")
+    sent = len(report.sent) + len(report.recovered)
+    console.print(f"Sent {sent}, retrying {len(report.retrying)}, dead {len(report.dead)}.")
 
 
 def run() -> None:

@@ -19,7 +19,9 @@ def register(app: typer.Typer) -> None:
 
 
 def parse_date(
-    text: str = typer.Argument(..., help='The target date as written, e.g. "Autumn 2013"; "-" reads one per line from stdin.'),
+    text: str = typer.Argument(
+        ..., help='The target date as written, e.g. "Autumn 2013"; "-" reads one per line from stdin.'
+    ),
     as_json: bool = typer.Option(False, "--json", help='Print {"text", "due", "precision"} as JSON.'),
     today: str | None = typer.Option(
         None, "--today", help="YYYY-MM-DD used for dates without a year; default: today in the partnership's timezone."

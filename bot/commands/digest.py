@@ -24,7 +24,9 @@ def register(app: typer.Typer) -> None:
 
 
 def digest_command(
-    meeting: str | None = typer.Option(None, "--meeting", help="Board meeting date (YYYY-MM-DD); default the next one."),
+    meeting: str | None = typer.Option(
+        None, "--meeting", help="Board meeting date (YYYY-MM-DD); default the next one."
+    ),
     as_of: str | None = typer.Option(None, "--as-of", help="Judge as of this date (YYYY-MM-DD); default now."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write the digest to FILE (.docx or .html)."),
     send: bool = typer.Option(False, "--send", help="Queue the digest for the board now (once per meeting)."),
@@ -44,7 +46,8 @@ def digest_command(
             if sent is None:
                 console.print(f"The digest for the meeting on {ukdate(meeting_date)} was sent already; nothing queued.")
             else:
-                console.print(f"Queued {len(sent.message_keys)} digest message(s); report written to {sent.report_path}.")
+                console.print(f"Queued {len(sent.message_keys)} digest message(s); "
+                              f"report written to {sent.report_path}.")
         digest = build_digest(session, partnership, meeting_date, moment,
                               replies=reply_policy(settings))
     show(digest)

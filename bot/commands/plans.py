@@ -25,10 +25,14 @@ def register(app: typer.Typer) -> None:
 
 
 def import_command(
-    file: str = typer.Argument(..., help='The plan: .xlsx, .docx, .csv, .txt/.md (tab-separated); "-" reads text from stdin.'),
+    file: str = typer.Argument(
+        ..., help='The plan: .xlsx, .docx, .csv, .txt/.md (tab-separated); "-" reads text from stdin.'
+    ),
     review: str | None = typer.Option(None, "--review", help="Review code used in action refs, e.g. RIV3."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Read and check the plan; do not touch the database."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON (the parsed plan with --dry-run, else the import report)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print JSON (the parsed plan with --dry-run, else the import report)."
+    ),
 ) -> None:
     """Import an action plan, or update a review already imported from it."""
     settings = settings_or_exit()
@@ -90,10 +94,9 @@ def _print_plan(plan: ParsedPlan) -> None:
     for column in ("Rec", "Lead agency", "Target", "Due", "Status", "Action"):
         table.add_column(column)
     for rec in plan.recommendations:
-        for action in rec.actions or [None]:
-            if action is None:
-                table.add_row(escape(rec.number), "", "", "", "", "(no action)")
-                continue
+        if not rec.actions:
+            table.add_row(escape(rec.number), "", "", "", "", "(no action)")
+        for action in rec.actions:
             table.add_row(
                 escape(rec.number),
                 escape(action.lead_agency or ""),
@@ -118,7 +121,8 @@ def _print_report(report: ImportReport) -> None:
     for ref, fields in report.updated.items():
         console.print(f"  [yellow]~[/yellow] {escape(ref)}: {escape(', '.join(fields))}")
     for ref in report.removed_from_plan:
-        console.print(f"  [red]-[/red] {escape(ref)} is no longer in the plan (kept with its history; no longer chased)")
+        console.print(f"  [red]-[/red] {escape(ref)} is no longer in the plan "
+                      "(kept with its history; no longer chased)")
     for ref in report.restored_to_plan:
         console.print(f"  [green]+[/green] {escape(ref)} is back in the plan and will be chased again")
     if report.agencies_created:

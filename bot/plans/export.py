@@ -44,7 +44,9 @@ STANDARD_HEADERS: dict[str, str] = {
 }
 HEADERS = tuple(STANDARD_HEADERS.values())
 #: Fields that belong to the recommendation: their cells are merged over its actions' rows.
-_RECOMMENDATION_FIELDS = frozenset({Field.NUMBER.value, Field.RECOMMENDATION.value, Field.SECTION.value, Field.SCOPE.value})
+_RECOMMENDATION_FIELDS = frozenset(
+    {Field.NUMBER.value, Field.RECOMMENDATION.value, Field.SECTION.value, Field.SCOPE.value}
+)
 #: The chasing defaults, for an export made without the partnership's settings.
 DEFAULT_REPLIES = ReplyPolicy()
 
@@ -152,8 +154,8 @@ def plan_rows(
             lead = action.lead_agency_text or agencies.get(action.lead_agency_id or -1, "")
             rows.append(
                 _Row(
-                    rec_cells
-                    + [
+                    [
+                        *rec_cells,
                         action.description,
                         lead,
                         action.evidence_expected or "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import pytest
@@ -92,7 +93,7 @@ def at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
 
 
-def composed(actions: list[ActionRow], messages: list[ChaseMessage] = [], answers: list[Answer] = []) -> Digest:
+def composed(actions: list[ActionRow], messages: Sequence[ChaseMessage] = (), answers: Sequence[Answer] = ()) -> Digest:
     return compose_digest(
         partnership_name="Riverside Community Safety Partnership", board_name="Riverside Safer Communities Board",
         meeting_date=MEETING, as_of=at(date(2027, 1, 7)), since=LAST_MEETING, tz="Europe/London",

@@ -80,7 +80,8 @@ def test_html_escapes_plan_text_and_leaves_descriptions_out(engine: Engine, sett
 
 
 def test_chart_is_a_valid_png_sized_to_its_rows() -> None:
-    png = bar_chart_png("Chasers answered", [Bar("Riverside Police", 1, 4, "1 of 4"), Bar("Probation Service", 2, 2, "2 of 2")])
+    bars = [Bar("Riverside Police", 1, 4, "1 of 4"), Bar("Probation Service", 2, 2, "2 of 2")]
+    png = bar_chart_png("Chasers answered", bars)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", png[16:24])
     chunks, offset = {}, 8

@@ -27,7 +27,9 @@ def _at(day: str, hour: int = 10) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
 
 
-def _sent(day: str, kind: str = "chaser", *, subject: str | None = None, level: int = 1, state: str = "sent") -> Message:
+def _sent(
+    day: str, kind: str = "chaser", *, subject: str | None = None, level: int = 1, state: str = "sent"
+) -> Message:
     return Message(idempotency_key=f"{kind}-{day}", kind=kind, channel="email", state=state, sent_at=_at(day),
                    subject=subject, level=level)
 
@@ -74,7 +76,9 @@ def test_chase_log_counts_no_refused_reply_as_an_answer() -> None:
 
 
 def test_chase_log_ignores_unsent_and_other_messages() -> None:
-    messages = [_sent("2026-10-01", state="pending"), _sent("2026-10-02", "digest"), _sent("2026-10-03", "confirmation")]
+    messages = [
+        _sent("2026-10-01", state="pending"), _sent("2026-10-02", "digest"), _sent("2026-10-03", "confirmation")
+    ]
 
     assert chase_log(messages, []) == ""
     assert chase_log([], [_reply("2026-10-20")]) == "Update received 20 Oct 2026."
@@ -93,7 +97,8 @@ def _import_example(engine: Engine) -> None:
         session.add(partnership)
         session.flush()
         assert partnership.id is not None
-        import_plan(session, read_plan(EXAMPLE, today=TODAY), partnership_id=partnership.id, source_file="x.csv", actor="test")
+        import_plan(session, read_plan(EXAMPLE, today=TODAY), partnership_id=partnership.id, source_file="x.csv",
+                    actor="test")
         action = session.exec(select(Action).where(Action.ref == "RIV3-4-1")).one()
         message = _sent("2026-07-06", subject="Update needed by 20 Jul 2026")
         session.add(message)
@@ -189,8 +194,8 @@ OWN_ROWS = (
 
 
 def _import_own_layout(engine: Engine, tmp_path: Path) -> ParsedPlan:
-    plan = read_plan(write_csv(tmp_path / "own.csv", OWN_ROWS, OWN_LAYOUT, ["Fairfield action plan", "Review code: FF1"]),
-                     today=TODAY)
+    own = write_csv(tmp_path / "own.csv", OWN_ROWS, OWN_LAYOUT, ["Fairfield action plan", "Review code: FF1"])
+    plan = read_plan(own, today=TODAY)
     with session_scope(engine) as session:
         partnership = Partnership(name="Fairfield Community Safety Partnership")
         session.add(partnership)

@@ -61,12 +61,15 @@ def ladder(
     return replace(state, **changes)  # type: ignore[arg-type]
 
 
-def same_policy(policy: EscalationPolicy = EscalationPolicy()) -> Callable[[int | None], EscalationPolicy]:
+DEFAULT_POLICY = EscalationPolicy()
+
+
+def same_policy(policy: EscalationPolicy = DEFAULT_POLICY) -> Callable[[int | None], EscalationPolicy]:
     return lambda agency_id: policy
 
 
 def escalate(
-    states: list[LadderState], now: datetime, policy: EscalationPolicy = EscalationPolicy()
+    states: list[LadderState], now: datetime, policy: EscalationPolicy = DEFAULT_POLICY
 ) -> list[EscalationIntent]:
     return plan_escalations(states, same_policy(policy), now, WINDOW)
 
@@ -94,7 +97,7 @@ def run_ladder(
     moments: list[datetime],
     before_sweep: Callable[[datetime, list[LadderState]], list[LadderState]] = lambda now, s: s,
 ) -> list[tuple[date, int, tuple[str, ...]]]:
-    sent = []
+    sent: list[tuple[date, int, tuple[str, ...]]] = []
     for now in moments:
         states = before_sweep(now, states)
         intents = escalate(states, now)
@@ -193,7 +196,7 @@ def test_per_agency_override_changes_when_that_agency_escalates() -> None:
     patient = EscalationPolicy().with_overrides({"escalate_after_chasers": 3})
     policies = {POLICE: patient}
     states = [ladder(1, chasers=TWO_CHASERS), ladder(2, "RIV3-4-1", agency_id=HOUSING, chasers=TWO_CHASERS)]
-    intents = plan_escalations(states, lambda a: policies.get(a, EscalationPolicy()), london(2026, 6, 18), WINDOW)
+    intents = plan_escalations(states, lambda a: policies.get(a or -1, DEFAULT_POLICY), london(2026, 6, 18), WINDOW)
     assert [(i.level, i.agency_id) for i in intents] == [(2, HOUSING)]
 
 

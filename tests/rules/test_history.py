@@ -75,6 +75,9 @@ def test_a_chaser_after_an_answer_or_an_escalation_starts_a_new_run() -> None:
 
 
 def test_heads_ups_ask_nothing_and_stay_out_of_the_log() -> None:
-    asks = [ask("2026-11-25", MessageKind.HEADS_UP), ask("2026-12-01", MessageKind.BOARD_UPDATE_REQUEST, by="2026-12-03")]
+    asks = [
+        ask("2026-11-25", MessageKind.HEADS_UP),
+        ask("2026-12-01", MessageKind.BOARD_UPDATE_REQUEST, by="2026-12-03"),
+    ]
 
     assert chase_log(asks, [], local) == "Update for the board requested 1 Dec 2026 asking for an update by 3 Dec 2026."
