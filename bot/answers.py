@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -21,6 +20,7 @@ from bot.contacts import may_change_action
 from bot.db import ensure_partnership
 from bot.models import Action, Contact, Event, Message, MessageAction, ProgressUpdate
 from bot.outbox import enqueue
+from bot.policy import local_today
 from bot.reading.replies import Reading, is_automatic_reply, out_of_office_until, read_replies, strip_quoted
 from bot.routing import Route, rendered_message
 from bot.rules.statuses import MessageKind, ReadStatus, UpdateSource
@@ -59,10 +59,6 @@ def covered_actions(session: Session, message: Message) -> list[Action]:
         .where(MessageAction.message_id == message.id)
         .order_by(Action.ref)
     ).all())
-
-
-def local_today(settings: Settings, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(settings.partnership.timezone)).date()
 
 
 def record_answer(

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.answers import handle_answer, queue_confirmation
 from bot.contacts import read_contacts_csv, store_contacts, sync_agencies
@@ -30,6 +30,7 @@ from bot.overdue import overdue_actions
 from bot.plans import read_plan
 from bot.plans.export import export_plan
 from bot.plans.store import import_plan
+from bot.policy import reply_policy
 from bot.routing import choose_route
 from bot.rules.statuses import ChannelKind, UpdateSource
 from bot.rules.workdays import is_working_day
@@ -77,6 +78,11 @@ def report_summary(report: object) -> str:
     return summary() if callable(summary) else ""
 
 
+def stopped_clock(moment: datetime) -> Callable[[], datetime]:
+    """A clock that reads `moment`: the simulated day's delivery happens at 10:00 that day."""
+    return lambda: moment
+
+
 def simulate(
     engine: Engine,
     settings: Settings,
@@ -100,7 +106,7 @@ def simulate(
             where = f", Word report {digest.report_path}" if digest.report_path else ""
             console.print(f"{day:%a %d %b %Y}  [magenta]board digest[/magenta] for the {digest.meeting_date:%d %b %Y} "
                           f"meeting: {len(digest.message_keys)} message(s){where}", highlight=False)
-        delivered = deliver_due(engine, channels, lambda now=now: now, worker="demo")
+        delivered = deliver_due(engine, channels, stopped_clock(now), worker="demo")
         for new in report.queued:
             label = new.kind.replace("_", " ") + (f" (level {new.level})" if new.kind == "escalation" else "")
             console.print(f"{day:%a %d %b %Y}  [cyan]{label}[/cyan] to {new.recipient_address}: "
@@ -108,7 +114,8 @@ def simulate(
         new_unassigned = sorted(set(report.unassigned_refs) - unassigned_told)
         if new_unassigned:
             unassigned_told.update(new_unassigned)
-            console.print(f"{day:%a %d %b %Y}  [yellow]no lead contact to chase for {', '.join(new_unassigned)}[/yellow]"
+            refs = ", ".join(new_unassigned)
+            console.print(f"{day:%a %d %b %Y}  [yellow]no lead contact to chase for {refs}[/yellow]"
                           " (add one to the contacts file)")
         if delivered.dead:
             console.print(f"{day:%a %d %b}  [red]{len(delivered.dead)} message(s) could not be delivered[/red]")
@@ -124,7 +131,7 @@ def answer(engine: Engine, settings: Settings, console: Console, reply: Scripted
         message = session.exec(
             select(Message)
             .where(Message.recipient_contact_id == sender.id, Message.state == "sent")
-            .order_by(Message.created_at.desc())  # type: ignore[union-attr]
+            .order_by(col(Message.created_at).desc())
         ).first()
         if message is None:
             console.print(f"  {reply.sender} wrote, but had not been chased yet")
@@ -143,11 +150,13 @@ def answer(engine: Engine, settings: Settings, console: Console, reply: Scripted
                                    recipient_name=sender.name, contact_id=sender.id, route=route,
                                    unsure=outcome.unsure, now=now)
         if outcome.away_until:
-            console.print(f"  [yellow]{reply.sender} is away until {outcome.away_until:%d %b}[/yellow]: no chasing until then")
+            console.print(f"  [yellow]{reply.sender} is away until {outcome.away_until:%d %b}[/yellow]: "
+                          "no chasing until then")
         for action, update, reading in outcome.recorded:
             due = f", new date {reading.new_due:%d %b %Y}" if reading.new_due else ""
             state = "recorded" if update.confirmed else "[yellow]unsure: asked to confirm[/yellow]"
-            console.print(f"  {reply.sender} answered {action.ref}: {reading.status.value}{due} ({state})", highlight=False)
+            console.print(f"  {reply.sender} answered {action.ref}: {reading.status.value}{due} ({state})",
+                          highlight=False)
         if outcome.ignored:
             console.print(f"  {reply.sender}'s message did not say anything the bot could record")
 
@@ -164,12 +173,13 @@ def show_overdue(engine: Engine, settings: Settings, console: Console, day: date
                       highlight=False)
 
 
-def export(engine: Engine, settings: Settings, console: Console, folder: Path) -> None:
+def export(engine: Engine, settings: Settings, console: Console, folder: Path, today: date | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with session_scope(engine) as session:
         for fmt in ("xlsx", "docx"):
             out = folder / f"riverside-dhr3-plan-updated.{fmt}"
-            export_plan(session, "RIV3", fmt, out, timezone=settings.partnership.timezone)  # type: ignore[arg-type]
+            export_plan(session, "RIV3", fmt, out, timezone=settings.partnership.timezone,
+                        replies=reply_policy(settings), today=today)
             console.print(f"Updated plan with the chase log: [bold]{out}[/bold]")
 
 
@@ -181,7 +191,7 @@ def board_preview(engine: Engine, settings: Settings, console: Console, folder: 
         if not upcoming:
             return
         digest = build_digest(session, partnership, upcoming[0], now,
-                              reply_within_working_days=settings.policy.repeat_every_working_days)
+                              replies=reply_policy(settings))
     html = write_digest_html(digest, folder / "board-digest-preview.html")
     docx = write_digest_docx(digest, folder / "board-digest-preview.docx")
     rag = ", ".join(f"{label} {count}" for label, count in digest.rag.items())

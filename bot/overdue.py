@@ -7,10 +7,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from bot.history_queries import is_chase, live_action
 from bot.models import Action, Agency, Contact, Message, MessageAction, Recommendation, Review
-from bot.rules.statuses import CLOSED_STATUSES, MessageState
+from bot.rules.statuses import MessageState
 
 
 @dataclass(frozen=True)
@@ -36,45 +37,41 @@ class OverdueFilter:
 def overdue_actions(
     session: Session, partnership_id: int, as_of: date, tz: str, where: OverdueFilter = OverdueFilter()
 ) -> list[OverdueRow]:
-    """Open actions whose target date is before `as_of`, most overdue first."""
+    """Live actions whose target date is before `as_of`, most overdue first."""
     chased = (
         sa.select(
-            MessageAction.action_id.label("action_id"),  # type: ignore[attr-defined]
-            sa.func.max(Message.created_at).label("last_chased"),
+            col(MessageAction.action_id).label("action_id"),
+            sa.func.max(col(Message.created_at)).label("last_chased"),
             sa.func.count().label("chase_count"),
         )
-        .join(Message, Message.id == MessageAction.message_id)  # type: ignore[arg-type]
-        .where(Message.state != MessageState.DEAD.value, Message.kind.in_(("heads_up", "chaser", "board_update_request")))  # type: ignore[attr-defined]
-        .group_by(MessageAction.action_id)
+        .join(Message, col(Message.id) == col(MessageAction.message_id))
+        .where(col(Message.state) != MessageState.DEAD.value, is_chase())
+        .group_by(col(MessageAction.action_id))
         .subquery()
     )
     query = (
         sa.select(
-            Action.ref, Review.code, Agency.name, Action.lead_agency_text, Action.description, Action.due,
-            Action.status, chased.c.last_chased, chased.c.chase_count,
+            col(Action.ref), col(Review.code), col(Agency.name), col(Action.lead_agency_text),
+            col(Action.description), col(Action.due), col(Action.status), chased.c.last_chased, chased.c.chase_count,
         )
-        .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
-        .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
-        .outerjoin(Agency, Agency.id == Action.lead_agency_id)  # type: ignore[arg-type]
-        .outerjoin(chased, chased.c.action_id == Action.id)
-        .where(
-            Review.partnership_id == partnership_id,
-            Action.due < as_of,  # type: ignore[operator]
-            Action.status.not_in([s.value for s in CLOSED_STATUSES]),  # type: ignore[attr-defined]
-            Action.removed_from_plan_at.is_(None),  # type: ignore[union-attr]
-        )
-        .order_by(Action.due, Action.ref)
+        .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
+        .join(Review, col(Review.id) == col(Recommendation.review_id))
+        .outerjoin(Agency, col(Agency.id) == col(Action.lead_agency_id))
+        .outerjoin(chased, chased.c.action_id == col(Action.id))
+        .where(col(Review.partnership_id) == partnership_id, col(Action.due) < as_of, live_action())
+        .order_by(col(Action.due), col(Action.ref))
     )
     if where.review:
         query = query.where(sa.func.lower(Review.code) == where.review.lower())
     if where.agency:
         agency_ids = matching_agency_ids(session, where.agency)
-        query = query.where(Action.lead_agency_id.in_(agency_ids))  # type: ignore[union-attr]
+        query = query.where(col(Action.lead_agency_id).in_(agency_ids))
     if where.lead_contact_id is not None:
         contact = session.get(Contact, where.lead_contact_id)
-        mine = sa.or_(Action.lead_contact_id == where.lead_contact_id)
+        mine = sa.or_(col(Action.lead_contact_id) == where.lead_contact_id)
         if contact is not None and contact.agency_id is not None:
-            mine = sa.or_(mine, sa.and_(Action.lead_contact_id.is_(None), Action.lead_agency_id == contact.agency_id))  # type: ignore[union-attr]
+            agencys = sa.and_(col(Action.lead_contact_id).is_(None), col(Action.lead_agency_id) == contact.agency_id)
+            mine = sa.or_(mine, agencys)
         query = query.where(mine)
     zone = ZoneInfo(tz)
     rows = []

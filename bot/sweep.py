@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.db import ensure_partnership, session_scope
+from bot.history_queries import is_answer, live_action
 from bot.models import (
     Action,
     Agency,
@@ -33,38 +34,32 @@ from bot.models import (
     Review,
 )
 from bot.outbox import NewMessage, enqueue_many
+from bot.policy import chasing_policy, escalation_policy, reply_policy, send_window
 from bot.routing import Route, board_route, choose_route, rendered_message
-from bot.rules.chasing import ActionState, ChaseIntent, Policy, plan_chases, stable_key
-from bot.rules.escalation import BOARD_LEVEL, EscalationIntent, EscalationPolicy, LadderState, plan_escalations
-from bot.rules.statuses import CLOSED_STATUSES, ChannelKind, MessageKind, MessageState, Role, UpdateSource
-from bot.rules.workdays import SendWindow, add_working_days, next_send_time
+from bot.rules.chasing import ActionState, ChaseIntent, plan_chases, stable_key
+from bot.rules.escalation import (
+    BOARD_LEVEL,
+    MANAGER_LEVEL,
+    EscalationIntent,
+    EscalationPolicy,
+    LadderState,
+    copies_lead,
+    counts_towards_escalation,
+    ladder_paused,
+    manager_recipients,
+    plan_escalations,
+    reply_by,
+    unanswered,
+)
+from bot.rules.history import is_chase
+from bot.rules.statuses import MessageKind, MessageState, Role
+from bot.rules.workdays import SendWindow, next_send_time
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-CHASE_KINDS = (MessageKind.HEADS_UP.value, MessageKind.CHASER.value, MessageKind.BOARD_UPDATE_REQUEST.value)
-#: Updates that show someone answered; an import only restates the plan.
-ANSWER_SOURCES = tuple(s.value for s in UpdateSource if s is not UpdateSource.IMPORT)
 #: Audit event marking a dead message as reported to the coordinators.
 REPORTED_DEAD = "message.dead_reported"
-#: Working days a lead back from leave has to catch up before anyone is told of their silence.
-RETURN_GRACE_WORKING_DAYS = 2
-
-
-def chasing_policy(settings: Settings) -> Policy:
-    p = settings.policy
-    return Policy(
-        heads_up_working_days=p.heads_up_working_days,
-        repeat_every_working_days=p.repeat_every_working_days,
-        board_update_working_days=p.board_update_working_days,
-        send_window=send_window(settings),
-        max_actions_per_message=p.max_actions_per_message,
-    )
-
-
-def send_window(settings: Settings) -> SendWindow:
-    p = settings.policy
-    return SendWindow(p.send_window_start, p.send_window_end, settings.partnership.timezone)
 
 
 @dataclass
@@ -91,18 +86,13 @@ class PlanFacts:
 
 
 def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
-    open_statuses = [s.value for s in CLOSED_STATUSES]
     actions = {
         a.id: a
         for a in session.exec(
             select(Action)
             .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
             .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
-            .where(
-                Review.partnership_id == partnership.id,
-                Action.status.not_in(open_statuses),  # type: ignore[attr-defined]
-                Action.removed_from_plan_at.is_(None),  # type: ignore[union-attr]
-            )
+            .where(Review.partnership_id == partnership.id, live_action())
         ).all()
         if a.id is not None
     }
@@ -120,11 +110,11 @@ def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
         elif contact.role == Role.COORDINATOR.value:
             coordinators.append(contact.id)
 
-    last_reply = dict(
+    last_reply: dict[int, datetime] = dict(
         session.execute(
-            sa.select(ProgressUpdate.action_id, sa.func.max(ProgressUpdate.at))
-            .where(ProgressUpdate.source.in_(ANSWER_SOURCES), ProgressUpdate.refused == False)  # type: ignore[attr-defined]  # noqa: E712
-            .group_by(ProgressUpdate.action_id)
+            sa.select(col(ProgressUpdate.action_id), sa.func.max(col(ProgressUpdate.at)))
+            .where(is_answer())
+            .group_by(col(ProgressUpdate.action_id))
         ).all()
     )
     zone = ZoneInfo(partnership.timezone)
@@ -134,18 +124,15 @@ def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
     # Dead messages count too: a chaser that could not be delivered was still the step taken, and
     # an agency whose lead cannot be reached is exactly what the ladder is for.
     history = session.execute(
-        sa.select(MessageAction.action_id, Message.kind, Message.level, Message.created_at)
-        .join(Message, Message.id == MessageAction.message_id)  # type: ignore[arg-type]
+        sa.select(col(MessageAction.action_id), col(Message.kind), col(Message.level), col(Message.created_at))
+        .join(Message, col(Message.id) == col(MessageAction.message_id))
     ).all()
     for action_id, kind, level, created_at in history:
         if action_id not in actions:
             continue
-        if kind in CHASE_KINDS:
+        if is_chase(kind):
             chases[action_id].append(created_at)
-            # Towards escalation count only chasers sent once the action was due: a heads-up
-            # riding in someone's chaser is not an unanswered request for an overdue action.
-            due = actions[action_id].due
-            if kind == MessageKind.CHASER.value and due is not None and created_at.astimezone(zone).date() >= due:
+            if counts_towards_escalation(kind, created_at.astimezone(zone).date(), actions[action_id].due):
                 chasers[action_id].append(created_at)
         elif kind == MessageKind.ESCALATION.value:
             key = (action_id, level)
@@ -187,17 +174,12 @@ def chase_states(facts: PlanFacts) -> list[ActionState]:
 
 
 def ladder_states(facts: PlanFacts, today: date) -> list[LadderState]:
-    """The escalation ladder of every open action, except where chasing is paused: a snoozed
-    action, or a lead who is away (or back for less than two working days), is not escalated
-    for the silence that the pause explains."""
+    """The escalation ladder of every open action whose ladder is not paused (`ladder_paused`)."""
     states = []
     for action_id, action in facts.actions.items():
         lead_id = facts.lead_of(action)
         lead = facts.contacts.get(lead_id) if lead_id is not None else None
-        back_for_long_enough = lead is None or lead.away_until is None or today >= add_working_days(
-            lead.away_until, RETURN_GRACE_WORKING_DAYS
-        )
-        if (action.snoozed_until and action.snoozed_until > today) or not back_for_long_enough:
+        if ladder_paused(action.snoozed_until, lead.away_until if lead else None, today):
             continue
         reply = facts.last_reply.get(action_id)
         chasers = facts.chasers.get(action_id, [])
@@ -211,7 +193,7 @@ def ladder_states(facts: PlanFacts, today: date) -> list[LadderState]:
                 chases_since_reply=len(_unanswered_chasers(facts, action_id)),
                 last_chase_at=max(chasers) if chasers else None,
                 last_reply_at=reply,
-                manager_escalated_at=facts.escalated.get((action_id, 2)),
+                manager_escalated_at=facts.escalated.get((action_id, MANAGER_LEVEL)),
                 board_escalated_at=facts.escalated.get((action_id, BOARD_LEVEL)),
             )
         )
@@ -235,16 +217,10 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
         plan = plan_chases(chase_states(facts), chasing_policy(settings), now, facts.meetings)
         report.unassigned_refs = sorted(facts.actions[i].ref for i in plan.unassigned_action_ids)
         window = send_window(settings)
-        base_policy = EscalationPolicy(
-            escalate_after_chasers=settings.policy.escalate_after_chasers,
-            board_after_working_days=settings.policy.board_after_working_days,
-            # The lead has until the chaser's reply-by day; the manager hears the day after.
-            grace_working_days=settings.policy.repeat_every_working_days,
-        )
 
         def policy_for(agency_id: int | None) -> EscalationPolicy:
             agency = facts.agencies.get(agency_id) if agency_id is not None else None
-            return base_policy.with_overrides(agency.policy_overrides) if agency else base_policy
+            return escalation_policy(settings, agency.policy_overrides if agency else None)
 
         escalations = plan_escalations(ladder_states(facts, window.local_date(now)), policy_for, now, window)
         composed: list[NewMessage] = []
@@ -288,16 +264,16 @@ def _compose_chase(intent: ChaseIntent, facts: PlanFacts, settings: Settings, re
         "recipient_name": contact.name,
         "partnership_name": facts.partnership.name,
         "actions": [action_context(facts.actions[i], today) for i in intent.action_ids],
-        "reply_hint": f"Please reply by {_day(add_working_days(today, settings.policy.repeat_every_working_days - 1))}.",
     }
+    asks_by = reply_by(intent.kind, today, reply_policy(settings), facts.meetings)
     if intent.kind is MessageKind.HEADS_UP:
         context["reply_hint"] = "No reply is needed if it is on track; if the date will slip, reply with a new one."
     elif intent.kind is MessageKind.BOARD_UPDATE_REQUEST:
         meeting = next((m for m in facts.meetings if m >= today), None)
-        reply_by = add_working_days(meeting, -settings.policy.digest_working_days_before) if meeting else None
-        context |= {"board_name": facts.partnership.board_name, "meeting_date": meeting, "reply_by": reply_by}
-        if reply_by:
-            context["reply_hint"] = f"Please reply by {_day(reply_by)} so the board sees your update."
+        context |= {"board_name": facts.partnership.board_name, "meeting_date": meeting, "reply_by": asks_by}
+        context["reply_hint"] = f"Please reply by {_day(asks_by)} so the board sees your update." if asks_by else ""
+    else:
+        context["reply_hint"] = f"Please reply by {_day(asks_by)}." if asks_by else ""
     return [rendered_message(intent.kind.value, intent.idempotency_key, route, context, contact_id=contact.id,
                              action_ids=intent.action_ids, not_before=intent.not_before)]
 
@@ -320,16 +296,16 @@ def _escalation_recipients(
             return []
         return [_Recipient(None, facts.partnership.board_name, route, False)]
     agency = facts.agencies.get(intent.agency_id) if intent.agency_id is not None else None
-    managers = facts.managers.get(intent.agency_id or -1, [])
+    contact_ids, are_coordinators = manager_recipients(facts.managers.get(intent.agency_id or -1, []),
+                                                       facts.coordinators)
     recipients = []
-    # An agency with no manager on record: the coordinators are asked instead, and told why.
-    for contact_id in managers or facts.coordinators:
+    for contact_id in contact_ids:
         contact = facts.contacts[contact_id]
         route = choose_route(contact, agency, settings)
         if route is None:
             report.unroutable.append(contact.name)
             continue
-        recipients.append(_Recipient(contact_id, contact.name, route, not managers))
+        recipients.append(_Recipient(contact_id, contact.name, route, are_coordinators))
     return recipients
 
 
@@ -361,9 +337,7 @@ def _escalation_message(
     leads = [facts.contacts[c] for c in dict.fromkeys(c for i in intents for c in i.lead_contact_ids)
              if c in facts.contacts]
     chaser_times = [t for a in action_ids for t in _unanswered_chasers(facts, a)]
-    # The lead is copied into a mail escalation (and into the outbox's rendering of one).
-    copy_lead = level != BOARD_LEVEL and recipient.route.channel in (ChannelKind.EMAIL.value, ChannelKind.OUTBOX.value)
-    cc = tuple(c.email for c in leads if c.email) if copy_lead else ()
+    cc = tuple(c.email for c in leads if c.email) if copies_lead(level, recipient.route.channel) else ()
     context: dict[str, object] = {
         "level": level,
         "partnership_name": facts.partnership.name,
@@ -385,8 +359,9 @@ def _escalation_message(
     base = intents[0].idempotency_key if len(intents) == 1 else stable_key(
         "escalate-group", str(level), [i.idempotency_key for i in intents])
     key = f"{base}:{recipient.contact_id or 'board'}"
-    return rendered_message("escalation", key, recipient.route, context, contact_id=recipient.contact_id,
-                            action_ids=action_ids, not_before=not_before, level=level, cc=cc)
+    return rendered_message(MessageKind.ESCALATION.value, key, recipient.route, context,
+                            contact_id=recipient.contact_id, action_ids=action_ids, not_before=not_before,
+                            level=level, cc=cc)
 
 
 def _and(names: Sequence[str]) -> str:
@@ -404,8 +379,9 @@ def _compose_undeliverable(
     reported = set(session.exec(select(Event.entity_id).where(Event.kind == REPORTED_DEAD)).all())
     dead = [
         m for m in session.exec(
-            select(Message).where(Message.state == MessageState.DEAD.value, Message.kind != MessageKind.UNDELIVERABLE.value)
-            .order_by(Message.id)  # type: ignore[arg-type]
+            select(Message)
+            .where(Message.state == MessageState.DEAD.value, Message.kind != MessageKind.UNDELIVERABLE.value)
+            .order_by(col(Message.id))
         ).all()
         if m.id not in reported
     ]
@@ -413,9 +389,9 @@ def _compose_undeliverable(
         return []
     covered: dict[int, list[str]] = defaultdict(list)
     for message_id, ref in session.execute(
-        sa.select(MessageAction.message_id, Action.ref)
-        .join(Action, Action.id == MessageAction.action_id)  # type: ignore[arg-type]
-        .where(MessageAction.message_id.in_([m.id for m in dead]))  # type: ignore[attr-defined]
+        sa.select(col(MessageAction.message_id), col(Action.ref))
+        .join(Action, col(Action.id) == col(MessageAction.action_id))
+        .where(col(MessageAction.message_id).in_([m.id for m in dead]))
     ).all():
         covered[message_id].append(ref)
     problems = [
@@ -443,8 +419,7 @@ def _compose_undeliverable(
 
 
 def _unanswered_chasers(facts: PlanFacts, action_id: int) -> list[datetime]:
-    reply = facts.last_reply.get(action_id)
-    return [t for t in facts.chasers.get(action_id, []) if reply is None or t > reply]
+    return unanswered(facts.chasers.get(action_id, []), facts.last_reply.get(action_id))
 
 
 def _day(day: date) -> str:

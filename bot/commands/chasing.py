@@ -11,12 +11,12 @@ from rich.table import Table
 from sqlmodel import select
 
 from bot.commands.common import console, fail, parse_as_of, partnership_session, ready_engine, settings_or_exit
-from bot.jobs.tasks import delivery_policy
 from bot.models import Agency
 from bot.outbox import deliver_due
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
+from bot.policy import delivery_policy, local_today
 from bot.runtime import build_channels
-from bot.sweep import send_window, sweep
+from bot.sweep import sweep
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +35,7 @@ def overdue(
     """List open actions past their target date (the same query as /dhr overdue)."""
     settings = settings_or_exit()
     moment = parse_as_of(as_of, settings)
-    day = send_window(settings).local_date(moment)
+    day = local_today(settings, moment)
     with partnership_session(settings) as (session, partnership):
         assert partnership.id is not None
         if agency and not matching_agency_ids(session, agency):
@@ -44,7 +44,7 @@ def overdue(
         rows = overdue_actions(session, partnership.id, day, settings.partnership.timezone,
                                OverdueFilter(agency=agency, review=review))
     if as_json:
-        print(json.dumps({"as_of": day.isoformat(), "count": len(rows), "actions": [
+        typer.echo(json.dumps({"as_of": day.isoformat(), "count": len(rows), "actions": [
             {"ref": r.ref, "review": r.review, "agency": r.agency, "due": r.due.isoformat(),
              "days_overdue": r.days_overdue, "status": r.status,
              "last_chased": r.last_chased.isoformat() if r.last_chased else None, "chase_count": r.chase_count}
@@ -72,7 +72,8 @@ def sweep_command(
     table = Table("kind", "to", "channel", "actions", "not before", title=f"{verb} {len(report.queued)} message(s)")
     for new in report.queued:
         table.add_row(new.kind + (f" L{new.level}" if new.kind == "escalation" else ""), new.recipient_address,
-                      new.channel, str(len(new.action_ids)), f"{new.not_before:%d %b %H:%M} UTC" if new.not_before else "")
+                      new.channel, str(len(new.action_ids)),
+                      f"{new.not_before:%d %b %H:%M} UTC" if new.not_before else "")
     console.print(table)
     if report.already_queued:
         console.print(f"{report.already_queued} already queued earlier.")
@@ -90,7 +91,8 @@ def deliver(limit: int = typer.Option(500, help="Stop after this many messages."
         ready_engine(settings), build_channels(settings), lambda: datetime.now(UTC), worker="cli",
         policy=delivery_policy(settings), limit=limit,
     )
-    console.print(f"Sent {len(report.sent) + len(report.recovered)}, retrying {len(report.retrying)}, dead {len(report.dead)}.")
+    sent = len(report.sent) + len(report.recovered)
+    console.print(f"Sent {sent}, retrying {len(report.retrying)}, dead {len(report.dead)}.")
 
 
 def run() -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 import typer
 from rich.markup import escape
 
 from bot.commands.common import console, fail, settings_or_exit
+from bot.policy import local_today
 from bot.rules.dates import ParsedDate, parse_target_date
 
 
@@ -19,7 +19,9 @@ def register(app: typer.Typer) -> None:
 
 
 def parse_date(
-    text: str = typer.Argument(..., help='The target date as written, e.g. "Autumn 2013"; "-" reads one per line from stdin.'),
+    text: str = typer.Argument(
+        ..., help='The target date as written, e.g. "Autumn 2013"; "-" reads one per line from stdin.'
+    ),
     as_json: bool = typer.Option(False, "--json", help='Print {"text", "due", "precision"} as JSON.'),
     today: str | None = typer.Option(
         None, "--today", help="YYYY-MM-DD used for dates without a year; default: today in the partnership's timezone."
@@ -58,5 +60,4 @@ def _reference_day(value: str | None) -> date:
         except ValueError:
             raise fail(f"--today: {value!r} is not a date like 2026-11-25") from None
     # The edge of the program: the one place that reads the clock, in the partnership's zone.
-    timezone = settings_or_exit().partnership.timezone
-    return datetime.now(ZoneInfo(timezone)).date()
+    return local_today(settings_or_exit(), datetime.now(UTC))

@@ -82,9 +82,10 @@ def demo(
     except (ContactsError, PlanError) as exc:
         raise fail(str(exc)) from None
     simulate(engine, settings, console, start=first_day, days=weeks * 7)
-    show_overdue(engine, settings, console, first_day + timedelta(days=weeks * 7))
-    export(engine, settings, console, folder)
-    end = datetime.combine(first_day + timedelta(days=weeks * 7), time(10, 0), tzinfo=ZoneInfo(settings.partnership.timezone))
+    last_day = first_day + timedelta(days=weeks * 7)
+    show_overdue(engine, settings, console, last_day)
+    export(engine, settings, console, folder, last_day)
+    end = datetime.combine(last_day, time(10, 0), tzinfo=ZoneInfo(settings.partnership.timezone))
     board_preview(engine, settings, console, folder, end)
     console.print(f"Every message is in [bold]{settings.outbox_dir}[/bold] (.json + .eml/.txt); "
                   f"board digests in {settings.outbox_dir / 'digests'}.")

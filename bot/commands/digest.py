@@ -14,9 +14,9 @@ from bot.digest.content import RAG_LABELS, Digest, build_digest
 from bot.digest.reports import write_digest_docx, write_digest_html
 from bot.meetings import MeetingsFileError, sync_meetings
 from bot.models import Partnership
+from bot.policy import local_today, reply_policy
 from bot.render import ukdate
 from bot.settings import Settings
-from bot.sweep import send_window
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +24,9 @@ def register(app: typer.Typer) -> None:
 
 
 def digest_command(
-    meeting: str | None = typer.Option(None, "--meeting", help="Board meeting date (YYYY-MM-DD); default the next one."),
+    meeting: str | None = typer.Option(
+        None, "--meeting", help="Board meeting date (YYYY-MM-DD); default the next one."
+    ),
     as_of: str | None = typer.Option(None, "--as-of", help="Judge as of this date (YYYY-MM-DD); default now."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write the digest to FILE (.docx or .html)."),
     send: bool = typer.Option(False, "--send", help="Queue the digest for the board now (once per meeting)."),
@@ -34,7 +36,7 @@ def digest_command(
     if output is not None and output.suffix.lower() not in (".docx", ".html"):
         raise fail(f"-o {output}: the file name must end in .docx or .html")
     moment = parse_as_of(as_of, settings)
-    today = send_window(settings).local_date(moment)
+    today = local_today(settings, moment)
     with partnership_session(settings) as (session, partnership):
         meeting_date = _meeting(session, partnership, settings, meeting, today)
         if send:
@@ -44,9 +46,10 @@ def digest_command(
             if sent is None:
                 console.print(f"The digest for the meeting on {ukdate(meeting_date)} was sent already; nothing queued.")
             else:
-                console.print(f"Queued {len(sent.message_keys)} digest message(s); report written to {sent.report_path}.")
+                console.print(f"Queued {len(sent.message_keys)} digest message(s); "
+                              f"report written to {sent.report_path}.")
         digest = build_digest(session, partnership, meeting_date, moment,
-                              reply_within_working_days=settings.policy.repeat_every_working_days)
+                              replies=reply_policy(settings))
     show(digest)
     if output is not None:
         writer = write_digest_docx if output.suffix.lower() == ".docx" else write_digest_html

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
@@ -17,6 +16,7 @@ from bot.plans import PlanError, plan_to_json, read_plan, read_plan_text
 from bot.plans.export import export_plan
 from bot.plans.model import ParsedPlan
 from bot.plans.store import ImportReport, import_plan, validate_plan
+from bot.policy import local_today, reply_policy
 
 
 def register(app: typer.Typer) -> None:
@@ -25,14 +25,18 @@ def register(app: typer.Typer) -> None:
 
 
 def import_command(
-    file: str = typer.Argument(..., help='The plan: .xlsx, .docx, .csv, .txt/.md (tab-separated); "-" reads text from stdin.'),
+    file: str = typer.Argument(
+        ..., help='The plan: .xlsx, .docx, .csv, .txt/.md (tab-separated); "-" reads text from stdin.'
+    ),
     review: str | None = typer.Option(None, "--review", help="Review code used in action refs, e.g. RIV3."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Read and check the plan; do not touch the database."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON (the parsed plan with --dry-run, else the import report)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print JSON (the parsed plan with --dry-run, else the import report)."
+    ),
 ) -> None:
     """Import an action plan, or update a review already imported from it."""
     settings = settings_or_exit()
-    today = datetime.now(ZoneInfo(settings.partnership.timezone)).date()  # the edge: reads the clock once
+    today = local_today(settings, datetime.now(UTC))  # the edge: reads the clock once
     plan = _read(file, review, today)
     if dry_run:
         if plan.review_code:  # without one the plan can still be shown, just not stored
@@ -69,7 +73,8 @@ def export_command(
     settings = settings_or_exit()
     try:
         with partnership_session(settings) as (session, _partnership):
-            count = export_plan(session, review, fmt, out, timezone=settings.partnership.timezone)  # type: ignore[arg-type]
+            count = export_plan(session, review, fmt, out, timezone=settings.partnership.timezone,  # type: ignore[arg-type]
+                                replies=reply_policy(settings), today=local_today(settings, datetime.now(UTC)))
     except PlanError as exc:
         raise fail(str(exc)) from None
     console.print(f"Wrote {count} rows of {escape(review)} to {escape(str(out))}.")
@@ -89,10 +94,9 @@ def _print_plan(plan: ParsedPlan) -> None:
     for column in ("Rec", "Lead agency", "Target", "Due", "Status", "Action"):
         table.add_column(column)
     for rec in plan.recommendations:
-        for action in rec.actions or [None]:
-            if action is None:
-                table.add_row(escape(rec.number), "", "", "", "", "(no action)")
-                continue
+        if not rec.actions:
+            table.add_row(escape(rec.number), "", "", "", "", "(no action)")
+        for action in rec.actions:
             table.add_row(
                 escape(rec.number),
                 escape(action.lead_agency or ""),
@@ -117,7 +121,8 @@ def _print_report(report: ImportReport) -> None:
     for ref, fields in report.updated.items():
         console.print(f"  [yellow]~[/yellow] {escape(ref)}: {escape(', '.join(fields))}")
     for ref in report.removed_from_plan:
-        console.print(f"  [red]-[/red] {escape(ref)} is no longer in the plan (kept with its history; no longer chased)")
+        console.print(f"  [red]-[/red] {escape(ref)} is no longer in the plan "
+                      "(kept with its history; no longer chased)")
     for ref in report.restored_to_plan:
         console.print(f"  [green]+[/green] {escape(ref)} is back in the plan and will be chased again")
     if report.agencies_created:

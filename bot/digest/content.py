@@ -39,12 +39,14 @@ from bot.digest.rows import (
     load_answers,
     load_changes,
     load_chase_messages,
+    meeting_dates,
     previous_meeting,
 )
 from bot.models import Partnership
-from bot.render import ukdate
 from bot.rules.chasing import natural_ref_key
-from bot.rules.statuses import CLOSED_STATUSES, ActionStatus, MessageKind
+from bot.rules.escalation import LEAD_LEVEL, ReplyPolicy, reply_by
+from bot.rules.history import LoggedAsk, chase_log, is_open
+from bot.rules.statuses import ActionStatus, MessageKind
 from bot.rules.workdays import add_working_days
 
 __all__ = [
@@ -55,14 +57,13 @@ __all__ = [
     "Digest",
     "Period",
     "build_digest",
-    "chase_history",
     "compose_digest",
     "digest_context",
 ]
 
 AMBER_WORKING_DAYS = 10
-#: A chaser asks for a reply within this many working days (the chasing policy's repeat interval).
-REPLY_WITHIN_WORKING_DAYS = 5
+#: The chasing defaults: a chaser asks for an answer within five working days.
+DEFAULT_REPLIES = ReplyPolicy()
 RAG_LABELS = ("Red", "Amber", "Green")
 
 
@@ -118,7 +119,7 @@ class NoResponseItem:
     chase_count: int  # chasers since the last answer
     last_chased: date
     escalation_level: int  # 1 not escalated, 2 agency manager, 3 board
-    history: str  # "Chaser sent 2 Dec 2026. No response. Follow-up sent 9 Dec 2026. ..."
+    history: str  # the chase log of the run: "Chaser sent 2 Dec 2026 asking for an update by ..."
 
 
 @dataclass(frozen=True)
@@ -180,12 +181,14 @@ def compose_digest(
     answers: Sequence[Answer],
     changes: Sequence[Change],
     amber_working_days: int = AMBER_WORKING_DAYS,
-    reply_within_working_days: int = REPLY_WITHIN_WORKING_DAYS,
+    replies: ReplyPolicy = DEFAULT_REPLIES,
+    meetings: Sequence[date] = (),
 ) -> Digest:
     """The digest as of `as_of` from plain rows (pure: no database, no clock).
 
-    An action counts as "no response" only once a chaser's reply-by day has passed unanswered
-    (`reply_within_working_days` after it was sent, as the chaser itself says).
+    An action counts as "no response" only once a chaser's or escalation's reply-by day
+    (`escalation.reply_by`, as the chaser itself says) has passed unanswered. `meetings` are the
+    board meetings on record, which date the reply-by day of a board update request.
     """
     period = Period(as_of, since, tz)
     today = period.today
@@ -205,7 +208,7 @@ def compose_digest(
     completed = _completed(changes, by_id, period)
     no_response = [
         item for a in actions
-        if (item := _no_response(a, messages_of[a.action_id], answers_of[a.action_id], period, reply_within_working_days))
+        if (item := _no_response(a, messages_of[a.action_id], answers_of[a.action_id], period, replies, meetings))
     ]
     escalated_unanswered = {
         a.action_id for a in actions
@@ -215,7 +218,7 @@ def compose_digest(
     revised_refs = {r.ref for r in revised}
 
     def rag_of(a: ActionRow) -> str:
-        if a.status in CLOSED_STATUSES:
+        if not is_open(a.status):
             return "Green"
         if (a.due is not None and a.due < today) or a.action_id in escalated_unanswered:
             return "Red"
@@ -228,7 +231,7 @@ def compose_digest(
         (
             OverdueItem(a.ref, a.agency, a.due, (today - a.due).days, a.status)
             for a in actions
-            if a.due is not None and a.due < today and a.status not in CLOSED_STATUSES
+            if a.due is not None and a.due < today and is_open(a.status)
         ),
         key=lambda o: (o.due, natural_ref_key(o.ref)),
     )
@@ -241,7 +244,7 @@ def compose_digest(
         rag={label: sum(1 for r in rags.values() if r == label) for label in RAG_LABELS},
         totals={
             "actions": len(actions),
-            "open": sum(1 for a in actions if a.status not in CLOSED_STATUSES),
+            "open": sum(1 for a in actions if is_open(a.status)),
             "overdue": len(overdue),
             "complete": sum(1 for a in actions if a.status == ActionStatus.COMPLETE),
             "no_response": len(no_response),
@@ -267,13 +270,13 @@ def _groups(
     rows = []
     for name in sorted(members, key=str.casefold):
         group = members[name]
-        is_open = [a for a in group if a.status not in CLOSED_STATUSES]
+        still_open = [a for a in group if is_open(a.status)]
         rows.append(
             GroupRow(
                 name=name,
                 total=len(group),
-                open=len(is_open),
-                overdue=sum(1 for a in is_open if a.due is not None and a.due < today),
+                open=len(still_open),
+                overdue=sum(1 for a in still_open if a.due is not None and a.due < today),
                 complete=sum(1 for a in group if a.status == ActionStatus.COMPLETE),
                 red=sum(1 for a in group if rags[a.action_id] == "Red"),
                 amber=sum(1 for a in group if rags[a.action_id] == "Amber"),
@@ -325,17 +328,23 @@ def _unanswered_escalation(messages: Sequence[ChaseMessage], answers: Sequence[d
 
 
 def _no_response(
-    a: ActionRow, messages: Sequence[ChaseMessage], answers: Sequence[datetime], period: Period, reply_within: int
+    a: ActionRow,
+    messages: Sequence[ChaseMessage],
+    answers: Sequence[datetime],
+    period: Period,
+    replies: ReplyPolicy,
+    meetings: Sequence[date],
 ) -> NoResponseItem | None:
     """The action's unanswered run of chasers and escalations, if one of them is past its reply-by day."""
-    if a.status in CLOSED_STATUSES:
+    if not is_open(a.status):
         return None
     last_answer = max(answers) if answers else None
     run = [m for m in messages if last_answer is None or m.at > last_answer]
+    asks = [LoggedAsk(m.kind, m.level, m.at, reply_by(m.kind, period.local(m.at), replies, meetings)) for m in run]
     overdue_asks = [
-        m for m in run
-        if m.kind in (MessageKind.CHASER, MessageKind.ESCALATION)
-        and add_working_days(period.local(m.at), reply_within - 1) < period.today
+        ask for ask in asks
+        if ask.kind in (MessageKind.CHASER, MessageKind.ESCALATION) and ask.reply_by is not None
+        and ask.reply_by < period.today
     ]
     if not overdue_asks:
         return None
@@ -346,30 +355,9 @@ def _no_response(
         status=a.status,
         chase_count=sum(1 for m in run if m.kind == MessageKind.CHASER),
         last_chased=period.local(run[-1].at),
-        escalation_level=max((m.level for m in run if m.kind == MessageKind.ESCALATION), default=1),
-        history=chase_history(run, period.local(last_answer) if last_answer else None, period.local),
+        escalation_level=max((m.level for m in run if m.kind == MessageKind.ESCALATION), default=LEAD_LEVEL),
+        history=chase_log(asks, [last_answer] if last_answer else [], period.local, today=period.today),
     )
-
-
-def chase_history(run: Sequence[ChaseMessage], last_answer: date | None, local: Callable[[datetime], date]) -> str:
-    """The chase log a coordinator would write by hand, from the messages of an unanswered run."""
-    sentences = [f"Last response {ukdate(last_answer)}."] if last_answer else []
-    chasers = 0
-    for message in run:
-        day = ukdate(local(message.at))
-        if message.kind == MessageKind.CHASER:
-            chasers += 1
-            sentences.append(f"Chaser sent {day}." if chasers == 1 else f"Follow-up sent {day}.")
-            if chasers == 1:
-                sentences.append("No response.")
-        elif message.kind == MessageKind.ESCALATION:
-            whom = "the board" if message.level >= 3 else "the agency manager"
-            sentences.append(f"Escalated to {whom} {day}.")
-        elif message.kind == MessageKind.BOARD_UPDATE_REQUEST:
-            sentences.append(f"Update for the board requested {day}.")
-        elif message.kind == MessageKind.HEADS_UP:
-            sentences.append(f"Reminder sent {day}.")
-    return " ".join(sentences)
 
 
 def _response_by_agency(
@@ -404,7 +392,7 @@ def build_digest(
     as_of: datetime,
     *,
     amber_working_days: int = AMBER_WORKING_DAYS,
-    reply_within_working_days: int = REPLY_WITHIN_WORKING_DAYS,
+    replies: ReplyPolicy = DEFAULT_REPLIES,
 ) -> Digest:
     """Load the partnership's plan and its chasing history, then compose the digest."""
     assert partnership.id is not None
@@ -422,7 +410,8 @@ def build_digest(
         answers=load_answers(session, ids),
         changes=load_changes(session, ids),
         amber_working_days=amber_working_days,
-        reply_within_working_days=reply_within_working_days,
+        replies=replies,
+        meetings=meeting_dates(session, partnership.id),
     )
 
 

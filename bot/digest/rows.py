@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from bot.history_queries import in_history, in_plan, is_answer
 from bot.models import (
     Action,
     Agency,
@@ -24,13 +25,9 @@ from bot.models import (
     Recommendation,
     Review,
 )
-from bot.rules.statuses import MessageKind, MessageState, UpdateSource
+from bot.rules.statuses import MessageState
 
 NO_AGENCY = "No lead agency"
-#: Messages that ask a lead (or, escalated, their manager or the board) about actions.
-HISTORY_KINDS = (MessageKind.HEADS_UP, MessageKind.CHASER, MessageKind.BOARD_UPDATE_REQUEST, MessageKind.ESCALATION)
-#: Updates that show someone answered; an import only restates the plan.
-ANSWER_SOURCES = tuple(s.value for s in UpdateSource if s is not UpdateSource.IMPORT)
 
 
 @dataclass(frozen=True)
@@ -72,16 +69,21 @@ class Change:
 
 
 def load_actions(session: Session, partnership_id: int) -> list[ActionRow]:
+    """Every action the plan still has, open or closed: the digest counts completed ones too."""
     rows = session.execute(
-        sa.select(Action.id, Action.ref, Review.code, Agency.name, Action.lead_agency_text, Action.due, Action.status)
-        .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
-        .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
-        .outerjoin(Agency, Agency.id == Action.lead_agency_id)  # type: ignore[arg-type]
-        .where(Review.partnership_id == partnership_id, Action.removed_from_plan_at.is_(None))  # type: ignore[union-attr]
+        sa.select(
+            col(Action.id), col(Action.ref), col(Review.code), col(Agency.name), col(Action.lead_agency_text),
+            col(Action.due), col(Action.status),
+        )
+        .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
+        .join(Review, col(Review.id) == col(Recommendation.review_id))
+        .outerjoin(Agency, col(Agency.id) == col(Action.lead_agency_id))
+        .where(col(Review.partnership_id) == partnership_id, in_plan())
     ).all()
     return [
         ActionRow(action_id, ref, code, agency or agency_text or NO_AGENCY, due, status)
         for action_id, ref, code, agency, agency_text, due, status in rows
+        if action_id is not None
     ]
 
 
@@ -94,17 +96,20 @@ def previous_meeting(session: Session, partnership_id: int, meeting_date: date) 
     ).first()
 
 
+def meeting_dates(session: Session, partnership_id: int) -> list[date]:
+    """Every board meeting on record: a board update request asks for an answer before the next one."""
+    meetings = session.exec(select(col(BoardMeeting.date)).where(BoardMeeting.partnership_id == partnership_id))
+    return sorted(meetings.all())
+
+
 def load_chase_messages(session: Session, action_ids: set[int]) -> list[ChaseMessage]:
     """Every chasing message about these actions that was not given up on (dead)."""
     covered: dict[int, list[int]] = defaultdict(list)
     found: dict[int, Message] = {}
     for message, action_id in session.execute(
-        sa.select(Message, MessageAction.action_id)
-        .join(MessageAction, MessageAction.message_id == Message.id)  # type: ignore[arg-type]
-        .where(
-            Message.kind.in_([k.value for k in HISTORY_KINDS]),  # type: ignore[attr-defined]
-            Message.state != MessageState.DEAD.value,
-        )
+        sa.select(Message, col(MessageAction.action_id))
+        .join(MessageAction, col(MessageAction.message_id) == col(Message.id))
+        .where(in_history(), col(Message.state) != MessageState.DEAD.value)
     ).all():
         if action_id in action_ids and message.id is not None:
             found[message.id] = message
@@ -117,14 +122,11 @@ def load_chase_messages(session: Session, action_ids: set[int]) -> list[ChaseMes
 
 
 def load_answers(session: Session, action_ids: set[int]) -> list[Answer]:
-    """Replies, button presses and coordinator updates: anything but an import counts as an answer."""
+    """The updates that answer the chasing (`history.is_answer`)."""
     return [
         Answer(action_id, at)
         for action_id, at in session.execute(
-            sa.select(ProgressUpdate.action_id, ProgressUpdate.at).where(
-                ProgressUpdate.source.in_(ANSWER_SOURCES),  # type: ignore[attr-defined]
-                ProgressUpdate.refused == False,  # noqa: E712  (someone not allowed to answer did not answer)
-            )
+            sa.select(col(ProgressUpdate.action_id), col(ProgressUpdate.at)).where(is_answer())
         ).all()
         if action_id in action_ids
     ]

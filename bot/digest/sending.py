@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.db import ensure_partnership, session_scope
 from bot.digest.content import Digest, build_digest, digest_context
@@ -26,11 +26,12 @@ from bot.digest.reports import write_digest_docx
 from bot.meetings import sync_meetings
 from bot.models import BoardMeeting, Partnership
 from bot.outbox import NewMessage, enqueue
+from bot.policy import reply_policy, send_window
 from bot.routing import Route, board_route, rendered_message
+from bot.rules.escalation import BOARD_LEVEL
 from bot.rules.statuses import ChannelKind, MessageKind
 from bot.rules.workdays import add_working_days, next_send_time
 from bot.settings import Settings
-from bot.sweep import send_window
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +109,16 @@ def send_digest(
         row = BoardMeeting(partnership_id=partnership.id, date=meeting)
         session.add(row)
         session.flush()
-    claimed = session.execute(
+    claim = session.execute(
         sa.update(BoardMeeting)
-        .where(BoardMeeting.id == row.id, BoardMeeting.digest_sent_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .where(col(BoardMeeting.id) == row.id, col(BoardMeeting.digest_sent_at).is_(None))
         .values(digest_sent_at=now)
-    ).rowcount
+    )
+    claimed = claim.rowcount if isinstance(claim, sa.CursorResult) else 0
     if claimed != 1:
         return None
     digest = build_digest(session, partnership, meeting, now,
-                          reply_within_working_days=settings.policy.repeat_every_working_days)
+                          replies=reply_policy(settings))
     keys = []
     not_before = next_send_time(now, send_window(settings))
     for route in routes:
@@ -129,4 +131,5 @@ def send_digest(
 
 
 def compose_digest_message(digest: Digest, route: Route, key: str, not_before: datetime) -> NewMessage:
-    return rendered_message(MessageKind.DIGEST.value, key, route, digest_context(digest), not_before=not_before, level=3)
+    return rendered_message(MessageKind.DIGEST.value, key, route, digest_context(digest), not_before=not_before,
+                            level=BOARD_LEVEL)

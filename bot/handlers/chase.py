@@ -6,19 +6,21 @@ from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.db import ensure_partnership
 from bot.handlers.common import Caller, local_today, may_change, refusal, unknown_ref
 from bot.models import Action, Agency, Contact
 from bot.outbox import NewMessage, enqueue, ref_token_for
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
+from bot.policy import send_window
 from bot.render import counted, mrkdwn, render, ukdate
 from bot.routing import choose_route
-from bot.rules.statuses import CLOSED_STATUSES, MessageKind, Role
+from bot.rules.history import is_live
+from bot.rules.statuses import MessageKind, Role
 from bot.rules.workdays import next_send_time
 from bot.runtime import Runtime
-from bot.sweep import action_context, send_window
+from bot.sweep import action_context
 from bot.updates import action_by_ref
 
 REPLY_HINT = "Reply here in your own words, or use the buttons."
@@ -28,7 +30,9 @@ def chase_now(session: Session, runtime: Runtime, who: Caller, target: str, now:
     """Queue one chaser per lead for `target` (a ref, or an agency's overdue actions); a reply to show."""
     actions = _actions_to_chase(session, runtime, target, now)
     if actions is None:
-        return unknown_ref(target) if "-" in target else f"I can't find an action or agency called `{mrkdwn(target[:40])}`."
+        if "-" in target:
+            return unknown_ref(target)
+        return f"I can't find an action or agency called `{mrkdwn(target[:40])}`."
     if not actions:
         return f"Nothing of {mrkdwn(target[:60])} is open and overdue, so there is nobody to chase."
     refused = [a.ref for a in actions if not may_change(session, runtime, who, a)]
@@ -55,7 +59,8 @@ def chase_now(session: Session, runtime: Runtime, who: Caller, target: str, now:
             queued.append(f"{mrkdwn(contact.name)} ({counted(len(chased), 'action')})")
     lines = []
     if queued:
-        when = "with the next delivery" if not_before <= now else f"when the send window opens, {_local(runtime, not_before)}"
+        when = ("with the next delivery" if not_before <= now
+                else f"when the send window opens, {_local(runtime, not_before)}")
         lines.append(f"Chaser queued for {', '.join(queued)}; it goes out {when}.")
     if no_lead:
         lines.append(f"No lead I can reach for {mrkdwn(', '.join(no_lead[:10]))}: please add one to the contacts.")
@@ -65,7 +70,7 @@ def chase_now(session: Session, runtime: Runtime, who: Caller, target: str, now:
 def _actions_to_chase(session: Session, runtime: Runtime, target: str, now: datetime) -> list[Action] | None:
     action = action_by_ref(session, target)
     if action is not None:
-        return [] if action.status in {s.value for s in CLOSED_STATUSES} else [action]
+        return [action] if is_live(action.status, action.removed_from_plan_at) else []
     if not matching_agency_ids(session, target):
         return None
     partnership = ensure_partnership(session, runtime.settings)
@@ -73,7 +78,9 @@ def _actions_to_chase(session: Session, runtime: Runtime, target: str, now: date
     rows = overdue_actions(session, partnership.id, local_today(runtime, now), runtime.settings.partnership.timezone,
                            OverdueFilter(agency=target))
     refs = [r.ref for r in rows]
-    return list(session.exec(select(Action).where(Action.ref.in_(refs)).order_by(Action.ref)).all()) if refs else []  # type: ignore[attr-defined]
+    if not refs:
+        return []
+    return list(session.exec(select(Action).where(col(Action.ref).in_(refs)).order_by(col(Action.ref))).all())
 
 
 def _lead_of(session: Session, action: Action) -> int | None:

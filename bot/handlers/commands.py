@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.blocks import OVERDUE_NEXT_PAGE, OVERDUE_PREV_PAGE, read_page_button_value
 from bot.db import ensure_partnership, session_scope
@@ -32,6 +32,7 @@ from bot.handlers.confirm import confirmation_for
 from bot.handlers.recording import describe, record_for
 from bot.handlers.views import overdue_answer, status_blocks
 from bot.models import BoardMeeting
+from bot.policy import reply_policy
 from bot.reading.replies import read_reply
 from bot.render import mrkdwn, render, ukdate
 from bot.rules.dates import find_date_in_text, parse_target_date
@@ -167,12 +168,13 @@ def _digest(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
     partnership = ensure_partnership(session, runtime.settings)
     today = local_today(runtime, now)
     meeting = session.exec(
-        select(BoardMeeting.date).where(BoardMeeting.partnership_id == partnership.id, BoardMeeting.date >= today)
-        .order_by(BoardMeeting.date)  # type: ignore[arg-type]
+        select(col(BoardMeeting.date))
+        .where(BoardMeeting.partnership_id == partnership.id, col(BoardMeeting.date) >= today)
+        .order_by(col(BoardMeeting.date))
     ).first()
     # With no meeting in the calendar the preview reads as if the board met today.
     digest = build_digest(session, partnership, meeting or today, now,
-                          reply_within_working_days=runtime.settings.policy.repeat_every_working_days)
+                          replies=reply_policy(runtime.settings))
     rendered = render("digest", ChannelKind.SLACK, digest_context(digest))
     return rendered.text, rendered.blocks or []
 

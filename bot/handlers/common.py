@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot import answers
+from bot import policy
 from bot.contacts import contact_for_slack_user, is_coordinator, may_change_action
 from bot.models import Action, Contact
 from bot.render import mrkdwn
@@ -95,7 +95,7 @@ def unknown_ref(ref: str) -> str:
 
 
 def local_today(runtime: Runtime, now: datetime) -> date:
-    return answers.local_today(runtime.settings, now)
+    return policy.local_today(runtime.settings, now)
 
 
 def text_blocks(*paragraphs: str) -> list[dict[str, Any]]:

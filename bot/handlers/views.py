@@ -8,18 +8,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.db import ensure_partnership
 from bot.handlers.common import Caller, not_yours_to_see, sees_everything, text_blocks
+from bot.history_queries import in_plan, live_action
 from bot.models import Action, Agency, ProgressUpdate, Recommendation, Review
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
 from bot.render import Rendered, mrkdwn, paginate, render, status_label, ukdate
-from bot.rules.statuses import CLOSED_STATUSES, ChannelKind
+from bot.rules.history import is_live
+from bot.rules.statuses import ChannelKind
 from bot.runtime import Runtime
 
 HOME_ACTIONS_SHOWN = 40  # App Home allows 100 blocks; one section per action plus headers
-_CLOSED = [s.value for s in CLOSED_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,9 @@ def review_codes(session: Session) -> set[str]:
     return {code.upper() for code in session.exec(select(Review.code)).all()}
 
 
-def overdue_answer(session: Session, runtime: Runtime, who: Caller, args: str, page: int | None, today: date) -> Rendered:
+def overdue_answer(
+    session: Session, runtime: Runtime, who: Caller, args: str, page: int | None, today: date
+) -> Rendered:
     """The `/dhr overdue` answer for `args` (as typed), on `page` (else the page in `args`)."""
     query = parse_overdue_args(args.split(), review_codes(session))
     partnership = ensure_partnership(session, runtime.settings)
@@ -76,7 +79,8 @@ def overdue_answer(session: Session, runtime: Runtime, who: Caller, args: str, p
         "as_of": today, "scope": scope, "query": query_text, "partnership_name": partnership.name,
         **shown.context(),
         "actions": [
-            {"ref": r.ref, "agency": r.agency, "due": r.due, "days_overdue": r.days_overdue, "last_chased": r.last_chased}
+            {"ref": r.ref, "agency": r.agency, "due": r.due, "days_overdue": r.days_overdue,
+             "last_chased": r.last_chased}
             for r in shown.actions
         ],
     }
@@ -100,21 +104,21 @@ def status_blocks(session: Session, action: Action, today: date, tz: str) -> tup
     """Where one action stands; dates are shown in the partnership's timezone `tz`."""
     agency = session.get(Agency, action.lead_agency_id) if action.lead_agency_id else None
     latest = session.exec(
-        select(ProgressUpdate).where(ProgressUpdate.action_id == action.id).order_by(ProgressUpdate.at.desc())  # type: ignore[attr-defined]
+        select(ProgressUpdate).where(ProgressUpdate.action_id == action.id).order_by(col(ProgressUpdate.at).desc())
     ).first()
     due = ukdate(action.due) if action.due else mrkdwn(action.target_text or "no date")
-    overdue = action.due is not None and action.due < today and action.status not in _CLOSED
+    overdue = action.due is not None and action.due < today and is_live(action.status, action.removed_from_plan_at)
+    late = f" ({(today - action.due).days} days overdue)" if overdue and action.due else ""
     lines = [
         f"*{mrkdwn(action.ref)}* · {mrkdwn(agency.name if agency else action.lead_agency_text or 'No lead agency')}",
-        f"Status: *{status_label(action.status)}* · due {due}"
-        + (f" ({(today - action.due).days} days overdue)" if overdue and action.due else ""),
+        f"Status: *{status_label(action.status)}* · due {due}{late}",
     ]
     if action.snoozed_until and action.snoozed_until >= today:
         lines.append(f"Not chased until {ukdate(action.snoozed_until)}")
     if latest is not None:
         state = "" if latest.confirmed else " (waiting for confirmation)"
-        when = ukdate(latest.at.astimezone(ZoneInfo(tz)).date())
-        lines.append(f"Last update {when} via {latest.source.replace('_', ' ')}{state}")
+        on = ukdate(latest.at.astimezone(ZoneInfo(tz)).date())
+        lines.append(f"Last update {on} via {latest.source.replace('_', ' ')}{state}")
     summary = " ".join(action.description.split()[:25])
     text = "\n".join(lines)
     return text, text_blocks(text, mrkdwn(summary))
@@ -134,40 +138,43 @@ def home_view(session: Session, runtime: Runtime, who: Caller, today: date) -> d
 def _lead_blocks(session: Session, agency_id: int, today: date) -> list[dict[str, Any]]:
     agency = session.get(Agency, agency_id)
     actions = session.exec(
-        select(Action).where(Action.lead_agency_id == agency_id, Action.status.not_in(_CLOSED))  # type: ignore[attr-defined]
-        .order_by(Action.due, Action.ref)  # type: ignore[arg-type]
+        select(Action).where(Action.lead_agency_id == agency_id, live_action())
+        .order_by(col(Action.due), col(Action.ref))
     ).all()
+    title = f"Open actions: {agency.name if agency else 'your agency'}"[:150]
     blocks: list[dict[str, Any]] = [
-        {"type": "header",
-         "text": {"type": "plain_text", "text": f"Open actions: {agency.name if agency else 'your agency'}"[:150]}},
-        *text_blocks(f"{len(actions)} open as of {ukdate(today)}. Use `/dhr update REF what has happened` to send an update."),
+        {"type": "header", "text": {"type": "plain_text", "text": title}},
+        *text_blocks(f"{len(actions)} open as of {ukdate(today)}. "
+                     "Use `/dhr update REF what has happened` to send an update."),
     ]
     for action in actions[:HOME_ACTIONS_SHOWN]:
         late = " · *overdue*" if action.due and action.due < today else ""
         due = ukdate(action.due) if action.due else mrkdwn(action.target_text or "no date")
         blocks += text_blocks(f"*{mrkdwn(action.ref)}* · due {due} · {status_label(action.status)}{late}")
     if len(actions) > HOME_ACTIONS_SHOWN:
-        blocks += text_blocks(f"and {len(actions) - HOME_ACTIONS_SHOWN} more: `/dhr overdue mine` lists the overdue ones.")
+        more = len(actions) - HOME_ACTIONS_SHOWN
+        blocks += text_blocks(f"and {more} more: `/dhr overdue mine` lists the overdue ones.")
     return blocks
 
 
 def _overview_blocks(session: Session, runtime: Runtime, today: date) -> list[dict[str, Any]]:
     partnership = ensure_partnership(session, runtime.settings)
-    is_overdue = sa.and_(Action.due < today, Action.status.not_in(_CLOSED))  # type: ignore[attr-defined,operator]
+    is_overdue = sa.and_(col(Action.due) < today, live_action())
     rows = session.execute(
         sa.select(
-            sa.func.coalesce(Agency.name, "No lead agency"),
+            sa.func.coalesce(col(Agency.name), "No lead agency"),
             sa.func.count(),
-            sa.func.sum(sa.case((Action.status.not_in(_CLOSED), 1), else_=0)),  # type: ignore[attr-defined]
+            sa.func.sum(sa.case((live_action(), 1), else_=0)),
             sa.func.sum(sa.case((is_overdue, 1), else_=0)),
         )
         .select_from(Action)
-        .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
-        .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
-        .outerjoin(Agency, Agency.id == Action.lead_agency_id)  # type: ignore[arg-type]
-        .where(Review.partnership_id == partnership.id)
-        .group_by(Agency.name)
-        .order_by(Agency.name)
+        .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
+        .join(Review, col(Review.id) == col(Recommendation.review_id))
+        .outerjoin(Agency, col(Agency.id) == col(Action.lead_agency_id))
+        # An action the plan no longer has is kept for the record, not counted in the plan.
+        .where(col(Review.partnership_id) == partnership.id, in_plan())
+        .group_by(col(Agency.name))
+        .order_by(col(Agency.name))
     ).all()
     total_overdue = sum(int(r[3] or 0) for r in rows)
     blocks: list[dict[str, Any]] = [

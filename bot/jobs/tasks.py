@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot import runtime
 from bot.digest.sending import send_due_digests
-from bot.outbox import DeliveryPolicy, deliver_due
-from bot.settings import Settings
+from bot.outbox import deliver_due
+from bot.policy import delivery_policy
 from bot.sweep import sweep
 
 log = logging.getLogger(__name__)
@@ -17,13 +17,6 @@ log = logging.getLogger(__name__)
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def delivery_policy(settings: Settings) -> DeliveryPolicy:
-    return DeliveryPolicy(
-        max_attempts=settings.policy.max_delivery_attempts,
-        claim_for=timedelta(seconds=settings.policy.delivery_claim_seconds),
-    )
 
 
 def sweep_job() -> None:

@@ -7,22 +7,25 @@ typed by hand). It starts with "Chase log:" so that importing the file again lea
 from __future__ import annotations
 
 import csv
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from bot.models import Action, Agency, Message, MessageAction, ProgressUpdate, Recommendation, Review
+from bot.history_queries import in_plan
+from bot.models import Action, Agency, BoardMeeting, Message, MessageAction, ProgressUpdate, Recommendation, Review
 from bot.plans.columns import Field
 from bot.plans.finish import CHASE_LOG_MARKER
 from bot.plans.model import PlanError
-from bot.rules.statuses import MessageKind, MessageState, UpdateSource
+from bot.rules.escalation import ReplyPolicy, reply_by
+from bot.rules.history import LoggedAsk, is_answer
+from bot.rules.history import chase_log as history_chase_log
+from bot.rules.statuses import MessageState
 
 ExportFormat = Literal["xlsx", "docx", "csv"]
 #: Plan field -> the header written when the plan had no column of its own for it, in the
@@ -41,59 +44,39 @@ STANDARD_HEADERS: dict[str, str] = {
 }
 HEADERS = tuple(STANDARD_HEADERS.values())
 #: Fields that belong to the recommendation: their cells are merged over its actions' rows.
-_RECOMMENDATION_FIELDS = frozenset({Field.NUMBER.value, Field.RECOMMENDATION.value, Field.SECTION.value, Field.SCOPE.value})
-_CHASING_KINDS = {MessageKind.CHASER, MessageKind.BOARD_UPDATE_REQUEST, MessageKind.ESCALATION}
-_REPLY_BY = re.compile(r"\b(?:reply|respond|update[a-z ]*?) by (\d{1,2} [A-Za-z]{3,9} \d{4})", re.IGNORECASE)
-_ESCALATED_TO = {2: "the agency manager", 3: "the board"}
+_RECOMMENDATION_FIELDS = frozenset(
+    {Field.NUMBER.value, Field.RECOMMENDATION.value, Field.SECTION.value, Field.SCOPE.value}
+)
+#: The chasing defaults, for an export made without the partnership's settings.
+DEFAULT_REPLIES = ReplyPolicy()
 
 
-def uk_day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+def chase_log(
+    messages: Sequence[Message],
+    updates: Sequence[ProgressUpdate],
+    *,
+    timezone: str = "Europe/London",
+    replies: ReplyPolicy = DEFAULT_REPLIES,
+    meetings: Sequence[date] = (),
+    today: date | None = None,
+) -> str:
+    """The chase log of one action (`history.chase_log`), from what the bot sent and what came back.
 
-
-def chase_log(messages: Sequence[Message], updates: Sequence[ProgressUpdate], *, timezone: str = "Europe/London") -> str:
-    """The sentences coordinators used to type, from what the bot sent and what came back.
-
-    "Chaser sent 20 Jan 2016 asking for an update by 11 Feb 2016. No response received.
-    Follow-up sent 16 Feb 2016." Only sent chasers, board update requests and escalations
-    count; replies are any update that did not come from importing the plan.
+    Only messages that went out count, dated when they went; the reply-by day each asked for is
+    worked out by `escalation.reply_by`, as the sweep worked it out when writing the message.
     """
     zone = ZoneInfo(timezone)
-    sent = sorted(
-        (m for m in messages if m.state == MessageState.SENT and m.sent_at and m.kind in _CHASING_KINDS),
-        key=lambda m: m.sent_at,  # type: ignore[arg-type,return-value]
-    )
-    replies = sorted((u.at for u in updates if u.source != UpdateSource.IMPORT), key=lambda at: at)
-    local = lambda moment: moment.astimezone(zone).date()  # noqa: E731
-    sentences: list[str] = []
-    for index, message in enumerate(sent):
-        assert message.sent_at is not None
-        day = uk_day(local(message.sent_at))
-        if message.kind == MessageKind.ESCALATION:
-            sentence = f"Escalated to {_ESCALATED_TO.get(message.level, 'the agency manager')} {day}"
-        elif index == 0 or sent[index - 1].kind == MessageKind.ESCALATION:
-            sentence = f"Chaser sent {day}"
-        else:
-            sentence = f"Follow-up sent {day}"
-        reply_by = _reply_by(message)
-        sentences.append(f"{sentence} asking for an update by {reply_by}." if reply_by else f"{sentence}.")
-        until = sent[index + 1].sent_at if index + 1 < len(sent) else None
-        answered = [at for at in replies if at >= message.sent_at and (until is None or at < until)]
-        if answered:
-            sentences.append(f"Reply received {uk_day(local(answered[0]))}.")
-        elif until is not None:
-            sentences.append("No response received.")
-    if not sent and replies:
-        sentences.append(f"Update received {uk_day(local(replies[-1]))}.")
-    return " ".join(sentences)
 
+    def local(moment: datetime) -> date:
+        return moment.astimezone(zone).date()
 
-def _reply_by(message: Message) -> str | None:
-    for text in (message.subject, message.body_text):
-        match = _REPLY_BY.search(text or "")
-        if match:
-            return match.group(1)
-    return None
+    asks = [
+        LoggedAsk(m.kind, m.level, m.sent_at, reply_by(m.kind, local(m.sent_at), replies, meetings))
+        for m in messages
+        if m.state == MessageState.SENT and m.sent_at is not None
+    ]
+    answers = [u.at for u in updates if is_answer(u.source, refused=u.refused)]
+    return history_chase_log(asks, answers, local, today=today)
 
 
 def export_columns(column_headers: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -120,26 +103,40 @@ class _Row:
     rec_span: int
 
 
-def plan_rows(session: Session, review: Review, *, timezone: str = "Europe/London") -> list[_Row]:
+def plan_rows(
+    session: Session,
+    review: Review,
+    *,
+    timezone: str = "Europe/London",
+    replies: ReplyPolicy = DEFAULT_REPLIES,
+    today: date | None = None,
+) -> list[_Row]:
+    """The plan's rows, each action's progress ending with its chase log; actions the plan no
+    longer has are left out, so importing the export again does not bring them back."""
     recs = session.exec(
-        select(Recommendation).where(Recommendation.review_id == review.id).order_by(Recommendation.position)  # type: ignore[arg-type]
+        select(Recommendation).where(Recommendation.review_id == review.id).order_by(col(Recommendation.position))
     ).all()
     actions_by_rec: dict[int, list[Action]] = defaultdict(list)
     rec_ids = [r.id for r in recs]
     for action in session.exec(
-        select(Action).where(Action.recommendation_id.in_(rec_ids)).order_by(Action.position)  # type: ignore[union-attr]
+        select(Action).where(col(Action.recommendation_id).in_(rec_ids), in_plan()).order_by(col(Action.position))
     ):
         actions_by_rec[action.recommendation_id].append(action)
     action_ids = [a.id for actions in actions_by_rec.values() for a in actions]
     agencies = {a.id: a.name for a in session.exec(select(Agency))}
     messages: dict[int, list[Message]] = defaultdict(list)
     for link, message in session.exec(
-        select(MessageAction, Message).join(Message).where(MessageAction.action_id.in_(action_ids))  # type: ignore[arg-type,attr-defined]
+        select(MessageAction, Message)
+        .join(Message, col(Message.id) == col(MessageAction.message_id))
+        .where(col(MessageAction.action_id).in_(action_ids))
     ):
         messages[link.action_id].append(message)
     updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    for update in session.exec(select(ProgressUpdate).where(ProgressUpdate.action_id.in_(action_ids))):  # type: ignore[attr-defined]
+    for update in session.exec(select(ProgressUpdate).where(col(ProgressUpdate.action_id).in_(action_ids))):
         updates[update.action_id].append(update)
+    meetings = sorted(session.exec(
+        select(col(BoardMeeting.date)).where(BoardMeeting.partnership_id == review.partnership_id)
+    ).all())
 
     rows: list[_Row] = []
     for rec in recs:
@@ -150,13 +147,22 @@ def plan_rows(session: Session, review: Review, *, timezone: str = "Europe/Londo
             continue
         for index, action in enumerate(actions):
             assert action.id is not None
-            log = chase_log(messages[action.id], updates[action.id], timezone=timezone)
-            progress = "\n".join(part for part in (action.progress or "", f"{CHASE_LOG_MARKER} {log}" if log else "") if part)
+            log = chase_log(messages[action.id], updates[action.id], timezone=timezone, replies=replies,
+                            meetings=meetings, today=today)
+            logged = f"{CHASE_LOG_MARKER} {log}" if log else ""
+            progress = "\n".join(part for part in (action.progress or "", logged) if part)
             lead = action.lead_agency_text or agencies.get(action.lead_agency_id or -1, "")
             rows.append(
                 _Row(
-                    [*rec_cells, action.description, lead, action.evidence_expected or "", action.target_text or "",
-                     action.status, progress],
+                    [
+                        *rec_cells,
+                        action.description,
+                        lead,
+                        action.evidence_expected or "",
+                        action.target_text or "",
+                        action.status,
+                        progress,
+                    ],
                     index == 0,
                     len(actions),
                 )
@@ -165,9 +171,20 @@ def plan_rows(session: Session, review: Review, *, timezone: str = "Europe/Londo
 
 
 def export_plan(
-    session: Session, review_code: str, fmt: ExportFormat, out: Path, *, timezone: str = "Europe/London"
+    session: Session,
+    review_code: str,
+    fmt: ExportFormat,
+    out: Path,
+    *,
+    timezone: str = "Europe/London",
+    replies: ReplyPolicy = DEFAULT_REPLIES,
+    today: date | None = None,
 ) -> int:
-    """Write the plan of `review_code` to `out`; returns the number of table rows written."""
+    """Write the plan of `review_code` to `out`; returns the number of table rows written.
+
+    `today` (the partnership's date) lets the chase log say "No response received." of a last
+    chaser whose reply-by day has passed, as the digest does.
+    """
     review = session.exec(select(Review).where(Review.code == review_code)).first()
     if review is None:
         raise PlanError(out, f"no review with code {review_code!r} in the database")
@@ -179,7 +196,7 @@ def export_plan(
     picks = [standard.index(name) for name, _header in columns]
     rows = [
         _Row([row.cells[index] for index in picks], row.first_of_rec, row.rec_span)
-        for row in plan_rows(session, review, timezone=timezone)
+        for row in plan_rows(session, review, timezone=timezone, replies=replies, today=today)
     ]
     table = _Table(
         headers=[header for _name, header in columns],

@@ -12,30 +12,99 @@ Step keys (one per action per rung, per run of the ladder):
 - `{id}:board:{level 2}`  the UTC instant of the level-2 escalation it follows.
 
 As in chasing, moments are dated by their send day (`workdays.send_day`).
+
+The whole ladder lives here: the levels, which chasers count towards it, the grace the lead has
+(until the chaser's reply-by day), the pause while an action is snoozed or its lead is away (and
+for a few working days after they are back), who hears at level 2 (the agency's managers, else
+the coordinators) and who is copied in.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.rules.chasing import natural_ref_key, stable_key
-from bot.rules.statuses import CLOSED_STATUSES
+from bot.rules.statuses import CLOSED_STATUSES, ChannelKind, MessageKind
 from bot.rules.workdays import SendWindow, add_working_days, next_send_time, send_day
 
+LEAD_LEVEL = 1
 MANAGER_LEVEL = 2
 BOARD_LEVEL = 3
+#: Working days a lead back from leave has to catch up before anyone is told of their silence.
+RETURN_GRACE_WORKING_DAYS = 2
+
+
+@dataclass(frozen=True)
+class ReplyPolicy:
+    """How long a chase gives its reader to answer."""
+
+    #: A chaser or escalation asks for an answer within this many working days, its send day included.
+    reply_within_working_days: int = 5
+    #: A board update request asks for an answer this many working days before the meeting (the digest day).
+    board_working_days_before: int = 5
+
+    def __post_init__(self) -> None:
+        for name in ("reply_within_working_days", "board_working_days_before"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"reply policy {name}: expected a whole number >= 0, got {value!r}")
+
+
+def reply_by(kind: str, sent_on: date, replies: ReplyPolicy, meetings: Sequence[date] = ()) -> date | None:
+    """The day a message of `kind` going out on `sent_on` asks for an answer by, or None if it asks none.
+
+    A chaser (or escalation) sent on Monday with five working days asks for an answer by Friday;
+    a board update request asks for one by the digest day of the next meeting.
+    """
+    if kind in (MessageKind.CHASER, MessageKind.ESCALATION):
+        return add_working_days(sent_on, replies.reply_within_working_days - 1)
+    if kind == MessageKind.BOARD_UPDATE_REQUEST:
+        meeting = next((m for m in sorted(meetings) if m >= sent_on), None)
+        return add_working_days(meeting, -replies.board_working_days_before) if meeting else None
+    return None
+
+
+def counts_towards_escalation(kind: str, sent_on: date, due: date | None) -> bool:
+    """Only chasers sent once the action was due: a heads-up, or an upcoming action riding in
+    someone's chaser, is not an unanswered request about an overdue action."""
+    return kind == MessageKind.CHASER and due is not None and sent_on >= due
+
+
+def unanswered(chasers: Iterable[datetime], last_reply_at: datetime | None) -> list[datetime]:
+    """The chasers sent since the last answer (all of them when there was none)."""
+    return [at for at in chasers if last_reply_at is None or at > last_reply_at]
+
+
+def ladder_paused(snoozed_until: date | None, lead_away_until: date | None, today: date) -> bool:
+    """No escalation for a silence the pause explains: a snoozed action, or a lead who is away
+    or back for fewer than RETURN_GRACE_WORKING_DAYS working days."""
+    if snoozed_until is not None and snoozed_until > today:
+        return True
+    return lead_away_until is not None and today < add_working_days(lead_away_until, RETURN_GRACE_WORKING_DAYS)
+
+
+def manager_recipients(managers: Sequence[int], coordinators: Sequence[int]) -> tuple[list[int], bool]:
+    """Who hears at level 2, and whether they are the coordinators, asked because the agency has
+    no manager on record (the message then tells them why)."""
+    return (list(managers), False) if managers else (list(coordinators), True)
+
+
+def copies_lead(level: int, channel: str) -> bool:
+    """The lead is copied into a mail escalation to their manager (and into the outbox's rendering of
+    one); Slack has no copy, and the board is never sent the lead's address."""
+    return level != BOARD_LEVEL and channel in (ChannelKind.EMAIL.value, ChannelKind.OUTBOX.value)
 
 
 @dataclass(frozen=True)
 class EscalationPolicy:
     escalate_after_chasers: int = 2
     board_after_working_days: int = 5
-    #: Working days the lead has to answer the last chaser before the manager is told, so a
-    #: manager never hears of a chaser the lead received that same morning.
+    #: Working days the lead has to answer the last chaser (its reply-by window) before the manager
+    #: is told, so a manager never hears of a chaser the lead received that same morning.
     grace_working_days: int = 2
 
     def __post_init__(self) -> None:
@@ -140,8 +209,8 @@ def next_rung(state: LadderState, policy: EscalationPolicy, today: date, window:
     if manager_at is None:
         if state.last_chase_at is None or state.chases_since_reply < policy.escalate_after_chasers:
             return None
-        answer_by = add_working_days(send_day(state.last_chase_at, window), policy.grace_working_days)
-        if today < answer_by:
+        grace = ReplyPolicy(reply_within_working_days=policy.grace_working_days)
+        if today <= _reply_by_day(send_day(state.last_chase_at, window), grace):
             return None
         run = _instant(state.last_reply_at) if state.last_reply_at is not None else "start"
         return MANAGER_LEVEL, f"{state.action_id}:manager:{run}"
@@ -151,6 +220,12 @@ def next_rung(state: LadderState, policy: EscalationPolicy, today: date, window:
     if today >= board_day:
         return BOARD_LEVEL, f"{state.action_id}:board:{_instant(manager_at)}"
     return None
+
+
+def _reply_by_day(sent_on: date, replies: ReplyPolicy) -> date:
+    day = reply_by(MessageKind.CHASER, sent_on, replies)
+    assert day is not None  # a chaser always asks by a day
+    return day
 
 
 def _still_unanswered(escalated_at: datetime | None, last_reply_at: datetime | None) -> datetime | None:

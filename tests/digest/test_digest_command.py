@@ -44,7 +44,8 @@ def test_preview_prints_the_summary_and_writes_a_word_file(planned: Engine, tmp_
     assert result.exit_code == 0, result.output
     assert "Meeting 14 Jan 2027; as of 7 Jan 2027" in result.output
     assert "Red 3" in result.output and "Riverside Police" in result.output
-    assert "RIV3-1-1 (Riverside Police): Chaser sent 2 Dec 2026. No response." in result.output
+    assert ("RIV3-1-1 (Riverside Police): Chaser sent 2 Dec 2026 asking for an update by 8 Dec 2026. "
+            "No response received.") in result.output
     assert any("RIV3-2-1" in cell.text for t in docx.Document(str(out)).tables for r in t.rows for cell in r.cells)
 
 

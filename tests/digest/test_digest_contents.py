@@ -37,7 +37,9 @@ def test_overdue_lists_only_open_actions_past_their_date(digest: Digest) -> None
 def test_unanswered_action_carries_its_chase_history_up_to_the_board(digest: Digest) -> None:
     [item] = digest.no_response
     assert item.ref == "RIV3-1-1" and item.escalation_level == 3
-    assert item.history.startswith("Chaser sent 2 Dec 2026. No response. Follow-up sent 9 Dec 2026. ")
+    assert item.history.startswith(
+        "Chaser sent 2 Dec 2026 asking for an update by 8 Dec 2026. No response received. Follow-up sent 9 Dec 2026 "
+    )
     assert "Escalated to the agency manager 16 Dec 2026." in item.history
     assert "Escalated to the board 23 Dec 2026." in item.history
     assert item.history.index("agency manager") < item.history.index("the board")

@@ -47,7 +47,8 @@ def test_word_report_opens_and_has_every_table(digest: Digest, tmp_path: Path) -
     by_agency = {r[0]: r[1:] for r in tables[2]}
     assert by_agency["Riverside Police"] == ["1", "1", "0", "1", "0", "0"]
     flat = [cell for table in tables for r in table for cell in r]
-    assert any(cell.startswith("Chaser sent 2 Dec 2026. No response.") for cell in flat)
+    history = "Chaser sent 2 Dec 2026 asking for an update by 8 Dec 2026. No response received."
+    assert any(cell.startswith(history) for cell in flat)
     assert "26 Feb 2027" in flat and "RIV3-3-1" in flat
     assert len(document.inline_shapes) == 1  # the response chart
 
@@ -79,7 +80,8 @@ def test_html_escapes_plan_text_and_leaves_descriptions_out(engine: Engine, sett
 
 
 def test_chart_is_a_valid_png_sized_to_its_rows() -> None:
-    png = bar_chart_png("Chasers answered", [Bar("Riverside Police", 1, 4, "1 of 4"), Bar("Probation Service", 2, 2, "2 of 2")])
+    bars = [Bar("Riverside Police", 1, 4, "1 of 4"), Bar("Probation Service", 2, 2, "2 of 2")]
+    png = bar_chart_png("Chasers answered", bars)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", png[16:24])
     chunks, offset = {}, 8

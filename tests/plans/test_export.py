@@ -16,6 +16,7 @@ from bot.plans import PlanError, read_plan
 from bot.plans.export import chase_log, export_plan
 from bot.plans.model import ParsedPlan
 from bot.plans.store import import_plan
+from bot.rules.escalation import ReplyPolicy
 from tests.plans.plan_files import write_csv
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "riverside-dhr3-plan.csv"
@@ -26,7 +27,9 @@ def _at(day: str, hour: int = 10) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
 
 
-def _sent(day: str, kind: str = "chaser", *, subject: str | None = None, level: int = 1, state: str = "sent") -> Message:
+def _sent(
+    day: str, kind: str = "chaser", *, subject: str | None = None, level: int = 1, state: str = "sent"
+) -> Message:
     return Message(idempotency_key=f"{kind}-{day}", kind=kind, channel="email", state=state, sent_at=_at(day),
                    subject=subject, level=level)
 
@@ -36,13 +39,19 @@ def _reply(day: str, source: str = "mail_reply") -> ProgressUpdate:
 
 
 def test_chase_log_reads_like_the_coordinators_notes() -> None:
-    messages = [
-        _sent("2016-01-20", subject="[DHR-1a2b] Update needed by 11 Feb 2016 for the board"),
-        _sent("2016-02-16"),
-    ]
+    messages = [_sent("2016-01-20"), _sent("2016-02-16")]
 
     assert chase_log(messages, []) == (
-        "Chaser sent 20 Jan 2016 asking for an update by 11 Feb 2016. No response received. Follow-up sent 16 Feb 2016."
+        "Chaser sent 20 Jan 2016 asking for an update by 26 Jan 2016. No response received. "
+        "Follow-up sent 16 Feb 2016 asking for an update by 22 Feb 2016."
+    )
+
+
+def test_chase_log_works_out_the_reply_by_day_never_reads_it_from_the_message_text() -> None:
+    messages = [_sent("2016-01-20", subject="[DHR-1a2b] Update needed by 11 Feb 2016 for the board")]
+
+    assert chase_log(messages, [], replies=ReplyPolicy(reply_within_working_days=10)) == (
+        "Chaser sent 20 Jan 2016 asking for an update by 2 Feb 2016."
     )
 
 
@@ -51,13 +60,25 @@ def test_chase_log_notes_replies_and_escalation() -> None:
     replies = [_reply("2026-10-20"), _reply("2026-01-05", source="import")]
 
     assert chase_log(messages, replies) == (
-        "Chaser sent 1 Oct 2026. No response received. Follow-up sent 15 Oct 2026. Reply received 20 Oct 2026. "
+        "Chaser sent 1 Oct 2026 asking for an update by 7 Oct 2026. No response received. "
+        "Follow-up sent 15 Oct 2026 asking for an update by 21 Oct 2026. Reply received 20 Oct 2026. "
         "Escalated to the agency manager 29 Oct 2026."
     )
 
 
+def test_chase_log_counts_no_refused_reply_as_an_answer() -> None:
+    refused = _reply("2026-10-02")
+    refused.refused = True
+
+    assert chase_log([_sent("2026-10-01")], [refused], today=date(2026, 10, 20)) == (
+        "Chaser sent 1 Oct 2026 asking for an update by 7 Oct 2026. No response received."
+    )
+
+
 def test_chase_log_ignores_unsent_and_other_messages() -> None:
-    messages = [_sent("2026-10-01", state="pending"), _sent("2026-10-02", "digest"), _sent("2026-10-03", "confirmation")]
+    messages = [
+        _sent("2026-10-01", state="pending"), _sent("2026-10-02", "digest"), _sent("2026-10-03", "confirmation")
+    ]
 
     assert chase_log(messages, []) == ""
     assert chase_log([], [_reply("2026-10-20")]) == "Update received 20 Oct 2026."
@@ -67,7 +88,7 @@ def test_chase_log_uses_the_partnership_timezone() -> None:
     late = Message(idempotency_key="k", kind="chaser", channel="slack", state="sent",
                    sent_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
 
-    assert chase_log([late], []) == "Chaser sent 1 Jul 2026."
+    assert chase_log([late], []) == "Chaser sent 1 Jul 2026 asking for an update by 7 Jul 2026."
 
 
 def _import_example(engine: Engine) -> None:
@@ -76,7 +97,8 @@ def _import_example(engine: Engine) -> None:
         session.add(partnership)
         session.flush()
         assert partnership.id is not None
-        import_plan(session, read_plan(EXAMPLE, today=TODAY), partnership_id=partnership.id, source_file="x.csv", actor="test")
+        import_plan(session, read_plan(EXAMPLE, today=TODAY), partnership_id=partnership.id, source_file="x.csv",
+                    actor="test")
         action = session.exec(select(Action).where(Action.ref == "RIV3-4-1")).one()
         message = _sent("2026-07-06", subject="Update needed by 20 Jul 2026")
         session.add(message)
@@ -122,7 +144,7 @@ def test_export_fills_progress_with_the_chase_log(engine: Engine, tmp_path: Path
         export_plan(session, "RIV3", "csv", out)
 
     text = out.read_text(encoding="utf-8-sig")
-    assert "Chase log: Chaser sent 6 Jul 2026 asking for an update by 20 Jul 2026." in text
+    assert "Chase log: Chaser sent 6 Jul 2026 asking for an update by 10 Jul 2026." in text
     assert "Review code: RIV3" in text
 
 
@@ -172,8 +194,8 @@ OWN_ROWS = (
 
 
 def _import_own_layout(engine: Engine, tmp_path: Path) -> ParsedPlan:
-    plan = read_plan(write_csv(tmp_path / "own.csv", OWN_ROWS, OWN_LAYOUT, ["Fairfield action plan", "Review code: FF1"]),
-                     today=TODAY)
+    own = write_csv(tmp_path / "own.csv", OWN_ROWS, OWN_LAYOUT, ["Fairfield action plan", "Review code: FF1"])
+    plan = read_plan(own, today=TODAY)
     with session_scope(engine) as session:
         partnership = Partnership(name="Fairfield Community Safety Partnership")
         session.add(partnership)
@@ -232,3 +254,21 @@ def test_reimport_replaces_the_remembered_headers(engine: Engine, tmp_path: Path
 
     assert list(review.column_headers.values()) == list(renamed)
     assert review.column_headers["progress"] == "Update"
+
+
+def test_export_chase_log_does_not_count_a_refused_reply_as_received(engine: Engine, tmp_path: Path) -> None:
+    _import_example(engine)
+    with session_scope(engine) as session:
+        action = session.exec(select(Action).where(Action.ref == "RIV3-4-1")).one()
+        assert action.id is not None
+        # Someone not allowed to change the action answered: kept for the record, never an answer.
+        session.add(ProgressUpdate(action_id=action.id, at=_at("2026-07-08", 15), source="mail_reply",
+                                   raw_text="done", refused=True))
+    out = tmp_path / "riv3.csv"
+
+    with Session(engine) as session:
+        export_plan(session, "RIV3", "csv", out)
+
+    text = out.read_text(encoding="utf-8-sig")
+    assert "Chase log: Chaser sent 6 Jul 2026" in text
+    assert "Reply received" not in text

@@ -8,7 +8,22 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.rules.chasing import ActionState, Policy, plan_chases
-from bot.rules.escalation import EscalationIntent, EscalationPolicy, LadderState, plan_escalations
+from bot.rules.escalation import (
+    BOARD_LEVEL,
+    MANAGER_LEVEL,
+    RETURN_GRACE_WORKING_DAYS,
+    EscalationIntent,
+    EscalationPolicy,
+    LadderState,
+    ReplyPolicy,
+    copies_lead,
+    counts_towards_escalation,
+    ladder_paused,
+    manager_recipients,
+    plan_escalations,
+    reply_by,
+    unanswered,
+)
 from bot.rules.statuses import MessageKind
 from bot.rules.workdays import SendWindow
 
@@ -81,7 +96,7 @@ def run_ladder(
     moments: list[datetime],
     before_sweep: Callable[[datetime, list[LadderState]], list[LadderState]] = lambda now, s: s,
 ) -> list[tuple[date, int, tuple[str, ...]]]:
-    sent = []
+    sent: list[tuple[date, int, tuple[str, ...]]] = []
     for now in moments:
         states = before_sweep(now, states)
         intents = escalate(states, now)
@@ -180,7 +195,7 @@ def test_per_agency_override_changes_when_that_agency_escalates() -> None:
     patient = EscalationPolicy().with_overrides({"escalate_after_chasers": 3})
     policies = {POLICE: patient}
     states = [ladder(1, chasers=TWO_CHASERS), ladder(2, "RIV3-4-1", agency_id=HOUSING, chasers=TWO_CHASERS)]
-    intents = plan_escalations(states, lambda a: policies.get(a, EscalationPolicy()), london(2026, 6, 18), WINDOW)
+    intents = plan_escalations(states, lambda a: policies.get(a or -1, DEFAULT_POLICY), london(2026, 6, 18), WINDOW)
     assert [(i.level, i.agency_id) for i in intents] == [(2, HOUSING)]
 
 
@@ -237,3 +252,62 @@ def test_chasing_and_the_ladder_together_over_weeks() -> None:
         (date(2026, 6, 29), MessageKind.CHASER),
         (date(2026, 7, 1), "level 3"),
     ]
+
+
+# The rest of the ladder: reply-by days, which chasers count, pauses, recipients, copies -------
+
+
+def test_a_chaser_asks_for_an_answer_within_its_reply_window_counting_its_send_day() -> None:
+    replies = ReplyPolicy(reply_within_working_days=5)
+    assert reply_by(MessageKind.CHASER, date(2026, 12, 2), replies) == date(2026, 12, 8)  # Wed -> Tue
+    assert reply_by(MessageKind.ESCALATION, date(2026, 12, 2), replies) == date(2026, 12, 8)
+    assert reply_by(MessageKind.HEADS_UP, date(2026, 12, 2), replies) is None
+
+
+def test_a_board_update_request_asks_for_an_answer_by_the_next_meetings_digest_day() -> None:
+    replies = ReplyPolicy(board_working_days_before=5)
+    meetings = [date(2026, 12, 10), date(2027, 1, 14)]
+    assert reply_by(MessageKind.BOARD_UPDATE_REQUEST, date(2026, 12, 11), replies, meetings) == date(2027, 1, 7)
+    assert reply_by(MessageKind.BOARD_UPDATE_REQUEST, date(2027, 1, 15), replies, meetings) is None
+
+
+def test_the_manager_hears_the_working_day_after_the_chasers_reply_by_day() -> None:
+    chased = london(2026, 12, 2, 10)  # Wednesday; reply by Tuesday 8 December
+    state = ladder(chasers=(london(2026, 11, 25, 10), chased))
+    policy = EscalationPolicy(grace_working_days=5)
+    assert escalate([state], london(2026, 12, 8, 10), policy) == []
+    assert [i.level for i in escalate([state], london(2026, 12, 9, 10), policy)] == [MANAGER_LEVEL]
+
+
+def test_only_chasers_sent_once_the_action_was_due_count_towards_escalation() -> None:
+    due = date(2026, 12, 1)
+    assert counts_towards_escalation(MessageKind.CHASER.value, due, due)
+    assert not counts_towards_escalation(MessageKind.CHASER.value, date(2026, 11, 30), due)
+    assert not counts_towards_escalation(MessageKind.HEADS_UP.value, date(2026, 12, 2), due)
+    assert not counts_towards_escalation(MessageKind.CHASER.value, date(2026, 12, 2), None)
+
+
+def test_unanswered_chasers_are_those_since_the_last_reply() -> None:
+    chasers = [london(2026, 12, 2, 10), london(2026, 12, 9, 10)]
+    assert unanswered(chasers, None) == chasers
+    assert unanswered(chasers, london(2026, 12, 3, 10)) == chasers[1:]
+
+
+def test_the_ladder_waits_while_snoozed_and_for_two_working_days_after_the_lead_is_back() -> None:
+    today = date(2026, 12, 9)  # Wednesday
+    assert ladder_paused(date(2026, 12, 10), None, today)
+    assert not ladder_paused(date(2026, 12, 9), None, today)
+    assert ladder_paused(None, date(2026, 12, 8), today)  # back Tuesday: catching up until Thursday
+    assert not ladder_paused(None, date(2026, 12, 7), today)
+    assert RETURN_GRACE_WORKING_DAYS == 2
+
+
+def test_an_agency_without_a_manager_escalates_to_the_coordinators_who_are_told_why() -> None:
+    assert manager_recipients([7, 8], [1]) == ([7, 8], False)
+    assert manager_recipients([], [1, 2]) == ([1, 2], True)
+
+
+def test_the_lead_is_copied_into_mail_to_their_manager_never_into_slack_or_the_board() -> None:
+    assert copies_lead(MANAGER_LEVEL, "email") and copies_lead(MANAGER_LEVEL, "outbox")
+    assert not copies_lead(MANAGER_LEVEL, "slack")
+    assert not copies_lead(BOARD_LEVEL, "email")
