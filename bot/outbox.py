@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
 from bot.db import session_scope
-from bot.models import Event, Message, MessageAction
+from bot.models import Contact, Event, Message, MessageAction
 from bot.rules.statuses import ChannelKind, MessageState
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,9 @@ class NewMessage:
     cc_addresses: Sequence[str] = ()
     level: int = 1
     not_before: datetime | None = None
+    #: A reply in a Slack thread: the conversation and the thread's ts (a confirmation under its chaser).
+    slack_channel: str | None = None
+    slack_thread_ts: str | None = None
 
 
 def enqueue(session: Session, new: NewMessage, *, now: datetime, actor: str) -> Message | None:
@@ -134,6 +137,8 @@ def _message_row(new: NewMessage, now: datetime) -> Message:
         body_html=new.body_html,
         blocks=new.blocks,
         not_before=new.not_before,
+        slack_channel=new.slack_channel,
+        slack_thread_ts=new.slack_thread_ts,
         created_at=now,
     )
 
@@ -154,10 +159,6 @@ def _link_and_log(session: Session, rows: Sequence[tuple[Message, NewMessage]], 
             )
         )
     session.flush()
-
-
-class RecoverableChannel(Channel, Protocol):
-    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None: ...
 
 
 @dataclass
@@ -220,13 +221,16 @@ class Claim:
     abandoned: bool
 
 
-def claim_next(engine: Engine, now: datetime, worker: str, policy: DeliveryPolicy) -> Claim | None:
-    """Claim the oldest due message, or one whose previous claim expired; None when none is due."""
+def claim_next(
+    engine: Engine, now: datetime, worker: str, policy: DeliveryPolicy, *, only: int | None = None
+) -> Claim | None:
+    """Claim the oldest due message (or message `only`), or one whose previous claim expired; None when none is due."""
     with session_scope(engine) as session:
         for _ in range(5):
             candidate = session.exec(
                 select(Message)
                 .where(
+                    sa.true() if only is None else Message.id == only,  # type: ignore[arg-type]
                     sa.or_(
                         sa.and_(
                             Message.state.in_(_CLAIMABLE),  # type: ignore[attr-defined]
@@ -280,6 +284,7 @@ def envelope_for(message: Message, to_name: str | None = None) -> Envelope:
         blocks=message.blocks,
         ref_token=message.ref_token,
         slack_channel=message.slack_channel,
+        thread_ts=message.slack_thread_ts,
     )
 
 
@@ -293,10 +298,11 @@ def deliver_one(
     report: DeliveryReport | None = None,
     hook: StepHook = _no_hook,
     pacer: Pacer | None = None,
+    only: int | None = None,
 ) -> bool:
-    """Deliver one due message. Returns False when nothing was due."""
+    """Deliver one due message (message `only`, if given). Returns False when nothing was due."""
     report = report if report is not None else DeliveryReport()
-    claim = claim_next(engine, now, worker, policy)
+    claim = claim_next(engine, now, worker, policy, only=only)
     if claim is None:
         return False
     message = claim.message
@@ -311,9 +317,8 @@ def deliver_one(
     envelope = envelope_for(message)
     if claim.abandoned or (message.last_error or "").startswith(UNCLEAR):
         # The last try may have gone out although we never heard so: ask before sending again.
-        finder = getattr(channel, "find_sent", None)
         try:
-            receipt = finder(envelope, message.created_at) if finder is not None else None
+            receipt = channel.find_sent(envelope, message.created_at)
         except DeliveryError as error:
             _finish(engine, message, now, error=error, policy=policy, report=report, worker=worker)
             return True
@@ -375,6 +380,8 @@ def _finish(
             if error.permanent or row.attempts >= policy.max_attempts:
                 row.state = MessageState.DEAD.value
                 kind = "message.dead"
+                if error.recipient_gone:
+                    _forget_slack_id(session, row, error, now)
                 report.dead.append(message.id)
                 log.warning("message %s dead after %s attempts: %s", row.id, row.attempts, row.last_error)
             else:
@@ -387,6 +394,20 @@ def _finish(
         row.claimed_until = None
         session.add(row)
         session.add(Event(at=now, actor="outbox", kind=kind, entity="message", entity_id=row.id, data=data))
+
+
+def _forget_slack_id(session: Session, row: Message, error: DeliveryError, now: datetime) -> None:
+    """Slack says the person's id is gone: note it on the contact, so bot.routing writes by mail from
+    now on. The dead message itself reaches the coordinators in the next undeliverable report."""
+    if row.channel != ChannelKind.SLACK.value or row.recipient_contact_id is None:
+        return  # a board channel, or nobody on the contacts list: nothing to learn about a person
+    contact = session.get(Contact, row.recipient_contact_id)
+    if contact is None or contact.slack_gone is not None or contact.slack_user_id != row.recipient_address:
+        return  # already known, or the contacts have given a new id since this message was written
+    contact.slack_gone = error.code or "gone"
+    session.add(contact)
+    session.add(Event(at=now, actor="outbox", kind="contact.slack_gone", entity="contact", entity_id=contact.id,
+                      data={"error": contact.slack_gone, "message": row.id}))
 
 
 def _hold_conversation(session: Session, row: Message, until: datetime) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot import blocks
 from bot.answers import handle_answer, queue_confirmation
 from bot.db import session_scope
-from bot.models import Action, Contact, Message, MessageAction
+from bot.models import Action, Contact, Event, Message, MessageAction
 from bot.routing import Route
 from bot.rules.statuses import ChannelKind, UpdateSource
 from bot.settings import load_settings
@@ -77,3 +77,11 @@ def test_an_out_of_office_sets_the_return_date_and_records_nothing(engine: Engin
     outcome = answer(engine, chaser_for_priya(engine), "Priya Shah",
                      "Automatic reply: I am on annual leave, back on 14 December.")
     assert outcome.automatic and outcome.away_until == date(2026, 12, 14) and outcome.recorded == []
+
+
+def test_a_refused_reply_is_audited_as_refused_and_never_as_awaiting_confirmation(engine: Engine) -> None:
+    outcome = answer(engine, chaser_for_priya(engine), "Grace Lin", "RIV3-1-1 complete")
+    assert outcome.refused == ["RIV3-1-1"]
+    with session_scope(engine) as session:
+        kinds = [e.kind for e in session.exec(select(Event).where(Event.kind.startswith("update.")).order_by(Event.id))]
+    assert kinds == ["update.refused"]

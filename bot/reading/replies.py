@@ -29,7 +29,9 @@ __all__ = [
     "Reading",
     "is_automatic_reply",
     "out_of_office_until",
+    "read_body",
     "read_replies",
+    "read_replies_body",
     "read_reply",
     "read_status",
     "split_by_action",
@@ -196,7 +198,11 @@ _DATED_STATUSES = frozenset(
 
 def read_reply(text: str, *, today: date, known_refs: Sequence[str] = ()) -> Reading:
     """What a reply says: status, new due date, evidence and how sure we are."""
-    body = strip_quoted(text)
+    return read_body(strip_quoted(text), today=today, known_refs=known_refs)
+
+
+def read_body(body: str, *, today: date, known_refs: Sequence[str] = ()) -> Reading:
+    """`read_reply` for text already through `strip_quoted`: history is stripped once per reply."""
     refs = tuple(mentioned_refs(body, known_refs))
     if is_automatic_reply(body):
         return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, out_of_office_until(body, today=today), body)
@@ -301,17 +307,21 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
 
 def read_replies(text: str, *, today: date, known_refs: Sequence[str]) -> dict[str, Reading]:
     """One Reading per action ref; the whole reply applies to every ref when it is not split by action."""
-    body = strip_quoted(text)
+    return read_replies_body(strip_quoted(text), today=today, known_refs=known_refs)
+
+
+def read_replies_body(body: str, *, today: date, known_refs: Sequence[str]) -> dict[str, Reading]:
+    """`read_replies` for text already through `strip_quoted`: history is stripped once per reply."""
     if is_automatic_reply(body):
-        reading = read_reply(body, today=today, known_refs=known_refs)
+        reading = read_body(body, today=today, known_refs=known_refs)
         return dict.fromkeys(known_refs, reading)
     parts = split_by_action(body, known_refs)
     if not parts:
-        reading = read_reply(body, today=today, known_refs=known_refs)
+        reading = read_body(body, today=today, known_refs=known_refs)
         return dict.fromkeys(known_refs, reading)
     readings: dict[str, Reading] = {}
     for ref, part in parts.items():
-        reading = read_reply(part, today=today, known_refs=known_refs)
+        reading = read_body(part, today=today, known_refs=known_refs)
         readings[ref] = Reading(
             reading.status, reading.new_due, reading.evidence, reading.confidence, (ref,), None, reading.text
         )

@@ -132,7 +132,10 @@ def slack_settings(fake_slack: FakeSlackApi) -> Settings:
 
 @pytest.fixture
 def slack(engine: Engine, fake_slack: FakeSlackApi, slack_settings: Settings) -> Iterator[SlackHarness]:
-    runtime = Runtime(slack_settings, engine, {})
+    from bot.channels.slack import SlackChannel, make_slack_client
+
+    # The Slack transport points at the fake: the confirmation question in a thread goes through the outbox.
+    runtime = Runtime(slack_settings, engine, {"slack": SlackChannel(make_slack_client(SLACK_TEST_TOKEN, fake_slack.url))})
     # Bolt's acks and lazy listeners run here; the teardown waits for them, so a late write from this
     # test cannot land after the `engine` fixture has emptied the tables for the next one.
     listeners = ListenerPool()
