@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
 from bot.db import session_scope
@@ -48,7 +48,8 @@ def retry_delay(attempts: int, retry_after: float | None, policy: DeliveryPolicy
     backoff from the attempt count, so an outage is not hammered."""
     if retry_after is not None:
         return timedelta(seconds=retry_after)
-    return min(policy.first_retry * (2 ** max(attempts - 1, 0)), policy.longest_retry)
+    backoff: timedelta = policy.first_retry * (2 ** max(attempts - 1, 0))
+    return min(backoff, policy.longest_retry)
 
 
 def ref_token_for(idempotency_key: str) -> str:
@@ -106,9 +107,9 @@ def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime,
     keys = [new.idempotency_key for new in news]
     for start in range(0, len(keys), 500):
         existing.update(session.exec(
-            select(Message.idempotency_key).where(Message.idempotency_key.in_(keys[start:start + 500]))  # type: ignore[attr-defined]
+            select(Message.idempotency_key).where(col(Message.idempotency_key).in_(keys[start:start + 500]))
         ).all())
-    fresh = [new for new in dict((n.idempotency_key, n) for n in news).values() if new.idempotency_key not in existing]
+    fresh = [new for new in {n.idempotency_key: n for n in news}.values() if new.idempotency_key not in existing]
     if not fresh:
         return []
     rows = [(_message_row(new, now), new) for new in fresh]
@@ -210,7 +211,7 @@ def service_pacer() -> Pacer:
     return Pacer({ChannelKind.SLACK.value: 1.1, ChannelKind.EMAIL.value: 2.1})
 
 
-def _no_hook(step: str, message_id: int) -> None:
+def _no_hook(_step: str, _message_id: int) -> None:
     return None
 
 
@@ -230,28 +231,28 @@ def claim_next(
             candidate = session.exec(
                 select(Message)
                 .where(
-                    sa.true() if only is None else Message.id == only,  # type: ignore[arg-type]
+                    sa.true() if only is None else col(Message.id) == only,
                     sa.or_(
                         sa.and_(
-                            Message.state.in_(_CLAIMABLE),  # type: ignore[attr-defined]
-                            sa.or_(Message.not_before.is_(None), Message.not_before <= now),  # type: ignore[union-attr,operator]
+                            col(Message.state).in_(_CLAIMABLE),
+                            sa.or_(col(Message.not_before).is_(None), col(Message.not_before) <= now),
                         ),
-                        sa.and_(Message.state == MessageState.SENDING.value, Message.claimed_until < now),  # type: ignore[operator]
+                        sa.and_(col(Message.state) == MessageState.SENDING.value, col(Message.claimed_until) < now),
                     )
                 )
-                .order_by(Message.not_before, Message.id)  # type: ignore[arg-type]
+                .order_by(col(Message.not_before), col(Message.id))
                 .limit(1)
             ).first()
             if candidate is None:
                 return None
             # Read before the UPDATE below: the session refreshes `candidate` with the new values.
             was_abandoned = candidate.state == MessageState.SENDING.value
-            won = session.execute(
+            result = session.execute(
                 sa.update(Message)
                 .where(
-                    Message.id == candidate.id,  # type: ignore[arg-type]
-                    Message.state == candidate.state,  # type: ignore[arg-type]
-                    Message.attempts == candidate.attempts,  # type: ignore[arg-type]
+                    col(Message.id) == candidate.id,
+                    col(Message.state) == candidate.state,
+                    col(Message.attempts) == candidate.attempts,
                 )
                 .values(
                     state=MessageState.SENDING.value,
@@ -259,7 +260,9 @@ def claim_next(
                     claimed_until=now + policy.claim_for,
                     attempts=Message.attempts + 1,
                 )
-            ).rowcount
+            )
+            assert isinstance(result, sa.CursorResult)  # an UPDATE says how many rows it changed
+            won = result.rowcount
             if won == 1:
                 session.commit()
                 claimed = session.get(Message, candidate.id)
@@ -413,12 +416,12 @@ def _forget_slack_id(session: Session, row: Message, error: DeliveryError, now: 
 def _hold_conversation(session: Session, row: Message, until: datetime) -> None:
     """A 429 is about the conversation (Slack) or the mailbox (mail), not one message: every
     waiting message to it waits too, instead of each collecting its own 429."""
-    same_target = [Message.channel == row.channel, Message.state.in_(_CLAIMABLE)]  # type: ignore[attr-defined]
+    same_target = [col(Message.channel) == row.channel, col(Message.state).in_(_CLAIMABLE)]
     if row.channel != ChannelKind.EMAIL.value:
-        same_target.append(Message.recipient_address == row.recipient_address)
+        same_target.append(col(Message.recipient_address) == row.recipient_address)
     session.execute(
         sa.update(Message)
-        .where(*same_target, sa.or_(Message.not_before.is_(None), Message.not_before < until))  # type: ignore[union-attr,operator]
+        .where(*same_target, sa.or_(col(Message.not_before).is_(None), col(Message.not_before) < until))
         .values(not_before=until)
     )
 

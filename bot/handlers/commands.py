@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.blocks import OVERDUE_NEXT_PAGE, OVERDUE_PREV_PAGE, read_page_button_value
 from bot.db import ensure_partnership, session_scope
@@ -167,8 +167,9 @@ def _digest(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
     partnership = ensure_partnership(session, runtime.settings)
     today = local_today(runtime, now)
     meeting = session.exec(
-        select(BoardMeeting.date).where(BoardMeeting.partnership_id == partnership.id, BoardMeeting.date >= today)
-        .order_by(BoardMeeting.date)  # type: ignore[arg-type]
+        select(col(BoardMeeting.date))
+        .where(BoardMeeting.partnership_id == partnership.id, col(BoardMeeting.date) >= today)
+        .order_by(col(BoardMeeting.date))
     ).first()
     # With no meeting in the calendar the preview reads as if the board met today.
     digest = build_digest(session, partnership, meeting or today, now,

@@ -109,7 +109,7 @@ def show_on_message(
 ) -> bool:
     """Edit the chaser at (channel, ts) to show what was recorded; False when it is not one of ours."""
     message = sent_message(session, channel, ts)
-    if message is None or not message.blocks:
+    if message is None or not message.blocks or not channel or not ts:
         return False
     new_blocks = blocks_with_note(list(message.blocks), ref, note)
     try:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.answers import (
     AnswerOutcome,
@@ -155,7 +155,7 @@ def already_recorded(session: Session, mail_key: str) -> bool:
     if session.exec(select(ProgressUpdate.id).where(ProgressUpdate.source_message_id == mail_key)).first():
         return True
     handled = select(Event.id).where(
-        Event.kind == HANDLED_EVENT, Event.data["mail"].as_string() == mail_key  # type: ignore[index]
+        Event.kind == HANDLED_EVENT, col(Event.data)["mail"].as_string() == mail_key
     )
     return session.exec(handled).first() is not None
 
@@ -224,8 +224,8 @@ def _answer_confirmation(
         ProgressUpdate.source_message_id == source_key,
         ProgressUpdate.confirmed == False,  # noqa: E712
         ProgressUpdate.rejected == False,  # noqa: E712  a "no" settled it; a later "yes" must not revive it
-        ProgressUpdate.action_id.in_([a.id for a in actions]),  # type: ignore[attr-defined]
-    ).order_by(ProgressUpdate.id)).all()
+        col(ProgressUpdate.action_id).in_([a.id for a in actions]),
+    ).order_by(col(ProgressUpdate.id))).all()
     author = author_for(settings, sender, mail.sender or "mail:unknown")
     allowed = {a.id: a for a in actions if may_change(author, a)}
     answer = read_confirmation_reply(strip_quoted(mail.text))  # the one strip: the correction is read as is

@@ -65,7 +65,9 @@ _HISTORY_STARTS = (
     re.compile(r"^\s*-{2,}\s*(?:Original Message|Forwarded message)\s*-{2,}", re.M | re.I),
     re.compile(r"^\s*Begin forwarded message:", re.M | re.I),
     re.compile(r"^\s*On\b[^\n]{0,200}(?:\n[^\n]{0,200})?\bwrote:\s*$", re.M),
-    re.compile(r"^\s*[*_]{0,2}From:[*_]{0,2}[^\n]*\n(?:[^\n]*\n){0,3}?\s*[*_]{0,2}(?:Sent|Date|To|Subject):", re.M | re.I),
+    re.compile(
+        r"^\s*[*_]{0,2}From:[*_]{0,2}[^\n]*\n(?:[^\n]*\n){0,3}?\s*[*_]{0,2}(?:Sent|Date|To|Subject):", re.M | re.I
+    ),
 )
 _QUOTED_LINE = re.compile(r"^\s*(?:>|&gt;)")
 _MOBILE_FOOTER = re.compile(
@@ -78,7 +80,8 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 _DISCLAIMER = re.compile(
-    r"\b(?:confidential|privileged)\b[^\n]{0,200}\b(?:intended|recipient|addressee)\b|\bthis (?:e-?mail|message) and any"
+    r"\b(?:confidential|privileged)\b[^\n]{0,200}\b(?:intended|recipient|addressee)\b"
+    r"|\bthis (?:e-?mail|message) and any"
     r"\b|\bdisclaimer\b|\bif you (?:are not|have received this)",
     re.I,
 )
@@ -114,7 +117,8 @@ _AUTO_SUBJECT = re.compile(
 )
 _AUTO_TEXT = re.compile(
     r"\b(?:automatic reply|auto-?reply|out of (?:the )?office\b(?! (?:hours|working))"
-    r"|(?:i am|i'm|i will be|i shall be|currently)\b[^.\n]{0,40}\b(?:on (?:annual |study |parental |maternity |paternity"
+    r"|(?:i am|i'm|i will be|i shall be|currently)\b[^.\n]{0,40}\b"
+    r"(?:on (?:annual |study |parental |maternity |paternity"
     r" |sick )?leave|away from (?:the |my )?(?:office|desk)|on holiday|not in the office|away until))",
     re.I,
 )
@@ -137,7 +141,9 @@ def is_automatic_reply(text: str, subject: str | None = None, headers: Mapping[s
 
 # Strongest cue first: "on leave from 1 March, back on 9 March" must give 9 March.
 _RETURN_CUES = (
-    re.compile(r"\b(?:back|return(?:ing)?|returns|in the office)\b(?:\s+(?:to (?:the |my )?(?:office|work|desk)))?", re.I),
+    re.compile(
+        r"\b(?:back|return(?:ing)?|returns|in the office)\b(?:\s+(?:to (?:the |my )?(?:office|work|desk)))?", re.I
+    ),
     re.compile(r"\b(?:until|till)\b", re.I),
 )
 _WEEKDAY_AND_DAY = re.compile(
@@ -282,7 +288,8 @@ def _is_hedged(text: str, status: ReadStatus) -> bool:
 
 _TARGET_CUE = re.compile(
     r"\b(?:by|until|till|before|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of| is)?|target(?: date)?"
-    r"(?: of| is)?|revised to|moved to|pushed to|complete(?:d)? in|done in|finished in|ready in)\W+(?:the\s+)?(?:end of\s+)?"
+    r"(?: of| is)?|revised to|moved to|pushed to|complete(?:d)? in|done in|finished in|ready in)"
+    r"\W+(?:the\s+)?(?:end of\s+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",  # "by Friday 12 March"
     re.I,
 )
