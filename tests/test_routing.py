@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -85,3 +86,60 @@ def test_a_new_slack_id_from_the_contacts_is_tried_again(engine: Engine, tmp_pat
         again = session.get(Contact, contact.id)
         assert again is not None and again.slack_gone is None
         assert choose_route(again, None, both_transports()) == Route("slack", "U0PRIYA2", ChannelKind.SLACK)
+
+
+class SlackWithoutPriya:
+    """Slack as it answers once Priya's account is deactivated: `account_inactive` for her, fine for others."""
+
+    kind = ChannelKind.SLACK
+
+    def __init__(self) -> None:
+        self.sent: list[Envelope] = []
+
+    def send(self, envelope: Envelope) -> Receipt:
+        if envelope.to_address == "U0PRIYA":
+            raise DeliveryError("Slack conversations.open failed: account_inactive (HTTP 200)", permanent=True,
+                                code="account_inactive", recipient_gone=True)
+        self.sent.append(envelope)
+        return Receipt(slack_channel="D" + envelope.to_address, slack_ts=f"{len(self.sent)}.0001")
+
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
+        return None
+
+
+class Mailbox:
+    kind = ChannelKind.EMAIL
+
+    def send(self, envelope: Envelope) -> Receipt:
+        return Receipt(internet_message_id=f"<{envelope.message_id}@riverside.example.org>")
+
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
+        return None
+
+
+def test_a_deactivated_slack_account_tells_the_coordinator_once_and_moves_the_lead_to_mail(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date, timedelta
+
+    from bot.sweep import sweep
+    from tests.factories import small_plan
+
+    monkeypatch.setenv("DHR_BOARD__MEETINGS", '["2027-03-11"]')
+    settings = both_transports()
+    wednesday = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    with session_scope(engine) as session:
+        small_plan(session, settings, [("1-1", "Riverside Police", date(2026, 11, 20), "in_progress")])
+    channels = {"slack": SlackWithoutPriya(), "email": Mailbox()}
+    sweep(engine, settings, wednesday)
+    deliver_due(engine, channels, lambda: wednesday, worker="w1")
+
+    told = sweep(engine, settings, wednesday + timedelta(hours=1))
+    again = sweep(engine, settings, wednesday + timedelta(hours=2))
+    next_week = sweep(engine, settings, wednesday + timedelta(days=7))
+
+    assert [(m.kind, m.recipient_address) for m in told.queued] == [("undeliverable", "U0MORGAN")]
+    assert "account_inactive" in told.queued[0].body_text
+    assert again.queued == []
+    assert [(m.kind, m.channel, m.recipient_address) for m in next_week.queued] == [
+        ("chaser", "email", "priya.shah@police.example.org")]
