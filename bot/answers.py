@@ -1,31 +1,64 @@
-"""What happens when someone answers a chaser, whatever the transport (Slack thread, mail reply, demo).
+"""The one reply flow, whatever the transport (Slack thread, button, modal, `/dhr update`, mail, demo).
 
-The transport finds the message the answer belongs to and the person who wrote it; this module
-reads the text, checks that person may change each action, and records one ProgressUpdate per
-action. A reading the bot is unsure of is recorded unconfirmed, so the transport can ask "I read
-this as X: correct?". An answer from someone not allowed to change the action is recorded as
-refused: kept for the record, never applied, and no answer as far as chasing is concerned.
+    read -> permit -> record -> confirmation request
+
+The transport finds the message an answer belongs to and who wrote it (an `Author`). This module
+strips quoted history once (`handle_answer`), reads the text per action, asks
+bot.rules.permissions whether the author may change each action, and records one ProgressUpdate
+per action through bot.updates.record_update (`permit_and_record`; a modal or a command that
+already knows what it proposes starts here). A refused update is marked refused before any audit
+event is written. A reading the bot is unsure of is recorded unconfirmed, and `queue_confirmation`
+puts "I read this as X: correct?" in the outbox for the author, by mail or in the Slack thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.blocks import confirm_value
-from bot.contacts import may_change_action
+from bot.contacts import person_for
 from bot.db import ensure_partnership
-from bot.models import Action, Contact, Event, Message, MessageAction, ProgressUpdate
+from bot.models import Action, Contact, Message, MessageAction, ProgressUpdate
 from bot.outbox import enqueue
 from bot.policy import local_today
-from bot.reading.replies import Reading, is_automatic_reply, out_of_office_until, read_replies, strip_quoted
+from bot.reading.replies import Reading, is_automatic_reply, out_of_office_until, read_replies_body, strip_quoted
 from bot.routing import Route, rendered_message
+from bot.rules import permissions
+from bot.rules.permissions import Person
 from bot.rules.statuses import MessageKind, ReadStatus, UpdateSource
 from bot.settings import Settings
 from bot.updates import Proposed, actor_name, record_update, set_away
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who answered: their contact (None when unknown), what the permission rules need, and the
+    name the transport knows them by ("slack:U0PRIYA", a mail address)."""
+
+    contact: Contact | None
+    person: Person
+    name: str
+
+    @property
+    def actor(self) -> str:
+        return actor_name(self.contact, self.name)
+
+
+def author_for(settings: Settings, contact: Contact | None, name: str, slack_user_id: str | None = None) -> Author:
+    return Author(contact, person_for(contact, settings, slack_user_id), name)
+
+
+@dataclass(frozen=True)
+class SlackThread:
+    """Where a Slack answer was written, so the question about it goes in the same thread."""
+
+    channel: str
+    thread_ts: str
 
 
 @dataclass
@@ -55,10 +88,45 @@ class AnswerOutcome:
 def covered_actions(session: Session, message: Message) -> list[Action]:
     return list(session.exec(
         select(Action)
-        .join(MessageAction, MessageAction.action_id == Action.id)  # type: ignore[arg-type]
+        .join(MessageAction, col(MessageAction.action_id) == col(Action.id))
         .where(MessageAction.message_id == message.id)
-        .order_by(Action.ref)
+        .order_by(col(Action.ref))
     ).all())
+
+
+def may_change(author: Author, action: Action) -> bool:
+    return permissions.may_change(
+        author.person, action_agency_id=action.lead_agency_id, action_lead_contact_id=action.lead_contact_id
+    )
+
+
+def permit_and_record(
+    session: Session,
+    action: Action,
+    proposed: Proposed,
+    *,
+    author: Author,
+    source: UpdateSource,
+    now: datetime,
+    keep_refused: bool,
+    confirmed: bool | None = None,
+    in_reply_to_message_id: int | None = None,
+    source_message_id: str | None = None,
+) -> ProgressUpdate | None:
+    """Record `proposed` for `action` if `author` may change it.
+
+    When they may not, a reply (`keep_refused`) is kept on record as refused, never applied; an
+    interactive request (button, modal, command) records nothing and returns None, since the
+    person is told at once.
+    """
+    allowed = may_change(author, action)
+    if not allowed and not keep_refused:
+        return None
+    return record_update(
+        session, action, proposed, source=source, author_contact=author.contact, author=author.name, now=now,
+        confirmed=confirmed if allowed else False, refused=not allowed,
+        in_reply_to_message_id=in_reply_to_message_id, source_message_id=source_message_id,
+    )
 
 
 def record_answer(
@@ -66,42 +134,32 @@ def record_answer(
     settings: Settings,
     *,
     actions: Sequence[Action],
-    text: str,
-    sender: Contact | None,
-    author: str,
+    body: str,
+    author: Author,
     source: UpdateSource,
     now: datetime,
     in_reply_to: Message | None = None,
-    slack_user_id: str | None = None,
     evidence_names: Sequence[str] = (),
     source_message_id: str | None = None,
 ) -> AnswerOutcome:
-    """Read `text` about `actions` and record one update per action it speaks of."""
+    """Read `body` (already stripped of quoted history) about `actions`; one update per action it speaks of."""
     outcome = AnswerOutcome()
     by_ref = {a.ref: a for a in actions}
-    readings = read_replies(text, today=local_today(settings, now), known_refs=list(by_ref))
+    readings = read_replies_body(body, today=local_today(settings, now), known_refs=list(by_ref))
     for ref, reading in readings.items():
         action = by_ref.get(ref)
         if action is None:
             continue
-        allowed = may_change_action(
-            session, settings, contact=sender, slack_user_id=slack_user_id,
-            action_agency_id=action.lead_agency_id, action_lead_contact_id=action.lead_contact_id,
-        )
-        update = record_update(
-            session, action, _proposed(reading, text, evidence_names), source=source,
-            author_contact=sender, author=author, now=now,
-            in_reply_to_message_id=in_reply_to.id if in_reply_to else None,
+        update = permit_and_record(
+            session, action, _proposed(reading, body, evidence_names), author=author, source=source, now=now,
+            keep_refused=True,
             # "No update yet" says nothing to apply or to ask about; it is kept as it was said.
-            confirmed=None if allowed and reading.status is not ReadStatus.NO_RESPONSE else False,
+            confirmed=False if reading.status is ReadStatus.NO_RESPONSE else None,
+            in_reply_to_message_id=in_reply_to.id if in_reply_to else None, source_message_id=source_message_id,
         )
-        update.source_message_id = source_message_id
-        update.refused = not allowed
-        session.add(update)
-        if not allowed:
+        assert update is not None
+        if update.refused:
             outcome.refused.append(ref)
-            session.add(Event(at=now, actor=actor_name(sender, author), kind="update.refused", entity="action",
-                              entity_id=action.id, data={"update": update.id, "source": source.value}))
         outcome.recorded.append((action, update, reading))
     session.flush()
     return outcome
@@ -124,17 +182,18 @@ def handle_answer(
     source_message_id: str | None = None,
 ) -> AnswerOutcome:
     """An answer to `message`: an out-of-office holds the author's chasers, anything else is recorded."""
+    body = strip_quoted(text)  # once per reply: everything below reads the body
+    who = author_for(settings, sender, author, slack_user_id)
     if is_automatic_reply(text, subject, headers):
         outcome = AnswerOutcome(automatic=True)
-        back_on = out_of_office_until(strip_quoted(text), today=local_today(settings, now))
+        back_on = out_of_office_until(body, today=local_today(settings, now))
         if back_on is not None and sender is not None:
-            set_away(session, sender, back_on, actor=actor_name(sender, author), now=now)
+            set_away(session, sender, back_on, actor=who.actor, now=now)
             outcome.away_until = back_on
         return outcome
     return record_answer(
-        session, settings, actions=covered_actions(session, message), text=strip_quoted(text), sender=sender,
-        author=author, source=source, now=now, in_reply_to=message, slack_user_id=slack_user_id,
-        evidence_names=evidence_names, source_message_id=source_message_id,
+        session, settings, actions=covered_actions(session, message), body=body, author=who, source=source,
+        now=now, in_reply_to=message, evidence_names=evidence_names, source_message_id=source_message_id,
     )
 
 
@@ -143,6 +202,20 @@ def _proposed(reading: Reading, text: str, evidence_names: Sequence[str]) -> Pro
     if evidence_names:
         evidence = "; ".join(filter(None, [evidence, "attached: " + ", ".join(evidence_names)]))
     return Proposed(reading.status, reading.new_due, evidence, reading.confidence, reading.text or text)
+
+
+def confirmation_context(
+    session: Session, settings: Settings, recipient_name: str, unsure: Sequence[tuple[Action, ProgressUpdate]]
+) -> dict[str, Any]:
+    """What the `confirmation` message says: each unsure reading, and the buttons' value."""
+    partnership = ensure_partnership(session, settings)
+    return {
+        "recipient_name": recipient_name,
+        "partnership_name": partnership.name,
+        "confirm_value": confirm_value([update.id for _, update in unsure if update.id is not None]),
+        "readings": [{"ref": action.ref, "status": ReadStatus(update.status) if update.status else ReadStatus.UNCLEAR,
+                      "new_due": update.new_due, "evidence": update.evidence} for action, update in unsure],
+    }
 
 
 def queue_confirmation(
@@ -155,17 +228,17 @@ def queue_confirmation(
     route: Route,
     unsure: Sequence[tuple[Action, ProgressUpdate, Reading]],
     now: datetime,
-) -> bool:
-    """Queue "I read your reply as X, new date Y: correct?" for the unsure readings; once per key."""
-    partnership = ensure_partnership(session, settings)
-    context = {
-        "recipient_name": recipient_name,
-        "partnership_name": partnership.name,
-        "confirm_value": confirm_value([update.id for _, update, _ in unsure if update.id is not None]),
-        "readings": [{"ref": action.ref, "status": reading.status, "new_due": reading.new_due,
-                      "evidence": update.evidence} for action, update, reading in unsure],
-    }
+    thread: SlackThread | None = None,
+) -> Message | None:
+    """Queue "I read your reply as X, new date Y: correct?" for the unsure readings; once per key.
+
+    On Slack the question goes in `thread`, under the message that was answered. Returns the new
+    Message, or None when one with this key was already queued.
+    """
+    pairs = [(action, update) for action, update, _ in unsure]
+    context = confirmation_context(session, settings, recipient_name, pairs)
     new = rendered_message(MessageKind.CONFIRMATION.value, key, route, context, contact_id=contact_id,
                            action_ids=[action.id for action, _, _ in unsure if action.id is not None])
-    queued = enqueue(session, new, now=now, actor="answers")
-    return queued is not None
+    if thread is not None:
+        new = replace(new, slack_channel=thread.channel, slack_thread_ts=thread.thread_ts)
+    return enqueue(session, new, now=now, actor="answers")

@@ -1,6 +1,6 @@
-"""Slack interactive ids and modal views, shared by the message templates and the listeners.
+"""Slack interactive ids and modal views, shared by the message builders and the listeners.
 
-A button's `action_id` is written by a template (bot/templates/messages/) and matched by a
+A button's `action_id` is put on a message by a builder (bot/slack_blocks.py) and matched by a
 listener (bot/handlers/); both import it from here so the two can never drift apart. A button's
 `value` is always the action ref (e.g. "RIV3-2a-1"), except the confirmation buttons (see
 `confirm_value`) and the overdue pager (see `page_button_value`).

@@ -1,4 +1,4 @@
-"""Contacts and agencies: loading them from a CSV / the settings, and who may do what."""
+"""Contacts and agencies: loading them from a CSV / the settings, and who someone is to the permission rules."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bot.models import Agency, Contact, Event
+from bot.rules.permissions import Person
 from bot.rules.statuses import ChannelKind, Role
 from bot.settings import AgencySettings, Settings
 
@@ -144,6 +145,8 @@ def store_contacts(session: Session, rows: Iterable[ContactRow], *, actor: str) 
         contact.agency_id = agency.id
         contact.role = row.role.value
         contact.email = row.email
+        if contact.slack_user_id != row.slack_user_id:
+            contact.slack_gone = None  # a new id is worth trying
         contact.slack_user_id = row.slack_user_id
         contact.preferred_channel = row.preferred_channel.value if row.preferred_channel else None
         contact.active = True
@@ -190,30 +193,10 @@ def contact_for_email(session: Session, address: str) -> Contact | None:
     ).first()
 
 
-def is_coordinator(session: Session, settings: Settings, contact: Contact | None, slack_user_id: str | None) -> bool:  # noqa: ARG001
-    if slack_user_id and slack_user_id in settings.coordinators:
-        return True
-    return contact is not None and contact.active and contact.role == Role.COORDINATOR.value
-
-
-def may_change_action(
-    session: Session,
-    settings: Settings,
-    *,
-    contact: Contact | None,
-    slack_user_id: str | None,
-    action_agency_id: int | None,
-    action_lead_contact_id: int | None,
-) -> bool:
-    """Coordinators may change any action; a lead or manager only their own agency's actions."""
-    if is_coordinator(session, settings, contact, slack_user_id):
-        return True
-    if contact is None or not contact.active:
-        return False
-    if action_lead_contact_id is not None and contact.id == action_lead_contact_id:
-        return True
-    return (
-        contact.role in (Role.LEAD.value, Role.MANAGER.value)
-        and action_agency_id is not None
-        and contact.agency_id == action_agency_id
-    )
+def person_for(contact: Contact | None, settings: Settings, slack_user_id: str | None = None) -> Person:
+    """What the permission rules need to know about whoever is asking (see bot.rules.permissions)."""
+    listed = bool(slack_user_id) and slack_user_id in settings.coordinators
+    if contact is None:
+        return Person(listed_coordinator=listed)
+    return Person(contact_id=contact.id, agency_id=contact.agency_id, role=contact.role, active=contact.active,
+                  listed_coordinator=listed)

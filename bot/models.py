@@ -28,14 +28,14 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = sa.DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:  # noqa: ARG002
+    def process_bind_param(self, value: datetime | None, _dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: store aware UTC datetimes only")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:  # noqa: ARG002
+    def process_result_value(self, value: datetime | None, _dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -111,6 +111,9 @@ class Contact(SQLModel, table=True):
     preferred_channel: str | None = None  # ChannelKind
     active: bool = True
     away_until: date | None = None  # from an out-of-office reply: no chasing before this day
+    #: Slack's error code when the Slack id stopped working (user_not_found, account_inactive,
+    #: channel_not_found): routing then writes by mail. Cleared when the contacts give a new id.
+    slack_gone: str | None = None
 
 
 class Action(SQLModel, table=True):
@@ -187,6 +190,8 @@ class Message(SQLModel, table=True):
     sent_at: datetime | None = _when(default=None)
     slack_channel: str | None = None
     slack_ts: str | None = Field(default=None, index=True)
+    #: Post as a reply in this thread of `slack_channel` (a confirmation question under the chaser).
+    slack_thread_ts: str | None = None
     graph_message_id: str | None = None
     conversation_id: str | None = Field(default=None, index=True)
     internet_message_id: str | None = Field(default=None, index=True)

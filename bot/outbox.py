@@ -15,15 +15,15 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
 from bot.db import session_scope
-from bot.models import Event, Message, MessageAction
+from bot.models import Contact, Event, Message, MessageAction
 from bot.rules.statuses import ChannelKind, MessageState
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,8 @@ def retry_delay(attempts: int, retry_after: float | None, policy: DeliveryPolicy
     backoff from the attempt count, so an outage is not hammered."""
     if retry_after is not None:
         return timedelta(seconds=retry_after)
-    return min(policy.first_retry * (2 ** max(attempts - 1, 0)), policy.longest_retry)
+    backoff: timedelta = policy.first_retry * (2 ** max(attempts - 1, 0))
+    return min(backoff, policy.longest_retry)
 
 
 def ref_token_for(idempotency_key: str) -> str:
@@ -71,6 +72,9 @@ class NewMessage:
     cc_addresses: Sequence[str] = ()
     level: int = 1
     not_before: datetime | None = None
+    #: A reply in a Slack thread: the conversation and the thread's ts (a confirmation under its chaser).
+    slack_channel: str | None = None
+    slack_thread_ts: str | None = None
 
 
 def enqueue(session: Session, new: NewMessage, *, now: datetime, actor: str) -> Message | None:
@@ -103,7 +107,7 @@ def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime,
     keys = [new.idempotency_key for new in news]
     for start in range(0, len(keys), 500):
         existing.update(session.exec(
-            select(Message.idempotency_key).where(Message.idempotency_key.in_(keys[start:start + 500]))  # type: ignore[attr-defined]
+            select(Message.idempotency_key).where(col(Message.idempotency_key).in_(keys[start:start + 500]))
         ).all())
     fresh = [new for new in {n.idempotency_key: n for n in news}.values() if new.idempotency_key not in existing]
     if not fresh:
@@ -134,6 +138,8 @@ def _message_row(new: NewMessage, now: datetime) -> Message:
         body_html=new.body_html,
         blocks=new.blocks,
         not_before=new.not_before,
+        slack_channel=new.slack_channel,
+        slack_thread_ts=new.slack_thread_ts,
         created_at=now,
     )
 
@@ -154,10 +160,6 @@ def _link_and_log(session: Session, rows: Sequence[tuple[Message, NewMessage]], 
             )
         )
     session.flush()
-
-
-class RecoverableChannel(Channel, Protocol):
-    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None: ...
 
 
 @dataclass
@@ -209,7 +211,7 @@ def service_pacer() -> Pacer:
     return Pacer({ChannelKind.SLACK.value: 1.1, ChannelKind.EMAIL.value: 2.1})
 
 
-def _no_hook(step: str, message_id: int) -> None:  # noqa: ARG001 (tests' crash hook signature)
+def _no_hook(_step: str, _message_id: int) -> None:
     return None
 
 
@@ -220,34 +222,37 @@ class Claim:
     abandoned: bool
 
 
-def claim_next(engine: Engine, now: datetime, worker: str, policy: DeliveryPolicy) -> Claim | None:
-    """Claim the oldest due message, or one whose previous claim expired; None when none is due."""
+def claim_next(
+    engine: Engine, now: datetime, worker: str, policy: DeliveryPolicy, *, only: int | None = None
+) -> Claim | None:
+    """Claim the oldest due message (or message `only`), or one whose previous claim expired; None when none is due."""
     with session_scope(engine) as session:
         for _ in range(5):
             candidate = session.exec(
                 select(Message)
                 .where(
+                    sa.true() if only is None else col(Message.id) == only,
                     sa.or_(
                         sa.and_(
-                            Message.state.in_(_CLAIMABLE),  # type: ignore[attr-defined]
-                            sa.or_(Message.not_before.is_(None), Message.not_before <= now),  # type: ignore[union-attr,operator]
+                            col(Message.state).in_(_CLAIMABLE),
+                            sa.or_(col(Message.not_before).is_(None), col(Message.not_before) <= now),
                         ),
-                        sa.and_(Message.state == MessageState.SENDING.value, Message.claimed_until < now),  # type: ignore[operator]
+                        sa.and_(col(Message.state) == MessageState.SENDING.value, col(Message.claimed_until) < now),
                     )
                 )
-                .order_by(Message.not_before, Message.id)  # type: ignore[arg-type]
+                .order_by(col(Message.not_before), col(Message.id))
                 .limit(1)
             ).first()
             if candidate is None:
                 return None
             # Read before the UPDATE below: the session refreshes `candidate` with the new values.
             was_abandoned = candidate.state == MessageState.SENDING.value
-            won = session.execute(
+            result = session.execute(
                 sa.update(Message)
                 .where(
-                    Message.id == candidate.id,  # type: ignore[arg-type]
-                    Message.state == candidate.state,  # type: ignore[arg-type]
-                    Message.attempts == candidate.attempts,  # type: ignore[arg-type]
+                    col(Message.id) == candidate.id,
+                    col(Message.state) == candidate.state,
+                    col(Message.attempts) == candidate.attempts,
                 )
                 .values(
                     state=MessageState.SENDING.value,
@@ -255,7 +260,9 @@ def claim_next(engine: Engine, now: datetime, worker: str, policy: DeliveryPolic
                     claimed_until=now + policy.claim_for,
                     attempts=Message.attempts + 1,
                 )
-            ).rowcount
+            )
+            assert isinstance(result, sa.CursorResult)  # an UPDATE says how many rows it changed
+            won = result.rowcount
             if won == 1:
                 session.commit()
                 claimed = session.get(Message, candidate.id)
@@ -280,6 +287,7 @@ def envelope_for(message: Message, to_name: str | None = None) -> Envelope:
         blocks=message.blocks,
         ref_token=message.ref_token,
         slack_channel=message.slack_channel,
+        thread_ts=message.slack_thread_ts,
     )
 
 
@@ -293,10 +301,11 @@ def deliver_one(
     report: DeliveryReport | None = None,
     hook: StepHook = _no_hook,
     pacer: Pacer | None = None,
+    only: int | None = None,
 ) -> bool:
-    """Deliver one due message. Returns False when nothing was due."""
+    """Deliver one due message (message `only`, if given). Returns False when nothing was due."""
     report = report if report is not None else DeliveryReport()
-    claim = claim_next(engine, now, worker, policy)
+    claim = claim_next(engine, now, worker, policy, only=only)
     if claim is None:
         return False
     message = claim.message
@@ -311,9 +320,8 @@ def deliver_one(
     envelope = envelope_for(message)
     if claim.abandoned or (message.last_error or "").startswith(UNCLEAR):
         # The last try may have gone out although we never heard so: ask before sending again.
-        finder = getattr(channel, "find_sent", None)
         try:
-            receipt = finder(envelope, message.created_at) if finder is not None else None
+            receipt = channel.find_sent(envelope, message.created_at)
         except DeliveryError as error:
             _finish(engine, message, now, error=error, policy=policy, report=report, worker=worker)
             return True
@@ -375,6 +383,8 @@ def _finish(
             if error.permanent or row.attempts >= policy.max_attempts:
                 row.state = MessageState.DEAD.value
                 kind = "message.dead"
+                if error.recipient_gone:
+                    _forget_slack_id(session, row, error, now)
                 report.dead.append(message.id)
                 log.warning("message %s dead after %s attempts: %s", row.id, row.attempts, row.last_error)
             else:
@@ -389,15 +399,29 @@ def _finish(
         session.add(Event(at=now, actor="outbox", kind=kind, entity="message", entity_id=row.id, data=data))
 
 
+def _forget_slack_id(session: Session, row: Message, error: DeliveryError, now: datetime) -> None:
+    """Slack says the person's id is gone: note it on the contact, so bot.routing writes by mail from
+    now on. The dead message itself reaches the coordinators in the next undeliverable report."""
+    if row.channel != ChannelKind.SLACK.value or row.recipient_contact_id is None:
+        return  # a board channel, or nobody on the contacts list: nothing to learn about a person
+    contact = session.get(Contact, row.recipient_contact_id)
+    if contact is None or contact.slack_gone is not None or contact.slack_user_id != row.recipient_address:
+        return  # already known, or the contacts have given a new id since this message was written
+    contact.slack_gone = error.code or "gone"
+    session.add(contact)
+    session.add(Event(at=now, actor="outbox", kind="contact.slack_gone", entity="contact", entity_id=contact.id,
+                      data={"error": contact.slack_gone, "message": row.id}))
+
+
 def _hold_conversation(session: Session, row: Message, until: datetime) -> None:
     """A 429 is about the conversation (Slack) or the mailbox (mail), not one message: every
     waiting message to it waits too, instead of each collecting its own 429."""
-    same_target = [Message.channel == row.channel, Message.state.in_(_CLAIMABLE)]  # type: ignore[attr-defined]
+    same_target = [col(Message.channel) == row.channel, col(Message.state).in_(_CLAIMABLE)]
     if row.channel != ChannelKind.EMAIL.value:
-        same_target.append(Message.recipient_address == row.recipient_address)
+        same_target.append(col(Message.recipient_address) == row.recipient_address)
     session.execute(
         sa.update(Message)
-        .where(*same_target, sa.or_(Message.not_before.is_(None), Message.not_before < until))  # type: ignore[union-attr,operator]
+        .where(*same_target, sa.or_(col(Message.not_before).is_(None), col(Message.not_before) < until))
         .values(not_before=until)
     )
 

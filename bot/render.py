@@ -1,17 +1,17 @@
 """The one way into Jinja2: `render(name, channel, context) -> Rendered`.
 
-Templates live in bot/templates/messages/, four per message:
+Templates live in bot/templates/messages/, three per message:
 
     {name}.subject.j2       one line; every mail subject starts "[{ref_token}]" so replies match
     {name}.txt.j2           plain text: the mail's text part and Slack's notification fallback
     {name}.email.html.j2    mail body, autoescaped, inline styles (Outlook-safe)
-    {name}.slack.json.j2    a JSON list of Block Kit blocks
 
-For Slack, `Rendered.blocks` is parsed and checked against Block Kit limits and `Rendered.text` is
-already escaped for mrkdwn (Slack reads the fallback as mrkdwn). For email, `Rendered.html` is set.
-For the outbox channel both are set, so a reviewer sees what either transport would have sent.
-render() adds `channel` ("slack"/"email"/"outbox") and `kind` (= name) to the context itself, and
-for the action-request kinds plain-text `title`, `intro` and `expects_reply` from _wording.j2.
+Slack's Block Kit is built in Python from the same context (bot.slack_blocks), checked against
+Block Kit limits, in `Rendered.blocks`; `Rendered.text` is already escaped for mrkdwn (Slack reads
+the fallback as mrkdwn). For email, `Rendered.html` is set. For the outbox channel both are set,
+so a reviewer sees what either transport would have sent. render() adds `channel`
+("slack"/"email"/"outbox") and `kind` (= name) to the context itself, and for the action-request
+kinds plain-text `title`, `intro` and `expects_reply` from the wording table (bot.wording).
 Never call a macro across escape modes (a .j2 macro from an .html.j2 template): Jinja marks its
 unescaped output safe.
 
@@ -53,11 +53,9 @@ sentence on how or when to answer ("Please reply by 15 Jan 2027."), shown above 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import cache
 from math import ceil
 from pathlib import Path
@@ -65,25 +63,25 @@ from typing import Any, Generic, TypeVar
 
 import jinja2
 
-from bot import blocks
-from bot.rules.statuses import ChannelKind, ReadStatus
+from bot import blocks, wording
+from bot.rules.statuses import ChannelKind
+from bot.slack_blocks import BUILDERS, DIGEST_LINES_SHOWN, OVERDUE_PAGE_SIZE, SLACK_ACTIONS_SHOWN
+from bot.text import clip, counted, due_phrase, mrkdwn, reading_phrase, status_label, truncate_words, ukdate
+from bot.wording import request_wording
 
 T = TypeVar("T")
 
-#: Messages that ask a lead about a list of actions; they share templates/_request.* and _wording.j2.
+__all__ = [
+    "DIGEST_LINES_SHOWN", "OVERDUE_PAGE_SIZE", "REQUEST_KINDS", "SLACK_ACTIONS_SHOWN", "Page", "RenderError",
+    "Rendered", "clip", "counted", "due_phrase", "mrkdwn", "paginate", "reading_phrase", "render", "status_label",
+    "truncate_words", "ukdate",
+]
+
+#: Messages that ask a lead about a list of actions; they share templates/_request.* and bot.wording.
 REQUEST_KINDS = frozenset({"heads_up", "chaser", "board_update_request", "escalation"})
-SLACK_ACTIONS_SHOWN = 10  # with their buttons: 2 blocks each, well under the 50-block limit
-OVERDUE_PAGE_SIZE = 20
-DIGEST_LINES_SHOWN = 10
-SUMMARY_WORDS = 25
 _SLACK_FALLBACK_CHARS = 3500  # Slack advises under 4000; escaping can only lengthen a little
 _SUBJECT_CHARS = 200
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# Emphasis markers swapped for lookalikes so text from a plan shows as written in Slack.
-_MRKDWN = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "\u2217", "~": "\u223c", "`": "\u2018"}
-)
 
 
 class RenderError(Exception):
@@ -139,77 +137,10 @@ def render(name: str, channel: ChannelKind, context: Mapping[str, Any]) -> Rende
     if channel in (ChannelKind.EMAIL, ChannelKind.OUTBOX):
         html = _render(f"{name}.email.html.j2", values)
     if channel in (ChannelKind.SLACK, ChannelKind.OUTBOX):
-        blocks_ = _slack_blocks(f"{name}.slack.json.j2", values)
+        blocks_ = _slack_blocks(name, values)
     if channel is ChannelKind.SLACK:
         text = mrkdwn(clip(text, _SLACK_FALLBACK_CHARS))
     return Rendered(subject=subject, text=text, html=html, blocks=blocks_)
-
-
-# Filters and helpers the templates use ------------------------------------------------------
-
-
-def ukdate(value: date | str | None, missing: str = "no date") -> str:
-    """31 Dec 2026. Refuses datetimes: which day one falls on depends on the partnership's zone."""
-    if value is None or value == "":
-        return missing
-    if isinstance(value, datetime):
-        raise TypeError(f"ukdate wants a local date, got datetime {value.isoformat()}: convert it first")
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def truncate_words(text: str | None, words: int = SUMMARY_WORDS, max_chars: int = 200) -> str:
-    """First `words` words on one line, with an ellipsis when cut; long unbroken text is clipped too."""
-    parts = (text or "").split()
-    short = " ".join(parts[:words]) + (" \u2026" if len(parts) > words else "")
-    return clip(short, max_chars)
-
-
-def clip(text: str, max_chars: int) -> str:
-    text = str(text)
-    return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "\u2026"
-
-
-def mrkdwn(text: Any) -> str:
-    """Text shown as written inside Slack mrkdwn: & < > escaped as Slack requires (so no <!channel>
-    or fake links), and * ~ ` swapped for lookalikes so plan text cannot switch formatting on."""
-    return str(text).translate(_MRKDWN)
-
-
-def status_label(status: Any) -> str:
-    return _STATUS_LABELS.get(str(status), str(status).replace("_", " "))
-
-
-def counted(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def due_phrase(due: date | str | None, target_text: str | None) -> str:
-    if due:
-        return ukdate(due)
-    return clip(" ".join((target_text or "").split()), 40) or "no date"
-
-
-def reading_phrase(status: Any, new_due: date | str | None) -> str:
-    """How a reading of a reply is put back to its author: "complete", "new date 30 Apr 2027"."""
-    label = status_label(status)
-    if not new_due:
-        return label
-    if str(status) == ReadStatus.EXTENSION_REQUESTED:
-        return f"new date {ukdate(new_due)}"
-    return f"{label}, new date {ukdate(new_due)}"
-
-
-_STATUS_LABELS = {
-    "not_started": "not started",
-    "in_progress": "in progress",
-    "complete": "complete",
-    "blocked": "blocked",
-    "not_applicable": "not applicable",
-    "extension_requested": "more time asked",
-    "no_response": "no response",
-    "unclear": "not clear",
-}
 
 
 # The environment ----------------------------------------------------------------------------
@@ -229,8 +160,9 @@ def environment() -> jinja2.Environment:
         status_label=status_label, counted=counted,
     )
     env.globals.update(
-        ids=blocks, due_phrase=due_phrase, reading_phrase=reading_phrase,
-        page_button_value=blocks.page_button_value,
+        due_phrase=due_phrase, reading_phrase=reading_phrase, agency_line=wording.agency_line,
+        overdue_line=wording.overdue_line, no_response_line=wording.no_response_line,
+        revised_line=wording.revised_line, completed_line=wording.completed_line, rag_line=wording.rag_line,
         limits={"slack_actions": SLACK_ACTIONS_SHOWN, "overdue_page": OVERDUE_PAGE_SIZE,
                 "digest_lines": DIGEST_LINES_SHOWN},
     )
@@ -249,26 +181,13 @@ def _render(template_name: str, values: Mapping[str, Any]) -> str:
 
 
 def _request_wording(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """title, intro and expects_reply as plain strings, for each channel's template to escape."""
+    """title, intro and expects_reply as plain strings, for each channel to escape."""
     try:
-        return _call_wording_macros(values)
-    except (jinja2.TemplateError, TypeError, ValueError) as exc:
-        raise RenderError(f"{_where(exc, name)}: {exc}") from exc
-
-
-def _call_wording_macros(values: Mapping[str, Any]) -> dict[str, Any]:
-    env = environment()
-    try:
-        words = env.get_template("_wording.j2").make_module(dict(values))
-        return {
-            "title": str(words.title()).strip(),
-            "intro": " ".join(str(words.intro()).split()),
-            "expects_reply": str(words.expects_reply()).strip() == "yes",
-        }
-    except Exception:
-        # Macros called from Python skip Jinja's traceback rewriting; this puts template lines back.
-        env.handle_exception()
-        raise  # not reached: handle_exception always raises
+        return request_wording(name, values).as_context()
+    except KeyError as missing:
+        raise RenderError(f"{name}: {missing.args[0]!r} is undefined") from missing
+    except (TypeError, ValueError) as exc:
+        raise RenderError(f"{name}: {exc}") from exc
 
 
 def _where(exc: BaseException, template_name: str) -> str:
@@ -285,20 +204,20 @@ def _where(exc: BaseException, template_name: str) -> str:
     return where
 
 
-def _slack_blocks(template_name: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
-    source = _render(template_name, values)
+def _slack_blocks(name: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    builder = BUILDERS.get(name)
+    if builder is None:
+        raise RenderError(f"no Slack blocks for {name!r}")
     try:
-        parsed = json.loads(source)
-    except json.JSONDecodeError as exc:
-        raise RenderError(
-            f"{template_name} made invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from exc
-    if not isinstance(parsed, list) or not all(isinstance(b, dict) for b in parsed):
-        raise RenderError(f"{template_name} must make a JSON list of block objects")
-    problems = blocks.block_kit_problems(parsed)
+        made = builder(values)
+    except KeyError as missing:
+        raise RenderError(f"{name} Slack blocks: {missing.args[0]!r} is undefined") from missing
+    except (TypeError, ValueError) as exc:
+        raise RenderError(f"{name} Slack blocks: {exc}") from exc
+    problems = blocks.block_kit_problems(made)
     if problems:
-        raise RenderError(f"{template_name} breaks Block Kit limits: " + "; ".join(problems))
-    return parsed
+        raise RenderError(f"{name} Slack blocks break Block Kit limits: " + "; ".join(problems))
+    return made
 
 
 def _tidy(text: str) -> str:

@@ -24,17 +24,19 @@ class Route:
 def choose_route(contact: Contact, agency: Agency | None, settings: Settings) -> Route | None:
     """The contact's own preference, then the agency's, then Slack, then mail.
 
-    With no credentials at all every message goes to the outbox folder. With credentials, a person
-    the configured transports cannot reach gets None, so coordinators are told instead of the
-    message going nowhere.
+    A Slack id that Slack said is gone (`Contact.slack_gone`) is not used: the person is written to
+    by mail instead, as a channel that failed for good is set aside. With no credentials at all
+    every message goes to the outbox folder. With credentials, a person the configured transports
+    cannot reach gets None, so coordinators are told instead of the message going nowhere.
     """
+    slack_id = contact.slack_user_id if contact.slack_gone is None else None
     reachable: dict[str, str] = {}
-    if contact.slack_user_id and settings.slack_enabled:
-        reachable[ChannelKind.SLACK.value] = contact.slack_user_id
+    if slack_id and settings.slack_enabled:
+        reachable[ChannelKind.SLACK.value] = slack_id
     if contact.email and settings.outlook_enabled:
         reachable[ChannelKind.EMAIL.value] = contact.email
     if not settings.slack_enabled and not settings.outlook_enabled:
-        address = contact.slack_user_id or contact.email
+        address = slack_id or contact.email
         return Route(ChannelKind.OUTBOX.value, address, ChannelKind.OUTBOX) if address else None
     preferences = [contact.preferred_channel, agency.preferred_channel if agency else None, "slack", "email"]
     for wanted in preferences:

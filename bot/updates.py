@@ -52,13 +52,17 @@ def record_update(
     now: datetime,
     confirmed: bool | None = None,
     in_reply_to_message_id: int | None = None,
+    refused: bool = False,
+    source_message_id: str | None = None,
 ) -> ProgressUpdate:
     """Keep what was said; apply it to the action unless it needs confirming first.
 
-    `confirmed` None means: confirmed when the reading is confident enough.
+    `confirmed` None means: confirmed when the reading is confident enough. A `refused` update
+    (from someone who may not change the action) is kept for the record, never applied, and
+    audited as `update.refused` only: it awaits no one's confirmation.
     """
     assert action.id is not None
-    is_confirmed = proposed.confidence >= CONFIDENT if confirmed is None else confirmed
+    is_confirmed = not refused and (proposed.confidence >= CONFIDENT if confirmed is None else confirmed)
     update = ProgressUpdate(
         action_id=action.id,
         at=now,
@@ -71,24 +75,28 @@ def record_update(
         evidence=proposed.evidence,
         confidence=proposed.confidence,
         confirmed=is_confirmed,
+        refused=refused,
         in_reply_to_message_id=in_reply_to_message_id,
+        source_message_id=source_message_id,
     )
     session.add(update)
     session.flush()
+    data: dict[str, object] = {"update": update.id, "source": source.value}
+    if not refused:
+        data |= {"status": update.status, "new_due": proposed.new_due.isoformat() if proposed.new_due else None}
     session.add(
-        Event(
-            at=now,
-            actor=actor_name(author_contact, author),
-            kind="update.recorded" if is_confirmed else "update.awaiting_confirmation",
-            entity="action",
-            entity_id=action.id,
-            data={"update": update.id, "source": source.value, "status": update.status,
-                  "new_due": proposed.new_due.isoformat() if proposed.new_due else None},
-        )
+        Event(at=now, actor=actor_name(author_contact, author), kind=_recorded_event(refused, is_confirmed),
+              entity="action", entity_id=action.id, data=data)
     )
     if is_confirmed:
         apply_update(session, action, update, actor=actor_name(author_contact, author), now=now)
     return update
+
+
+def _recorded_event(refused: bool, confirmed: bool) -> str:
+    if refused:
+        return "update.refused"
+    return "update.recorded" if confirmed else "update.awaiting_confirmation"
 
 
 def apply_update(session: Session, action: Action, update: ProgressUpdate, *, actor: str, now: datetime) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot import blocks
 from bot.answers import handle_answer, queue_confirmation
 from bot.db import session_scope
-from bot.models import Action, Contact, Message, MessageAction
+from bot.models import Action, Contact, Event, Message, MessageAction
 from bot.routing import Route
 from bot.rules.statuses import ChannelKind, UpdateSource
 from bot.settings import load_settings
@@ -77,3 +78,30 @@ def test_an_out_of_office_sets_the_return_date_and_records_nothing(engine: Engin
     outcome = answer(engine, chaser_for_priya(engine), "Priya Shah",
                      "Automatic reply: I am on annual leave, back on 14 December.")
     assert outcome.automatic and outcome.away_until == date(2026, 12, 14) and outcome.recorded == []
+
+
+def test_a_refused_reply_is_audited_as_refused_and_never_as_awaiting_confirmation(engine: Engine) -> None:
+    outcome = answer(engine, chaser_for_priya(engine), "Grace Lin", "RIV3-1-1 complete")
+    assert outcome.refused == ["RIV3-1-1"]
+    with session_scope(engine) as session:
+        kinds = [e.kind for e in session.exec(select(Event).where(Event.kind.startswith("update.")).order_by(Event.id))]
+    assert kinds == ["update.refused"]
+
+
+def test_quoted_history_is_stripped_once_per_reply(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import answers
+    from bot.reading import replies
+
+    calls: list[str] = []
+    strip = replies.strip_quoted
+
+    def counting(text: str) -> str:
+        calls.append(text)
+        return strip(text)
+
+    monkeypatch.setattr(answers, "strip_quoted", counting)
+    monkeypatch.setattr(replies, "strip_quoted", counting)
+    message_id = chaser_for_priya(engine)
+    outcome = answer(engine, message_id, "Priya Shah",
+                     "RIV3-1-1 complete\nRIV3-1-2 in progress\n\nOn 1 Dec 2026, DHR bot wrote:\n> Please update")
+    assert len(outcome.recorded) == 2 and len(calls) == 1

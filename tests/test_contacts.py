@@ -7,13 +7,14 @@ from sqlmodel import select
 from bot.contacts import (
     ContactsError,
     contact_for_email,
-    may_change_action,
+    person_for,
     read_contacts_csv,
     store_contacts,
     sync_agencies,
 )
 from bot.db import session_scope
 from bot.models import Agency, Contact
+from bot.rules.permissions import may_change
 from bot.settings import AgencySettings, load_settings
 
 EXAMPLE = Path(__file__).parent.parent / "config" / "contacts.example.csv"
@@ -89,8 +90,8 @@ def test_only_the_right_people_may_change_an_action(engine: Engine, monkeypatch:
         by_name = {c.name: c for c in session.exec(select(Contact)).all()}
         police = by_name["Priya Shah"].agency_id
         def may(name: str | None, slack: str | None = None) -> bool:
-            return may_change_action(
-                session, settings, contact=by_name.get(name or ""), slack_user_id=slack,
+            return may_change(
+                person_for(by_name.get(name or ""), settings, slack),
                 action_agency_id=police, action_lead_contact_id=by_name["Priya Shah"].id,
             )
         assert may("Priya Shah")

@@ -7,7 +7,8 @@ whether a failure is worth retrying. When and how often to retry is the outbox's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from bot.rules.statuses import ChannelKind
 
@@ -33,7 +34,7 @@ class Envelope:
     subject: str
     text: str
     html: str | None
-    blocks: list[dict] | None
+    blocks: list[dict[str, Any]] | None
     ref_token: str | None
     thread_ts: str | None = None
     slack_channel: str | None = None
@@ -59,6 +60,8 @@ class DeliveryError(Exception):
     the outbox marks the message dead. Otherwise it retries, not before `retry_after` seconds when
     the service said so (HTTP 429/503 Retry-After). `code` is the service's short error code
     (`channel_not_found`, `ratelimited`, `http_503`); it never contains message content.
+    `recipient_gone` means the address itself no longer exists (a deleted or deactivated Slack
+    user): the outbox records that on the contact, so routing reaches them another way.
     """
 
     def __init__(
@@ -69,6 +72,7 @@ class DeliveryError(Exception):
         retry_after: float | None = None,
         code: str | None = None,
         rate_limited: bool = False,
+        recipient_gone: bool = False,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
@@ -76,6 +80,7 @@ class DeliveryError(Exception):
         self.code = code
         #: HTTP 429: the service is fine and said when to come back; not a failed attempt.
         self.rate_limited = rate_limited
+        self.recipient_gone = recipient_gone
 
     def __repr__(self) -> str:
         return (
@@ -85,9 +90,17 @@ class DeliveryError(Exception):
 
 
 class Channel(Protocol):
+    """Every transport: `send` one envelope; `find_sent` says whether an earlier try went out after all.
+
+    The outbox calls `find_sent` before sending again a message whose last try ended unclear (a
+    timeout, a crash mid-send): a Receipt means it was delivered, None that it was not.
+    """
+
     kind: ChannelKind
 
     def send(self, envelope: Envelope) -> Receipt: ...
+
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None: ...
 
 
 def subject_with_ref(subject: str, ref_token: str | None) -> str:

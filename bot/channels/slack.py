@@ -33,6 +33,10 @@ TRANSIENT_SLACK_ERRORS = frozenset(
     }
 )
 
+#: Slack error codes meaning the id we hold is gone for good (user deleted or deactivated, channel
+#: archived or never ours): a retry cannot help, and the person must be reached another way.
+GONE_SLACK_IDS = frozenset({"user_not_found", "account_inactive", "channel_not_found"})
+
 
 def make_slack_client(token: str, api_url: str | None = None, *, timeout: int = 30) -> WebClient:
     """A WebClient for SLACK_BOT_TOKEN at SLACK_API_URL (a local fake in tests).
@@ -61,7 +65,8 @@ def delivery_error_from_slack(error: Exception, method: str) -> DeliveryError:
                 rate_limited=True,
             )
         transient = status >= 500 or code in TRANSIENT_SLACK_ERRORS
-        return DeliveryError(f"Slack {method} failed: {code} (HTTP {status})", permanent=not transient, code=code)
+        return DeliveryError(f"Slack {method} failed: {code} (HTTP {status})", permanent=not transient, code=code,
+                             recipient_gone=code in GONE_SLACK_IDS)
     if isinstance(error, (OSError, http.client.HTTPException)):  # URLError, timeouts, resets
         return DeliveryError(
             f"Slack {method} unreachable: {type(error).__name__}", permanent=False, code="connection_error"
@@ -120,10 +125,13 @@ class SlackChannel:
             return None
         target = envelope.slack_channel or envelope.to_address
         channel = self.dm_channel(target) if _is_user_id(target) else target
-        response = self._call(
-            "conversations.history", self.client.conversations_history,
-            channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True, limit=200,
-        )
+        window = {"channel": channel, "oldest": f"{since.timestamp():.6f}", "include_all_metadata": True, "limit": 200}
+        # conversations.history lists only parent messages; a reply in a thread is found in the thread.
+        if envelope.thread_ts:
+            response = self._call("conversations.replies", self.client.conversations_replies,
+                                  ts=envelope.thread_ts, **window)
+        else:
+            response = self._call("conversations.history", self.client.conversations_history, **window)
         for message in response.get("messages", []):
             metadata = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}
@@ -142,7 +150,7 @@ class SlackChannel:
             self._dm_channels[user_id] = channel_id
         return channel_id
 
-    def update(self, channel: str, ts: str, text: str, blocks: list[dict] | None = None) -> Receipt:
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> Receipt:
         """Edit a message we posted earlier (e.g. to show "thanks, recorded" after a button click)."""
         arguments: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}
         if blocks is not None:

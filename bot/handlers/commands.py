@@ -123,12 +123,12 @@ def _update(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
     today = local_today(runtime, now)
     reading = read_reply(said, today=today, known_refs=(ref.upper(),))
     proposed = Proposed(reading.status, reading.new_due, reading.evidence, reading.confidence, said.strip())
-    done = record_for(session, runtime, who, ref, proposed, source=UpdateSource.COMMAND, now=now)
+    done = record_for(session, who, ref, proposed, source=UpdateSource.COMMAND, now=now)
     if done.problem or done.update is None or done.action is None:
         return _plain(done.problem or "Nothing was recorded.")
     if not done.update.confirmed:
         assert done.update.id is not None
-        rendered = confirmation_for(session, runtime, who, [(done.action.ref, done.update)])
+        rendered = confirmation_for(session, runtime, who, [(done.action, done.update)])
         return rendered.text, rendered.blocks or []
     return _plain(f"Recorded for *{mrkdwn(done.action.ref)}*: {mrkdwn(describe(done.update))}. Thank you.")
 
@@ -184,6 +184,7 @@ def _help(session: Session, runtime: Runtime, who: Caller, args: str, now: datet
     return _plain(HELP)
 
 
+# Every subcommand takes the same arguments (hence the noqa above), so one table dispatches them.
 _SUBCOMMANDS: dict[str, Callable[[Session, Runtime, Caller, str, datetime], Answer]] = {
     "overdue": _overdue, "status": _status, "update": _update, "chase": _chase,
     "snooze": _snooze, "digest": _digest, "help": _help,

@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot import policy
-from bot.contacts import contact_for_slack_user, is_coordinator, may_change_action
+from bot import answers, policy
+from bot.contacts import contact_for_slack_user, person_for
 from bot.models import Action, Contact
 from bot.render import mrkdwn
-from bot.rules.statuses import Role
+from bot.rules import permissions
+from bot.rules.permissions import Person
 from bot.runtime import Runtime
 
 Clock = Callable[[], datetime]
@@ -43,43 +44,41 @@ class Caller:
 
     slack_user_id: str
     contact: Contact | None
-    coordinator: bool
+    person: Person
 
     @property
     def actor(self) -> str:
         return f"slack:{self.slack_user_id}"
 
+    @property
+    def coordinator(self) -> bool:
+        return permissions.is_coordinator(self.person)
+
+    @property
+    def author(self) -> answers.Author:
+        return answers.Author(self.contact, self.person, self.actor)
+
 
 def caller(session: Session, runtime: Runtime, slack_user_id: str) -> Caller:
     contact = contact_for_slack_user(session, slack_user_id)
-    return Caller(slack_user_id, contact, is_coordinator(session, runtime.settings, contact, slack_user_id))
+    return Caller(slack_user_id, contact, person_for(contact, runtime.settings, slack_user_id))
 
 
-def may_change(session: Session, runtime: Runtime, who: Caller, action: Action) -> bool:
-    return may_change_action(
-        session,
-        runtime.settings,
-        contact=who.contact,
-        slack_user_id=who.slack_user_id,
-        action_agency_id=action.lead_agency_id,
-        action_lead_contact_id=action.lead_contact_id,
+def may_change(_session: Session, _runtime: Runtime, who: Caller, action: Action) -> bool:
+    """bot.rules.permissions.may_change for a Slack caller (the first two arguments are no longer needed)."""
+    return permissions.may_change(
+        who.person, action_agency_id=action.lead_agency_id, action_lead_contact_id=action.lead_contact_id
     )
 
 
 def sees_everything(who: Caller) -> bool:
-    """Coordinators and board members see every agency's actions; leads and managers only their own."""
-    return who.coordinator or (who.contact is not None and who.contact.active and who.contact.role == Role.BOARD.value)
+    return permissions.sees_everything(who.person)
 
 
 def may_see(who: Caller, action: Action) -> bool:
-    if sees_everything(who):
-        return True
-    contact = who.contact
-    if contact is None or not contact.active:
-        return False
-    if action.lead_contact_id is not None and action.lead_contact_id == contact.id:
-        return True
-    return action.lead_agency_id is not None and action.lead_agency_id == contact.agency_id
+    return permissions.may_see(
+        who.person, action_agency_id=action.lead_agency_id, action_lead_contact_id=action.lead_contact_id
+    )
 
 
 def not_yours_to_see(what: str) -> str:

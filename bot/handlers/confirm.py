@@ -7,14 +7,14 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.answers import confirmation_context
 from bot.blocks import confirm_value, read_confirm_value
-from bot.db import ensure_partnership
 from bot.handlers.common import Caller, may_change, refusal
 from bot.handlers.recording import describe
 from bot.models import Action, ProgressUpdate
 from bot.outbox import ref_token_for
 from bot.render import Rendered, mrkdwn, render
-from bot.rules.statuses import ChannelKind, ReadStatus
+from bot.rules.statuses import ChannelKind
 from bot.runtime import Runtime
 from bot.updates import (
     UpdateRefused,
@@ -25,23 +25,12 @@ from bot.updates import (
 
 
 def confirmation_for(
-    session: Session, runtime: Runtime, who: Caller, readings: Sequence[tuple[str, ProgressUpdate]]
+    session: Session, runtime: Runtime, who: Caller, unsure: Sequence[tuple[Action, ProgressUpdate]]
 ) -> Rendered:
-    """The confirmation question for unconfirmed updates (ref, update), with confirm/reject buttons."""
-    ids = [u.id for _, u in readings if u.id is not None]
-    partnership = ensure_partnership(session, runtime.settings)
-    context = {
-        "recipient_name": who.contact.name if who.contact else "there",
-        "partnership_name": partnership.name,
-        "ref_token": ref_token_for(confirm_value(ids)),
-        "confirm_value": confirm_value(ids),
-        "readings": [
-            {"ref": ref, "status": ReadStatus(u.status) if u.status else ReadStatus.UNCLEAR,
-             "new_due": u.new_due, "evidence": u.evidence}
-            for ref, u in readings
-        ],
-    }
-    return render("confirmation", ChannelKind.SLACK, context)
+    """The confirmation question for a `/dhr update`, answered at once (ephemeral) rather than queued."""
+    ids = [u.id for _, u in unsure if u.id is not None]
+    context = confirmation_context(session, runtime.settings, who.contact.name if who.contact else "there", unsure)
+    return render("confirmation", ChannelKind.SLACK, context | {"ref_token": ref_token_for(confirm_value(ids))})
 
 
 def settle(

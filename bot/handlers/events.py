@@ -11,15 +11,16 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.answers import handle_answer
+from bot.answers import SlackThread, handle_answer, queue_confirmation
 from bot.db import session_scope
 from bot.handlers.common import Caller, Clock, caller, local_today, refusal, utc_now
-from bot.handlers.confirm import confirmation_for
 from bot.handlers.recording import describe, sent_message
 from bot.handlers.views import home_view
 from bot.models import ProgressUpdate
+from bot.outbox import deliver_one
 from bot.render import mrkdwn
-from bot.rules.statuses import UpdateSource
+from bot.routing import Route
+from bot.rules.statuses import ChannelKind, UpdateSource
 from bot.runtime import Runtime
 
 #: Message subtypes that are a person writing something new; edits, deletions and joins are not.
@@ -52,8 +53,9 @@ def is_thread_reply_from_a_person(event: dict[str, Any]) -> bool:
 
 
 def answer_thread_reply(runtime: Runtime, client: WebClient, event: dict[str, Any], clock: Clock) -> None:
-    """Read a reply in a chaser's thread (bot.answers), then tell the person what was recorded,
-    ask them about what the bot is unsure of, or say politely what they may not change."""
+    """Read a reply in a chaser's thread (bot.answers), then tell the person what was recorded, ask
+    them in the thread about what the bot is unsure of (through the outbox, delivered at once), or
+    say politely what they may not change."""
     channel, thread_ts = str(event.get("channel", "")), str(event["thread_ts"])
     now = clock()
     with session_scope(runtime.engine) as session:
@@ -65,16 +67,23 @@ def answer_thread_reply(runtime: Runtime, client: WebClient, event: dict[str, An
             session, runtime.settings, message=chaser, text=str(event.get("text") or ""), sender=who.contact,
             author=who.actor, source=UpdateSource.SLACK_REPLY, now=now, slack_user_id=who.slack_user_id,
         )
-        unsure = [(action.ref, update) for action, update, _ in outcome.unsure]
         applied = [(action.ref, update) for action, update, _ in outcome.applied]
-        question = confirmation_for(session, runtime, who, unsure) if unsure else None
-    # Posted after the commit, so what the person reads is already on record.
+        question = queue_confirmation(
+            session, runtime.settings, key=f"confirm-slack:{channel}:{event.get('ts') or thread_ts}",
+            recipient_name=who.contact.name if who.contact else "there",
+            contact_id=who.contact.id if who.contact else None,
+            route=Route(ChannelKind.SLACK.value, who.slack_user_id, ChannelKind.SLACK),
+            unsure=outcome.unsure, now=now, thread=SlackThread(channel, thread_ts),
+        ) if outcome.unsure else None
+        question_id = question.id if question is not None else None
+    # Answered after the commit, so what the person reads is already on record.
     if outcome.refused:
         client.chat_postEphemeral(channel=channel, user=who.slack_user_id, thread_ts=thread_ts,
                                   text=refusal(", ".join(outcome.refused)))
-    if question is not None:
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=question.text, blocks=question.blocks)
-    elif applied:
+    if question_id is not None:
+        if ChannelKind.SLACK.value in runtime.channels:
+            deliver_one(runtime.engine, runtime.channels, clock(), worker=runtime.worker_id, only=question_id)
+    elif applied and not outcome.unsure:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=thanks(who, applied))
 
 

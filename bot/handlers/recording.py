@@ -1,7 +1,7 @@
 """Recording what someone said in Slack, and showing it on the message they answered.
 
-`record_for` is the one path from a Slack person to `bot.updates.record_update`: it finds the action,
-checks they may change it, and records. Nothing is written when they may not.
+`record_for` finds the action a button, modal or `/dhr update` is about and hands it to the one reply
+flow (bot.answers.permit_and_record). Nothing is written when the person may not change it.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session, select
 
+from bot.answers import permit_and_record
 from bot.blocks import ADD_UPDATE, MARK_COMPLETE, NEED_MORE_TIME
-from bot.handlers.common import Caller, may_change, refusal, unknown_ref
+from bot.handlers.common import Caller, refusal, unknown_ref
 from bot.models import Action, Message, ProgressUpdate
 from bot.render import mrkdwn, reading_phrase, ukdate
 from bot.rules.statuses import ReadStatus, UpdateSource
-from bot.runtime import Runtime
-from bot.updates import Proposed, action_by_ref, record_update
+from bot.updates import Proposed, action_by_ref
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,6 @@ class Recorded:
 
 def record_for(
     session: Session,
-    runtime: Runtime,
     who: Caller,
     ref: str,
     proposed: Proposed,
@@ -52,12 +51,12 @@ def record_for(
     action = action_by_ref(session, ref)
     if action is None:
         return Recorded(problem=unknown_ref(ref))
-    if not may_change(session, runtime, who, action):
-        return Recorded(action=action, problem=refusal(action.ref))
-    update = record_update(
-        session, action, proposed, source=source, author_contact=who.contact, author=who.actor, now=now,
+    update = permit_and_record(
+        session, action, proposed, author=who.author, source=source, now=now, keep_refused=False,
         confirmed=confirmed, in_reply_to_message_id=in_reply_to_message_id,
     )
+    if update is None:
+        return Recorded(action=action, problem=refusal(action.ref))
     return Recorded(update=update, action=action)
 
 
@@ -72,7 +71,8 @@ def describe(update: ProgressUpdate) -> str:
 
 def recorded_note(ref: str, update: ProgressUpdate, slack_user_id: str, today: date) -> str:
     """The mrkdwn line put on a chaser in place of its buttons once someone has answered."""
-    return f":white_check_mark: *{mrkdwn(ref)}*: {mrkdwn(describe(update))}, recorded from <@{slack_user_id}> on {ukdate(today)}"
+    said = mrkdwn(describe(update))
+    return f":white_check_mark: *{mrkdwn(ref)}*: {said}, recorded from <@{slack_user_id}> on {ukdate(today)}"
 
 
 def blocks_with_note(blocks: list[dict[str, Any]], ref: str, note: str) -> list[dict[str, Any]]:
@@ -109,7 +109,7 @@ def show_on_message(
 ) -> bool:
     """Edit the chaser at (channel, ts) to show what was recorded; False when it is not one of ours."""
     message = sent_message(session, channel, ts)
-    if message is None or not message.blocks:
+    if message is None or not message.blocks or not channel or not ts:
         return False
     new_blocks = blocks_with_note(list(message.blocks), ref, note)
     try:

@@ -24,12 +24,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from bot.answers import AnswerOutcome, covered_actions, handle_answer, queue_confirmation, record_answer
+from bot.answers import (
+    AnswerOutcome,
+    author_for,
+    covered_actions,
+    handle_answer,
+    may_change,
+    queue_confirmation,
+    record_answer,
+)
 from bot.channels.base import DeliveryError
 from bot.channels.graph import HANDLED_FOLDER, GraphClient
-from bot.contacts import contact_for_email, may_change_action
+from bot.contacts import contact_for_email
 from bot.db import session_scope
 from bot.inbox.rules import (
     Answer,
@@ -124,7 +132,8 @@ def record_mail(session: Session, settings: Settings, mail: IncomingMail, now: d
         sender = None
         report.unauthenticated += 1
     actor = actor_name(sender, mail.sender or "mail:unknown")
-    if answered.kind == MessageKind.CONFIRMATION.value and not is_automatic_reply(mail.text, mail.subject, mail.headers):
+    automatic = is_automatic_reply(mail.text, mail.subject, mail.headers)
+    if answered.kind == MessageKind.CONFIRMATION.value and not automatic:
         _answer_confirmation(session, settings, answered, mail, sender, now, report)
     else:
         outcome = handle_answer(
@@ -146,7 +155,7 @@ def already_recorded(session: Session, mail_key: str) -> bool:
     if session.exec(select(ProgressUpdate.id).where(ProgressUpdate.source_message_id == mail_key)).first():
         return True
     handled = select(Event.id).where(
-        Event.kind == HANDLED_EVENT, Event.data["mail"].as_string() == mail_key  # type: ignore[index]
+        Event.kind == HANDLED_EVENT, col(Event.data)["mail"].as_string() == mail_key
     )
     return session.exec(handled).first() is not None
 
@@ -215,14 +224,12 @@ def _answer_confirmation(
         ProgressUpdate.source_message_id == source_key,
         ProgressUpdate.confirmed == False,  # noqa: E712
         ProgressUpdate.rejected == False,  # noqa: E712  a "no" settled it; a later "yes" must not revive it
-        ProgressUpdate.action_id.in_([a.id for a in actions]),  # type: ignore[attr-defined]
-    ).order_by(ProgressUpdate.id)).all()
-    allowed = {a.id: a for a in actions if may_change_action(
-        session, settings, contact=sender, slack_user_id=None,
-        action_agency_id=a.lead_agency_id, action_lead_contact_id=a.lead_contact_id,
-    )}
-    answer = read_confirmation_reply(strip_quoted(mail.text))
-    actor = actor_name(sender, mail.sender or "mail:unknown")
+        col(ProgressUpdate.action_id).in_([a.id for a in actions]),
+    ).order_by(col(ProgressUpdate.id))).all()
+    author = author_for(settings, sender, mail.sender or "mail:unknown")
+    allowed = {a.id: a for a in actions if may_change(author, a)}
+    answer = read_confirmation_reply(strip_quoted(mail.text))  # the one strip: the correction is read as is
+    actor = author.actor
     for update in pending:
         action = allowed.get(update.action_id)
         if action is None:
@@ -240,8 +247,8 @@ def _answer_confirmation(
     if answer.answer is not Answer.YES and answer.rest and allowed:
         # "No, RIV3-4-1 is still in progress": the correction is itself a reply about those actions.
         outcome = record_answer(
-            session, settings, actions=list(allowed.values()), text=answer.rest, sender=sender,
-            author=mail.sender or "mail:unknown", source=UpdateSource.MAIL_REPLY, now=now, in_reply_to=confirmation,
+            session, settings, actions=list(allowed.values()), body=answer.rest, author=author,
+            source=UpdateSource.MAIL_REPLY, now=now, in_reply_to=confirmation,
             evidence_names=mail.attachment_names, source_message_id=mail.key,
         )
         _count(outcome, report)

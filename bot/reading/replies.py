@@ -29,7 +29,9 @@ __all__ = [
     "Reading",
     "is_automatic_reply",
     "out_of_office_until",
+    "read_body",
     "read_replies",
+    "read_replies_body",
     "read_reply",
     "read_status",
     "split_by_action",
@@ -63,7 +65,9 @@ _HISTORY_STARTS = (
     re.compile(r"^\s*-{2,}\s*(?:Original Message|Forwarded message)\s*-{2,}", re.M | re.I),
     re.compile(r"^\s*Begin forwarded message:", re.M | re.I),
     re.compile(r"^\s*On\b[^\n]{0,200}(?:\n[^\n]{0,200})?\bwrote:\s*$", re.M),
-    re.compile(r"^\s*[*_]{0,2}From:[*_]{0,2}[^\n]*\n(?:[^\n]*\n){0,3}?\s*[*_]{0,2}(?:Sent|Date|To|Subject):", re.M | re.I),
+    re.compile(
+        r"^\s*[*_]{0,2}From:[*_]{0,2}[^\n]*\n(?:[^\n]*\n){0,3}?\s*[*_]{0,2}(?:Sent|Date|To|Subject):", re.M | re.I
+    ),
 )
 _QUOTED_LINE = re.compile(r"^\s*(?:>|&gt;)")
 _MOBILE_FOOTER = re.compile(
@@ -76,7 +80,8 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 _DISCLAIMER = re.compile(
-    r"\b(?:confidential|privileged)\b[^\n]{0,200}\b(?:intended|recipient|addressee)\b|\bthis (?:e-?mail|message) and any"
+    r"\b(?:confidential|privileged)\b[^\n]{0,200}\b(?:intended|recipient|addressee)\b"
+    r"|\bthis (?:e-?mail|message) and any"
     r"\b|\bdisclaimer\b|\bif you (?:are not|have received this)",
     re.I,
 )
@@ -112,7 +117,8 @@ _AUTO_SUBJECT = re.compile(
 )
 _AUTO_TEXT = re.compile(
     r"\b(?:automatic reply|auto-?reply|out of (?:the )?office\b(?! (?:hours|working))"
-    r"|(?:i am|i'm|i will be|i shall be|currently)\b[^.\n]{0,40}\b(?:on (?:annual |study |parental |maternity |paternity"
+    r"|(?:i am|i'm|i will be|i shall be|currently)\b[^.\n]{0,40}\b"
+    r"(?:on (?:annual |study |parental |maternity |paternity"
     r" |sick )?leave|away from (?:the |my )?(?:office|desk)|on holiday|not in the office|away until))",
     re.I,
 )
@@ -135,7 +141,9 @@ def is_automatic_reply(text: str, subject: str | None = None, headers: Mapping[s
 
 # Strongest cue first: "on leave from 1 March, back on 9 March" must give 9 March.
 _RETURN_CUES = (
-    re.compile(r"\b(?:back|return(?:ing)?|returns|in the office)\b(?:\s+(?:to (?:the |my )?(?:office|work|desk)))?", re.I),
+    re.compile(
+        r"\b(?:back|return(?:ing)?|returns|in the office)\b(?:\s+(?:to (?:the |my )?(?:office|work|desk)))?", re.I
+    ),
     re.compile(r"\b(?:until|till)\b", re.I),
 )
 _WEEKDAY_AND_DAY = re.compile(
@@ -196,7 +204,11 @@ _DATED_STATUSES = frozenset(
 
 def read_reply(text: str, *, today: date, known_refs: Sequence[str] = ()) -> Reading:
     """What a reply says: status, new due date, evidence and how sure we are."""
-    body = strip_quoted(text)
+    return read_body(strip_quoted(text), today=today, known_refs=known_refs)
+
+
+def read_body(body: str, *, today: date, known_refs: Sequence[str] = ()) -> Reading:
+    """`read_reply` for text already through `strip_quoted`: history is stripped once per reply."""
     refs = tuple(mentioned_refs(body, known_refs))
     if is_automatic_reply(body):
         return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, out_of_office_until(body, today=today), body)
@@ -276,7 +288,8 @@ def _is_hedged(text: str, status: ReadStatus) -> bool:
 
 _TARGET_CUE = re.compile(
     r"\b(?:by|until|till|before|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of| is)?|target(?: date)?"
-    r"(?: of| is)?|revised to|moved to|pushed to|complete(?:d)? in|done in|finished in|ready in)\W+(?:the\s+)?(?:end of\s+)?"
+    r"(?: of| is)?|revised to|moved to|pushed to|complete(?:d)? in|done in|finished in|ready in)"
+    r"\W+(?:the\s+)?(?:end of\s+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",  # "by Friday 12 March"
     re.I,
 )
@@ -301,17 +314,21 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
 
 def read_replies(text: str, *, today: date, known_refs: Sequence[str]) -> dict[str, Reading]:
     """One Reading per action ref; the whole reply applies to every ref when it is not split by action."""
-    body = strip_quoted(text)
+    return read_replies_body(strip_quoted(text), today=today, known_refs=known_refs)
+
+
+def read_replies_body(body: str, *, today: date, known_refs: Sequence[str]) -> dict[str, Reading]:
+    """`read_replies` for text already through `strip_quoted`: history is stripped once per reply."""
     if is_automatic_reply(body):
-        reading = read_reply(body, today=today, known_refs=known_refs)
+        reading = read_body(body, today=today, known_refs=known_refs)
         return dict.fromkeys(known_refs, reading)
     parts = split_by_action(body, known_refs)
     if not parts:
-        reading = read_reply(body, today=today, known_refs=known_refs)
+        reading = read_body(body, today=today, known_refs=known_refs)
         return dict.fromkeys(known_refs, reading)
     readings: dict[str, Reading] = {}
     for ref, part in parts.items():
-        reading = read_reply(part, today=today, known_refs=known_refs)
+        reading = read_body(part, today=today, known_refs=known_refs)
         readings[ref] = Reading(
             reading.status, reading.new_due, reading.evidence, reading.confidence, (ref,), None, reading.text
         )

@@ -99,6 +99,25 @@ def test_channel_not_found_is_permanent(fake_slack: FakeSlackApi, slack_client: 
     assert caught.value.code == "channel_not_found"
 
 
+@pytest.mark.parametrize("gone", ["user_not_found", "account_inactive"])
+def test_a_person_slack_no_longer_knows_is_a_gone_recipient(
+    fake_slack: FakeSlackApi, slack_client: WebClient, gone: str
+) -> None:
+    fake_slack.fail_next("conversations.open", error=gone)
+
+    with pytest.raises(DeliveryError) as caught:
+        SlackChannel(slack_client).send(chaser(to_address="U0LEFT"))
+
+    assert (caught.value.permanent, caught.value.recipient_gone, caught.value.code) == (True, True, gone)
+
+
+def test_a_refused_token_says_nothing_about_the_recipient(fake_slack: FakeSlackApi) -> None:
+    with pytest.raises(DeliveryError) as caught:
+        SlackChannel(make_slack_client("not-a-bot-token", fake_slack.url)).send(chaser())
+
+    assert caught.value.permanent is True and caught.value.recipient_gone is False
+
+
 def test_a_token_slack_refuses_is_permanent(fake_slack: FakeSlackApi) -> None:
     client = make_slack_client("not-a-bot-token", fake_slack.url)
 

@@ -10,6 +10,10 @@ Bodies may be form-encoded, JSON or a GET query string (slack_sdk uses all three
 needs `Authorization: Bearer xoxb-...` (else `invalid_auth`), except `/webhook/...` (response_url).
 Failures are injected per method with `fail_next`; `limit_rate` makes chat.postMessage answer 429
 beyond N messages per second per channel, as Slack does.
+
+As documented for conversations.history and conversations.replies
+(docs.slack.dev/reference/methods/conversations.replies): history returns only a conversation's
+parent messages; a thread (its parent and every reply) comes from conversations.replies.
 """
 
 from __future__ import annotations
@@ -168,7 +172,9 @@ class FakeSlackApi(LocalFakeServer):
 
     # -- request handling (called from server threads) -----------------------------------------
 
-    def handle(self, method: str, path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict[str, str], Any]:
+    def handle(
+        self, method: str, path: str, body: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], Any]:
         if method == "webhook":
             return self._record(method, path, body, headers, 200, None, {}, {"ok": True})
         token = headers.get("authorization", "")
@@ -221,6 +227,7 @@ class FakeSlackApi(LocalFakeServer):
             "auth.test": self._auth_test,
             "conversations.open": self._conversations_open,
             "conversations.history": self._history,
+            "conversations.replies": self._replies,
             "chat.postMessage": self._post_message,
             "chat.update": self._update,
             "chat.postEphemeral": self._post_ephemeral,
@@ -252,18 +259,36 @@ class FakeSlackApi(LocalFakeServer):
         return {"ok": True, "channel": {"id": channel_id, "is_im": len(users) == 1}}
 
     def _history(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Newest first. `oldest` is not applied: the fake's ts are a counter, not wall-clock time."""
+        """Newest first, parent messages only. `oldest` is not applied: the fake's ts are a counter."""
         channel = self._channel_of(body)
-        with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
         with self._lock:
-            found = [m for m in self._messages if m.channel == channel and m.user is None]
+            found = [m for m in self._messages
+                     if m.channel == channel and m.user is None and m.thread_ts in (None, m.ts)]
+        return {"ok": True, "messages": self._listed(reversed(found), body), "has_more": False}
+
+    def _replies(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The thread of `ts`, oldest first: the parent, then its replies (`thread_not_found` if none)."""
+        channel, ts = self._channel_of(body), str(body.get("ts", ""))
+        with self._lock:
+            found = [m for m in self._messages
+                     if m.channel == channel and m.user is None and (m.ts == ts or m.thread_ts == ts)]
+        if not found:
+            raise _SlackError("thread_not_found")
+        return {"ok": True, "messages": self._listed(found, body), "has_more": False}
+
+    @staticmethod
+    def _listed(found: Iterable[PostedMessage], body: dict[str, Any]) -> list[dict[str, Any]]:
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
         messages = []
-        for m in reversed(found):
-            item: dict[str, Any] = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": m.text, "ts": m.ts}
+        for m in found:
+            item: dict[str, Any] = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": m.text,
+                                    "ts": m.ts}
+            if m.thread_ts:
+                item["thread_ts"] = m.thread_ts
             if with_metadata and m.metadata:
                 item["metadata"] = m.metadata
             messages.append(item)
-        return {"ok": True, "messages": messages, "has_more": False}
+        return messages
 
     def _post_message(self, body: dict[str, Any]) -> dict[str, Any]:
         if self._post_delay:

@@ -19,6 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
 from bot.app import build_bolt_app, make_http_server, make_wsgi_app
+from bot.channels.base import Channel
 from bot.db import session_scope
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
@@ -71,7 +72,9 @@ class SlackHarness:
 
     # -- sending ------------------------------------------------------------------------------
 
-    def post(self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> httpx.Response:
+    def post(
+        self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET
+    ) -> httpx.Response:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
         headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
@@ -81,14 +84,17 @@ class SlackHarness:
         form = {
             "team_id": TEAM["id"], "team_domain": TEAM["domain"], "channel_id": "C0DHRTEAM", "channel_name": "dhr",
             "user_id": user, "user_name": user.lower(), "command": "/dhr", "text": text,
-            "response_url": self.fake.webhook_url(f"cmd-{user}"), "trigger_id": "1337.42.trigger", "api_app_id": "A0DHR",
+            "response_url": self.fake.webhook_url(f"cmd-{user}"), "trigger_id": "1337.42.trigger",
+            "api_app_id": "A0DHR",
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **signing)
 
     def interaction(self, payload: dict[str, Any]) -> httpx.Response:
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
-    def click(self, user: str, action_id: str, value: str, *, channel: str = "D0PRIYA", message_ts: str = "1.000001") -> httpx.Response:
+    def click(
+        self, user: str, action_id: str, value: str, *, channel: str = "D0PRIYA", message_ts: str = "1.000001"
+    ) -> httpx.Response:
         return self.interaction({
             "type": "block_actions", "user": {"id": user, "team_id": TEAM["id"]}, "team": TEAM, "api_app_id": "A0DHR",
             "trigger_id": "1337.42.trigger", "response_url": self.fake.webhook_url(f"act-{user}"),
@@ -114,14 +120,18 @@ class SlackHarness:
     def calls(self, method: str, where: Callable[[RecordedCall], bool] = lambda c: True) -> list[RecordedCall]:
         return [c for c in self.fake.calls(method) if where(c)]
 
-    def wait_call(self, method: str, where: Callable[[RecordedCall], bool] = lambda c: True, count: int = 1) -> list[RecordedCall]:
-        return wait_for(lambda: (found := self.calls(method, where)) and len(found) >= count and found, f"{count} {method}")
+    def wait_call(
+        self, method: str, where: Callable[[RecordedCall], bool] = lambda c: True, count: int = 1
+    ) -> list[RecordedCall]:
+        return wait_for(lambda: (found := self.calls(method, where)) and len(found) >= count and found,
+                        f"{count} {method}")
 
     def responses(self, user: str) -> list[dict[str, Any]]:
         return [c.body for c in self.fake.calls("webhook") if c.path.endswith(f"-{user}")]
 
     def wait_response(self, user: str, count: int = 1) -> dict[str, Any]:
-        return wait_for(lambda: len(self.responses(user)) >= count and self.responses(user)[count - 1], f"response to {user}")
+        return wait_for(lambda: len(self.responses(user)) >= count and self.responses(user)[count - 1],
+                        f"response to {user}")
 
 
 @pytest.fixture
@@ -132,11 +142,16 @@ def slack_settings(fake_slack: FakeSlackApi) -> Settings:
 
 @pytest.fixture
 def slack(engine: Engine, fake_slack: FakeSlackApi, slack_settings: Settings) -> Iterator[SlackHarness]:
-    runtime = Runtime(slack_settings, engine, {})
+    from bot.channels.slack import SlackChannel, make_slack_client
+
+    # The Slack transport points at the fake: the confirmation question in a thread goes through the outbox.
+    channels: dict[str, Channel] = {"slack": SlackChannel(make_slack_client(SLACK_TEST_TOKEN, fake_slack.url))}
+    runtime = Runtime(slack_settings, engine, channels)
     # Bolt's acks and lazy listeners run here; the teardown waits for them, so a late write from this
     # test cannot land after the `engine` fixture has emptied the tables for the next one.
     listeners = ListenerPool()
-    wsgi = make_wsgi_app(engine, build_bolt_app(runtime, clock=lambda: NOW, listener_executor=listeners), lambda: False)
+    bolt = build_bolt_app(runtime, clock=lambda: NOW, listener_executor=listeners)
+    wsgi = make_wsgi_app(engine, bolt, lambda: False)
     server = make_http_server(wsgi, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot import blocks as ids
 from bot.db import session_scope
-from bot.models import Action, Contact, ProgressUpdate
+from bot.models import Action, Contact, Event, Message, ProgressUpdate
 from tests.slack.conftest import (
     SlackHarness,
     delivered_chaser,
@@ -36,7 +36,8 @@ def _updates(slack: SlackHarness) -> list[ProgressUpdate]:
 def test_a_confident_thread_reply_is_recorded_and_acknowledged(slack: SlackHarness) -> None:
     plan = riverside_plan(slack)
     channel, ts = delivered_chaser(slack)
-    _reply(slack, channel, ts, "U0PRIYA", "RIV3-1-1 complete\nRIV3-1-2 still working on it, done by end of February 2027")
+    _reply(slack, channel, ts, "U0PRIYA",
+           "RIV3-1-1 complete\nRIV3-1-2 still working on it, done by end of February 2027")
     post = slack.wait_call("chat.postMessage", lambda c: c.body.get("thread_ts") == ts)[0].body
     assert "recorded" in post["text"] and "RIV3-1-1" in post["text"]
     with session_scope(slack.engine) as session:
@@ -67,6 +68,25 @@ def test_an_unsure_reply_asks_for_confirmation_and_confirm_applies_it(slack: Sla
     with session_scope(slack.engine) as session:
         action = session.get(Action, plan.actions["RIV3-1-2"])
         assert action is not None and action.status == "in_progress"
+
+
+def test_the_confirmation_question_is_an_outbox_message_sent_in_the_thread(slack: SlackHarness) -> None:
+    riverside_plan(slack)
+    channel, ts = delivered_chaser(slack)
+    _reply(slack, channel, ts, "U0PRIYA", "we need more time on this one")
+    posted = slack.wait_call("chat.postMessage", lambda c: c.body.get("thread_ts") == ts)[0]
+
+    def sent_question() -> Message | None:
+        with session_scope(slack.engine) as session:
+            return session.exec(select(Message).where(Message.kind == "confirmation", Message.state == "sent")).first()
+
+    question = wait_for(sent_question, "the confirmation marked sent")
+    with session_scope(slack.engine) as session:
+        audit = [e.kind for e in session.exec(select(Event).where(Event.entity_id == question.id,
+                                                                  Event.entity == "message").order_by(Event.id))]
+    assert (question.state, question.slack_channel, question.slack_thread_ts) == ("sent", channel, ts)
+    assert question.recipient_address == "U0PRIYA" and posted.body["text"] == question.body_text
+    assert audit == ["message.queued", "message.sent"]
 
 
 def test_rejecting_a_reading_leaves_the_action_alone(slack: SlackHarness) -> None:

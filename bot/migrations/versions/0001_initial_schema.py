@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:32:28.162566
+Create Date: 2026-12-01 21:41:44.206189
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ def upgrade() -> None:
     sa.Column('preferred_channel', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('away_until', sa.Date(), nullable=True),
+    sa.Column('slack_gone', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -140,6 +141,7 @@ def upgrade() -> None:
     sa.Column('sent_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('slack_channel', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('slack_ts', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('slack_thread_ts', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('graph_message_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('conversation_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('internet_message_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
