@@ -135,6 +135,17 @@ class _Signal:
     position: int
 
 
+_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>")
+_SLACK_MENTION = re.compile(r"<([@#!])([A-Za-z0-9^]+)(?:\|([^>]*))?>")
+
+
+def slack_to_plain(text: str) -> str:
+    """Slack's markup as words: `<https://x|label>` is "label (https://x)", `<@U123>` is "@U123",
+    `<!here>` is "@here". Slack's `&amp; &lt; &gt;` escapes are undone later, by plain_text."""
+    text = _SLACK_LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
+    return _SLACK_MENTION.sub(lambda m: "@" + (m.group(3) or m.group(2)) if m.group(1) != "#" else "#" + (m.group(3) or m.group(2)), text)
+
+
 def plain_text(text: str) -> str:
     """Text without HTML markup, entities or typographic dashes and quotes."""
     text = re.sub(r"(?i)<br\s*/?>|</p>|</li>|<hr\s*/?>|</div>|</tr>", "\n", text)
