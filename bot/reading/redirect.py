@@ -35,7 +35,7 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
        r"|reassign(?:ed)? (?:it|this)) to\s+") + _WHO,
     _I(r"\b(?:copying|cc'?ing|i'?ve cc'?d|copied|looping) in\s+") + _WHO,
     _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken over|picked (?:this|it) up|taken (?:this|it) on)"),
-    _WHO + _I(r"\s+(?:\([^)]*\)\s+)?(?:who\s+)?(?:now\s+)?(?:leads|is leading|are leading|is covering|are covering)\b"),
+    _WHO + _I(r"\s+(?:\([^)]*\)\s+)?(?:who\s+)?(?:now\s+)?(?:(?:leads|is leading|are leading) (?:on|for)|is covering|are covering)\b"),
     _WHO + _I(r"\s+(?:is|are)\s+(?:now\s+)?(?:the (?:new )?(?:lead|owner)|responsible for (?:this|it))"),
     _WHO + _I(r"\s+owns?\s+(?:it|this)\b"),
     _I(r"\b(?:this|it) is an?\s+") + _WHO + _I(r"\s+action\b"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.reading.automatic import automatic_reply_kind
+from bot.reading.clauses import fix_typos, read_reply_status
 from bot.reading.confirm import CONFIDENT, needs_confirmation
 from bot.reading.quoting import quoted_question, split_reply, strip_quoted
 from bot.reading.redirect import find_redirect
@@ -169,8 +170,8 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
     redirect = find_redirect(words)
     if redirect is not None:
         return Reading(ReadStatus.REDIRECT, None, evidence, 0.7, refs, None, words, redirect_to=redirect.to)
-    stated = _promise_or_report(body, today)
-    status, confidence = read_status(stated)
+    stated = _promise_or_report(fix_typos(body), today)
+    status, confidence = read_reply_status(stated)
     new_due = _new_due(stated, status, today) if status in _DATED_STATUSES else None
     problem = unreadable_date(body) if new_due is None else None
     if status is ReadStatus.EXTENSION_REQUESTED and new_due is None:
@@ -260,7 +261,7 @@ def _is_hedged(text: str, status: ReadStatus) -> bool:
     if status is ReadStatus.EXTENSION_REQUESTED or "?" not in text:
         return False
     statements = " ".join(s for s in _SENTENCE_END.split(plain_text(text)) if not s.rstrip().endswith("?"))
-    return read_status(statements)[0] is not status
+    return read_reply_status(statements)[0] is not status
 
 
 _TARGET_CUE = re.compile(

@@ -95,10 +95,14 @@ _STRONG = tuple((status, re.compile(pattern)) for status, pattern in _STRONG_PAT
 _WEAK = tuple((status, re.compile(pattern)) for status, pattern in _WEAK_PATTERNS)
 
 # A complete word is not a completion when it is negated, conditional or still to come.
-_NEGATED_BEFORE = re.compile(r"(?:\bnot|n't|\bnever|\bnor)\s+(?:\w+\s+){0,2}$")
+_NEGATED_BEFORE = re.compile(
+    r"(?:\bnot|n't|\bnever|\bnor|\bnowhere near|\bnowhere close to|\bfar from|\bnothing|\bno\b|\bnone of (?:it|this))"
+    r"\s+(?:\w+\s+){0,2}$"
+)
 _FUTURE_BEFORE = re.compile(
     r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
-    r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this)\s+(?:(?:fully|formally|finally|properly|all|it|this)\s+)?$"
+    r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this|'ll(?: have)?(?: it| this)?|\bwill have(?: it| this)?)"
+    r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|'s|are)\s+)?$"
 )
 _NOT_YET_AFTER = re.compile(r"^\s*(?:yet|\?)")
 # "done by end of March", "finished by Friday": a target, not a completion.
@@ -109,7 +113,8 @@ _TARGET_AFTER = re.compile(
 # "hopefully done", "should be finished", "expect it complete": a hope, not a completion.
 _HEDGE_BEFORE = re.compile(
     r"(?:\bhopefully|\bshould|\bexpect(?:ed|ing)?(?: to be| it| this)?|\baim(?:ing)? to(?: be| have)?"
-    r"|\bhop(?:e|ing) to(?: be| have)?|\bplan(?:ned|ning)? to(?: be| have)?|\blikely to be|\bprobably)\s+(?:\w+\s+){0,1}$"
+    r"|\bhop(?:e|ed|ing) to(?: be| have)?|\bplan(?:ned|ning)? to(?: be| have)?|\blikely to be|\bprobably"
+    r"|\b(?:intend|intended|aimed|meant|supposed|wanted) to(?: be| have)?(?: it| this)?|\bshould have been)\s+(?:\w+\s+){0,1}$"
 )
 # "mostly done", "all but finished": part of the work is still to do.
 _PARTIAL_BEFORE = re.compile(

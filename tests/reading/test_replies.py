@@ -272,8 +272,12 @@ def test_read_replies_applies_an_unsplit_reply_to_every_ref() -> None:
 
 def test_is_automatic_reply_from_headers() -> None:
     assert is_automatic_reply("Done", headers={"Auto-Submitted": "auto-replied"})
-    assert is_automatic_reply("Done", headers={"X-Auto-Response-Suppress": "All"})
     assert not is_automatic_reply("Done", headers={"Auto-Submitted": "no"})
+
+
+def test_x_auto_response_suppress_is_not_a_sign_of_an_automatic_reply() -> None:
+    # Outlook puts it on ordinary mail people type (MS-OXCMAIL 2.1.3.2.20).
+    assert not is_automatic_reply("Done", headers={"X-Auto-Response-Suppress": "All"})
 
 
 def test_is_automatic_reply_from_subject_and_text() -> None:
