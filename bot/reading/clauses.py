@@ -27,6 +27,8 @@ _REAL_WORDS = frozenset({
     "waiving", "singed", "deliverer", "complexed", "finishes", "starts", "progresses", "policies",
 })
 _FIXED_PHRASES = (
+    (re.compile(r"\b(haven|hasn|isn|didn|doesn|wasn|weren|won|couldn|shouldn|wouldn|aren)t\b", re.I), r"\1't"),
+    (re.compile(r"\bcant\b", re.I), "can't"),
     (re.compile(r"\bon going\b", re.I), "ongoing"),
     (re.compile(r"\bsign(?:ed)? of\b(?!\s+(?:the|a|an|our|their|my)\b)", re.I), "sign off"),
     (re.compile(r"\bwip\b", re.I), "work in progress"),
@@ -68,7 +70,7 @@ def fix_typos(text: str) -> str:
 _CLAUSE_SPLIT = re.compile(
     r"\n+|(?<=[.!?;])\s+|\s+[-–•*]\s+|^\s*[-•*]\s+|,\s+(?=but\b|however\b|and\s+the\b)|(?<!\ball)\s+\bbut\b(?!\s+for\b)\s*|\s+\b(?:however|whereas|although)\b\s*"
     r"|,\s+(?=(?:the|our|all|staff|training|policy|audit|phase|part|we|it|its|it's|one|two|three|some|most|can|could|would"
-    r"|please|so|is it|may)\b)",
+    r"|please|so|is it|may|will|i'll|we'll)\b)",
     re.I | re.M,
 )
 
@@ -79,11 +81,11 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"\bnothing(?:'s| has)?\s+(?:\w+\s+){0,4}?(?:done|happened|started|begun)\b|\bno (?:work|progress|movement|action)\b"
         r"|\bnot (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|commenced)\b|\b(?:haven't|hasn't|have not|has not|we've not"
         r"|we have not|not) (?:even )?(?:yet )?(?:started|begun|touched|got (?:round )?to|looked at|had (?:a |the )?chance)"
-        r"|\bzero progress\b|\bstarting line\b|\b(?:nobody|no one|no-one) has (?:picked|started|looked|touched)", re.I)),
+        r"|\bzero progress\b|\bstarting line\b|\bneither\b[^.]*\b(?:started|begun)\b|\b(?:nobody|no one|no-one) has (?:picked|started|looked|touched)", re.I)),
     (ReadStatus.BLOCKED, _R(
         r"\bstuck\b|\bpaused\b|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
         r"(?:\w+\s+){0,6}?until\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
-        r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b", re.I)),
+        r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b|\bstill waiting (?:on|for)\b", re.I)),
     (ReadStatus.EXTENSION_REQUESTED, _R(
         r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date|deadline|target"
         r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward|on) to\b"
@@ -91,7 +93,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:can|could|may) (?:we|i) (?:have|say|aim for|make it|get|extend|change|revise|move|push)\b"
         r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further|extra) (?:days|weeks|months)\b"
         r"|\b(?:need|want|like)\s+(?:a (?:bit|little) |a few \w+ )?longer\b|\blonger on this\b|\bexten(?:d|sion|tion)\b"
-        r"|\bmiss the deadline\b|\bcan (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok|be acceptable) as (?:a|the) new"
+        r"|\bgive (?:me|us) (?:till|until|another|more|a few|a couple|a bit)\b|\broll(?:ed)?\s+(?:(?:it|this)\s+)?(?:over\s+|forward\s+)?to\b"
+        r"|\bmiss the deadline\b|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok|be acceptable) as (?:a|the) new"
         r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b", re.I)),
     (ReadStatus.IN_PROGRESS, _R(
         r"\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b|\b\d+ (?:of|out of) (?:the )?\d+\b"
@@ -101,12 +104,16 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\bmade a start\b|\bmoving along\b|\bgoing well\b|\bneeds? to (?:go|be)\b|\bin draft\b|\bwork in progress\b"
         r"|\b(?:is|are|has|have) not\W*$|\bisn't\W*$|\bnot for the\b|\bstill (?:with|at|in)\b|\bunder way\b|\bunderway\b"
         r"|\bwith (?:the )?\w+ (?:team )?for\b|\bcouple of bits\b|\b(?:\w+ )?(?:teams?|sessions?|bits?|parts?) left\b"
-        r"|^(?![^\n]*\b(?:no|nothing|none|zero|without)\b)[^\n]*\b(?:remaining|remains?)\b|\bmarked (?:as )?complete by mistake\b|\bsent (?:it )?back\b|\bredoing\b|\bnot (?:quite|fully|entirely)\b", re.I)),
+        r"|^(?![^\n]*\b(?:no|nothing|none|zero|without)\b)[^\n]*\b(?:remaining|remains?)\b|\bmarked (?:as )?complete by mistake\b"
+        r"|\b(?:due|expect(?:ed)?|aim(?:ing)?|plan(?:ning)?|set|on (?:course|track)) to (?:finish|complete|be (?:done|complete|finished))\b"
+        r"|\bon (?:course|track) for\b|\b(?:should|will|to) (?:be )?wrap(?:ped)? up\b|\bstill to (?:do|be|go|come|start|finish|arrange)\b"
+        r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't|didn't|isn't|wasn't|not yet)\W*$"
+        r"|\b(?:hoped|intended|aimed|meant|planned|wanted|expected) to (?:finish|complete|have|be|get)\b|\bsent (?:it )?back\b|\bredoing\b|\bnot (?:quite|fully|entirely)\b", re.I)),
 )
 _ACKNOWLEDGEMENT = _R(
     r"\b(?:will|i'll|we'll|shall)\s+(?:\w+\s+){0,3}?(?:get back|come back|reply|respond|update|send (?:an |you an )?update"
     r"|let you know|look into|pick (?:this|it) up|check|find out|get an update|chase)\b|\bleave it with me\b|\bon it\b"
-    r"|^\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers)\b|\bgive me (?:a few|a couple of|some) "
+    r"|^\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers)\b\W+\w|\bgive me (?:a few|a couple of|some) "
     r"(?:days|weeks|time)\b|\bfind out where\b|\bcome back to you\b",
     re.I,
 )
@@ -117,7 +124,20 @@ def _clauses(text: str) -> list[str]:
     return [clause.strip(" ,.;:-") for clause in _CLAUSE_SPLIT.split(text) if clause and clause.strip(" ,.;:-")]
 
 
+# "nothing left to do", "no outstanding work": work left over, denied.
+_NOTHING_LEFT = _R(r"\b(?:no|nothing|none|zero)\b(?:\s+\w+){0,2}\s+(?:left|outstanding|remaining|remains|further)\b", re.I)
+_NO_LONGER_NEEDED = _R(r"\bsuperseded\b|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b", re.I)
+# A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
+_ACK_ONLY = _R(r"^\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers|ok|okay|sure|hi \w+|hello)\W*$", re.I)
+
+
 def _read_clause(clause: str) -> tuple[ReadStatus, float]:
+    if _ACK_ONLY.match(clause):
+        return ReadStatus.UNCLEAR, 0.2
+    if _NO_LONGER_NEEDED.search(clause):
+        return ReadStatus.NOT_APPLICABLE, 0.8
+    if _NOTHING_LEFT.search(clause):
+        return ReadStatus.COMPLETE, 0.8
     for status, pattern in _CLAUSE_RULES:
         if pattern.search(clause):
             return status, 0.8
@@ -152,11 +172,14 @@ def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, f
     if ReadStatus.EXTENSION_REQUESTED in statuses:
         return ReadStatus.EXTENSION_REQUESTED, 0.8
     strongly_blocked = any(s is ReadStatus.BLOCKED and c >= 0.8 for s, c in said)
-    if ReadStatus.BLOCKED in statuses and (strongly_blocked or ReadStatus.IN_PROGRESS not in statuses):
+    moving = statuses & {ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED}
+    if ReadStatus.BLOCKED in statuses and (strongly_blocked or not moving):
         return ReadStatus.BLOCKED, 0.8 if strongly_blocked else 0.6
     if len(statuses) == 1:
         return statuses.pop(), confidence
     work = statuses & {ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED}
+    if ReadStatus.NOT_APPLICABLE in statuses and work <= {ReadStatus.COMPLETE}:
+        return ReadStatus.NOT_APPLICABLE, min(confidence, 0.7)
     if work == {ReadStatus.COMPLETE}:
         # "Done, no update needed": a completion beside words that say nothing about other work.
         return ReadStatus.COMPLETE, min(confidence, 0.7)

@@ -247,7 +247,9 @@ def _promise_or_report(body: str, today: date) -> str:
 
 _HEDGE = re.compile(
     r"\b(?:i think|i believe|i guess|i reckon|hopefully|probably|not sure|unsure|not certain|maybe|perhaps|possibly"
-    r"|should be|fingers crossed|touch wood|if all goes (?:well|to plan))\b",
+    r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)|as far as (?:i|we) (?:know|can tell|"
+    r"am aware)|pretty sure|fairly sure|i'm sure|(?:i|we) think so|if i remember|afaik|i assume|presumably|supposedly"
+    r"|double[- ]check|need to (?:check|confirm)|let me know if)\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -265,28 +267,56 @@ def _is_hedged(text: str, status: ReadStatus) -> bool:
 
 
 _TARGET_CUE = re.compile(
-    r"\b(?:by|until|till|before|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of| is)?|target(?: date)?"
-    r"(?: of| is)?|revised to|moved to|pushed to|complete(?:d)? in|done in|finished in|ready in)\W+(?:the\s+)?(?:end of\s+)?"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",  # "by Friday 12 March"
+    r"\b(?:by|until|till|before|within|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of| is)?|target(?: date)?"
+    r"(?: of| is)?|revised to|moved to|pushed to|(?:complete(?:d)?|done|finish(?:ed)?|ready|wrapped up|in place|delivered)"
+    r" (?:in|on|by)|due(?: to (?:finish|complete|end))?(?: on| by| in)?|on (?:track|course) (?:for|to \w+ (?:by|in|on))"
+    r"|aim(?:ing)? (?:for|to \w+ (?:by|in))|expected?(?: by| in| on)?|finish date(?: is)?|w/c|week (?:commencing|beginning))"
+    r"\W+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",  # "by Friday 12 March"
     re.I,
 )
-
-
-_EXTENSION_CUE = re.compile(_TARGET_CUE.pattern.replace("|revised to", "|to|of|for|in|revised to"), re.I)
+# "next week", "in a fortnight", "tomorrow": a relative day is a target when the reply speaks of finishing.
+_RELATIVE_TARGET = re.compile(r"^(?:next|in|within|tomorrow|this|the|another)\b", re.I)
+_FINISHING = re.compile(r"\b(?:finish\w*|complete\w*|done|ready|wrap(?:ped)? up|in place|delivered|sorted)\b", re.I)
 
 
 def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
-    """A stated target date: it must read as a target ("by June", "new date 30/04/2027", and for an
-    extension request "move it to June"), not an event ("training on 12 April", "I'll confirm next week")."""
+    """A stated target date. For a request for more time, the latest date to come ("can we push to end of
+    April"; "realistically October, the review reports in September"). Otherwise it must read as a target
+    ("by June", "new date 30/04/2027", "finished next week"), not an event ("training on 12 April")."""
     plain = plain_text(body)
+    if status is ReadStatus.EXTENSION_REQUESTED:
+        return latest_date_to_come(plain, today)
     parsed = find_date_in_text(plain, today=today)
     if parsed is None or parsed.due is None or parsed.due < today:
         return None  # a date in the past is history ("met on 3 May"), not a new target
     at = plain.lower().find(parsed.text.lower())
-    cue = _EXTENSION_CUE if status is ReadStatus.EXTENSION_REQUESTED else _TARGET_CUE
-    if at < 0 or not cue.search(plain[max(0, at - 30) : at]):
-        return None
-    return parsed.due
+    if at >= 0 and _TARGET_CUE.search(plain[max(0, at - 40) : at]):
+        return parsed.due
+    if _RELATIVE_TARGET.match(parsed.text) and _FINISHING.search(plain):
+        return parsed.due
+    return None
+
+
+_YEARLESS_AHEAD = timedelta(days=300)
+_LATER_NEWS = re.compile(
+    r"\b(?:confirm|let you know|update you|get back|come back|reply|speak|talk|meet|discuss|call you|send)\b", re.I
+)
+
+
+def latest_date_to_come(plain: str, today: date) -> date | None:
+    """The latest day on or after `today` that the text names, reading it piece by piece."""
+    found: list[date] = []
+    for piece in re.split(r"(?<=[.!?;,])\s+|\s+-\s+|\n+", plain):
+        if _LATER_NEWS.search(piece):
+            continue  # "I'll confirm a date next week": when they will say more, not the new target
+        parsed = find_date_in_text(piece, today=today)
+        if parsed is None or parsed.due is None or parsed.due < today:
+            continue
+        yearless = not _HAS_YEAR.search(parsed.text) and not _RELATIVE_TARGET.match(parsed.text)
+        if yearless and parsed.due - today > _YEARLESS_AHEAD:
+            continue  # "stood down in February", read in March: last February, not next year's
+        found.append(parsed.due)
+    return max(found, default=None)
 
 
 def read_replies(

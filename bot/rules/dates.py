@@ -129,7 +129,7 @@ _CUE_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 # "May I ..." and "March on" are not dates.
-_NOT_A_DATE_AFTER_RE = re.compile(r"\s+(?:i|we|you|he|she|they|it|be|have|has|not|also|on)\b", re.IGNORECASE)
+_NOT_A_DATE_AFTER_RE = re.compile(r"\s+(?:i(?!')|we|you|he|she|they|it|be|have|has|not|also|on)\b", re.IGNORECASE)
 # Words that introduce the date a reply wants as its new target.
 _TARGET_CUE_RE = re.compile(
     r"\b(?:by|until|till|before|deadline|due|extend(?:ed)?|extension|revised|target|date|back|ready|complete[d]?|w/c"
@@ -426,12 +426,12 @@ def _calendar_period(what: str, today: date, ahead: int) -> tuple[date, date, Pr
 
 def _looks_like_a_date(match: re.Match[str], clean: str, *, cue_required: bool = False) -> bool:
     """A lone month, season or weekday name counts when a preposition introduces it, or when it is
-    capitalised and not followed by a pronoun or verb ("May I ask", "March on")."""
+    capitalised and not followed by a pronoun or verb ("May I ask", "March on"): "by May we will" is a date."""
     start, end = match.span()
-    if _NOT_A_DATE_AFTER_RE.match(clean, end):
-        return False
     if _CUE_BEFORE_RE.search(clean, max(0, start - 30), start):
         return True
+    if _NOT_A_DATE_AFTER_RE.match(clean, end):
+        return False
     return not cue_required and match.group(0)[:1].isupper()
 
 
