@@ -30,7 +30,9 @@ def parse_reply(
     ] = None,
     mail: Annotated[
         Path | None,
-        typer.Option("--mail", help="Read one whole message file as the inbox would: .eml with headers, or a .txt body."),
+        typer.Option(
+            "--mail", help="Read one whole message file as the inbox would: .eml with headers, or a .txt body."
+        ),
     ] = None,
 ) -> None:
     """Show the status, new due date, evidence and confidence the bot reads from a reply, and whether it
@@ -93,7 +95,9 @@ def _reference_day(value: str | None) -> date:
 
 def _print_reading(reading: Reading) -> None:
     confirm = " (would ask before applying: confirm)" if reading.needs_confirmation else " (would apply at once)"
-    console.print(f"status: [bold]{reading.status.value}[/bold]  confidence: {reading.confidence:.2f}{confirm}", highlight=False)
+    console.print(
+        f"status: [bold]{reading.status.value}[/bold]  confidence: {reading.confidence:.2f}{confirm}", highlight=False
+    )
     if reading.automatic:
         console.print("automatic reply: never an answer", highlight=False)
     if reading.redirect_to:

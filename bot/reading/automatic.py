@@ -41,7 +41,8 @@ _BOUNCE_SENDER = re.compile(r"\b(?:mailer-daemon|postmaster|mail delivery (?:sub
 
 _BOUNCE_SUBJECT = re.compile(
     r"^\s*(?:undeliverable|undelivered mail|delivery status notification|delivery (?:has )?failed|mail delivery failed"
-    r"|returned mail|failure notice|non[- ]?delivery|message not delivered|unzustellbar|non remis|no se puede entregar)",
+    r"|returned mail|failure notice|non[- ]?delivery|message not delivered|unzustellbar|non remis"
+    r"|no se puede entregar)",
     re.I,
 )
 _AUTO_SUBJECT = re.compile(
@@ -53,14 +54,17 @@ _AUTO_SUBJECT = re.compile(
 
 _BOUNCE_TEXT = re.compile(
     r"\b(?:delivery (?:has )?failed to these recipients|(?:could not|couldn't|wasn't|was not) (?:be )?delivered"
-    r"|message (?:could not|couldn't) be delivered|undeliverable|address (?:you entered )?(?:couldn't|could not) be found"
+    r"|message (?:could not|couldn't) be delivered|undeliverable|address (?:you entered )?(?:couldn't"
+    r"|could not) be found"
     r"|created automatically by mail delivery software|this is the mail system at host|permanent(?:ly)? (?:error|fail)"
     r"|recipient address rejected|mailbox (?:unavailable|is full|not found))",
     re.I,
 )
 _LEFT_TEXT = re.compile(
-    r"\b(?:no longer (?:works?|employed|working|with (?:the|this|our))|has left (?:the|this|our) (?:organisation|organization"
-    r"|council|trust|service|team|company)|(?:i|this person|this mailbox) (?:no longer|is no longer) (?:work|in use|monitored)"
+    r"\b(?:no longer (?:works?|employed|working|with (?:the|this|our))|has left (?:the|this|our) (?:organisation"
+    r"|organization"
+    r"|council|trust|service|team|company)|(?:i|this person|this mailbox) (?:no longer|is no longer) (?:work|in use"
+    r"|monitored)"
     r"|this (?:e-?mail )?(?:address|mailbox) is no longer (?:in use|monitored|active))",
     re.I,
 )
@@ -71,13 +75,15 @@ _PART_TIME_TEXT = re.compile(
 )
 _ACK_TEXT = re.compile(
     r"\b(?:thank you for (?:contacting|your (?:e-?mail|message))[^.\n]{0,80}\b(?:has been|have been|was) received"
-    r"|your (?:e-?mail|message) has been (?:received|logged|forwarded)|this (?:is an|mailbox is) (?:automated|unmonitored)"
+    r"|your (?:e-?mail|message) has been (?:received|logged|forwarded)|this (?:is an|mailbox is) (?:automated"
+    r"|unmonitored)"
     r"|do not reply to this (?:e-?mail|message))",
     re.I,
 )
 _AWAY_TEXT = re.compile(
     r"\b(?:automatic reply|auto-?reply|out of (?:the )?office\b(?! (?:hours|working|last|yesterday))"
-    r"|(?:i am|i'm|i will be|i shall be|currently)\b[^.\n]{0,40}\b(?:on (?:annual |study |parental |maternity |paternity"
+    r"|(?:i am|i'm|i will be|i shall be|currently)\b[^.\n]{0,40}\b(?:on (?:annual |study |parental |maternity "
+    r"|paternity"
     r"|sick |adoption )?leave|away from (?:the |my )?(?:office|desk)|on holiday|not in the office|away until"
     r"|out of the office|away at the moment|absent)"
     r"|je suis absente?|ich bin (?:bis|vom|ab|derzeit|zurzeit)|estoy fuera|ik ben afwezig)",

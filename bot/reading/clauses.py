@@ -55,7 +55,8 @@ def _corrected(match: re.Match[str]) -> str:
         return word
     allowed = 1 if len(lowered) < 8 else 2
     for known in _VOCABULARY:
-        if known[:2] == lowered[:2] and abs(len(known) - len(lowered)) <= allowed and _distance(lowered, known) <= allowed:
+        close_in_length = abs(len(known) - len(lowered)) <= allowed
+        if known[:2] == lowered[:2] and close_in_length and _distance(lowered, known) <= allowed:
             return known
     return word
 
@@ -68,8 +69,10 @@ def fix_typos(text: str) -> str:
 
 
 _CLAUSE_SPLIT = re.compile(
-    r"\n+|(?<=[.!?;])\s+|\s+[-–•*]\s+|^\s*[-•*]\s+|,\s+(?=but\b|however\b|and\s+the\b)|(?<!\ball)\s+\bbut\b(?!\s+for\b)\s*|\s+\b(?:however|whereas|although)\b\s*"
-    r"|,\s+(?=(?:the|our|all|staff|training|policy|audit|phase|part|we|it|its|it's|one|two|three|some|most|can|could|would"
+    r"\n+|(?<=[.!?;])\s+|\s+[-–•*]\s+|^\s*[-•*]\s+|,\s+(?=but\b|however\b|and\s+the\b)"
+    r"|(?<!\ball)\s+\bbut\b(?!\s+for\b)\s*|\s+\b(?:however|whereas|although)\b\s*"
+    r"|,\s+(?=(?:the|our|all|staff|training|policy|audit|phase|part|we|it|its|it's|one|two|three|some|most|can|could"
+    r"|would"
     r"|please|so|is it|may|will|i'll|we'll)\b)",
     re.I | re.M,
 )
@@ -78,42 +81,64 @@ _R = re.compile
 # Reply phrasings the plan-cell rules do not know, checked on each clause before them, strongest first.
 _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
     (ReadStatus.NOT_STARTED, _R(
-        r"\bnothing(?:'s| has)?\s+(?:\w+\s+){0,4}?(?:done|happened|started|begun)\b|\bno (?:work|progress|movement|action)\b"
-        r"|\bnot (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|commenced)\b|\b(?:haven't|hasn't|have not|has not|we've not"
-        r"|we have not|not) (?:even )?(?:yet )?(?:started|begun|touched|got (?:round )?to|looked at|had (?:a |the )?chance)"
-        r"|\bzero progress\b|\bstarting line\b|\bneither\b[^.]*\b(?:started|begun)\b|\b(?:nobody|no one|no-one) has (?:picked|started|looked|touched)", re.I)),
+        r"\bnothing(?:'s| has)?\s+(?:\w+\s+){0,4}?(?:done|happened|started|begun)\b|\bno (?:work|progress|movement"
+        r"|action)\b"
+        r"|\bnot (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|commenced)\b|\b(?:haven't|hasn't|have not"
+        r"|has not|we've not"
+        r"|we have not|not) (?:even )?(?:yet )?(?:started|begun|touched|got (?:round )?to|looked at|had (?:a "
+        r"|the )?chance)"
+        r"|\bzero progress\b|\bstarting line\b|\bneither\b[^.]*\b(?:started|begun)\b|\b(?:nobody|no one"
+        r"|no-one) has (?:picked|started|looked|touched)", re.I)),
     (ReadStatus.BLOCKED, _R(
         r"\bstuck\b|\bpaused\b|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
         r"(?:\w+\s+){0,6}?until\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
-        r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b|\bstill waiting (?:on|for)\b", re.I)),
+        r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
+        r"|\bstill waiting (?:on|for)\b", re.I)),
     (ReadStatus.EXTENSION_REQUESTED, _R(
-        r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date|deadline|target"
-        r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward|on) to\b"
-        r"|\bpush(?:ed)? (?:it |this )?back\b|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b|\brealistically\b"
+        r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
+        r"|deadline|target"
+        r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward"
+        r"|on) to\b"
+        r"|\bpush(?:ed)? (?:it |this )?back\b|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
+        r"|\brealistically\b"
         r"|\b(?:can|could|may) (?:we|i) (?:have|say|aim for|make it|get|extend|change|revise|move|push)\b"
-        r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further|extra) (?:days|weeks|months)\b"
+        r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further"
+        r"|extra) (?:days|weeks|months)\b"
         r"|\b(?:need|want|like)\s+(?:a (?:bit|little) |a few \w+ )?longer\b|\blonger on this\b|\bexten(?:d|sion|tion)\b"
-        r"|\bgive (?:me|us) (?:till|until|another|more|a few|a couple|a bit)\b|\broll(?:ed)?\s+(?:(?:it|this)\s+)?(?:over\s+|forward\s+)?to\b"
-        r"|\bmiss the deadline\b|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok|be acceptable) as (?:a|the) new"
-        r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b", re.I)),
+        r"|\bgive (?:me|us) (?:till|until|another|more|a few|a couple|a bit)\b|\broll(?:ed)?\s+(?:(?:it"
+        r"|this)\s+)?(?:over\s+|forward\s+)?to\b"
+        r"|\bmiss the deadline\b|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok"
+        r"|be acceptable) as (?:a|the) new"
+        r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b",
+        re.I)),
     (ReadStatus.IN_PROGRESS, _R(
         r"\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b|\b\d+ (?:of|out of) (?:the )?\d+\b"
         r"|\b(?:one|some|most|part|parts) of (?:it|them|the)\b|\b(?:first|second) (?:part|phase|stage|bit|half)\b"
-        r"|\bphase (?:one|1|two|2)\b|\b(?:[1-8]?\d|9[0-4])\s?%|\bso far\b|\bmore to do\b|\bstill (?:a lot|a fair bit|some|more|lots)"
-        r"|\b(?:left|remaining) to (?:do|go|train)\b|\b\w+ (?:more )?to go\b|\bnot all\b|\bstill going\b|\bgetting there\b"
+        r"|\bphase (?:one|1|two|2)\b|\b(?:[1-8]?\d|9[0-4])\s?%|\bso far\b|\bmore to do\b|\bstill (?:a lot|a fair bit"
+        r"|some|more|lots)"
+        r"|\b(?:left|remaining) to (?:do|go|train)\b|\b\w+ (?:more )?to go\b|\bnot all\b|\bstill going\b"
+        r"|\bgetting there\b"
         r"|\bmade a start\b|\bmoving along\b|\bgoing well\b|\bneeds? to (?:go|be)\b|\bin draft\b|\bwork in progress\b"
-        r"|\b(?:is|are|has|have) not\W*$|\bisn't\W*$|\bnot for the\b|\bstill (?:with|at|in)\b|\bunder way\b|\bunderway\b"
+        r"|\b(?:is|are|has|have) not\W*$|\bisn't\W*$|\bnot for the\b|\bstill (?:with|at|in)\b|\bunder way\b"
+        r"|\bunderway\b"
         r"|\bwith (?:the )?\w+ (?:team )?for\b|\bcouple of bits\b|\b(?:\w+ )?(?:teams?|sessions?|bits?|parts?) left\b"
-        r"|^(?![^\n]*\b(?:no|nothing|none|zero|without)\b)[^\n]*\b(?:remaining|remains?)\b|\bmarked (?:as )?complete by mistake\b"
-        r"|\b(?:due|expect(?:ed)?|aim(?:ing)?|plan(?:ning)?|set|on (?:course|track)) to (?:finish|complete|be (?:done|complete|finished))\b"
-        r"|\bon (?:course|track) for\b|\b(?:should|will|to) (?:be )?wrap(?:ped)? up\b|\bstill to (?:do|be|go|come|start|finish|arrange)\b"
-        r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't|didn't|isn't|wasn't|not yet)\W*$"
-        r"|\b(?:hoped|intended|aimed|meant|planned|wanted|expected) to (?:finish|complete|have|be|get)\b|\bsent (?:it )?back\b|\bredoing\b|\bnot (?:quite|fully|entirely)\b", re.I)),
+        r"|^(?![^\n]*\b(?:no|nothing|none|zero|without)\b)[^\n]*\b(?:remaining|remains?)\b"
+        r"|\bmarked (?:as )?complete by mistake\b"
+        r"|\b(?:due|expect(?:ed)?|aim(?:ing)?|plan(?:ning)?|set|on (?:course|track)) to (?:finish|complete|be (?:done"
+        r"|complete|finished))\b"
+        r"|\bon (?:course|track) for\b|\b(?:should|will|to) (?:be )?wrap(?:ped)? up\b|\bstill to (?:do|be|go|come"
+        r"|start|finish|arrange)\b"
+        r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't"
+        r"|didn't|isn't|wasn't|not yet)\W*$"
+        r"|\b(?:hoped|intended|aimed|meant|planned|wanted|expected) to (?:finish|complete|have|be|get)\b"
+        r"|\bsent (?:it )?back\b|\bredoing\b|\bnot (?:quite|fully|entirely)\b", re.I)),
 )
 _ACKNOWLEDGEMENT = _R(
-    r"\b(?:will|i'll|we'll|shall)\s+(?:\w+\s+){0,3}?(?:get back|come back|reply|respond|update|send (?:an |you an )?update"
+    r"\b(?:will|i'll|we'll|shall)\s+(?:\w+\s+){0,3}?(?:get back|come back|reply|respond|update|send (?:an "
+    r"|you an )?update"
     r"|let you know|look into|pick (?:this|it) up|check|find out|get an update|chase)\b|\bleave it with me\b|\bon it\b"
-    r"|^\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers)\b\W+\w|\bgive me (?:a few|a couple of|some) "
+    r"|^\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers)\b\W+\w|\bgive me (?:a few"
+    r"|a couple of|some) "
     r"(?:days|weeks|time)\b|\bfind out where\b|\bcome back to you\b",
     re.I,
 )
@@ -125,10 +150,13 @@ def _clauses(text: str) -> list[str]:
 
 
 # "nothing left to do", "no outstanding work": work left over, denied.
-_NOTHING_LEFT = _R(r"\b(?:no|nothing|none|zero)\b(?:\s+\w+){0,2}\s+(?:left|outstanding|remaining|remains|further)\b", re.I)
+_NOTHING_LEFT = _R(
+    r"\b(?:no|nothing|none|zero)\b(?:\s+\w+){0,2}\s+(?:left|outstanding|remaining|remains|further)\b", re.I
+)
 _NO_LONGER_NEEDED = _R(r"\bsuperseded\b|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b", re.I)
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
-_ACK_ONLY = _R(r"^\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers|ok|okay|sure|hi \w+|hello)\W*$", re.I)
+_ACK_ONLY = _R(r"^\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers|ok|okay|sure|hi \w+"
+    r"|hello)\W*$", re.I)
 
 
 def _read_clause(clause: str) -> tuple[ReadStatus, float]:

@@ -66,10 +66,12 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 _SIGNATURE_RULE = re.compile(r"^\s*--\s*$")
-_CONTACT_LINE = re.compile(r"^\s*(?:tel(?:ephone)?|phone|mob(?:ile)?|m|t|direct(?: line)?)\s*[:.]?\s*[+(]?\d[\d ()-]{6,}", re.I)
+_CONTACT_LINE = re.compile(r"^\s*(?:tel(?:ephone)?|phone|mob(?:ile)?|m|t"
+    r"|direct(?: line)?)\s*[:.]?\s*[+(]?\d[\d ()-]{6,}", re.I)
 _TITLE_BAR = re.compile(r"^[^|\n]{2,60}(?:\s\|\s[^|\n]{2,80}){2,}$")
 _DISCLAIMER = re.compile(
-    r"\b(?:confidential|privileged)\b[^\n]{0,200}\b(?:intended|recipient|addressee)\b|\bthis (?:e-?mail|message) and any"
+    r"\b(?:confidential|privileged)\b[^\n]{0,200}\b(?:intended|recipient|addressee)\b|\bthis (?:e-?mail"
+    r"|message) and any"
     r"\b|\bdisclaimer\b|\bif you (?:are not|have received this)|\bthis (?:e-?mail|message)\b[^\n]{0,40}\bintended\b",
     re.I,
 )

@@ -26,7 +26,8 @@ _WHO = (
 _I = "(?i:{})".format
 # Each names the new owner in `to`; the cue alone is enough to read a redirect.
 _NAMED = tuple(re.compile(pattern) for pattern in (
-    _I(r"\b(?:not ours|not (?:our|one for us)[^,.;]*?|isn't ours|isn't one for us|isn't ours)[,.;:\s-]+(?:that'?s|that is|it'?s"
+    _I(r"\b(?:not ours|not (?:our|one for us)[^,.;]*?|isn't ours|isn't one for us|isn't ours)[,.;:\s-]+(?:that'?s"
+       r"|that is|it'?s"
        r"|it is|this is|this sits with|it sits with|it'?s with|try|ask)\s+") + _WHO,
     _I(r"\b(?:sits|lies|rests|belongs) (?:now )?(?:with|to)\s+") + _WHO,
     _I(r"\b(?:is|are) (?:now )?with\s+") + _WHO + _I(r"(?=\s+now\b|,? not (?:me|us)\b|\s+rather than\b)"),
@@ -35,7 +36,8 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
        r"|reassign(?:ed)? (?:it|this)) to\s+") + _WHO,
     _I(r"\b(?:copying|cc'?ing|i'?ve cc'?d|copied|looping) in\s+") + _WHO,
     _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken over|picked (?:this|it) up|taken (?:this|it) on)"),
-    _WHO + _I(r"\s+(?:\([^)]*\)\s+)?(?:who\s+)?(?:now\s+)?(?:(?:leads|is leading|are leading) (?:on|for)|is covering|are covering)\b"),
+    _WHO + _I(r"\s+(?:\([^)]*\)\s+)?(?:who\s+)?(?:now\s+)?(?:(?:leads|is leading|are leading) (?:on|for)|is covering"
+              r"|are covering)\b"),
     _WHO + _I(r"\s+(?:is|are)\s+(?:now\s+)?(?:the (?:new )?(?:lead|owner)|responsible for (?:this|it))"),
     _WHO + _I(r"\s+owns?\s+(?:it|this)\b"),
     _I(r"\b(?:this|it) is an?\s+") + _WHO + _I(r"\s+action\b"),
@@ -45,8 +47,10 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
 # Cues with no name in them: "wrong person", "no longer with me".
 _UNNAMED = re.compile(
     r"\b(?:not ours|isn't ours|not our (?:action|responsibility|lead|remit|area)|not one for us|isn't one for us"
-    r"|(?:not|no longer) the (?:right|correct|best) (?:person|agency|team|contact)|wrong (?:person|agency|team|contact|organisation)"
-    r"|got the wrong|(?:no longer|not) with (?:me|us)\b|i (?:don't|do not|no longer) (?:deal with|lead on|cover|look after)"
+    r"|(?:not|no longer) the (?:right|correct|best) (?:person|agency|team|contact)|wrong (?:person|agency|team|contact"
+    r"|organisation)"
+    r"|got the wrong|(?:no longer|not) with (?:me|us)\b|i (?:don't|do not|no longer) (?:deal with|lead on|cover"
+    r"|look after)"
     r"|never the lead|now leads on|who (?:now )?leads on|rather than (?:us|me)\b|not (?:for )?us to (?:do|lead))",
     re.I,
 )

@@ -77,11 +77,14 @@ def _automatic(text: str, subject: str | None, headers: Mapping[str, str] | None
 
 # Strongest cue first: "on leave from 1 March, back on 9 March" must give 9 March.
 _RETURN_CUES = (
-    re.compile(r"\b(?:back|return(?:ing)?|returns|in the office)\b(?:\s+(?:to (?:the |my )?(?:office|work|desk)))?", re.I),
+    re.compile(
+        r"\b(?:back|return(?:ing)?|returns|in the office)\b(?:\s+(?:to (?:the |my )?(?:office|work|desk)))?", re.I
+    ),
     re.compile(r"\b(?:until|till)\b", re.I),
 )
 _WEEKDAY_AND_DAY = re.compile(
-    r"\b(?:(mon|tues|wednes|thurs|fri|satur|sun)day\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
+    r"\b(?:(mon|tues|wednes|thurs|fri|satur|sun)day\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan"
+    r"|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
     re.I,
 )
 _WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
@@ -247,7 +250,8 @@ def _promise_or_report(body: str, today: date) -> str:
 
 _HEDGE = re.compile(
     r"\b(?:i think|i believe|i guess|i reckon|hopefully|probably|not sure|unsure|not certain|maybe|perhaps|possibly"
-    r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)|as far as (?:i|we) (?:know|can tell|"
+    r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)|as far as (?:i"
+    r"|we) (?:know|can tell|"
     r"am aware)|pretty sure|fairly sure|i'm sure|(?:i|we) think so|if i remember|afaik|i assume|presumably|supposedly"
     r"|double[- ]check|need to (?:check|confirm)|let me know if)\b",
     re.I,
@@ -267,11 +271,15 @@ def _is_hedged(text: str, status: ReadStatus) -> bool:
 
 
 _TARGET_CUE = re.compile(
-    r"\b(?:by|until|till|before|within|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of| is)?|target(?: date)?"
-    r"(?: of| is)?|revised to|moved to|pushed to|(?:complete(?:d)?|done|finish(?:ed)?|ready|wrapped up|in place|delivered)"
+    r"\b(?:by|until|till|before|within|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of| is)?"
+    r"|target(?: date)?"
+    r"(?: of| is)?|revised to|moved to|pushed to|(?:complete(?:d)?|done|finish(?:ed)?|ready|wrapped up|in place"
+    r"|delivered)"
     r" (?:in|on|by)|due(?: to (?:finish|complete|end))?(?: on| by| in)?|on (?:track|course) (?:for|to \w+ (?:by|in|on))"
-    r"|aim(?:ing)? (?:for|to \w+ (?:by|in))|expected?(?: by| in| on)?|finish date(?: is)?|w/c|week (?:commencing|beginning))"
-    r"\W+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",  # "by Friday 12 March"
+    r"|aim(?:ing)? (?:for|to \w+ (?:by|in))|expected?(?: by| in| on)?|finish date(?: is)?|w/c|week (?:commencing"
+    r"|beginning))"
+    # "by Friday 12 March"
+    r"\W+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
     re.I,
 )
 # "next week", "in a fortnight", "tomorrow": a relative day is a target when the reply speaks of finishing.

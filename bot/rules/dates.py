@@ -301,54 +301,71 @@ def _end_of_working_week(mention: _Mention) -> _Mention:
 
 
 def _mention_from(match: re.Match[str], clean: str, *, free_text: bool) -> _Mention | None:
-    kind, g = match.lastgroup, match.group
-    start, end = match.span()
     try:
-        if kind == "iso":
-            return _day(start, end, int(g("iso_y")), int(g("iso_m")), int(g("iso_d")))
-        if kind == "dmy_num":
-            return _day(start, end, _full_year(g("n_y")), int(g("n_m")), int(g("n_d")))
-        if kind == "my_num":
-            return _month(start, end, int(g("nm_y")), int(g("nm_m")))
-        if kind == "dm":
-            return _day(start, end, _year_or_none(g("dm_y")), _month_number(g("dm_m")), int(g("dm_d")))
-        if kind == "md":
-            month = _month_number(g("md_m"))
-            if not free_text and not g("md_ord") and not g("md_y"):
-                return _month(start, end, _full_year(g("md_d")), month)  # "December 14" in a plan
-            return _day(start, end, _year_or_none(g("md_y")), month, int(g("md_d")))
-        if kind == "my":
-            return _month(start, end, _full_year(g("my_y")), _month_number(g("my_m")))
-        if kind == "season":
-            return _season(match, clean, g("s_name").lower(), _year_or_none(g("s_y")))
-        if kind == "quarter":
-            number = int(g("q_n") or _ORDINAL_WORDS[g("q_w").lower()])
-            if not g("q_y") and not _looks_like_a_date(match, clean):
-                return None
-            return _part_of_year(start, end, _year_or_none(g("q_y")), number, 3, Precision.QUARTER)
-        if kind == "half":
-            number = int(g("h_n") or _ORDINAL_WORDS[g("h_w").lower()])
-            if not g("h_y") and not _looks_like_a_date(match, clean):
-                return None
-            return _part_of_year(start, end, _year_or_none(g("h_y")), number, 6, Precision.HALF)
-        if kind == "fin_year":
-            return _financial_year(start, end, int(g("fy_y")), g("fy_next"))
-        if kind == "fin_year_named":
-            return _financial_year(start, end, _full_year(g("fn_y")), g("fn_next"))
-        if kind == "fin_quarter":
-            return _financial_quarter(start, end, _full_year(g("fq_y")), g("fq_next"), int(g("fq_n")))
-        if kind == "year":
-            if free_text and not _CUE_BEFORE_RE.search(clean, max(0, start - 30), start):
-                return None  # "the 2014 audit" in a reply is not a target
-            year = int(g("y"))
-            return _Mention(start, end, Precision.YEAR, lambda _y: (date(year, 1, 1), date(year, 12, 31)), year)
-        if kind == "bare_month":
-            if not _looks_like_a_date(match, clean):
-                return None
-            return _month(start, end, None, _month_number(match.group(0)))
+        return _day_or_month(match, free_text=free_text) or _part_of_a_year(match, clean, free_text=free_text)
     except ValueError:
         return None  # "31/02/2015", "Q5": not a date
+
+
+def _day_or_month(match: re.Match[str], *, free_text: bool) -> _Mention | None:
+    kind, g = match.lastgroup, match.group
+    start, end = match.span()
+    if kind == "iso":
+        return _day(start, end, int(g("iso_y")), int(g("iso_m")), int(g("iso_d")))
+    if kind == "dmy_num":
+        return _day(start, end, _full_year(g("n_y")), int(g("n_m")), int(g("n_d")))
+    if kind == "my_num":
+        return _month(start, end, int(g("nm_y")), int(g("nm_m")))
+    if kind == "dm":
+        return _day(start, end, _year_or_none(g("dm_y")), _month_number(g("dm_m")), int(g("dm_d")))
+    if kind == "md":
+        month = _month_number(g("md_m"))
+        if not free_text and not g("md_ord") and not g("md_y"):
+            return _month(start, end, _full_year(g("md_d")), month)  # "December 14" in a plan
+        return _day(start, end, _year_or_none(g("md_y")), month, int(g("md_d")))
+    if kind == "my":
+        return _month(start, end, _full_year(g("my_y")), _month_number(g("my_m")))
     return None
+
+
+def _part_of_a_year(match: re.Match[str], clean: str, *, free_text: bool) -> _Mention | None:
+    kind, g = match.lastgroup, match.group
+    start, end = match.span()
+    if kind == "season":
+        return _season(match, clean, g("s_name").lower(), _year_or_none(g("s_y")))
+    if kind in ("quarter", "half"):
+        letter = "q" if kind == "quarter" else "h"
+        number = int(g(f"{letter}_n") or _ORDINAL_WORDS[g(f"{letter}_w").lower()])
+        if not g(f"{letter}_y") and not _looks_like_a_date(match, clean):
+            return None
+        months, precision = (3, Precision.QUARTER) if kind == "quarter" else (6, Precision.HALF)
+        return _part_of_year(start, end, _year_or_none(g(f"{letter}_y")), number, months, precision)
+    if kind == "year":
+        if free_text and not _CUE_BEFORE_RE.search(clean, max(0, start - 30), start):
+            return None  # "the 2014 audit" in a reply is not a target
+        year = int(g("y"))
+        return _Mention(start, end, Precision.YEAR, lambda _y: (date(year, 1, 1), date(year, 12, 31)), year)
+    if kind == "bare_month":
+        if not _looks_like_a_date(match, clean):
+            return None
+        return _month(start, end, None, _month_number(match.group(0)))
+    return _financial(match)
+
+
+def _financial(match: re.Match[str]) -> _Mention | None:
+    kind, g = match.lastgroup, match.group
+    start, end = match.span()
+    if kind == "fin_year":
+        return _financial_year(start, end, int(g("fy_y")), g("fy_next"))
+    if kind == "fin_year_named":
+        return _financial_year(start, end, _full_year(g("fn_y")), g("fn_next"))
+    if kind == "fin_quarter":
+        return _financial_quarter(start, end, _full_year(g("fq_y")), g("fq_next"), int(g("fq_n")))
+    return None
+
+
+def _fixed_period(first: date, last: date) -> _Period:
+    return lambda _year: (first, last)
 
 
 def _scan_relative(clean: str, today: date) -> list[_Mention]:
@@ -358,8 +375,7 @@ def _scan_relative(clean: str, today: date) -> list[_Mention]:
         if found is not None:
             first, last, precision = found
             mentions.append(
-                _Mention(match.start(), match.end(), precision, lambda _y, f=first, t=last: (f, t),
-                         last.year, first, last)
+                _Mention(match.start(), match.end(), precision, _fixed_period(first, last), last.year, first, last)
             )
     return mentions
 
@@ -370,33 +386,22 @@ def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[dat
         return today, today, Precision.DAY
     if kind == "tomorrow":
         return today + timedelta(days=1), today + timedelta(days=1), Precision.DAY
-    if kind in ("span", "fortnight"):
-        count_text = "1" if kind == "fortnight" else _SPACE_RE.sub(" ", g("count").lower())
-        count = int(count_text) if count_text.isdigit() else _COUNT_WORDS[count_text]
-        unit = "fortnight" if kind == "fortnight" else g("unit").lower()
-        step = {"day": relativedelta(days=count), "week": relativedelta(weeks=count),
-                "fortnight": relativedelta(weeks=2 * count), "month": relativedelta(months=count),
-                "year": relativedelta(years=count)}[unit]
-        return today + step, today + step, Precision.DAY
-    if kind == "more":
-        count_text = _SPACE_RE.sub(" ", (g("m_count") or g("m_count2")).lower())
-        count = int(count_text) if count_text.isdigit() else _COUNT_WORDS[count_text]
-        step = {"day": relativedelta(days=count), "week": relativedelta(weeks=count),
-                "month": relativedelta(months=count)}[g("m_unit").lower()]
-        return today + step, today + step, Precision.DAY
+    if kind in ("span", "fortnight", "more"):
+        if kind == "fortnight":
+            count_text, unit = "1", "fortnight"
+        elif kind == "span":
+            count_text, unit = g("count"), g("unit")
+        else:
+            count_text, unit = g("m_count") or g("m_count2"), g("m_unit")
+        day = _ahead(today, count_text, unit)
+        return day, day, Precision.DAY
     if kind == "fin_year_now":
         ahead = 1 if (g("fyn_which") or "").lower() == "next" else 0
         ends = today.year + (1 if today.month >= 4 else 0) + ahead
         return date(ends - 1, 4, 1), date(ends, 3, 31), Precision.YEAR
     if kind == "day_month":
-        for year in (today.year, today.year + 1):
-            try:
-                day = date(year, int(g("dmo_m")), int(g("dmo_d")))
-            except ValueError:
-                return None
-            if day >= today:
-                return day, day, Precision.DAY
-        return None
+        next_day = _next_day_and_month(today, int(g("dmo_d")), int(g("dmo_m")))
+        return (next_day, next_day, Precision.DAY) if next_day else None
     if kind == "period":
         ahead = 0 if g("which").lower() in ("this", "the") else 1
         return _calendar_period(g("what").lower(), today, ahead)
@@ -407,6 +412,28 @@ def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[dat
         assert weekday is not None
         day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)  # strictly after today
         return day, day, Precision.DAY
+    return None
+
+
+def _ahead(today: date, count_text: str, unit: str) -> date:
+    """ "in two weeks", "another fortnight", "four more weeks": that long after today."""
+    count_text = _SPACE_RE.sub(" ", count_text.lower())
+    count = int(count_text) if count_text.isdigit() else _COUNT_WORDS[count_text]
+    steps = {"day": relativedelta(days=count), "week": relativedelta(weeks=count),
+             "fortnight": relativedelta(weeks=2 * count), "month": relativedelta(months=count),
+             "year": relativedelta(years=count)}
+    return today + steps[unit.lower()]
+
+
+def _next_day_and_month(today: date, day_number: int, month: int) -> date | None:
+    """ "by 12/3": the next such day on or after today; None when there is no such day."""
+    for year in (today.year, today.year + 1):
+        try:
+            day = date(year, month, day_number)
+        except ValueError:
+            return None
+        if day >= today:
+            return day
     return None
 
 
@@ -514,9 +541,9 @@ def _resolve_each(mentions: list[_Mention], clean: str, today: date | None) -> l
     years: list[int | None] = [m.year for m in mentions]
     for index in range(len(mentions) - 2, -1, -1):
         following = mentions[index + 1]
-        if years[index] is None and years[index + 1] is not None and following.first is None:
-            if _RANGE_JOIN_RE.match(clean[mentions[index].end : following.start]):
-                years[index] = years[index + 1]
+        joined = _RANGE_JOIN_RE.match(clean[mentions[index].end : following.start])
+        if years[index] is None and years[index + 1] is not None and following.first is None and joined:
+            years[index] = years[index + 1]
     resolved: list[tuple[date | None, Precision]] = []
     for mention, year in zip(mentions, years, strict=True):
         if mention.last is not None:
