@@ -85,7 +85,7 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|action)\b"
         r"|\bnot (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|commenced)\b|\b(?:haven't|hasn't|have not"
         r"|has not|we've not"
-        r"|we have not|not) (?:even )?(?:yet )?(?:started|begun|touched|got (?:round )?to|looked at|had (?:a "
+        r"|we have not|not) (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|got (?:round )?to|looked at|had (?:a "
         r"|the )?chance)"
         r"|\bzero progress\b|\bstarting line\b|\bneither\b[^.]*\b(?:started|begun)\b|\b(?:nobody|no one"
         r"|no-one) has (?:picked|started|looked|touched)", re.I)),

@@ -59,7 +59,10 @@ def test_parse_reply_stdin_gives_one_json_object_per_line() -> None:
 
 
 def test_parse_reply_stdin_line_may_carry_a_quoted_mail() -> None:
-    line = "Done.\\n\\nFrom: Morgan Blake\\nSent: 24 February 2027\\nTo: Tom Okafor\\nSubject: is it done?\\n\\nnot started?\n"
+    line = (
+        "Done.\\n\\nFrom: Morgan Blake\\nSent: 24 February 2027\\nTo: Tom Okafor\\nSubject: is it done?\\n\\n"
+        "not started?\n"
+    )
     result = runner.invoke(_app(), ["parse-reply", "-", "--json", "--today", "2027-03-01"], input=line)
     assert json.loads(result.output)["status"] == "complete"
 
@@ -78,7 +81,10 @@ def test_parse_reply_rejects_a_bad_today() -> None:
 
 
 def test_parse_reply_json_shows_the_text_as_read_and_whether_it_would_ask() -> None:
-    text = "Done, signed off on Friday.\\n\\nKind regards\\nPriya\\n\\nOn Mon, 22 Feb 2027 at 09:15, Morgan Blake wrote:\\n> Is it done?"
+    text = (
+        "Done, signed off on Friday.\\n\\nKind regards\\nPriya\\n\\n"
+        "On Mon, 22 Feb 2027 at 09:15, Morgan Blake wrote:\\n> Is it done?"
+    )
     result = runner.invoke(_app(), ["parse-reply", "-", "--json", "--today", "2027-03-01"], input=text + "\n")
     shown = json.loads(result.output)
     assert shown["text"] == "Done, signed off on Friday."
