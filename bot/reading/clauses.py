@@ -196,21 +196,24 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
 
 def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, float]:
     statuses = {status for status, _ in said}
-    confidence = min(confidence for _, confidence in said)
+    surest = max(confidence for _, confidence in said)
     if ReadStatus.EXTENSION_REQUESTED in statuses:
         return ReadStatus.EXTENSION_REQUESTED, 0.8
     strongly_blocked = any(s is ReadStatus.BLOCKED and c >= 0.8 for s, c in said)
     moving = statuses & {ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED}
     if ReadStatus.BLOCKED in statuses and (strongly_blocked or not moving):
         return ReadStatus.BLOCKED, 0.8 if strongly_blocked else 0.6
+    statuses.discard(ReadStatus.BLOCKED)  # "nearly done, just waiting for the sign-off": still moving
     if len(statuses) == 1:
-        return statuses.pop(), confidence
+        status = statuses.pop()
+        return status, max(confidence for s, confidence in said if s is status)
     work = statuses & {ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED}
     if ReadStatus.NOT_APPLICABLE in statuses and work <= {ReadStatus.COMPLETE}:
-        return ReadStatus.NOT_APPLICABLE, min(confidence, 0.7)
+        return ReadStatus.NOT_APPLICABLE, min(surest, 0.7)
     if work == {ReadStatus.COMPLETE}:
         # "Done, no update needed": a completion beside words that say nothing about other work.
-        return ReadStatus.COMPLETE, min(confidence, 0.7)
+        return ReadStatus.COMPLETE, min(surest, 0.7)
     if work:
-        return ReadStatus.IN_PROGRESS, 0.7
+        # Some parts done, others not: the least finished part is what the action is.
+        return ReadStatus.IN_PROGRESS, 0.8
     return max(said, key=lambda reading: reading[1])
