@@ -105,7 +105,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further"
         r"|extra) (?:days|weeks|months)\b"
         r"|\b(?:need|want|like)\s+(?:a (?:bit|little) |a few \w+ )?longer\b|\blonger on this\b|\bexten(?:d|sion|tion)\b"
-        r"|\bgive (?:me|us) (?:till|until|another|more|a few|a couple|a bit)\b|\broll(?:ed)?\s+(?:(?:it"
+        r"|\bgive (?:me|us) (?:till|until|another|more|a few more|a couple more|a bit more|a bit longer)\b"
+        r"|\broll(?:ed)?\s+(?:(?:it"
         r"|this)\s+)?(?:over\s+|forward\s+)?to\b"
         r"|\bmiss the deadline\b|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok"
         r"|be acceptable) as (?:a|the) new"
@@ -130,7 +131,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|start|finish|arrange)\b"
         r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't"
         r"|didn't|isn't|wasn't|not yet)\W*$"
-        r"|\b(?:hoped|intended|aimed|meant|planned|wanted|expected) to (?:finish|complete|have|be|get)\b"
+        r"|\b(?:hope|intend|aim|mean|meant|plan|want|expect)(?:s|ed|ing)? to (?:finish|complete|have|be|get)\b"
+        r"|^partly\b|^partially\b|\bin part\b|\bnot \w+ yet\b|\b(?:has|have) been delayed\b"
         r"|\bsent (?:it )?back\b|\bredoing\b|\bnot (?:quite|fully|entirely)\b", re.I)),
 )
 _ACKNOWLEDGEMENT = _R(
@@ -155,8 +157,11 @@ _NOTHING_LEFT = _R(
 )
 _NO_LONGER_NEEDED = _R(r"\bsuperseded\b|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b", re.I)
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
-_ACK_ONLY = _R(r"^\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers|ok|okay|sure|hi \w+"
-    r"|hello)\W*$", re.I)
+_ACK_ONLY = _R(
+    r"^(?:\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers|ok|okay|sure|hi \w+"
+    r"|hello)\b)+\W*$",
+    re.I,
+)
 
 
 def _read_clause(clause: str) -> tuple[ReadStatus, float]:

@@ -214,7 +214,8 @@ def _is_hedged(text: str, status: ReadStatus) -> bool:
 
 
 _TARGET_CUE = re.compile(
-    r"\b(?:by|until|till|before|within|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of| is)?"
+    r"\b(?:by|until|till|before|within|through|throughout|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of"
+    r"| is)?"
     r"|target(?: date)?"
     r"(?: of| is)?|revised to|moved to|pushed to|(?:complete(?:d)?|done|finish(?:ed)?|ready|wrapped up|in place"
     r"|delivered)"
