@@ -1,11 +1,21 @@
-"""How well the bot reads progress text: real plan progress notes and fictional replies, per status.
+"""How well the bot reads progress text and replies.
 
     .venv/bin/python -m bench.reply_accuracy        (from the project root)
 
-Prints a markdown table for BENCHMARKS.md. The real notes (tests/data/progress_notes.tsv) quote
-the progress columns of the published plans in ../shared/plans/, labelled by hand; the replies
-(tests/data/replies_fictional.tsv) are written for the Riverside example. "False complete" counts
-notes read as complete that are labelled otherwise: the costly error, since it stops chasing.
+Prints markdown tables for BENCHMARKS.md:
+
+1. per status, on the real plan progress notes (tests/data/progress_notes.tsv, quoting the progress
+   columns of the published plans in ../shared/plans/, labelled by hand) and the fictional Riverside
+   replies (tests/data/replies_fictional.tsv);
+2. on the labelled reply sets written for issue 11: the development set the rules are tuned on
+   (tests/data/replies_dev.tsv) and the held-out set they are never tuned on
+   (tests/data/replies_heldout.tsv). Each is read exactly as the bot reads a reply (headers first,
+   quoted history cut), and scored for status, new date (where the label gives one), automatic replies,
+   false completes, and false closes without confirmation: a reading that would close the action at
+   once although its label is not an unambiguous completion. That last figure is the one that must be 0.
+
+"False complete" counts replies read as complete that are labelled otherwise: the costly error,
+since it stops chasing.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bench import reply_sets
 from bot.reading.replies import CONFIDENT, read_replies, read_reply
 from bot.reading.status import read_status
 from bot.rules.statuses import ReadStatus
@@ -119,6 +130,9 @@ def markdown_table(cases: list[Case]) -> str:
 
 def main() -> None:
     print(markdown_table(all_cases()))
+    print()
+    print(reply_sets.markdown_table({"development set": reply_sets.score(reply_sets.DEV_FILE),
+                                     "held-out set": reply_sets.score(reply_sets.HELDOUT_FILE)}))
 
 
 if __name__ == "__main__":

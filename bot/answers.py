@@ -26,7 +26,7 @@ from bot.db import ensure_partnership
 from bot.models import Action, Contact, Message, MessageAction, ProgressUpdate
 from bot.outbox import enqueue
 from bot.policy import local_today
-from bot.reading.replies import Reading, is_automatic_reply, out_of_office_until, read_replies_body, strip_quoted
+from bot.reading.replies import Reading, read_reply, readings_per_action
 from bot.routing import Route, rendered_message
 from bot.rules import permissions
 from bot.rules.permissions import Person
@@ -141,11 +141,19 @@ def record_answer(
     in_reply_to: Message | None = None,
     evidence_names: Sequence[str] = (),
     source_message_id: str | None = None,
+    whole: Reading | None = None,
 ) -> AnswerOutcome:
-    """Read `body` (already stripped of quoted history) about `actions`; one update per action it speaks of."""
+    """Read `body` about `actions`; one update per action it speaks of.
+
+    `whole`, when given, is the reading of the entire reply (handle_answer has it already): the body is then
+    not stripped or read a second time.
+    """
     outcome = AnswerOutcome()
     by_ref = {a.ref: a for a in actions}
-    readings = read_replies_body(body, today=local_today(settings, now), known_refs=list(by_ref))
+    today = local_today(settings, now)
+    if whole is None:
+        whole = read_reply(body, today=today, known_refs=list(by_ref))
+    readings = readings_per_action(whole, today=today, known_refs=list(by_ref))
     for ref, reading in readings.items():
         action = by_ref.get(ref)
         if action is None:
@@ -182,18 +190,21 @@ def handle_answer(
     source_message_id: str | None = None,
 ) -> AnswerOutcome:
     """An answer to `message`: an out-of-office holds the author's chasers, anything else is recorded."""
-    body = strip_quoted(text)  # once per reply: everything below reads the body
     who = author_for(settings, sender, author, slack_user_id)
-    if is_automatic_reply(text, subject, headers):
+    actions = covered_actions(session, message)
+    # Read once: quoted history is stripped here and the parts per action come from the cleaned text.
+    whole = read_reply(text, today=local_today(settings, now), known_refs=[a.ref for a in actions],
+                       headers=headers, subject=subject)
+    if whole.automatic:
         outcome = AnswerOutcome(automatic=True)
-        back_on = out_of_office_until(body, today=local_today(settings, now))
+        back_on = whole.out_of_office_until
         if back_on is not None and sender is not None:
             set_away(session, sender, back_on, actor=who.actor, now=now)
             outcome.away_until = back_on
         return outcome
     return record_answer(
-        session, settings, actions=covered_actions(session, message), body=body, author=who, source=source,
-        now=now, in_reply_to=message, evidence_names=evidence_names, source_message_id=source_message_id,
+        session, settings, actions=actions, body=whole.text, author=who, source=source, now=now,
+        in_reply_to=message, evidence_names=evidence_names, source_message_id=source_message_id, whole=whole,
     )
 
 

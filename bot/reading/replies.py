@@ -1,11 +1,12 @@
 """Reading a lead's reply (Slack thread or Outlook mail) as a progress update. Pure: `today` is passed in.
 
-    read_reply(text, today=..., known_refs=...)   -> Reading for the actions a chaser covered
-    read_replies(text, today=..., known_refs=...) -> {ref: Reading}, split when the reply answers per action
+    read_reply(text, today=..., known_refs=..., headers=..., question=...)   -> Reading for the chaser's actions
+    read_replies(text, today=..., known_refs=..., headers=...)                -> {ref: Reading}, split per action
 
-A Reading whose confidence is below CONFIDENT must not change an action by itself: the caller
-records it as an unconfirmed ProgressUpdate and asks the sender to confirm ("Did you mean RIV3-2-1
-is complete?"). Automatic replies are never answers: they read as no_response and, when they say
+A Reading is applied at once only when it is an unambiguous statement that the work is finished
+(bot.reading.confirm.needs_confirmation); anything else is recorded unconfirmed and put to its sender
+("Did you mean RIV3-2-1 is complete?") or, for "not ours / new lead", to a coordinator. Automatic
+replies (bot.reading.automatic) are never answers: they read as no_response and, when they say
 when the person is back, `out_of_office_until` tells the chaser to wait until then.
 """
 
@@ -13,14 +14,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from mailparser_reply import EmailReplyParser
-
+from bot.reading.automatic import automatic_reply_kind
+from bot.reading.away import out_of_office_until
+from bot.reading.clauses import fix_typos, read_reply_status
+from bot.reading.confirm import CONFIDENT, needs_confirmation
+from bot.reading.quoting import quoted_question, split_reply, strip_quoted
+from bot.reading.redirect import find_redirect
 from bot.reading.split import mentioned_refs, split_by_action
-from bot.reading.status import find_evidence, plain_text, read_status
-from bot.rules.dates import find_date_in_text
+from bot.reading.status import find_evidence, plain_text, read_status, slack_to_plain
+from bot.rules.dates import find_date_in_text, unreadable_date
 from bot.rules.statuses import Precision, ReadStatus
 
 __all__ = [
@@ -29,19 +34,18 @@ __all__ = [
     "Reading",
     "is_automatic_reply",
     "out_of_office_until",
-    "read_body",
     "read_replies",
-    "read_replies_body",
     "read_reply",
     "read_status",
+    "readings_per_action",
     "split_by_action",
     "strip_quoted",
 ]
 
-#: Readings below this confidence must be confirmed by their sender before they change an action.
-CONFIDENT = 0.75
 #: The most a hedged reply ("done I think", "probably finished", "complete?") can be trusted unasked.
 HEDGED = 0.6
+#: A bare "Yes" read against the question it answers: right often enough to propose, never to apply.
+ANSWERED_QUESTION = 0.7
 
 
 @dataclass(frozen=True)
@@ -53,147 +57,24 @@ class Reading:
     refs: tuple[str, ...] = ()
     out_of_office_until: date | None = None
     text: str = ""  # the new part of the reply, quotes and signature removed
+    automatic: bool = False  # written by a machine (out of office, bounce): never an answer
+    redirect_to: str | None = None  # "not ours / new lead": the agency or person named as the new owner
+    date_problem: str | None = None  # why a date the reply gives was not read ("30 Feb 2027: ...")
 
     @property
     def needs_confirmation(self) -> bool:
-        return self.confidence < CONFIDENT
-
-
-# Where quoted history starts; the earliest match cuts the rest of the message.
-_HISTORY_STARTS = (
-    re.compile(r"^\s*_{10,}\s*$", re.M),
-    re.compile(r"^\s*-{2,}\s*(?:Original Message|Forwarded message)\s*-{2,}", re.M | re.I),
-    re.compile(r"^\s*Begin forwarded message:", re.M | re.I),
-    re.compile(r"^\s*On\b[^\n]{0,200}(?:\n[^\n]{0,200})?\bwrote:\s*$", re.M),
-    re.compile(
-        r"^\s*[*_]{0,2}From:[*_]{0,2}[^\n]*\n(?:[^\n]*\n){0,3}?\s*[*_]{0,2}(?:Sent|Date|To|Subject):", re.M | re.I
-    ),
-)
-_QUOTED_LINE = re.compile(r"^\s*(?:>|&gt;)")
-_MOBILE_FOOTER = re.compile(
-    r"^\s*(?:sent from my \w+|sent from (?:outlook|mail|yahoo mail)\b|get outlook for \w+|sent via \w+)", re.I
-)
-_SIGN_OFF = re.compile(
-    r"^\s*(?:kind regards|best regards|warm regards|regards|many thanks|thanks(?: again)?|thank you|best wishes"
-    r"|all the best|best|cheers|with thanks|yours sincerely|yours faithfully|speak soon)"
-    r"\s*[,.!]?\s*(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})?\s*$",
-    re.I,
-)
-_DISCLAIMER = re.compile(
-    r"\b(?:confidential|privileged)\b[^\n]{0,200}\b(?:intended|recipient|addressee)\b"
-    r"|\bthis (?:e-?mail|message) and any"
-    r"\b|\bdisclaimer\b|\bif you (?:are not|have received this)",
-    re.I,
-)
-_MAIL_PARSER = EmailReplyParser(languages=["en"])
-
-
-def strip_quoted(text: str) -> str:
-    """The new part of a mail or chat reply: no quoted history, signature, mobile footer or disclaimer."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    cut = min((m.start() for pattern in _HISTORY_STARTS if (m := pattern.search(text))), default=len(text))
-    text = text[:cut]
-    try:
-        replies = _MAIL_PARSER.read(text).replies
-        parsed = replies[0].body if replies else ""
-    except Exception:
-        parsed = ""
-    if parsed.strip():
-        text = parsed
-    lines: list[str] = []
-    for line in text.split("\n"):
-        if _QUOTED_LINE.match(line):
-            continue
-        if _MOBILE_FOOTER.match(line) or _DISCLAIMER.search(line):
-            break
-        if lines and any(kept.strip() for kept in lines) and _SIGN_OFF.match(line):
-            break
-        lines.append(line.rstrip())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-_AUTO_SUBJECT = re.compile(
-    r"^\s*(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|autoreply|out of (?:the )?office|ooo\b)", re.I
-)
-_AUTO_TEXT = re.compile(
-    r"\b(?:automatic reply|auto-?reply|out of (?:the )?office\b(?! (?:hours|working))"
-    r"|(?:i am|i'm|i will be|i shall be|currently)\b[^.\n]{0,40}\b"
-    r"(?:on (?:annual |study |parental |maternity |paternity"
-    r" |sick )?leave|away from (?:the |my )?(?:office|desk)|on holiday|not in the office|away until))",
-    re.I,
-)
+        """Whether the bot asks before applying this reading (the one policy, bot.reading.confirm)."""
+        return needs_confirmation(self)
 
 
 def is_automatic_reply(text: str, subject: str | None = None, headers: Mapping[str, str] | None = None) -> bool:
     """True for out-of-office and other machine replies, which never count as an answer."""
-    lowered_headers = {name.lower(): value.strip().lower() for name, value in (headers or {}).items()}
-    if lowered_headers.get("auto-submitted", "no") != "no":
-        return True
-    if "x-auto-response-suppress" in lowered_headers or "x-autoreply" in lowered_headers:
-        return True
-    if lowered_headers.get("precedence") == "auto_reply":
-        return True
-    if subject and _AUTO_SUBJECT.match(subject):
-        return True
-    # Only the opening counts: "I was on annual leave, sorry - it's done now" is a real answer.
-    return bool(_AUTO_TEXT.search(plain_text(text)[:300]))
+    return _automatic(text, subject, headers)
 
 
-# Strongest cue first: "on leave from 1 March, back on 9 March" must give 9 March.
-_RETURN_CUES = (
-    re.compile(
-        r"\b(?:back|return(?:ing)?|returns|in the office)\b(?:\s+(?:to (?:the |my )?(?:office|work|desk)))?", re.I
-    ),
-    re.compile(r"\b(?:until|till)\b", re.I),
-)
-_WEEKDAY_AND_DAY = re.compile(
-    r"\b(?:(mon|tues|wednes|thurs|fri|satur|sun)day\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
-    re.I,
-)
-_WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
-
-
-def out_of_office_until(text: str, *, today: date) -> date | None:
-    """The day an automatic reply says its sender is back ("back on 3 March", "returning Monday 5th").
-
-    "On leave until 12 March" means back the day after; a month alone ("back in April") means its first day.
-    """
-    plain = plain_text(text)
-    for cues in _RETURN_CUES:
-        for cue in cues.finditer(plain):
-            window = plain[cue.end() : cue.end() + 60]
-            day = _day_of_month_only(window, today) or _date_in(window, today)
-            if day is not None:
-                return day + timedelta(days=1) if cue.group(0).lower() in {"until", "till"} else day
-    return None
-
-
-def _date_in(window: str, today: date) -> date | None:
-    parsed = find_date_in_text(window, today=today)
-    if parsed is None or parsed.due is None or parsed.due < today:
-        return None
-    if parsed.precision is Precision.DAY:
-        return parsed.due
-    return parsed.due.replace(day=1) if parsed.precision is Precision.MONTH else None
-
-
-def _day_of_month_only(window: str, today: date) -> date | None:
-    """ "Monday 5th" with no month: the next such day on or after today, on that weekday if named."""
-    match = _WEEKDAY_AND_DAY.search(window[:30])
-    if match is None:
-        return None
-    day_number = int(match.group(2))
-    weekday = _WEEKDAYS.index(match.group(1).lower()) if match.group(1) else None
-    year, month = today.year, today.month
-    for _ in range(14):
-        try:
-            candidate = date(year, month, day_number)
-        except ValueError:
-            candidate = None
-        if candidate and candidate >= today and (weekday is None or candidate.weekday() == weekday):
-            return candidate
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return None
+def _automatic(text: str, subject: str | None, headers: Mapping[str, str] | None) -> bool:
+    body = strip_quoted(text) or text
+    return automatic_reply_kind(headers, plain_text(slack_to_plain(body)), subject) is not None
 
 
 # A reply can state a new date only for work that is not finished.
@@ -202,26 +83,70 @@ _DATED_STATUSES = frozenset(
 )
 
 
-def read_reply(text: str, *, today: date, known_refs: Sequence[str] = ()) -> Reading:
-    """What a reply says: status, new due date, evidence and how sure we are."""
-    return read_body(strip_quoted(text), today=today, known_refs=known_refs)
+def read_reply(
+    text: str,
+    *,
+    today: date,
+    known_refs: Sequence[str] = (),
+    headers: Mapping[str, str] | None = None,
+    subject: str | None = None,
+    question: str | None = None,
+) -> Reading:
+    """What a reply says: status, new due date, evidence and how sure we are.
+
+    `headers` and `subject` are the mail's (automatic replies are told by them first); `question` is what
+    the reply answers when it is known (the chaser's question), else the question the reply quotes.
+    """
+    words, _ = split_reply(text)
+    refs = tuple(mentioned_refs(words, known_refs))
+    if _automatic(text, subject, headers):
+        return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, out_of_office_until(words or text, today=today),
+                       words, automatic=True)
+    if not words:
+        return Reading(ReadStatus.UNCLEAR, None, None, 0.1, refs, None, words)
+    return _read_words(words, today=today, refs=refs, question=question or quoted_question(text))
 
 
-def read_body(body: str, *, today: date, known_refs: Sequence[str] = ()) -> Reading:
-    """`read_reply` for text already through `strip_quoted`: history is stripped once per reply."""
-    refs = tuple(mentioned_refs(body, known_refs))
-    if is_automatic_reply(body):
-        return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, out_of_office_until(body, today=today), body)
-    if not body:
-        return Reading(ReadStatus.UNCLEAR, None, None, 0.1, refs, None, body)
-    stated = _promise_or_report(body, today)
-    status, confidence = read_status(stated)
+def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str | None) -> Reading:
+    body = slack_to_plain(words)
+    evidence = find_evidence(body)
+    answered = _bare_answer(body, question)
+    if answered is not None:
+        return Reading(answered, None, evidence if answered is not ReadStatus.UNCLEAR else None,
+                       ANSWERED_QUESTION if answered is not ReadStatus.UNCLEAR else 0.3, refs, None, words)
+    redirect = find_redirect(words)
+    if redirect is not None:
+        return Reading(ReadStatus.REDIRECT, None, evidence, 0.7, refs, None, words, redirect_to=redirect.to)
+    stated = _promise_or_report(fix_typos(body), today)
+    status, confidence = read_reply_status(stated)
     new_due = _new_due(stated, status, today) if status in _DATED_STATUSES else None
+    problem = unreadable_date(body) if new_due is None else None
     if status is ReadStatus.EXTENSION_REQUESTED and new_due is None:
         confidence = min(confidence, 0.6)  # more time, but until when? ask
     if _is_hedged(stated, status):
         confidence = min(confidence, HEDGED)
-    return Reading(status, new_due, find_evidence(body), confidence, refs, None, body)
+    return Reading(status, new_due, evidence, confidence, refs, None, words, date_problem=problem)
+
+
+_BARE_YES = re.compile(r"^\W*(?:yes|yep|yeah|yup|correct|it is|it has|that's right|affirmative)\W*$", re.I)
+_BARE_NO = re.compile(r"^\W*(?:no|nope|not yet|it isn't|it hasn't|negative)\W*$", re.I)
+
+
+def _bare_answer(body: str, question: str | None) -> ReadStatus | None:
+    """ "Yes" / "No" on its own: the status the question asked about, or its opposite; unclear with no question."""
+    plain = plain_text(body)
+    yes, no = bool(_BARE_YES.match(plain)), bool(_BARE_NO.match(plain))
+    if not yes and not no:
+        return None
+    asked = read_status(question.replace("?", " "))[0] if question else ReadStatus.UNCLEAR
+    if yes:
+        return asked if asked in _ASKABLE else ReadStatus.UNCLEAR
+    if asked is ReadStatus.COMPLETE:
+        return ReadStatus.IN_PROGRESS
+    return ReadStatus.UNCLEAR if plain.lower().strip(" .!") != "not yet" else ReadStatus.IN_PROGRESS
+
+
+_ASKABLE = frozenset({ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED, ReadStatus.BLOCKED})
 
 _COMPLETED_BY = re.compile(
     r"\b(?<!have )(?<!has )(?<!had )(complete|completed|done|finished|finalised|finalized)\s+(?:by|before)\s+", re.I
@@ -269,7 +194,10 @@ def _promise_or_report(body: str, today: date) -> str:
 
 _HEDGE = re.compile(
     r"\b(?:i think|i believe|i guess|i reckon|hopefully|probably|not sure|unsure|not certain|maybe|perhaps|possibly"
-    r"|should be|fingers crossed|touch wood|if all goes (?:well|to plan))\b",
+    r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)|as far as (?:i"
+    r"|we) (?:know|can tell|"
+    r"am aware)|pretty sure|fairly sure|i'm sure|(?:i|we) think so|if i remember|afaik|i assume|presumably|supposedly"
+    r"|double[- ]check|need to (?:check|confirm)|let me know if)\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -283,53 +211,93 @@ def _is_hedged(text: str, status: ReadStatus) -> bool:
     if status is ReadStatus.EXTENSION_REQUESTED or "?" not in text:
         return False
     statements = " ".join(s for s in _SENTENCE_END.split(plain_text(text)) if not s.rstrip().endswith("?"))
-    return read_status(statements)[0] is not status
+    return read_reply_status(statements)[0] is not status
 
 
 _TARGET_CUE = re.compile(
-    r"\b(?:by|until|till|before|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of| is)?|target(?: date)?"
-    r"(?: of| is)?|revised to|moved to|pushed to|complete(?:d)? in|done in|finished in|ready in)"
-    r"\W+(?:the\s+)?(?:end of\s+)?"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",  # "by Friday 12 March"
+    r"\b(?:by|until|till|before|within|through|throughout|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of"
+    r"| is)?"
+    r"|target(?: date)?"
+    r"(?: of| is)?|revised to|moved to|pushed to|(?:complete(?:d)?|done|finish(?:ed)?|ready|wrapped up|in place"
+    r"|delivered)"
+    r" (?:in|on|by)|due(?: to (?:finish|complete|end))?(?: on| by| in)?|on (?:track|course) (?:for|to \w+ (?:by|in|on))"
+    r"|aim(?:ing)? (?:for|to \w+ (?:by|in))|expected?(?: by| in| on)?|finish date(?: is)?|w/c|week (?:commencing"
+    r"|beginning))"
+    # "by Friday 12 March"
+    r"\W+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
     re.I,
 )
-
-
-_EXTENSION_CUE = re.compile(_TARGET_CUE.pattern.replace("|revised to", "|to|of|for|in|revised to"), re.I)
+# "next week", "in a fortnight", "tomorrow": a relative day is a target when the reply speaks of finishing.
+_RELATIVE_TARGET = re.compile(r"^(?:next|in|within|tomorrow|this|the|another)\b", re.I)
+_FINISHING = re.compile(r"\b(?:finish\w*|complete\w*|done|ready|wrap(?:ped)? up|in place|delivered|sorted)\b", re.I)
 
 
 def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
-    """A stated target date: it must read as a target ("by June", "new date 30/04/2027", and for an
-    extension request "move it to June"), not an event ("training on 12 April", "I'll confirm next week")."""
+    """A stated target date. For a request for more time, the latest date to come ("can we push to end of
+    April"; "realistically October, the review reports in September"). Otherwise it must read as a target
+    ("by June", "new date 30/04/2027", "finished next week"), not an event ("training on 12 April")."""
     plain = plain_text(body)
+    if status is ReadStatus.EXTENSION_REQUESTED:
+        return latest_date_to_come(plain, today)
     parsed = find_date_in_text(plain, today=today)
     if parsed is None or parsed.due is None or parsed.due < today:
         return None  # a date in the past is history ("met on 3 May"), not a new target
     at = plain.lower().find(parsed.text.lower())
-    cue = _EXTENSION_CUE if status is ReadStatus.EXTENSION_REQUESTED else _TARGET_CUE
-    if at < 0 or not cue.search(plain[max(0, at - 30) : at]):
-        return None
-    return parsed.due
+    if at >= 0 and _TARGET_CUE.search(plain[max(0, at - 40) : at]):
+        return parsed.due
+    if _RELATIVE_TARGET.match(parsed.text) and _FINISHING.search(plain):
+        return parsed.due
+    return None
 
 
-def read_replies(text: str, *, today: date, known_refs: Sequence[str]) -> dict[str, Reading]:
+_YEARLESS_AHEAD = timedelta(days=300)
+_LATER_NEWS = re.compile(
+    r"\b(?:confirm|let you know|update you|get back|come back|reply|speak|talk|meet|discuss|call you|send)\b", re.I
+)
+
+
+def latest_date_to_come(plain: str, today: date) -> date | None:
+    """The latest day on or after `today` that the text names, reading it piece by piece."""
+    found: list[date] = []
+    for piece in re.split(r"(?<=[.!?;,])\s+|\s+-\s+|\n+", plain):
+        if _LATER_NEWS.search(piece):
+            continue  # "I'll confirm a date next week": when they will say more, not the new target
+        parsed = find_date_in_text(piece, today=today)
+        if parsed is None or parsed.due is None or parsed.due < today:
+            continue
+        yearless = not _HAS_YEAR.search(parsed.text) and not _RELATIVE_TARGET.match(parsed.text)
+        if yearless and parsed.due - today > _YEARLESS_AHEAD:
+            continue  # "stood down in February", read in March: last February, not next year's
+        found.append(parsed.due)
+    return max(found, default=None)
+
+
+def read_replies(
+    text: str,
+    *,
+    today: date,
+    known_refs: Sequence[str],
+    headers: Mapping[str, str] | None = None,
+    subject: str | None = None,
+    question: str | None = None,
+) -> dict[str, Reading]:
     """One Reading per action ref; the whole reply applies to every ref when it is not split by action."""
-    return read_replies_body(strip_quoted(text), today=today, known_refs=known_refs)
+    whole = read_reply(text, today=today, known_refs=known_refs, headers=headers, subject=subject, question=question)
+    return readings_per_action(whole, today=today, known_refs=known_refs)
 
 
-def read_replies_body(body: str, *, today: date, known_refs: Sequence[str]) -> dict[str, Reading]:
-    """`read_replies` for text already through `strip_quoted`: history is stripped once per reply."""
-    if is_automatic_reply(body):
-        reading = read_body(body, today=today, known_refs=known_refs)
-        return dict.fromkeys(known_refs, reading)
-    parts = split_by_action(body, known_refs)
+def readings_per_action(whole: Reading, *, today: date, known_refs: Sequence[str]) -> dict[str, Reading]:
+    """`whole` (a read_reply of the entire reply) split into one Reading per action ref it speaks of.
+
+    Only the already-cleaned `whole.text` is split and read again: quoted history is stripped once per reply.
+    """
+    if whole.automatic:
+        return dict.fromkeys(known_refs, whole)
+    parts = split_by_action(whole.text, known_refs)
     if not parts:
-        reading = read_body(body, today=today, known_refs=known_refs)
-        return dict.fromkeys(known_refs, reading)
+        return dict.fromkeys(known_refs, whole)
     readings: dict[str, Reading] = {}
     for ref, part in parts.items():
-        reading = read_body(part, today=today, known_refs=known_refs)
-        readings[ref] = Reading(
-            reading.status, reading.new_due, reading.evidence, reading.confidence, (ref,), None, reading.text
-        )
+        reading = read_reply(part, today=today, known_refs=known_refs)
+        readings[ref] = replace(reading, refs=(ref,))
     return readings

@@ -46,7 +46,8 @@ _STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
     )),
     (ReadStatus.EXTENSION_REQUESTED, _any(
         "more time", "extension", "extend (?:the |this |our )?(?:deadline|date|target)",
-        "(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date)) (?:back )?(?:to|until|till)",
+        "(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date))"
+        " (?:back )?(?:to|until|till)",
         "push (?:it |this )?back", "(?:revised|new) (?:target |due )?date", "can we (?:have|say) until",
         "need (?:until|till)", "(?:slipped|slipping|slip) to", "delayed until", "deferred to",
     )),
@@ -95,21 +96,29 @@ _STRONG = tuple((status, re.compile(pattern)) for status, pattern in _STRONG_PAT
 _WEAK = tuple((status, re.compile(pattern)) for status, pattern in _WEAK_PATTERNS)
 
 # A complete word is not a completion when it is negated, conditional or still to come.
-_NEGATED_BEFORE = re.compile(r"(?:\bnot|n't|\bnever|\bnor)\s+(?:\w+\s+){0,2}$")
+_NEGATED_BEFORE = re.compile(
+    r"(?:\bnot|n't|\bnever|\bnor|\bnowhere near|\bnowhere close to|\bfar from|\bnothing|\bno\b|\bnone of (?:it|this))"
+    r"\s+(?:\w+\s+){0,2}$"
+)
 _FUTURE_BEFORE = re.compile(
     r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
-    r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this)\s+(?:(?:fully|formally|finally|properly|all|it|this)\s+)?$"
+    r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this|'ll(?: be| have)?(?: it| this)?|\bwill have(?: it"
+    r"| this)?)"
+    r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|'s|are)\s+)?$"
 )
 _NOT_YET_AFTER = re.compile(r"^\s*(?:yet|\?)")
 # "done by end of March", "finished by Friday": a target, not a completion.
 _TARGET_AFTER = re.compile(
-    r"^\s*(?:by|before|for)\s+(?:the\s+)?(?:end|start|middle|mid|beginning|next|this|[0-9]|jan|feb|mar|apr|may|jun|jul|aug"
+    r"^\s*(?:by|before|for)\s+(?:the\s+)?(?:end|start|middle|mid|beginning|next|this|[0-9]|jan|feb|mar|apr|may|jun|jul"
+    r"|aug"
     r"|sep|oct|nov|dec|mon|tue|wed|thu|fri|spring|summer|autumn|winter|q[1-4]|christmas|easter)"
 )
 # "hopefully done", "should be finished", "expect it complete": a hope, not a completion.
 _HEDGE_BEFORE = re.compile(
     r"(?:\bhopefully|\bshould|\bexpect(?:ed|ing)?(?: to be| it| this)?|\baim(?:ing)? to(?: be| have)?"
-    r"|\bhop(?:e|ing) to(?: be| have)?|\bplan(?:ned|ning)? to(?: be| have)?|\blikely to be|\bprobably)\s+(?:\w+\s+){0,1}$"
+    r"|\bhop(?:e|ed|ing) to(?: be| have)?|\bplan(?:ned|ning)? to(?: be| have)?|\blikely to be|\bprobably"
+    r"|\b(?:intend|intended|aimed|meant|supposed|wanted) to(?: be| have)?(?: it| this)?"
+    r"|\bshould have been)\s+(?:\w+\s+){0,1}$"
 )
 # "mostly done", "all but finished": part of the work is still to do.
 _PARTIAL_BEFORE = re.compile(
@@ -119,7 +128,8 @@ _PARTIAL_BEFORE = re.compile(
 # "complete apart from the audit", "done, training still to follow": a completion with work left over.
 _EXCEPTION_AFTER = re.compile(
     r"^\W*(?:bar|barring)\s|\b(?:apart from|except|excepting|other than|but for|save for|with the exception of"
-    r"|the rest|still (?:to|waiting|awaiting|needs?|pending|outstanding|with)|outstanding|remaining|left to do|yet to)\b"
+    r"|the rest|still (?:to|waiting|awaiting|needs?|pending|outstanding|with)|outstanding|remaining|left to do"
+    r"|yet to)\b"
 )
 _NOTHING_BEFORE = re.compile(r"\b(?:no|nothing|none|not|without|zero)\s+(?:\w+\s+){0,1}$")
 _COMPLETION_NOUN = re.compile(r"\b(?:completion date|date of completion|completion)\b")
@@ -133,6 +143,17 @@ class _Signal:
     status: ReadStatus
     strong: bool
     position: int
+
+
+_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>")
+_SLACK_MENTION = re.compile(r"<([@#!])([A-Za-z0-9^]+)(?:\|([^>]*))?>")
+
+
+def slack_to_plain(text: str) -> str:
+    """Slack's markup as words: `<https://x|label>` is "label (https://x)", `<@U123>` is "@U123",
+    `<!here>` is "@here". Slack's `&amp; &lt; &gt;` escapes are undone later, by plain_text."""
+    text = _SLACK_LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
+    return _SLACK_MENTION.sub(lambda m: ("#" if m.group(1) == "#" else "@") + (m.group(3) or m.group(2)), text)
 
 
 def plain_text(text: str) -> str:
@@ -202,8 +223,8 @@ def _read_plain(plain: str) -> tuple[ReadStatus, float]:
             return ReadStatus.BLOCKED, 0.8
         conflicting = len(strong_statuses - {last.status}) > 0
         confidence = 0.9 if not conflicting else 0.8
-        later_weak = [s for s in weak if s.position > last.position]
-        if last.status is ReadStatus.COMPLETE and any(s.status is not ReadStatus.COMPLETE for s in later_weak):
+        later = [s for s in weak if s.position > last.position]
+        if last.status is ReadStatus.COMPLETE and any(s.status is not ReadStatus.COMPLETE for s in later):
             confidence = min(confidence, 0.8)
         return last.status, confidence
     return _read_weak([signal.status for signal in weak])
@@ -235,10 +256,10 @@ def _signals(lowered: str) -> list[_Signal]:
                 status_here = _completion_or_not(lowered, match)
                 if status_here is None:
                     continue
-                if status_here is _UNSURE_COMPLETE:
-                    signals.append(_Signal(ReadStatus.COMPLETE, False, match.start()))
-                else:
+                if isinstance(status_here, ReadStatus):
                     signals.append(_Signal(status_here, True, match.start()))
+                else:  # unsure: "done by 3 March" could be a report or a promise
+                    signals.append(_Signal(ReadStatus.COMPLETE, False, match.start()))
             else:
                 signals.append(_Signal(status, True, match.start()))
             claimed.append((match.start(), match.end()))
@@ -295,9 +316,8 @@ _EVIDENCE_PHRASE = re.compile(
     r" (?:of|from|for|dated|on) (?:the )?[^.\n;,]{3,80})",
     re.I,
 )
-_SEE_ATTACHED = re.compile(
-    r"\b(?:see|please find|i've attached|i have attached|attaching)\s+(?:attached\s+)?([^.\n]{3,120})", re.I
-)
+_SEE_ATTACHED = re.compile(r"\b(?:see|please find|i've attached|i have attached"
+    r"|attaching)\s+(?:attached\s+)?([^.\n]{3,120})", re.I)
 _GREETING = re.compile(r"^(?:hi|hello|dear|morning|afternoon|thanks|thank you|many thanks|cheers)\b", re.I)
 
 

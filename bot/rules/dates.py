@@ -8,7 +8,11 @@ due on 31 March 2015), so "overdue" never fires while the writer could still be 
 Conventions (UK plans): numeric dates are day first; two-digit years are 20yy; seasons are
 meteorological (spring Mar-May, summer Jun-Aug, autumn Sep-Nov, winter Dec-Feb, so "Winter 2014"
 ends on the last day of February 2015); "Q3 2015" and "H1 2016" are calendar quarters and halves,
-not financial ones; "2015/16" is the UK public-sector financial year, ending 31 March 2016.
+not financial ones; "2015/16", "FY 25/26" and "financial year 2025-26" are the UK public-sector
+financial year, ending 31 March 2016; a quarter of a financial year ("Q1 2026/27", "Q2 25-26") counts
+from April, so Q1 2026/27 is April-June 2026 and Q4 2026/27 ends on 31 March 2027. "w/c 11 January"
+(week commencing) is due at the end of that working week, the Friday. An impossible date ("30 Feb
+2026") is not read, and `unreadable_date` says why.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ __all__ = [
     "normalise_cell_text",
     "parse_target_date",
     "split_lettered_dates",
+    "unreadable_date",
 ]
 
 
@@ -38,6 +43,7 @@ class ParsedDate:
     text: str
     due: date | None
     precision: Precision
+    problem: str | None = None  # why no date was read from text that names one ("30 Feb 2026 is not a date ...")
 
 
 _Period = Callable[[int], tuple[date, date]]  # year -> (first day, last day)
@@ -82,6 +88,10 @@ _DATE_RE = re.compile(
     rf"|(?P<my>\b(?P<my_m>{_MONTH})\s*,?\s*(?P<my_y>{_YEAR4}|'\d{{2}})\b)"
     rf"|(?P<season>\b(?P<s_name>spring|summer|autumn|fall|winter)\b"
     rf"(?:\s+(?:of\s+)?(?P<s_y>{_YEAR4})(?:\s*/\s*(?:\d{{4}}|\d{{2}}))?\b)?)"
+    rf"|(?P<fin_quarter>\bQ(?P<fq_n>[1-4])\s*(?:of\s+)?(?:the\s+)?(?:FY\s*|financial\s+year\s+)?"
+    rf"(?P<fq_y>{_YEAR4}|\d{{2}})\s*[/-]\s*(?P<fq_next>\d{{4}}|\d{{2}})\b)"
+    rf"|(?P<fin_year_named>\b(?:FY|financial\s+year|fiscal\s+year)\s*(?P<fn_y>{_YEAR4}|\d{{2}})\s*[/-]\s*"
+    rf"(?P<fn_next>\d{{4}}|\d{{2}})\b)"
     rf"|(?P<quarter>\b(?:Q(?P<q_n>[1-4])|(?P<q_w>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
     rf"(?:\s*(?:of\s+)?(?:the\s+)?(?:year\s+)?(?P<q_y>{_YEAR4}|'?\d{{2}})\b)?)"
     rf"|(?P<half>\b(?:H(?P<h_n>[12])|(?P<h_w>first|second|1st|2nd)\s+half)"
@@ -97,7 +107,13 @@ _RELATIVE_RE = re.compile(
     r"|(?P<tomorrow>\btomorrow\b)"
     r"|(?P<span>\b(?:in|within)\s+(?P<count>\d{1,3}|a\s+couple\s+of|an?|one|two|three|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|fortnight|month|year)s?\b(?:'s?\s+time\b)?)"
-    r"|(?P<fortnight>\b(?:in|within)\s+a\s+fortnight\b)"
+    r"|(?P<fortnight>\b(?:in|within|another|a\s+further)\s+(?:a\s+)?fortnight\b)"
+    r"|(?P<more>\b(?:(?:another|a\s+further)\s+(?P<m_count>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve)|(?P<m_count2>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six|seven"
+    r"|eight|nine|ten|eleven|twelve)\s+(?:more|further|extra))\s+(?P<m_unit>day|week|month)s?\b)"
+    r"|(?P<fin_year_now>\b(?:(?P<fyn_which>this|next|the|current)\s+)?(?:financial|fiscal)\s+year(?:[\s-]+end)?\b"
+    r"(?!\s*(?:FY\s*)?'?\d))"
+    r"|(?P<day_month>(?:(?<=\bby\s)|(?<=\buntil\s)|(?<=\btill\s)|(?<=\bbefore\s)|(?<=\bon\s)|(?<=\bfor\s))(?P<dmo_d>\d{1,2})/(?P<dmo_m>\d{1,2})\b(?![/.\-]\d))"
     r"|(?P<period>\b(?P<which>this|next|following|coming|the)\s+(?P<what>week|month|quarter|year)\b)"
     rf"|(?P<weekday>\b(?P<wd>{_WEEKDAY}))",
     re.IGNORECASE,
@@ -113,10 +129,11 @@ _CUE_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 # "May I ..." and "March on" are not dates.
-_NOT_A_DATE_AFTER_RE = re.compile(r"\s+(?:i|we|you|he|she|they|it|be|have|has|not|also|on)\b", re.IGNORECASE)
+_NOT_A_DATE_AFTER_RE = re.compile(r"\s+(?:i(?!')|we|you|he|she|they|it|be|have|has|not|also|on)\b", re.IGNORECASE)
 # Words that introduce the date a reply wants as its new target.
 _TARGET_CUE_RE = re.compile(
-    r"\b(?:by|until|till|before|deadline|due|extend(?:ed)?|extension|revised|target|date|back|ready|complete[d]?)"
+    r"\b(?:by|until|till|before|deadline|due|extend(?:ed)?|extension|revised|target|date|back|ready|complete[d]?|w/c"
+    r"|commencing|beginning)"
     r"\b[\w\s]{0,12}?[\s:]*(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -147,7 +164,7 @@ def parse_target_date(text: str, *, today: date | None = None) -> ParsedDate:
         return ParsedDate(text, best.due if best else None, best.precision if best else Precision.NONE)
     spans = _resolve(_scan_dates(clean, free_text=False), clean, today)
     if not spans:
-        return ParsedDate(text, None, Precision.NONE)
+        return ParsedDate(text, None, Precision.NONE, unreadable_date(clean))
     due, precision = max(spans, key=lambda dp: (dp[0], _PRECISION_RANK[dp[1]]))
     return ParsedDate(text, due, precision)
 
@@ -188,6 +205,37 @@ def find_date_in_text(text: str, *, today: date) -> ParsedDate | None:
     return ParsedDate(clean[best_mention.start : best_mention.end], best[1], best_precision)
 
 
+_IMPOSSIBLE_RE = re.compile(
+    r"\b(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})\b"
+    r"|\b(?P<n_d>\d{1,2})(?P<n_sep>[/.])(?P<n_m>\d{1,2})(?P=n_sep)(?P<n_y>\d{4}|\d{2})\b"
+    rf"|\b(?P<dm_d>\d{{1,2}})\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?P<dm_m>{_MONTH})(?:,?\s*(?P<dm_y>{_YEAR4}))?"
+    rf"|\b(?P<md_m>{_MONTH})\s*(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<md_y>{_YEAR4})",
+    re.IGNORECASE,
+)
+
+
+def unreadable_date(text: str) -> str | None:
+    """Why a day written in `text` is not a date ("30 Feb 2026 is not a date: February 2026 has 28 days"),
+    or None when every day it writes exists."""
+    clean = normalise_cell_text(text)
+    for match in _IMPOSSIBLE_RE.finditer(clean):
+        g = match.group
+        year_text = g("iso_y") or g("n_y") or g("dm_y") or g("md_y")
+        month_text = g("iso_m") or g("n_m") or g("dm_m") or g("md_m")
+        day = int(g("iso_d") or g("n_d") or g("dm_d") or g("md_d"))
+        month = int(month_text) if month_text.isdigit() else _month_number(month_text)
+        year = _full_year(year_text) if year_text else None
+        if not 1 <= month <= 12:
+            return f"{match.group(0)} is not a date: there is no month {month}"
+        try:
+            date(year or 2000, month, day)  # 2000: a leap year, so a year-less 29 February passes
+        except ValueError:
+            days = (date(year or 2000, month, 1) + relativedelta(months=1, days=-1)).day
+            named = date(2000, month, 1).strftime("%B") + (f" {year}" if year else "")
+            return f"{match.group(0)} is not a date: {named} has {days} days"
+    return None
+
+
 _PRECISION_RANK = {
     Precision.NONE: 0, Precision.YEAR: 1, Precision.HALF: 2, Precision.SEASON: 3,
     Precision.QUARTER: 4, Precision.MONTH: 5, Precision.DAY: 6,
@@ -222,60 +270,102 @@ def _split_lettered(clean: str) -> dict[str, str]:
 # --- scanning ----------------------------------------------------------------------------------
 
 
+_WEEK_OF_RE = re.compile(
+    r"\b(?:w/c|w\.c\.?|wc|w/b|w\.b\.?|week\s+(?:commencing|beginning|starting)(?:\s+on)?|(?:the\s+)?week\s+of)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _scan_dates(clean: str, *, free_text: bool) -> list[_Mention]:
     mentions = []
     for match in _DATE_RE.finditer(clean):
         mention = _mention_from(match, clean, free_text=free_text)
-        if mention is not None:
-            mentions.append(mention)
+        if mention is None:
+            continue
+        if mention.precision is Precision.DAY and _WEEK_OF_RE.search(clean, max(0, mention.start - 30), mention.start):
+            mention = _end_of_working_week(mention)
+        mentions.append(mention)
     return mentions
 
 
-def _mention_from(match: re.Match[str], clean: str, *, free_text: bool) -> _Mention | None:  # noqa: C901 (one branch per date form)
-    kind, g = match.lastgroup, match.group
-    start, end = match.span()
+def _end_of_working_week(mention: _Mention) -> _Mention:
+    """ "w/c 11 January": due on the Friday of the week that day starts (the next week's for a weekend day)."""
+    day_of = mention.period
+
+    def period(year: int) -> tuple[date, date]:
+        first = day_of(year)[0]
+        friday = first + timedelta(days=(4 - first.weekday()) % 7)
+        return first, friday
+
+    return _Mention(mention.start, mention.end, mention.precision, period, mention.year)
+
+
+def _mention_from(match: re.Match[str], clean: str, *, free_text: bool) -> _Mention | None:
     try:
-        if kind == "iso":
-            return _day(start, end, int(g("iso_y")), int(g("iso_m")), int(g("iso_d")))
-        if kind == "dmy_num":
-            return _day(start, end, _full_year(g("n_y")), int(g("n_m")), int(g("n_d")))
-        if kind == "my_num":
-            return _month(start, end, int(g("nm_y")), int(g("nm_m")))
-        if kind == "dm":
-            return _day(start, end, _year_or_none(g("dm_y")), _month_number(g("dm_m")), int(g("dm_d")))
-        if kind == "md":
-            month = _month_number(g("md_m"))
-            if not free_text and not g("md_ord") and not g("md_y"):
-                return _month(start, end, _full_year(g("md_d")), month)  # "December 14" in a plan
-            return _day(start, end, _year_or_none(g("md_y")), month, int(g("md_d")))
-        if kind == "my":
-            return _month(start, end, _full_year(g("my_y")), _month_number(g("my_m")))
-        if kind == "season":
-            return _season(match, clean, g("s_name").lower(), _year_or_none(g("s_y")))
-        if kind == "quarter":
-            number = int(g("q_n") or _ORDINAL_WORDS[g("q_w").lower()])
-            if not g("q_y") and not _looks_like_a_date(match, clean):
-                return None
-            return _part_of_year(start, end, _year_or_none(g("q_y")), number, 3, Precision.QUARTER)
-        if kind == "half":
-            number = int(g("h_n") or _ORDINAL_WORDS[g("h_w").lower()])
-            if not g("h_y") and not _looks_like_a_date(match, clean):
-                return None
-            return _part_of_year(start, end, _year_or_none(g("h_y")), number, 6, Precision.HALF)
-        if kind == "fin_year":
-            return _financial_year(start, end, int(g("fy_y")), g("fy_next"))
-        if kind == "year":
-            if free_text and not _CUE_BEFORE_RE.search(clean, max(0, start - 30), start):
-                return None  # "the 2014 audit" in a reply is not a target
-            year = int(g("y"))
-            return _Mention(start, end, Precision.YEAR, lambda _y: (date(year, 1, 1), date(year, 12, 31)), year)
-        if kind == "bare_month":
-            if not _looks_like_a_date(match, clean):
-                return None
-            return _month(start, end, None, _month_number(match.group(0)))
+        return _day_or_month(match, free_text=free_text) or _part_of_a_year(match, clean, free_text=free_text)
     except ValueError:
         return None  # "31/02/2015", "Q5": not a date
+
+
+def _day_or_month(match: re.Match[str], *, free_text: bool) -> _Mention | None:
+    kind, g = match.lastgroup, match.group
+    start, end = match.span()
+    if kind == "iso":
+        return _day(start, end, int(g("iso_y")), int(g("iso_m")), int(g("iso_d")))
+    if kind == "dmy_num":
+        return _day(start, end, _full_year(g("n_y")), int(g("n_m")), int(g("n_d")))
+    if kind == "my_num":
+        return _month(start, end, int(g("nm_y")), int(g("nm_m")))
+    if kind == "dm":
+        return _day(start, end, _year_or_none(g("dm_y")), _month_number(g("dm_m")), int(g("dm_d")))
+    if kind == "md":
+        month = _month_number(g("md_m"))
+        if not free_text and not g("md_ord") and not g("md_y"):
+            return _month(start, end, _full_year(g("md_d")), month)  # "December 14" in a plan
+        return _day(start, end, _year_or_none(g("md_y")), month, int(g("md_d")))
+    if kind == "my":
+        return _month(start, end, _full_year(g("my_y")), _month_number(g("my_m")))
     return None
+
+
+def _part_of_a_year(match: re.Match[str], clean: str, *, free_text: bool) -> _Mention | None:
+    kind, g = match.lastgroup, match.group
+    start, end = match.span()
+    if kind == "season":
+        return _season(match, clean, g("s_name").lower(), _year_or_none(g("s_y")))
+    if kind in ("quarter", "half"):
+        letter = "q" if kind == "quarter" else "h"
+        number = int(g(f"{letter}_n") or _ORDINAL_WORDS[g(f"{letter}_w").lower()])
+        if not g(f"{letter}_y") and not _looks_like_a_date(match, clean):
+            return None
+        months, precision = (3, Precision.QUARTER) if kind == "quarter" else (6, Precision.HALF)
+        return _part_of_year(start, end, _year_or_none(g(f"{letter}_y")), number, months, precision)
+    if kind == "year":
+        if free_text and not _CUE_BEFORE_RE.search(clean, max(0, start - 30), start):
+            return None  # "the 2014 audit" in a reply is not a target
+        year = int(g("y"))
+        return _Mention(start, end, Precision.YEAR, lambda _y: (date(year, 1, 1), date(year, 12, 31)), year)
+    if kind == "bare_month":
+        if not _looks_like_a_date(match, clean):
+            return None
+        return _month(start, end, None, _month_number(match.group(0)))
+    return _financial(match)
+
+
+def _financial(match: re.Match[str]) -> _Mention | None:
+    kind, g = match.lastgroup, match.group
+    start, end = match.span()
+    if kind == "fin_year":
+        return _financial_year(start, end, int(g("fy_y")), g("fy_next"))
+    if kind == "fin_year_named":
+        return _financial_year(start, end, _full_year(g("fn_y")), g("fn_next"))
+    if kind == "fin_quarter":
+        return _financial_quarter(start, end, _full_year(g("fq_y")), g("fq_next"), int(g("fq_n")))
+    return None
+
+
+def _fixed_period(first: date, last: date) -> _Period:
+    return lambda _year: (first, last)
 
 
 def _scan_relative(clean: str, today: date) -> list[_Mention]:
@@ -285,8 +375,7 @@ def _scan_relative(clean: str, today: date) -> list[_Mention]:
         if found is not None:
             first, last, precision = found
             mentions.append(
-                _Mention(match.start(), match.end(), precision, lambda _y, f=first, t=last: (f, t),
-                         last.year, first, last)
+                _Mention(match.start(), match.end(), precision, _fixed_period(first, last), last.year, first, last)
             )
     return mentions
 
@@ -297,14 +386,22 @@ def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[dat
         return today, today, Precision.DAY
     if kind == "tomorrow":
         return today + timedelta(days=1), today + timedelta(days=1), Precision.DAY
-    if kind in ("span", "fortnight"):
-        count_text = "1" if kind == "fortnight" else _SPACE_RE.sub(" ", g("count").lower())
-        count = int(count_text) if count_text.isdigit() else _COUNT_WORDS[count_text]
-        unit = "fortnight" if kind == "fortnight" else g("unit").lower()
-        step = {"day": relativedelta(days=count), "week": relativedelta(weeks=count),
-                "fortnight": relativedelta(weeks=2 * count), "month": relativedelta(months=count),
-                "year": relativedelta(years=count)}[unit]
-        return today + step, today + step, Precision.DAY
+    if kind in ("span", "fortnight", "more"):
+        if kind == "fortnight":
+            count_text, unit = "1", "fortnight"
+        elif kind == "span":
+            count_text, unit = g("count"), g("unit")
+        else:
+            count_text, unit = g("m_count") or g("m_count2"), g("m_unit")
+        day = _ahead(today, count_text, unit)
+        return day, day, Precision.DAY
+    if kind == "fin_year_now":
+        ahead = 1 if (g("fyn_which") or "").lower() == "next" else 0
+        ends = today.year + (1 if today.month >= 4 else 0) + ahead
+        return date(ends - 1, 4, 1), date(ends, 3, 31), Precision.YEAR
+    if kind == "day_month":
+        next_day = _next_day_and_month(today, int(g("dmo_d")), int(g("dmo_m")))
+        return (next_day, next_day, Precision.DAY) if next_day else None
     if kind == "period":
         ahead = 0 if g("which").lower() in ("this", "the") else 1
         return _calendar_period(g("what").lower(), today, ahead)
@@ -315,6 +412,28 @@ def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[dat
         assert weekday is not None
         day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)  # strictly after today
         return day, day, Precision.DAY
+    return None
+
+
+def _ahead(today: date, count_text: str, unit: str) -> date:
+    """ "in two weeks", "another fortnight", "four more weeks": that long after today."""
+    count_text = _SPACE_RE.sub(" ", count_text.lower())
+    count = int(count_text) if count_text.isdigit() else _COUNT_WORDS[count_text]
+    steps = {"day": relativedelta(days=count), "week": relativedelta(weeks=count),
+             "fortnight": relativedelta(weeks=2 * count), "month": relativedelta(months=count),
+             "year": relativedelta(years=count)}
+    return today + steps[unit.lower()]
+
+
+def _next_day_and_month(today: date, day_number: int, month: int) -> date | None:
+    """ "by 12/3": the next such day on or after today; None when there is no such day."""
+    for year in (today.year, today.year + 1):
+        try:
+            day = date(year, month, day_number)
+        except ValueError:
+            return None
+        if day >= today:
+            return day
     return None
 
 
@@ -334,12 +453,12 @@ def _calendar_period(what: str, today: date, ahead: int) -> tuple[date, date, Pr
 
 def _looks_like_a_date(match: re.Match[str], clean: str, *, cue_required: bool = False) -> bool:
     """A lone month, season or weekday name counts when a preposition introduces it, or when it is
-    capitalised and not followed by a pronoun or verb ("May I ask", "March on")."""
+    capitalised and not followed by a pronoun or verb ("May I ask", "March on"): "by May we will" is a date."""
     start, end = match.span()
-    if _NOT_A_DATE_AFTER_RE.match(clean, end):
-        return False
     if _CUE_BEFORE_RE.search(clean, max(0, start - 30), start):
         return True
+    if _NOT_A_DATE_AFTER_RE.match(clean, end):
+        return False
     return not cue_required and match.group(0)[:1].isupper()
 
 
@@ -373,6 +492,19 @@ def _financial_year(start: int, end: int, year: int, next_text: str) -> _Mention
     if _full_year(next_text) != year + 1:
         return None
     return _Mention(start, end, Precision.YEAR, lambda y: _months_from(y, 4, 12), year)
+
+
+def _financial_quarter(start: int, end: int, year: int, next_text: str, number: int) -> _Mention | None:
+    """Quarter `number` of the financial year that starts in April of `year`."""
+    if _full_year(next_text) != year + 1:
+        return None
+    offset = 3 * (number - 1)
+
+    def period(y: int) -> tuple[date, date]:
+        first = date(y, 4, 1) + relativedelta(months=offset)
+        return first, first + relativedelta(months=3, days=-1)
+
+    return _Mention(start, end, Precision.QUARTER, period, year)
 
 
 def _months_from(year: int, month: int, count: int) -> tuple[date, date]:
@@ -409,9 +541,9 @@ def _resolve_each(mentions: list[_Mention], clean: str, today: date | None) -> l
     years: list[int | None] = [m.year for m in mentions]
     for index in range(len(mentions) - 2, -1, -1):
         following = mentions[index + 1]
-        if (years[index] is None and years[index + 1] is not None and following.first is None
-                and _RANGE_JOIN_RE.match(clean[mentions[index].end : following.start])):
-                years[index] = years[index + 1]
+        joined = _RANGE_JOIN_RE.match(clean[mentions[index].end : following.start])
+        if years[index] is None and years[index + 1] is not None and following.first is None and joined:
+            years[index] = years[index + 1]
     resolved: list[tuple[date | None, Precision]] = []
     for mention, year in zip(mentions, years, strict=True):
         if mention.last is not None:

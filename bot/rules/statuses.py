@@ -31,6 +31,7 @@ class ReadStatus(StrEnum):
     NOT_APPLICABLE = "not_applicable"
     NO_RESPONSE = "no_response"
     UNCLEAR = "unclear"
+    REDIRECT = "redirect"  # "not ours, that's the CCG": a task for the coordinator, never a change of status
 
 
 def action_status_for(reading: ReadStatus) -> ActionStatus | None:

@@ -64,7 +64,10 @@ def test_strip_quoted_cuts_at_original_message() -> None:
 
 
 def test_strip_quoted_cuts_on_wrote_and_quoted_lines() -> None:
-    text = "Still with legal.\n\nOn Tue, 24 Feb 2027 at 09:30, Morgan Blake <m@riverside.example.gov.uk> wrote:\n> done?"
+    text = (
+        "Still with legal.\n\nOn Tue, 24 Feb 2027 at 09:30, Morgan Blake <m@riverside.example.gov.uk> wrote:\n"
+        "> done?"
+    )
     assert strip_quoted(text) == "Still with legal."
 
 
@@ -124,7 +127,8 @@ def test_read_status_reads_the_stated_status(text: str, expected: ReadStatus) ->
 
 
 def test_read_status_last_explicit_status_in_a_history_wins() -> None:
-    status, confidence = read_status("Letter sent. No response received to date. Reply received and actioned. COMPLETED")
+    history = "Letter sent. No response received to date. Reply received and actioned. COMPLETED"
+    status, confidence = read_status(history)
     assert status is ReadStatus.COMPLETE
     assert confidence >= CONFIDENT
 
@@ -203,7 +207,8 @@ def test_done_by_a_past_dated_day_is_a_report() -> None:
         ("Complete, see attached Training register March 2027.xlsx", "Training register March 2027.xlsx"),
         ("Complete. Evidence: signed protocol held by the CSP", "signed protocol held by the CSP"),
         ("Done, minutes of the 3 May meeting attached.", "minutes of the 3 May meeting attached"),
-        ("All done. The new referral form is used by every team now.", "The new referral form is used by every team now."),
+        ("All done. The new referral form is used by every team now.",
+         "The new referral form is used by every team now."),
         ("done", None),
     ],
 )
@@ -272,8 +277,12 @@ def test_read_replies_applies_an_unsplit_reply_to_every_ref() -> None:
 
 def test_is_automatic_reply_from_headers() -> None:
     assert is_automatic_reply("Done", headers={"Auto-Submitted": "auto-replied"})
-    assert is_automatic_reply("Done", headers={"X-Auto-Response-Suppress": "All"})
     assert not is_automatic_reply("Done", headers={"Auto-Submitted": "no"})
+
+
+def test_x_auto_response_suppress_is_not_a_sign_of_an_automatic_reply() -> None:
+    # Outlook puts it on ordinary mail people type (MS-OXCMAIL 2.1.3.2.20).
+    assert not is_automatic_reply("Done", headers={"X-Auto-Response-Suppress": "All"})
 
 
 def test_is_automatic_reply_from_subject_and_text() -> None:

@@ -1,0 +1,183 @@
+"""Scoring the labelled reply sets (tests/data/replies_dev.tsv and replies_heldout.tsv).
+
+Columns: id, style, today (the day the reply was sent), known_refs (the refs the chaser covered),
+status (one status, or "REF=status;REF=status" for a reply about several actions), new_due (the
+target date the reply gives, if any), complete (1 when the reply is an unambiguous statement that the
+work is finished: the only replies that may close an action unasked), automatic (1 for machine
+replies), redirect_to (who the reply says owns the action now, if named), headers ("Name: value|..."
+for mail whose headers matter) and text (literal \\n for a new line).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.reading.confirm import closes_action, needs_confirmation
+from bot.reading.replies import Reading, read_replies
+from bot.rules.statuses import ReadStatus
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+DEV_FILE = DATA / "replies_dev.tsv"
+HELDOUT_FILE = DATA / "replies_heldout.tsv"
+
+
+@dataclass(frozen=True)
+class ReplyCase:
+    name: str  # reply id, and the ref when the reply covers several
+    expected: ReadStatus
+    got: ReadStatus
+    expected_due: date | None
+    got_due: date | None
+    unambiguous: bool  # labelled an unambiguous completion
+    expected_automatic: bool
+    got_automatic: bool
+    confirm: bool
+    closes: bool
+    redirect_expected: str | None
+    redirect_got: str | None
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    for number, row in enumerate(rows, start=2):
+        if None in row or any(value is None for value in row.values()):
+            raise ValueError(f"{path.name}: row {number} has the wrong number of columns")
+        for status in _expected_statuses(row).values():
+            ReadStatus(status)
+    return rows
+
+
+def _expected_statuses(row: dict[str, str]) -> dict[str, str]:
+    refs = row["known_refs"].split(",")
+    if "=" in row["status"]:
+        return dict(pair.split("=", 1) for pair in row["status"].split(";"))
+    return {refs[0]: row["status"]} if len(refs) == 1 else dict.fromkeys(refs, row["status"])
+
+
+def headers_of(cell: str) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for item in filter(None, cell.split("|")):
+        name, _, value = item.partition(":")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+def read_row(row: dict[str, str]) -> dict[str, Reading]:
+    """The readings the bot makes of one labelled reply, exactly as the reply flow reads it."""
+    return read_replies(
+        row["text"].replace("\\n", "\n"),
+        today=date.fromisoformat(row["today"]),
+        known_refs=row["known_refs"].split(","),
+        headers=headers_of(row["headers"]),
+    )
+
+
+def cases_of(rows: list[dict[str, str]]) -> list[ReplyCase]:
+    cases = []
+    for row in rows:
+        readings = read_row(row)
+        expected = _expected_statuses(row)
+        several = len(expected) > 1
+        for ref, status in expected.items():
+            reading = readings.get(ref) or Reading(ReadStatus.UNCLEAR, None, None, 0.0)
+            labelled = ReadStatus(status)
+            cases.append(ReplyCase(
+                name=f"{row['id']} {ref}" if several else row["id"],
+                expected=labelled,
+                got=reading.status,
+                expected_due=date.fromisoformat(row["new_due"]) if row["new_due"] and not several else None,
+                got_due=reading.new_due,
+                unambiguous=row["complete"] == "1" and labelled is ReadStatus.COMPLETE,
+                expected_automatic=row["automatic"] == "1",
+                got_automatic=reading.automatic,
+                confirm=needs_confirmation(reading),
+                closes=closes_action(reading),
+                redirect_expected=row["redirect_to"] or None,
+                redirect_got=reading.redirect_to,
+            ))
+    return cases
+
+
+@dataclass(frozen=True)
+class SetScore:
+    cases: list[ReplyCase]
+
+    @property
+    def status_right(self) -> list[ReplyCase]:
+        return [c for c in self.cases if c.got is c.expected]
+
+    @property
+    def dated(self) -> list[ReplyCase]:
+        return [c for c in self.cases if c.expected_due is not None]
+
+    @property
+    def date_right(self) -> list[ReplyCase]:
+        return [c for c in self.dated if c.got_due == c.expected_due]
+
+    @property
+    def false_completes(self) -> list[ReplyCase]:
+        return [c for c in self.cases if c.got is ReadStatus.COMPLETE and c.expected is not ReadStatus.COMPLETE]
+
+    @property
+    def unconfirmed_false_closes(self) -> list[ReplyCase]:
+        """Readings that would close the action at once although the reply is not an unambiguous completion."""
+        return [c for c in self.cases if c.closes and not c.confirm and not c.unambiguous]
+
+    @property
+    def automatic_right(self) -> list[ReplyCase]:
+        return [c for c in self.cases if c.got_automatic == c.expected_automatic]
+
+    @property
+    def redirects(self) -> list[ReplyCase]:
+        return [c for c in self.cases if c.redirect_expected]
+
+    @property
+    def redirect_named(self) -> list[ReplyCase]:
+        return [c for c in self.redirects if c.redirect_got and _same_name(c.redirect_got, c.redirect_expected)]
+
+
+def _same_name(got: str, expected: str | None) -> bool:
+    return expected is not None and expected.lower().removeprefix("the ") in got.lower()
+
+
+def score(path: Path) -> SetScore:
+    return SetScore(cases_of(read_rows(path)))
+
+
+def _fraction(right: int, total: int) -> str:
+    return f"{right}/{total} ({right / total:.0%})" if total else "-"
+
+
+def markdown_table(scores: dict[str, SetScore]) -> str:
+    names = list(scores)
+    lines = ["| measure | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+
+    def row(label: str, cell: Callable[[SetScore], str]) -> None:
+        lines.append(f"| {label} | " + " | ".join(cell(scores[name]) for name in names) + " |")
+
+    row("status right", lambda s: _fraction(len(s.status_right), len(s.cases)))
+    row("new date right (where one is given)", lambda s: _fraction(len(s.date_right), len(s.dated)))
+    row("automatic reply recognised (both ways)", lambda s: _fraction(len(s.automatic_right), len(s.cases)))
+    row("new owner named (redirects that name one)", lambda s: _fraction(len(s.redirect_named), len(s.redirects)))
+    row("false completes (read complete, labelled otherwise)", lambda s: str(len(s.false_completes)))
+    row("**false closes without confirmation**", lambda s: f"**{len(s.unconfirmed_false_closes)}**")
+    row("closed at once (unambiguous completions)", lambda s: str(sum(c.closes and not c.confirm for c in s.cases)))
+    return "\n".join(lines)
+
+
+def misses(scores: SetScore) -> list[str]:
+    """One line per wrong reading, for working on the development set."""
+    lines = []
+    for case in scores.cases:
+        if case.got is not case.expected:
+            lines.append(f"status {case.name}: expected {case.expected.value}, got {case.got.value}")
+        if case.expected_due is not None and case.got_due != case.expected_due:
+            lines.append(f"date   {case.name}: expected {case.expected_due}, got {case.got_due}")
+        if case.got_automatic != case.expected_automatic:
+            lines.append(f"auto   {case.name}: expected {case.expected_automatic}, got {case.got_automatic}")
+    return lines

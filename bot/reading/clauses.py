@@ -1,0 +1,224 @@
+"""The status a reply states, read the way people write replies. Pure text in, (status, confidence) out.
+
+A plan's progress cell is a history, where the last status word wins (bot.reading.status). A reply is
+a report, often of several parts at once ("training done, audit still to do", a bulleted list), so it
+is read clause by clause and the LEAST finished part wins: a reply is complete only when every part
+it speaks of is. Before that: misspelt status words are put right ("compelted", "in progess"); a reply
+made only of questions asks rather than reports; a reply that only acknowledges the chaser ("received,
+will pick up next week") says nothing about the work yet.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.reading.status import plain_text, read_status
+from bot.rules.statuses import ReadStatus
+
+__all__ = ["fix_typos", "read_reply_status"]
+
+# Status words people misspell, and words one letter away from them that are not misspellings.
+_VOCABULARY = (
+    "complete", "completed", "finished", "started", "progress", "progressing", "waiting", "working", "extension",
+    "ongoing", "signed", "delivered", "implemented", "outstanding", "police", "policy", "begun", "blocked",
+)
+_REAL_WORDS = frozenset({
+    "compete", "competed", "writing", "starred", "starter", "polity", "polite", "worming", "wording", "begin",
+    "waiving", "singed", "deliverer", "complexed", "finishes", "starts", "progresses", "policies",
+})
+_FIXED_PHRASES = (
+    (re.compile(r"\b(haven|hasn|isn|didn|doesn|wasn|weren|won|couldn|shouldn|wouldn|aren)t\b", re.I), r"\1't"),
+    (re.compile(r"\bcant\b", re.I), "can't"),
+    (re.compile(r"\bon going\b", re.I), "ongoing"),
+    (re.compile(r"\bsign(?:ed)? of\b(?!\s+(?:the|a|an|our|their|my)\b)", re.I), "sign off"),
+    (re.compile(r"\bwip\b", re.I), "work in progress"),
+)
+
+
+def _distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: edits, with a swap of two neighbouring letters as one edit."""
+    rows = [list(range(len(b) + 1))]
+    for i, letter in enumerate(a, start=1):
+        row = [i] + [0] * len(b)
+        for j, other in enumerate(b, start=1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (letter != other))
+            if i > 1 and j > 1 and letter == b[j - 2] and a[i - 2] == other:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def _corrected(match: re.Match[str]) -> str:
+    word = match.group(0)
+    lowered = word.lower()
+    if lowered in _VOCABULARY or lowered in _REAL_WORDS:
+        return word
+    allowed = 1 if len(lowered) < 8 else 2
+    for known in _VOCABULARY:
+        close_in_length = abs(len(known) - len(lowered)) <= allowed
+        if known[:2] == lowered[:2] and close_in_length and _distance(lowered, known) <= allowed:
+            return known
+    return word
+
+
+def fix_typos(text: str) -> str:
+    """The text with misspelt status words put right ("compelted" -> "completed", "finshed" -> "finished")."""
+    for pattern, replacement in _FIXED_PHRASES:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"[A-Za-z]{5,}", _corrected, text)
+
+
+_CLAUSE_SPLIT = re.compile(
+    r"\n+|(?<=[.!?;])\s+|\s+[-–•*]\s+|^\s*[-•*]\s+|,\s+(?=but\b|however\b|and\s+the\b)"
+    r"|(?<!\ball)\s+\bbut\b(?!\s+for\b)\s*|\s+\b(?:however|whereas|although)\b\s*"
+    r"|,\s+(?=(?:the|our|all|staff|training|policy|audit|phase|part|we|it|its|it's|one|two|three|some|most|can|could"
+    r"|would"
+    r"|please|so|is it|may|will|i'll|we'll)\b)",
+    re.I | re.M,
+)
+
+_R = re.compile
+# Reply phrasings the plan-cell rules do not know, checked on each clause before them, strongest first.
+_CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
+    (ReadStatus.NOT_STARTED, _R(
+        r"\bnothing(?:'s| has)?\s+(?:\w+\s+){0,4}?(?:done|happened|started|begun)\b|\bno (?:work|progress|movement"
+        r"|action)\b"
+        r"|\bnot (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|commenced)\b|\b(?:haven't|hasn't|have not"
+        r"|has not|we've not"
+        r"|we have not|not) (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|got (?:round )?to|looked at|had (?:a "
+        r"|the )?chance)"
+        r"|\bzero progress\b|\bstarting line\b|\bneither\b[^.]*\b(?:started|begun)\b|\b(?:nobody|no one"
+        r"|no-one) has (?:picked|started|looked|touched)", re.I)),
+    (ReadStatus.BLOCKED, _R(
+        r"\bstuck\b|\bpaused\b|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
+        r"(?:\w+\s+){0,6}?until\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
+        r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
+        r"|\bstill waiting (?:on|for)\b", re.I)),
+    (ReadStatus.EXTENSION_REQUESTED, _R(
+        r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
+        r"|deadline|target"
+        r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward"
+        r"|on) to\b"
+        r"|\bpush(?:ed)? (?:it |this )?back\b|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
+        r"|\brealistically\b"
+        r"|\b(?:can|could|may) (?:we|i) (?:have|say|aim for|make it|get|extend|change|revise|move|push)\b"
+        r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further"
+        r"|extra) (?:days|weeks|months)\b"
+        r"|\b(?:need|want|like)\s+(?:a (?:bit|little) |a few \w+ )?longer\b|\blonger on this\b|\bexten(?:d|sion|tion)\b"
+        r"|\bgive (?:me|us) (?:till|until|another|more|a few more|a couple more|a bit more|a bit longer)\b"
+        r"|\broll(?:ed)?\s+(?:(?:it"
+        r"|this)\s+)?(?:over\s+|forward\s+)?to\b"
+        r"|\bmiss the deadline\b|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok"
+        r"|be acceptable) as (?:a|the) new"
+        r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b",
+        re.I)),
+    (ReadStatus.IN_PROGRESS, _R(
+        r"\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b|\b\d+ (?:of|out of) (?:the )?\d+\b"
+        r"|\b(?:one|some|most|part|parts) of (?:it|them|the)\b|\b(?:first|second) (?:part|phase|stage|bit|half)\b"
+        r"|\bphase (?:one|1|two|2)\b|\b(?:[1-8]?\d|9[0-4])\s?%|\bso far\b|\bmore to do\b|\bstill (?:a lot|a fair bit"
+        r"|some|more|lots)"
+        r"|\b(?:left|remaining) to (?:do|go|train)\b|\b\w+ (?:more )?to go\b|\bnot all\b|\bstill going\b"
+        r"|\bgetting there\b"
+        r"|\bmade a start\b|\bmoving along\b|\bgoing well\b|\bneeds? to (?:go|be)\b|\bin draft\b|\bwork in progress\b"
+        r"|\b(?:is|are|has|have) not\W*$|\bisn't\W*$|\bnot for the\b|\bstill (?:with|at|in)\b|\bunder way\b"
+        r"|\bunderway\b"
+        r"|\bwith (?:the )?\w+ (?:team )?for\b|\bcouple of bits\b|\b(?:\w+ )?(?:teams?|sessions?|bits?|parts?) left\b"
+        r"|^(?![^\n]*\b(?:no|nothing|none|zero|without)\b)[^\n]*\b(?:remaining|remains?)\b"
+        r"|\bmarked (?:as )?complete by mistake\b"
+        r"|\b(?:due|expect(?:ed)?|aim(?:ing)?|plan(?:ning)?|set|on (?:course|track)) to (?:finish|complete|be (?:done"
+        r"|complete|finished))\b"
+        r"|\bon (?:course|track) for\b|\b(?:should|will|to) (?:be )?wrap(?:ped)? up\b|\bstill to (?:do|be|go|come"
+        r"|start|finish|arrange)\b"
+        r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't"
+        r"|didn't|isn't|wasn't|not yet)\W*$"
+        r"|\b(?:hope|intend|aim|mean|meant|plan|want|expect)(?:s|ed|ing)? to (?:finish|complete|have|be|get)\b"
+        r"|^partly\b|^partially\b|\bin part\b|\bnot \w+ yet\b|\b(?:has|have) been delayed\b"
+        r"|\bsent (?:it )?back\b|\bredoing\b|\bnot (?:quite|fully|entirely)\b", re.I)),
+)
+_ACKNOWLEDGEMENT = _R(
+    r"\b(?:will|i'll|we'll|shall)\s+(?:\w+\s+){0,3}?(?:get back|come back|reply|respond|update|send (?:an "
+    r"|you an )?update"
+    r"|let you know|look into|pick (?:this|it) up|check|find out|get an update|chase)\b|\bleave it with me\b|\bon it\b"
+    r"|^\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers)\b\W+\w|\bgive me (?:a few"
+    r"|a couple of|some) "
+    r"(?:days|weeks|time)\b|\bfind out where\b|\bcome back to you\b",
+    re.I,
+)
+_ANSWERS = frozenset(set(ReadStatus) - {ReadStatus.UNCLEAR})
+
+
+def _clauses(text: str) -> list[str]:
+    return [clause.strip(" ,.;:-") for clause in _CLAUSE_SPLIT.split(text) if clause and clause.strip(" ,.;:-")]
+
+
+# "nothing left to do", "no outstanding work": work left over, denied.
+_NOTHING_LEFT = _R(
+    r"\b(?:no|nothing|none|zero)\b(?:\s+\w+){0,2}\s+(?:left|outstanding|remaining|remains|further)\b", re.I
+)
+_NO_LONGER_NEEDED = _R(r"\bsuperseded\b|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b", re.I)
+# A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
+_ACK_ONLY = _R(
+    r"^(?:\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers|ok|okay|sure|hi \w+"
+    r"|hello)\b)+\W*$",
+    re.I,
+)
+
+
+def _read_clause(clause: str) -> tuple[ReadStatus, float]:
+    if _ACK_ONLY.match(clause):
+        return ReadStatus.UNCLEAR, 0.2
+    if _NO_LONGER_NEEDED.search(clause):
+        return ReadStatus.NOT_APPLICABLE, 0.8
+    if _NOTHING_LEFT.search(clause):
+        return ReadStatus.COMPLETE, 0.8
+    for status, pattern in _CLAUSE_RULES:
+        if pattern.search(clause):
+            return status, 0.8
+    return read_status(clause)
+
+
+def _is_question(clause: str) -> bool:
+    return clause.rstrip().endswith("?")
+
+
+def read_reply_status(text: str) -> tuple[ReadStatus, float]:
+    """The status a reply states about the work, with a confidence between 0 and 1."""
+    plain = fix_typos(plain_text(text))
+    if not plain:
+        return ReadStatus.UNCLEAR, 0.1
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", plain) if s.strip()]
+    readings = [(clause, *_read_clause(clause)) for clause in _clauses(plain)]
+    said = [(clause, status, confidence) for clause, status, confidence in readings if status in _ANSWERS]
+    if sentences and all(_is_question(s) for s in sentences):
+        extension = [r for r in said if r[1] is ReadStatus.EXTENSION_REQUESTED]
+        return (ReadStatus.EXTENSION_REQUESTED, 0.8) if extension else (ReadStatus.UNCLEAR, 0.3)
+    if not said:
+        if _ACKNOWLEDGEMENT.search(plain):
+            return ReadStatus.NO_RESPONSE, 0.6
+        return read_status(plain) if len(readings) > 1 else (ReadStatus.UNCLEAR, readings[0][2] if readings else 0.2)
+    return _least_finished([(status, confidence) for _, status, confidence in said])
+
+
+def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, float]:
+    statuses = {status for status, _ in said}
+    surest = max(confidence for _, confidence in said)
+    if ReadStatus.EXTENSION_REQUESTED in statuses:
+        return ReadStatus.EXTENSION_REQUESTED, 0.8
+    strongly_blocked = any(s is ReadStatus.BLOCKED and c >= 0.8 for s, c in said)
+    moving = statuses & {ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED}
+    if ReadStatus.BLOCKED in statuses and (strongly_blocked or not moving):
+        return ReadStatus.BLOCKED, 0.8 if strongly_blocked else 0.6
+    statuses.discard(ReadStatus.BLOCKED)  # "nearly done, just waiting for the sign-off": still moving
+    if len(statuses) == 1:
+        status = statuses.pop()
+        return status, max(confidence for s, confidence in said if s is status)
+    work = statuses & {ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED}
+    if ReadStatus.NOT_APPLICABLE in statuses and work <= {ReadStatus.COMPLETE}:
+        return ReadStatus.NOT_APPLICABLE, min(surest, 0.7)
+    if work == {ReadStatus.COMPLETE}:
+        # "Done, no update needed": a completion beside words that say nothing about other work.
+        return ReadStatus.COMPLETE, min(surest, 0.7)
+    if work:
+        # Some parts done, others not: the least finished part is what the action is.
+        return ReadStatus.IN_PROGRESS, 0.8
+    return max(said, key=lambda reading: reading[1])
