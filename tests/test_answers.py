@@ -93,14 +93,14 @@ def test_quoted_history_is_stripped_once_per_reply(engine: Engine, monkeypatch: 
     from bot.reading import replies
 
     calls: list[str] = []
-    strip = replies.strip_quoted
+    split = replies.split_reply
 
-    def counting(text: str) -> str:
+    def counting(text: str) -> tuple[str, str]:
         calls.append(text)
-        return strip(text)
+        return split(text)
 
-    monkeypatch.setattr(answers, "strip_quoted", counting)
-    monkeypatch.setattr(replies, "strip_quoted", counting)
+    assert not hasattr(answers, "split_reply") and not hasattr(answers, "strip_quoted")
+    monkeypatch.setattr(replies, "split_reply", counting)
     message_id = chaser_for_priya(engine)
     outcome = answer(engine, message_id, "Priya Shah",
                      "RIV3-1-1 complete\nRIV3-1-2 in progress\n\nOn 1 Dec 2026, DHR bot wrote:\n> Please update")

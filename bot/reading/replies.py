@@ -298,6 +298,7 @@ def readings_per_action(whole: Reading, *, today: date, known_refs: Sequence[str
         return dict.fromkeys(known_refs, whole)
     readings: dict[str, Reading] = {}
     for ref, part in parts.items():
-        reading = read_reply(part, today=today, known_refs=known_refs)
-        readings[ref] = replace(reading, refs=(ref,))
+        # A part of the cleaned text has no quotes or signature left to strip.
+        readings[ref] = _read_words(part, today=today, refs=(ref,), question=None) if part.strip() else replace(
+            whole, refs=(ref,))
     return readings
