@@ -19,7 +19,9 @@ def register(app: typer.Typer) -> None:
 
 
 def parse_date(
-    text: str = typer.Argument(..., help='The target date as written, e.g. "Autumn 2013"; "-" reads one per line from stdin.'),
+    text: str = typer.Argument(
+        ..., help='The target date as written, e.g. "Autumn 2013"; "-" reads one per line from stdin.'
+    ),
     as_json: bool = typer.Option(False, "--json", help='Print {"text", "due", "precision"} as JSON.'),
     today: str | None = typer.Option(
         None, "--today", help="YYYY-MM-DD used for dates without a year; default: today in the partnership's timezone."
@@ -37,17 +39,21 @@ def parse_date(
 
 
 def parsed_as_json(parsed: ParsedDate) -> dict[str, str | None]:
-    return {
+    shown = {
         "text": parsed.text,
         "due": parsed.due.isoformat() if parsed.due else None,
         "precision": parsed.precision.value,
     }
+    if parsed.problem is not None:
+        shown["problem"] = parsed.problem  # why a date it names was not read ("30 Feb 2026 is not a date: ...")
+    return shown
 
 
 def _readable(parsed: ParsedDate) -> str:
     written = escape(repr(parsed.text))
     if parsed.due is None:
-        return f"{written} -> [yellow]no date[/yellow]"
+        why = f" ({escape(parsed.problem)})" if parsed.problem else ""
+        return f"{written} -> [yellow]no date[/yellow]{why}"
     return f"{written} -> [bold]{parsed.due:%a %d %b %Y}[/bold] ({parsed.precision.value})"
 
 
