@@ -131,8 +131,11 @@ def markdown_table(cases: list[Case]) -> str:
 def main() -> None:
     print(markdown_table(all_cases()))
     print()
-    print(reply_sets.markdown_table({"development set": reply_sets.score(reply_sets.DEV_FILE),
-                                     "held-out set": reply_sets.score(reply_sets.HELDOUT_FILE)}))
+    print(reply_sets.markdown_table({
+        "development set": reply_sets.score(reply_sets.DEV_FILE),
+        "held-out 1 (seen once, then a second dev set)": reply_sets.score(reply_sets.HELDOUT_FILE),
+        "held-out 2 (seen once, then fixed)": reply_sets.score(reply_sets.HELDOUT2_FILE),
+    }))
 
 
 if __name__ == "__main__":

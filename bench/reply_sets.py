@@ -23,6 +23,7 @@ from bot.rules.statuses import ReadStatus
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 DEV_FILE = DATA / "replies_dev.tsv"
 HELDOUT_FILE = DATA / "replies_heldout.tsv"
+HELDOUT2_FILE = DATA / "replies_heldout2.tsv"
 
 
 @dataclass(frozen=True)

@@ -39,17 +39,21 @@ def parse_date(
 
 
 def parsed_as_json(parsed: ParsedDate) -> dict[str, str | None]:
-    return {
+    shown = {
         "text": parsed.text,
         "due": parsed.due.isoformat() if parsed.due else None,
         "precision": parsed.precision.value,
     }
+    if parsed.problem is not None:
+        shown["problem"] = parsed.problem  # why a date it names was not read ("30 Feb 2026 is not a date: ...")
+    return shown
 
 
 def _readable(parsed: ParsedDate) -> str:
     written = escape(repr(parsed.text))
     if parsed.due is None:
-        return f"{written} -> [yellow]no date[/yellow]"
+        why = f" ({escape(parsed.problem)})" if parsed.problem else ""
+        return f"{written} -> [yellow]no date[/yellow]{why}"
     return f"{written} -> [bold]{parsed.due:%a %d %b %Y}[/bold] ({parsed.precision.value})"
 
 

@@ -81,7 +81,8 @@ _R = re.compile
 # Reply phrasings the plan-cell rules do not know, checked on each clause before them, strongest first.
 _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
     (ReadStatus.NOT_STARTED, _R(
-        r"\bnothing(?:'s| has)?\s+(?:\w+\s+){0,4}?(?:done|happened|started|begun)\b|\bno (?:work|progress|movement"
+        r"\bnothing(?:'s| has)?\s+(?:\w+\s+){0,4}?(?:done|happened|started|begun)\b|\bdone nothing\b|\bno (?:work"
+        r"|progress|movement"
         r"|action)\b"
         r"|\bnot (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|commenced)\b|\b(?:haven't|hasn't|have not"
         r"|has not|we've not"
@@ -105,7 +106,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further"
         r"|extra) (?:days|weeks|months)\b"
         r"|\b(?:need|want|like)\s+(?:a (?:bit|little) |a few \w+ )?longer\b|\blonger on this\b|\bexten(?:d|sion|tion)\b"
-        r"|\bgive (?:me|us) (?:till|until|another|more|a few more|a couple more|a bit more|a bit longer)\b"
+        r"|\b(?:can|could) we go for\b|\bgive (?:me|us) (?:till|until|another|more|a few more|a couple more|a bit more"
+        r"|a bit longer)\b"
         r"|\broll(?:ed)?\s+(?:(?:it"
         r"|this)\s+)?(?:over\s+|forward\s+)?to\b"
         r"|\bmiss the deadline\b|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok"
@@ -132,7 +134,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't"
         r"|didn't|isn't|wasn't|not yet)\W*$"
         r"|\b(?:hope|intend|aim|mean|meant|plan|want|expect)(?:s|ed|ing)? to (?:finish|complete|have|be|get)\b"
-        r"|^partly\b|^partially\b|\bin part\b|\bnot \w+ yet\b|\b(?:has|have) been delayed\b"
+        r"|^partly\b|^partially\b|\bin part\b|\bnot \w+ yet\b|\b(?:has|have) been delayed\b|\bre-?opened\b"
+        r"|\b(?:thought|believed|assumed) (?:it|this|that) (?:was|had been)\b|\bstill need(?:s)? (?:doing|to be done)\b"
+        r"|\bstill moving\b"
         r"|\bsent (?:it )?back\b|\bredoing\b|\bnot (?:quite|fully|entirely)\b", re.I)),
 )
 _ACKNOWLEDGEMENT = _R(

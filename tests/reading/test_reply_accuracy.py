@@ -122,3 +122,11 @@ def test_no_development_reply_closes_an_action_unasked_unless_it_is_an_unambiguo
 def test_automatic_replies_in_the_development_set_are_all_recognised() -> None:
     scored = reply_sets.score(reply_sets.DEV_FILE)
     assert len(scored.automatic_right) == len(scored.cases)
+
+
+def test_held_out_sets_stay_above_a_modest_floor_and_close_nothing_unasked() -> None:
+    # Both were read once unseen (94% and 95% status) before their misses were fixed; see BENCHMARKS.md.
+    for path in (reply_sets.HELDOUT_FILE, reply_sets.HELDOUT2_FILE):
+        scored = reply_sets.score(path)
+        assert len(scored.status_right) / len(scored.cases) >= 0.90, reply_sets.misses(scored)
+        assert [case.name for case in scored.unconfirmed_false_closes] == []
