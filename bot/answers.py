@@ -212,7 +212,8 @@ def _proposed(reading: Reading, text: str, evidence_names: Sequence[str]) -> Pro
     evidence = reading.evidence
     if evidence_names:
         evidence = "; ".join(filter(None, [evidence, "attached: " + ", ".join(evidence_names)]))
-    return Proposed(reading.status, reading.new_due, evidence, reading.confidence, reading.text or text)
+    return Proposed(reading.status, reading.new_due, evidence, reading.confidence, reading.text or text,
+                    automatic=reading.automatic, date_problem=reading.date_problem)
 
 
 def confirmation_context(

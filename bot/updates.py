@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot.models import Action, Contact, Event, Partnership, ProgressUpdate
-from bot.reading.replies import CONFIDENT
+from bot.reading.confirm import needs_confirmation
 from bot.rules.statuses import CLOSED_STATUSES, ActionStatus, Precision, ReadStatus, UpdateSource, action_status_for
 
 
@@ -29,6 +29,8 @@ class Proposed:
     evidence: str | None = None
     confidence: float = 1.0
     raw_text: str | None = None
+    automatic: bool = False
+    date_problem: str | None = None  # a date the reply gives that could not be read: ask, never guess
 
 
 def local_date(session: Session, now: datetime) -> date:
@@ -57,12 +59,13 @@ def record_update(
 ) -> ProgressUpdate:
     """Keep what was said; apply it to the action unless it needs confirming first.
 
-    `confirmed` None means: confirmed when the reading is confident enough. A `refused` update
+    `confirmed` None means: applied at once only when bot.reading.confirm.needs_confirmation says so
+    (an unambiguous statement that the work is finished); an explicit choice (a button) passes True. A `refused` update
     (from someone who may not change the action) is kept for the record, never applied, and
     audited as `update.refused` only: it awaits no one's confirmation.
     """
     assert action.id is not None
-    is_confirmed = not refused and (proposed.confidence >= CONFIDENT if confirmed is None else confirmed)
+    is_confirmed = not refused and (not needs_confirmation(proposed) if confirmed is None else confirmed)
     update = ProgressUpdate(
         action_id=action.id,
         at=now,

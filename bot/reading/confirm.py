@@ -1,12 +1,17 @@
 """Whether the bot asks before applying what it read: the one home of that decision.
 
-A false "complete" is the costly mistake (chasing stops for work that is not done), so only an
-unambiguous statement that the work is finished is applied at once. Everything else is put to the
-writer (or a coordinator) first: a hedged or questioned completion, a completion with work left over,
-a bare "Yes" read against a quoted question, progress and dates, a redirect ("not ours, that's the
-CCG": a coordinator task, never applied by itself), a request for more time, a date that could not be
-read, and anything from a sender who may not change the action. An automatic reply is never applied
-as an answer (it only holds the chaser until the sender is back), so there is nothing to ask about.
+A false "complete" is the costly mistake (chasing stops for work that is not done), so a reading that
+would close an action (complete, not applicable) is applied at once only when it is an unambiguous
+statement that the work is finished: a hedged or questioned completion, a completion with work left
+over, a bare "Yes" read against a quoted question, "not applicable" are put to the writer first.
+
+A reading that keeps the action open (in progress, blocked, more time with a new date) is applied at
+once when the reader is sure of it, because leads answer many chasers and a question back after every
+plain progress note would teach them to stop answering; it still resets nothing that closes the work.
+Asked first, always: anything the reader is unsure of, a redirect ("not ours, that's the CCG": a
+coordinator task, never applied by itself), an unclear reply, a date that could not be read, and
+anything from a sender who may not change the action. An automatic reply is never applied as an
+answer (it only holds the chaser until the sender is back), so there is nothing to ask about.
 """
 
 from __future__ import annotations
@@ -23,16 +28,18 @@ CONFIDENT = 0.75
 
 class ReadingLike(Protocol):
     @property
-    def status(self) -> ReadStatus: ...
+    def status(self) -> ReadStatus | None: ...
     @property
     def confidence(self) -> float: ...
     @property
     def automatic(self) -> bool: ...
+    @property
+    def date_problem(self) -> str | None: ...
 
 
 def closes_action(reading: ReadingLike) -> bool:
     """Whether applying the reading would end chasing for the action (complete, not applicable)."""
-    status = action_status_for(reading.status)
+    status = action_status_for(reading.status) if reading.status is not None else None
     return status is not None and status in CLOSED_STATUSES
 
 
@@ -53,4 +60,12 @@ def needs_confirmation(reading: ReadingLike, *, sender_may_change: bool = True) 
         return False
     if not sender_may_change:
         return True
-    return not is_unambiguous_completion(reading)
+    if closes_action(reading):
+        return not is_unambiguous_completion(reading)
+    if reading.status in _ALWAYS_ASKED or reading.date_problem:
+        return True
+    return reading.confidence < CONFIDENT
+
+
+#: Readings that say nothing the bot could apply by itself.
+_ALWAYS_ASKED = frozenset({ReadStatus.REDIRECT, ReadStatus.UNCLEAR, None})

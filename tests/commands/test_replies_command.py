@@ -37,7 +37,7 @@ def test_parse_reply_json_for_an_extension() -> None:
         "confidence": 0.8,
         "text": "we need more time, can we move it to June?",
         "automatic": False,
-        "confirm": True,
+        "confirm": False,  # sure, and the action stays open: the new date is applied at once
     }
 
 

@@ -19,9 +19,20 @@ def test_an_unambiguous_completion_is_applied_at_once() -> None:
     assert not needs_confirmation(reading)
 
 
-@pytest.mark.parametrize("status", [status for status in ReadStatus if status is not ReadStatus.COMPLETE])
-def test_every_reading_that_is_not_a_completion_is_asked_about(status: ReadStatus) -> None:
+@pytest.mark.parametrize("status", [ReadStatus.NOT_APPLICABLE, ReadStatus.REDIRECT, ReadStatus.UNCLEAR])
+def test_a_reading_that_would_close_or_says_nothing_to_apply_is_always_asked_about(status: ReadStatus) -> None:
     assert needs_confirmation(Reading(status, None, None, 0.95))
+
+
+@pytest.mark.parametrize("status", [ReadStatus.IN_PROGRESS, ReadStatus.BLOCKED, ReadStatus.EXTENSION_REQUESTED])
+def test_a_sure_reading_that_keeps_the_action_open_is_applied_and_an_unsure_one_asked(status: ReadStatus) -> None:
+    assert not needs_confirmation(Reading(status, None, None, CONFIDENT))
+    assert needs_confirmation(Reading(status, None, None, CONFIDENT - 0.01))
+
+
+def test_a_date_that_could_not_be_read_is_asked_about() -> None:
+    reading = Reading(ReadStatus.EXTENSION_REQUESTED, None, None, 0.9, date_problem="30 Feb 2027 is not a date")
+    assert needs_confirmation(reading)
 
 
 def test_a_completion_below_the_confidence_threshold_is_asked_about() -> None:
@@ -43,6 +54,6 @@ def test_an_automatic_reply_is_never_applied_so_nothing_is_asked() -> None:
     ["done I think", "complete apart from the sign-off", "Done by Friday 12 March", "Yes\n\n> Is RIV3-2-1 complete?",
      "As far as I know it's complete", "Finished? Not sure", "not applicable to us, we don't run that service"],
 )
-def test_readings_that_could_close_an_action_by_mistake_are_confirmed_first(text: str) -> None:
+def test_readings_that_could_close_an_action_by_mistake_never_close_it_unasked(text: str) -> None:
     reading = read_reply(text, today=TODAY)
-    assert needs_confirmation(reading)
+    assert needs_confirmation(reading) or not closes_action(reading)
