@@ -23,6 +23,7 @@ from bot.models import Action, Contact, Event, Message, MessageAction, ProgressU
 from bot.outbox import enqueue
 from bot.reading.replies import Reading, is_automatic_reply, out_of_office_until, read_replies, strip_quoted
 from bot.routing import Route, rendered_message
+from bot.rules.caps import capped_away
 from bot.rules.statuses import MessageKind, ReadStatus, UpdateSource
 from bot.settings import Settings
 from bot.updates import Proposed, actor_name, record_update, set_away
@@ -131,6 +132,8 @@ def handle_answer(
     if is_automatic_reply(text, subject, headers):
         outcome = AnswerOutcome(automatic=True)
         back_on = out_of_office_until(strip_quoted(text), today=local_today(settings, now))
+        if back_on is not None:
+            back_on = capped_away(back_on, local_today(settings, now), settings.safety.max_away_days)
         if back_on is not None and sender is not None:
             set_away(session, sender, back_on, actor=actor_name(sender, author), now=now)
             outcome.away_until = back_on

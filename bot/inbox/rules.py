@@ -33,6 +33,9 @@ class IncomingMail:
     headers: dict[str, str]
     conversation_id: str | None
     attachment_names: tuple[str, ...] = ()
+    #: Every header in message order, top (newest) first, repeats kept apart: who wrote which
+    #: Authentication-Results depends on it (bot.inbox.trust).
+    header_list: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -53,7 +56,13 @@ def incoming_mail(graph_message: Mapping[str, Any], attachment_names: Sequence[s
         headers=headers_of(graph_message.get("internetMessageHeaders") or []),
         conversation_id=graph_message.get("conversationId") or None,
         attachment_names=tuple(name for name in attachment_names if name),
+        header_list=header_pairs(graph_message.get("internetMessageHeaders") or []),
     )
+
+
+def header_pairs(raw: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """Graph's [{name, value}] list as (name, value) pairs, in the order Graph gave them."""
+    return tuple((str(item.get("name") or ""), str(item.get("value") or "")) for item in raw if item.get("name"))
 
 
 def headers_of(raw: Iterable[Mapping[str, Any]]) -> dict[str, str]:
