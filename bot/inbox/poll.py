@@ -40,6 +40,7 @@ from bot.inbox.rules import (
     read_confirmation_reply,
     referenced_message_ids,
     subject_tokens,
+    token_to_match,
 )
 from bot.inbox.trust import sender_verdict
 from bot.models import Action, Contact, Cursor, Event, Message, ProgressUpdate
@@ -170,12 +171,10 @@ def match_message(session: Session, mail: IncomingMail) -> Message | None:
         ).all()}
         by_headers = next((found[r] for r in referenced if r in found), None)
     tokens = subject_tokens(mail.subject)
+    token = token_to_match(tokens)
     by_token = None
-    if tokens:
-        found = {m.ref_token: m.id for m in session.exec(
-            select(Message).where(Message.ref_token.in_(tokens))  # type: ignore[union-attr]
-        ).all()}
-        by_token = next((found[t] for t in tokens if t in found), None)
+    if token is not None:
+        by_token = session.exec(select(Message.id).where(Message.ref_token == token)).first()
     by_conversation: list[int] = []
     if mail.conversation_id:
         by_conversation = [m for m in session.exec(

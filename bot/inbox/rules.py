@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
-_SUBJECT_TOKEN = re.compile(r"\[\s*(DHR-[0-9a-f]{8})\s*\]", re.I)
+_SUBJECT_TOKEN = re.compile(r"\[\s*(DHR-[0-9a-f]{16})\s*\]", re.I)
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,14 @@ def referenced_message_ids(headers: Mapping[str, str]) -> list[str]:
 
 
 def subject_tokens(subject: str) -> list[str]:
-    """`[DHR-1a2b3c4d]` tokens in a subject, in the form outbox.ref_token_for makes them."""
+    """`[DHR-1a2b3c4d5e6f7a8b]` tokens in a subject, in the form outbox.new_ref_token makes them."""
     return list(dict.fromkeys("DHR-" + m.group(1)[4:].lower() for m in _SUBJECT_TOKEN.finditer(subject)))
+
+
+def token_to_match(tokens: Sequence[str]) -> str | None:
+    """The one token a subject may be matched by. Several tokens match nothing on their own: a
+    subject stuffed with guesses, or a mail that mixes two of ours, is for a person to sort out."""
+    return tokens[0] if len(tokens) == 1 else None
 
 
 def choose_message(
