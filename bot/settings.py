@@ -119,6 +119,8 @@ class SafetySettings(BaseModel):
     max_snooze_days: int = Field(183, ge=1, le=3660)
     #: Actions one import may bring in; a larger file is refused with a clear error.
     max_import_actions: int = Field(5000, ge=1, le=1_000_000)
+    #: Libraries' own loggers (slack_sdk logs whole message bodies at DEBUG): quiet unless asked.
+    third_party_log_level: str = Field("WARNING", pattern="^(?i:debug|info|warning|error)$")
 
 
 class Settings(BaseSettings):

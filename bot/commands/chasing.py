@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from datetime import UTC, datetime
 
 import typer
@@ -13,6 +12,7 @@ from sqlmodel import select
 
 from bot.commands.common import console, fail, parse_as_of, partnership_session, ready_engine, settings_or_exit
 from bot.jobs.tasks import delivery_policy
+from bot.logsetup import configure_logging
 from bot.models import Agency
 from bot.outbox import deliver_due
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
@@ -101,7 +101,7 @@ def run() -> None:
 
     settings = settings_or_exit()
     # A service's log: counts and ids only (nothing from messages), at DHR_LOG_LEVEL (default INFO).
-    logging.getLogger().setLevel(settings.log_level.upper())
+    configure_logging(settings)
     if settings.slack_enabled is False and settings.outlook_enabled is False:
         console.print("No Slack or Microsoft credentials: messages go to the outbox folder "
                       f"[bold]{settings.outbox_dir}[/bold].")
