@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot.blocks import confirm_value
-from bot.contacts import may_change_action
+from bot.contacts import is_coordinator, may_change_action
 from bot.db import ensure_partnership
 from bot.models import Action, Contact, Event, Message, MessageAction, ProgressUpdate
 from bot.outbox import enqueue
 from bot.reading.replies import Reading, is_automatic_reply, out_of_office_until, read_replies, strip_quoted
 from bot.routing import Route, rendered_message
-from bot.rules.caps import capped_away
+from bot.rules.caps import beyond_limit, capped_away
 from bot.rules.statuses import MessageKind, ReadStatus, UpdateSource
 from bot.settings import Settings
 from bot.updates import Proposed, actor_name, record_update, set_away
@@ -92,7 +92,7 @@ def record_answer(
         allowed = may_change_action(
             session, settings, contact=sender, slack_user_id=slack_user_id,
             action_agency_id=action.lead_agency_id, action_lead_contact_id=action.lead_contact_id,
-        )
+        ) and not _new_date_too_far(session, settings, reading, sender, slack_user_id, now)
         update = record_update(
             session, action, _proposed(reading, text, evidence_names), source=source,
             author_contact=sender, author=author, now=now,
@@ -143,6 +143,16 @@ def handle_answer(
         author=author, source=source, now=now, in_reply_to=message, slack_user_id=slack_user_id,
         evidence_names=evidence_names, source_message_id=source_message_id,
     )
+
+
+def _new_date_too_far(
+    session: Session, settings: Settings, reading: Reading, sender: Contact | None, slack_user_id: str | None,
+    now: datetime,
+) -> bool:
+    """A lead's new date beyond `safety.max_snooze_days` is kept for a coordinator, not applied."""
+    if reading.new_due is None or is_coordinator(session, settings, sender, slack_user_id):
+        return False
+    return beyond_limit(reading.new_due, local_today(settings, now), settings.safety.max_snooze_days)
 
 
 def _proposed(reading: Reading, text: str, evidence_names: Sequence[str]) -> Proposed:

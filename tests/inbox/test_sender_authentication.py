@@ -143,3 +143,14 @@ def test_out_of_office_far_ahead_holds_chasing_only_for_the_capped_days(mailroom
 
     # Read on Thursday 3 December 2026; the default cap is 30 days.
     assert mailroom.contact(SAM).away_until == date(2027, 1, 2)
+
+
+def test_a_leads_new_date_far_beyond_the_limit_is_kept_for_a_coordinator(mailroom: Mailroom) -> None:
+    chaser = mailroom.sent_to(TOM)
+    before = mailroom.action("RIV3-5-1").due
+    mailroom.fake.deliver_reply(chaser, TOM, "RIV3-5-1: we need more time, the new target date is 31 December 2099.")
+
+    report = mailroom.poll()
+
+    assert mailroom.action("RIV3-5-1").due == before
+    assert report.refused == ["RIV3-5-1"] and report.applied == []
