@@ -7,7 +7,8 @@ server wrote, and only an aligned pass counts:
 - RFC 8601 (sections 2.2 and 5): the authserv-id names the server that did the checks; a
   receiver must not believe A-R fields claiming its own authserv-id that arrived from outside,
   and it adds its own field above whatever the message already carried (trace fields are
-  prepended, RFC 5322 3.6.7). Graph's internetMessageHeaders keep that order, newest first.
+  prepended, RFC 5322 3.6.7). Graph's internetMessageHeaders come in message order, newest
+  first (not documented as such; observed responses open with the receiving hops' Received lines).
 - Exchange Online Protection writes its Authentication-Results WITHOUT an authserv-id
   ("spf=pass (sender IP is ...) smtp.mailfrom=...; dkim=pass (signature was verified)
   header.d=...;dmarc=pass action=none header.from=...;compauth=pass reason=100", see
