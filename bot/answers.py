@@ -131,12 +131,16 @@ def handle_answer(
     """An answer to `message`: an out-of-office holds the author's chasers, anything else is recorded."""
     if is_automatic_reply(text, subject, headers):
         outcome = AnswerOutcome(automatic=True)
-        back_on = out_of_office_until(strip_quoted(text), today=local_today(settings, now))
-        if back_on is not None:
-            back_on = capped_away(back_on, local_today(settings, now), settings.safety.max_away_days)
+        said = out_of_office_until(strip_quoted(text), today=local_today(settings, now))
+        back_on = capped_away(said, local_today(settings, now), settings.safety.max_away_days) if said else None
         if back_on is not None and sender is not None:
             set_away(session, sender, back_on, actor=actor_name(sender, author), now=now)
             outcome.away_until = back_on
+            if back_on != said and said is not None:
+                # For the coordinator: the reply said later than the bot will wait.
+                session.add(Event(at=now, actor=actor_name(sender, author), kind="contact.away_capped",
+                                  entity="contact", entity_id=sender.id,
+                                  data={"said": said.isoformat(), "until": back_on.isoformat()}))
         return outcome
     return record_answer(
         session, settings, actions=covered_actions(session, message), text=strip_quoted(text), sender=sender,

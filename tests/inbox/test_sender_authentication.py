@@ -143,6 +143,8 @@ def test_out_of_office_far_ahead_holds_chasing_only_for_the_capped_days(mailroom
 
     # Read on Thursday 3 December 2026; the default cap is 30 days.
     assert mailroom.contact(SAM).away_until == date(2027, 1, 2)
+    [capped] = mailroom.events("contact.away_capped")
+    assert capped.data == {"said": "2099-01-01", "until": "2027-01-02"}
 
 
 def test_a_leads_new_date_far_beyond_the_limit_is_kept_for_a_coordinator(mailroom: Mailroom) -> None:
