@@ -23,12 +23,13 @@ from sqlmodel import Session, col, select
 from bot.blocks import confirm_value
 from bot.contacts import person_for
 from bot.db import ensure_partnership
-from bot.models import Action, Contact, Message, MessageAction, ProgressUpdate
+from bot.models import Action, Contact, Event, Message, MessageAction, ProgressUpdate
 from bot.outbox import enqueue
 from bot.policy import local_today
 from bot.reading.replies import Reading, read_reply, readings_per_action
 from bot.routing import Route, rendered_message
 from bot.rules import permissions
+from bot.rules.caps import beyond_limit, capped_away
 from bot.rules.permissions import Person
 from bot.rules.statuses import MessageKind, ReadStatus, UpdateSource
 from bot.settings import Settings
@@ -112,14 +113,15 @@ def permit_and_record(
     confirmed: bool | None = None,
     in_reply_to_message_id: int | None = None,
     source_message_id: str | None = None,
+    refuse: bool = False,
 ) -> ProgressUpdate | None:
-    """Record `proposed` for `action` if `author` may change it.
+    """Record `proposed` for `action` if `author` may change it (and the caller did not `refuse` it).
 
     When they may not, a reply (`keep_refused`) is kept on record as refused, never applied; an
     interactive request (button, modal, command) records nothing and returns None, since the
     person is told at once.
     """
-    allowed = may_change(author, action)
+    allowed = may_change(author, action) and not refuse
     if not allowed and not keep_refused:
         return None
     return record_update(
@@ -160,7 +162,7 @@ def record_answer(
             continue
         update = permit_and_record(
             session, action, _proposed(reading, body, evidence_names), author=author, source=source, now=now,
-            keep_refused=True,
+            keep_refused=True, refuse=_new_date_too_far(settings, reading, author, now),
             # "No update yet" says nothing to apply or to ask about; it is kept as it was said.
             confirmed=False if reading.status is ReadStatus.NO_RESPONSE else None,
             in_reply_to_message_id=in_reply_to.id if in_reply_to else None, source_message_id=source_message_id,
@@ -197,15 +199,28 @@ def handle_answer(
                        headers=headers, subject=subject)
     if whole.automatic:
         outcome = AnswerOutcome(automatic=True)
-        back_on = whole.out_of_office_until
+        said = whole.out_of_office_until
+        back_on = capped_away(said, local_today(settings, now), settings.safety.max_away_days) if said else None
         if back_on is not None and sender is not None:
             set_away(session, sender, back_on, actor=who.actor, now=now)
             outcome.away_until = back_on
+            if back_on != said and said is not None:
+                # For the coordinator: the reply said later than the bot will wait.
+                session.add(Event(at=now, actor=actor_name(sender, author), kind="contact.away_capped",
+                                  entity="contact", entity_id=sender.id,
+                                  data={"said": said.isoformat(), "until": back_on.isoformat()}))
         return outcome
     return record_answer(
         session, settings, actions=actions, body=whole.text, author=who, source=source, now=now,
         in_reply_to=message, evidence_names=evidence_names, source_message_id=source_message_id, whole=whole,
     )
+
+
+def _new_date_too_far(settings: Settings, reading: Reading, author: Author, now: datetime) -> bool:
+    """A lead's new date beyond `safety.max_snooze_days` is kept for a coordinator, not applied."""
+    if reading.new_due is None or permissions.is_coordinator(author.person):
+        return False
+    return beyond_limit(reading.new_due, local_today(settings, now), settings.safety.max_snooze_days)
 
 
 def _proposed(reading: Reading, text: str, evidence_names: Sequence[str]) -> Proposed:

@@ -21,6 +21,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.models import BoardMeeting, Partnership
 from bot.settings import Settings, load_settings
+from bot.textsafety import clean_parameters
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
@@ -42,8 +43,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # Bolt's listener threads and the scheduler's pool share the engine.
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    # One boundary for every write on both databases: no NUL or control character gets stored.
+    sa.event.listen(engine, "before_cursor_execute", _clean_parameters, retval=True)
+    return engine
+
+
+def _clean_parameters(
+    _connection: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _executemany: bool
+) -> tuple[str, Any]:
+    return statement, clean_parameters(parameters)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -175,7 +175,8 @@ class Message(SQLModel, table=True):
     recipient_address: str | None = None  # Slack user/channel id or mail address
     cc_addresses: list[str] = _json(default_factory=list)
     level: int = 1  # escalation level: 1 lead, 2 agency manager, 3 board
-    ref_token: str | None = Field(default=None, index=True)  # in mail subjects: [DHR-7f3a]
+    #: In mail subjects and Slack metadata, [DHR-<16 hex>]: random (outbox.new_ref_token), so unguessable.
+    ref_token: str | None = Field(default=None, unique=True)
     subject: str | None = None
     body_text: str | None = _text(default=None)
     body_html: str | None = _text(default=None)

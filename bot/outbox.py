@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ from bot.models import Contact, Event, Message, MessageAction
 from bot.rules.statuses import ChannelKind, MessageState
 
 log = logging.getLogger(__name__)
+
+REF_TOKEN_PREFIX = "DHR-"
+REF_TOKEN_BYTES = 8
 
 _CLAIMABLE = (MessageState.PENDING.value, MessageState.FAILED.value)
 #: Marks a failure after which the message may have been delivered all the same (a timeout, a
@@ -53,8 +57,14 @@ def retry_delay(attempts: int, retry_after: float | None, policy: DeliveryPolicy
 
 
 def ref_token_for(idempotency_key: str) -> str:
-    """A short token for mail subjects and Slack metadata, stable for the same message."""
+    """A display-only token derived from a key. Guessable: never stored, never matched (see new_ref_token)."""
     return "DHR-" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:8]
+
+
+def new_ref_token() -> str:
+    """A message's reply-matching token for mail subjects and Slack metadata: 64 random bits, stored
+    with the message, so nobody can work out the token of a chaser they did not receive."""
+    return REF_TOKEN_PREFIX + secrets.token_hex(REF_TOKEN_BYTES)
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,8 @@ class NewMessage:
     #: A reply in a Slack thread: the conversation and the thread's ts (a confirmation under its chaser).
     slack_channel: str | None = None
     slack_thread_ts: str | None = None
+    #: Rendered into the subject/body before the row exists, so the caller picks it (new_ref_token).
+    ref_token: str = field(default_factory=lambda: new_ref_token())
 
 
 def enqueue(session: Session, new: NewMessage, *, now: datetime, actor: str) -> Message | None:
@@ -132,7 +144,7 @@ def _message_row(new: NewMessage, now: datetime) -> Message:
         recipient_address=new.recipient_address,
         cc_addresses=list(new.cc_addresses),
         level=new.level,
-        ref_token=ref_token_for(new.idempotency_key),
+        ref_token=new.ref_token,
         subject=new.subject,
         body_text=new.body_text,
         body_html=new.body_html,

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.models import Agency, Contact, Partnership
-from bot.outbox import NewMessage, ref_token_for
+from bot.outbox import NewMessage, new_ref_token
 from bot.render import render
 from bot.rules.statuses import ChannelKind
 from bot.settings import Settings
@@ -68,8 +68,9 @@ def rendered_message(
     level: int = 1,
     cc: Sequence[str] = (),
 ) -> NewMessage:
-    """A message of `kind` rendered for `route`, ready for the outbox; its ref token comes from its key."""
-    rendered = render(kind, route.render_as, dict(context) | {"ref_token": ref_token_for(key)})
+    """A message of `kind` rendered for `route`, ready for the outbox, with a fresh random ref token."""
+    ref_token = new_ref_token()
+    rendered = render(kind, route.render_as, dict(context) | {"ref_token": ref_token})
     return NewMessage(
         idempotency_key=key,
         kind=kind,
@@ -84,4 +85,5 @@ def rendered_message(
         cc_addresses=cc,
         level=level,
         not_before=not_before,
+        ref_token=ref_token,
     )

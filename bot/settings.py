@@ -105,6 +105,24 @@ class BoardSettings(BaseModel):
     ics: Path | None = None  # an .ics calendar of board meetings, read in addition to `meetings`
 
 
+class SafetySettings(BaseModel):
+    """What the bot believes and how much it reads: see the README's "Data" section."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silent default
+
+    #: Who wrote the Authentication-Results we believe: "exchange-online" (whose fields carry no
+    #: authserv-id, so only the topmost counts) or the authserv-id of another receiving server.
+    mail_authserv_id: str = Field("exchange-online", min_length=1)
+    #: An out-of-office "back on ..." further off than this holds chasing only this long.
+    max_away_days: int = Field(30, ge=1, le=366)
+    #: A leader's snooze or new date at most this far ahead; coordinators may go further.
+    max_snooze_days: int = Field(183, ge=1, le=3660)
+    #: Actions one import may bring in; a larger file is refused with a clear error.
+    max_import_actions: int = Field(5000, ge=1, le=1_000_000)
+    #: Libraries' own loggers (slack_sdk logs whole message bodies at DEBUG): quiet unless asked.
+    third_party_log_level: str = Field("WARNING", pattern="^(?i:debug|info|warning|error)$")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DHR_",
@@ -126,6 +144,7 @@ class Settings(BaseSettings):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     board: BoardSettings = Field(default_factory=BoardSettings)
     agencies: list[AgencySettings] = Field(default_factory=list)
+    safety: SafetySettings = Field(default_factory=SafetySettings)
 
     slack_bot_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
     slack_signing_secret: str | None = Field(

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from bot.models import Action, Contact, Event, Partnership, ProgressUpdate
 from bot.reading.confirm import needs_confirmation
+from bot.rules.caps import beyond_limit
 from bot.rules.statuses import CLOSED_STATUSES, ActionStatus, Precision, ReadStatus, UpdateSource, action_status_for
 
 
@@ -163,9 +164,16 @@ def reject_update(session: Session, update_id: int, *, actor: str, now: datetime
     return action
 
 
-def snooze(session: Session, action: Action, until: date, *, actor: str, now: datetime) -> None:
-    if until <= local_date(session, now):
+def snooze(
+    session: Session, action: Action, until: date, *, actor: str, now: datetime, max_days: int | None = None
+) -> None:
+    """Hold chasing of `action` until `until`; `max_days` (None for coordinators) caps how far ahead."""
+    today = local_date(session, now)
+    if until <= today:
         raise UpdateRefused("Snooze until a date in the future.")
+    if max_days is not None and beyond_limit(until, today, max_days):
+        raise UpdateRefused(f"You can snooze an action for up to {max_days} days; "
+                            "a coordinator can set a longer snooze.")
     if action.status in {s.value for s in CLOSED_STATUSES}:
         raise UpdateRefused(f"{action.ref} is {action.status.replace('_', ' ')}; it is not being chased.")
     action.snoozed_until = until

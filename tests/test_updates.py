@@ -127,3 +127,14 @@ def test_dates_are_local_just_after_midnight_in_summer(engine: Engine) -> None:
         assert (action(session).progress or "").endswith("02 Jul 2026: Started")
         with pytest.raises(UpdateRefused, match="future"):
             snooze(session, action(session), date(2026, 7, 2), actor="cli", now=half_past_midnight_bst)
+
+
+def test_a_lead_may_snooze_only_so_far_ahead_and_a_coordinator_further(engine: Engine) -> None:
+    setup(engine)
+    with session_scope(engine) as session:
+        with pytest.raises(UpdateRefused, match="up to 183 days"):
+            snooze(session, action(session), date(2099, 1, 1), actor="slack:U1", now=NOW, max_days=183)
+        assert action(session).snoozed_until is None
+        snooze(session, action(session), date(2027, 5, 1), actor="slack:U1", now=NOW, max_days=183)
+        snooze(session, action(session), date(2099, 1, 1), actor="slack:UCOORD", now=NOW, max_days=None)
+        assert action(session).snoozed_until == date(2099, 1, 1)

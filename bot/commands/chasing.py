@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import logging
 from datetime import UTC, datetime
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlmodel import select
 
 from bot.commands.common import console, fail, parse_as_of, partnership_session, ready_engine, settings_or_exit
+from bot.logsetup import configure_logging
 from bot.models import Agency
 from bot.outbox import deliver_due
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
@@ -56,7 +57,8 @@ def overdue(
     table = Table("ref", "agency", "due", "days over", "status", "last chased", "chasers",
                   title=f"{len(rows)} overdue as of {day:%d %b %Y}")
     for r in rows:
-        table.add_row(r.ref, r.agency, f"{r.due:%d %b %Y}", str(r.days_overdue), r.status,
+        # Refs and agency names come from plan text: printed as text, never as rich markup.
+        table.add_row(escape(r.ref), escape(r.agency), f"{r.due:%d %b %Y}", str(r.days_overdue), escape(r.status),
                       f"{r.last_chased:%d %b %Y}" if r.last_chased else "never", str(r.chase_count))
     console.print(table)
 
@@ -71,17 +73,17 @@ def sweep_command(
     verb = "Would queue" if dry_run else "Queued"
     table = Table("kind", "to", "channel", "actions", "not before", title=f"{verb} {len(report.queued)} message(s)")
     for new in report.queued:
-        table.add_row(new.kind + (f" L{new.level}" if new.kind == "escalation" else ""), new.recipient_address,
+        table.add_row(new.kind + (f" L{new.level}" if new.kind == "escalation" else ""), escape(new.recipient_address),
                       new.channel, str(len(new.action_ids)),
                       f"{new.not_before:%d %b %H:%M} UTC" if new.not_before else "")
     console.print(table)
     if report.already_queued:
         console.print(f"{report.already_queued} already queued earlier.")
     if report.unassigned_refs:
-        console.print(f"[yellow]No lead contact for:[/yellow] {', '.join(report.unassigned_refs)}")
+        console.print(f"[yellow]No lead contact for:[/yellow] {escape(', '.join(report.unassigned_refs))}")
     if report.unroutable:
         unroutable = ", ".join(sorted(set(report.unroutable)))
-        console.print(f"[yellow]Cannot reach (no usable Slack id or mail address):[/yellow] {unroutable}")
+        console.print(f"[yellow]Cannot reach (no usable Slack id or mail address):[/yellow] {escape(unroutable)}")
 
 
 def deliver(limit: int = typer.Option(500, help="Stop after this many messages.")) -> None:
@@ -101,7 +103,7 @@ def run() -> None:
 
     settings = settings_or_exit()
     # A service's log: counts and ids only (nothing from messages), at DHR_LOG_LEVEL (default INFO).
-    logging.getLogger().setLevel(settings.log_level.upper())
+    configure_logging(settings)
     if settings.slack_enabled is False and settings.outlook_enabled is False:
         console.print("No Slack or Microsoft credentials: messages go to the outbox folder "
                       f"[bold]{settings.outbox_dir}[/bold].")

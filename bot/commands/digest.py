@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session
 
@@ -84,7 +85,7 @@ def show(digest: Digest) -> None:
     response = {r.agency: r for r in digest.response_by_agency}
     for row in digest.by_agency:
         r = response.get(row.name)
-        table.add_row(row.name, str(row.open), str(row.overdue), str(row.red), str(row.amber), str(row.green),
+        table.add_row(escape(row.name), str(row.open), str(row.overdue), str(row.red), str(row.amber), str(row.green),
                       str(r.chasers_sent if r else 0), str(r.answered if r else 0))
     console.print(table)
     counts = digest.totals

@@ -58,3 +58,9 @@ def _print(report: InboxReport) -> None:
         console.print(f"{report.out_of_office} out-of-office repl(ies): no chasing until they are back.")
     if report.already_handled:
         console.print(f"{report.already_handled} already recorded earlier; filed.")
+    if report.unauthenticated:
+        console.print(f"{report.unauthenticated} mail(s) whose sender our mail server did not vouch for: "
+                      "held for a coordinator, nothing applied.")
+    if report.quarantined:
+        console.print(f"[yellow]{report.quarantined} mail(s) could not be processed:[/yellow] left unread in the "
+                      "Inbox for a person (mail.quarantined events).")

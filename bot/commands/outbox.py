@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlmodel import select
 
@@ -42,8 +43,8 @@ def list_messages(
         return
     table = Table("id", "kind", "to", "channel", "state", "attempts", "last error", "created (UTC)", "sent (UTC)")
     for m in rows:
-        table.add_row(str(m.id), m.kind + (f" L{m.level}" if m.kind == "escalation" else ""), m.recipient_address or "",
-                      m.channel, m.state, str(m.attempts), m.last_error or "", f"{m.created_at:%d %b %Y %H:%M}",
+        table.add_row(str(m.id), m.kind + (f" L{m.level}" if m.kind == "escalation" else ""), escape(m.recipient_address or ""),
+                      m.channel, m.state, str(m.attempts), escape(m.last_error or ""), f"{m.created_at:%d %b %Y %H:%M}",
                       f"{m.sent_at:%d %b %Y %H:%M}" if m.sent_at else "")
     console.print(table)
 

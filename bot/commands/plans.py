@@ -37,7 +37,7 @@ def import_command(
     """Import an action plan, or update a review already imported from it."""
     settings = settings_or_exit()
     today = local_today(settings, datetime.now(UTC))  # the edge: reads the clock once
-    plan = _read(file, review, today)
+    plan = _read(file, review, today, settings.safety.max_import_actions)
     if dry_run:
         if plan.review_code:  # without one the plan can still be shown, just not stored
             try:
@@ -80,11 +80,12 @@ def export_command(
     console.print(f"Wrote {count} rows of {escape(review)} to {escape(str(out))}.")
 
 
-def _read(file: str, review: str | None, today: date) -> ParsedPlan:
+def _read(file: str, review: str | None, today: date, max_actions: int) -> ParsedPlan:
     try:
         if file == "-":
-            return read_plan_text(sys.stdin.read(), review_code=review, today=today, file="stdin")
-        return read_plan(Path(file), review_code=review, today=today)
+            return read_plan_text(sys.stdin.read(), review_code=review, today=today, file="stdin",
+                                  max_actions=max_actions)
+        return read_plan(Path(file), review_code=review, today=today, max_actions=max_actions)
     except PlanError as exc:
         raise fail(str(exc)) from None
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from bot.db import ensure_partnership
 from bot.handlers.common import Caller, local_today, may_change, refusal, unknown_ref
 from bot.models import Action, Agency, Contact
-from bot.outbox import NewMessage, enqueue, ref_token_for
+from bot.outbox import NewMessage, enqueue, new_ref_token
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
 from bot.policy import send_window
 from bot.render import counted, mrkdwn, render, ukdate
@@ -106,18 +106,20 @@ def _queue(
     today = local_today(runtime, now)
     # The request (who asked, what, to whom, this minute) is the key: a double submit queues one chaser.
     key = f"chase-now:{who.slack_user_id}:{target.strip().lower()}:{contact.id}:{now:%Y-%m-%dT%H:%M}"
+    ref_token = new_ref_token()
     context = {
         "recipient_name": contact.name,
         "partnership_name": partnership.name,
         "actions": [action_context(a, today) for a in actions],
         "reply_hint": REPLY_HINT,
-        "ref_token": ref_token_for(key),
+        "ref_token": ref_token,
     }
     rendered = render(MessageKind.CHASER.value, route.render_as, context)
     new = NewMessage(
         idempotency_key=key, kind=MessageKind.CHASER.value, channel=route.channel, recipient_contact_id=contact.id,
         recipient_address=route.address, subject=rendered.subject, body_text=rendered.text, body_html=rendered.html,
         blocks=rendered.blocks, action_ids=[a.id for a in actions if a.id is not None], not_before=not_before,
+        ref_token=ref_token,
     )
     enqueue(session, new, now=now, actor=who.actor)
     return route.address

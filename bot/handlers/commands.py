@@ -156,7 +156,8 @@ def _snooze(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
     if until is None:
         return _plain(f"I couldn't read a date in `{mrkdwn(when[:60])}`. Try `31 March 2027` or `2027-03-31`.")
     try:
-        snooze(session, action, until, actor=who.actor, now=now)
+        snooze(session, action, until, actor=who.actor, now=now,
+               max_days=None if who.coordinator else runtime.settings.safety.max_snooze_days)
     except UpdateRefused as refused:
         return _plain(mrkdwn(str(refused)))
     return _plain(f"*{mrkdwn(action.ref)}* will not be chased until {ukdate(until)}.")

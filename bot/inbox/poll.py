@@ -39,6 +39,7 @@ from bot.channels.base import DeliveryError
 from bot.channels.graph import HANDLED_FOLDER, GraphClient
 from bot.contacts import contact_for_email
 from bot.db import session_scope
+from bot.inbox.quarantine import hold_unauthenticated, quarantine_mail
 from bot.inbox.rules import (
     Answer,
     IncomingMail,
@@ -46,9 +47,10 @@ from bot.inbox.rules import (
     incoming_mail,
     read_confirmation_reply,
     referenced_message_ids,
-    sender_authenticated,
     subject_tokens,
+    token_to_match,
 )
+from bot.inbox.trust import sender_verdict
 from bot.models import Action, Contact, Cursor, Event, Message, ProgressUpdate
 from bot.reading.replies import Reading, is_automatic_reply, strip_quoted
 from bot.routing import Route
@@ -77,7 +79,8 @@ class InboxReport:
     unmatched: int = 0  # left unread in the Inbox for a person
     already_handled: int = 0  # seen again after a crash or a delta resync: filed, nothing recorded
     gone: int = 0  # moved or deleted by someone between the delta and our read
-    unauthenticated: int = 0  # From failed SPF/DKIM/DMARC: read as from an unknown sender
+    unauthenticated: int = 0  # From not vouched for by our receiving server: read as from an unknown sender
+    quarantined: int = 0  # failed to process: recorded for a coordinator, left in the Inbox, never retried in a loop
 
 
 def poll_inbox(engine: Engine, graph: GraphClient, settings: Settings, now: datetime) -> InboxReport:
@@ -92,8 +95,13 @@ def poll_inbox(engine: Engine, graph: GraphClient, settings: Settings, now: date
         mail = _fetch(graph, str(item["id"]), report)
         if mail is None:
             continue
-        with session_scope(engine) as session:
-            handled = record_mail(session, settings, mail, now, report)
+        try:
+            with session_scope(engine) as session:
+                handled = record_mail(session, settings, mail, now, report)
+        except Exception as error:
+            quarantine_mail(engine, mail.key, error, now)
+            report.quarantined += 1
+            continue
         if handled:
             graph.mark_read(mail.graph_id)
             graph.move_to(mail.graph_id, HANDLED_FOLDER)
@@ -126,11 +134,13 @@ def record_mail(session: Session, settings: Settings, mail: IncomingMail, now: d
         report.unmatched += 1
         return False
     sender = contact_for_email(session, mail.sender) if mail.sender else None
-    if sender_authenticated(mail.headers) is False:
-        # Anyone can write a lead's address in From; a failed check means we cannot say who wrote this,
-        # so it may change nothing and its "back on ..." sets nobody away.
+    verdict = sender_verdict(mail.header_list, mail.sender, authserv_id=settings.safety.mail_authserv_id)
+    if not verdict.authenticated:
+        # Anyone can write a lead's address in From: unless our own receiving server vouched for it,
+        # we cannot say who wrote this, so it changes nothing and its "back on ..." sets nobody away.
         sender = None
         report.unauthenticated += 1
+        hold_unauthenticated(session, mail.key, answered.id, verdict, now)
     actor = actor_name(sender, mail.sender or "mail:unknown")
     automatic = is_automatic_reply(mail.text, mail.subject, mail.headers)
     if answered.kind == MessageKind.CONFIRMATION.value and not automatic:
@@ -170,12 +180,10 @@ def match_message(session: Session, mail: IncomingMail) -> Message | None:
         ).all()}
         by_headers = next((found[r] for r in referenced if r in found), None)
     tokens = subject_tokens(mail.subject)
+    token = token_to_match(tokens)
     by_token = None
-    if tokens:
-        found = {m.ref_token: m.id for m in session.exec(
-            select(Message).where(Message.ref_token.in_(tokens))  # type: ignore[union-attr]
-        ).all()}
-        by_token = next((found[t] for t in tokens if t in found), None)
+    if token is not None:
+        by_token = session.exec(select(Message.id).where(Message.ref_token == token)).first()
     by_conversation: list[int] = []
     if mail.conversation_id:
         by_conversation = [m for m in session.exec(

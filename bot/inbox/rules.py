@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
-_SUBJECT_TOKEN = re.compile(r"\[\s*(DHR-[0-9a-f]{8})\s*\]", re.I)
+_SUBJECT_TOKEN = re.compile(r"\[\s*(DHR-[0-9a-f]{16})\s*\]", re.I)
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class IncomingMail:
     headers: dict[str, str]
     conversation_id: str | None
     attachment_names: tuple[str, ...] = ()
+    #: Every header in message order, top (newest) first, repeats kept apart: who wrote which
+    #: Authentication-Results depends on it (bot.inbox.trust).
+    header_list: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -53,7 +56,13 @@ def incoming_mail(graph_message: Mapping[str, Any], attachment_names: Sequence[s
         headers=headers_of(graph_message.get("internetMessageHeaders") or []),
         conversation_id=graph_message.get("conversationId") or None,
         attachment_names=tuple(name for name in attachment_names if name),
+        header_list=header_pairs(graph_message.get("internetMessageHeaders") or []),
     )
+
+
+def header_pairs(raw: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """Graph's [{name, value}] list as (name, value) pairs, in the order Graph gave them."""
+    return tuple((str(item.get("name") or ""), str(item.get("value") or "")) for item in raw if item.get("name"))
 
 
 def headers_of(raw: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -83,8 +92,14 @@ def referenced_message_ids(headers: Mapping[str, str]) -> list[str]:
 
 
 def subject_tokens(subject: str) -> list[str]:
-    """`[DHR-1a2b3c4d]` tokens in a subject, in the form outbox.ref_token_for makes them."""
+    """`[DHR-1a2b3c4d5e6f7a8b]` tokens in a subject, in the form outbox.new_ref_token makes them."""
     return list(dict.fromkeys("DHR-" + m.group(1)[4:].lower() for m in _SUBJECT_TOKEN.finditer(subject)))
+
+
+def token_to_match(tokens: Sequence[str]) -> str | None:
+    """The one token a subject may be matched by. Several tokens match nothing on their own: a
+    subject stuffed with guesses, or a mail that mixes two of ours, is for a person to sort out."""
+    return tokens[0] if len(tokens) == 1 else None
 
 
 def choose_message(

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.plans.assemble import RawRow, assemble
+from bot.plans.limits import DEFAULT_MAX_ACTIONS, check_action_count, check_plan_file
 from bot.plans.model import ParsedAction, ParsedPlan, ParsedRecommendation, PlanError, plan_to_json
 
 __all__ = [
@@ -21,13 +22,16 @@ __all__ = [
 SUFFIXES = (".xlsx", ".docx", ".csv", ".txt", ".md", ".tsv")
 
 
-def read_plan(path: Path, *, review_code: str | None = None, today: date | None = None) -> ParsedPlan:
-    """Read a plan file, choosing the reader by its suffix."""
+def read_plan(
+    path: Path, *, review_code: str | None = None, today: date | None = None, max_actions: int = DEFAULT_MAX_ACTIONS
+) -> ParsedPlan:
+    """Read a plan file, choosing the reader by its suffix; a crafted or oversized file is a PlanError."""
     suffix = path.suffix.lower()
     if not path.exists():
         raise PlanError(path, "no such file")
     if path.stat().st_size == 0:
         raise PlanError(path, "the file is empty")
+    check_plan_file(path)
     rows: list[RawRow]
     if suffix == ".xlsx":
         from bot.plans.xlsx import xlsx_rows
@@ -42,21 +46,27 @@ def read_plan(path: Path, *, review_code: str | None = None, today: date | None 
 
         rows = csv_rows(path)
     elif suffix in (".txt", ".md", ".tsv"):
-        return read_plan_text(_read_text(path), review_code=review_code, today=today, file=str(path))
+        return read_plan_text(_read_text(path), review_code=review_code, today=today, file=str(path),
+                              max_actions=max_actions)
     else:
         raise PlanError(path, f"unknown plan format {suffix or '(no suffix)'!r}: use one of {', '.join(SUFFIXES)}")
-    return assemble(rows, file=path, review_code=review_code, today=today)
+    plan = assemble(rows, file=path, review_code=review_code, today=today)
+    check_action_count(plan, max_actions, path)
+    return plan
 
 
 def read_plan_text(
-    text: str, *, review_code: str | None = None, today: date | None = None, file: str = "<text>"
+    text: str, *, review_code: str | None = None, today: date | None = None, file: str = "<text>",
+    max_actions: int = DEFAULT_MAX_ACTIONS,
 ) -> ParsedPlan:
     """Read a pasted or extracted plan: tab-separated cells, one row per line, HTML bits allowed."""
     from bot.plans.text import text_rows
 
     if not text.strip():
         raise PlanError(file, "the text is empty")
-    return assemble(text_rows(text), file=file, review_code=review_code, today=today)
+    plan = assemble(text_rows(text), file=file, review_code=review_code, today=today)
+    check_action_count(plan, max_actions, file)
+    return plan
 
 
 def _read_text(path: Path) -> str:

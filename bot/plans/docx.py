@@ -23,6 +23,8 @@ def docx_rows(path: Path) -> list[RawRow]:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise PlanError(path, f"not a readable .docx document ({type(exc).__name__}: {exc})") from None
+    except SyntaxError as exc:  # lxml's XMLSyntaxError: broken XML inside the package
+        raise PlanError(path, f"not a readable .docx document (broken XML: {type(exc).__name__})") from None
     rows: list[RawRow] = []
     for block in document.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]

@@ -20,7 +20,7 @@ def xlsx_rows(path: Path) -> list[RawRow]:
     try:
         merged = _merged_ranges(path)
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, SyntaxError, KeyError, OSError, ValueError) as exc:
         raise PlanError(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
     try:
         sheet = workbook.worksheets[0]

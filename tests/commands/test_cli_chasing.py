@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.db import session_scope
-from bot.models import Contact, Message
+from bot.models import Agency, Contact, Message
 from bot.settings import load_settings
 from tests.factories import EXAMPLE_CONTACTS, small_plan
 from tests.fakes.fixtures import fake_slack  # noqa: F401
@@ -121,3 +121,15 @@ def test_contacts_without_a_slack_id_are_linked_by_mail_address(
         sam = session.exec(select(Contact).where(Contact.name == "Sam Boateng")).one()
     assert sam.slack_user_id == "U0SAM"
     assert "Slack ids found for 0" in dhr("contacts", "link-slack")
+
+
+def test_plan_text_that_looks_like_markup_is_printed_as_it_is(database: Engine) -> None:
+    plan(database)
+    with session_scope(database) as session:
+        police = session.exec(select(Agency).where(Agency.name == "Riverside Police")).one()
+        police.name = "[/b]"  # once a crash: rich read it as a closing tag
+        session.add(police)
+
+    out = dhr("overdue", "--as-of", "2026-06-01")
+
+    assert "[/b]" in out

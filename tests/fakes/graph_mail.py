@@ -82,6 +82,7 @@ class MailStore:
         attachments: Attachments,
         headers: Headers,
         from_name: str | None,
+        authentication: str = "pass",
     ) -> dict[str, Any]:
         original = self._find(to_message)
         original_id = original["internetMessageId"]
@@ -90,15 +91,16 @@ class MailStore:
         return self._arrive(
             from_address, from_name, subject or f"RE: {original.get('subject', '')}", quoted, reply,
             original["conversationId"], {"In-Reply-To": original_id, "References": original_id},
-            attachments, headers,
+            attachments, headers, authentication,
         )
 
     def deliver_mail(
-        self, from_address: str, subject: str, text: str, headers: Headers, attachments: Attachments
+        self, from_address: str, subject: str, text: str, headers: Headers, attachments: Attachments,
+        authentication: str = "pass",
     ) -> dict[str, Any]:
         body = f"<p>{html.escape(text)}</p>"
         return self._arrive(
-            from_address, None, subject, body, body, self._new_id("conv"), {}, attachments, headers
+            from_address, None, subject, body, body, self._new_id("conv"), {}, attachments, headers, authentication
         )
 
     # -- Graph operations ----------------------------------------------------------------------
@@ -246,12 +248,16 @@ class MailStore:
     def _arrive(
         self, from_address: str, from_name: str | None, subject: str, body_html: str, unique_html: str,
         conversation_id: str, threading: dict[str, str], attachments: Attachments, headers: Headers,
+        authentication: str,
     ) -> dict[str, Any]:
         now = _iso(self._clock())
         internet_id = f"<{secrets.token_hex(12)}@mail.example.test>"
         sender = {"emailAddress": {"name": from_name or from_address, "address": from_address}}
         extra = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
-        names_values = [("Message-ID", internet_id), ("From", from_address), ("To", self.address), ("Subject", subject)]
+        # The header firewall: what the sender wrote as an Exchange organisation header never arrives.
+        extra = [(n, v) for n, v in extra if not n.lower().startswith(ORGANIZATION_HEADER_PREFIX)]
+        names_values = receiver_stamps(from_address, authentication)
+        names_values += [("Message-ID", internet_id), ("From", from_address), ("To", self.address), ("Subject", subject)]
         names_values += list(threading.items()) + extra
         files = [_attachment(item, self._new_id("att")) for item in attachments]
         data = {
@@ -308,6 +314,29 @@ class MailStore:
 
     def _new_id(self, prefix: str) -> str:
         return f"AAMk-{prefix}-{next(self._ids):05d}-{secrets.token_hex(3)}"
+
+
+ORGANIZATION_HEADER_PREFIX = "x-ms-exchange-organization-"
+#: How Exchange Online Protection stamps an arriving mail, by what it found (fictional IPs from RFC 5737).
+#: Its Authentication-Results carries no authserv-id and goes on top, above anything the sender
+#: wrote (learn.microsoft.com/defender-office-365/message-headers-eop-mdo); "internal" is mail
+#: sent by a user of the tenant itself, which gets no DMARC verdict but the AuthAs: Internal stamp.
+_STAMPS = {
+    "pass": ("spf=pass (sender IP is 198.51.100.20) smtp.mailfrom={d}; dkim=pass (signature was verified) "
+             "header.d={d};dmarc=pass action=none header.from={d};compauth=pass reason=100", "Anonymous"),
+    "fail": ("spf=fail (sender IP is 203.0.113.9) smtp.mailfrom={d}; dkim=none (message not signed) "
+             "header.d=none;dmarc=fail action=quarantine header.from={d};compauth=fail reason=000", "Anonymous"),
+    "none": ("spf=none (sender IP is 203.0.113.9) smtp.mailfrom={d}; dkim=none (message not signed) "
+             "header.d=none;dmarc=none action=none header.from={d};compauth=fail reason=001", "Anonymous"),
+    "internal": ("dkim=none (message not signed) header.d=none;dmarc=none action=none header.from={d};",
+                 "Internal"),
+}
+
+
+def receiver_stamps(from_address: str, authentication: str) -> list[tuple[str, str]]:
+    results, auth_as = _STAMPS[authentication]
+    domain = from_address.rpartition("@")[2]
+    return [("Authentication-Results", results.format(d=domain)), ("X-MS-Exchange-Organization-AuthAs", auth_as)]
 
 
 def _live(table: dict[str, dict[str, Any]], token: str) -> dict[str, Any]:

@@ -166,15 +166,20 @@ class FakeMicrosoft(LocalFakeServer):
         attachments: Iterable[str | tuple[str, bytes]] = (),
         headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
         from_name: str | None = None,
+        authentication: str = "pass",
     ) -> dict[str, Any]:
         """Put a reply to a sent message into the Inbox, threaded as Outlook would thread it.
 
         `to_message` is a sent message (from `fake.sent`), its internetMessageId or its id. The reply
         has In-Reply-To/References = that internetMessageId and the same conversationId; its body
-        quotes the original below the reply, its uniqueBody holds only the reply.
+        quotes the original below the reply, its uniqueBody holds only the reply. `authentication`
+        is what Exchange Online found: "pass", "fail" (spoofed), "none" (no SPF/DKIM/DMARC at all)
+        or "internal" (sent from inside the tenant); its stamps go on top of the sender's headers.
         """
         with self._lock:
-            return self.mail.deliver_reply(to_message, from_address, text, subject, attachments, headers, from_name)
+            return self.mail.deliver_reply(
+                to_message, from_address, text, subject, attachments, headers, from_name, authentication
+            )
 
     def deliver_mail(
         self,
@@ -183,10 +188,11 @@ class FakeMicrosoft(LocalFakeServer):
         text: str,
         headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
         attachments: Iterable[str | tuple[str, bytes]] = (),
+        authentication: str = "pass",
     ) -> dict[str, Any]:
-        """Put a new, unthreaded mail into the Inbox."""
+        """Put a new, unthreaded mail into the Inbox, stamped as `deliver_reply` says."""
         with self._lock:
-            return self.mail.deliver_mail(from_address, subject, text, headers, attachments)
+            return self.mail.deliver_mail(from_address, subject, text, headers, attachments, authentication)
 
     def expire_delta_links(self) -> None:
         """Every delta link handed out so far answers 410 Gone from now on."""

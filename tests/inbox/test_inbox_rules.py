@@ -12,6 +12,7 @@ from bot.inbox.rules import (
     referenced_message_ids,
     sender_authenticated,
     subject_tokens,
+    token_to_match,
 )
 
 
@@ -33,15 +34,21 @@ def test_no_threading_headers_means_no_references() -> None:
 @pytest.mark.parametrize(
     ("subject", "tokens"),
     [
-        ("RE: [DHR-1a2b3c4d] RIV3: 2 actions overdue", ["DHR-1a2b3c4d"]),
-        ("AW: RE: [dhr-1A2B3C4D] RIV3", ["DHR-1a2b3c4d"]),
-        ("Fwd: [ DHR-0f0f0f0f ] and [DHR-1a2b3c4d]", ["DHR-0f0f0f0f", "DHR-1a2b3c4d"]),
-        ("RE: DHR-1a2b3c4d without brackets", []),
-        ("RE: [DHR-1a2b] too short", []),
+        ("RE: [DHR-1a2b3c4d5e6f7a8b] RIV3: 2 actions overdue", ["DHR-1a2b3c4d5e6f7a8b"]),
+        ("AW: RE: [dhr-1A2B3C4D5E6F7A8B] RIV3", ["DHR-1a2b3c4d5e6f7a8b"]),
+        ("Fwd: [ DHR-0f0f0f0f0f0f0f0f ] and [DHR-1a2b3c4d5e6f7a8b]", ["DHR-0f0f0f0f0f0f0f0f", "DHR-1a2b3c4d5e6f7a8b"]),
+        ("RE: DHR-1a2b3c4d5e6f7a8b without brackets", []),
+        ("RE: [DHR-1a2b3c4d] the old short form, guessable, is not ours", []),
     ],
 )
 def test_subject_tokens(subject: str, tokens: list[str]) -> None:
     assert subject_tokens(subject) == tokens
+
+
+def test_a_subject_with_several_tokens_matches_by_none_of_them() -> None:
+    assert token_to_match(["DHR-1a2b3c4d5e6f7a8b"]) == "DHR-1a2b3c4d5e6f7a8b"
+    assert token_to_match(["DHR-0f0f0f0f0f0f0f0f", "DHR-1a2b3c4d5e6f7a8b"]) is None
+    assert token_to_match([]) is None
 
 
 def test_headers_win_over_a_token_naming_another_message() -> None:
@@ -66,7 +73,7 @@ def test_incoming_mail_reads_graph_json_and_keys_on_internet_message_id() -> Non
     mail = incoming_mail({
         "id": "AAMk-1",
         "internetMessageId": "<x@mail.example.test>",
-        "subject": "RE: [DHR-1a2b3c4d] RIV3",
+        "subject": "RE: [DHR-1a2b3c4d5e6f7a8b] RIV3",
         "from": {"emailAddress": {"name": "Sam Boateng", "address": "Sam.Boateng@Probation.example.org"}},
         "uniqueBody": {"contentType": "text", "content": "Done."},
         "internetMessageHeaders": [{"name": "In-Reply-To", "value": "<a@fake.outlook.test>"}],

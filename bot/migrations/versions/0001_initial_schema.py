@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 21:41:44.206189
+Create Date: 2026-12-01 22:05:37.352440
 """
 
 from __future__ import annotations
@@ -147,14 +147,14 @@ def upgrade() -> None:
     sa.Column('internet_message_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.ForeignKeyConstraint(['recipient_contact_id'], ['contact.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('idempotency_key')
+    sa.UniqueConstraint('idempotency_key'),
+    sa.UniqueConstraint('ref_token')
     )
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_conversation_id'), ['conversation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_internet_message_id'), ['internet_message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_not_before'), ['not_before'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_recipient_contact_id'), ['recipient_contact_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_message_ref_token'), ['ref_token'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_slack_ts'), ['slack_ts'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_state'), ['state'], unique=False)
 
@@ -273,7 +273,6 @@ def downgrade() -> None:
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_state'))
         batch_op.drop_index(batch_op.f('ix_message_slack_ts'))
-        batch_op.drop_index(batch_op.f('ix_message_ref_token'))
         batch_op.drop_index(batch_op.f('ix_message_recipient_contact_id'))
         batch_op.drop_index(batch_op.f('ix_message_not_before'))
         batch_op.drop_index(batch_op.f('ix_message_internet_message_id'))
