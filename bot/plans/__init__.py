@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.plans.assemble import RawRow, assemble
+from bot.plans.columns import Field
 from bot.plans.model import ParsedAction, ParsedPlan, ParsedRecommendation, PlanError, plan_to_json
 
 __all__ = [
@@ -21,8 +22,14 @@ __all__ = [
 SUFFIXES = (".xlsx", ".docx", ".csv", ".txt", ".md", ".tsv")
 
 
-def read_plan(path: Path, *, review_code: str | None = None, today: date | None = None) -> ParsedPlan:
-    """Read a plan file, choosing the reader by its suffix."""
+def read_plan(
+    path: Path,
+    *,
+    review_code: str | None = None,
+    today: date | None = None,
+    column_overrides: dict[str, Field] | None = None,
+) -> ParsedPlan:
+    """Read a plan file, choosing the reader by its suffix. `column_overrides` come from --map."""
     suffix = path.suffix.lower()
     if not path.exists():
         raise PlanError(path, "no such file")
@@ -32,7 +39,7 @@ def read_plan(path: Path, *, review_code: str | None = None, today: date | None 
     if suffix == ".xlsx":
         from bot.plans.xlsx import xlsx_rows
 
-        rows = xlsx_rows(path)
+        rows = xlsx_rows(path, column_overrides)
     elif suffix == ".docx":
         from bot.plans.docx import docx_rows
 
@@ -40,23 +47,30 @@ def read_plan(path: Path, *, review_code: str | None = None, today: date | None 
     elif suffix == ".csv":
         from bot.plans.csv import csv_rows
 
-        rows = csv_rows(path)
+        rows = csv_rows(path, column_overrides)
     elif suffix in (".txt", ".md", ".tsv"):
-        return read_plan_text(_read_text(path), review_code=review_code, today=today, file=str(path))
+        return read_plan_text(
+            _read_text(path), review_code=review_code, today=today, file=str(path), column_overrides=column_overrides
+        )
     else:
         raise PlanError(path, f"unknown plan format {suffix or '(no suffix)'!r}: use one of {', '.join(SUFFIXES)}")
-    return assemble(rows, file=path, review_code=review_code, today=today)
+    return assemble(rows, file=path, review_code=review_code, today=today, column_overrides=column_overrides)
 
 
 def read_plan_text(
-    text: str, *, review_code: str | None = None, today: date | None = None, file: str = "<text>"
+    text: str,
+    *,
+    review_code: str | None = None,
+    today: date | None = None,
+    file: str = "<text>",
+    column_overrides: dict[str, Field] | None = None,
 ) -> ParsedPlan:
     """Read a pasted or extracted plan: tab-separated cells, one row per line, HTML bits allowed."""
     from bot.plans.text import text_rows
 
     if not text.strip():
         raise PlanError(file, "the text is empty")
-    return assemble(text_rows(text), file=file, review_code=review_code, today=today)
+    return assemble(text_rows(text), file=file, review_code=review_code, today=today, column_overrides=column_overrides)
 
 
 def _read_text(path: Path) -> str:

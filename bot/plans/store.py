@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.models import Action, Event, ProgressUpdate, Recommendation, Review
+from bot.models import Action, Agency, Contact, Event, ProgressUpdate, Recommendation, Review
 from bot.plans.agencies import AgencyResolver
 from bot.plans.assemble import split_number
 from bot.plans.model import ParsedAction, ParsedPlan, PlanError
@@ -43,6 +43,7 @@ TRACKED_FIELDS = (
     "progress",
     "recommendation_id",
     "position",
+    "plan_cells",
 )
 
 
@@ -61,6 +62,11 @@ class ImportReport:
     restored_to_plan: list[str] = field(default_factory=list)  # back in the plan after a removal
     agencies_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Refs of actions nobody will be chased for: no lead agency, or an agency with no active contact.
+    no_lead_agency: list[str] = field(default_factory=list)
+    no_lead_contact: list[str] = field(default_factory=list)
+    #: (name in this plan, existing agency it looks like): probably one agency written two ways.
+    look_alikes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -80,6 +86,9 @@ class ImportReport:
             "restored_to_plan": self.restored_to_plan,
             "agencies_created": self.agencies_created,
             "warnings": self.warnings,
+            "no_lead_agency": self.no_lead_agency,
+            "no_lead_contact": self.no_lead_contact,
+            "look_alikes": [list(pair) for pair in self.look_alikes],
         }
 
 
@@ -102,7 +111,7 @@ def validate_plan(plan: ParsedPlan, *, source_file: str) -> str:
         raise PlanError(source_file, f"review code {code!r} must be letters and digits only (e.g. RIV3)")
     seen: dict[str, int | None] = {}
     for rec in plan.recommendations:
-        key = ref_number(rec.number)
+        key = ref_number(rec.ref_key)
         if not key:
             raise PlanError(source_file, f"recommendation {rec.number!r} has no usable number", row=rec.source_row)
         if key in seen:
@@ -124,10 +133,15 @@ def import_plan(
     source_file: str,
     actor: str,
     now: datetime | None = None,
+    allow_another_code: bool = False,
 ) -> ImportReport:
+    """`allow_another_code`: store the plan even though the same file is already stored under another
+    review code, or a code that differs from this one only in case (almost always a typo)."""
     code = validate_plan(plan, source_file=source_file)
     now = now or datetime.now(UTC)
     report = ImportReport(review_code=code, warnings=list(plan.warnings))
+    if not allow_another_code:
+        refuse_a_second_code(session, code, source_file)
     review = session.exec(select(Review).where(Review.code == code)).first()
     if review is not None and review.partnership_id != partnership_id:
         raise PlanError(source_file, f"review {code} belongs to another partnership")
@@ -144,7 +158,9 @@ def import_plan(
     assert review.id is not None
 
     agencies = AgencyResolver(session)
-    existing_recs = {r.number: r for r in session.exec(select(Recommendation).where(Recommendation.review_id == review.id))}
+    existing_recs = {
+        f"{r.ref_part}{r.number}": r for r in session.exec(select(Recommendation).where(Recommendation.review_id == review.id))
+    }
     existing_actions = {
         a.ref: a
         for a in session.exec(
@@ -153,10 +169,12 @@ def import_plan(
     }
     seen_refs: set[str] = set()
     for rec_position, parsed_rec in enumerate(plan.recommendations, start=1):
-        number = ref_number(parsed_rec.number)
+        number = ref_number(parsed_rec.ref_key)
         rec = existing_recs.get(number)
         if rec is None:
-            rec = Recommendation(review_id=review.id, number=number)
+            rec = Recommendation(
+                review_id=review.id, number=ref_number(parsed_rec.number), ref_part=parsed_rec.ref_part
+            )
             report.recommendations_added.append(number)
         rec.text, rec.scope, rec.section, rec.position = parsed_rec.text, parsed_rec.scope, parsed_rec.section, rec_position
         session.add(rec)
@@ -166,6 +184,7 @@ def import_plan(
             ref = action_ref(code, number, index)
             seen_refs.add(ref)
             agency = agencies.resolve(parsed.lead_agency)
+            _note_who_is_chased(session, report, ref, agency)
             wanted = _action_values(parsed, rec.id, agency.id if agency else None, index)
             action = existing_actions.get(ref)
             from_file = plan_snapshot(wanted, TRACKED_FIELDS)
@@ -207,6 +226,7 @@ def import_plan(
             report.removed_from_plan.append(ref)
             _event(session, now, actor, "action.removed_from_plan", action, {"ref": ref})
     report.agencies_created = agencies.created
+    report.look_alikes = look_alike_agencies(session, agencies.created)
     _event(session, now, actor, "review.imported", review, {"code": code, "source_file": source_file, **_counts(report)})
     session.flush()
     return report
@@ -246,7 +266,51 @@ def _action_values(parsed: ParsedAction, recommendation_id: int, agency_id: int 
         "precision": str(parsed.precision),
         "status": str(parsed.status),
         "progress": parsed.progress,
+        "plan_cells": dict(parsed.plan_cells),
     }
+
+
+def refuse_a_second_code(session: Session, code: str, source_file: str) -> None:
+    """PlanError when `code` differs only in case from a stored review's, or the same file is stored
+    under another code: both make a second copy of one plan, chased twice."""
+    for other in session.exec(select(Review)).all():
+        if other.code != code and other.code.casefold() == code.casefold():
+            raise PlanError(source_file, f"review {other.code} already exists and {code} differs from it only in case; "
+                                         f"use --review {other.code}, or --as-new-review to keep both")
+        if other.code != code and other.source_file and other.source_file == source_file:
+            raise PlanError(source_file, f"this file was imported as review {other.code}; importing it as {code} "
+                                         "would chase every action twice. Use --review "
+                                         f"{other.code}, or --as-new-review if it really is another review")
+
+
+def _note_who_is_chased(session: Session, report: ImportReport, ref: str, agency: Agency | None) -> None:
+    if agency is None:
+        report.no_lead_agency.append(ref)
+        return
+    contact = session.exec(
+        select(Contact).where(Contact.agency_id == agency.id, Contact.active == True)  # noqa: E712
+    ).first()
+    if contact is None:
+        report.no_lead_contact.append(ref)
+
+
+#: How alike two agency names must be (rapidfuzz token_set_ratio, 0-100) to be reported as one agency twice.
+LOOK_ALIKE_SCORE = 82
+
+
+def look_alike_agencies(session: Session, new_names: list[str]) -> list[tuple[str, str]]:
+    """(new agency, existing agency it resembles) for names created by this import."""
+    from rapidfuzz import fuzz, process, utils
+
+    others = [agency.name for agency in session.exec(select(Agency)).all() if agency.name not in new_names]
+    pairs: list[tuple[str, str]] = []
+    for index, name in enumerate(new_names):
+        candidates = others + new_names[:index]
+        match = process.extractOne(name, candidates, scorer=fuzz.token_set_ratio, processor=utils.default_process,
+                                   score_cutoff=LOOK_ALIKE_SCORE)
+        if match is not None:
+            pairs.append((name, str(match[0])))
+    return pairs
 
 
 def _progress_update(session: Session, action: Action, text: str, now: datetime, actor: str) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:32:28.162566
+Create Date: 2026-12-01 20:51:04.415354
 """
 
 from __future__ import annotations
@@ -164,6 +164,7 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('section', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('ref_part', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['review_id'], ['review.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('review_id', 'number')
@@ -186,6 +187,7 @@ def upgrade() -> None:
     sa.Column('precision', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('progress', sa.Text(), nullable=True),
+    sa.Column('plan_cells', sa.JSON(), nullable=False),
     sa.Column('snoozed_until', sa.Date(), nullable=True),
     sa.Column('imported_values', sa.JSON(), nullable=False),
     sa.Column('removed_from_plan_at', bot.models.UTCDateTime(), nullable=True),
