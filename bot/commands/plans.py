@@ -14,7 +14,7 @@ from rich.table import Table
 
 from bot.commands.common import console, fail, partnership_session, settings_or_exit
 from bot.plans import PlanError, plan_to_json, read_plan, read_plan_text
-from bot.plans.export import export_plan
+from bot.plans.export import export_plan, format_for
 from bot.plans.model import ParsedPlan
 from bot.plans.store import ImportReport, import_plan, validate_plan
 
@@ -60,16 +60,18 @@ def import_command(
 
 def export_command(
     review: str = typer.Option(..., "--review", help="Review code, e.g. RIV3."),
-    fmt: str = typer.Option("xlsx", "--format", help="xlsx, docx or csv."),
+    fmt: str | None = typer.Option(None, "--format", help="xlsx, docx or csv (default: the -o file's suffix)."),
     out: Path = typer.Option(..., "-o", "--output", help="File to write."),
 ) -> None:
     """Write a review's plan with progress and the chase log filled in."""
-    if fmt not in ("xlsx", "docx", "csv"):
-        raise fail(f"--format: {fmt!r} is not one of xlsx, docx, csv")
+    try:
+        chosen = format_for(out, fmt)
+    except PlanError as exc:
+        raise fail(exc.message) from None
     settings = settings_or_exit()
     try:
         with partnership_session(settings) as (session, _partnership):
-            count = export_plan(session, review, fmt, out, timezone=settings.partnership.timezone)  # type: ignore[arg-type]
+            count = export_plan(session, review, chosen, out, timezone=settings.partnership.timezone)
     except PlanError as exc:
         raise fail(str(exc)) from None
     console.print(f"Wrote {count} rows of {escape(review)} to {escape(str(out))}.")

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot.plans.columns import EXTRA_PREFIX, ColumnMap, Field, map_header, missing_required, normalise_header
+from bot.plans.columns import (
+    EXTRA_PREFIX,
+    ColumnMap,
+    Field,
+    is_bot_header,
+    map_header,
+    missing_required,
+    normalise_header,
+)
 from bot.plans.context import plan_reference_day, section_ref_parts
 from bot.plans.finish import agency_prefix, finish_action
 from bot.plans.layout import (
@@ -194,13 +202,15 @@ class _Builder:
                             row=row.number)
         self.columns = header
         used = set(header.columns.values())
-        self.extra_columns = {index: text for index, text in enumerate(header.headers) if text and index not in used}
+        self.extra_columns = {
+            index: text for index, text in enumerate(header.headers) if text and index not in used and not is_bot_header(text)
+        }
         by_index = {index: column_field for column_field, index in header.columns.items()}
         for index, text in enumerate(header.headers):
             # A later table's header only adds fields the first one lacked; unread columns are kept by header.
             if index in by_index:
                 self.column_headers.setdefault(by_index[index].value, text)
-            elif text:
+            elif text and not is_bot_header(text):
                 self.column_headers.setdefault(f"{EXTRA_PREFIX}{text}", text)
 
     def _is_section(self, row: RawRow, filled: list[str]) -> bool:

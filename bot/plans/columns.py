@@ -85,6 +85,20 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
 }
 
 #: A plan needs a recommendation column, or at least refs ("Ref, Action, Owner"): the ref then stands for it.
+#: The columns an export adds after the plan's own. Import reads none of them: they are the bot's, not the plan's.
+BOT_HEADERS: dict[str, str] = {
+    "ref": "Action ref (chaser)",
+    "due": "Due date (chaser)",
+    "status": "Status (chaser)",
+    "chase_log": "Chase log (chaser)",
+}
+_BOT_HEADERS = frozenset(" ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()) for text in BOT_HEADERS.values())
+
+
+def is_bot_header(text: str) -> bool:
+    return normalise_header(text) in _BOT_HEADERS
+
+
 #: Review.column_headers keys for columns no field reads: "column:Notes" -> "Notes".
 EXTRA_PREFIX = "column:"
 
@@ -160,6 +174,9 @@ def map_header(cells: list[str], overrides: dict[str, Field] | None = None) -> C
     recognised = 0
     overrides = overrides or {}
     for index, text in enumerate(cells):
+        if is_bot_header(text):
+            recognised += 1  # an exported plan's own columns: part of the header, read by nobody
+            continue
         field = overrides.get(normalise_header(text)) or (field_for_header(text) if len(text) <= 80 else None)
         if field is None:
             continue

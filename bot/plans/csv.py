@@ -34,11 +34,23 @@ def csv_text_rows(text: str, *, file: str | Path, overrides: dict[str, Field] | 
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         for cells in reader:
-            rows.append(RawRow(reader.line_num, list(cells)))
+            rows.append(RawRow(reader.line_num, [unneutralise(cell) for cell in cells]))
     except csv.Error as exc:
         raise PlanError(file, f"not a readable CSV file: {exc}", row=reader.line_num) from None
     check_field_counts(rows, file=file, overrides=overrides)
     return rows
+
+
+#: What a spreadsheet would run as a formula; an export writes such a cell with an apostrophe in front.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def unneutralise(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def check_field_counts(rows: list[RawRow], *, file: str | Path, overrides: dict[str, Field] | None = None) -> None:

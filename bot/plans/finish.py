@@ -84,8 +84,8 @@ def finish_action(
     progress = strip_chase_log(cells.get(Field.PROGRESS, "")) or None
     status = read_action_status(cells.get(Field.STATUS, ""), progress, target_text, precision)
     kept = dict(plan_cells or {})
-    if cells.get(Field.STATUS):
-        kept[STATUS_AS_WRITTEN] = cells[Field.STATUS]
+    if cells.get(Field.STATUS) and _one_line(cells[Field.STATUS]).casefold() != status.replace("_", " "):
+        kept[STATUS_AS_WRITTEN] = cells[Field.STATUS]  # "Amber", "B": a rating, written back as it was
     if not description and not lead:
         warnings.append(f"row {row}: an action with no description and no lead agency")
     return ParsedAction(
