@@ -12,10 +12,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bot.commands.common import console, fail, partnership_session, settings_or_exit
+from sqlmodel import Session
+
+from bot.commands.common import console, fail, partnership_session, ready_engine, settings_or_exit
+from bot.db import ensure_partnership
 from bot.plans import PlanError, plan_to_json, read_plan, read_plan_text
 from bot.plans.export import export_plan, format_for
+from bot.plans.columns import Field, parse_mapping
 from bot.plans.model import ParsedPlan
+from bot.settings import Settings
 from bot.plans.store import ImportReport, import_plan, validate_plan
 
 
@@ -29,11 +34,23 @@ def import_command(
     review: str | None = typer.Option(None, "--review", help="Review code used in action refs, e.g. RIV3."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Read and check the plan; do not touch the database."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (the parsed plan with --dry-run, else the import report)."),
+    mapping: str | None = typer.Option(
+        None, "--map", help='What unusual headers mean: "What we will do=action,Owner=lead" (fields: recommendation, '
+        "number, action, lead, target, status, progress, evidence, scope, section)."
+    ),
+    as_new_review: bool = typer.Option(
+        False, "--as-new-review", help="Store it even though the same file is stored under another review code."
+    ),
 ) -> None:
     """Import an action plan, or update a review already imported from it."""
     settings = settings_or_exit()
     today = datetime.now(ZoneInfo(settings.partnership.timezone)).date()  # the edge: reads the clock once
-    plan = _read(file, review, today)
+    try:
+        overrides = parse_mapping(mapping) if mapping else None
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    plan = _read(file, review, today, overrides)
+    source = "stdin" if file == "-" else Path(file).name
     if dry_run:
         if plan.review_code:  # without one the plan can still be shown, just not stored
             try:
@@ -42,14 +59,17 @@ def import_command(
                 raise fail(str(exc)) from None
         if as_json:
             typer.echo(json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2))
-        else:
-            _print_plan(plan)
+            return
+        _print_mapping(plan)
+        _print_plan(plan)
+        if plan.review_code:
+            _print_what_an_import_would_change(settings, plan, source, as_new_review)
         return
-    source = "stdin" if file == "-" else Path(file).name
     try:
         with partnership_session(settings) as (session, partnership):
             assert partnership.id is not None
-            report = import_plan(session, plan, partnership_id=partnership.id, source_file=source, actor="cli")
+            report = import_plan(session, plan, partnership_id=partnership.id, source_file=source, actor="cli",
+                                 allow_another_code=as_new_review)
     except PlanError as exc:
         raise fail(str(exc)) from None
     if as_json:
@@ -77,11 +97,12 @@ def export_command(
     console.print(f"Wrote {count} rows of {escape(review)} to {escape(str(out))}.")
 
 
-def _read(file: str, review: str | None, today: date) -> ParsedPlan:
+def _read(file: str, review: str | None, today: date, overrides: dict[str, Field] | None = None) -> ParsedPlan:
     try:
         if file == "-":
-            return read_plan_text(sys.stdin.read(), review_code=review, today=today, file="stdin")
-        return read_plan(Path(file), review_code=review, today=today)
+            return read_plan_text(sys.stdin.read(), review_code=review, today=today, file="stdin",
+                                  column_overrides=overrides)
+        return read_plan(Path(file), review_code=review, today=today, column_overrides=overrides)
     except PlanError as exc:
         raise fail(str(exc)) from None
 
@@ -107,8 +128,32 @@ def _print_plan(plan: ParsedPlan) -> None:
     _print_warnings(plan.warnings)
 
 
-def _print_report(report: ImportReport) -> None:
-    verb = "Created" if report.review_created else "Updated"
+def _print_mapping(plan: ParsedPlan) -> None:
+    used = ", ".join(f"{header!r} -> {name}" for header, name in plan.mapping_used)
+    console.print(f"Columns read: {escape(used)}", highlight=False)
+    console.print('  (use --map "HEADER=FIELD,..." to read a column differently)', highlight=False)
+
+
+def _print_what_an_import_would_change(settings: Settings, plan: ParsedPlan, source: str, as_new_review: bool) -> None:
+    """The import run in a transaction that is rolled back: the difference, before anything is stored."""
+    with Session(ready_engine(settings)) as session:
+        try:
+            partnership = ensure_partnership(session, settings)
+            assert partnership.id is not None
+            report = import_plan(session, plan, partnership_id=partnership.id, source_file=source, actor="cli",
+                                 allow_another_code=as_new_review)
+        except PlanError as exc:
+            console.print(f"[yellow]An import would be refused:[/yellow] {escape(str(exc))}", highlight=False)
+            return
+        finally:
+            session.rollback()
+    console.print("[bold]Dry run: nothing was stored.[/bold] An import would do this:")
+    _print_report(report, would=True)
+
+
+def _print_report(report: ImportReport, *, would: bool = False) -> None:
+    verb = "Would create" if would and report.review_created else "Would update" if would else (
+        "Created" if report.review_created else "Updated")
     console.print(
         f"{verb} review [bold]{escape(report.review_code)}[/bold]: {len(report.added)} actions added, "
         f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
@@ -124,7 +169,21 @@ def _print_report(report: ImportReport) -> None:
         console.print(f"  [green]+[/green] {escape(ref)} is back in the plan and will be chased again")
     if report.agencies_created:
         console.print(f"  New agencies: {escape(', '.join(report.agencies_created))}")
+    for new, existing in report.look_alikes:
+        console.print(f"  [yellow]look-alike:[/yellow] {escape(new)!r} looks like {escape(existing)!r}; if they are one "
+                      f"agency: dhr agency merge {escape(_quoted(new))} INTO {escape(_quoted(existing))}", highlight=False)
+    if report.no_lead_agency:
+        console.print(f"  [red]never chased[/red] (no lead agency): {escape(', '.join(report.no_lead_agency))}; "
+                      "set one with dhr action set REF --lead AGENCY", highlight=False)
+    if report.no_lead_contact:
+        console.print(f"  [red]never chased[/red] (the lead agency has no contact): "
+                      f"{escape(', '.join(report.no_lead_contact))}; add contacts with dhr contacts import FILE",
+                      highlight=False)
     _print_warnings(report.warnings)
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if " " in name else name
 
 
 def _print_warnings(warnings: list[str]) -> None:
