@@ -27,11 +27,12 @@ def csv_rows(path: Path, overrides: dict[str, Field] | None = None) -> list[RawR
 
 def csv_text_rows(text: str, *, file: str | Path, overrides: dict[str, Field] | None = None) -> list[RawRow]:
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     rows: list[RawRow] = []
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # Only the delimiter is guessed: a sniffed quote character can be the apostrophe of a neutralised cell.
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     try:
         for cells in reader:
             rows.append(RawRow(reader.line_num, [unneutralise(cell) for cell in cells]))

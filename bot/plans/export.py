@@ -113,10 +113,15 @@ def _reply_by(message: Message) -> str | None:
     return None
 
 
-def export_columns(column_headers: Mapping[str, str]) -> list[tuple[str, str]]:
+#: Fields the export adds when the plan had no column for them only if some action has a value for them.
+_ONLY_WHEN_FILLED = frozenset({Field.SECTION.value, Field.SCOPE.value, Field.EVIDENCE.value})
+
+
+def export_columns(column_headers: Mapping[str, str], filled: set[str] | None = None) -> list[tuple[str, str]]:
     """(key, header) for each exported column: the plan's own headers in its own order (fields it
-    does not read too), the standard header for each field it lacked, placed after the field that
-    precedes it as standard, then the bot's columns: the due date right after the target.
+    does not read too), the standard header for each field it lacked (section, scope and evidence only
+    when `filled` says some row has one), placed after the field that precedes it as standard, then
+    the bot's columns: the due date right after the target.
 
     {"number": "Recommendation No", "action": "Key actions"} -> [("number", "Recommendation No"),
     ("recommendation", "Recommendation"), ..., ("action", "Key actions"), ..., ("bot:ref", "Action ref"), ...].
@@ -124,7 +129,7 @@ def export_columns(column_headers: Mapping[str, str]) -> list[tuple[str, str]]:
     standard = list(STANDARD_HEADERS)
     order = [name for name in column_headers if name in STANDARD_HEADERS or name.startswith(EXTRA_PREFIX)]
     for index, name in enumerate(standard):
-        if name in order:
+        if name in order or (filled is not None and name in _ONLY_WHEN_FILLED and name not in filled):
             continue
         before = [earlier for earlier in standard[:index] if earlier in order]
         order.insert(order.index(before[-1]) + 1 if before else 0, name)
@@ -221,8 +226,9 @@ def export_plan(
     writers = {"xlsx": write_xlsx, "docx": write_docx, "csv": write_csv}
     if fmt not in writers:
         raise PlanError(out, f"unknown export format {fmt!r}: use xlsx, docx or csv")
-    columns = export_columns(review.column_headers or {})
     rows = plan_rows(session, review, timezone=timezone)
+    filled = {key for row in rows for key, value in row.values.items() if value}
+    columns = export_columns(review.column_headers or {}, filled)
     table = ExportTable(
         keys=[key for key, _header in columns],
         headers=[header for _key, header in columns],

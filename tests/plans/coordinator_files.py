@@ -34,7 +34,9 @@ def guidance_workbook(path: Path, rows: Sequence[Sequence[object]], header: Sequ
     for offset, row in enumerate(rows, start=header_row + 1):
         for column, value in enumerate(row, start=1):
             if value is not None:
-                sheet.cell(offset, column, value)
+                cell = sheet.cell(offset, column, value)
+                if cell.data_type == "f":
+                    cell.data_type = "s"  # text that looks like a formula, as typed with a leading apostrophe
     for cells in merges:
         sheet.merge_cells(cells)
     workbook.save(path)

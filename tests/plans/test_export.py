@@ -207,8 +207,6 @@ def test_export_of_a_plan_without_progress_column_names_it_progress(engine: Engi
         "BY WHOM Who is going to do it?",
         "Ref",
         "Recommendation",
-        "Section",
-        "Scope",
         "ACTION What are we going to do?",
         "By when",
         "Due date (chaser)",
