@@ -15,7 +15,12 @@ from bot.plans.csv import neutralise
 
 #: A4 landscape with 15 mm margins leaves 267 mm for the table.
 _TABLE_WIDTH_MM = 267
-_MIN_CHARS, _MAX_CHARS = 6, 60
+_MIN_CHARS, _MAX_CHARS, _MAX_WORD_CHARS, _MAX_HEADER_WORD_CHARS = 5, 60, 14, 8
+#: Roughly how wide a character of 8 pt text is (digits are the widest), and a cell's left and right margins.
+_MM_PER_CHAR, _CELL_PADDING_MM = 1.8, 4.0
+_SHORT_COLUMN_CHARS = 12
+#: Characters across a landscape A4 page that stay readable once Excel fits the sheet to the page width.
+_SHEET_WIDTH_CHARS = 190
 
 
 @dataclass
@@ -33,16 +38,41 @@ def cell_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def content_widths(table: ExportTable) -> list[int]:
-    """Characters each column wants: its longest line (header words count), capped."""
+def content_widths(table: ExportTable) -> list[tuple[int, int]]:
+    """(least, wanted) characters per column: its longest word (no word broken, dates whole), and its
+    longest line, capped."""
     widths = []
     for index, header in enumerate(table.headers):
-        longest = max((len(word) for word in header.split()), default=0)
-        for row in table.rows:
-            for line in cell_text(row[index]).splitlines():
-                longest = max(longest, min(len(line), _MAX_CHARS))
-        widths.append(max(_MIN_CHARS, min(longest, _MAX_CHARS)))
+        texts = [cell_text(row[index]) for row in table.rows]
+        longest_word = max((len(word) for text in texts for word in text.split()), default=0)
+        header_word = max((len(word) for word in header.split()), default=0)
+        longest_line = max((len(line) for text in texts for line in text.splitlines()), default=0)
+        # A long header word may wrap ("Recommend-ation"); a date or a ref in the cells may not.
+        least = max(_MIN_CHARS, min(longest_word, _MAX_WORD_CHARS), min(header_word, _MAX_HEADER_WORD_CHARS))
+        widths.append((least, max(least, min(max(longest_line, len(header) // 2), _MAX_CHARS))))
     return widths
+
+
+def page_widths(table: ExportTable, total: float) -> list[float]:
+    """Widths in characters summing to `total`: every column gets its longest word first (a date or a
+    ref stays whole), and what is left goes to the columns with long text, by how much more they want."""
+    widths = content_widths(table)
+    least = sum(low for low, _want in widths)
+    if least >= total:
+        # Too many columns: short ones (dates, refs, ratings) stay whole, the long texts wrap more.
+        short = sum(want for _low, want in widths if want <= _SHORT_COLUMN_CHARS)
+        rest = sum(low for low, want in widths if want > _SHORT_COLUMN_CHARS) or 1
+        scale = max(total - short, 0.3 * total) / rest
+        return [want if want <= _SHORT_COLUMN_CHARS else low * scale for low, want in widths]
+    extra = sum(want - low for low, want in widths) or 1
+    spare = total - least
+    return [low + spare * (want - low) / extra for low, want in widths]
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide."""
+    usable = max(1.0, width - 1)
+    return sum(max(1, -(-len(line) // int(usable))) for line in text.split("\n")) if text else 1
 
 
 def write_csv(out: Path, preamble: list[str], table: ExportTable) -> None:
@@ -56,7 +86,7 @@ def write_csv(out: Path, preamble: list[str], table: ExportTable) -> None:
 
 def write_xlsx(out: Path, preamble: list[str], table: ExportTable) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
@@ -73,6 +103,10 @@ def write_xlsx(out: Path, preamble: list[str], table: ExportTable) -> None:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     wrap = Alignment(wrap_text=True, vertical="top")
+    edge = Side(style="thin", color="808080")
+    box = Border(left=edge, right=edge, top=edge, bottom=edge)
+    for cell in sheet[header_row]:
+        cell.border = box
     for offset, row in enumerate(table.rows, start=header_row + 1):
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(offset, column)
@@ -83,6 +117,7 @@ def write_xlsx(out: Path, preamble: list[str], table: ExportTable) -> None:
                 cell.value = cell_text(value)
                 _as_text(cell)
             cell.alignment = wrap
+            cell.border = box
     for offset, span in enumerate(table.spans, start=header_row + 1):
         if span > 1:
             for column in table.merged_columns:
@@ -90,8 +125,13 @@ def write_xlsx(out: Path, preamble: list[str], table: ExportTable) -> None:
                                   end_column=column + 1)
     last_row = header_row + len(table.rows)
     last_column = get_column_letter(len(table.headers))
-    for column, width in enumerate(content_widths(table), start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width + 2
+    sheet_widths = page_widths(table, _SHEET_WIDTH_CHARS)
+    for column, width in enumerate(sheet_widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for offset, row in enumerate([table.headers, *table.rows], start=header_row):
+        # openpyxl writes no row heights and spreadsheets do not grow rows of wrapped text on opening.
+        lines = max(lines_needed(cell_text(value), width) for value, width in zip(row, sheet_widths, strict=True))
+        sheet.row_dimensions[offset].height = 13 * lines + 2
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{max(last_row, header_row)}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
@@ -128,8 +168,8 @@ def write_docx(out: Path, preamble: list[str], table: ExportTable) -> None:
     grid = document.add_table(rows=1, cols=len(table.headers))
     grid.style = "Table Grid"
     grid.autofit = False
-    wanted = content_widths(table)
-    widths = [Mm(_TABLE_WIDTH_MM * width / sum(wanted)) for width in wanted]
+    text_mm = _TABLE_WIDTH_MM - _CELL_PADDING_MM * len(table.headers)
+    widths = [Mm(width * _MM_PER_CHAR + _CELL_PADDING_MM) for width in page_widths(table, text_mm / _MM_PER_CHAR)]
 
     def keep_whole(row: object, *, header: bool = False) -> None:
         properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
@@ -146,18 +186,20 @@ def write_docx(out: Path, preamble: list[str], table: ExportTable) -> None:
         cell.text = ""
         run = cell.paragraphs[0].add_run(header)
         run.bold = True
-        run.font.size = Pt(9)
+        run.font.size = Pt(8)
     for row in table.rows:
         added = grid.add_row()
         keep_whole(added)
         for cell, value in zip(added.cells, row, strict=True):
-            _write_cell(cell, cell_text(value), Pt(9))
+            _write_cell(cell, cell_text(value), Pt(8))
     for start, (row, span) in enumerate(zip(table.rows, table.spans, strict=True), start=1):
         if span > 1:
             for column in table.merged_columns:
                 top = grid.cell(start, column)
                 top.merge(grid.cell(start + span - 1, column))
-                _write_cell(top, cell_text(row[column]), Pt(9))
+                _write_cell(top, cell_text(row[column]), Pt(8))
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width  # the table grid: what LibreOffice and Word lay the columns out by
     for row in grid.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
