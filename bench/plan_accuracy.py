@@ -1,6 +1,8 @@
 """How many of the fields that matter the importer gets right on the held-out plans (bench/heldout_plans.py).
 
-    python -m bench.plan_accuracy [--verbose]
+    python -m bench.plan_accuracy [--verbose] [--second]
+
+--second measures the second held-out set (bench/heldout_plans_second.py) instead of the first.
 
 Three fields per action: the recommendation (its number as written and the start of its text), the lead
 agency, and the first due date (a month-only answer "2026-03" matches any day of that month). Each expected
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bench.heldout_plans import Expected, HeldOutPlan, write_all
+from bench import heldout_plans, heldout_plans_second
+from bench.heldout_plans import Expected, HeldOutPlan
 from bot.plans import PlanError, read_plan
 
 #: The plans are read as of a day long after all of them, so a year taken from "today" shows up as wrong.
@@ -86,9 +89,10 @@ def score_plan(plan: HeldOutPlan, *, verbose: bool = False) -> tuple[int, int]:
 
 def main(argv: list[str]) -> int:
     verbose = "--verbose" in argv
+    plans = heldout_plans_second if "--second" in argv else heldout_plans
     total_right = total = 0
     with tempfile.TemporaryDirectory() as folder:
-        for plan in write_all(Path(folder)):
+        for plan in plans.write_all(Path(folder)):
             if verbose:
                 print(plan.path.name)
             right, counted = score_plan(plan, verbose=verbose)

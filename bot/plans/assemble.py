@@ -65,7 +65,7 @@ class _RecDraft:
 
 _NUMBER = re.compile(
     r"^\s*(?:(?:recommendation|rec)\b\.?\s*(?:no\b\.?|number\b)?\s*)?"
-    r"(\d{1,3}[a-z]?|\d{4,5}(?=\s*[.):]))(?:\s*[.):]\s*|\s+|$)",
+    r"(\d{1,3}(?:\.\d{1,2})*[a-z]?|\d{4,5}(?=\s*[.):]))(?:\s*[.):]\s*|\s+|$)",
     re.IGNORECASE,
 )
 _SEPARATOR = re.compile(r"^[\s\-=:_|*]*$")
@@ -98,6 +98,8 @@ def assemble(
         text = _lone_text(row)
         # The first copy above the table may be the title; below the header every copy is furniture.
         if text in builder.banners and (text in seen or builder.columns is not None or _PAGE_NUMBER.match(text or "")):
+            continue
+        if is_page_footer(row):
             continue
         seen.add(text or "")
         builder.add(row)
@@ -132,6 +134,15 @@ def page_furniture(rows: list[RawRow]) -> set[str]:
     furniture = {text for text in counts if _PAGE_NUMBER.match(text)}
     furniture |= {text for text, count in counts.items() if count >= 3 or (count == 2 and _BANNER_WORDS.search(text))}
     return furniture
+
+
+_PAGE_WORD_NUMBER = re.compile(r"^page\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+
+
+def is_page_footer(row: RawRow) -> bool:
+    """'Denholm DHR action plan <tab> Page 2': a running footer split over two cells."""
+    filled = [cell for cell in row.cells if cell]
+    return 1 < len(filled) <= 2 and any(_PAGE_WORD_NUMBER.match(cell) for cell in filled)
 
 
 def spanned_cells(cells: list[str]) -> list[str]:

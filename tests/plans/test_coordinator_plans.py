@@ -210,3 +210,25 @@ def test_map_naming_a_column_the_plan_lacks_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="'tasks'"):
         read_plan(path, review_code="K5", today=TODAY, column_overrides=parse_mapping("Tasks=action"))
 
+
+
+def test_dotted_recommendation_numbers_are_kept_whole(tmp_path: Path) -> None:
+    rows = [("3.1", "Homes to flag tenancies.", "Hollins Homes", "Add a flag", "30/06/2021"),
+            ("3.2", "Care to assess carers.", "Adult Social Care", "Update guidance", "Sept 2021")]
+    path = write_csv(tmp_path / "plan.csv", rows, ("Ref", "Recommendation", "Lead organisation", "Actions", "Timescale"))
+
+    plan = read_plan(path, review_code="K6", today=TODAY)
+
+    assert [rec.number for rec in plan.recommendations] == ["3.1", "3.2"]
+
+
+def test_a_running_footer_with_a_page_number_in_its_own_cell_is_dropped() -> None:
+    text = ("Rec\tRecommendation\tAgency\tAction\tDeadline\n"
+            "1\tPolice to record repeat victims.\tHollins Police\tUpdate the policy\t31/03/2020\n"
+            "Hollins DHR action plan\tPage 1\n"
+            "2\tThe council to fund an IDVA.\tHollins Council\tAgree funding\tApril 2020\n")
+
+    plan = read_plan_text(text, review_code="HOL2", today=TODAY)
+
+    assert [rec.number for rec in plan.recommendations] == ["1", "2"]
+    assert plan.recommendations[0].actions[0].description == "Update the policy"
