@@ -3,7 +3,8 @@
 Each plan is written the way a coordinator keeps one (a workbook with a guidance sheet, a Word table with agency
 sections, a CSV from a shared drive, text extracted from a PDF). The answers are what a coordinator reading the
 plan would say: for every action, the recommendation's number as written, the start of the recommendation's
-text (the ref itself when the plan has no recommendation column), the lead agency, and the first due date ("YYYY-MM" when the plan gives only a month, None when undated).
+text (the ref itself when the plan has no recommendation column), the lead agency, and the first due date
+("YYYY-MM" when the plan gives only a month, None when undated).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def _thornbury_workbook(path: Path) -> HeldOutPlan:
     ]
     for offset, row in enumerate(rows):
         for column, value in enumerate(row, start=1):
-            sheet.cell(row=5 + offset, column=column, value=value)  # type: ignore[arg-type]
+            sheet.cell(row=5 + offset, column=column, value=value)
     sheet.merge_cells("A5:A6")
     sheet.merge_cells("C5:C6")
     book.save(path)
@@ -204,7 +205,7 @@ def _millbrook_refs_only(path: Path) -> HeldOutPlan:
     ]
     for offset, row in enumerate(rows):
         for column, value in enumerate(row, start=1):
-            sheet.cell(row=6 + offset, column=column, value=value)  # type: ignore[arg-type]
+            sheet.cell(row=6 + offset, column=column, value=value)
     book.save(path)
     return HeldOutPlan(path, [
         Expected("R1", "R1", "Millbrook Safeguarding Adults Board", "2025-06-30"),

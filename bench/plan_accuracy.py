@@ -44,10 +44,7 @@ def field_scores(expected: Expected, found: Found) -> tuple[bool, bool, bool]:
         _fold(expected.recommendation_starts)
     )
     lead = _fold(found.lead) == _fold(expected.lead)
-    if expected.due is None:
-        due = found.due is None
-    else:
-        due = found.due is not None and found.due.startswith(expected.due)
+    due = found.due is None if expected.due is None else (found.due or "").startswith(expected.due)
     return recommendation, lead, due
 
 

@@ -62,7 +62,9 @@ def show_action(ref: str = typer.Argument(..., help="The action's ref, e.g. RIV3
 @action_app.command("set")
 def set_action_command(
     ref: str = typer.Argument(..., help="The action's ref, e.g. RIV3-4-1."),
-    status: str | None = typer.Option(None, "--status", help="not_started, in_progress, complete, blocked, not_applicable."),
+    status: str | None = typer.Option(
+        None, "--status", help="not_started, in_progress, complete, blocked, not_applicable."
+    ),
     due: str | None = typer.Option(None, "--due", help="New due date: 31/03/2027 or 2027-03-31."),
     lead: str | None = typer.Option(None, "--lead", help="Lead agency's name (a new name creates the agency)."),
     contact: str | None = typer.Option(None, "--contact", help="Lead contact's name or mail address."),

@@ -11,17 +11,16 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.markup import escape
 from rich.table import Table
-
 from sqlmodel import Session
 
 from bot.commands.common import console, fail, partnership_session, ready_engine, settings_or_exit
 from bot.db import ensure_partnership
 from bot.plans import PlanError, plan_to_json, read_plan, read_plan_text
-from bot.plans.export import export_plan, format_for
 from bot.plans.columns import Field, parse_mapping
+from bot.plans.export import export_plan, format_for
 from bot.plans.model import ParsedPlan
-from bot.settings import Settings
 from bot.plans.store import ImportReport, import_plan, validate_plan
+from bot.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -30,10 +29,14 @@ def register(app: typer.Typer) -> None:
 
 
 def import_command(
-    file: str = typer.Argument(..., help='The plan: .xlsx, .docx, .csv, .txt/.md (tab-separated); "-" reads text from stdin.'),
+    file: str = typer.Argument(
+        ..., help='The plan: .xlsx, .docx, .csv, .txt/.md (tab-separated); "-" reads text from stdin.'
+    ),
     review: str | None = typer.Option(None, "--review", help="Review code used in action refs, e.g. RIV3."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Read and check the plan; do not touch the database."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON (the parsed plan with --dry-run, else the import report)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print JSON (the parsed plan with --dry-run, else the import report)."
+    ),
     mapping: str | None = typer.Option(
         None, "--map", help='What unusual headers mean: "What we will do=action,Owner=lead" (fields: recommendation, '
         "number, action, lead, target, status, progress, evidence, scope, section)."
@@ -112,10 +115,9 @@ def _print_plan(plan: ParsedPlan) -> None:
     for column in ("Rec", "Lead agency", "Target", "Due", "Status", "Action"):
         table.add_column(column)
     for rec in plan.recommendations:
-        for action in rec.actions or [None]:
-            if action is None:
-                table.add_row(escape(rec.number), "", "", "", "", "(no action)")
-                continue
+        if not rec.actions:
+            table.add_row(escape(rec.number), "", "", "", "", "(no action)")
+        for action in rec.actions:
             table.add_row(
                 escape(rec.number),
                 escape(action.lead_agency or ""),
@@ -164,14 +166,17 @@ def _print_report(report: ImportReport, *, would: bool = False) -> None:
     for ref, fields in report.updated.items():
         console.print(f"  [yellow]~[/yellow] {escape(ref)}: {escape(', '.join(fields))}")
     for ref in report.removed_from_plan:
-        console.print(f"  [red]-[/red] {escape(ref)} is no longer in the plan (kept with its history; no longer chased)")
+        console.print(
+            f"  [red]-[/red] {escape(ref)} is no longer in the plan (kept with its history; no longer chased)"
+        )
     for ref in report.restored_to_plan:
         console.print(f"  [green]+[/green] {escape(ref)} is back in the plan and will be chased again")
     if report.agencies_created:
         console.print(f"  New agencies: {escape(', '.join(report.agencies_created))}")
     for new, existing in report.look_alikes:
-        console.print(f"  [yellow]look-alike:[/yellow] {escape(new)!r} looks like {escape(existing)!r}; if they are one "
-                      f"agency: dhr agency merge {escape(_quoted(new))} INTO {escape(_quoted(existing))}", highlight=False)
+        merge = f"dhr agency merge {escape(_quoted(new))} INTO {escape(_quoted(existing))}"
+        console.print(f"  [yellow]look-alike:[/yellow] {escape(new)!r} looks like {escape(existing)!r}; "
+                      f"if they are one agency: {merge}", highlight=False)
     if report.no_lead_agency:
         console.print(f"  [red]never chased[/red] (no lead agency): {escape(', '.join(report.no_lead_agency))}; "
                       "set one with dhr action set REF --lead AGENCY", highlight=False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from bot.plans.columns import (
@@ -110,7 +111,8 @@ def assemble(
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _BANNER_WORDS = re.compile(
-    r"\b(?:confidential|sensitive|official|restricted|protect|not to be|not for|draft|executive summary)\b", re.IGNORECASE
+    r"\b(?:confidential|sensitive|official|restricted|protect|not to be|not for|draft|executive summary)\b",
+    re.IGNORECASE,
 )
 
 
@@ -214,7 +216,9 @@ class _Builder:
         self.columns = header
         used = set(header.columns.values())
         self.extra_columns = {
-            index: text for index, text in enumerate(header.headers) if text and index not in used and not is_bot_header(text)
+            index: text
+            for index, text in enumerate(header.headers)
+            if text and index not in used and not is_bot_header(text)
         }
         by_index = {index: column_field for column_field, index in header.columns.items()}
         for index, text in enumerate(header.headers):
@@ -236,7 +240,7 @@ class _Builder:
 
     def _content(self, row: RawRow) -> None:
         assert self.columns is not None
-        get = lambda f: self.columns.get(row.cells, f)  # noqa: E731
+        get = partial(self.columns.get, row.cells)
         rec_cell = get(Field.RECOMMENDATION)
         number_cell = get(Field.NUMBER)
         review_cell = get(Field.REVIEW)
@@ -266,7 +270,7 @@ class _Builder:
             self._continue(row, current)
         elif self._is_wrapped_line(row, current):
             self._continue(row, current)
-        elif self._starts_new_action(row, current):
+        elif self._starts_new_action(row):
             self._sub_action(row, current)
         else:
             self._continue(row, current)
@@ -299,9 +303,9 @@ class _Builder:
         for header, value in more.plan_cells.items():
             draft.plan_cells[header] = _append(draft.plan_cells.get(header, ""), value)
 
-    def _starts_new_action(self, row: RawRow, rec: _RecDraft) -> bool:
+    def _starts_new_action(self, row: RawRow) -> bool:
         assert self.columns is not None
-        get = lambda f: self.columns.get(row.cells, f)  # noqa: E731
+        get = partial(self.columns.get, row.cells)
         if get(Field.SCOPE):
             return True
         if Field.LEAD not in self.columns.columns:
@@ -313,7 +317,7 @@ class _Builder:
         no target or status of its own, progress that carries on mid-sentence, and a lead that is
         a broken word ("Developm ent") or a role within the lead above ("Head of ...")."""
         assert self.columns is not None
-        get = lambda f: self.columns.get(row.cells, f)  # noqa: E731
+        get = partial(self.columns.get, row.cells)
         lead = get(Field.LEAD)
         if not rec.actions or not lead or get(Field.TARGET) or get(Field.STATUS) or get(Field.SCOPE):
             return False

@@ -10,6 +10,7 @@ import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bot.plans.csv import neutralise
 
@@ -105,19 +106,19 @@ def write_xlsx(out: Path, preamble: list[str], table: ExportTable) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     edge = Side(style="thin", color="808080")
     box = Border(left=edge, right=edge, top=edge, bottom=edge)
-    for cell in sheet[header_row]:
-        cell.border = box
+    for header_cell in sheet[header_row]:
+        header_cell.border = box
     for offset, row in enumerate(table.rows, start=header_row + 1):
         for column, value in enumerate(row, start=1):
-            cell = sheet.cell(offset, column)
+            body_cell = sheet.cell(offset, column)
             if isinstance(value, date):
-                cell.value = value
-                cell.number_format = "dd/mm/yyyy"
+                body_cell.value = value
+                body_cell.number_format = "dd/mm/yyyy"
             else:
-                cell.value = cell_text(value)
-                _as_text(cell)
-            cell.alignment = wrap
-            cell.border = box
+                body_cell.value = cell_text(value)
+                _as_text(body_cell)
+            body_cell.alignment = wrap
+            body_cell.border = box
     for offset, span in enumerate(table.spans, start=header_row + 1):
         if span > 1:
             for column in table.merged_columns:
@@ -128,9 +129,10 @@ def write_xlsx(out: Path, preamble: list[str], table: ExportTable) -> None:
     sheet_widths = page_widths(table, _SHEET_WIDTH_CHARS)
     for column, width in enumerate(sheet_widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    for offset, row in enumerate([table.headers, *table.rows], start=header_row):
+    header_and_rows: list[list[object]] = [list(table.headers), *table.rows]
+    for offset, cells in enumerate(header_and_rows, start=header_row):
         # openpyxl writes no row heights and spreadsheets do not grow rows of wrapped text on opening.
-        lines = max(lines_needed(cell_text(value), width) for value, width in zip(row, sheet_widths, strict=True))
+        lines = max(lines_needed(cell_text(value), width) for value, width in zip(cells, sheet_widths, strict=True))
         sheet.row_dimensions[offset].height = 13 * lines + 2
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{max(last_row, header_row)}"
@@ -151,17 +153,10 @@ def _as_text(cell: object) -> None:
 
 def write_docx(out: Path, preamble: list[str], table: ExportTable) -> None:
     import docx
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     document = docx.Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(15))
+    _a4_landscape(document)
     document.add_heading(preamble[0], level=1)
     for line in preamble[1:]:
         document.add_paragraph(line)
@@ -171,17 +166,7 @@ def write_docx(out: Path, preamble: list[str], table: ExportTable) -> None:
     text_mm = _TABLE_WIDTH_MM - _CELL_PADDING_MM * len(table.headers)
     widths = [Mm(width * _MM_PER_CHAR + _CELL_PADDING_MM) for width in page_widths(table, text_mm / _MM_PER_CHAR)]
 
-    def keep_whole(row: object, *, header: bool = False) -> None:
-        properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-        if header:
-            repeat = OxmlElement("w:tblHeader")
-            repeat.set(qn("w:val"), "true")
-            properties.append(repeat)
-        whole = OxmlElement("w:cantSplit")
-        whole.set(qn("w:val"), "true")
-        properties.append(whole)
-
-    keep_whole(grid.rows[0], header=True)
+    _keep_whole(grid.rows[0], header=True)
     for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(header)
@@ -189,7 +174,7 @@ def write_docx(out: Path, preamble: list[str], table: ExportTable) -> None:
         run.font.size = Pt(8)
     for row in table.rows:
         added = grid.add_row()
-        keep_whole(added)
+        _keep_whole(added)
         for cell, value in zip(added.cells, row, strict=True):
             _write_cell(cell, cell_text(value), Pt(8))
     for start, (row, span) in enumerate(zip(table.rows, table.spans, strict=True), start=1):
@@ -198,12 +183,39 @@ def write_docx(out: Path, preamble: list[str], table: ExportTable) -> None:
                 top = grid.cell(start, column)
                 top.merge(grid.cell(start + span - 1, column))
                 _write_cell(top, cell_text(row[column]), Pt(8))
+    _set_widths(grid, widths)
+    document.save(str(out))
+
+
+def _keep_whole(row: Any, *, header: bool = False) -> None:
+    """A row never split over two pages; the header row repeated at the top of each page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    for tag in ("w:tblHeader", "w:cantSplit") if header else ("w:cantSplit",):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        properties.append(element)
+
+
+def _set_widths(grid: Any, widths: list[Any]) -> None:
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width  # the table grid: what LibreOffice and Word lay the columns out by
     for row in grid.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
-    document.save(str(out))
+
+
+def _a4_landscape(document: Any) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(15))
 
 
 def _write_cell(cell: object, text: str, size: object) -> None:

@@ -148,7 +148,9 @@ class ColumnMap:
 
 
 def parse_mapping(text: str) -> dict[str, Field]:
-    """'What we will do=action,Owner=lead' -> {'what we will do': ACTION, 'owner': LEAD}; ValueError names the bad part."""
+    """'What we will do=action,Owner=lead' -> {'what we will do': ACTION, 'owner': LEAD}.
+
+    ValueError names the part that is not HEADER=FIELD."""
     mapping: dict[str, Field] = {}
     for part in (piece.strip() for piece in text.split(",")):
         if not part:

@@ -46,7 +46,9 @@ class ReviewSummary:
 def review_summaries(session: Session) -> list[ReviewSummary]:
     summaries = []
     for review in session.exec(select(Review).order_by(col(Review.code))).all():
-        recs = session.exec(select(func.count()).select_from(Recommendation).where(Recommendation.review_id == review.id)).one()
+        recs = session.exec(
+            select(func.count()).select_from(Recommendation).where(Recommendation.review_id == review.id)
+        ).one()
         actions = session.exec(select(Action).join(Recommendation).where(Recommendation.review_id == review.id)).all()
         in_plan = [a for a in actions if a.removed_from_plan_at is None]
         open_ = [a for a in in_plan if a.status not in (ActionStatus.COMPLETE, ActionStatus.NOT_APPLICABLE)]
@@ -145,7 +147,9 @@ def rename_agency(session: Session, old: str, new: str, *, now: datetime) -> Cha
         raise CorrectionError("the new name is empty")
     clash = _agency_or_none(session, new)
     if clash is not None and clash.id != agency.id:
-        raise CorrectionError(f"an agency named {clash.name!r} exists already: use dhr agency merge {old!r} INTO {clash.name!r}")
+        raise CorrectionError(
+            f"an agency named {clash.name!r} exists already: use dhr agency merge {old!r} INTO {clash.name!r}"
+        )
     change = Change("name", agency.name, new)
     # The old name stays an alias, so the next import of a plan that writes it finds this agency.
     agency.aliases = sorted({*agency.aliases, agency.name} - {new})
@@ -186,10 +190,10 @@ def delete_review(session: Session, code: str, *, now: datetime) -> dict[str, in
     recs = session.exec(select(Recommendation).where(Recommendation.review_id == review.id)).all()
     rec_ids = [rec.id for rec in recs]
     action_ids = [a.id for a in session.exec(select(Action).where(col(Action.recommendation_id).in_(rec_ids))).all()]
-    session.exec(delete(MessageAction).where(col(MessageAction.action_id).in_(action_ids)))  # type: ignore[call-overload]
-    session.exec(delete(ProgressUpdate).where(col(ProgressUpdate.action_id).in_(action_ids)))  # type: ignore[call-overload]
-    session.exec(delete(Action).where(col(Action.id).in_(action_ids)))  # type: ignore[call-overload]
-    session.exec(delete(Recommendation).where(col(Recommendation.id).in_(rec_ids)))  # type: ignore[call-overload]
+    session.exec(delete(MessageAction).where(col(MessageAction.action_id).in_(action_ids)))
+    session.exec(delete(ProgressUpdate).where(col(ProgressUpdate.action_id).in_(action_ids)))
+    session.exec(delete(Action).where(col(Action.id).in_(action_ids)))
+    session.exec(delete(Recommendation).where(col(Recommendation.id).in_(rec_ids)))
     session.delete(review)
     counts = {"recommendations": len(recs), "actions": len(action_ids)}
     _event(session, now, "review.deleted", "review", review.id, {"code": code, **counts})
@@ -251,5 +255,7 @@ def _day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _event(session: Session, now: datetime, kind: str, entity: str, entity_id: int | None, data: dict[str, Any]) -> None:
+def _event(
+    session: Session, now: datetime, kind: str, entity: str, entity_id: int | None, data: dict[str, Any]
+) -> None:
     session.add(Event(at=now, actor=ACTOR, kind=kind, entity=entity, entity_id=entity_id, data=data))

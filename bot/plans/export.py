@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.models import Action, Agency, Message, MessageAction, ProgressUpdate, Recommendation, Review
+from bot.plans.board_files import ExportTable, write_csv, write_docx, write_xlsx
 from bot.plans.columns import BOT_HEADERS, EXTRA_PREFIX, Field
 from bot.plans.finish import STATUS_AS_WRITTEN
-from bot.plans.board_files import ExportTable, write_csv, write_docx, write_xlsx
 from bot.plans.model import PlanError
 from bot.rules.statuses import MessageKind, MessageState, UpdateSource
 
@@ -58,7 +58,9 @@ BOT_COLUMNS: dict[str, str] = {
     "bot:chase_log": BOT_HEADERS["chase_log"],
 }
 #: Fields that belong to the recommendation: their cells are merged over its actions' rows.
-_RECOMMENDATION_FIELDS = frozenset({Field.NUMBER.value, Field.RECOMMENDATION.value, Field.SECTION.value, Field.SCOPE.value})
+_RECOMMENDATION_FIELDS = frozenset(
+    {Field.NUMBER.value, Field.RECOMMENDATION.value, Field.SECTION.value, Field.SCOPE.value}
+)
 _CHASING_KINDS = {MessageKind.CHASER, MessageKind.BOARD_UPDATE_REQUEST, MessageKind.ESCALATION}
 _REPLY_BY = re.compile(r"\b(?:reply|respond|update[a-z ]*?) by (\d{1,2} [A-Za-z]{3,9} \d{4})", re.IGNORECASE)
 _ESCALATED_TO = {2: "the agency manager", 3: "the board"}
@@ -168,7 +170,7 @@ def plan_rows(session: Session, review: Review, *, timezone: str = "Europe/Londo
     actions_by_rec: dict[int, list[Action]] = defaultdict(list)
     rec_ids = [r.id for r in recs]
     for action in session.exec(
-        select(Action).where(Action.recommendation_id.in_(rec_ids)).order_by(Action.position)  # type: ignore[union-attr]
+        select(Action).where(col(Action.recommendation_id).in_(rec_ids)).order_by(col(Action.position))
     ):
         if action.removed_from_plan_at is None:
             actions_by_rec[action.recommendation_id].append(action)
@@ -176,7 +178,7 @@ def plan_rows(session: Session, review: Review, *, timezone: str = "Europe/Londo
     agencies = {a.id: a.name for a in session.exec(select(Agency))}
     messages: dict[int, list[Message]] = defaultdict(list)
     for link, message in session.exec(
-        select(MessageAction, Message).join(Message).where(MessageAction.action_id.in_(action_ids))  # type: ignore[arg-type,attr-defined]
+        select(MessageAction, Message).join(Message).where(col(MessageAction.action_id).in_(action_ids))
     ):
         messages[link.action_id].append(message)
     updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
@@ -199,7 +201,9 @@ def plan_rows(session: Session, review: Review, *, timezone: str = "Europe/Londo
             assert action.id is not None
             cells = action.plan_cells or {}
             values = dict(rec_values)
-            values.update({f"{EXTRA_PREFIX}{header}": text for header, text in cells.items() if header != STATUS_AS_WRITTEN})
+            values.update(
+                {f"{EXTRA_PREFIX}{header}": text for header, text in cells.items() if header != STATUS_AS_WRITTEN}
+            )
             values.update({
                 Field.ACTION.value: action.description,
                 Field.LEAD.value: action.lead_agency_text or agencies.get(action.lead_agency_id or -1, ""),

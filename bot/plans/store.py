@@ -142,29 +142,20 @@ def import_plan(
     report = ImportReport(review_code=code, warnings=list(plan.warnings))
     if not allow_another_code:
         refuse_a_second_code(session, code, source_file)
-    review = session.exec(select(Review).where(Review.code == code)).first()
-    if review is not None and review.partnership_id != partnership_id:
-        raise PlanError(source_file, f"review {code} belongs to another partnership")
-    if review is None:
-        review = Review(partnership_id=partnership_id, code=code, title=plan.title)
-        report.review_created = True
-    elif plan.title:
-        review.title = plan.title
-    review.source_file = source_file
-    review.imported_at = now
-    review.column_headers = dict(plan.column_headers)  # a new dict, so the JSON column is written
-    session.add(review)
-    session.flush()
+    review, report.review_created = _stored_review(
+        session, plan, code, partnership_id=partnership_id, source_file=source_file, now=now
+    )
     assert review.id is not None
 
     agencies = AgencyResolver(session)
     existing_recs = {
-        f"{r.ref_part}{r.number}": r for r in session.exec(select(Recommendation).where(Recommendation.review_id == review.id))
+        f"{r.ref_part}{r.number}": r
+        for r in session.exec(select(Recommendation).where(Recommendation.review_id == review.id))
     }
     existing_actions = {
         a.ref: a
         for a in session.exec(
-            select(Action).join(Recommendation).where(Recommendation.review_id == review.id)  # type: ignore[arg-type]
+            select(Action).join(Recommendation).where(Recommendation.review_id == review.id)
         )
     }
     seen_refs: set[str] = set()
@@ -176,7 +167,8 @@ def import_plan(
                 review_id=review.id, number=ref_number(parsed_rec.number), ref_part=parsed_rec.ref_part
             )
             report.recommendations_added.append(number)
-        rec.text, rec.scope, rec.section, rec.position = parsed_rec.text, parsed_rec.scope, parsed_rec.section, rec_position
+        rec.text, rec.scope, rec.section = parsed_rec.text, parsed_rec.scope, parsed_rec.section
+        rec.position = rec_position
         session.add(rec)
         session.flush()
         assert rec.id is not None
@@ -217,7 +209,25 @@ def import_plan(
             session.add(action)
             if "progress" in changed and parsed.progress:
                 _progress_update(session, action, parsed.progress, now, actor)
-    for ref, action in sorted(existing_actions.items()):
+    _mark_removed(session, existing_actions, seen_refs, report, now=now, actor=actor)
+    report.agencies_created = agencies.created
+    report.look_alikes = look_alike_agencies(session, agencies.created)
+    counts = _counts(report)
+    _event(session, now, actor, "review.imported", review, {"code": code, "source_file": source_file, **counts})
+    session.flush()
+    return report
+
+
+def _mark_removed(
+    session: Session,
+    existing: dict[str, Action],
+    seen_refs: set[str],
+    report: ImportReport,
+    *,
+    now: datetime,
+    actor: str,
+) -> None:
+    for ref, action in sorted(existing.items()):
         if ref not in seen_refs and action.removed_from_plan_at is None:
             # Marked, not deleted: its history stays, and it is no longer chased or overdue.
             action.removed_from_plan_at = now
@@ -225,11 +235,26 @@ def import_plan(
             session.add(action)
             report.removed_from_plan.append(ref)
             _event(session, now, actor, "action.removed_from_plan", action, {"ref": ref})
-    report.agencies_created = agencies.created
-    report.look_alikes = look_alike_agencies(session, agencies.created)
-    _event(session, now, actor, "review.imported", review, {"code": code, "source_file": source_file, **_counts(report)})
+
+
+def _stored_review(
+    session: Session, plan: ParsedPlan, code: str, *, partnership_id: int, source_file: str, now: datetime
+) -> tuple[Review, bool]:
+    """The review to import into, and whether it is new."""
+    review = session.exec(select(Review).where(Review.code == code)).first()
+    if review is not None and review.partnership_id != partnership_id:
+        raise PlanError(source_file, f"review {code} belongs to another partnership")
+    created = review is None
+    if review is None:
+        review = Review(partnership_id=partnership_id, code=code, title=plan.title)
+    elif plan.title:
+        review.title = plan.title
+    review.source_file = source_file
+    review.imported_at = now
+    review.column_headers = dict(plan.column_headers)  # a new dict, so the JSON column is written
+    session.add(review)
     session.flush()
-    return report
+    return review, created
 
 
 def _apply_plan_changes(action: Action, wanted: dict[str, Any], from_file: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +278,9 @@ def _short_fields(before: dict[str, Any]) -> dict[str, Any]:
     return {name: jsonable(value) for name, value in before.items() if name not in _LONG_TEXT_FIELDS}
 
 
-def _action_values(parsed: ParsedAction, recommendation_id: int, agency_id: int | None, position: int) -> dict[str, Any]:
+def _action_values(
+    parsed: ParsedAction, recommendation_id: int, agency_id: int | None, position: int
+) -> dict[str, Any]:
     return {
         "recommendation_id": recommendation_id,
         "position": position,
@@ -331,7 +358,7 @@ def _progress_update(session: Session, action: Action, text: str, now: datetime,
 
 
 def _event(session: Session, now: datetime, actor: str, kind: str, row: Action | Review, data: dict[str, Any]) -> None:
-    entity = type(row).__tablename__  # type: ignore[attr-defined]
+    entity = "action" if isinstance(row, Action) else "review"
     session.add(Event(at=now, actor=actor, kind=kind, entity=entity, entity_id=row.id, data=data))
 
 

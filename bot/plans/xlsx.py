@@ -8,6 +8,7 @@ are written day-first, as UK plans write them, so the date reader reads them as 
 from __future__ import annotations
 
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -77,8 +78,8 @@ def _cell(grid: list[list[str]], row: int, column: int) -> str:
 def _text(value: object) -> str:
     if value is None:
         return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")  # type: ignore[union-attr]
+    if isinstance(value, date | datetime):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

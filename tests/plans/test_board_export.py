@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import docx
@@ -96,7 +96,8 @@ def test_the_plans_rag_is_kept_and_the_bots_status_is_beside_it_in_words(engine:
     assert last[header.index("RAG")] == "R"
     assert last[header.index("Status (chaser)")] == "Complete"
     assert last[header.index("By when")] == "Mar-26"
-    assert last[header.index("Due date (chaser)")].date() == date(2026, 5, 31)
+    due = last[header.index("Due date (chaser)")]
+    assert isinstance(due, datetime) and due.date() == date(2026, 5, 31)
 
 
 def test_xlsx_cells_are_text_never_formulas_and_the_sheet_is_set_up_for_print(engine: Engine, tmp_path: Path) -> None:
@@ -125,7 +126,9 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised(engine: Engine, tm
     assert ",=HYPERLINK" not in text
 
 
-def test_word_export_is_a4_landscape_with_a_repeating_header_and_rows_kept_whole(engine: Engine, tmp_path: Path) -> None:
+def test_word_export_is_a4_landscape_with_a_repeating_header_and_rows_kept_whole(
+    engine: Engine, tmp_path: Path
+) -> None:
     _imported(engine, tmp_path)
 
     document = docx.Document(str(_export(engine, tmp_path / "out.docx")))

@@ -166,7 +166,8 @@ def test_csv_row_with_an_extra_field_is_an_error_naming_the_row(tmp_path: Path) 
 
 def test_csv_with_short_headers_and_four_digit_numbers(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "plan.csv", [("1001", "Probation to check contacts.", "Probation", "Add a check",
-                                              "01/10/2025")], ("Rec No", "Recommendation", "Lead", "Action", "Deadline"))
+                                              "01/10/2025")],
+                     ("Rec No", "Recommendation", "Lead", "Action", "Deadline"))
 
     plan = read_plan(path, review_code="K2", today=TODAY)
 
@@ -215,7 +216,8 @@ def test_map_naming_a_column_the_plan_lacks_is_an_error(tmp_path: Path) -> None:
 def test_dotted_recommendation_numbers_are_kept_whole(tmp_path: Path) -> None:
     rows = [("3.1", "Homes to flag tenancies.", "Hollins Homes", "Add a flag", "30/06/2021"),
             ("3.2", "Care to assess carers.", "Adult Social Care", "Update guidance", "Sept 2021")]
-    path = write_csv(tmp_path / "plan.csv", rows, ("Ref", "Recommendation", "Lead organisation", "Actions", "Timescale"))
+    header = ("Ref", "Recommendation", "Lead organisation", "Actions", "Timescale")
+    path = write_csv(tmp_path / "plan.csv", rows, header)
 
     plan = read_plan(path, review_code="K6", today=TODAY)
 

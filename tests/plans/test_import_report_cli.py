@@ -43,7 +43,9 @@ def test_dry_run_prints_the_columns_it_read(app: typer.Typer, database: Engine) 
     assert "--map" in output
 
 
-def test_reimport_dry_run_shows_the_change_and_stores_nothing(app: typer.Typer, database: Engine, tmp_path: Path) -> None:
+def test_reimport_dry_run_shows_the_change_and_stores_nothing(
+    app: typer.Typer, database: Engine, tmp_path: Path
+) -> None:
     _run(app, "import", str(EXAMPLE))
     changed = tmp_path / EXAMPLE.name
     changed.write_text(EXAMPLE.read_text().replace("31/01/2027", "28/02/2027"))
