@@ -28,7 +28,7 @@ OWNER_ROWS: list[list[object]] = [
 
 @pytest.fixture
 def owner_plan(tmp_path: Path) -> ParsedPlan:
-    path = guidance_workbook(tmp_path / "larchfield.xlsx", OWNER_ROWS, merges=["A5:A6", "B5:B6"])
+    path = guidance_workbook(tmp_path / "larchfield.xlsx", OWNER_ROWS, merges=["A5:A6", "B5:B6", "D5:D6"])
     return read_plan(path, review_code="LAR1", today=TODAY)
 
 
@@ -37,7 +37,7 @@ def test_workbook_plan_is_found_behind_a_guidance_sheet_with_its_header_on_row_4
     assert owner_plan.title == "Larchfield DHR 'Ann' action plan"
 
 
-def test_what_we_will_do_is_the_action_and_owner_the_lead(owner_plan: ParsedPlan) -> None:
+def test_what_we_will_do_is_the_action_and_a_merged_owner_leads_each_row(owner_plan: ParsedPlan) -> None:
     first = owner_plan.recommendations[0]
     assert [a.description for a in first.actions] == ["Audit the flags", "Tell the front door team"]
     assert [a.lead_agency for a in first.actions] == ["Larchfield Police", "Larchfield Police"]
