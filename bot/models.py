@@ -79,7 +79,7 @@ class Review(SQLModel, table=True):
 
 
 class Recommendation(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("review_id", "number"),)
+    __table_args__ = (sa.UniqueConstraint("review_id", "ref_part", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)

@@ -177,6 +177,10 @@ def _print_report(report: ImportReport, *, would: bool = False) -> None:
         merge = f"dhr agency merge {escape(_quoted(new))} INTO {escape(_quoted(existing))}"
         console.print(f"  [yellow]look-alike:[/yellow] {escape(new)!r} looks like {escape(existing)!r}; "
                       f"if they are one agency: {merge}", highlight=False)
+    if report.undated_targets:
+        listed = "; ".join(f"{ref} {text!r}" for ref, text in report.undated_targets)
+        console.print(f"  [yellow]no due date[/yellow] (the target is not a date): {escape(listed)}; "
+                      "set one with dhr action set REF --due DATE", highlight=False)
     if report.no_lead_agency:
         console.print(f"  [red]never chased[/red] (no lead agency): {escape(', '.join(report.no_lead_agency))}; "
                       "set one with dhr action set REF --lead AGENCY", highlight=False)

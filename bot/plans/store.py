@@ -27,7 +27,7 @@ from bot.plans.reimport import (
     plan_snapshot,
 )
 from bot.reading.status import read_status
-from bot.rules.statuses import UpdateSource
+from bot.rules.statuses import CLOSED_STATUSES, UpdateSource
 
 _REVIEW_CODE = re.compile(r"^[A-Za-z0-9]{1,20}$")
 #: Action fields compared on re-import, in the order reports list them.
@@ -67,6 +67,8 @@ class ImportReport:
     no_lead_contact: list[str] = field(default_factory=list)
     #: (name in this plan, existing agency it looks like): probably one agency written two ways.
     look_alikes: list[tuple[str, str]] = field(default_factory=list)
+    #: (ref, target as written) for targets that are not dates ("tbc", "Ongoing"): those actions have no due date.
+    undated_targets: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -89,6 +91,7 @@ class ImportReport:
             "no_lead_agency": self.no_lead_agency,
             "no_lead_contact": self.no_lead_contact,
             "look_alikes": [list(pair) for pair in self.look_alikes],
+            "undated_targets": [list(pair) for pair in self.undated_targets],
         }
 
 
@@ -177,6 +180,8 @@ def import_plan(
             seen_refs.add(ref)
             agency = agencies.resolve(parsed.lead_agency)
             _note_who_is_chased(session, report, ref, agency)
+            if parsed.target_text and parsed.due is None and parsed.status not in CLOSED_STATUSES:
+                report.undated_targets.append((ref, " ".join(parsed.target_text.split())[:40]))
             wanted = _action_values(parsed, rec.id, agency.id if agency else None, index)
             action = existing_actions.get(ref)
             from_file = plan_snapshot(wanted, TRACKED_FIELDS)

@@ -159,3 +159,30 @@ def test_output_suffix_chooses_the_format() -> None:
     assert format_for(Path("plan.xlsx"), "csv") == "csv"
     with pytest.raises(PlanError, match="'pdf' is not one of"):
         format_for(Path("plan.pdf"), None)
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "docx", "csv"])
+def test_a_plan_whose_sections_restart_numbering_round_trips_with_the_same_refs(
+    engine: Engine, tmp_path: Path, suffix: str
+) -> None:
+    from tests.plans.coordinator_files import sectioned_word_plan
+
+    header = ("Rec", "Recommendation", "Lead Agency", "Action", "Timescale", "RAG")
+    body: list[list[str] | str] = [
+        "Overview Report Recommendations",
+        ["1", "The CSP to review the pathway.", "Larchfield CSP", "Commission a review", "31/10/2024", "Amber"],
+        "IMR recommendations: Larchfield Homes",
+        ["1", "Homes to record disclosures.", "Larchfield Homes", "Add a field", "28 February 2025", "Red"],
+    ]
+    plan = read_plan(sectioned_word_plan(tmp_path / "plan.docx", header, body), review_code="LAR1", today=TODAY)
+    with session_scope(engine) as session:
+        partnership = Partnership(name="Larchfield CSP")
+        session.add(partnership)
+        session.flush()
+        assert partnership.id is not None
+        report = import_plan(session, plan, partnership_id=partnership.id, source_file="plan.docx", actor="test")
+
+    again = read_plan(_export(engine, tmp_path / f"out.{suffix}"), review_code="LAR1", today=TODAY)
+
+    assert report.added == ["LAR1-1-1", "LAR1-LH1-1"]
+    assert _content(again) == _content(plan)

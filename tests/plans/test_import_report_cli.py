@@ -86,7 +86,8 @@ def test_import_says_which_actions_will_never_be_chased(app: typer.Typer, databa
     plan.write_text("Review code: GP1\nRec,Recommendation,Lead agency,Action,Target date\n"
                     "1,Practices to adopt a policy.,General Practice,Write the policy,31/12/2026\n"
                     "2,Practices to train staff.,GP practice,Train reception staff,31/12/2026\n"
-                    "3,Agencies to share learning.,,Hold an event,31/12/2026\n", encoding="utf-8")
+                    "3,Agencies to share learning.,,Hold an event,31/12/2026\n"
+                    "4,Practices to audit records.,General Practice,Audit 20 records,tbc\n", encoding="utf-8")
 
     output = _run(app, "import", str(plan))
 
@@ -94,6 +95,7 @@ def test_import_says_which_actions_will_never_be_chased(app: typer.Typer, databa
     assert "GP1-1-1" in output.split("the lead agency has no contact")[1]
     assert "'GP practice' looks like 'General Practice'" in output
     assert 'dhr agency merge "GP practice" INTO "General Practice"' in output
+    assert "no due date (the target is not a date): GP1-4-1 'tbc'" in output
 
 
 def test_export_to_a_docx_path_writes_word(app: typer.Typer, database: Engine, tmp_path: Path) -> None:

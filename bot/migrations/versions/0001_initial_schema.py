@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 20:51:04.415354
+Create Date: 2026-12-01 21:46:26.842106
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def upgrade() -> None:
     sa.Column('ref_part', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['review_id'], ['review.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('review_id', 'number')
+    sa.UniqueConstraint('review_id', 'ref_part', 'number')
     )
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recommendation_review_id'), ['review_id'], unique=False)
