@@ -16,7 +16,7 @@ from bot.plans.csv import neutralise
 
 #: A4 landscape with 15 mm margins leaves 267 mm for the table.
 _TABLE_WIDTH_MM = 267
-_MIN_CHARS, _MAX_CHARS, _MAX_WORD_CHARS, _MAX_HEADER_WORD_CHARS = 5, 60, 14, 8
+_MIN_CHARS, _MAX_CHARS, _MAX_WORD_CHARS, _MAX_HEADER_WORD_CHARS = 7, 60, 14, 8
 #: Roughly how wide a character of 8 pt text is (digits are the widest), and a cell's left and right margins.
 _MM_PER_CHAR, _CELL_PADDING_MM = 1.8, 4.0
 _SHORT_COLUMN_CHARS = 12

@@ -309,7 +309,7 @@ def refuse_a_second_code(session: Session, code: str, source_file: str) -> None:
         if other.code != code and other.code.casefold() == code.casefold():
             raise PlanError(source_file, f"review {other.code} already exists and {code} differs from it only in case; "
                                          f"use --review {other.code}, or --as-new-review to keep both")
-        if other.code != code and other.source_file and other.source_file == source_file:
+        if other.code != code and other.source_file == source_file and source_file not in ("", "stdin"):
             raise PlanError(source_file, f"this file was imported as review {other.code}; importing it as {code} "
                                          "would chase every action twice. Use --review "
                                          f"{other.code}, or --as-new-review if it really is another review")
