@@ -176,10 +176,12 @@ def map_header(cells: list[str], overrides: dict[str, Field] | None = None) -> C
     recognised = 0
     overrides = overrides or {}
     for index, text in enumerate(cells):
+        if len(text) > 80:
+            continue  # a header is short; a long cell is data (and normalising it costs)
         if is_bot_header(text):
             recognised += 1  # an exported plan's own columns: part of the header, read by nobody
             continue
-        field = overrides.get(normalise_header(text)) or (field_for_header(text) if len(text) <= 80 else None)
+        field = overrides.get(normalise_header(text)) or field_for_header(text)
         if field is None:
             continue
         recognised += 1

@@ -151,6 +151,7 @@ def import_plan(
     assert review.id is not None
 
     agencies = AgencyResolver(session)
+    with_contacts = set(session.exec(select(Contact.agency_id).where(Contact.active == True)).all())  # noqa: E712
     existing_recs = {
         f"{r.ref_part}{r.number}": r
         for r in session.exec(select(Recommendation).where(Recommendation.review_id == review.id))
@@ -179,7 +180,7 @@ def import_plan(
             ref = action_ref(code, number, index)
             seen_refs.add(ref)
             agency = agencies.resolve(parsed.lead_agency)
-            _note_who_is_chased(session, report, ref, agency)
+            _note_who_is_chased(report, ref, agency, with_contacts)
             if parsed.target_text and parsed.due is None and parsed.status not in CLOSED_STATUSES:
                 report.undated_targets.append((ref, " ".join(parsed.target_text.split())[:40]))
             wanted = _action_values(parsed, rec.id, agency.id if agency else None, index)
@@ -315,14 +316,10 @@ def refuse_a_second_code(session: Session, code: str, source_file: str) -> None:
                                          f"{other.code}, or --as-new-review if it really is another review")
 
 
-def _note_who_is_chased(session: Session, report: ImportReport, ref: str, agency: Agency | None) -> None:
+def _note_who_is_chased(report: ImportReport, ref: str, agency: Agency | None, with_contacts: set[int | None]) -> None:
     if agency is None:
         report.no_lead_agency.append(ref)
-        return
-    contact = session.exec(
-        select(Contact).where(Contact.agency_id == agency.id, Contact.active == True)  # noqa: E712
-    ).first()
-    if contact is None:
+    elif agency.id not in with_contacts:
         report.no_lead_contact.append(ref)
 
 
