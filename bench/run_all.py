@@ -17,6 +17,8 @@ BENCHES = (
     ["bench.bench_import"],
     ["bench.bench_overdue"],
     ["bench.reply_accuracy"],
+    ["bench.plan_accuracy"],
+    ["bench.plan_accuracy", "--second"],
 )
 
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.commands.dates",
     "bot.commands.replies",
     "bot.commands.plans",
+    "bot.commands.corrections",
     "bot.commands.chasing",
     "bot.commands.outbox",
     "bot.commands.inbox",

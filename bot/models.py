@@ -79,7 +79,7 @@ class Review(SQLModel, table=True):
 
 
 class Recommendation(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("review_id", "number"),)
+    __table_args__ = (sa.UniqueConstraint("review_id", "ref_part", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)
@@ -88,6 +88,7 @@ class Recommendation(SQLModel, table=True):
     text: str = _text(default="")
     scope: str | None = None  # local / regional / national
     section: str | None = None  # overview report, or the agency whose IMR it came from
+    ref_part: str = ""  # keeps refs unique when the section restarts the numbering: "EH" + "1"
 
 
 class Agency(SQLModel, table=True):
@@ -131,6 +132,8 @@ class Action(SQLModel, table=True):
     precision: str = "none"  # Precision
     status: str = Field(default="not_started", index=True)  # ActionStatus
     progress: str | None = _text(default=None)  # the plan's progress column as imported
+    #: The plan's cells the bot does not read (header -> text) and its status as written ("Amber").
+    plan_cells: dict[str, str] = _json(default_factory=dict)
     snoozed_until: date | None = None
     #: The plan's own values at the last import (status, due, progress...), so a re-import changes
     #: only what the file changed and never undoes what leads reported since.

@@ -1,4 +1,4 @@
-"""Where the real published plans live: ../shared/plans beside the repository.
+"""Where the real published plans live: ../shared/plans beside the repository (or $DHR_SHARED_PLANS).
 
 Tests that read them skip on a checkout without them, but CI (CI=true) always has them beside the
 clone, so there a missing folder is a failure rather than a silent skip.
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-SHARED_PLANS = Path(__file__).resolve().parents[2] / "shared" / "plans"
+#: DHR_SHARED_PLANS points elsewhere (a worktree is not beside the shared folder).
+SHARED_PLANS = Path(os.environ.get("DHR_SHARED_PLANS") or Path(__file__).resolve().parents[2] / "shared" / "plans")
 
 
 def needs_shared_plans() -> pytest.MarkDecorator:

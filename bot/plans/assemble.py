@@ -15,9 +15,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
-from bot.plans.columns import ColumnMap, Field, map_header, missing_required
+from bot.plans.columns import (
+    EXTRA_PREFIX,
+    ColumnMap,
+    Field,
+    is_bot_header,
+    map_header,
+    missing_required,
+    normalise_header,
+)
+from bot.plans.context import plan_reference_day, section_ref_parts
 from bot.plans.finish import agency_prefix, finish_action
 from bot.plans.layout import (
     action_from_recommendation,
@@ -41,6 +51,7 @@ class RawRow:
 class _ActionDraft:
     row: int
     cells: dict[Field, str] = field(default_factory=dict)
+    plan_cells: dict[str, str] = field(default_factory=dict)  # unread columns and the status as written
 
 
 @dataclass
@@ -55,7 +66,7 @@ class _RecDraft:
 
 _NUMBER = re.compile(
     r"^\s*(?:(?:recommendation|rec)\b\.?\s*(?:no\b\.?|number\b)?\s*)?"
-    r"(\d{1,3}[a-z]?)(?:\s*[.):]\s*|\s+|$)",
+    r"(\d{1,3}(?:\.\d{1,2})*[a-z]?|\d{4,5}(?=\s*[.):]))(?:\s*[.):]\s*|\s+|$)",
     re.IGNORECASE,
 )
 _SEPARATOR = re.compile(r"^[\s\-=:_|*]*$")
@@ -71,21 +82,84 @@ def split_number(text: str) -> tuple[str | None, str]:
 
 
 def assemble(
-    rows: list[RawRow], *, file: str | Path, review_code: str | None = None, today: date | None = None
+    rows: list[RawRow],
+    *,
+    file: str | Path,
+    review_code: str | None = None,
+    today: date | None = None,
+    column_overrides: dict[str, Field] | None = None,
 ) -> ParsedPlan:
     if not any(any(cell.strip() for cell in row.cells) for row in rows):
         raise PlanError(file, "the file is empty: no rows with any text")
-    builder = _Builder(file)
-    for row in rows:
-        builder.add(RawRow(row.number, [tidy_cell(cell) for cell in row.cells], row.bold))
+    builder = _Builder(file, column_overrides or {})
+    tidy = [RawRow(row.number, spanned_cells([tidy_cell(cell) for cell in row.cells]), row.bold) for row in rows]
+    builder.banners = page_furniture(tidy)
+    seen: set[str] = set()
+    for row in tidy:
+        text = _lone_text(row)
+        # The first copy above the table may be the title; below the header every copy is furniture.
+        if text in builder.banners and (text in seen or builder.columns is not None or _PAGE_NUMBER.match(text or "")):
+            continue
+        if is_page_footer(row):
+            continue
+        seen.add(text or "")
+        builder.add(row)
     if builder.columns is None:
         raise PlanError(file, builder.no_header_message(), row=1)
     return builder.finish(review_code, today)
 
 
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_BANNER_WORDS = re.compile(
+    r"\b(?:confidential|sensitive|official|restricted|protect|not to be|not for|draft|executive summary)\b",
+    re.IGNORECASE,
+)
+
+
+def _lone_text(row: RawRow) -> str | None:
+    filled = [cell for cell in row.cells if cell]
+    return filled[0] if len(filled) == 1 else None
+
+
+def page_furniture(rows: list[RawRow]) -> set[str]:
+    """Lines a PDF repeats on every page (banners, running headers) and page numbers: never plan rows.
+
+    A lone line is furniture when it is a page number ("Page 3 of 9", "12"), when it appears on
+    three or more pages, or twice and reads like a banner ("Confidential - not to be published").
+    The first copy of the plan's title stays: it is the title (the builder drops its repeats).
+    """
+    counts: dict[str, int] = {}
+    for row in rows:
+        text = _lone_text(row)
+        if text is not None:
+            counts[text] = counts.get(text, 0) + 1
+    furniture = {text for text in counts if _PAGE_NUMBER.match(text)}
+    furniture |= {text for text, count in counts.items() if count >= 3 or (count == 2 and _BANNER_WORDS.search(text))}
+    return furniture
+
+
+_PAGE_WORD_NUMBER = re.compile(r"^page\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+
+
+def is_page_footer(row: RawRow) -> bool:
+    """'Denholm DHR action plan <tab> Page 2': a running footer split over two cells."""
+    filled = [cell for cell in row.cells if cell]
+    return 1 < len(filled) <= 2 and any(_PAGE_WORD_NUMBER.match(cell) for cell in filled)
+
+
+def spanned_cells(cells: list[str]) -> list[str]:
+    """A cell merged across the whole row (a title, a Word section row) is read once, in the first column."""
+    if len(cells) > 1 and cells[0] and all(cell == cells[0] for cell in cells):
+        return [cells[0]] + [""] * (len(cells) - 1)
+    return cells
+
+
 class _Builder:
-    def __init__(self, file: str | Path) -> None:
+    def __init__(self, file: str | Path, overrides: dict[str, Field]) -> None:
         self.file = file
+        self.overrides = overrides
+        self.extra_columns: dict[int, str] = {}  # column index -> header, for columns no field reads
+        self.banners: set[str] = set()
         self.columns: ColumnMap | None = None
         self.column_headers: dict[str, str] = {}
         self.preamble: list[str] = []
@@ -100,8 +174,10 @@ class _Builder:
         filled = [cell for cell in row.cells if cell]
         if not filled or all(_SEPARATOR.match(cell) for cell in filled):
             return
-        header = map_header(row.cells)
-        if header is not None and (self.columns is None or Field.RECOMMENDATION in header.columns):
+        header = map_header(row.cells, self.overrides)
+        if header is not None and (
+            self.columns is None or Field.RECOMMENDATION in header.columns or header.headers == self.columns.headers
+        ):
             # Once in a table, only a full header (with a recommendation column) starts another.
             self._header(row, header)
             return
@@ -133,10 +209,24 @@ class _Builder:
                 row=row.number,
                 column=missing[0].value,
             )
+        unknown = set(self.overrides) - {normalise_header(text) for text in header.headers}
+        if unknown and self.columns is None:
+            raise PlanError(self.file, f"--map names a column the header row does not have: {sorted(unknown)[0]!r}",
+                            row=row.number)
         self.columns = header
-        for column_field, index in sorted(header.columns.items(), key=lambda item: item[1]):
-            # A later table's header only adds fields the first one lacked.
-            self.column_headers.setdefault(column_field.value, header.headers[index])
+        used = set(header.columns.values())
+        self.extra_columns = {
+            index: text
+            for index, text in enumerate(header.headers)
+            if text and index not in used and not is_bot_header(text)
+        }
+        by_index = {index: column_field for column_field, index in header.columns.items()}
+        for index, text in enumerate(header.headers):
+            # A later table's header only adds fields the first one lacked; unread columns are kept by header.
+            if index in by_index:
+                self.column_headers.setdefault(by_index[index].value, text)
+            elif text and not is_bot_header(text):
+                self.column_headers.setdefault(f"{EXTRA_PREFIX}{text}", text)
 
     def _is_section(self, row: RawRow, filled: list[str]) -> bool:
         if len(filled) != 1 or not row.cells[0]:
@@ -150,7 +240,7 @@ class _Builder:
 
     def _content(self, row: RawRow) -> None:
         assert self.columns is not None
-        get = lambda f: self.columns.get(row.cells, f)  # noqa: E731
+        get = partial(self.columns.get, row.cells)
         rec_cell = get(Field.RECOMMENDATION)
         number_cell = get(Field.NUMBER)
         review_cell = get(Field.REVIEW)
@@ -180,7 +270,7 @@ class _Builder:
             self._continue(row, current)
         elif self._is_wrapped_line(row, current):
             self._continue(row, current)
-        elif self._starts_new_action(row, current):
+        elif self._starts_new_action(row):
             self._sub_action(row, current)
         else:
             self._continue(row, current)
@@ -207,12 +297,15 @@ class _Builder:
                 rec.actions.append(self._draft(row))
             return
         draft = rec.actions[-1]
-        for key, value in self._draft(row).cells.items():
+        more = self._draft(row)
+        for key, value in more.cells.items():
             draft.cells[key] = _append(draft.cells.get(key, ""), value)
+        for header, value in more.plan_cells.items():
+            draft.plan_cells[header] = _append(draft.plan_cells.get(header, ""), value)
 
-    def _starts_new_action(self, row: RawRow, rec: _RecDraft) -> bool:  # noqa: ARG002
+    def _starts_new_action(self, row: RawRow) -> bool:
         assert self.columns is not None
-        get = lambda f: self.columns.get(row.cells, f)  # noqa: E731
+        get = partial(self.columns.get, row.cells)
         if get(Field.SCOPE):
             return True
         if Field.LEAD not in self.columns.columns:
@@ -224,7 +317,7 @@ class _Builder:
         no target or status of its own, progress that carries on mid-sentence, and a lead that is
         a broken word ("Developm ent") or a role within the lead above ("Head of ...")."""
         assert self.columns is not None
-        get = lambda f: self.columns.get(row.cells, f)  # noqa: E731
+        get = partial(self.columns.get, row.cells)
         lead = get(Field.LEAD)
         if not rec.actions or not lead or get(Field.TARGET) or get(Field.STATUS) or get(Field.SCOPE):
             return False
@@ -249,7 +342,8 @@ class _Builder:
             f: self.columns.get(row.cells, f)
             for f in (Field.ACTION, Field.LEAD, Field.EVIDENCE, Field.TARGET, Field.STATUS, Field.PROGRESS)
         }
-        return _ActionDraft(row.number, {k: v for k, v in cells.items() if v})
+        kept = {header: row.cells[index] for index, header in self.extra_columns.items() if index < len(row.cells)}
+        return _ActionDraft(row.number, {k: v for k, v in cells.items() if v}, {k: v for k, v in kept.items() if v})
 
     # -- the end -------------------------------------------------------------------------
     def no_header_message(self) -> str:
@@ -261,11 +355,29 @@ class _Builder:
 
     def finish(self, review_code: str | None, today: date | None) -> ParsedPlan:
         code = review_code or self._code_from_preamble()
-        title = next((line for line in self.preamble if not _REVIEW_CODE_LINE.match(line)), "")
+        title = next(
+            (line for line in self.preamble
+             if not _REVIEW_CODE_LINE.match(line) and not (line in self.banners and _BANNER_WORDS.search(line))),
+            "",
+        )
         plan = ParsedPlan(review_code=code, title=title.strip("* "), warnings=self.warnings)
         plan.column_headers = dict(self.column_headers)
+        assert self.columns is not None
+        plan.mapping_used = [
+            (self.columns.headers[index], column_field.value)
+            for column_field, index in sorted(self.columns.columns.items(), key=lambda item: item[1])
+        ]
+        for header in self.extra_columns.values():
+            plan.warnings.append(f"column {header!r} is not read: its cells are kept and exported as written")
         if not self.recs:
             raise PlanError(self.file, "the table has a header but no recommendations under it")
+        refs_only = Field.RECOMMENDATION not in self.columns.columns
+        for draft in self.recs:
+            if refs_only and not draft.text:
+                draft.text = draft.number or ""  # a plan of refs and actions: the ref stands for the recommendation
+        targets = [cells.cells.get(Field.TARGET, "") for draft in self.recs for cells in draft.actions]
+        reference_day = plan_reference_day(self.preamble, targets) or today
+        ref_parts = section_ref_parts([(draft.number, draft.section) for draft in self.recs])
         if not self.numbered:
             plan.warnings.append("recommendations are not numbered: numbered 1, 2, 3… in the order found")
         by_number: dict[str, ParsedRecommendation] = {}
@@ -281,14 +393,16 @@ class _Builder:
                     row=action_draft.row,
                     agency_from_prefix=agency_from_prefix,
                     fallback_lead=inherited_lead or section_lead,
-                    today=today,
+                    today=reference_day,
                     warnings=plan.warnings,
                     file=str(self.file),
                     target_column=self._header_of(Field.TARGET),
+                    plan_cells=action_draft.plan_cells,
                 )
                 inherited_lead = action.lead_agency if action_draft.cells.get(Field.LEAD) else inherited_lead
                 actions.append(action)
-            existing = by_number.get(number)
+            ref_part = ref_parts.get((draft.number, draft.section), "")
+            existing = by_number.get(f"{ref_part}{number}")
             if existing is not None and same_recommendation(existing.text, draft.text):
                 plan.warnings.append(
                     f"row {draft.row}: recommendation {number} appears again; its actions are added to the first"
@@ -297,7 +411,7 @@ class _Builder:
                 continue
             if existing is not None:
                 first_row = existing.source_row
-                number = free_number(number, by_number)
+                number = free_number(f"{ref_part}{number}", by_number)[len(ref_part):]
                 plan.warnings.append(
                     f"row {draft.row}: a different recommendation has the number of the one at row {first_row}; "
                     f"it is kept as recommendation {number}"
@@ -309,12 +423,13 @@ class _Builder:
                 section=draft.section,
                 actions=actions,
                 source_row=draft.row,
+                ref_part=ref_part,
             )
-            by_number[number] = rec
+            by_number[rec.ref_key] = rec
             plan.recommendations.append(rec)
         for rec in plan.recommendations:
             if not rec.actions:
-                rec.actions.append(action_from_recommendation(rec, agency_from_prefix, today, plan.warnings))
+                rec.actions.append(action_from_recommendation(rec, agency_from_prefix, reference_day, plan.warnings))
         return plan
 
     def _header_of(self, wanted: Field) -> str:

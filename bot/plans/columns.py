@@ -31,7 +31,10 @@ class Field(StrEnum):
 #: A synonym starting with "=" must be the whole header; others may have words around them.
 SYNONYMS: dict[Field, tuple[str, ...]] = {
     Field.SCOPE: ("scope", "local or regional", "=level"),
-    Field.TARGET: ("target date", "target", "timescale", "timescales", "deadline", "due date", "=due", "by when"),
+    Field.TARGET: (
+        "target date", "target", "timescale", "timescales", "deadline", "due date", "=due", "by when", "=when",
+        "completion date", "date due",
+    ),
     Field.PROGRESS: (
         "progress",
         "date of completion",
@@ -40,7 +43,10 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "comments",
         "outcome and date",
     ),
-    Field.STATUS: ("=status", "=rag", "rag status", "=current status", "=complete"),
+    Field.STATUS: (
+        "=status", "=rag", "rag status", "=current status", "=complete", "=brag", "brag rating", "brag status",
+        "rag rating", "=rating", "=progress rating",
+    ),
     Field.LEAD: (
         "lead agency",
         "by whom",
@@ -52,6 +58,10 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "lead officer",
         "responsible",
         "=owner",
+        "action owner",
+        "=organisation",
+        "lead organisation",
+        "=who",
     ),
     Field.EVIDENCE: ("evidence", "milestones", "milestone", "outcome", "success measure", "measure of success"),
     Field.NUMBER: (
@@ -63,14 +73,44 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "=number",
         "=ref",
         "=rec",
+        "=ref no",
+        "=reference",
+        "=rec ref",
+        "=item",
     ),
     Field.REVIEW: ("name dhr", "dhr name", "=dhr", "=review"),
     Field.SECTION: ("=section",),
-    Field.ACTION: ("action", "actions", "key actions"),
+    Field.ACTION: ("action", "actions", "key actions", "what we will do", "what will be done", "=what", "=task"),
     Field.RECOMMENDATION: ("recommendation", "recommendations"),
 }
 
-REQUIRED = (Field.RECOMMENDATION,)
+#: A plan needs a recommendation column, or at least refs ("Ref, Action, Owner"): the ref then stands for it.
+#: The columns an export adds after the plan's own. Import reads none of them: they are the bot's, not the plan's.
+BOT_HEADERS: dict[str, str] = {
+    "ref": "Action ref (chaser)",
+    "due": "Due date (chaser)",
+    "status": "Status (chaser)",
+    "chase_log": "Chase log (chaser)",
+}
+_BOT_HEADERS = frozenset(" ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()) for text in BOT_HEADERS.values())
+
+
+def is_bot_header(text: str) -> bool:
+    return normalise_header(text) in _BOT_HEADERS
+
+
+#: Review.column_headers keys for columns no field reads: "column:Notes" -> "Notes".
+EXTRA_PREFIX = "column:"
+
+REQUIRED_ONE_OF = (Field.RECOMMENDATION, Field.NUMBER)
+
+#: `--map` may name a field by these words as well as by its own name.
+FIELD_WORDS: dict[str, Field] = {
+    **{f.value: f for f in Field},
+    "lead": Field.LEAD, "agency": Field.LEAD, "owner": Field.LEAD, "due": Field.TARGET, "date": Field.TARGET,
+    "rec": Field.RECOMMENDATION, "ref": Field.NUMBER, "no": Field.NUMBER, "rag": Field.STATUS,
+    "milestones": Field.EVIDENCE, "update": Field.PROGRESS,
+}
 
 
 def normalise_header(text: str) -> str:
@@ -107,17 +147,41 @@ class ColumnMap:
         return cells[index]
 
 
-def map_header(cells: list[str]) -> ColumnMap | None:
+def parse_mapping(text: str) -> dict[str, Field]:
+    """'What we will do=action,Owner=lead' -> {'what we will do': ACTION, 'owner': LEAD}.
+
+    ValueError names the part that is not HEADER=FIELD."""
+    mapping: dict[str, Field] = {}
+    for part in (piece.strip() for piece in text.split(",")):
+        if not part:
+            continue
+        header, sep, name = part.rpartition("=")
+        field = FIELD_WORDS.get(normalise_header(name).replace(" ", "_"))
+        if not sep or not header.strip() or field is None:
+            known = ", ".join(sorted({f.value for f in Field} | {"lead", "due", "ref"}))
+            raise ValueError(f"--map: {part!r} is not HEADER=FIELD with FIELD one of {known}")
+        mapping[normalise_header(header)] = field
+    return mapping
+
+
+def map_header(cells: list[str], overrides: dict[str, Field] | None = None) -> ColumnMap | None:
     """A ColumnMap when `cells` look like a header row, else None.
 
     A header is a row where at least two cells name known fields and two thirds of the non-empty
     cells do: a data row whose cells happen to say "Evidence…" and "No update…" is not a header.
+    `overrides` (from --map) say what a header means, ahead of the synonyms.
     """
     found: dict[Field, int] = {}
     filled = [text for text in cells if text.strip()]
     recognised = 0
+    overrides = overrides or {}
     for index, text in enumerate(cells):
-        field = field_for_header(text) if len(text) <= 80 else None
+        if len(text) > 80:
+            continue  # a header is short; a long cell is data (and normalising it costs)
+        if is_bot_header(text):
+            recognised += 1  # an exported plan's own columns: part of the header, read by nobody
+            continue
+        field = overrides.get(normalise_header(text)) or field_for_header(text)
         if field is None:
             continue
         recognised += 1
@@ -128,4 +192,6 @@ def map_header(cells: list[str]) -> ColumnMap | None:
 
 
 def missing_required(column_map: ColumnMap) -> list[Field]:
-    return [field for field in REQUIRED if field not in column_map.columns]
+    if any(field in column_map.columns for field in REQUIRED_ONE_OF):
+        return []
+    return [REQUIRED_ONE_OF[0]]

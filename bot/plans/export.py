@@ -1,12 +1,21 @@
-"""A review's plan back out as xlsx, docx or csv, with the progress column filled in.
+"""A review's plan back out as xlsx, docx or csv: the plan's own columns in its own order, then the bot's.
 
-The progress column ends with the chase log, written from the outbox and the replies (never
-typed by hand). It starts with "Chase log:" so that importing the file again leaves it out.
+Every column of the source plan comes back (those the bot does not read as they were written, and
+the plan's own RAG as written). The bot adds the action's ref (for `dhr action set`), the due
+date as a real date beside the target as written (an extension shows its new date there), the
+status in words when the plan has a status column of its own, and the chase log, one event a line.
+Importing the export again ignores the bot's columns (columns.BOT_HEADERS), so the round trip
+gives the same plan. Text never becomes a formula: xlsx cells are written as text, and CSV cells
+starting with = + - @ or a tab are prefixed with an apostrophe (the CSV reader takes it off).
+
+The files are laid out for a board pack: Word on A4 landscape with the header repeated on every
+page and rows kept whole; Excel with a frozen, filtered header, wrapped text, print titles,
+landscape and fit to width.
 """
 
 from __future__ import annotations
 
-import csv
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,8 +28,9 @@ from sqlmodel import Session, col, select
 
 from bot.history_queries import in_plan
 from bot.models import Action, Agency, BoardMeeting, Message, MessageAction, ProgressUpdate, Recommendation, Review
-from bot.plans.columns import Field
-from bot.plans.finish import CHASE_LOG_MARKER
+from bot.plans.board_files import ExportTable, write_csv, write_docx, write_xlsx
+from bot.plans.columns import BOT_HEADERS, EXTRA_PREFIX, Field
+from bot.plans.finish import STATUS_AS_WRITTEN
 from bot.plans.model import PlanError
 from bot.rules.escalation import ReplyPolicy, reply_by
 from bot.rules.history import LoggedAsk, is_answer
@@ -28,6 +38,7 @@ from bot.rules.history import chase_log as history_chase_log
 from bot.rules.statuses import MessageState
 
 ExportFormat = Literal["xlsx", "docx", "csv"]
+FORMATS: tuple[ExportFormat, ...] = ("xlsx", "docx", "csv")
 #: Plan field -> the header written when the plan had no column of its own for it, in the
 #: order plan_rows fills each row. Every one is a synonym in columns.py, so it reads back.
 STANDARD_HEADERS: dict[str, str] = {
@@ -43,6 +54,13 @@ STANDARD_HEADERS: dict[str, str] = {
     Field.PROGRESS.value: "Progress",
 }
 HEADERS = tuple(STANDARD_HEADERS.values())
+#: The bot's own columns, added after the plan's: key -> header (BOT_HEADERS, which import ignores).
+BOT_COLUMNS: dict[str, str] = {
+    "bot:ref": BOT_HEADERS["ref"],
+    "bot:due": BOT_HEADERS["due"],
+    "bot:status": BOT_HEADERS["status"],
+    "bot:chase_log": BOT_HEADERS["chase_log"],
+}
 #: Fields that belong to the recommendation: their cells are merged over its actions' rows.
 _RECOMMENDATION_FIELDS = frozenset(
     {Field.NUMBER.value, Field.RECOMMENDATION.value, Field.SECTION.value, Field.SCOPE.value}
@@ -79,28 +97,60 @@ def chase_log(
     return history_chase_log(asks, answers, local, today=today)
 
 
-def export_columns(column_headers: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(field, header) for each exported column: the plan's own headers in its own order, and the
-    standard header for each field it lacked, placed after the field that precedes it as standard.
+#: Fields the export adds when the plan had no column for them only if some action has a value for them.
+_ONLY_WHEN_FILLED = frozenset({Field.SECTION.value, Field.SCOPE.value, Field.EVIDENCE.value})
+
+
+def export_columns(column_headers: Mapping[str, str], filled: set[str] | None = None) -> list[tuple[str, str]]:
+    """(key, header) for each exported column: the plan's own headers in its own order (fields it
+    does not read too), the standard header for each field it lacked (section, scope and evidence only
+    when `filled` says some row has one), placed after the field that precedes it as standard, then
+    the bot's columns: the due date right after the target.
 
     {"number": "Recommendation No", "action": "Key actions"} -> [("number", "Recommendation No"),
-    ("recommendation", "Recommendation"), ..., ("action", "Key actions"), ...].
+    ("recommendation", "Recommendation"), ..., ("action", "Key actions"), ..., ("bot:ref", "Action ref"), ...].
     """
     standard = list(STANDARD_HEADERS)
-    order = [name for name in column_headers if name in STANDARD_HEADERS]
+    order = [name for name in column_headers if name in STANDARD_HEADERS or name.startswith(EXTRA_PREFIX)]
     for index, name in enumerate(standard):
-        if name in order:
+        if name in order or (filled is not None and name in _ONLY_WHEN_FILLED and name not in filled):
             continue
         before = [earlier for earlier in standard[:index] if earlier in order]
         order.insert(order.index(before[-1]) + 1 if before else 0, name)
-    return [(name, column_headers.get(name) or STANDARD_HEADERS[name]) for name in order]
+    order.insert(order.index(Field.TARGET.value) + 1, "bot:due")
+    order.append("bot:ref")
+    if Field.STATUS.value in column_headers:
+        order.append("bot:status")  # the plan's own status column keeps its RAG as written
+    order.append("bot:chase_log")
+    headers = {**STANDARD_HEADERS, **BOT_COLUMNS}
+    return [(name, column_headers.get(name) or headers.get(name) or name.removeprefix(EXTRA_PREFIX)) for name in order]
+
+
+def status_in_words(status: str) -> str:
+    """'in_progress' -> 'In progress': how a board reads it, and how import reads it back."""
+    return status.replace("_", " ").capitalize()
 
 
 @dataclass
 class _Row:
-    cells: list[str]
+    values: dict[str, object]  # column key -> text, or a date for the due column
     first_of_rec: bool
     rec_span: int
+
+
+def _chase_log_lines(
+    messages: Sequence[Message],
+    updates: Sequence[ProgressUpdate],
+    timezone: str,
+    *,
+    replies: ReplyPolicy,
+    meetings: Sequence[date],
+    today: date | None,
+) -> str:
+    """The chase log for one action, one event a line. The only call of chase_log: how the log is
+    worked out lives there; how it is laid out on the page lives here."""
+    text = chase_log(messages, updates, timezone=timezone, replies=replies, meetings=meetings, today=today)
+    return "\n".join(line.strip() for line in re.split(r"(?<=\.)\s+(?=[A-Z])", text) if line.strip())
 
 
 def plan_rows(
@@ -111,8 +161,8 @@ def plan_rows(
     replies: ReplyPolicy = DEFAULT_REPLIES,
     today: date | None = None,
 ) -> list[_Row]:
-    """The plan's rows, each action's progress ending with its chase log; actions the plan no
-    longer has are left out, so importing the export again does not bring them back."""
+    """The plan's rows with the bot's columns; actions the plan no longer has are left out, so
+    importing the export again does not bring them back."""
     recs = session.exec(
         select(Recommendation).where(Recommendation.review_id == review.id).order_by(col(Recommendation.position))
     ).all()
@@ -140,33 +190,37 @@ def plan_rows(
 
     rows: list[_Row] = []
     for rec in recs:
-        rec_cells = [rec.number, rec.text, rec.section or "", rec.scope or ""]
+        rec_values: dict[str, object] = {
+            Field.NUMBER.value: rec.number,
+            Field.RECOMMENDATION.value: rec.text,
+            Field.SECTION.value: rec.section or "",
+            Field.SCOPE.value: rec.scope or "",
+        }
         actions = actions_by_rec.get(rec.id or -1, [])
         if not actions:
-            rows.append(_Row(rec_cells + [""] * 6, True, 1))
+            rows.append(_Row(rec_values, True, 1))
             continue
         for index, action in enumerate(actions):
             assert action.id is not None
-            log = chase_log(messages[action.id], updates[action.id], timezone=timezone, replies=replies,
-                            meetings=meetings, today=today)
-            logged = f"{CHASE_LOG_MARKER} {log}" if log else ""
-            progress = "\n".join(part for part in (action.progress or "", logged) if part)
-            lead = action.lead_agency_text or agencies.get(action.lead_agency_id or -1, "")
-            rows.append(
-                _Row(
-                    [
-                        *rec_cells,
-                        action.description,
-                        lead,
-                        action.evidence_expected or "",
-                        action.target_text or "",
-                        action.status,
-                        progress,
-                    ],
-                    index == 0,
-                    len(actions),
-                )
+            cells = action.plan_cells or {}
+            values = dict(rec_values)
+            values.update(
+                {f"{EXTRA_PREFIX}{header}": text for header, text in cells.items() if header != STATUS_AS_WRITTEN}
             )
+            values.update({
+                Field.ACTION.value: action.description,
+                Field.LEAD.value: action.lead_agency_text or agencies.get(action.lead_agency_id or -1, ""),
+                Field.EVIDENCE.value: action.evidence_expected or "",
+                Field.TARGET.value: action.target_text or "",
+                Field.STATUS.value: cells.get(STATUS_AS_WRITTEN) or status_in_words(action.status),
+                Field.PROGRESS.value: action.progress or "",
+                "bot:ref": action.ref,
+                "bot:due": action.due,
+                "bot:status": status_in_words(action.status),
+                "bot:chase_log": _chase_log_lines(messages[action.id], updates[action.id], timezone, replies=replies,
+                                                  meetings=meetings, today=today),
+            })
+            rows.append(_Row(values, index == 0, len(actions)))
     return rows
 
 
@@ -188,89 +242,28 @@ def export_plan(
     review = session.exec(select(Review).where(Review.code == review_code)).first()
     if review is None:
         raise PlanError(out, f"no review with code {review_code!r} in the database")
-    writers = {"xlsx": _write_xlsx, "docx": _write_docx, "csv": _write_csv}
+    writers = {"xlsx": write_xlsx, "docx": write_docx, "csv": write_csv}
     if fmt not in writers:
         raise PlanError(out, f"unknown export format {fmt!r}: use xlsx, docx or csv")
-    columns = export_columns(review.column_headers or {})
-    standard = list(STANDARD_HEADERS)
-    picks = [standard.index(name) for name, _header in columns]
-    rows = [
-        _Row([row.cells[index] for index in picks], row.first_of_rec, row.rec_span)
-        for row in plan_rows(session, review, timezone=timezone, replies=replies, today=today)
-    ]
-    table = _Table(
-        headers=[header for _name, header in columns],
-        rows=rows,
-        merged_columns=[index for index, (name, _header) in enumerate(columns) if name in _RECOMMENDATION_FIELDS],
+    rows = plan_rows(session, review, timezone=timezone, replies=replies, today=today)
+    filled = {key for row in rows for key, value in row.values.items() if value}
+    columns = export_columns(review.column_headers or {}, filled)
+    table = ExportTable(
+        keys=[key for key, _header in columns],
+        headers=[header for _key, header in columns],
+        rows=[[row.values.get(key, "") for key, _header in columns] for row in rows],
+        spans=[row.rec_span if row.first_of_rec else 0 for row in rows],
+        merged_columns=[index for index, (key, _header) in enumerate(columns) if key in _RECOMMENDATION_FIELDS],
     )
     preamble = [review.title or f"Action plan {review.code}", f"Review code: {review.code}"]
     writers[fmt](out, preamble, table)
     return len(rows)
 
 
-@dataclass
-class _Table:
-    headers: list[str]
-    rows: list[_Row]
-    merged_columns: list[int]  # 0-based; the recommendation's cells, one per recommendation
-
-
-def _write_csv(out: Path, preamble: list[str], table: _Table) -> None:
-    with out.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        for line in preamble:
-            writer.writerow([line])
-        writer.writerow(table.headers)
-        writer.writerows(row.cells for row in table.rows)
-
-
-def _write_xlsx(out: Path, preamble: list[str], table: _Table) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Action plan"
-    for line in preamble:
-        sheet.append([line])
-    sheet.append(table.headers)
-    header_row = len(preamble) + 1
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-    for offset, row in enumerate(table.rows, start=header_row + 1):
-        sheet.append(row.cells)
-        for cell in sheet[offset]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if row.first_of_rec and row.rec_span > 1:
-            # One recommendation over its actions' rows, as coordinators lay plans out.
-            for column in table.merged_columns:
-                sheet.merge_cells(
-                    start_row=offset, start_column=column + 1, end_row=offset + row.rec_span - 1, end_column=column + 1
-                )
-    workbook.save(out)
-
-
-def _write_docx(out: Path, preamble: list[str], table: _Table) -> None:
-    import docx
-
-    document = docx.Document()
-    document.add_heading(preamble[0], level=1)
-    for line in preamble[1:]:
-        document.add_paragraph(line)
-    grid = document.add_table(rows=1, cols=len(table.headers))
-    grid.style = "Table Grid"
-    for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(header).bold = True
-    for row in table.rows:
-        cells = grid.add_row().cells
-        for cell, value in zip(cells, row.cells, strict=True):
-            cell.text = value
-    for start, row in enumerate(table.rows, start=1):
-        if row.first_of_rec and row.rec_span > 1:
-            for column in table.merged_columns:
-                top = grid.cell(start, column)
-                top.merge(grid.cell(start + row.rec_span - 1, column))
-                top.text = row.cells[column]
-    document.save(str(out))
+def format_for(out: Path, fmt: str | None) -> ExportFormat:
+    """--format, or the output file's suffix: `-o plan.docx` writes Word."""
+    wanted = (fmt or out.suffix.lstrip(".") or "xlsx").lower()
+    for known in FORMATS:
+        if wanted == known:
+            return known
+    raise PlanError(out, f"--format: {wanted!r} is not one of {', '.join(FORMATS)}")

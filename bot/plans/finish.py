@@ -21,6 +21,22 @@ _RECURRING = re.compile(r"\b(each|every|annual(ly)?|yearly|monthly|quarterly)\b"
 
 #: The derived chase log written by export_plan; it is never part of the plan's own text.
 CHASE_LOG_MARKER = "Chase log:"
+#: ParsedAction.plan_cells key of the status column as written ("Amber"), which export writes back.
+STATUS_AS_WRITTEN = "status"
+
+#: RAG / BRAG ratings, as plans write them. Blue is done; green and amber are under way; red is not yet.
+RAG_STATUSES: dict[str, ActionStatus] = {
+    "b": ActionStatus.COMPLETE, "blue": ActionStatus.COMPLETE,
+    "g": ActionStatus.IN_PROGRESS, "green": ActionStatus.IN_PROGRESS,
+    "a": ActionStatus.IN_PROGRESS, "amber": ActionStatus.IN_PROGRESS,
+    "r": ActionStatus.NOT_STARTED, "red": ActionStatus.NOT_STARTED,
+    "completed": ActionStatus.COMPLETE, "done": ActionStatus.COMPLETE, "closed": ActionStatus.COMPLETE,
+    "on track": ActionStatus.IN_PROGRESS, "ongoing": ActionStatus.IN_PROGRESS, "open": ActionStatus.IN_PROGRESS,
+}
+_COMPLETE_TARGET = re.compile(r"^\s*(?:action\s+)?complete(?:d)?\b", re.IGNORECASE)
+#: "Mar-27", "Sept-2026": a month and a year joined by a dash, as Excel shows a month-formatted date.
+_MONTH_DASH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s*[-'’]\s*(\d{2})\b",
+                              re.IGNORECASE)
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 #: What a person meant as a date even when it is not one: "32/13/2026", "31 Feb 2015", "Feb 30".
@@ -42,10 +58,20 @@ def finish_action(
     warnings: list[str],
     file: str = "",
     target_column: str = "Target date",
+    plan_cells: dict[str, str] | None = None,
 ) -> ParsedAction:
     """`file` and `target_column` (the header as written) name where a warning points to."""
     description = cells.get(Field.ACTION, "")
     lead = _one_line(cells.get(Field.LEAD, ""))
+    if lead and reads_as_a_sentence(lead):
+        # The columns shifted in this part of the plan: an agency named after a sentence helps nobody.
+        warnings.append(
+            f"row {row}: the lead agency column holds a sentence ({lead[:40]!r}...): the columns may have shifted "
+            "here; the action has no lead agency until it is set (dhr action set REF --lead AGENCY)"
+        )
+        if not description:
+            description = cells.get(Field.LEAD, "")
+        lead = ""
     if not lead and agency_from_prefix:
         prefix, rest = agency_prefix(description)
         if prefix:
@@ -57,6 +83,9 @@ def finish_action(
         warnings.append(f"{place}: {_one_line(target_text or '')!r} is not a date; the action is treated as undated")
     progress = strip_chase_log(cells.get(Field.PROGRESS, "")) or None
     status = read_action_status(cells.get(Field.STATUS, ""), progress, target_text, precision)
+    kept = dict(plan_cells or {})
+    if cells.get(Field.STATUS) and _one_line(cells[Field.STATUS]).casefold() != status.replace("_", " "):
+        kept[STATUS_AS_WRITTEN] = cells[Field.STATUS]  # "Amber", "B": a rating, written back as it was
     if not description and not lead:
         warnings.append(f"row {row}: an action with no description and no lead agency")
     return ParsedAction(
@@ -69,6 +98,7 @@ def finish_action(
         status=status,
         progress=progress,
         source_row=row,
+        plan_cells=kept,
     )
 
 
@@ -85,6 +115,7 @@ def read_target(text: str | None, *, today: date | None) -> tuple[date | None, P
     b) …") is due when the last of them is: the action is not done before its last part."""
     if not text:
         return None, Precision.NONE
+    text = _MONTH_DASH_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", text)
     candidates = list(split_lettered_dates(text, today=today).values()) or [
         parse_target_date(line, today=today) for line in text.splitlines() if line.strip()
     ]
@@ -111,6 +142,8 @@ def read_action_status(
     stated = _as_status(status_cell)
     if stated is not None:
         return stated
+    if target_text and precision is Precision.NONE and _COMPLETE_TARGET.match(target_text):
+        return ActionStatus.COMPLETE  # "Complete" written where the date would be
     text = "\n".join(part for part in (status_cell, progress or "") if part)
     if not text and target_text and precision is Precision.NONE:
         text = target_text  # "Complete", "Action completed" written where the date would be
@@ -126,8 +159,22 @@ def strip_chase_log(progress: str) -> str:
     return "\n".join(kept).strip()
 
 
+_SENTENCE_WORDS = frozenset({"to", "will", "should", "must", "be", "is", "are", "has", "have"})
+
+
+def reads_as_a_sentence(lead: str) -> bool:
+    """An agency is a name, not a sentence: several words ending in a full stop, or words that only
+    sentences have ("to", "will", "should"...). A name and roles wrapped over lines are still a name."""
+    words = lead.split()
+    sentence_words = sum(word.casefold() in _SENTENCE_WORDS for word in words)
+    return len(words) > 5 and (lead.rstrip().endswith(".") or sentence_words >= 2)
+
+
 def _as_status(text: str) -> ActionStatus | None:
-    key = "_".join(re.sub(r"[^a-z]+", " ", text.casefold()).split())
+    words = " ".join(re.sub(r"[^a-z]+", " ", text.casefold()).split())
+    if words in RAG_STATUSES:
+        return RAG_STATUSES[words]
+    key = words.replace(" ", "_")
     try:
         return ActionStatus(key)
     except ValueError:

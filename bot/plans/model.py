@@ -42,16 +42,25 @@ class ParsedAction:
     status: ActionStatus = ActionStatus.NOT_STARTED
     progress: str | None = None
     source_row: int | None = None
+    #: The plan's own cells for columns the bot does not read (header -> text as written), and the
+    #: status column as written ("Amber", "B"): exported back unchanged.
+    plan_cells: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class ParsedRecommendation:
-    number: str
+    number: str  # as written: agency sections that restart at 1 keep their 1
     text: str
     scope: str | None = None
     section: str | None = None
     actions: list[ParsedAction] = field(default_factory=list)
     source_row: int | None = None
+    #: Prefix that keeps refs unique when a section restarts the numbering ("EH" for "IMR: Eastvale Homes").
+    ref_part: str = ""
+
+    @property
+    def ref_key(self) -> str:
+        return f"{self.ref_part}{self.number}"
 
 
 @dataclass
@@ -66,14 +75,16 @@ class ParsedPlan:
         # export. Not a dataclass field: it is how the file was laid out, not what the plan says,
         # so plans compared by content (==, asdict) leave it out, like each row's source_row.
         self.column_headers: dict[str, str] = {}
+        #: Which column of the file each field came from ("What we will do" -> action), for the dry run.
+        self.mapping_used: list[tuple[str, str]] = []
 
     def action_count(self) -> int:
         return sum(len(rec.actions) for rec in self.recommendations)
 
 
 def plan_to_json(plan: ParsedPlan) -> dict[str, Any]:
-    """The `dhr import --dry-run --json` shape documented in DESIGN.md ("Interfaces"), exactly:
-    consumers may compare keys, so fields beyond it (title, evidence) stay out."""
+    """The `dhr import --dry-run --json` shape documented in DESIGN.md ("Interfaces"). It changes only by
+    adding keys (each recommendation's "ref": its number with any section part, as refs are made)."""
     return {
         "review": plan.review_code,
         "recommendations": [
@@ -82,6 +93,7 @@ def plan_to_json(plan: ParsedPlan) -> dict[str, Any]:
                 "text": rec.text,
                 "scope": rec.scope,
                 "section": rec.section,
+                "ref": rec.ref_key,
                 "actions": [
                     {
                         "description": action.description,

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.models import Action, Event, ProgressUpdate, Recommendation, Review
+from bot.models import Action, Agency, Contact, Event, ProgressUpdate, Recommendation, Review
 from bot.plans.agencies import AgencyResolver
 from bot.plans.assemble import split_number
 from bot.plans.model import ParsedAction, ParsedPlan, PlanError
@@ -27,7 +27,7 @@ from bot.plans.reimport import (
     plan_snapshot,
 )
 from bot.reading.status import read_status
-from bot.rules.statuses import UpdateSource
+from bot.rules.statuses import CLOSED_STATUSES, UpdateSource
 
 _REVIEW_CODE = re.compile(r"^[A-Za-z0-9]{1,20}$")
 #: Action fields compared on re-import, in the order reports list them.
@@ -43,6 +43,7 @@ TRACKED_FIELDS = (
     "progress",
     "recommendation_id",
     "position",
+    "plan_cells",
 )
 
 
@@ -61,6 +62,13 @@ class ImportReport:
     restored_to_plan: list[str] = field(default_factory=list)  # back in the plan after a removal
     agencies_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Refs of actions nobody will be chased for: no lead agency, or an agency with no active contact.
+    no_lead_agency: list[str] = field(default_factory=list)
+    no_lead_contact: list[str] = field(default_factory=list)
+    #: (name in this plan, existing agency it looks like): probably one agency written two ways.
+    look_alikes: list[tuple[str, str]] = field(default_factory=list)
+    #: (ref, target as written) for targets that are not dates ("tbc", "Ongoing"): those actions have no due date.
+    undated_targets: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -80,6 +88,10 @@ class ImportReport:
             "restored_to_plan": self.restored_to_plan,
             "agencies_created": self.agencies_created,
             "warnings": self.warnings,
+            "no_lead_agency": self.no_lead_agency,
+            "no_lead_contact": self.no_lead_contact,
+            "look_alikes": [list(pair) for pair in self.look_alikes],
+            "undated_targets": [list(pair) for pair in self.undated_targets],
         }
 
 
@@ -102,7 +114,7 @@ def validate_plan(plan: ParsedPlan, *, source_file: str) -> str:
         raise PlanError(source_file, f"review code {code!r} must be letters and digits only (e.g. RIV3)")
     seen: dict[str, int | None] = {}
     for rec in plan.recommendations:
-        key = ref_number(rec.number)
+        key = ref_number(rec.ref_key)
         if not key:
             raise PlanError(source_file, f"recommendation {rec.number!r} has no usable number", row=rec.source_row)
         if key in seen:
@@ -124,41 +136,43 @@ def import_plan(
     source_file: str,
     actor: str,
     now: datetime | None = None,
+    allow_another_code: bool = False,
 ) -> ImportReport:
+    """`allow_another_code`: store the plan even though the same file is already stored under another
+    review code, or a code that differs from this one only in case (almost always a typo)."""
     code = validate_plan(plan, source_file=source_file)
     now = now or datetime.now(UTC)
     report = ImportReport(review_code=code, warnings=list(plan.warnings))
-    review = session.exec(select(Review).where(Review.code == code)).first()
-    if review is not None and review.partnership_id != partnership_id:
-        raise PlanError(source_file, f"review {code} belongs to another partnership")
-    if review is None:
-        review = Review(partnership_id=partnership_id, code=code, title=plan.title)
-        report.review_created = True
-    elif plan.title:
-        review.title = plan.title
-    review.source_file = source_file
-    review.imported_at = now
-    review.column_headers = dict(plan.column_headers)  # a new dict, so the JSON column is written
-    session.add(review)
-    session.flush()
+    if not allow_another_code:
+        refuse_a_second_code(session, code, source_file)
+    review, report.review_created = _stored_review(
+        session, plan, code, partnership_id=partnership_id, source_file=source_file, now=now
+    )
     assert review.id is not None
 
     agencies = AgencyResolver(session)
-    existing_recs = {r.number: r for r in session.exec(select(Recommendation).where(Recommendation.review_id == review.id))}
+    with_contacts = set(session.exec(select(Contact.agency_id).where(Contact.active == True)).all())  # noqa: E712
+    existing_recs = {
+        f"{r.ref_part}{r.number}": r
+        for r in session.exec(select(Recommendation).where(Recommendation.review_id == review.id))
+    }
     existing_actions = {
         a.ref: a
         for a in session.exec(
-            select(Action).join(Recommendation).where(Recommendation.review_id == review.id)  # type: ignore[arg-type]
+            select(Action).join(Recommendation).where(Recommendation.review_id == review.id)
         )
     }
     seen_refs: set[str] = set()
     for rec_position, parsed_rec in enumerate(plan.recommendations, start=1):
-        number = ref_number(parsed_rec.number)
+        number = ref_number(parsed_rec.ref_key)
         rec = existing_recs.get(number)
         if rec is None:
-            rec = Recommendation(review_id=review.id, number=number)
+            rec = Recommendation(
+                review_id=review.id, number=ref_number(parsed_rec.number), ref_part=parsed_rec.ref_part
+            )
             report.recommendations_added.append(number)
-        rec.text, rec.scope, rec.section, rec.position = parsed_rec.text, parsed_rec.scope, parsed_rec.section, rec_position
+        rec.text, rec.scope, rec.section = parsed_rec.text, parsed_rec.scope, parsed_rec.section
+        rec.position = rec_position
         session.add(rec)
         session.flush()
         assert rec.id is not None
@@ -166,6 +180,9 @@ def import_plan(
             ref = action_ref(code, number, index)
             seen_refs.add(ref)
             agency = agencies.resolve(parsed.lead_agency)
+            _note_who_is_chased(report, ref, agency, with_contacts)
+            if parsed.target_text and parsed.due is None and parsed.status not in CLOSED_STATUSES:
+                report.undated_targets.append((ref, " ".join(parsed.target_text.split())[:40]))
             wanted = _action_values(parsed, rec.id, agency.id if agency else None, index)
             action = existing_actions.get(ref)
             from_file = plan_snapshot(wanted, TRACKED_FIELDS)
@@ -198,7 +215,25 @@ def import_plan(
             session.add(action)
             if "progress" in changed and parsed.progress:
                 _progress_update(session, action, parsed.progress, now, actor)
-    for ref, action in sorted(existing_actions.items()):
+    _mark_removed(session, existing_actions, seen_refs, report, now=now, actor=actor)
+    report.agencies_created = agencies.created
+    report.look_alikes = look_alike_agencies(session, agencies.created)
+    counts = _counts(report)
+    _event(session, now, actor, "review.imported", review, {"code": code, "source_file": source_file, **counts})
+    session.flush()
+    return report
+
+
+def _mark_removed(
+    session: Session,
+    existing: dict[str, Action],
+    seen_refs: set[str],
+    report: ImportReport,
+    *,
+    now: datetime,
+    actor: str,
+) -> None:
+    for ref, action in sorted(existing.items()):
         if ref not in seen_refs and action.removed_from_plan_at is None:
             # Marked, not deleted: its history stays, and it is no longer chased or overdue.
             action.removed_from_plan_at = now
@@ -206,10 +241,26 @@ def import_plan(
             session.add(action)
             report.removed_from_plan.append(ref)
             _event(session, now, actor, "action.removed_from_plan", action, {"ref": ref})
-    report.agencies_created = agencies.created
-    _event(session, now, actor, "review.imported", review, {"code": code, "source_file": source_file, **_counts(report)})
+
+
+def _stored_review(
+    session: Session, plan: ParsedPlan, code: str, *, partnership_id: int, source_file: str, now: datetime
+) -> tuple[Review, bool]:
+    """The review to import into, and whether it is new."""
+    review = session.exec(select(Review).where(Review.code == code)).first()
+    if review is not None and review.partnership_id != partnership_id:
+        raise PlanError(source_file, f"review {code} belongs to another partnership")
+    created = review is None
+    if review is None:
+        review = Review(partnership_id=partnership_id, code=code, title=plan.title)
+    elif plan.title:
+        review.title = plan.title
+    review.source_file = source_file
+    review.imported_at = now
+    review.column_headers = dict(plan.column_headers)  # a new dict, so the JSON column is written
+    session.add(review)
     session.flush()
-    return report
+    return review, created
 
 
 def _apply_plan_changes(action: Action, wanted: dict[str, Any], from_file: dict[str, Any]) -> dict[str, Any]:
@@ -233,7 +284,9 @@ def _short_fields(before: dict[str, Any]) -> dict[str, Any]:
     return {name: jsonable(value) for name, value in before.items() if name not in _LONG_TEXT_FIELDS}
 
 
-def _action_values(parsed: ParsedAction, recommendation_id: int, agency_id: int | None, position: int) -> dict[str, Any]:
+def _action_values(
+    parsed: ParsedAction, recommendation_id: int, agency_id: int | None, position: int
+) -> dict[str, Any]:
     return {
         "recommendation_id": recommendation_id,
         "position": position,
@@ -246,7 +299,47 @@ def _action_values(parsed: ParsedAction, recommendation_id: int, agency_id: int 
         "precision": str(parsed.precision),
         "status": str(parsed.status),
         "progress": parsed.progress,
+        "plan_cells": dict(parsed.plan_cells),
     }
+
+
+def refuse_a_second_code(session: Session, code: str, source_file: str) -> None:
+    """PlanError when `code` differs only in case from a stored review's, or the same file is stored
+    under another code: both make a second copy of one plan, chased twice."""
+    for other in session.exec(select(Review)).all():
+        if other.code != code and other.code.casefold() == code.casefold():
+            raise PlanError(source_file, f"review {other.code} already exists and {code} differs from it only in case; "
+                                         f"use --review {other.code}, or --as-new-review to keep both")
+        if other.code != code and other.source_file == source_file and source_file not in ("", "stdin"):
+            raise PlanError(source_file, f"this file was imported as review {other.code}; importing it as {code} "
+                                         "would chase every action twice. Use --review "
+                                         f"{other.code}, or --as-new-review if it really is another review")
+
+
+def _note_who_is_chased(report: ImportReport, ref: str, agency: Agency | None, with_contacts: set[int | None]) -> None:
+    if agency is None:
+        report.no_lead_agency.append(ref)
+    elif agency.id not in with_contacts:
+        report.no_lead_contact.append(ref)
+
+
+#: How alike two agency names must be (rapidfuzz token_set_ratio, 0-100) to be reported as one agency twice.
+LOOK_ALIKE_SCORE = 82
+
+
+def look_alike_agencies(session: Session, new_names: list[str]) -> list[tuple[str, str]]:
+    """(new agency, existing agency it resembles) for names created by this import."""
+    from rapidfuzz import fuzz, process, utils
+
+    others = [agency.name for agency in session.exec(select(Agency)).all() if agency.name not in new_names]
+    pairs: list[tuple[str, str]] = []
+    for index, name in enumerate(new_names):
+        candidates = others + new_names[:index]
+        match = process.extractOne(name, candidates, scorer=fuzz.token_set_ratio, processor=utils.default_process,
+                                   score_cutoff=LOOK_ALIKE_SCORE)
+        if match is not None:
+            pairs.append((name, str(match[0])))
+    return pairs
 
 
 def _progress_update(session: Session, action: Action, text: str, now: datetime, actor: str) -> None:
@@ -267,7 +360,7 @@ def _progress_update(session: Session, action: Action, text: str, now: datetime,
 
 
 def _event(session: Session, now: datetime, actor: str, kind: str, row: Action | Review, data: dict[str, Any]) -> None:
-    entity = type(row).__tablename__  # type: ignore[attr-defined]
+    entity = "action" if isinstance(row, Action) else "review"
     session.add(Event(at=now, actor=actor, kind=kind, entity=entity, entity_id=row.id, data=data))
 
 

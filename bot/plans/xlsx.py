@@ -1,9 +1,16 @@
-"""Excel plans. A merged cell's value applies to every row and column it spans."""
+"""Excel plans. A merged cell's value applies to every row and column it spans.
+
+Many workbooks open with a cover or guidance sheet: the plan is the first sheet with a header row
+(anywhere in its first rows: titles and a status key often sit above it). Cells holding real dates
+are written day-first, as UK plans write them, so the date reader reads them as they were meant.
+"""
 
 from __future__ import annotations
 
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
@@ -11,28 +18,50 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.plans.assemble import RawRow
+from bot.plans.columns import Field, map_header, missing_required
 from bot.plans.model import PlanError
 
+#: How far down a sheet its header row may be.
+HEADER_SEARCH_ROWS = 30
 
-def xlsx_rows(path: Path) -> list[RawRow]:
+
+def xlsx_rows(path: Path, overrides: dict[str, Field] | None = None) -> list[RawRow]:
     # A read_only workbook streams the values but does not expose merged ranges, so those are
-    # read from the sheet's XML directly (a small, separate pass).
+    # read from each sheet's XML directly (a small, separate pass).
     try:
-        merged = _merged_ranges(path)
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, SyntaxError, KeyError, OSError, ValueError) as exc:
+        grids: list[list[RawRow]] = []
+        try:
+            if not workbook.worksheets:
+                raise PlanError(path, "the workbook has no sheets")
+            for index, sheet in enumerate(workbook.worksheets):
+                rows = _sheet_rows(sheet, _merged_ranges(path, index))
+                if _has_plan_header(rows, overrides):
+                    return rows
+                grids.append(rows)
+        finally:
+            workbook.close()
+    except (InvalidFileException, zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, ValueError) as exc:
         raise PlanError(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        grid: list[list[str]] = []
-        bold: list[bool] = []
-        for row in sheet.iter_rows():
-            cells = list(row)
-            grid.append([_text(cell.value) for cell in cells])
-            filled = [cell for cell in cells if cell.value not in (None, "")]
-            bold.append(bool(filled) and all(getattr(cell.font, "b", False) for cell in filled))
-    finally:
-        workbook.close()
+    return grids[0]  # no sheet has a header: the first one's rows make the error message
+
+
+def _has_plan_header(rows: list[RawRow], overrides: dict[str, Field] | None) -> bool:
+    for row in rows[:HEADER_SEARCH_ROWS]:
+        header = map_header(row.cells, overrides)
+        if header is not None and not missing_required(header):
+            return True
+    return False
+
+
+def _sheet_rows(sheet: Any, merged: list[tuple[int, int, int, int]]) -> list[RawRow]:
+    grid: list[list[str]] = []
+    bold: list[bool] = []
+    for row in sheet.iter_rows():
+        cells = list(row)
+        grid.append([_text(getattr(cell, "value", None)) for cell in cells])
+        filled = [cell for cell in cells if getattr(cell, "value", None) not in (None, "")]
+        bold.append(bool(filled) and all(getattr(cell.font, "b", False) for cell in filled))
     for min_row, min_col, max_row, max_col in merged:
         if min_row - 1 >= len(grid):
             continue
@@ -52,21 +81,21 @@ _NS = {
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _merged_ranges(path: Path) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of the first sheet as (min_row, min_col, max_row, max_col)."""
+def _merged_ranges(path: Path, sheet_index: int) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of the workbook's sheet number `sheet_index` as (min_row, min_col, max_row, max_col)."""
     with zipfile.ZipFile(path) as archive:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        first = book.find("main:sheets/main:sheet", _NS)
+        sheets = book.findall("main:sheets/main:sheet", _NS)
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        if first is None:
-            raise ValueError("the workbook has no sheets")
-        target = next(rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS) if rel.get("Id") == first.get(_R_ID))
+        if sheet_index >= len(sheets):
+            return []
+        wanted = sheets[sheet_index].get(_R_ID)
+        target = next(rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS) if rel.get("Id") == wanted)
         sheet_path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         sheet = ElementTree.fromstring(archive.read(sheet_path))
     ranges = []
     for merge in sheet.findall("main:mergeCells/main:mergeCell", _NS):
-        bounds = range_boundaries(merge.get("ref", ""))
-        min_col, min_row, max_col, max_row = (int(b or 0) for b in bounds)
+        min_col, min_row, max_col, max_row = (int(b or 0) for b in range_boundaries(merge.get("ref", "")))
         ranges.append((min_row, min_col, max_row, max_col))
     return ranges
 
@@ -78,8 +107,8 @@ def _cell(grid: list[list[str]], row: int, column: int) -> str:
 def _text(value: object) -> str:
     if value is None:
         return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")  # type: ignore[union-attr]
+    if isinstance(value, date | datetime):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -40,7 +40,7 @@ def test_dry_run_json_has_the_documented_shape_and_touches_nothing(app: typer.Ty
     assert set(data) == {"review", "recommendations", "warnings"}
     assert data["review"] == "RIV3"
     rec = data["recommendations"][0]
-    assert set(rec) == {"number", "text", "scope", "section", "actions"}
+    assert set(rec) == {"number", "text", "scope", "section", "ref", "actions"}  # "ref" was added
     action = rec["actions"][0]
     assert set(action) == {"description", "lead_agency", "target_text", "due", "precision", "status", "progress"}
     assert (action["due"], action["precision"]) == ("2026-03-31", "day")

@@ -136,16 +136,26 @@ def _fields(plan: ParsedPlan) -> dict[str, object]:
     return data
 
 
-def test_export_fills_progress_with_the_chase_log(engine: Engine, tmp_path: Path) -> None:
+def test_export_adds_the_chase_log_in_its_own_column(engine: Engine, tmp_path: Path) -> None:
     _import_example(engine)
     out = tmp_path / "riv3.csv"
 
     with Session(engine) as session:
         export_plan(session, "RIV3", "csv", out)
 
-    text = out.read_text(encoding="utf-8-sig")
-    assert "Chase log: Chaser sent 6 Jul 2026 asking for an update by 10 Jul 2026." in text
-    assert "Review code: RIV3" in text
+    rows = _csv_rows(out)
+    header = next(row for row in rows if len(row) > 1)
+    log = header.index("Chase log (chaser)")
+    by_ref = {row[header.index("Action ref (chaser)")]: row for row in rows if len(row) == len(header)}
+    assert by_ref["RIV3-4-1"][log] == "Chaser sent 6 Jul 2026 asking for an update by 10 Jul 2026."
+    assert ["Review code: RIV3"] in rows
+
+
+def _csv_rows(out: Path) -> list[list[str]]:
+    import csv
+
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
 
 
 def test_export_of_an_unknown_review_is_an_error(engine: Engine, tmp_path: Path) -> None:
@@ -176,8 +186,11 @@ def test_export_writes_the_coordinators_own_headers(engine: Engine, tmp_path: Pa
         "Lead agency",
         "Evidence of Achievement",
         "Target date for Completion",
+        "Due date (chaser)",
         "Status",
         "Progress report",
+        "Action ref (chaser)",
+        "Chase log (chaser)",
     ]
 
 
@@ -216,13 +229,14 @@ def test_export_of_a_plan_without_progress_column_names_it_progress(engine: Engi
         "BY WHOM Who is going to do it?",
         "Ref",
         "Recommendation",
-        "Section",
-        "Scope",
         "ACTION What are we going to do?",
         "By when",
+        "Due date (chaser)",
         "Status",
         "Progress",
         "Success measure",
+        "Action ref (chaser)",
+        "Chase log (chaser)",
     ]
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 22:05:37.352440
+Create Date: 2026-12-01 22:09:31.060109
 """
 
 from __future__ import annotations
@@ -166,9 +166,10 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('section', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('ref_part', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['review_id'], ['review.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('review_id', 'number')
+    sa.UniqueConstraint('review_id', 'ref_part', 'number')
     )
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recommendation_review_id'), ['review_id'], unique=False)
@@ -188,6 +189,7 @@ def upgrade() -> None:
     sa.Column('precision', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('progress', sa.Text(), nullable=True),
+    sa.Column('plan_cells', sa.JSON(), nullable=False),
     sa.Column('snoozed_until', sa.Date(), nullable=True),
     sa.Column('imported_values', sa.JSON(), nullable=False),
     sa.Column('removed_from_plan_at', bot.models.UTCDateTime(), nullable=True),

@@ -1,0 +1,79 @@
+"""What a plan says about itself that single cells do not: the year it was written, its sections' numbering.
+
+A target written without a year ("30th June", "1st July and ongoing") means the year the plan was
+written in, not the year it happens to be imported: a 2019 plan read in 2031 still means June 2019.
+The plan's own date line ("Action plan agreed: March 2019", "Last updated 14 January 2025") says
+when that was; failing that, the earliest target that does carry a year. Year-less targets are then
+read as the next such day on or after that date.
+
+Agency (IMR) sections often number their recommendations from 1 again. Numbers stay as written;
+refs stay unique by giving each later section's recommendations a short part from the section's
+name ("IMR Recommendations: Eastvale Homes" -> "EH").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from bot.rules.dates import parse_target_date
+
+_HAS_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b")
+_DATE_LINE_CUE = re.compile(
+    r"\b(?:updated?|agreed|as at|dated?|progress|version|revised|final|approved|signed off|published)\b", re.IGNORECASE
+)
+_SECTION_FILLER = frozenset(
+    {"imr", "recommendations", "recommendation", "individual", "management", "review", "reviews", "report", "reports",
+     "overview", "agency", "single", "the", "of", "and", "for", "&", "from"}
+)
+
+
+def plan_reference_day(preamble: Sequence[str], targets: Iterable[str]) -> date | None:
+    """The day a plan was written, as far as it says: its date line, else its earliest dated target."""
+    for line in preamble:
+        if _HAS_YEAR.search(line) and _DATE_LINE_CUE.search(line):
+            parsed = parse_target_date(line)
+            if parsed.due is not None:
+                return parsed.due.replace(day=1)
+    dated = [parsed.due for text in targets if text and _HAS_YEAR.search(text)
+             if (parsed := parse_target_date(text)).due is not None]
+    return min(dated).replace(month=1, day=1) if dated else None
+
+
+def section_code(section: str) -> str:
+    """'IMR Recommendations: Vale Mental Health Trust' -> 'VMHT'."""
+    name = section.rsplit(":", 1)[-1]
+    words = [word for word in re.findall(r"[A-Za-z0-9']+", name) if word.casefold() not in _SECTION_FILLER]
+    return "".join(word[0].upper() for word in words)
+
+
+def section_ref_parts(recs: Sequence[tuple[str | None, str | None]]) -> dict[tuple[str | None, str | None], str]:
+    """(number, section) -> the part refs need, for plans whose sections restart their numbering.
+
+    Nothing changes unless one number appears in two sections; then each section after the first
+    that has numbers gets its own part, the same for all its recommendations.
+    """
+    sections_of: dict[str, set[str | None]] = {}
+    order: list[str | None] = []
+    for number, section in recs:
+        if number is None:
+            continue
+        sections_of.setdefault(number, set()).add(section)
+        if section not in order:
+            order.append(section)
+    if not any(len(sections) > 1 for sections in sections_of.values()):
+        return {}
+    parts: dict[str | None, str] = {}
+    taken: set[str] = {""}
+    for index, section in enumerate(order):
+        if index == 0:
+            parts[section] = ""
+            continue
+        code = section_code(section or "") or f"S{index + 1}"
+        candidate, suffix = code, 2
+        while candidate in taken:
+            candidate, suffix = f"{code}{suffix}", suffix + 1
+        taken.add(candidate)
+        parts[section] = candidate
+    return {(number, section): parts.get(section, "") for number, section in recs}
