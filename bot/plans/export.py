@@ -143,9 +143,9 @@ def _chase_log_lines(
     updates: Sequence[ProgressUpdate],
     timezone: str,
     *,
-    replies: ReplyPolicy,
-    meetings: Sequence[date],
-    today: date | None,
+    replies: ReplyPolicy = DEFAULT_REPLIES,
+    meetings: Sequence[date] = (),
+    today: date | None = None,
 ) -> str:
     """The chase log for one action, one event a line. The only call of chase_log: how the log is
     worked out lives there; how it is laid out on the page lives here."""

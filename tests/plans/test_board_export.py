@@ -150,8 +150,10 @@ def test_chase_log_is_one_line_per_event(engine: Engine, tmp_path: Path) -> None
 
     lines = _chase_log_lines([_sent("2026-10-01"), _sent("2026-10-15")], [_reply("2026-10-20")], "Europe/London")
 
-    assert lines.splitlines() == ["Chaser sent 1 Oct 2026.", "No response received.", "Follow-up sent 15 Oct 2026.",
-                                  "Reply received 20 Oct 2026."]
+    assert lines.splitlines() == [
+        "Chaser sent 1 Oct 2026 asking for an update by 7 Oct 2026.", "No response received.",
+        "Follow-up sent 15 Oct 2026 asking for an update by 21 Oct 2026.", "Reply received 20 Oct 2026.",
+    ]
 
 
 def test_output_suffix_chooses_the_format() -> None:

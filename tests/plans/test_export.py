@@ -284,5 +284,5 @@ def test_export_chase_log_does_not_count_a_refused_reply_as_received(engine: Eng
         export_plan(session, "RIV3", "csv", out)
 
     text = out.read_text(encoding="utf-8-sig")
-    assert "Chase log: Chaser sent 6 Jul 2026" in text
+    assert "Chaser sent 6 Jul 2026" in text
     assert "Reply received" not in text
