@@ -182,6 +182,8 @@ class Message(SQLModel, table=True):
     not_before: datetime | None = _when(default=None, index=True)
     claimed_by: str | None = None
     claimed_until: datetime | None = _when(default=None)
+    #: When the latest attempt began: after a crash, its sent copy may still be on the way until a hold has passed.
+    attempt_started_at: datetime | None = _when(default=None)
     last_error: str | None = _text(default=None)
     created_at: datetime = _when(default_factory=utcnow)
     sent_at: datetime | None = _when(default=None)

@@ -82,6 +82,9 @@ def _is_user_id(address: str) -> bool:
 
 METADATA_EVENT = "dhr_message"
 
+#: `since` is our clock, message ts are Slack's: look a little earlier so a fast local clock misses nothing.
+CLOCK_SKEW_SECONDS = 60.0
+
 
 class SlackChannel:
     kind: ChannelKind = ChannelKind.SLACK
@@ -122,7 +125,8 @@ class SlackChannel:
         channel = self.dm_channel(target) if _is_user_id(target) else target
         response = self._call(
             "conversations.history", self.client.conversations_history,
-            channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True, limit=200,
+            channel=channel, oldest=f"{since.timestamp() - CLOCK_SKEW_SECONDS:.6f}",
+            include_all_metadata=True, limit=200,
         )
         for message in response.get("messages", []):
             metadata = message.get("metadata") or {}

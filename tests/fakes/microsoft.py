@@ -8,6 +8,11 @@ msal accepts only https authorities, so the fake serves TLS with a throwaway CA 
         ... send a chaser ...
         fake.deliver_reply(fake.sent[0], "priya.shah@police.example.org", "Done, policy signed off.")
 
+Sent mail reaches Sent Items `sent_copy_delay` after /send, without its custom headers (see
+graph_mail.py for the documentation behind each behaviour). Injected 429/503 answers carry
+Retry-After as given, fractions included: RFC 9110 defines whole seconds, but clients meet
+fractional values from proxies and gateways, so ours must read them (and not retry early).
+
 `fake.env()` gives the same as environment settings (MS_*, GRAPH_API_URL, DHR_MAILBOX, plus
 REQUESTS_CA_BUNDLE and SSL_CERT_FILE so msal/requests and httpx trust the fake's CA).
 The mailbox itself (messages, folders, delta) lives in tests/fakes/graph_mail.py.
@@ -25,7 +30,7 @@ import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -73,10 +78,11 @@ class FakeMicrosoft(LocalFakeServer):
         client_secret: str = "fake-client-secret",
         mailbox: str = "dhr@riverside.example.gov.uk",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sent_copy_delay: timedelta = timedelta(seconds=1),
     ) -> None:
         super().__init__()
         self.tenant_id, self.client_id, self.client_secret, self.mailbox = tenant_id, client_id, client_secret, mailbox
-        self.mail = MailStore(mailbox, clock, lambda: self.graph_url)
+        self.mail = MailStore(mailbox, clock, lambda: self.graph_url, sent_copy_delay)
         self.token_requests = 0
         self.calls: list[GraphCall] = []
         self._tokens: set[str] = set()
@@ -214,6 +220,7 @@ class FakeMicrosoft(LocalFakeServer):
         operation, handler = self._route(method, _split_segments(parts.path))
         extra: dict[str, str] = {}
         with self._lock:
+            self.mail.settle()
             try:
                 self._fail_if_asked(operation)
                 if operation not in {"openid_configuration", "token"}:
@@ -255,7 +262,7 @@ class FakeMicrosoft(LocalFakeServer):
                     ("GET", "messages", "*", "attachments"): ("attachments", lambda q, h, b: mail.attachments(arg)),
                     ("POST", "messages", "*", "move"): ("move", lambda q, h, b: mail.move(arg, b)),
                     ("GET", "mailFolders", "*", "messages"): (
-                        "list_messages", lambda q, h, b: mail.list_messages(arg, q.get("$select"), _text(h))),
+                        "list_messages", lambda q, h, b: mail.list_messages(arg, q, _text(h))),
                     ("GET", "mailFolders", "*", "messages", "delta"): (
                         "delta", lambda q, h, b: mail.delta(arg, q, _max_page_size(h), _text(h))),
                 })
@@ -272,7 +279,7 @@ class FakeMicrosoft(LocalFakeServer):
         failure.remaining -= 1
         if failure.remaining <= 0:
             queue.popleft()
-        extra = {"Retry-After": str(int(failure.retry_after))} if failure.retry_after is not None else {}
+        extra = {"Retry-After": _seconds(failure.retry_after)} if failure.retry_after is not None else {}
         raise GraphError(failure.status, failure.code, "injected failure", extra)
 
     def _authorise(self, headers: dict[str, str]) -> None:
@@ -308,6 +315,10 @@ class FakeMicrosoft(LocalFakeServer):
         token = f"fake-graph-token-{secrets.token_hex(8)}"
         self._tokens.add(token)
         return 200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _refuse(status: int, code: str, message: str) -> Handler:

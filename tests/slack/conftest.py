@@ -31,6 +31,7 @@ from tests.fakes.fixtures import (  # noqa: F401
     slack_client,
 )
 from tests.fakes.slack_api import FakeSlackApi, RecordedCall
+from tests.fakes.slack_events import event_callback, retry_headers
 
 SIGNING_SECRET = "riverside-signing-secret"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -71,11 +72,15 @@ class SlackHarness:
 
     # -- sending ------------------------------------------------------------------------------
 
-    def post(self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> httpx.Response:
+    def post(
+        self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
-        return httpx.post(self.url + "/slack/events", content=body.encode(), headers=headers, timeout=10)
+        sent = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature,
+                **(headers or {})}
+        return httpx.post(self.url + "/slack/events", content=body.encode(), headers=sent, timeout=10)
 
     def command(self, user: str, text: str, **signing: Any) -> httpx.Response:
         form = {
@@ -104,10 +109,11 @@ class SlackHarness:
             "view": {**view, "id": "V1", "team_id": TEAM["id"], "state": {"values": values}},
         })
 
-    def event(self, event: dict[str, Any]) -> httpx.Response:
-        body = {"token": "x", "team_id": TEAM["id"], "api_app_id": "A0DHR", "type": "event_callback",
-                "event_id": f"Ev{time.monotonic_ns()}", "event_time": int(time.time()), "event": event}
-        return self.post(json.dumps(body), "application/json")
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int = 0) -> httpx.Response:
+        """Deliver an event as Slack does (text escaped); `retry` > 0 is Slack's n-th redelivery of `event_id`."""
+        body = event_callback(event, team_id=TEAM["id"], event_id=event_id)
+        headers = retry_headers(retry) if retry else None
+        return self.post(json.dumps(body), "application/json", headers=headers)
 
     # -- reading the fake ---------------------------------------------------------------------
 

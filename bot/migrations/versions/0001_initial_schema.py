@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:32:28.162566
+Create Date: 2026-12-01 20:49:11.834322
 """
 
 from __future__ import annotations
@@ -135,6 +135,7 @@ def upgrade() -> None:
     sa.Column('not_before', bot.models.UTCDateTime(), nullable=True),
     sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('claimed_until', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('attempt_started_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.Column('sent_at', bot.models.UTCDateTime(), nullable=True),
