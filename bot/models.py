@@ -236,3 +236,10 @@ class Lease(SQLModel, table=True):
     name: str = Field(primary_key=True)
     holder: str
     expires_at: datetime = _when()
+
+
+class SlackDelivery(SQLModel, table=True):
+    """A Slack delivery already handled (event id, or hash of a signed request): retries and replays are skipped."""
+
+    key: str = Field(primary_key=True, max_length=80)
+    seen_at: datetime = _when(index=True)

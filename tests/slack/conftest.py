@@ -142,7 +142,8 @@ def slack(engine: Engine, fake_slack: FakeSlackApi, slack_settings: Settings) ->
     # Bolt's acks and lazy listeners run here; the teardown waits for them, so a late write from this
     # test cannot land after the `engine` fixture has emptied the tables for the next one.
     listeners = ListenerPool()
-    wsgi = make_wsgi_app(engine, build_bolt_app(runtime, clock=lambda: NOW, listener_executor=listeners), lambda: False)
+    bolt = build_bolt_app(runtime, clock=lambda: NOW, listener_executor=listeners)
+    wsgi = make_wsgi_app(engine, bolt, lambda: False, signing_secret=SIGNING_SECRET)
     server = make_http_server(wsgi, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
