@@ -20,6 +20,7 @@ The mailbox itself (messages, folders, delta) lives in tests/fakes/graph_mail.py
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
@@ -27,6 +28,7 @@ import shutil
 import ssl
 import tempfile
 import threading
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -87,6 +89,7 @@ class FakeMicrosoft(LocalFakeServer):
         self.calls: list[GraphCall] = []
         self._tokens: set[str] = set()
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
+        self._slow: dict[str, float] = {}
         self._lock = threading.RLock()
         self._tmp: Path | None = None
 
@@ -148,9 +151,14 @@ class FakeMicrosoft(LocalFakeServer):
         """Answer the next `times` calls of `operation` with an error; 429/503 carry Retry-After (1 s default)."""
         if retry_after is None and status in (429, 503):
             retry_after = 1
-        failure = _Failure(status, code or DEFAULT_ERROR_CODES.get(status, "ErrorInternalServerError"), retry_after, times)
+        code = code or DEFAULT_ERROR_CODES.get(status, "ErrorInternalServerError")
+        failure = _Failure(status, code, retry_after, times)
         with self._lock:
             self._failures[operation].append(failure)
+
+    def slow_down(self, operation: str, seconds: float) -> None:
+        """Take `seconds` over every call of `operation`, like a slow network (for crash-timing tests)."""
+        self._slow[operation] = seconds
 
     @property
     def sent(self) -> list[dict[str, Any]]:
@@ -213,11 +221,15 @@ class FakeMicrosoft(LocalFakeServer):
 
     # -- request handling (server threads) -----------------------------------------------------
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], raw_body: bytes) -> tuple[int, dict[str, str], Any]:
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], raw_body: bytes
+    ) -> tuple[int, dict[str, str], Any]:
         parts = urlsplit(raw_path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         body = _parse_body(raw_body, headers)
         operation, handler = self._route(method, _split_segments(parts.path))
+        if operation in self._slow:
+            time.sleep(self._slow[operation])
         extra: dict[str, str] = {}
         with self._lock:
             self.mail.settle()
@@ -255,7 +267,8 @@ class FakeMicrosoft(LocalFakeServer):
             if len(rest) >= 2:
                 arg = rest[1]
                 routes.update({
-                    ("GET", "messages", "*"): ("get_message", lambda q, h, b: mail.get_message(arg, q.get("$select"), _text(h))),
+                    ("GET", "messages", "*"): (
+                        "get_message", lambda q, h, b: mail.get_message(arg, q.get("$select"), _text(h))),
                     ("PATCH", "messages", "*"): ("update_message", lambda q, h, b: mail.update_message(arg, b)),
                     ("DELETE", "messages", "*"): ("delete_message", lambda q, h, b: mail.delete_message(arg)),
                     ("POST", "messages", "*", "send"): ("send", lambda q, h, b: mail.send(arg)),
@@ -358,7 +371,9 @@ def _parse_body(body: bytes, headers: dict[str, str]) -> Any:
 
 
 class _TLSServer(ThreadingHTTPServer):
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], context: ssl.SSLContext) -> None:
+    def __init__(
+        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], context: ssl.SSLContext
+    ) -> None:
         super().__init__(address, handler)
         self.context = context
 
@@ -371,10 +386,8 @@ class _TLSServer(ThreadingHTTPServer):
         try:
             super().finish_request(secure, client_address)
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 secure.close()
-            except OSError:
-                pass
 
 
 class _Handler(BaseHTTPRequestHandler):

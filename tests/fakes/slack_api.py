@@ -168,7 +168,9 @@ class FakeSlackApi(LocalFakeServer):
 
     # -- request handling (called from server threads) -----------------------------------------
 
-    def handle(self, method: str, path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict[str, str], Any]:
+    def handle(
+        self, method: str, path: str, body: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], Any]:
         if method == "webhook":
             return self._record(method, path, body, headers, 200, None, {}, {"ok": True})
         token = headers.get("authorization", "")
@@ -259,7 +261,9 @@ class FakeSlackApi(LocalFakeServer):
             found = [m for m in self._messages if m.channel == channel and m.user is None]
         messages = []
         for m in reversed(found):
-            item: dict[str, Any] = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": m.text, "ts": m.ts}
+            item: dict[str, Any] = {
+                "type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": m.text, "ts": m.ts,
+            }
             if with_metadata and m.metadata:
                 item["metadata"] = m.metadata
             messages.append(item)
@@ -395,10 +399,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         body = self._parse_body(parts.query, headers)
-        if parts.path.startswith("/webhook/"):
-            method = "webhook"
-        else:
-            method = parts.path.rsplit("/", 1)[-1]
+        method = "webhook" if parts.path.startswith("/webhook/") else parts.path.rsplit("/", 1)[-1]
         status, extra_headers, answer = self.fake.handle(method, parts.path, body, headers)
         payload = json.dumps(answer).encode("utf-8")
         self.send_response(status)
