@@ -10,6 +10,10 @@ Bodies may be form-encoded, JSON or a GET query string (slack_sdk uses all three
 needs `Authorization: Bearer xoxb-...` (else `invalid_auth`), except `/webhook/...` (response_url).
 Failures are injected per method with `fail_next`; `limit_rate` makes chat.postMessage answer 429
 beyond N messages per second per channel, as Slack does.
+
+A public or private channel the bot has not been invited to (`exclude_bot_from`) refuses
+chat.postMessage with `not_in_channel`, as Slack does for a bot without chat:write.public
+(docs.slack.dev/reference/methods/chat.postMessage, "Errors"); DMs and other channels accept.
 """
 
 from __future__ import annotations
@@ -100,6 +104,7 @@ class FakeSlackApi(LocalFakeServer):
         self._post_delay = 0.0
         self._rate_methods: frozenset[str] = frozenset()
         self._recent_posts: dict[str, deque[float]] = defaultdict(deque)
+        self._not_member_of: set[str] = set()
 
     @property
     def url(self) -> str:
@@ -147,6 +152,11 @@ class FakeSlackApi(LocalFakeServer):
             self._rate_limit = per_second
             self._rate_methods = frozenset(methods)
             self._recent_posts.clear()
+
+    def exclude_bot_from(self, channel: str) -> None:
+        """The bot is not a member of `channel`: posts there answer `not_in_channel`."""
+        with self._lock:
+            self._not_member_of.add(channel)
 
     def slow_down(self, seconds: float) -> None:
         """Take `seconds` over every chat.postMessage, like a slow network (for crash-timing tests)."""
@@ -273,6 +283,9 @@ class FakeSlackApi(LocalFakeServer):
         if self._post_delay:
             time.sleep(self._post_delay)
         channel = self._channel_of(body)
+        with self._lock:
+            if channel in self._not_member_of:
+                raise _SlackError("not_in_channel")
         text, blocks = body.get("text") or "", body.get("blocks")
         if not text and not blocks:
             raise _SlackError("no_text")
