@@ -123,7 +123,9 @@ def is_automatic_reply(text: str, subject: str | None = None, headers: Mapping[s
     lowered_headers = {name.lower(): value.strip().lower() for name, value in (headers or {}).items()}
     if lowered_headers.get("auto-submitted", "no") != "no":
         return True
-    if "x-auto-response-suppress" in lowered_headers or "x-autoreply" in lowered_headers:
+    # Not X-Auto-Response-Suppress: Outlook sets it on mail people write, asking the recipient's
+    # systems not to auto-answer ([MS-OXCMAIL] 2.1.3.2.20); it says nothing about the sender.
+    if "x-autoreply" in lowered_headers:
         return True
     if lowered_headers.get("precedence") == "auto_reply":
         return True

@@ -134,10 +134,15 @@ class MailStore:
         original_id = original["internetMessageId"]
         reply = f"<p>{html.escape(text)}</p>"
         quoted = f"{reply}<hr><p>From: {html.escape(self.address)}</p>{original['body']['content']}"
+        subject = subject or f"RE: {original.get('subject', '')}"
+        given = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+        files = list(attachments)
+        outlook = outlook_reply_headers(str(original.get("subject", "")), has_attachments=bool(files))
+        overridden = {name.lower() for name, _ in given}
         return self._arrive(
-            from_address, from_name, subject or f"RE: {original.get('subject', '')}", quoted, reply,
+            from_address, from_name, subject, quoted, reply,
             original["conversationId"], {"In-Reply-To": original_id, "References": original_id},
-            attachments, headers,
+            files, [(n, v) for n, v in outlook if n.lower() not in overridden] + given,
         )
 
     def deliver_mail(
@@ -397,6 +402,25 @@ class MailStore:
 
     def _new_id(self, prefix: str) -> str:
         return f"AAMk-{prefix}-{next(self._ids):05d}-{secrets.token_hex(3)}"
+
+
+def outlook_reply_headers(topic: str, *, has_attachments: bool) -> list[tuple[str, str]]:
+    """The headers Outlook for Windows puts on a reply a person writes, beside the usual ones.
+
+    X-Auto-Response-Suppress is among them: it asks the RECIPIENT's systems not to answer
+    automatically ([MS-OXCMAIL] 2.1.3.2.20 from PidTagAutoResponseSuppress, [MS-OXOMSG]
+    2.2.1.77), so on its own it says nothing about whether a person wrote the mail. Machine
+    replies say so with Auto-Submitted (RFC 3834) and an "Automatic reply:" subject.
+    """
+    return [
+        ("Thread-Topic", topic),
+        ("Thread-Index", base64.b64encode(secrets.token_bytes(22)).decode("ascii")),
+        ("Accept-Language", "en-GB, en-US"),
+        ("Content-Language", "en-GB"),
+        ("X-MS-Has-Attach", "yes" if has_attachments else ""),
+        ("X-MS-TNEF-Correlator", ""),
+        ("X-Auto-Response-Suppress", "All"),
+    ]
 
 
 def _filter(text: str) -> Callable[[_Stored], bool]:
