@@ -130,7 +130,8 @@ class SlackChannel:
         )
         for message in response.get("messages", []):
             metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT and (metadata.get("event_payload") or {}).get("ref") == envelope.ref_token:
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT and payload.get("ref") == envelope.ref_token:
                 return Receipt(slack_channel=channel, slack_ts=str(message["ts"]))
         return None
 
@@ -145,7 +146,7 @@ class SlackChannel:
             self._dm_channels[user_id] = channel_id
         return channel_id
 
-    def update(self, channel: str, ts: str, text: str, blocks: list[dict] | None = None) -> Receipt:
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> Receipt:
         """Edit a message we posted earlier (e.g. to show "thanks, recorded" after a button click)."""
         arguments: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}
         if blocks is not None:
