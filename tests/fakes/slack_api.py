@@ -11,6 +11,9 @@ needs `Authorization: Bearer xoxb-...` (else `invalid_auth`), except `/webhook/.
 Failures are injected per method with `fail_next`; `limit_rate` makes chat.postMessage answer 429
 beyond N messages per second per channel, as Slack does.
 
+Events sent TO the app (escaped text, retries with X-Slack-Retry-Num, Slackbot posts in threads)
+are built by tests/fakes/slack_events.py, with the documentation they follow.
+
 A public or private channel the bot has not been invited to (`exclude_bot_from`) refuses
 chat.postMessage with `not_in_channel`, as Slack does for a bot without chat:write.public
 (docs.slack.dev/reference/methods/chat.postMessage, "Errors"); DMs and other channels accept.

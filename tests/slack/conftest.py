@@ -4,6 +4,7 @@ Web API, and a small client that sends Slack-signed requests to it."""
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,6 +38,11 @@ SIGNING_SECRET = "riverside-signing-secret"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 TEAM = {"id": "T0RIVER", "domain": "riverside-csp"}
+
+
+def _trigger_id() -> str:
+    # Slack gives every command and interaction its own trigger_id, so no two requests are the same bytes.
+    return f"{time.time_ns()}.42.{secrets.token_hex(8)}"
 
 
 def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
@@ -86,9 +92,14 @@ class SlackHarness:
         form = {
             "team_id": TEAM["id"], "team_domain": TEAM["domain"], "channel_id": "C0DHRTEAM", "channel_name": "dhr",
             "user_id": user, "user_name": user.lower(), "command": "/dhr", "text": text,
-            "response_url": self.fake.webhook_url(f"cmd-{user}"), "trigger_id": "1337.42.trigger", "api_app_id": "A0DHR",
+            "response_url": self.fake.webhook_url(f"cmd-{user}"), "trigger_id": _trigger_id(), "api_app_id": "A0DHR",
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **signing)
+
+    def replay(self, sent: httpx.Response) -> httpx.Response:
+        """Send the very bytes and headers of an earlier request again, as a replay attacker would."""
+        request = sent.request
+        return httpx.post(str(request.url), content=request.content, headers=dict(request.headers), timeout=10)
 
     def interaction(self, payload: dict[str, Any]) -> httpx.Response:
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
@@ -96,7 +107,7 @@ class SlackHarness:
     def click(self, user: str, action_id: str, value: str, *, channel: str = "D0PRIYA", message_ts: str = "1.000001") -> httpx.Response:
         return self.interaction({
             "type": "block_actions", "user": {"id": user, "team_id": TEAM["id"]}, "team": TEAM, "api_app_id": "A0DHR",
-            "trigger_id": "1337.42.trigger", "response_url": self.fake.webhook_url(f"act-{user}"),
+            "trigger_id": _trigger_id(), "response_url": self.fake.webhook_url(f"act-{user}"),
             "container": {"type": "message", "channel_id": channel, "message_ts": message_ts},
             "channel": {"id": channel}, "message": {"ts": message_ts, "text": "chaser"},
             "actions": [{"action_id": action_id, "block_id": "b1", "value": value, "type": "button", "action_ts": "1"}],
@@ -105,7 +116,7 @@ class SlackHarness:
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> httpx.Response:
         return self.interaction({
             "type": "view_submission", "user": {"id": user, "team_id": TEAM["id"]}, "team": TEAM, "api_app_id": "A0DHR",
-            "trigger_id": "1337.43.trigger",
+            "trigger_id": _trigger_id(),
             "view": {**view, "id": "V1", "team_id": TEAM["id"], "state": {"values": values}},
         })
 
