@@ -2,18 +2,23 @@
 
     serve(settings)   blocks until SIGTERM/SIGINT, then stops the scheduler and the server cleanly.
 
-HTTP mode runs on waitress (a production WSGI server): `POST /slack/events` goes to Bolt, which
-checks Slack's signature (401 when forged or older than 5 minutes); `GET /healthz` says whether the
-database answers and whether this process leads the scheduler. Without Slack credentials only
-/healthz is served, so a mail-only deployment still has a health check.
+HTTP mode runs on waitress (a production WSGI server). `POST /slack/events` is checked before
+anything parses it (bot.slack_gate): 413 above MAX_BODY_BYTES, 401 when unsigned, forged or older
+than 5 minutes; then Bolt, whose first middleware acknowledges a retried or replayed delivery
+without processing it again (bot.slack_dedupe). `GET /healthz` says whether the database answers
+and whether this process leads the scheduler. Without Slack credentials only /healthz is served,
+so a mail-only deployment still has a health check. Slow or idle clients are cut off after
+CHANNEL_TIMEOUT seconds, so half-open connections cannot hold the server's connection slots.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from typing import Any
@@ -28,6 +33,8 @@ from bot.handlers import register_all
 from bot.handlers.common import Clock, utc_now
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
+from bot.slack_dedupe import register_dedupe
+from bot.slack_gate import MAX_BODY_BYTES, Refusal, refuse_by_length, refuse_unsigned
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,7 @@ def build_bolt_app(runtime: Runtime, *, clock: Clock = utc_now, listener_executo
         process_before_response=False,
         listener_executor=listener_executor,
     )
+    register_dedupe(app, runtime.engine, clock)
     register_all(app, runtime, clock)
     return app
 
@@ -66,16 +74,39 @@ def health(engine: Engine, leading: Callable[[], bool]) -> tuple[int, dict[str, 
     return 200, {"ok": True, "database": "ok", "scheduler": "leader" if leading() else "standby"}
 
 
-def make_wsgi_app(engine: Engine, bolt_app: App | None, leading: Callable[[], bool] = lambda: False) -> WSGIApp:
-    """The WSGI callable: /healthz always, /slack/events when there is a Slack app."""
-    slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH) if bolt_app is not None else None
+def make_wsgi_app(
+    engine: Engine,
+    bolt_app: App | None,
+    leading: Callable[[], bool] = lambda: False,
+    *,
+    signing_secret: str = "",
+    wall_clock: Callable[[], float] = time.time,
+) -> WSGIApp:
+    """The WSGI callable: /healthz always, /slack/events (signed by `signing_secret`) when there is a Slack app."""
+    if bolt_app is not None and not signing_secret:
+        raise ValueError("SLACK_SIGNING_SECRET is not set: requests to /slack/events cannot be checked")
+    bolt = SlackRequestHandler(bolt_app, path=EVENTS_PATH) if bolt_app is not None else None
+
+    def slack(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        assert bolt is not None
+        refusal = refuse_by_length(environ.get("CONTENT_LENGTH"))
+        if refusal is None:
+            body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
+            refusal = refuse_unsigned(
+                body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"), environ.get("HTTP_X_SLACK_SIGNATURE"),
+                signing_secret, wall_clock(),
+            )
+        if refusal is not None:
+            return _refuse(start_response, refusal)
+        # Bolt reads the body again (and checks the signature again): hand it the bytes already read.
+        return bolt({**environ, "wsgi.input": io.BytesIO(body)}, start_response)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             status, body = health(engine, leading)
             return _json(start_response, status, body)
-        if slack is not None and path == EVENTS_PATH:
+        if bolt is not None and path == EVENTS_PATH:
             if method != "POST":
                 return _json(start_response, 405, {"error": "POST only"})
             return slack(environ, start_response)
@@ -84,22 +115,48 @@ def make_wsgi_app(engine: Engine, bolt_app: App | None, leading: Callable[[], bo
     return wsgi
 
 
+def _refuse(start_response: Callable[..., Any], refusal: Refusal) -> list[bytes]:
+    return _json(start_response, refusal.status, {"error": refusal.error})
+
+
+_REASONS = {
+    200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
+    411: "Length Required", 413: "Content Too Large", 503: "Service Unavailable",
+}
+
+
 def _json(start_response: Callable[..., Any], status: int, body: dict[str, Any]) -> list[bytes]:
     payload = json.dumps(body).encode()
-    reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}[status]
+    reason = _REASONS[status]
     start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
     return [payload]
 
 
+#: Seconds a connection may sit idle or trickle a request before waitress closes it.
+CHANNEL_TIMEOUT = 10
+#: Open connections allowed at once; beyond it waitress stops accepting until some close.
+CONNECTION_LIMIT = 200
+
+
 class HttpServer:
     """A waitress server that can be stopped from another thread without tearing its socket
-    out from under the poll loop (waitress's own `run()` only stops with the process)."""
+    out from under the poll loop (waitress's own `run()` only stops with the process).
+
+    Its limits: bodies over MAX_BODY_BYTES are refused by waitress itself (413), headers over
+    64 KB too, and a connection idle for CHANNEL_TIMEOUT seconds is closed (checked every
+    second), so slow or half-open clients free their slot quickly (waitress's default is 120 s
+    with 100 connections, which a handful of stalled clients can fill).
+    """
 
     def __init__(self, wsgi: WSGIApp, host: str, port: int, *, threads: int = 8) -> None:
         from waitress.server import create_server
 
         # port 0 picks a free one: see `port`.
-        self._server: Any = create_server(wsgi, host=host, port=port, threads=threads, ident="dhr-chaser")
+        self._server: Any = create_server(
+            wsgi, host=host, port=port, threads=threads, ident="dhr-chaser",
+            channel_timeout=CHANNEL_TIMEOUT, cleanup_interval=1, connection_limit=CONNECTION_LIMIT,
+            max_request_body_size=MAX_BODY_BYTES, max_request_header_size=64 * 1024, asyncore_use_poll=True,
+        )
         self._stopping = threading.Event()
 
     @property
@@ -151,10 +208,12 @@ def serve(
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             socket_handler = SocketModeHandler(bolt_app, settings.slack_app_token)
-            socket_handler.connect()
+            socket_handler.connect()  # type: ignore[no-untyped-call]
             log.info("Slack app connected in Socket Mode")
             bolt_app = None  # events come over the socket; HTTP keeps only /healthz
-        wsgi = make_wsgi_app(runtime.engine, bolt_app, lambda: runner.leading)
+        wsgi = make_wsgi_app(
+            runtime.engine, bolt_app, lambda: runner.leading, signing_secret=settings.slack_signing_secret or ""
+        )
         server = make_http_server(wsgi, host or settings.http_host, settings.http_port if port is None else port)
         thread = threading.Thread(target=server.run, name="dhr-http", daemon=True)
         thread.start()
@@ -168,7 +227,7 @@ def serve(
         if server is not None:
             server.stop(thread)
         if socket_handler is not None:
-            socket_handler.close()
+            socket_handler.close()  # type: ignore[no-untyped-call]
         runner.stop()
 
 

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "bot.commands.outbox",
     "bot.commands.inbox",
     "bot.commands.digest",
+    "bot.commands.meetings",
     "bot.commands.demo",
 )
 

@@ -189,6 +189,8 @@ class Message(SQLModel, table=True):
     not_before: datetime | None = _when(default=None, index=True)
     claimed_by: str | None = None
     claimed_until: datetime | None = _when(default=None)
+    #: When the latest attempt began: after a crash, its sent copy may still be on the way until a hold has passed.
+    attempt_started_at: datetime | None = _when(default=None)
     last_error: str | None = _text(default=None)
     created_at: datetime = _when(default_factory=utcnow)
     sent_at: datetime | None = _when(default=None)
@@ -243,3 +245,10 @@ class Lease(SQLModel, table=True):
     name: str = Field(primary_key=True)
     holder: str
     expires_at: datetime = _when()
+
+
+class SlackDelivery(SQLModel, table=True):
+    """A Slack delivery already handled (event id, or hash of a signed request): retries and replays are skipped."""
+
+    key: str = Field(primary_key=True, max_length=80)
+    seen_at: datetime = _when(index=True)

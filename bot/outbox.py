@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
+from bot.channels.recovery import SendUnconfirmed
 from bot.db import session_scope
 from bot.models import Contact, Event, Message, MessageAction
 from bot.rules.statuses import ChannelKind, MessageState
@@ -232,6 +233,8 @@ class Claim:
     message: Message
     #: The previous holder died mid-send: the message may already have gone out.
     abandoned: bool
+    #: When the attempt before this one began (None on the first): a late copy of it may still appear.
+    previous_attempt_at: datetime | None = None
 
 
 def claim_next(
@@ -259,6 +262,7 @@ def claim_next(
                 return None
             # Read before the UPDATE below: the session refreshes `candidate` with the new values.
             was_abandoned = candidate.state == MessageState.SENDING.value
+            previous_attempt_at = candidate.attempt_started_at
             result = session.execute(
                 sa.update(Message)
                 .where(
@@ -270,6 +274,7 @@ def claim_next(
                     state=MessageState.SENDING.value,
                     claimed_by=worker,
                     claimed_until=now + policy.claim_for,
+                    attempt_started_at=now,
                     attempts=Message.attempts + 1,
                 )
             )
@@ -280,7 +285,7 @@ def claim_next(
                 claimed = session.get(Message, candidate.id)
                 assert claimed is not None
                 session.refresh(claimed)
-                return Claim(claimed, abandoned=was_abandoned)
+                return Claim(claimed, abandoned=was_abandoned, previous_attempt_at=previous_attempt_at)
             session.rollback()  # someone else won that row; look again
     return None
 
@@ -332,10 +337,12 @@ def deliver_one(
     envelope = envelope_for(message)
     if claim.abandoned or (message.last_error or "").startswith(UNCLEAR):
         # The last try may have gone out although we never heard so: ask before sending again.
+        since = claim.previous_attempt_at or message.created_at
         try:
-            receipt = channel.find_sent(envelope, message.created_at)
+            receipt = channel.find_sent(envelope, since)
         except DeliveryError as error:
-            _finish(engine, message, now, error=error, policy=policy, report=report, worker=worker)
+            _finish(engine, message, now, error=error, policy=policy, report=report, worker=worker,
+                    attempt_in_doubt=since)
             return True
         if receipt is not None:
             _finish(engine, message, now, receipt=receipt, policy=policy, report=report, recovered=True, worker=worker)
@@ -363,6 +370,7 @@ def _finish(
     error: DeliveryError | None = None,
     recovered: bool = False,
     worker: str,
+    attempt_in_doubt: datetime | None = None,
 ) -> None:
     assert message.id is not None
     with session_scope(engine) as session:
@@ -389,6 +397,9 @@ def _finish(
             row.last_error = error.code or type(error).__name__
             if not error.permanent and not error.rate_limited:
                 row.last_error = UNCLEAR + row.last_error
+            if isinstance(error, SendUnconfirmed):
+                row.attempts -= 1  # still waiting to learn how the last attempt went: not a new failure
+                row.attempt_started_at = attempt_in_doubt or row.attempt_started_at  # the hold runs from it
             if error.rate_limited:
                 row.attempts -= 1  # being asked to slow down is not a failed attempt
                 _hold_conversation(session, row, now + retry_delay(row.attempts, error.retry_after, policy))

@@ -6,6 +6,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 
 from sqlalchemy.engine import Engine
@@ -31,7 +32,9 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
     if settings.outlook_enabled:
         from bot.channels.outlook import OutlookChannel
 
-        channels[ChannelKind.EMAIL.value] = OutlookChannel(graph_client(settings))
+        channels[ChannelKind.EMAIL.value] = OutlookChannel(
+            graph_client(settings), sent_copy_hold=timedelta(seconds=settings.policy.sent_items_hold_seconds)
+        )
     return channels
 
 

@@ -66,6 +66,9 @@ class PolicySettings(BaseModel):
     max_delivery_attempts: int = Field(6, ge=1, le=50)
     #: A worker that has not finished a send within this long is presumed dead and its message retaken.
     delivery_claim_seconds: int = Field(300, ge=1, le=3600)
+    #: After an attempt that may have gone out, how long its copy may take to appear in Sent Items;
+    #: within it the bot waits instead of mailing again.
+    sent_items_hold_seconds: int = Field(600, ge=0, le=86400)
 
     @model_validator(mode="after")
     def _window_is_sane(self) -> PolicySettings:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.db import ensure_partnership, session_scope
+from bot.delivery_advice import advice_for
 from bot.history_queries import is_answer, live_action
 from bot.models import (
     Action,
@@ -395,7 +396,8 @@ def _compose_undeliverable(
     ).all():
         covered[message_id].append(ref)
     problems = [
-        {"id": m.id, "kind": m.kind, "channel": m.channel, "error": m.last_error or "unknown error",
+        {"id": m.id, "kind": m.kind, "channel": m.channel,
+         "error": advice_for(m.last_error, m.channel, m.recipient_address),
          "recipient": facts.contacts[m.recipient_contact_id].name if m.recipient_contact_id in facts.contacts
          else (m.recipient_address or "unknown"), "refs": sorted(covered.get(m.id or -1, []))}
         for m in dead

@@ -1,8 +1,9 @@
 """A small Microsoft Graph mail client: app-only token from msal, plain HTTPS calls with httpx.
 
 Only what the bot needs: create a draft and send it (so we keep its ids; sendMail returns none),
-read the Inbox by delta query, read one message's headers and unique body, list attachment names,
-mark read, and file handled mail into a folder.
+find a sent message again by the extended property set on its draft, read the Inbox by delta
+query, read one message's headers and unique body, list attachment names, mark read, and file
+handled mail into a folder.
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ PERMANENT_TOKEN_ERRORS = frozenset(
     {"invalid_client", "unauthorized_client", "invalid_request", "invalid_scope", "invalid_grant"}
 )
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: A named MAPI string property of our own, set on every draft to find the mail again after a crash.
+#: Custom internetMessageHeaders cannot serve: Exchange drops them from the Sent Items copy
+#: (microsoftgraph/microsoft-graph-docs issues #2716, #12726). An extended property stays on the
+#: item through send and can be searched with $filter in any folder, however many mails there are
+#: (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties,
+#: learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get, "Get resource instances
+#: that match a filter on an extended property").
+DHR_KEY_PROPERTY = "String {6b1f4b52-8d2e-4f3a-9a57-3c1d0e8f2a64} Name DhrMessageKey"
 
 
 class GraphClient:
@@ -116,6 +125,7 @@ class GraphClient:
             "toRecipients": [{"emailAddress": to}],
             "ccRecipients": [{"emailAddress": {"address": address}} for address in envelope.cc],
             "internetMessageHeaders": headers,
+            "singleValueExtendedProperties": [{"id": DHR_KEY_PROPERTY, "value": message_key(envelope)}],
         }
         return self._json("POST", self._mailbox_url("messages"), json=payload, expected=(201, 200))
 
@@ -151,10 +161,21 @@ class GraphClient:
                 raise DeliveryError("Graph delta expired on a fresh sync", permanent=False, code="http_410") from None
             return self._delta_round(None, page_size)
 
-    def recent_sent(self, top: int = 50) -> list[dict[str, Any]]:
-        """The newest messages in Sent Items with their headers, for finding a message sent before a crash."""
-        query = {"$select": "id,subject,conversationId,internetMessageId,internetMessageHeaders", "$top": str(top)}
-        answer = self._json("GET", self._mailbox_url("mailFolders/sentitems/messages"), params=query)
+    def find_by_key(self, folder: str, key: str) -> list[dict[str, Any]]:
+        """Messages in a well-known folder (`sentitems`, `drafts`) whose DhrMessageKey is `key`.
+
+        A server-side $filter on the extended property: it finds the mail among any number of
+        others, where paging through the newest N would miss it.
+        """
+        escaped_key = key.replace("'", "''")
+        query = {
+            "$filter": (
+                f"singleValueExtendedProperties/Any(ep: ep/id eq '{DHR_KEY_PROPERTY}' and ep/value eq '{escaped_key}')"
+            ),
+            "$select": "id,conversationId,internetMessageId,sentDateTime,isDraft",
+            "$top": "5",
+        }
+        answer = self._json("GET", self._mailbox_url(f"mailFolders/{folder}/messages"), params=query)
         return list(answer.get("value", []))
 
     def list_attachments(self, message_id: str) -> list[str]:
@@ -294,6 +315,12 @@ class GraphClient:
         raise DeliveryError(
             f"Microsoft token request failed: {code}", permanent=code in PERMANENT_TOKEN_ERRORS, code=code
         )
+
+
+def message_key(envelope: Envelope) -> str:
+    """The DhrMessageKey of one outbox message: its row id and reply token, so a database started
+    afresh (ids from 1 again) cannot mistake an old mail in Sent Items for a new one."""
+    return f"dhr:{envelope.message_id}:{envelope.ref_token or '-'}"
 
 
 class _DeltaExpired(Exception):

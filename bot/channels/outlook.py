@@ -3,32 +3,57 @@
 Drafting first (rather than sendMail) is what gives us the message's ids: sendMail answers 202
 with no body. internetMessageId is the durable key for matching replies; the Graph id changes
 when the draft moves to Sent Items.
+
+Every draft carries our DhrMessageKey extended property (bot.channels.graph), which survives the
+send; after a crash `find_sent` looks for it in Sent Items with a $filter. The Sent Items copy
+may appear minutes after /send answered 202, so a missing copy within `sent_copy_hold` of the
+attempt means "ask again later" (SendUnconfirmed), never "send again".
 """
 
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
-from bot.channels.base import MESSAGE_ID_HEADER, DeliveryError, Envelope, Receipt
-from bot.channels.graph import GraphClient
+from bot.channels.base import DeliveryError, Envelope, Receipt
+from bot.channels.graph import GraphClient, message_key
+from bot.channels.recovery import SendUnconfirmed, Verdict, unconfirmed_send
 from bot.rules.statuses import ChannelKind
+
+#: Long enough for Exchange to file a submitted mail in Sent Items on a busy day.
+DEFAULT_SENT_COPY_HOLD = timedelta(minutes=10)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class OutlookChannel:
     kind: ChannelKind = ChannelKind.EMAIL
 
-    def __init__(self, graph: GraphClient) -> None:
+    def __init__(
+        self,
+        graph: GraphClient,
+        *,
+        sent_copy_hold: timedelta = DEFAULT_SENT_COPY_HOLD,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
         self.graph = graph
+        self.sent_copy_hold = sent_copy_hold
+        self._clock = clock
 
     def send(self, envelope: Envelope) -> Receipt:
         draft = self.graph.create_message(envelope)
         draft_id = str(draft["id"])
         try:
             self.graph.send_message(draft_id)
-        except DeliveryError:
-            # A retry creates a fresh draft; don't leave this one behind in Drafts.
-            _delete_quietly(self.graph, draft_id)
+        except DeliveryError as error:
+            if error.permanent or error.rate_limited:
+                # Refused outright (a bad recipient, a 429): nothing went out, and a retry creates
+                # a fresh draft, so don't leave this one behind in Drafts. After a timeout or a 5xx
+                # the send may have been accepted: the draft is left for find_sent to judge.
+                _delete_quietly(self.graph, draft_id)
             raise
         return Receipt(
             graph_message_id=draft_id,
@@ -36,22 +61,30 @@ class OutlookChannel:
             internet_message_id=draft.get("internetMessageId"),
         )
 
+    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
+        """The mail if its last attempt (begun at `since`) went out after all.
 
-    def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:  # noqa: ARG002 (the protocol's)
-        """The mail if it went out after all: Sent Items is searched for our message-id header."""
-        wanted = str(envelope.message_id)
-        for sent in self.graph.recent_sent():
-            headers = {h.get("name", "").lower(): h.get("value") for h in sent.get("internetMessageHeaders") or []}
-            if headers.get(MESSAGE_ID_HEADER) == wanted:
-                return Receipt(
-                    graph_message_id=sent.get("id"),
-                    conversation_id=sent.get("conversationId"),
-                    internet_message_id=sent.get("internetMessageId"),
-                )
+        Raises SendUnconfirmed while its Sent Items copy may still be on the way. Once that hold
+        has passed with no copy, drafts the attempt left behind are removed and None is returned:
+        the outbox sends afresh.
+        """
+        key = message_key(envelope)
+        copies = self.graph.find_by_key("sentitems", key)
+        verdict = unconfirmed_send(bool(copies), since, self._clock(), self.sent_copy_hold)
+        if verdict is Verdict.SENT:
+            sent = copies[0]
+            return Receipt(
+                graph_message_id=sent.get("id"),
+                conversation_id=sent.get("conversationId"),
+                internet_message_id=sent.get("internetMessageId"),
+            )
+        if verdict is Verdict.WAIT:
+            raise SendUnconfirmed((since + self.sent_copy_hold - self._clock()).total_seconds())
+        for draft in self.graph.find_by_key("drafts", key):
+            _delete_quietly(self.graph, str(draft["id"]))
         return None
 
 
 def _delete_quietly(graph: GraphClient, draft_id: str) -> None:
-    # Best effort: an orphaned draft is untidy, never a duplicate mail.
-    with contextlib.suppress(DeliveryError):
+    with contextlib.suppress(DeliveryError):  # best effort: an orphaned draft is untidy, never a duplicate mail
         graph.delete_message(draft_id)

@@ -87,6 +87,9 @@ def _is_user_id(address: str) -> bool:
 
 METADATA_EVENT = "dhr_message"
 
+#: `since` is our clock, message ts are Slack's: look a little earlier so a fast local clock misses nothing.
+CLOCK_SKEW_SECONDS = 60.0
+
 
 class SlackChannel:
     kind: ChannelKind = ChannelKind.SLACK
@@ -125,7 +128,8 @@ class SlackChannel:
             return None
         target = envelope.slack_channel or envelope.to_address
         channel = self.dm_channel(target) if _is_user_id(target) else target
-        window = {"channel": channel, "oldest": f"{since.timestamp():.6f}", "include_all_metadata": True, "limit": 200}
+        oldest = f"{since.timestamp() - CLOCK_SKEW_SECONDS:.6f}"
+        window = {"channel": channel, "oldest": oldest, "include_all_metadata": True, "limit": 200}
         # conversations.history lists only parent messages; a reply in a thread is found in the thread.
         if envelope.thread_ts:
             response = self._call("conversations.replies", self.client.conversations_replies,

@@ -6,6 +6,7 @@ never retries a delivery because reading a reply took a moment.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt import App
@@ -25,6 +26,10 @@ from bot.runtime import Runtime
 
 #: Message subtypes that are a person writing something new; edits, deletions and joins are not.
 _PERSON_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+#: Slackbot posts in threads as a user, with no bot_id and no subtype.
+SLACKBOT = "USLACKBOT"
+#: `<https://x|label>`, `<mailto:a@b|a@b>`, `<https://x>`: links as Slack sends them.
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]*)(?:\|([^>]*))?>")
 
 
 def register(app: App, runtime: Runtime, clock: Clock = utc_now) -> None:
@@ -46,7 +51,7 @@ def register(app: App, runtime: Runtime, clock: Clock = utc_now) -> None:
 
 
 def is_thread_reply_from_a_person(event: dict[str, Any]) -> bool:
-    if event.get("bot_id") or event.get("subtype") not in _PERSON_SUBTYPES or not event.get("user"):
+    if event.get("bot_id") or event.get("subtype") not in _PERSON_SUBTYPES or event.get("user") in (None, "", SLACKBOT):
         return False
     thread_ts = event.get("thread_ts")
     return bool(thread_ts) and thread_ts != event.get("ts")
@@ -64,7 +69,7 @@ def answer_thread_reply(runtime: Runtime, client: WebClient, event: dict[str, An
             return  # a thread that is not one of our chasers
         who = caller(session, runtime, str(event["user"]))
         outcome = handle_answer(
-            session, runtime.settings, message=chaser, text=str(event.get("text") or ""), sender=who.contact,
+            session, runtime.settings, message=chaser, text=as_typed(str(event.get("text") or "")), sender=who.contact,
             author=who.actor, source=UpdateSource.SLACK_REPLY, now=now, slack_user_id=who.slack_user_id,
         )
         applied = [(action.ref, update) for action, update, _ in outcome.applied]
@@ -85,6 +90,14 @@ def answer_thread_reply(runtime: Runtime, client: WebClient, event: dict[str, An
             deliver_one(runtime.engine, runtime.channels, clock(), worker=runtime.worker_id, only=question_id)
     elif applied and not outcome.unsure:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=thanks(who, applied))
+
+
+def as_typed(text: str) -> str:
+    """Event text as the person typed it: Slack escapes `& < >` and wraps links in `<...>`
+    (api.slack.com/reference/surfaces/formatting#escaping); `&amp;` is undone last so a typed
+    "&lt;" stays as typed."""
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1).removeprefix("mailto:"), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def thanks(who: Caller, recorded: list[tuple[str, ProgressUpdate]]) -> str:

@@ -1,4 +1,11 @@
-"""Runs the scheduler only while this process holds the scheduler lease."""
+"""Runs the scheduler only while this process holds the scheduler lease.
+
+Every RENEW_EVERY seconds the lease is taken or renewed. On taking it (at start, or from a
+process that stopped renewing) the scheduler is built afresh, so the sweep, the delivery, the
+inbox poll and the digest check all run at once (see bot.jobs.scheduler); on losing it the
+scheduler stops without waiting for running jobs (they are idempotent, and the new holder
+repeats whatever was cut short).
+"""
 
 from __future__ import annotations
 

@@ -1,13 +1,19 @@
 """The APScheduler 3 scheduler: a persistent SQLAlchemy job store in the bot's own database.
 
-Jobs have fixed ids and replace_existing, so a restart never adds copies; coalesce folds a backlog
-after downtime into one run, and a generous misfire grace runs a late job rather than skipping it
-(the default of one second would drop a sweep that was due while the bot was restarting). Only
-the process holding the scheduler lease runs it (see bot.lease).
+Jobs have fixed ids and replace_existing, so a restart never adds copies. Each start (a process
+starting, or one taking over the scheduler lease from a dead one) replaces every job with its
+first run due at once: the interval trigger would otherwise put the first run a whole interval
+after the start (15 minutes for the sweep, an hour for the digest check), and the job store's
+old next-run times belong to a process that is gone. Running at once is safe because every job
+is idempotent (the outbox keys, the digest's sent mark). After that each job runs every
+`minutes`; coalesce folds a backlog into one run, and a generous misfire grace runs a late job
+rather than skipping it (APScheduler's default of one second would drop one whenever the
+process was busy). Only the process holding the scheduler lease runs it (see bot.lease).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -27,12 +33,23 @@ JOBS: tuple[tuple[str, str, int], ...] = (
 )
 
 
-def build_scheduler(settings: Settings, engine: Engine, jobs: tuple[tuple[str, str, int], ...] = JOBS) -> BackgroundScheduler:
+def build_scheduler(
+    settings: Settings,
+    engine: Engine,
+    jobs: tuple[tuple[str, str, int], ...] = JOBS,
+    *,
+    now: datetime | None = None,
+) -> BackgroundScheduler:
+    """A scheduler whose jobs all run first at `now` (the moment it is built by default)."""
+    zone = ZoneInfo(settings.partnership.timezone)
+    first_run = (now or datetime.now(zone)).astimezone(zone)
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine)},
         job_defaults=JOB_DEFAULTS,
-        timezone=ZoneInfo(settings.partnership.timezone),
+        timezone=zone,
     )
     for job_id, target, minutes in jobs:
-        scheduler.add_job(target, "interval", minutes=minutes, id=job_id, replace_existing=True)
+        scheduler.add_job(
+            target, "interval", minutes=minutes, id=job_id, replace_existing=True, next_run_time=first_run
+        )
     return scheduler

@@ -10,6 +10,7 @@ from bot import runtime
 from bot.digest.sending import send_due_digests
 from bot.outbox import deliver_due
 from bot.policy import delivery_policy
+from bot.slack_dedupe import forget_deliveries
 from bot.sweep import sweep
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,9 @@ def _now() -> datetime:
 
 def sweep_job() -> None:
     rt = runtime.current()
-    report = sweep(rt.engine, rt.settings, _now())
+    now = _now()
+    forget_deliveries(rt.engine, now)
+    report = sweep(rt.engine, rt.settings, now)
     if report.unassigned_refs or report.unroutable:
         log.warning(
             "sweep: %d actions have no lead contact, %d people cannot be reached",

@@ -205,3 +205,12 @@ def test_login_outage_is_transient(fake_microsoft: FakeMicrosoft, graph_client: 
 
     assert caught.value.permanent is False
     assert fake_microsoft.sent == []
+
+
+def test_a_fractional_retry_after_is_honoured_as_given(
+    fake_microsoft: FakeMicrosoft, graph_client: GraphClient
+) -> None:
+    fake_microsoft.fail_next("send", status=429, retry_after=1.5)
+    with pytest.raises(DeliveryError) as caught:
+        OutlookChannel(graph_client).send(chaser())
+    assert caught.value.rate_limited and caught.value.retry_after == 1.5

@@ -1,9 +1,31 @@
 """The mailbox behind the fake Graph API: messages, folders, delta sync and arriving mail.
 
-Behaviour copied from Exchange where the bot depends on it: a moved message gets a new id while
-its internetMessageId stays; internetMessageHeaders and uniqueBody come back only when selected;
-`Prefer: outlook.body-content-type="text"` turns HTML bodies into text; delta pages follow
-`Prefer: odata.maxpagesize`; an expired delta link answers 410 Gone.
+Behaviour copied from Exchange where the bot depends on it, awkward parts included:
+
+- A moved message gets a new id while its internetMessageId stays
+  (learn.microsoft.com/graph/outlook-create-send-messages; learn.microsoft.com/graph/api/message-move).
+- internetMessageHeaders and uniqueBody come back only when selected
+  (learn.microsoft.com/graph/api/resources/message).
+- `POST .../send` answers 202 and the mail goes out, but its copy reaches Sent Items only later
+  (`sent_copy_delay`): the message is queued in the Outbox and saved to Sent Items once Exchange
+  has submitted it (learn.microsoft.com/graph/api/message-send: "saved in the Sent Items folder";
+  the 202 means accepted, not done).
+- The Sent Items copy carries NO custom internetMessageHeaders: Microsoft's Jason Johnston,
+  "internet headers just do not exist on the copy in Sent Items"
+  (github.com/microsoftgraph/microsoft-graph-docs issues #2716, #12726, #18761; #3066). The
+  recipient's copy (`sent`) keeps them, since they went out on the wire.
+- singleValueExtendedProperties set on a draft stay on the item through send and move, are
+  returned only with `$expand=singleValueExtendedProperties($filter=id eq '...')`, and can be
+  searched with `$filter=singleValueExtendedProperties/Any(ep: ep/id eq '...' and ep/value eq
+  '...')`; the name in the id is case-sensitive, the value case-insensitive
+  (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get, -post-singlevalueextendedproperties).
+- Folder listings come newest first, 10 per page unless `$top` says otherwise
+  (learn.microsoft.com/graph/api/user-list-messages; paging with nextLink is left out: the bot
+  never pages a listing, it filters).
+- `Prefer: outlook.body-content-type="text"` turns HTML bodies into text; delta pages follow
+  `Prefer: odata.maxpagesize`; an expired delta link answers 410 Gone
+  (learn.microsoft.com/graph/delta-query-messages).
+
 Not thread-safe by itself: FakeMicrosoft calls it under its lock.
 """
 
@@ -17,10 +39,24 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-WELL_KNOWN_FOLDERS = {"inbox": "Inbox", "drafts": "Drafts", "sentitems": "Sent Items", "deleteditems": "Deleted Items"}
+WELL_KNOWN_FOLDERS = {
+    "inbox": "Inbox", "drafts": "Drafts", "outbox": "Outbox", "sentitems": "Sent Items",
+    "deleteditems": "Deleted Items",
+}
+#: `String {GUID} Name X` or `String 0x1234`, as Graph documents extended property ids.
+_GUID = r"\{[0-9a-fA-F-]{36}\}"
+EXTENDED_PROPERTY_ID = re.compile(
+    rf"(String|Integer|Boolean|SystemTime|Binary) ({_GUID} Name \S.*|{_GUID} Id 0x[0-9a-fA-F]+|0x[0-9a-fA-F]+)"
+)
+_ANY_EXTENDED = re.compile(
+    r"singleValueExtendedProperties/Any\((\w+): \1/id eq '((?:[^']|'')*)' and \1/value eq '((?:[^']|'')*)'\)"
+)
+_FIELD_EQ = re.compile(r"(internetMessageId|subject|conversationId) eq '((?:[^']|'')*)'")
+_EXPAND_EXTENDED = re.compile(r"singleValueExtendedProperties\(\$filter=id eq '((?:[^']|'')*)'\)")
+DEFAULT_PAGE = 10
 HIDDEN_UNLESS_SELECTED = ("internetMessageHeaders", "uniqueBody")
 Answer = tuple[int, Any]
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -40,11 +76,21 @@ class _Stored:
     created_seq: int
     changed_seq: int
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    extended: dict[str, str] = field(default_factory=dict)
+    #: In the Outbox: when the copy lands in Sent Items (fake clock).
+    settles_at: datetime | None = None
 
 
 class MailStore:
-    def __init__(self, address: str, clock: Callable[[], datetime], graph_url: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        address: str,
+        clock: Callable[[], datetime],
+        graph_url: Callable[[], str],
+        sent_copy_delay: timedelta = timedelta(seconds=0),
+    ) -> None:
         self.address = address
+        self.sent_copy_delay = sent_copy_delay
         self._clock = clock
         self._graph_url = graph_url
         self._ids = itertools.count(1)
@@ -63,6 +109,7 @@ class MailStore:
     # -- for tests -----------------------------------------------------------------------------
 
     def folder_messages(self, folder: str) -> list[dict[str, Any]]:
+        self.settle()
         folder_id = self.folder_id(folder)
         return [_copy(s.data) for s in self._messages.values() if s.folder == folder_id]
 
@@ -88,10 +135,15 @@ class MailStore:
         original_id = original["internetMessageId"]
         reply = f"<p>{html.escape(text)}</p>"
         quoted = f"{reply}<hr><p>From: {html.escape(self.address)}</p>{original['body']['content']}"
+        subject = subject or f"RE: {original.get('subject', '')}"
+        given = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+        files = list(attachments)
+        outlook = outlook_reply_headers(str(original.get("subject", "")), has_attachments=bool(files))
+        overridden = {name.lower() for name, _ in given}
         return self._arrive(
-            from_address, from_name, subject or f"RE: {original.get('subject', '')}", quoted, reply,
+            from_address, from_name, subject, quoted, reply,
             original["conversationId"], {"In-Reply-To": original_id, "References": original_id},
-            attachments, headers, authentication,
+            files, [(n, v) for n, v in outlook if n.lower() not in overridden] + given, authentication,
         )
 
     def deliver_mail(
@@ -111,6 +163,12 @@ class MailStore:
         for header in body.get("internetMessageHeaders", []):
             if not str(header.get("name", "")).lower().startswith("x-"):
                 raise GraphError(400, "InvalidInternetMessageHeader", "Only x- headers may be set.")
+        extended: dict[str, str] = {}
+        for prop in body.get("singleValueExtendedProperties", []):
+            prop_id, value = str(prop.get("id", "")), prop.get("value")
+            if not EXTENDED_PROPERTY_ID.fullmatch(prop_id) or not isinstance(value, str):
+                raise GraphError(400, "ErrorInvalidExtendedPropertyValue", "Bad extended property id or value.")
+            extended[prop_id] = value
         now = _iso(self._clock())
         content = body.get("body", {"contentType": "text", "content": ""})
         data = {
@@ -123,7 +181,9 @@ class MailStore:
             "toRecipients": body.get("toRecipients", []), "ccRecipients": body.get("ccRecipients", []),
             "internetMessageHeaders": body.get("internetMessageHeaders", []),
         }
-        return 201, _project(self._store(data, self.folder_id("drafts")), None, text=False)
+        stored = self._store(data, self.folder_id("drafts"))
+        stored.extended = extended
+        return 201, _project(stored, None, text=False)
 
     def get_message(self, message_id: str, select: str | None, text: bool) -> Answer:
         return 200, _project(self._message(message_id), select, text=text)
@@ -149,14 +209,26 @@ class MailStore:
         stored = self._message(message_id)
         if not stored.data["isDraft"]:
             raise GraphError(400, "ErrorInvalidOperation", "The message has already been sent.")
-        recipients = [r["emailAddress"]["address"].lower() for r in stored.data["toRecipients"] + stored.data["ccRecipients"]]
+        to_and_cc = stored.data["toRecipients"] + stored.data["ccRecipients"]
+        recipients = [r["emailAddress"]["address"].lower() for r in to_and_cc]
         refused = {address.lower() for address in self.invalid_recipients}
         if not recipients or refused.intersection(recipients):
             raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient is not valid.")
-        moved = self._relocate(message_id, stored, self.folder_id("sentitems"))
-        moved.data.update(isDraft=False, sentDateTime=_iso(self._clock()))
-        self.sent.append(_copy(moved.data))
+        queued = self._relocate(message_id, stored, self.folder_id("outbox"))
+        queued.data.update(isDraft=False, sentDateTime=_iso(self._clock()))
+        queued.settles_at = self._clock() + self.sent_copy_delay
+        self.sent.append(_copy(queued.data))
+        self.settle()
         return 202, None
+
+    def settle(self) -> None:
+        """Queued mail whose time has come lands in Sent Items: a new id, and no custom headers."""
+        now = self._clock()
+        for message_id, stored in list(self._messages.items()):
+            if stored.settles_at is not None and stored.settles_at <= now:
+                stored.settles_at = None
+                copy = self._relocate(message_id, stored, self.folder_id("sentitems"))
+                copy.data.pop("internetMessageHeaders", None)
 
     def attachments(self, message_id: str) -> Answer:
         return 200, {"value": [dict(a) for a in self._message(message_id).attachments]}
@@ -166,10 +238,27 @@ class MailStore:
         destination = self.folder_id(str((body or {}).get("destinationId", "")))
         return 201, _project(self._relocate(message_id, stored, destination), None, text=False)
 
-    def list_messages(self, folder: str, select: str | None, text: bool) -> Answer:
+    def list_messages(self, folder: str, query: Mapping[str, str], text: bool) -> Answer:
         folder_id = self.folder_id(folder)
         items = [s for s in self._messages.values() if s.folder == folder_id]
-        return 200, {"value": [_project(s, select, text=text) for s in items]}
+        if query.get("$filter"):
+            matches = _filter(query["$filter"])
+            items = [s for s in items if matches(s)]
+        items.sort(key=lambda s: (s.data["receivedDateTime"], s.created_seq), reverse=True)
+        top = int(query.get("$top") or DEFAULT_PAGE)
+        expand = query.get("$expand")
+        answers = []
+        for stored in items[:top]:
+            answer = _project(stored, query.get("$select"), text=text)
+            if expand:
+                wanted = _EXPAND_EXTENDED.fullmatch(expand)
+                if not wanted:
+                    raise GraphError(400, "BadRequest", "The fake expands only extended properties by id.")
+                prop_id = wanted.group(1).replace("''", "'")
+                if prop_id in stored.extended:
+                    answer["singleValueExtendedProperties"] = [{"id": prop_id, "value": stored.extended[prop_id]}]
+            answers.append(answer)
+        return 200, {"value": answers}
 
     def list_folders(self, filter_text: str | None) -> Answer:
         folders = list(self._folders.values())
@@ -289,7 +378,9 @@ class MailStore:
     def _relocate(self, message_id: str, stored: _Stored, folder_id: str) -> _Stored:
         # Exchange gives a moved item a new id; internetMessageId stays.
         self._remove(message_id, stored)
-        return self._store({**stored.data, "id": self._new_id("msg")}, folder_id, stored.attachments)
+        moved = self._store({**stored.data, "id": self._new_id("msg")}, folder_id, stored.attachments)
+        moved.extended = stored.extended
+        return moved
 
     def _message(self, message_id: str) -> _Stored:
         stored = self._messages.get(message_id)
@@ -337,6 +428,38 @@ def receiver_stamps(from_address: str, authentication: str) -> list[tuple[str, s
     results, auth_as = _STAMPS[authentication]
     domain = from_address.rpartition("@")[2]
     return [("Authentication-Results", results.format(d=domain)), ("X-MS-Exchange-Organization-AuthAs", auth_as)]
+
+
+def outlook_reply_headers(topic: str, *, has_attachments: bool) -> list[tuple[str, str]]:
+    """The headers Outlook for Windows puts on a reply a person writes, beside the usual ones.
+
+    X-Auto-Response-Suppress is among them: it asks the RECIPIENT's systems not to answer
+    automatically ([MS-OXCMAIL] 2.1.3.2.20 from PidTagAutoResponseSuppress, [MS-OXOMSG]
+    2.2.1.77), so on its own it says nothing about whether a person wrote the mail. Machine
+    replies say so with Auto-Submitted (RFC 3834) and an "Automatic reply:" subject.
+    """
+    return [
+        ("Thread-Topic", topic),
+        ("Thread-Index", base64.b64encode(secrets.token_bytes(22)).decode("ascii")),
+        ("Accept-Language", "en-GB, en-US"),
+        ("Content-Language", "en-GB"),
+        ("X-MS-Has-Attach", "yes" if has_attachments else ""),
+        ("X-MS-TNEF-Correlator", ""),
+        ("X-Auto-Response-Suppress", "All"),
+    ]
+
+
+def _filter(text: str) -> Callable[[_Stored], bool]:
+    """The two $filter shapes the bot uses; anything else is refused as Graph refuses what it cannot run."""
+    extended = _ANY_EXTENDED.fullmatch(text)
+    if extended:
+        prop_id, value = extended.group(2).replace("''", "'"), extended.group(3).replace("''", "'")
+        return lambda s: s.extended.get(prop_id, "").casefold() == value.casefold() and prop_id in s.extended
+    field_eq = _FIELD_EQ.fullmatch(text)
+    if field_eq:
+        name, value = field_eq.group(1), field_eq.group(2).replace("''", "'")
+        return lambda s: s.data.get(name) == value
+    raise GraphError(400, "ErrorInvalidUrlQueryFilter", f"The fake cannot evaluate $filter={text!r}.")
 
 
 def _live(table: dict[str, dict[str, Any]], token: str) -> dict[str, Any]:

@@ -8,6 +8,11 @@ msal accepts only https authorities, so the fake serves TLS with a throwaway CA 
         ... send a chaser ...
         fake.deliver_reply(fake.sent[0], "priya.shah@police.example.org", "Done, policy signed off.")
 
+Sent mail reaches Sent Items `sent_copy_delay` after /send, without its custom headers (see
+graph_mail.py for the documentation behind each behaviour). Injected 429/503 answers carry
+Retry-After as given, fractions included: RFC 9110 defines whole seconds, but clients meet
+fractional values from proxies and gateways, so ours must read them (and not retry early).
+
 `fake.env()` gives the same as environment settings (MS_*, GRAPH_API_URL, DHR_MAILBOX, plus
 REQUESTS_CA_BUNDLE and SSL_CERT_FILE so msal/requests and httpx trust the fake's CA).
 The mailbox itself (messages, folders, delta) lives in tests/fakes/graph_mail.py.
@@ -23,10 +28,11 @@ import shutil
 import ssl
 import tempfile
 import threading
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -74,14 +80,16 @@ class FakeMicrosoft(LocalFakeServer):
         client_secret: str = "fake-client-secret",
         mailbox: str = "dhr@riverside.example.gov.uk",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sent_copy_delay: timedelta = timedelta(seconds=1),
     ) -> None:
         super().__init__()
         self.tenant_id, self.client_id, self.client_secret, self.mailbox = tenant_id, client_id, client_secret, mailbox
-        self.mail = MailStore(mailbox, clock, lambda: self.graph_url)
+        self.mail = MailStore(mailbox, clock, lambda: self.graph_url, sent_copy_delay)
         self.token_requests = 0
         self.calls: list[GraphCall] = []
         self._tokens: set[str] = set()
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
+        self._slow: dict[str, float] = {}
         self._lock = threading.RLock()
         self._tmp: Path | None = None
 
@@ -143,9 +151,14 @@ class FakeMicrosoft(LocalFakeServer):
         """Answer the next `times` calls of `operation` with an error; 429/503 carry Retry-After (1 s default)."""
         if retry_after is None and status in (429, 503):
             retry_after = 1
-        failure = _Failure(status, code or DEFAULT_ERROR_CODES.get(status, "ErrorInternalServerError"), retry_after, times)
+        code = code or DEFAULT_ERROR_CODES.get(status, "ErrorInternalServerError")
+        failure = _Failure(status, code, retry_after, times)
         with self._lock:
             self._failures[operation].append(failure)
+
+    def slow_down(self, operation: str, seconds: float) -> None:
+        """Take `seconds` over every call of `operation`, like a slow network (for crash-timing tests)."""
+        self._slow[operation] = seconds
 
     @property
     def sent(self) -> list[dict[str, Any]]:
@@ -214,13 +227,18 @@ class FakeMicrosoft(LocalFakeServer):
 
     # -- request handling (server threads) -----------------------------------------------------
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], raw_body: bytes) -> tuple[int, dict[str, str], Any]:
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], raw_body: bytes
+    ) -> tuple[int, dict[str, str], Any]:
         parts = urlsplit(raw_path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         body = _parse_body(raw_body, headers)
         operation, handler = self._route(method, _split_segments(parts.path))
+        if operation in self._slow:
+            time.sleep(self._slow[operation])
         extra: dict[str, str] = {}
         with self._lock:
+            self.mail.settle()
             try:
                 self._fail_if_asked(operation)
                 if operation not in {"openid_configuration", "token"}:
@@ -255,14 +273,15 @@ class FakeMicrosoft(LocalFakeServer):
             if len(rest) >= 2:
                 arg = rest[1]
                 routes.update({
-                    ("GET", "messages", "*"): ("get_message", lambda q, h, b: mail.get_message(arg, q.get("$select"), _text(h))),
+                    ("GET", "messages", "*"): (
+                        "get_message", lambda q, h, b: mail.get_message(arg, q.get("$select"), _text(h))),
                     ("PATCH", "messages", "*"): ("update_message", lambda q, h, b: mail.update_message(arg, b)),
                     ("DELETE", "messages", "*"): ("delete_message", lambda q, h, b: mail.delete_message(arg)),
                     ("POST", "messages", "*", "send"): ("send", lambda q, h, b: mail.send(arg)),
                     ("GET", "messages", "*", "attachments"): ("attachments", lambda q, h, b: mail.attachments(arg)),
                     ("POST", "messages", "*", "move"): ("move", lambda q, h, b: mail.move(arg, b)),
                     ("GET", "mailFolders", "*", "messages"): (
-                        "list_messages", lambda q, h, b: mail.list_messages(arg, q.get("$select"), _text(h))),
+                        "list_messages", lambda q, h, b: mail.list_messages(arg, q, _text(h))),
                     ("GET", "mailFolders", "*", "messages", "delta"): (
                         "delta", lambda q, h, b: mail.delta(arg, q, _max_page_size(h), _text(h))),
                 })
@@ -279,7 +298,7 @@ class FakeMicrosoft(LocalFakeServer):
         failure.remaining -= 1
         if failure.remaining <= 0:
             queue.popleft()
-        extra = {"Retry-After": str(int(failure.retry_after))} if failure.retry_after is not None else {}
+        extra = {"Retry-After": _seconds(failure.retry_after)} if failure.retry_after is not None else {}
         raise GraphError(failure.status, failure.code, "injected failure", extra)
 
     def _authorise(self, headers: dict[str, str]) -> None:
@@ -315,6 +334,10 @@ class FakeMicrosoft(LocalFakeServer):
         token = f"fake-graph-token-{secrets.token_hex(8)}"
         self._tokens.add(token)
         return 200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _refuse(status: int, code: str, message: str) -> Handler:
@@ -354,7 +377,9 @@ def _parse_body(body: bytes, headers: dict[str, str]) -> Any:
 
 
 class _TLSServer(ThreadingHTTPServer):
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], context: ssl.SSLContext) -> None:
+    def __init__(
+        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], context: ssl.SSLContext
+    ) -> None:
         super().__init__(address, handler)
         self.context = context
 

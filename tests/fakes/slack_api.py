@@ -14,6 +14,13 @@ beyond N messages per second per channel, as Slack does.
 As documented for conversations.history and conversations.replies
 (docs.slack.dev/reference/methods/conversations.replies): history returns only a conversation's
 parent messages; a thread (its parent and every reply) comes from conversations.replies.
+
+Events sent TO the app (escaped text, retries with X-Slack-Retry-Num, Slackbot posts in threads)
+are built by tests/fakes/slack_events.py, with the documentation they follow.
+
+A public or private channel the bot has not been invited to (`exclude_bot_from`) refuses
+chat.postMessage with `not_in_channel`, as Slack does for a bot without chat:write.public
+(docs.slack.dev/reference/methods/chat.postMessage, "Errors"); DMs and other channels accept.
 """
 
 from __future__ import annotations
@@ -104,6 +111,7 @@ class FakeSlackApi(LocalFakeServer):
         self._post_delay = 0.0
         self._rate_methods: frozenset[str] = frozenset()
         self._recent_posts: dict[str, deque[float]] = defaultdict(deque)
+        self._not_member_of: set[str] = set()
 
     @property
     def url(self) -> str:
@@ -151,6 +159,11 @@ class FakeSlackApi(LocalFakeServer):
             self._rate_limit = per_second
             self._rate_methods = frozenset(methods)
             self._recent_posts.clear()
+
+    def exclude_bot_from(self, channel: str) -> None:
+        """The bot is not a member of `channel`: posts there answer `not_in_channel`."""
+        with self._lock:
+            self._not_member_of.add(channel)
 
     def slow_down(self, seconds: float) -> None:
         """Take `seconds` over every chat.postMessage, like a slow network (for crash-timing tests)."""
@@ -280,9 +293,10 @@ class FakeSlackApi(LocalFakeServer):
     def _listed(found: Iterable[PostedMessage], body: dict[str, Any]) -> list[dict[str, Any]]:
         with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
         messages = []
-        for m in found:
-            item: dict[str, Any] = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": m.text,
-                                    "ts": m.ts}
+        for m in reversed(found):
+            item: dict[str, Any] = {
+                "type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": m.text, "ts": m.ts,
+            }
             if m.thread_ts:
                 item["thread_ts"] = m.thread_ts
             if with_metadata and m.metadata:
@@ -294,6 +308,9 @@ class FakeSlackApi(LocalFakeServer):
         if self._post_delay:
             time.sleep(self._post_delay)
         channel = self._channel_of(body)
+        with self._lock:
+            if channel in self._not_member_of:
+                raise _SlackError("not_in_channel")
         text, blocks = body.get("text") or "", body.get("blocks")
         if not text and not blocks:
             raise _SlackError("no_text")

@@ -277,6 +277,8 @@ def test_read_replies_applies_an_unsplit_reply_to_every_ref() -> None:
 
 def test_is_automatic_reply_from_headers() -> None:
     assert is_automatic_reply("Done", headers={"Auto-Submitted": "auto-replied"})
+    # Outlook puts this on replies people write: it asks the recipient not to auto-answer.
+    assert not is_automatic_reply("Done", headers={"X-Auto-Response-Suppress": "All"})
     assert not is_automatic_reply("Done", headers={"Auto-Submitted": "no"})
 
 

@@ -4,6 +4,7 @@ Web API, and a small client that sends Slack-signed requests to it."""
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,11 +33,17 @@ from tests.fakes.fixtures import (  # noqa: F401
     slack_client,
 )
 from tests.fakes.slack_api import FakeSlackApi, RecordedCall
+from tests.fakes.slack_events import event_callback, retry_headers
 
 SIGNING_SECRET = "riverside-signing-secret"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 TEAM = {"id": "T0RIVER", "domain": "riverside-csp"}
+
+
+def _trigger_id() -> str:
+    # Slack gives every command and interaction its own trigger_id, so no two requests are the same bytes.
+    return f"{time.time_ns()}.42.{secrets.token_hex(8)}"
 
 
 def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
@@ -73,21 +80,27 @@ class SlackHarness:
     # -- sending ------------------------------------------------------------------------------
 
     def post(
-        self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET
+        self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
-        return httpx.post(self.url + "/slack/events", content=body.encode(), headers=headers, timeout=10)
+        sent = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature,
+                **(headers or {})}
+        return httpx.post(self.url + "/slack/events", content=body.encode(), headers=sent, timeout=10)
 
     def command(self, user: str, text: str, **signing: Any) -> httpx.Response:
         form = {
             "team_id": TEAM["id"], "team_domain": TEAM["domain"], "channel_id": "C0DHRTEAM", "channel_name": "dhr",
             "user_id": user, "user_name": user.lower(), "command": "/dhr", "text": text,
-            "response_url": self.fake.webhook_url(f"cmd-{user}"), "trigger_id": "1337.42.trigger",
-            "api_app_id": "A0DHR",
+            "response_url": self.fake.webhook_url(f"cmd-{user}"), "trigger_id": _trigger_id(), "api_app_id": "A0DHR",
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **signing)
+
+    def replay(self, sent: httpx.Response) -> httpx.Response:
+        """Send the very bytes and headers of an earlier request again, as a replay attacker would."""
+        request = sent.request
+        return httpx.post(str(request.url), content=request.content, headers=dict(request.headers), timeout=10)
 
     def interaction(self, payload: dict[str, Any]) -> httpx.Response:
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
@@ -97,7 +110,7 @@ class SlackHarness:
     ) -> httpx.Response:
         return self.interaction({
             "type": "block_actions", "user": {"id": user, "team_id": TEAM["id"]}, "team": TEAM, "api_app_id": "A0DHR",
-            "trigger_id": "1337.42.trigger", "response_url": self.fake.webhook_url(f"act-{user}"),
+            "trigger_id": _trigger_id(), "response_url": self.fake.webhook_url(f"act-{user}"),
             "container": {"type": "message", "channel_id": channel, "message_ts": message_ts},
             "channel": {"id": channel}, "message": {"ts": message_ts, "text": "chaser"},
             "actions": [{"action_id": action_id, "block_id": "b1", "value": value, "type": "button", "action_ts": "1"}],
@@ -106,14 +119,15 @@ class SlackHarness:
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> httpx.Response:
         return self.interaction({
             "type": "view_submission", "user": {"id": user, "team_id": TEAM["id"]}, "team": TEAM, "api_app_id": "A0DHR",
-            "trigger_id": "1337.43.trigger",
+            "trigger_id": _trigger_id(),
             "view": {**view, "id": "V1", "team_id": TEAM["id"], "state": {"values": values}},
         })
 
-    def event(self, event: dict[str, Any]) -> httpx.Response:
-        body = {"token": "x", "team_id": TEAM["id"], "api_app_id": "A0DHR", "type": "event_callback",
-                "event_id": f"Ev{time.monotonic_ns()}", "event_time": int(time.time()), "event": event}
-        return self.post(json.dumps(body), "application/json")
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int = 0) -> httpx.Response:
+        """Deliver an event as Slack does (text escaped); `retry` > 0 is Slack's n-th redelivery of `event_id`."""
+        body = event_callback(event, team_id=TEAM["id"], event_id=event_id)
+        headers = retry_headers(retry) if retry else None
+        return self.post(json.dumps(body), "application/json", headers=headers)
 
     # -- reading the fake ---------------------------------------------------------------------
 
@@ -151,7 +165,7 @@ def slack(engine: Engine, fake_slack: FakeSlackApi, slack_settings: Settings) ->
     # test cannot land after the `engine` fixture has emptied the tables for the next one.
     listeners = ListenerPool()
     bolt = build_bolt_app(runtime, clock=lambda: NOW, listener_executor=listeners)
-    wsgi = make_wsgi_app(engine, bolt, lambda: False)
+    wsgi = make_wsgi_app(engine, bolt, lambda: False, signing_secret=SIGNING_SECRET)
     server = make_http_server(wsgi, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

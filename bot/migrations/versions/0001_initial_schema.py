@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 22:09:31.060109
+Create Date: 2026-12-01 22:12:21.127140
 """
 
 from __future__ import annotations
@@ -69,6 +69,14 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
     )
+    op.create_table('slackdelivery',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('seen_at', bot.models.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
+    with op.batch_alter_table('slackdelivery', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_slackdelivery_seen_at'), ['seen_at'], unique=False)
+
     op.create_table('boardmeeting',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('partnership_id', sa.Integer(), nullable=False),
@@ -136,6 +144,7 @@ def upgrade() -> None:
     sa.Column('not_before', bot.models.UTCDateTime(), nullable=True),
     sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('claimed_until', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('attempt_started_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.Column('sent_at', bot.models.UTCDateTime(), nullable=True),
@@ -295,6 +304,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_boardmeeting_partnership_id'))
 
     op.drop_table('boardmeeting')
+    with op.batch_alter_table('slackdelivery', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_slackdelivery_seen_at'))
+
+    op.drop_table('slackdelivery')
     op.drop_table('partnership')
     op.drop_table('lease')
     with op.batch_alter_table('event', schema=None) as batch_op:
