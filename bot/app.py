@@ -66,8 +66,11 @@ def health(engine: Engine, leading: Callable[[], bool]) -> tuple[int, dict[str, 
     return 200, {"ok": True, "database": "ok", "scheduler": "leader" if leading() else "standby"}
 
 
-def make_wsgi_app(engine: Engine, bolt_app: App | None, leading: Callable[[], bool] = lambda: False) -> WSGIApp:
-    """The WSGI callable: /healthz always, /slack/events when there is a Slack app."""
+def make_wsgi_app(
+    engine: Engine, bolt_app: App | None, leading: Callable[[], bool] = lambda: False, console: WSGIApp | None = None
+) -> WSGIApp:
+    """The WSGI callable: /healthz always, /slack/events when there is a Slack app, every other path to the
+    coordinator console when it is turned on (bot/console/mount.py)."""
     slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH) if bolt_app is not None else None
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -79,6 +82,8 @@ def make_wsgi_app(engine: Engine, bolt_app: App | None, leading: Callable[[], bo
             if method != "POST":
                 return _json(start_response, 405, {"error": "POST only"})
             return slack(environ, start_response)
+        if console is not None:
+            return console(environ, start_response)
         return _json(start_response, 404, {"error": "not found"})
 
     return wsgi
@@ -154,7 +159,9 @@ def serve(
             socket_handler.connect()
             log.info("Slack app connected in Socket Mode")
             bolt_app = None  # events come over the socket; HTTP keeps only /healthz
-        wsgi = make_wsgi_app(runtime.engine, bolt_app, lambda: runner.leading)
+        from bot.console.mount import console_for_run
+
+        wsgi = make_wsgi_app(runtime.engine, bolt_app, lambda: runner.leading, console_for_run(settings, runtime.engine))
         server = make_http_server(wsgi, host or settings.http_host, settings.http_port if port is None else port)
         thread = threading.Thread(target=server.run, name="dhr-http", daemon=True)
         thread.start()

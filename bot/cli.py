@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "bot.commands.inbox",
     "bot.commands.digest",
     "bot.commands.demo",
+    "bot.commands.console",
 )
 
 for _module_name in COMMAND_MODULES:
