@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,8 +111,13 @@ class EntraSignIn:
 
     def start(self, redirect_uri: str) -> dict[str, Any]:
         """The flow to keep in the session; send the browser to flow["auth_uri"]."""
-        flow: dict[str, Any] = self._app.initiate_auth_code_flow(scopes=[], redirect_uri=redirect_uri,
-                                                                   response_mode="query")
+        # response_mode=query, not form_post: a cross-site POST back would carry no SameSite=Lax cookie, and
+        # so no flow to check it against. The code in the URL is single-use, PKCE-bound, and never sent on
+        # as a Referer (Referrer-Policy: same-origin).
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended")
+            flow: dict[str, Any] = self._app.initiate_auth_code_flow(scopes=[], redirect_uri=redirect_uri,
+                                                                       response_mode="query")
         return flow
 
     def finish(self, flow: dict[str, Any], answer: Mapping[str, str]) -> str:

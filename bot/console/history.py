@@ -48,7 +48,7 @@ def timeline(session: Session, action: Action) -> list[Entry]:
     updates = session.exec(select(ProgressUpdate).where(ProgressUpdate.action_id == action.id)).all()
     for update in updates:
         reading = (update.status or "no status").replace("_", " ")
-        due = f", new date {update.new_due:%d %B %Y}" if update.new_due else ""
+        due = f", new date {update.new_due.day} {update.new_due:%B %Y}" if update.new_due else ""
         state = ("refused: not theirs to change" if update.refused else "set aside as misread" if update.rejected
                  else "applied" if update.confirmed else "awaiting confirmation")
         entries.append(Entry(update.at, "update", f"Reply read as {reading}{due}",
@@ -147,7 +147,7 @@ def review_queue(session: Session, partnership_id: int) -> Queue:
     ).all()
     return Queue(
         [PendingReading(u.id, u.action_id, ref, (u.status or "unclear").replace("_", " "),
-                        f"{u.new_due:%d %B %Y}" if u.new_due else None, u.confidence, u.raw_text or "",
+                        f"{u.new_due.day} {u.new_due:%B %Y}" if u.new_due else None, u.confidence, u.raw_text or "",
                         name or u.author or "", u.at) for u, ref, name in readings if u.id is not None],
         [DeadMessage(m.id, m.kind.replace("_", " "), name or m.recipient_address or "", m.last_error or "", m.created_at)
          for m, name in dead if m.id is not None],

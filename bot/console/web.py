@@ -31,7 +31,8 @@ from bot.models import Contact
 log = logging.getLogger(__name__)
 COOKIE = "dhr_console"
 MAX_FORM_BYTES = 64 * 1024
-PUBLIC_ENDPOINTS = frozenset({"sign_in", "signed_in", "local_link", "assets", "stylesheet"})
+PUBLIC_ENDPOINTS = frozenset({"sign_in", "signed_in", "local_link", "assets", "stylesheet", "own_static"})
+OWN_STATIC = Path(__file__).parent / "static"
 
 
 def default_assets_dir() -> Path:
@@ -84,7 +85,7 @@ def _register_guards(app: Flask, engine: Engine, sessions: SessionStore) -> None
             "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
-        if request.endpoint not in ("assets", "stylesheet"):
+        if request.endpoint not in ("assets", "stylesheet", "own_static"):
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -114,9 +115,13 @@ def _register_assets(app: Flask, folder: Path) -> None:
     def assets(name: str) -> Response:
         return send_from_directory(folder / "assets", name, max_age=86400)
 
-    @app.get("/govuk-frontend.min.css")
-    def stylesheet() -> Response:
-        return send_from_directory(folder, "govuk-frontend.min.css", max_age=3600)
+    @app.get("/<any('govuk-frontend.min.css', 'govuk-frontend.min.js'):name>")
+    def stylesheet(name: str) -> Response:
+        return send_from_directory(folder, name, max_age=3600)
+
+    @app.get("/<any('console.css', 'console.js'):name>")
+    def own_static(name: str) -> Response:
+        return send_from_directory(OWN_STATIC, name, max_age=3600)
 
 
 def _register_sign_in(app: Flask, engine: Engine, options: ConsoleOptions, sessions: SessionStore) -> None:
