@@ -32,9 +32,9 @@ def _col(attribute: Any) -> Any:
     return attribute  # SQLModel fields are columns at class level; this keeps mypy quiet in one place
 
 
-def _chases() -> Any:
+def _chases(action_ids: list[int] | None = None) -> Any:
     """Per action: the last chase, how many, and the highest escalation level (dead messages reached nobody)."""
-    return (
+    query = (
         sa.select(
             _col(MessageAction.action_id).label("action_id"),
             sa.func.max(_col(Message.created_at)).label("last_chased"),
@@ -44,8 +44,10 @@ def _chases() -> Any:
         .join(Message, _col(Message.id) == _col(MessageAction.message_id))
         .where(_col(Message.state) != MessageState.DEAD.value, _col(Message.kind).in_(CHASE_KINDS))
         .group_by(_col(MessageAction.action_id))
-        .subquery("chases")
     )
+    if action_ids is not None:
+        query = query.where(_col(MessageAction.action_id).in_(action_ids))
+    return query.subquery("chases")
 
 
 def _answers() -> Any:
@@ -162,6 +164,9 @@ class PlanPage:
 
 
 def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wanted: PlanFilter) -> PlanPage:
+    """One page of the plan, in two statements: the page's action ids (filtered, counted, sorted and cut in SQL,
+    joining the chase and answer history only when a filter or the sort needs it), then those rows in full."""
+    needs_history = wanted.unanswered or wanted.sort == "chased"
     chases, answers = _chases(), _answers()
     when = _conditions(today, chases, answers)
     agency_name = sa.func.coalesce(_col(Agency.name), _col(Action.lead_agency_text))
@@ -178,35 +183,43 @@ def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wan
     filters += [when[name] for name in ("overdue", "unanswered", "not_chased") if getattr(wanted, name)]
     if wanted.agency_id is not None:
         filters.append(_col(Action.lead_agency_id) == wanted.agency_id)
-    base = (
+    chosen = (
         sa.select(_col(Action.id))
         .select_from(Action)
         .join(Recommendation, _col(Recommendation.id) == _col(Action.recommendation_id))
-        .outerjoin(chases, chases.c.action_id == _col(Action.id))
-        .outerjoin(answers, answers.c.action_id == _col(Action.id))
         .where(*filters)
     )
-    total = int(session.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one())
+    if needs_history:
+        chosen = chosen.outerjoin(chases, chases.c.action_id == _col(Action.id)).outerjoin(
+            answers, answers.c.action_id == _col(Action.id))
+    total = int(session.execute(sa.select(sa.func.count()).select_from(chosen.subquery())).scalar_one())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, wanted.page), pages)
+    if wanted.sort == "agency":
+        chosen = chosen.outerjoin(Agency, _col(Agency.id) == _col(Action.lead_agency_id))
     order = [sa.nulls_last(c.desc() if wanted.descending else c.asc()) for c in sorts.get(wanted.sort, sorts["ref"])]
-    order.append(_col(Action.id).asc())
+    ids = list(session.execute(
+        chosen.order_by(*order, _col(Action.id).asc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
+    return PlanPage(_plan_rows(session, ids, today), total, page, pages)
+
+
+def _plan_rows(session: Session, ids: list[int], today: date) -> list[PlanRow]:
+    if not ids:
+        return []
+    chases = _chases(ids)
+    overdue = sa.and_(_is_open(), _col(Action.due) < today)
     query = (
-        sa.select(_col(Action.id), _col(Action.ref), _col(Action.description), agency_name, _col(Contact.name),
+        sa.select(_col(Action.id), _col(Action.ref), _col(Action.description),
+                  sa.func.coalesce(_col(Agency.name), _col(Action.lead_agency_text)), _col(Contact.name),
                   _col(Action.target_text), _col(Action.due), _col(Action.status), _col(Action.updated_at),
                   chases.c.last_chased, sa.func.coalesce(chases.c.chase_count, 0), sa.func.coalesce(chases.c.level, 0),
-                  when["overdue"])
+                  overdue)
         .select_from(Action)
-        .join(Recommendation, _col(Recommendation.id) == _col(Action.recommendation_id))
         .outerjoin(Agency, _col(Agency.id) == _col(Action.lead_agency_id))
         .outerjoin(Contact, _col(Contact.id) == _col(Action.lead_contact_id))
         .outerjoin(chases, chases.c.action_id == _col(Action.id))
-        .outerjoin(answers, answers.c.action_id == _col(Action.id))
-        .where(*filters)
-        .order_by(*order)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        .where(_col(Action.id).in_(ids))
     )
-    rows = [PlanRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], int(r[10]), int(r[11]), bool(r[12]))
-            for r in session.execute(query)]
-    return PlanPage(rows, total, page, pages)
+    found = {r[0]: PlanRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], int(r[10]), int(r[11]),
+                           bool(r[12])) for r in session.execute(query)}
+    return [found[i] for i in ids if i in found]
