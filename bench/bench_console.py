@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import sqlalchemy as sa
+from sqlmodel import col
 
 from bench.databases import fill_plan, fresh_database
 from bot.app import make_http_server, make_wsgi_app
@@ -50,17 +51,17 @@ def fill(engine: sa.Engine, settings: Settings, rng: random.Random) -> int:
             {"idempotency_key": f"bench-{n}", "kind": "chaser", "channel": "slack", "state": "sent", "attempts": 1,
              "created_at": NOW - timedelta(days=rng.randint(1, 60)), "level": 1, "cc_addresses": []}
             for n in range(len(chased))])
-        message_ids = list(session.execute(sa.select(Message.id).order_by(Message.id)).scalars())  # type: ignore[arg-type]
+        message_ids = list(session.execute(sa.select(col(Message.id)).order_by(col(Message.id))).scalars())
         session.execute(sa.insert(MessageAction), [{"message_id": m, "action_id": a}
                                                    for m, a in zip(message_ids, chased, strict=True)])
         partnership_id = ensure_partnership(session, settings).id
         session.execute(sa.insert(Review), [{"partnership_id": partnership_id, "code": f"R{n:03d}", "title": "Review",
                                              "created_at": NOW, "column_headers": {}} for n in range(REVIEWS - 1)])
-        review_ids = list(session.execute(sa.select(Review.id).where(Review.code != "BENCH")).scalars())  # type: ignore[arg-type]
+        review_ids = list(session.execute(sa.select(col(Review.id)).where(col(Review.code) != "BENCH")).scalars())
         session.execute(sa.insert(Recommendation), [{"review_id": r, "number": "1", "position": 0, "text": "Rec"}
                                                     for r in review_ids])
-        recs = session.execute(sa.select(Recommendation.id, Review.code).join(Review)  # type: ignore[arg-type]
-                               .where(Review.code != "BENCH")).all()
+        recs = session.execute(sa.select(col(Recommendation.id), col(Review.code)).join(Review)
+                               .where(col(Review.code) != "BENCH")).all()
         agency_id = session.execute(sa.select(Contact.agency_id).limit(1)).scalar_one()  # type: ignore[call-overload]
         session.execute(sa.insert(Action), [
             {"recommendation_id": rec, "ref": f"{code}-1-{k}", "position": k, "description": "Action",

@@ -25,7 +25,7 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
 TODAY = date(2026, 11, 25)
 NEW_YEAR = date(2027, 1, 1)
 
-ACTIONS = [
+ACTIONS: list[tuple[str, str, date | None, str]] = [
     ("1-1", "Riverside Police", TODAY - timedelta(days=30), "in_progress"),  # overdue, chased, unanswered
     ("1-2", "Riverside Police", TODAY + timedelta(days=60), "not_started"),
     ("2-1", "Riverside Hospitals NHS Trust", TODAY - timedelta(days=5), "not_started"),  # overdue, answered unsure
@@ -58,6 +58,7 @@ def seed(engine: Engine) -> tuple[Plan, int]:
                          sent_at=NOW - timedelta(days=3))
         session.add(chaser)
         session.flush()
+        assert chaser.id is not None
         session.add(MessageAction(message_id=chaser.id, action_id=plan.actions["RIV3-1-1"]))
         dead = Message(idempotency_key="chaser-2-1", kind="chaser", channel="email", state="dead",
                        recipient_contact_id=plan.contacts["Tom Okafor"], last_error="ErrorInvalidRecipients",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -117,8 +116,7 @@ class Live:
 
 @pytest.fixture
 def live(engine: Engine, browser: Any, screens: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
-    if not AXE.exists() or shutil.which("chromium") is None and not CHROMIUM.exists():
-        pytest.skip("run `make` first: axe-core comes from npm (package.json)")
+    assert AXE.exists(), "run `make` first: axe-core comes from npm (package.json)"
     plan, reading_id = seed(engine)
     with FakeMicrosoft() as fake:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", fake.ca_path)  # msal (requests) trusts the fake's CA
