@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bot.console.access import Viewer
-from bot.models import Action, Agency, Contact, Event, Message, MessageAction, ProgressUpdate, Recommendation, Review
+from bot.models import (
+    Action,
+    Agency,
+    Contact,
+    Event,
+    Message,
+    MessageAction,
+    Partnership,
+    ProgressUpdate,
+    Recommendation,
+    Review,
+)
 from bot.rules.statuses import CLOSED_STATUSES, MessageState
 
 QUEUE_LIMIT = 100
@@ -33,8 +45,11 @@ def _c(attribute: Any) -> Any:
 
 
 def timeline(session: Session, action: Action) -> list[Entry]:
-    """Chasers and escalations sent, replies with their reading, confirmations and edits, oldest first."""
+    """Chasers and escalations sent, replies with their reading, confirmations and edits, oldest first,
+    in the partnership's local time."""
     names = {c.id: c.name for c in session.exec(select(Contact)).all()}
+    agencies = {a.id: a.name for a in session.exec(select(Agency)).all()}
+    zone = ZoneInfo(session.exec(select(Partnership.timezone)).first() or "Europe/London")
     entries: list[Entry] = []
     messages = session.exec(
         select(Message).join(MessageAction, _c(MessageAction.message_id) == _c(Message.id))
@@ -59,8 +74,8 @@ def timeline(session: Session, action: Action) -> list[Entry]:
         if event.kind in _SHOWN_ELSEWHERE:
             continue
         entries.append(Entry(event.at, "event", event.kind.replace(".", " ").replace("_", " ").capitalize(),
-                             _describe(event.data), _actor(event.actor, names)))
-    return sorted(entries, key=lambda e: e.at)
+                             _describe(event.data, names, agencies), _actor(event.actor, names)))
+    return sorted((replace(e, at=e.at.astimezone(zone)) for e in entries), key=lambda e: e.at)
 
 
 def _actor(actor: str, names: dict[int | None, str]) -> str:
@@ -69,11 +84,23 @@ def _actor(actor: str, names: dict[int | None, str]) -> str:
     return actor
 
 
-def _describe(data: dict[str, Any]) -> str:
+def _describe(data: dict[str, Any], names: dict[int | None, str], agencies: dict[int | None, str]) -> str:
+    """What changed, in words: "status Not started → Blocked; lead contact none → Priya Shah"."""
+    def shown(key: str, value: Any) -> str:
+        if value is None:
+            return "none"
+        if key == "status":
+            return str(value).replace("_", " ").capitalize()
+        if key == "lead_agency_id":
+            return agencies.get(value, str(value))
+        if key == "lead_contact_id":
+            return names.get(value, str(value))
+        return str(value)
+
     before, after = data.get("before"), data.get("after")
     parts = []
     if isinstance(before, dict) and isinstance(after, dict):
-        parts = [f"{key.replace('_', ' ')} {before.get(key)} → {after.get(key)}"
+        parts = [f"{key.removesuffix('_id').replace('_', ' ')} {shown(key, before.get(key))} → {shown(key, after.get(key))}"
                  for key in after if before.get(key) != after.get(key)]
     if data.get("note"):
         parts.append(f"note: {data['note']}")

@@ -102,6 +102,7 @@ def test_editing_an_action_is_audited_with_who_did_it(desk: Desk) -> None:
         assert event.data["note"] == "Waiting on the new policy"
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Action updated" in page and "Waiting on the new policy" in page and "Morgan Blake" in page
+    assert "status Not started → Blocked" in page and "lead contact none → Priya Shah" in page
 
 
 def test_an_edit_without_a_note_or_with_a_bad_date_says_why_and_changes_nothing(desk: Desk) -> None:
