@@ -9,7 +9,9 @@ PYTEST_ARGS ?=
 
 .PHONY: setup demo test bench clean
 
-setup: $(STAMP)
+NODE_STAMP := node_modules/.installed-stamp
+
+setup: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,11 +19,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The console's assets (govuk-frontend) and the accessibility checker (axe-core), from package.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
 demo: $(STAMP)
 	rm -rf demo
 	$(VENV)/bin/dhr demo --folder demo
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check bot tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
@@ -30,4 +37,4 @@ bench: $(STAMP)
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) demo dhr.db outbox .pytest_cache
+	rm -rf $(VENV) node_modules demo dhr.db outbox .pytest_cache

@@ -82,7 +82,7 @@ def time_requests(engine: sa.Engine, settings: Settings, runs: int) -> tuple[flo
         settings = settings.model_copy(update={"slack_bot_token": "xoxb-bench", "slack_signing_secret": SECRET,
                                                "slack_api_url": fake.url})
         bolt = build_bolt_app(Runtime(settings, engine, {}), clock=lambda: NOW)
-        server = make_http_server(make_wsgi_app(engine, bolt), "127.0.0.1", 0)
+        server = make_http_server(make_wsgi_app(engine, bolt, signing_secret=SECRET), "127.0.0.1", 0)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         acks, answers = [], []

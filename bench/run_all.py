@@ -16,6 +16,7 @@ BENCHES = (
     ["bench.bench_delivery"],
     ["bench.bench_import"],
     ["bench.bench_overdue"],
+    ["bench.bench_console"],
     ["bench.reply_accuracy"],
     ["bench.plan_accuracy"],
     ["bench.plan_accuracy", "--second"],

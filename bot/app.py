@@ -80,9 +80,11 @@ def make_wsgi_app(
     leading: Callable[[], bool] = lambda: False,
     *,
     signing_secret: str = "",
+    console: WSGIApp | None = None,
     wall_clock: Callable[[], float] = time.time,
 ) -> WSGIApp:
-    """The WSGI callable: /healthz always, /slack/events (signed by `signing_secret`) when there is a Slack app."""
+    """The WSGI callable: /healthz always, /slack/events (signed by `signing_secret`) when there is a Slack app,
+    every other path to the coordinator console when it is turned on (bot/console/mount.py)."""
     if bolt_app is not None and not signing_secret:
         raise ValueError("SLACK_SIGNING_SECRET is not set: requests to /slack/events cannot be checked")
     bolt = SlackRequestHandler(bolt_app, path=EVENTS_PATH) if bolt_app is not None else None
@@ -110,6 +112,8 @@ def make_wsgi_app(
             if method != "POST":
                 return _json(start_response, 405, {"error": "POST only"})
             return slack(environ, start_response)
+        if console is not None:
+            return console(environ, start_response)
         return _json(start_response, 404, {"error": "not found"})
 
     return wsgi
@@ -211,8 +215,11 @@ def serve(
             socket_handler.connect()  # type: ignore[no-untyped-call]
             log.info("Slack app connected in Socket Mode")
             bolt_app = None  # events come over the socket; HTTP keeps only /healthz
+        from bot.console.mount import console_for_run
+
         wsgi = make_wsgi_app(
-            runtime.engine, bolt_app, lambda: runner.leading, signing_secret=settings.slack_signing_secret or ""
+            runtime.engine, bolt_app, lambda: runner.leading, signing_secret=settings.slack_signing_secret or "",
+            console=console_for_run(settings, runtime.engine),
         )
         server = make_http_server(wsgi, host or settings.http_host, settings.http_port if port is None else port)
         thread = threading.Thread(target=server.run, name="dhr-http", daemon=True)

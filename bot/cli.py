@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "bot.commands.digest",
     "bot.commands.meetings",
     "bot.commands.demo",
+    "bot.commands.console",
 )
 
 for _module_name in COMMAND_MODULES:

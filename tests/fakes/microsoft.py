@@ -40,6 +40,7 @@ from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 
 import trustme
 
+from tests.fakes.entra_signin import AuthCodeFlow, Page, SignInError
 from tests.fakes.graph_mail import GraphError, MailStore
 from tests.fakes.server import LocalFakeServer
 
@@ -92,6 +93,8 @@ class FakeMicrosoft(LocalFakeServer):
         self._slow: dict[str, float] = {}
         self._lock = threading.RLock()
         self._tmp: Path | None = None
+        #: Users signing in to the console (authorization-code flow): see tests/fakes/entra_signin.py.
+        self.sign_in = AuthCodeFlow(tenant_id, client_id, client_secret, lambda: f"{self.authority_url}/{self.tenant_id}/v2.0")
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -233,6 +236,10 @@ class FakeMicrosoft(LocalFakeServer):
         parts = urlsplit(raw_path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         body = _parse_body(raw_body, headers)
+        segments = _split_segments(parts.path)
+        if segments[:1] == [self.tenant_id] and segments[1:] == ["oauth2", "v2.0", "authorize"]:
+            with self._lock:
+                return self.sign_in.authorize(query, body if method == "POST" and isinstance(body, dict) else None)
         operation, handler = self._route(method, _split_segments(parts.path))
         if operation in self._slow:
             time.sleep(self._slow[operation])
@@ -323,6 +330,11 @@ class FakeMicrosoft(LocalFakeServer):
     def _token(self, body: Any) -> tuple[int, Any]:
         self.token_requests += 1
         form = body if isinstance(body, dict) else {}
+        if form.get("grant_type") == "authorization_code":
+            try:
+                return 200, self.sign_in.redeem(form)
+            except SignInError as error:
+                raise GraphError(error.status, error.code, error.message) from None
         if form.get("grant_type") != "client_credentials":
             raise GraphError(400, "unsupported_grant_type", "AADSTS70003: only client_credentials is supported here.")
         if form.get("client_id") != self.client_id:
@@ -411,10 +423,11 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
         status, extra, answer = self.fake.handle(self.command, self.path, headers, body)
-        payload = b"" if answer is None else json.dumps(answer).encode("utf-8")
+        page = isinstance(answer, Page)
+        payload = answer.body.encode() if isinstance(answer, Page) else b"" if answer is None else json.dumps(answer).encode()
         self.send_response(status)
         if payload:
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", f"{'text/html' if page else 'application/json'}; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
         for name, value in extra.items():
             self.send_header(name, value)

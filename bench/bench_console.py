@@ -1,0 +1,133 @@
+"""Console pages over HTTP: the plan page of a 5,000-action review and the reviews page with 500 reviews.
+
+    .venv/bin/python -m bench.bench_console [--postgres URL] [--sqlite-only] [--runs 7]
+
+One fresh database per backend (PostgreSQL: a new database on the server at --postgres, dropped afterwards):
+the 5,000-action review from bench/databases.py with a chaser on every third action, plus 499 more reviews of
+10 actions each. The console runs on waitress exactly as `dhr run` serves it, signed in as a coordinator by a
+one-time link; each figure is the median of --runs GETs (after one warm-up), whole HTTP answer included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import sqlalchemy as sa
+from sqlmodel import col
+
+from bench.databases import fill_plan, fresh_database
+from bot.app import make_http_server, make_wsgi_app
+from bot.console.auth import OneTimeLinks
+from bot.console.options import ConsoleOptions
+from bot.console.web import create_console
+from bot.db import ensure_partnership, make_engine, migrate, session_scope
+from bot.models import Action, Contact, Message, MessageAction, Recommendation, Review
+from bot.settings import Settings, load_settings
+
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+PLAN_ACTIONS, REVIEWS, ACTIONS_PER_SMALL_REVIEW = 5000, 500, 10
+PAGES = (
+    ("plan, first page by ref", "/reviews/BENCH"),
+    ("plan, overdue only, by target", "/reviews/BENCH?overdue=1&sort=due"),
+    ("plan, unanswered, by last chase", "/reviews/BENCH?unanswered=1&sort=chased&order=desc"),
+    ("plan, page 50", "/reviews/BENCH?page=50"),
+    ("reviews page, 500 reviews", "/reviews"),
+)
+
+
+def fill(engine: sa.Engine, settings: Settings, rng: random.Random) -> int:
+    """The data; returns the coordinator's contact id."""
+    with session_scope(engine) as session:
+        action_ids = fill_plan(session, settings, PLAN_ACTIONS, rng, now=NOW, due_days=(-90, 180))
+        chased = action_ids[::3]
+        session.execute(sa.insert(Message), [
+            {"idempotency_key": f"bench-{n}", "kind": "chaser", "channel": "slack", "state": "sent", "attempts": 1,
+             "created_at": NOW - timedelta(days=rng.randint(1, 60)), "level": 1, "cc_addresses": []}
+            for n in range(len(chased))])
+        message_ids = list(session.execute(sa.select(col(Message.id)).order_by(col(Message.id))).scalars())
+        session.execute(sa.insert(MessageAction), [{"message_id": m, "action_id": a}
+                                                   for m, a in zip(message_ids, chased, strict=True)])
+        partnership_id = ensure_partnership(session, settings).id
+        session.execute(sa.insert(Review), [{"partnership_id": partnership_id, "code": f"R{n:03d}", "title": "Review",
+                                             "created_at": NOW, "column_headers": {}} for n in range(REVIEWS - 1)])
+        review_ids = list(session.execute(sa.select(col(Review.id)).where(col(Review.code) != "BENCH")).scalars())
+        session.execute(sa.insert(Recommendation), [{"review_id": r, "number": "1", "position": 0, "text": "Rec"}
+                                                    for r in review_ids])
+        recs = session.execute(sa.select(col(Recommendation.id), col(Review.code)).join(Review)
+                               .where(col(Review.code) != "BENCH")).all()
+        agency_id = session.execute(sa.select(Contact.agency_id).limit(1)).scalar_one()  # type: ignore[call-overload]
+        session.execute(sa.insert(Action), [
+            {"recommendation_id": rec, "ref": f"{code}-1-{k}", "position": k, "description": "Action",
+             "lead_agency_id": agency_id, "due": NOW.date() + timedelta(days=rng.randint(-60, 60)), "precision": "day",
+             "status": rng.choice(("not_started", "in_progress", "complete")), "created_at": NOW, "updated_at": NOW,
+             "imported_values": {}}
+            for rec, code in recs for k in range(ACTIONS_PER_SMALL_REVIEW)])
+        coordinator = Contact(name="Coordinator", email="coordinator@example.org", role="coordinator")
+        session.add(coordinator)
+        session.flush()
+        assert coordinator.id is not None
+        return coordinator.id
+
+
+def bench(backend: str, postgres: str | None, runs: int) -> list[tuple[str, str, float, int]]:
+    url, drop = fresh_database(postgres if backend == "PostgreSQL" else None)
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        settings = load_settings(database_url=url)
+        coordinator = fill(engine, settings, random.Random(5000))
+        with engine.begin() as connection:  # planner statistics, as autovacuum / a running database would have them
+            connection.execute(sa.text("ANALYZE"))
+        with session_scope(engine) as session:
+            partnership_id = ensure_partnership(session, settings).id
+        assert partnership_id is not None
+        links = OneTimeLinks()
+        console = create_console(engine, ConsoleOptions(partnership_id, links=links, clock=lambda: NOW))
+        server = make_http_server(make_wsgi_app(engine, None, console=console), "127.0.0.1", 0)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        figures = []
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=60) as client:
+                assert client.get(f"/sign-in/{links.issue(coordinator)}").status_code == 302
+                for label, path in PAGES:
+                    samples, size = [], 0
+                    for run in range(runs + 1):
+                        started = time.perf_counter()
+                        answer = client.get(path)
+                        elapsed = time.perf_counter() - started
+                        assert answer.status_code == 200, answer.text[:300]
+                        size = len(answer.content)
+                        if run:
+                            samples.append(elapsed)
+                    figures.append((backend, label, statistics.median(samples) * 1000, size))
+        finally:
+            server.stop(thread)
+        return figures
+    finally:
+        engine.dispose()
+        drop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--postgres", default=os.environ.get("DHR_TEST_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--sqlite-only", action="store_true")
+    args = parser.parse_args()
+    print("| backend | page | median ms | HTML KiB |")
+    print("|---|---|---:|---:|")
+    for backend in ["SQLite"] + ([] if args.sqlite_only else ["PostgreSQL"]):
+        for name, label, ms, size in bench(backend, args.postgres, args.runs):
+            print(f"| {name} | {label} | {ms:.1f} | {size / 1024:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The coordinator console: a signed-in web page for the desk work (see bot/console/web.py)."""
