@@ -63,7 +63,7 @@ class SchedulerRunner:
         elif not holds:
             self._stand_down("another process runs the scheduler; standing down")
 
-    def _stand_down(self, why: str) -> None:
+    def _stand_down(self, why: str = "the scheduler stops in this process") -> None:
         if self._scheduler is not None:
             log.info(why)
             self._scheduler.shutdown(wait=False)
