@@ -293,7 +293,7 @@ class FakeSlackApi(LocalFakeServer):
     def _listed(found: Iterable[PostedMessage], body: dict[str, Any]) -> list[dict[str, Any]]:
         with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
         messages = []
-        for m in reversed(found):
+        for m in found:
             item: dict[str, Any] = {
                 "type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": m.text, "ts": m.ts,
             }
