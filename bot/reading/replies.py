@@ -166,6 +166,9 @@ def _a_year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
+_PROMISE_WINDOW = 200
+
+
 def _promise_or_report(body: str, today: date) -> str:
     """The reply with "done by <date>" made explicit for the status rules: "will be done by <date>" when the
     date is still to come (a promise), "done on <date>" when it has passed (a report). Left as it is when
@@ -174,7 +177,10 @@ def _promise_or_report(body: str, today: date) -> str:
     pieces: list[str] = []
     kept = 0
     for match in _COMPLETED_BY.finditer(plain):
-        sentence = re.split(r"[.!?;\n]", plain[match.end(1) :], maxsplit=1)[0]
+        # The date must come within 50 characters, so a bounded window is read (a whole unpunctuated reply
+        # read again after every "done by" would be quadratic).
+        window = plain[match.end(1) : match.end(1) + _PROMISE_WINDOW]
+        sentence = re.split(r"[.!?;\n]", window, maxsplit=1)[0]
         parsed = find_date_in_text(sentence, today=today)
         if parsed is None or parsed.due is None or parsed.text.lower() not in sentence[:50].lower():
             continue
