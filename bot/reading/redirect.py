@@ -22,7 +22,7 @@ class Redirect:
 # Names are bounded (words and their length): an unbounded run of capitalised words is tried from every
 # capital in it, which is quadratic on a long run ("March April May June ...").
 _WHO = (
-    r"(?P<to><@[A-Z0-9]+(?:\|[^>]*)?>|(?:(?i:the)[ \t]+)?[a-z]+(?:[ \t]+[a-z]+)?[ \t]+team"
+    r"(?P<to><@[A-Z0-9]{1,20}(?:\|[^>]{0,80})?>|(?:(?i:the)[ \t]+)?[a-z]{1,30}(?:[ \t]+[a-z]{1,30})?[ \t]+team"
     r"|(?:(?i:the)[ \t]+)?[A-Z][\w'’-]{0,40}(?:[ \t]+(?:[A-Z][\w'’-]{0,40}|of|and|for(?=[ \t]+[A-Z]))){0,6})"
 )
 _I = "(?i:{})".format
