@@ -105,7 +105,8 @@ def _split_at_mentions(text: str, mentions: list[_Mention]) -> dict[str, str]:
             start = line_start if index == 0 else group[0].start
             end = groups[index + 1][0].start if index + 1 < len(groups) else line_end
             chunk = text[start:end].strip()
-            current = [m.ref for m in group]
+            # Each ref once: "2-1 and 2-1" (or a ref named 1,000 times in one run) gets the chunk once, not per mention.
+            current = list(dict.fromkeys(m.ref for m in group))
             for ref in current:
                 parts.setdefault(ref, []).append(chunk)
     return {ref: "\n".join(chunk for chunk in chunks if chunk) for ref, chunks in parts.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.reading.replies import READ_LIMIT, read_replies, read_reply
+from bot.reading.replies import READ_LIMIT, read_replies, read_reply, split_by_action
 from bot.rules.statuses import ReadStatus
 
 TODAY = date(2027, 3, 1)
@@ -46,3 +46,9 @@ def test_a_reply_within_the_limit_is_read_whole() -> None:
     reading = read_reply(reply, today=TODAY, known_refs=REFS)
     assert reading.unread == ""
     assert reading.read_text == reading.text == "RIV3-2-1 is complete, report attached."
+
+
+def test_a_ref_named_again_in_one_run_gets_its_text_once() -> None:
+    # Once per mention made a 1 KB reply naming "1-1 2-2 3-3" over and over an 88 KB part per action.
+    parts = split_by_action("RIV3-2-1 and RIV3-2-1, RIV3-2-2 done", REFS)
+    assert parts == {"RIV3-2-1": "RIV3-2-1 and RIV3-2-1, RIV3-2-2 done", "RIV3-2-2": "RIV3-2-1 and RIV3-2-1, RIV3-2-2 done"}
