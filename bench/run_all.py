@@ -17,6 +17,7 @@ BENCHES = (
     ["bench.bench_import"],
     ["bench.bench_overdue"],
     ["bench.bench_console"],
+    ["bench.bench_reading"],
     ["bench.reply_accuracy"],
     ["bench.plan_accuracy"],
     ["bench.plan_accuracy", "--second"],

@@ -22,15 +22,15 @@ import re
 __all__ = ["quoted_question", "split_reply", "strip_quoted"]
 
 _SEPARATORS = (
-    re.compile(r"^\s*_{10,}\s*$", re.M),
+    re.compile(r"^[ \t]*_{10,}\s*$", re.M),
     re.compile(
-        r"^\s*-{2,}\s*(?:original message|forwarded message|urspr[üu]ngliche nachricht|message d'origine"
+        r"^[ \t]*-{2,}\s*(?:original message|forwarded message|urspr[üu]ngliche nachricht|message d'origine"
         r"|mensaje original|oorspronkelijk bericht|messaggio originale|weitergeleitete nachricht)\s*-{2,}",
         re.M | re.I,
     ),
-    re.compile(r"^\s*(?:begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée])\s*:", re.M | re.I),
+    re.compile(r"^[ \t]*(?:begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée])\s*:", re.M | re.I),
     re.compile(
-        r"^\s*[*_]{0,2}(?:from|de|von|van|da|od|fr[åa]n)\s?:[*_]{0,2}[^\n]*\n(?:[^\n]*\n){0,3}?\s*[*_]{0,2}"
+        r"^[ \t]*[*_]{0,2}(?:from|de|von|van|da|od|fr[åa]n)\s?:[*_]{0,2}[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]*[*_]{0,2}"
         r"(?:sent|date|envoy[ée]|gesendet|datum|enviado|fecha|verzonden|inviato|data|skickat|wys[łl]ano|to|subject"
         r"|[àa]|an|objet|betreff|para|asunto|aan|onderwerp|oggetto|cc)\s?:",
         re.M | re.I,
@@ -75,7 +75,8 @@ _DISCLAIMER = re.compile(
     r"\b|\bdisclaimer\b|\bif you (?:are not|have received this)|\bthis (?:e-?mail|message)\b[^\n]{0,40}\bintended\b",
     re.I,
 )
-_QUESTION = re.compile(r"[^.!?\n]*\?")
+# Tried only where a sentence starts, so a long line with no question is scanned once, not from every character.
+_QUESTION = re.compile(r"(?:^|(?<=[.!?\n]))[^.!?\n]*\?")
 
 
 def _normalised(text: str) -> str:
@@ -86,12 +87,19 @@ def _history_start(text: str) -> int:
     """Where history that is not marked with ">" begins; len(text) when there is none."""
     starts = [m.start() for pattern in _SEPARATORS if (m := pattern.search(text))]
     for match in _ATTRIBUTION.finditer(text):
-        rest = text[match.end() :].lstrip("\n")
-        following = rest.split("\n", 1)[0]
+        following = _next_line(text, match.end())
         if not _QUOTED_LINE.match(following) and following.strip():
             starts.append(match.start())
             break
     return min(starts, default=len(text))
+
+
+def _next_line(text: str, at: int) -> str:
+    """The first line at or after `at` once blank lines are skipped, without copying the rest of the text."""
+    while at < len(text) and text[at] == "\n":
+        at += 1
+    end = text.find("\n", at)
+    return text[at : end if end >= 0 else len(text)]
 
 
 def split_reply(text: str) -> tuple[str, str]:
@@ -103,6 +111,7 @@ def split_reply(text: str) -> tuple[str, str]:
     attributions = {m.start() for m in _ATTRIBUTION.finditer(text[:cut])}
     offset = 0
     skip_until = -1
+    has_words = False  # whether a kept line has words yet: a sign-off ends the words only after some
     for line in text[:cut].split("\n"):
         start, offset = offset, offset + len(line) + 1
         if start < skip_until:
@@ -114,17 +123,17 @@ def split_reply(text: str) -> tuple[str, str]:
         if _QUOTED_LINE.match(line):
             history.append(re.sub(r"^\s*(?:(?:>|&gt;)\s?)+", "", line))
             continue
-        if _ends_the_words(line, kept):
+        if _ends_the_words(line, has_words):
             break
         kept.append(line.rstrip())
+        has_words = has_words or bool(line.strip())
     words = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
     return words, "\n".join(history).strip()
 
 
-def _ends_the_words(line: str, kept: list[str]) -> bool:
+def _ends_the_words(line: str, has_words: bool) -> bool:
     if _MOBILE_FOOTER.match(line) or _DISCLAIMER.search(line) or _SIGNATURE_RULE.match(line):
         return True
-    has_words = any(k.strip() for k in kept)
     return has_words and bool(_SIGN_OFF.match(line) or _CONTACT_LINE.match(line) or _TITLE_BAR.match(line.strip()))
 
 

@@ -19,14 +19,16 @@ class Redirect:
 
 
 # Who: a Slack mention, "the housing team", or capitalised words ("Children's Services", "Jane Okafor", "ICB").
+# Names are bounded (words and their length): an unbounded run of capitalised words is tried from every
+# capital in it, which is quadratic on a long run ("March April May June ...").
 _WHO = (
-    r"(?P<to><@[A-Z0-9]+(?:\|[^>]*)?>|(?:(?i:the)[ \t]+)?[a-z]+(?:[ \t]+[a-z]+)?[ \t]+team"
-    r"|(?:(?i:the)[ \t]+)?[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|of|and|for(?=[ \t]+[A-Z])))*)"
+    r"(?P<to><@[A-Z0-9]{1,20}(?:\|[^>]{0,80})?>|(?:(?i:the)[ \t]+)?[a-z]{1,30}(?:[ \t]+[a-z]{1,30})?[ \t]+team"
+    r"|(?:(?i:the)[ \t]+)?[A-Z][\w'’-]{0,40}(?:[ \t]+(?:[A-Z][\w'’-]{0,40}|of|and|for(?=[ \t]+[A-Z]))){0,6})"
 )
 _I = "(?i:{})".format
 # Each names the new owner in `to`; the cue alone is enough to read a redirect.
 _NAMED = tuple(re.compile(pattern) for pattern in (
-    _I(r"\b(?:not ours|not (?:our|one for us)[^,.;]*?|isn't ours|isn't one for us|isn't ours)[,.;:\s-]+(?:that'?s"
+    _I(r"\b(?:not ours|not (?:our|one for us)[^,.;]{0,80}?|isn't ours|isn't one for us|isn't ours)[,.;:\s-]+(?:that'?s"
        r"|that is|it'?s"
        r"|it is|this is|this sits with|it sits with|it'?s with|try|ask)\s+") + _WHO,
     _I(r"\b(?:sits|lies|rests|belongs) (?:now )?(?:with|to)\s+") + _WHO,
@@ -36,7 +38,7 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
        r"|reassign(?:ed)? (?:it|this)) to\s+") + _WHO,
     _I(r"\b(?:copying|cc'?ing|i'?ve cc'?d|copied|looping) in\s+") + _WHO,
     _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken over|picked (?:this|it) up|taken (?:this|it) on)"),
-    _WHO + _I(r"\s+(?:\([^)]*\)\s+)?(?:who\s+)?(?:now\s+)?(?:(?:leads|is leading|are leading) (?:on|for)|is covering"
+    _WHO + _I(r"\s+(?:\([^)]{0,80}\)\s+)?(?:who\s+)?(?:now\s+)?(?:(?:leads|is leading|are leading) (?:on|for)|is covering"
               r"|are covering)\b"),
     _WHO + _I(r"\s+(?:is|are)\s+(?:now\s+)?(?:the (?:new )?(?:lead|owner)|responsible for (?:this|it))"),
     _WHO + _I(r"\s+owns?\s+(?:it|this)\b"),

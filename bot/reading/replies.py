@@ -8,6 +8,11 @@ A Reading is applied at once only when it is an unambiguous statement that the w
 ("Did you mean RIV3-2-1 is complete?") or, for "not ours / new lead", to a coordinator. Automatic
 replies (bot.reading.automatic) are never answers: they read as no_response and, when they say
 when the person is back, `out_of_office_until` tells the chaser to wait until then.
+
+Only the first READ_LIMIT characters of a reply are read (quotes, refs, status, dates): a real answer is
+far shorter, and every step is linear, so one long or crafted reply costs at most what READ_LIMIT costs.
+The rest is not parsed but not lost either: it is kept verbatim as `Reading.unread` and at the end of
+`Reading.text`, so what is stored is the whole reply (callers also keep the raw text).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from bot.rules.statuses import Precision, ReadStatus
 __all__ = [
     "CONFIDENT",
     "HEDGED",
+    "READ_LIMIT",
     "Reading",
     "is_automatic_reply",
     "out_of_office_until",
@@ -46,6 +52,8 @@ __all__ = [
 HEDGED = 0.6
 #: A bare "Yes" read against the question it answers: right often enough to propose, never to apply.
 ANSWERED_QUESTION = 0.7
+#: The most of one reply that is parsed (characters); the rest is kept unread. A long answer is a few KB.
+READ_LIMIT = 20 * 1024
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,12 @@ class Reading:
     automatic: bool = False  # written by a machine (out of office, bounce): never an answer
     redirect_to: str | None = None  # "not ours / new lead": the agency or person named as the new owner
     date_problem: str | None = None  # why a date the reply gives was not read ("30 Feb 2027: ...")
+    unread: str = ""  # the reply beyond READ_LIMIT: kept verbatim at the end of `text`, never parsed
+
+    @property
+    def read_text(self) -> str:
+        """The part of `text` that was read: without the unread remainder."""
+        return self.text[: len(self.text) - len(self.unread)] if self.unread else self.text
 
     @property
     def needs_confirmation(self) -> bool:
@@ -96,7 +110,23 @@ def read_reply(
 
     `headers` and `subject` are the mail's (automatic replies are told by them first); `question` is what
     the reply answers when it is known (the chaser's question), else the question the reply quotes.
+    Only the first READ_LIMIT characters are read; the rest is kept unread (see the module docstring).
     """
+    text, unread = text[:READ_LIMIT], text[READ_LIMIT:]
+    reading = _read_head(text, today=today, known_refs=known_refs, headers=headers, subject=subject,
+                         question=question)
+    return replace(reading, text=reading.text + unread, unread=unread) if unread else reading
+
+
+def _read_head(
+    text: str,
+    *,
+    today: date,
+    known_refs: Sequence[str],
+    headers: Mapping[str, str] | None,
+    subject: str | None,
+    question: str | None,
+) -> Reading:
     words, _ = split_reply(text)
     refs = tuple(mentioned_refs(words, known_refs))
     if _automatic(text, subject, headers):
@@ -166,6 +196,9 @@ def _a_year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
+_PROMISE_WINDOW = 200
+
+
 def _promise_or_report(body: str, today: date) -> str:
     """The reply with "done by <date>" made explicit for the status rules: "will be done by <date>" when the
     date is still to come (a promise), "done on <date>" when it has passed (a report). Left as it is when
@@ -174,7 +207,10 @@ def _promise_or_report(body: str, today: date) -> str:
     pieces: list[str] = []
     kept = 0
     for match in _COMPLETED_BY.finditer(plain):
-        sentence = re.split(r"[.!?;\n]", plain[match.end(1) :], maxsplit=1)[0]
+        # The date must come within 50 characters, so a bounded window is read (a whole unpunctuated reply
+        # read again after every "done by" would be quadratic).
+        window = plain[match.end(1) : match.end(1) + _PROMISE_WINDOW]
+        sentence = re.split(r"[.!?;\n]", window, maxsplit=1)[0]
         parsed = find_date_in_text(sentence, today=today)
         if parsed is None or parsed.due is None or parsed.text.lower() not in sentence[:50].lower():
             continue
@@ -290,15 +326,20 @@ def readings_per_action(whole: Reading, *, today: date, known_refs: Sequence[str
     """`whole` (a read_reply of the entire reply) split into one Reading per action ref it speaks of.
 
     Only the already-cleaned `whole.text` is split and read again: quoted history is stripped once per reply.
+    The part beyond READ_LIMIT (`whole.unread`) is not split either: it is kept at the end of every part.
     """
     if whole.automatic:
         return dict.fromkeys(known_refs, whole)
-    parts = split_by_action(whole.text, known_refs)
+    parts = split_by_action(whole.read_text, known_refs)
     if not parts:
         return dict.fromkeys(known_refs, whole)
     readings: dict[str, Reading] = {}
     for ref, part in parts.items():
         # A part of the cleaned text has no quotes or signature left to strip.
-        readings[ref] = _read_words(part, today=today, refs=(ref,), question=None) if part.strip() else replace(
-            whole, refs=(ref,))
+        if not part.strip():
+            readings[ref] = replace(whole, refs=(ref,))
+            continue
+        reading = _read_words(part, today=today, refs=(ref,), question=None)
+        readings[ref] = replace(reading, text=reading.text + whole.unread, unread=whole.unread) if whole.unread \
+            else reading
     return readings

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_CONNECTOR = re.compile(r"^[\s,&/+]*(?:and|&|plus)?[\s,&/+]*$", re.I)
+_SEPARATORS = re.compile(r"[\s,&/+]+")
 _ACTION_WORD = re.compile(r"\b(?:action|rec(?:ommendation)?)\s*(?:no\.?|number|#)?\s*(\d+[a-z]?(?:-\d+)?)\b", re.I)
 _ENUMERATOR = re.compile(r"(?:^|(?<=\s))\(?(\d{1,2})[).:]\s+")
 
@@ -88,10 +88,14 @@ def _split_at_mentions(text: str, mentions: list[_Mention]) -> dict[str, str]:
     parts: dict[str, list[str]] = {}
     current: list[str] = []  # refs the running text belongs to
     offset = 0
+    next_mention = 0  # mentions are in text order: each line takes the ones that start in it, in one pass
     for line in text.splitlines(keepends=True):
         line_start, line_end = offset, offset + len(line)
         offset = line_end
-        in_line = [m for m in mentions if line_start <= m.start < line_end]
+        first = next_mention
+        while next_mention < len(mentions) and mentions[next_mention].start < line_end:
+            next_mention += 1
+        in_line = mentions[first:next_mention]
         if not in_line:
             for ref in current:
                 parts[ref].append(line.strip())
@@ -101,7 +105,8 @@ def _split_at_mentions(text: str, mentions: list[_Mention]) -> dict[str, str]:
             start = line_start if index == 0 else group[0].start
             end = groups[index + 1][0].start if index + 1 < len(groups) else line_end
             chunk = text[start:end].strip()
-            current = [m.ref for m in group]
+            # Each ref once: "2-1 and 2-1" (or a ref named 1,000 times in one run) gets the chunk once, not per mention.
+            current = list(dict.fromkeys(m.ref for m in group))
             for ref in current:
                 parts.setdefault(ref, []).append(chunk)
     return {ref: "\n".join(chunk for chunk in chunks if chunk) for ref, chunks in parts.items()}
@@ -111,11 +116,17 @@ def _group_adjacent(text: str, mentions: list[_Mention]) -> list[list[_Mention]]
     """Mentions joined only by "and" or commas share their text ("2-1 and 2-2 are both done")."""
     groups: list[list[_Mention]] = [[mentions[0]]]
     for previous, mention in itertools.pairwise(mentions):
-        if _CONNECTOR.match(text[previous.end : mention.start]):
+        if _is_connector(text[previous.end : mention.start]):
             groups[-1].append(mention)
         else:
             groups.append([mention])
     return groups
+
+
+def _is_connector(gap: str) -> bool:
+    """Only separators and at most one "and" / "plus": read in one pass (a regex with two starred runs of
+    separators backtracks quadratically on a long run of spaces)."""
+    return _SEPARATORS.sub(" ", gap).strip().lower() in ("", "and", "plus")
 
 
 def _split_numbered(text: str, known_refs: Sequence[str]) -> dict[str, str]:

@@ -247,10 +247,10 @@ def _read_weak(statuses: list[ReadStatus]) -> tuple[ReadStatus, float]:
 
 def _signals(lowered: str) -> list[_Signal]:
     signals: list[_Signal] = []
-    claimed: list[tuple[int, int]] = []
+    claimed: set[int] = set()  # every position inside a strong match: one lookup per match, not one per claim
     for status, pattern in _STRONG:
         for match in pattern.finditer(lowered):
-            if any(start <= match.start() < end for start, end in claimed):
+            if match.start() in claimed:
                 continue
             if status is ReadStatus.COMPLETE:
                 status_here = _completion_or_not(lowered, match)
@@ -262,10 +262,10 @@ def _signals(lowered: str) -> list[_Signal]:
                     signals.append(_Signal(ReadStatus.COMPLETE, False, match.start()))
             else:
                 signals.append(_Signal(status, True, match.start()))
-            claimed.append((match.start(), match.end()))
+            claimed.update(range(match.start(), match.end()))
     for status, pattern in _WEAK:
         for match in pattern.finditer(lowered):
-            if not any(start <= match.start() < end for start, end in claimed):
+            if match.start() not in claimed:
                 signals.append(_Signal(status, False, match.start()))
     return signals
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -185,9 +186,13 @@ def find_date_in_text(text: str, *, today: date) -> ParsedDate | None:
     """
     clean = normalise_cell_text(text)
     mentions = _scan_dates(clean, free_text=True)
-    taken = [(m.start, m.end) for m in mentions]
+    # Both scans find non-overlapping mentions in text order: whether a relative one overlaps a date is a
+    # bisect, not a look at every date (a reply naming hundreds of dates stays linear).
+    starts = [m.start for m in mentions]
+    ends = [m.end for m in mentions]
     for relative in _scan_relative(clean, today):
-        if not any(relative.start < end and start < relative.end for start, end in taken):
+        before = bisect_left(starts, relative.end) - 1  # the last date starting before this one ends
+        if before < 0 or ends[before] <= relative.start:
             mentions.append(relative)
     mentions.sort(key=lambda m: m.start)
     best: tuple[bool, date, int] | None = None
