@@ -1,6 +1,6 @@
 """A small Microsoft Graph mail client: app-only token from msal, plain HTTPS calls with httpx.
 
-Only what the bot needs: create a draft and send it (so we keep its ids; sendMail returns none),
+Only what the bot needs: create a draft (or a reply draft) and send it (so we keep its ids; sendMail returns none),
 find a sent message again by the extended property set on its draft, read the Inbox by delta
 query, read one message's headers and unique body, list attachment names, mark read, and file
 handled mail into a folder.
@@ -109,25 +109,23 @@ class GraphClient:
 
     def create_message(self, envelope: Envelope) -> dict[str, Any]:
         """Create a draft in the mailbox; the answer carries id, conversationId, internetMessageId."""
-        headers = [{"name": MESSAGE_ID_HEADER, "value": str(envelope.message_id)}]
-        if envelope.ref_token:
-            headers.append({"name": REF_HEADER, "value": envelope.ref_token})
-        if envelope.html:
-            body = {"contentType": "html", "content": envelope.html}
-        else:
-            body = {"contentType": "text", "content": envelope.text}
-        to: dict[str, Any] = {"address": envelope.to_address}
-        if envelope.to_name:
-            to["name"] = envelope.to_name
-        payload = {
-            "subject": subject_with_ref(envelope.subject, envelope.ref_token),
-            "body": body,
-            "toRecipients": [{"emailAddress": to}],
-            "ccRecipients": [{"emailAddress": {"address": address}} for address in envelope.cc],
-            "internetMessageHeaders": headers,
-            "singleValueExtendedProperties": [{"id": DHR_KEY_PROPERTY, "value": message_key(envelope)}],
-        }
-        return self._json("POST", self._mailbox_url("messages"), json=payload, expected=(201, 200))
+        return self._json("POST", self._mailbox_url("messages"), json=_draft_fields(envelope), expected=(201, 200))
+
+    def create_reply(self, original_id: str, envelope: Envelope) -> dict[str, Any]:
+        """A reply draft to the received message `original_id`, so Outlook threads it under that mail.
+
+        createReply makes the draft in the original's conversation, with In-Reply-To and References
+        set from it; a PATCH then gives it our subject, body, recipients and the DhrMessageKey
+        extended property (set on an existing item by PATCH), replacing the quoted history: the
+        least data goes out (learn.microsoft.com/graph/api/message-createreply, "You can update the
+        draft later"; learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-
+        singlevalueextendedproperties). The update documents no internetMessageHeaders, so a reply
+        carries none of our x- headers; nothing relies on them (see DHR_KEY_PROPERTY).
+        """
+        draft = self._json("POST", self._message_url(original_id, "createReply"), json={}, expected=(201, 200))
+        fields = _draft_fields(envelope)
+        fields.pop("internetMessageHeaders")
+        return self._json("PATCH", self._message_url(str(draft["id"])), json=fields, expected=(200,))
 
     def send_message(self, message_id: str) -> None:
         self._request("POST", self._message_url(message_id, "send"), expected=(202, 200, 204))
@@ -315,6 +313,27 @@ class GraphClient:
         raise DeliveryError(
             f"Microsoft token request failed: {code}", permanent=code in PERMANENT_TOKEN_ERRORS, code=code
         )
+
+
+def _draft_fields(envelope: Envelope) -> dict[str, Any]:
+    headers = [{"name": MESSAGE_ID_HEADER, "value": str(envelope.message_id)}]
+    if envelope.ref_token:
+        headers.append({"name": REF_HEADER, "value": envelope.ref_token})
+    if envelope.html:
+        body = {"contentType": "html", "content": envelope.html}
+    else:
+        body = {"contentType": "text", "content": envelope.text}
+    to: dict[str, Any] = {"address": envelope.to_address}
+    if envelope.to_name:
+        to["name"] = envelope.to_name
+    return {
+        "subject": subject_with_ref(envelope.subject, envelope.ref_token),
+        "body": body,
+        "toRecipients": [{"emailAddress": to}],
+        "ccRecipients": [{"emailAddress": {"address": address}} for address in envelope.cc],
+        "internetMessageHeaders": headers,
+        "singleValueExtendedProperties": [{"id": DHR_KEY_PROPERTY, "value": message_key(envelope)}],
+    }
 
 
 def message_key(envelope: Envelope) -> str:

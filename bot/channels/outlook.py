@@ -1,8 +1,9 @@
 """Outlook mail transport: create a draft through Graph, then send it.
 
-Drafting first (rather than sendMail) is what gives us the message's ids: sendMail answers 202
-with no body. internetMessageId is the durable key for matching replies; the Graph id changes
-when the draft moves to Sent Items.
+An answer to a received mail (Envelope.reply_to_graph_message_id) is drafted with createReply
+so it threads under that mail in Outlook. Drafting first (rather than sendMail) is what gives
+us the message's ids: sendMail answers 202 with no body. internetMessageId is the durable key
+for matching replies; the Graph id changes when the draft moves to Sent Items.
 
 Every draft carries our DhrMessageKey extended property (bot.channels.graph), which survives the
 send; after a crash `find_sent` looks for it in Sent Items with a $filter. The Sent Items copy
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.channels.base import DeliveryError, Envelope, Receipt
 from bot.channels.graph import GraphClient, message_key
@@ -44,7 +46,7 @@ class OutlookChannel:
         self._clock = clock
 
     def send(self, envelope: Envelope) -> Receipt:
-        draft = self.graph.create_message(envelope)
+        draft = self._draft(envelope)
         draft_id = str(draft["id"])
         try:
             self.graph.send_message(draft_id)
@@ -60,6 +62,19 @@ class OutlookChannel:
             conversation_id=draft.get("conversationId"),
             internet_message_id=draft.get("internetMessageId"),
         )
+
+    def _draft(self, envelope: Envelope) -> dict[str, Any]:
+        """A reply draft when we answer a received mail (it threads in Outlook), else a new one.
+
+        The mail answered may be gone (deleted by a person): then the answer goes as a new mail.
+        """
+        if envelope.reply_to_graph_message_id:
+            try:
+                return self.graph.create_reply(envelope.reply_to_graph_message_id, envelope)
+            except DeliveryError as error:
+                if error.code != "ErrorItemNotFound":
+                    raise
+        return self.graph.create_message(envelope)
 
     def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
         """The mail if its last attempt (begun at `since`) went out after all.

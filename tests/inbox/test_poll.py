@@ -266,3 +266,22 @@ def test_yes_after_no_to_the_same_confirmation_leaves_the_action_unchanged(mailr
     assert mailroom.action("RIV3-5-1").status == "not_started"
     assert [(u.status, u.confirmed, u.rejected) for u in mailroom.updates("RIV3-5-1")] == [("complete", False, True)]
     assert mailroom.events("update.confirmed") == []
+
+
+def test_confirmation_goes_as_a_reply_that_threads_under_the_mail_it_asks_about(mailroom: Mailroom) -> None:
+    chaser = mailroom.sent_to(TOM)
+    reply = mailroom.fake.deliver_reply(chaser, TOM, outlook_reply(
+        "Hi,\n\nThe new discharge checklist has been implemented on the wards, I believe.", "Tom", chaser,
+    ))
+    mailroom.poll()
+
+    mailroom.deliver(THURSDAY)
+
+    [question] = mailroom.messages(MessageKind.CONFIRMATION.value)
+    asked = mailroom.sent_to(TOM, question.ref_token or "")
+    assert [c.operation for c in mailroom.fake.graph_calls("create_reply")] == ["create_reply"]
+    assert asked["conversationId"] == reply["conversationId"]
+    headers = {h["name"]: h["value"] for h in asked["internetMessageHeaders"]}
+    assert headers["In-Reply-To"] == reply["internetMessageId"]
+    assert asked["body"] == {"contentType": "html", "content": question.body_html}  # no quoted history
+    assert question.state == MessageState.SENT.value
