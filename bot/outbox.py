@@ -88,6 +88,8 @@ class NewMessage:
     slack_thread_ts: str | None = None
     #: A reply by mail: the Graph id of the received mail it answers (a confirmation to a mail reply).
     reply_to_graph_message_id: str | None = None
+    #: A file the mail carries (the board's Word report), read when it is sent.
+    attachment_path: str | None = None
     #: Rendered into the subject/body before the row exists, so the caller picks it (new_ref_token).
     ref_token: str = field(default_factory=lambda: new_ref_token())
 
@@ -156,6 +158,7 @@ def _message_row(new: NewMessage, now: datetime) -> Message:
         slack_channel=new.slack_channel,
         slack_thread_ts=new.slack_thread_ts,
         reply_to_graph_message_id=new.reply_to_graph_message_id,
+        attachment_path=new.attachment_path,
         created_at=now,
     )
 
@@ -309,6 +312,7 @@ def envelope_for(message: Message, to_name: str | None = None) -> Envelope:
         slack_channel=message.slack_channel,
         thread_ts=message.slack_thread_ts,
         reply_to_graph_message_id=message.reply_to_graph_message_id,
+        attachment_path=message.attachment_path,
     )
 
 

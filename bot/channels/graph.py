@@ -8,6 +8,7 @@ handled mail into a folder.
 
 from __future__ import annotations
 
+import base64
 import ssl
 import threading
 from typing import Any
@@ -52,6 +53,9 @@ DELTA_SELECT = (
     "hasAttachments",
     "isRead",
 )
+#: Graph takes a file attachment in a single POST only when it is under 3 MB.
+ATTACHMENT_POST_LIMIT = 3 * 1024 * 1024
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: Token errors that a retry cannot fix: the app registration or secret is wrong.
 PERMANENT_TOKEN_ERRORS = frozenset(
     {"invalid_client", "unauthorized_client", "invalid_request", "invalid_scope", "invalid_grant"}
@@ -126,6 +130,17 @@ class GraphClient:
         fields = _draft_fields(envelope)
         fields.pop("internetMessageHeaders")
         return self._json("PATCH", self._message_url(str(draft["id"])), json=fields, expected=(200,))
+
+    def add_file_attachment(self, message_id: str, name: str, content: bytes, content_type: str) -> None:
+        """Attach a file under 3 MB to a draft in one request (bigger files need an upload session:
+        learn.microsoft.com/graph/api/message-post-attachments, learn.microsoft.com/graph/outlook-large-attachments)."""
+        payload = {
+            "@odata.type": "#microsoft.graph.fileAttachment",
+            "name": name,
+            "contentType": content_type,
+            "contentBytes": base64.b64encode(content).decode("ascii"),
+        }
+        self._request("POST", self._message_url(message_id, "attachments"), json=payload, expected=(201, 200))
 
     def send_message(self, message_id: str) -> None:
         self._request("POST", self._message_url(message_id, "send"), expected=(202, 200, 204))

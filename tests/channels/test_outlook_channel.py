@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -263,3 +264,15 @@ def test_an_answer_to_a_mail_deleted_meanwhile_goes_as_a_new_mail(
     [sent] = fake_microsoft.sent
     assert sent["conversationId"] != received["conversationId"]
     assert sent["toRecipients"][0]["emailAddress"]["address"] == "sam.boateng@probation.example.org"
+
+
+def test_a_file_too_big_for_one_request_is_left_off_and_the_mail_still_goes(
+    fake_microsoft: FakeMicrosoft, graph_client: GraphClient, tmp_path: Path
+) -> None:
+    big = tmp_path / "digest.docx"
+    big.write_bytes(b"\0" * (3 * 1024 * 1024))
+
+    OutlookChannel(graph_client).send(chaser(kind="digest", attachment_path=str(big)))
+
+    [sent] = fake_microsoft.sent
+    assert sent["attachments"] == [] and fake_microsoft.graph_calls("add_attachment") == []

@@ -28,6 +28,11 @@ Behaviour copied from Exchange where the bot depends on it, awkward parts includ
   sent with `/send` (learn.microsoft.com/graph/api/message-createreply;
   learn.microsoft.com/graph/api/message-update; learn.microsoft.com/graph/api/
   singlevaluelegacyextendedproperty-post-singlevalueextendedproperties, "existing message": PATCH).
+- `POST .../messages/{id}/attachments` with a `#microsoft.graph.fileAttachment` (name,
+  contentBytes in base64) adds a file to a draft in one request only when it is under 3 MB;
+  a bigger file needs an upload session, which the fake does not offer, and is refused with 413
+  (learn.microsoft.com/graph/api/message-post-attachments, "limits the size of the attachment
+  you can add to under 3 MB"; learn.microsoft.com/graph/outlook-large-attachments).
 - Folder listings come newest first, 10 per page unless `$top` says otherwise
   (learn.microsoft.com/graph/api/user-list-messages; paging with nextLink is left out: the bot
   never pages a listing, it filters).
@@ -66,6 +71,8 @@ _ANY_EXTENDED = re.compile(
 _FIELD_EQ = re.compile(r"(internetMessageId|subject|conversationId) eq '((?:[^']|'')*)'")
 _EXPAND_EXTENDED = re.compile(r"singleValueExtendedProperties\(\$filter=id eq '((?:[^']|'')*)'\)")
 DEFAULT_PAGE = 10
+#: "Under 3 MB" for a single attachment POST (see the module docstring).
+ATTACHMENT_POST_LIMIT = 3 * 1024 * 1024
 HIDDEN_UNLESS_SELECTED = ("internetMessageHeaders", "uniqueBody")
 Answer = tuple[int, Any]
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -254,6 +261,7 @@ class MailStore:
         queued.data.update(isDraft=False, sentDateTime=_iso(self._clock()))
         queued.settles_at = self._clock() + self.sent_copy_delay
         on_the_wire = _copy(queued.data)
+        on_the_wire["attachments"] = [dict(item) for item in queued.attachments]
         if queued.in_reply_to:
             on_the_wire["internetMessageHeaders"] += [
                 {"name": "In-Reply-To", "value": queued.in_reply_to}, {"name": "References", "value": queued.in_reply_to}
@@ -270,6 +278,23 @@ class MailStore:
                 stored.settles_at = None
                 copy = self._relocate(message_id, stored, self.folder_id("sentitems"))
                 copy.data.pop("internetMessageHeaders", None)
+
+    def add_attachment(self, message_id: str, body: Any) -> Answer:
+        stored = self._message(message_id)
+        item = body if isinstance(body, dict) else {}
+        if item.get("@odata.type") != "#microsoft.graph.fileAttachment" or not item.get("name"):
+            raise GraphError(400, "ErrorInvalidRequest", "A fileAttachment with a name is expected.")
+        try:
+            content = base64.b64decode(str(item.get("contentBytes", "")), validate=True)
+        except ValueError:
+            raise GraphError(400, "ErrorInvalidRequest", "contentBytes is not base64.") from None
+        if len(content) >= ATTACHMENT_POST_LIMIT:
+            raise GraphError(413, "ErrorRequestEntityTooLarge", "Use an upload session for files of 3 MB or more.")
+        attachment = _attachment((str(item["name"]), content), self._new_id("att"))
+        attachment["contentType"] = str(item.get("contentType") or attachment["contentType"])
+        stored.attachments.append(attachment)
+        stored.data["hasAttachments"] = True
+        return 201, dict(attachment)
 
     def attachments(self, message_id: str) -> Answer:
         return 200, {"value": [dict(a) for a in self._message(message_id).attachments]}

@@ -70,7 +70,7 @@ class _Failure:
 
 class FakeMicrosoft(LocalFakeServer):
     """Operations (for `fail_next` and `graph_calls`): openid_configuration, token, create_message,
-    get_message, update_message, delete_message, send, create_reply, attachments, move, mail_folders,
+    get_message, update_message, delete_message, send, create_reply, add_attachment, attachments, move, mail_folders,
     create_folder, delta, list_messages."""
 
     def __init__(
@@ -288,6 +288,8 @@ class FakeMicrosoft(LocalFakeServer):
                     ("POST", "messages", "*", "createReply"): (
                         "create_reply", lambda q, h, b: mail.create_reply(arg, b)),
                     ("GET", "messages", "*", "attachments"): ("attachments", lambda q, h, b: mail.attachments(arg)),
+                    ("POST", "messages", "*", "attachments"): (
+                        "add_attachment", lambda q, h, b: mail.add_attachment(arg, b)),
                     ("POST", "messages", "*", "move"): ("move", lambda q, h, b: mail.move(arg, b)),
                     ("GET", "mailFolders", "*", "messages"): (
                         "list_messages", lambda q, h, b: mail.list_messages(arg, q, _text(h))),
