@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import ssl
 import threading
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -160,19 +161,24 @@ class GraphClient:
             headers={"Prefer": TEXT_BODY_PREFER},
         )
 
-    def inbox_delta(self, delta_link: str | None = None, *, page_size: int = 50) -> tuple[list[dict[str, Any]], str]:
+    def inbox_delta(
+        self, delta_link: str | None = None, *, page_size: int = 50, received_since: datetime | None = None
+    ) -> tuple[list[dict[str, Any]], str]:
         """Messages new in the Inbox since `delta_link` (all of them when None), and the next link.
 
         Pages are followed to the end. An expired link (410 Gone) restarts a full sync, so the
         caller must tolerate seeing a message again (match on internetMessageId). Removed items
-        (`@removed`) are left out.
+        (`@removed`) are left out. A full sync (first or after 410) asks only for mail received
+        at or after `received_since`: messages delta takes `$filter=receivedDateTime ge ...` on
+        its first request and keeps it in the links it returns
+        (learn.microsoft.com/graph/api/message-delta, "Query parameters").
         """
         try:
-            return self._delta_round(delta_link, page_size)
+            return self._delta_round(delta_link, page_size, received_since)
         except _DeltaExpired:
             if delta_link is None:
                 raise DeliveryError("Graph delta expired on a fresh sync", permanent=False, code="http_410") from None
-            return self._delta_round(None, page_size)
+            return self._delta_round(None, page_size, received_since)
 
     def find_by_key(self, folder: str, key: str) -> list[dict[str, Any]]:
         """Messages in a well-known folder (`sentitems`, `drafts`) whose DhrMessageKey is `key`.
@@ -238,11 +244,16 @@ class GraphClient:
         matches = [f for f in data.get("value", []) if f.get("displayName") == name]
         return matches[0] if matches else None
 
-    def _delta_round(self, delta_link: str | None, page_size: int) -> tuple[list[dict[str, Any]], str]:
+    def _delta_round(
+        self, delta_link: str | None, page_size: int, received_since: datetime | None
+    ) -> tuple[list[dict[str, Any]], str]:
         url = delta_link or self._mailbox_url("mailFolders('Inbox')/messages/delta")
         params: dict[str, str] | None = None
         if delta_link is None:
             params = {"$select": ",".join(DELTA_SELECT), "changeType": "created"}
+            if received_since is not None:
+                since = received_since if received_since.tzinfo else received_since.replace(tzinfo=UTC)
+                params["$filter"] = f"receivedDateTime ge {since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
         messages: list[dict[str, Any]] = []
         while True:
             response = self._request(

@@ -38,7 +38,9 @@ Behaviour copied from Exchange where the bot depends on it, awkward parts includ
   never pages a listing, it filters).
 - `Prefer: outlook.body-content-type="text"` turns HTML bodies into text; delta pages follow
   `Prefer: odata.maxpagesize`; an expired delta link answers 410 Gone
-  (learn.microsoft.com/graph/delta-query-messages).
+  (learn.microsoft.com/graph/delta-query-messages). Messages delta takes only
+  `$filter=receivedDateTime ge|gt {instant}`, on the first request of a round, and keeps it in
+  its nextLink and deltaLink (learn.microsoft.com/graph/api/message-delta, "Query parameters").
 
 Not thread-safe by itself: FakeMicrosoft calls it under its lock.
 """
@@ -69,6 +71,7 @@ _ANY_EXTENDED = re.compile(
     r"singleValueExtendedProperties/Any\((\w+): \1/id eq '((?:[^']|'')*)' and \1/value eq '((?:[^']|'')*)'\)"
 )
 _FIELD_EQ = re.compile(r"(internetMessageId|subject|conversationId) eq '((?:[^']|'')*)'")
+_RECEIVED_SINCE = re.compile(r"receivedDateTime (ge|gt) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)")
 _EXPAND_EXTENDED = re.compile(r"singleValueExtendedProperties\(\$filter=id eq '((?:[^']|'')*)'\)")
 DEFAULT_PAGE = 10
 #: "Under 3 MB" for a single attachment POST (see the module docstring).
@@ -354,10 +357,14 @@ class MailStore:
             if "$deltatoken" in query:
                 since = _live(self._delta_tokens, query["$deltatoken"])
                 watermark, select, created_only = since["watermark"], since["select"], since["created_only"]
+                received = since["received"]
             else:
                 watermark, select, created_only = 0, query.get("$select"), query.get("changeType") == "created"
-            items = self._changes(folder_id, watermark, select, created_only, text)
-            state = {"items": items, "end": self._seq, "select": select, "created_only": created_only}
+                received = _received_filter(query.get("$filter"))
+            items = [item for item in self._changes(folder_id, watermark, select, created_only, text)
+                     if "@removed" in item or received(self._messages[item["id"]])]
+            state = {"items": items, "end": self._seq, "select": select, "created_only": created_only,
+                     "received": received}
         page, rest = state["items"][:page_size], state["items"][page_size:]
         link = f"{self._graph_url()}/users/{self.address}/mailFolders/{folder}/messages/delta"
         token = secrets.token_urlsafe(12)
@@ -368,7 +375,7 @@ class MailStore:
         else:
             self._delta_tokens[token] = {
                 "watermark": state["end"], "select": state["select"],
-                "created_only": state["created_only"], "expired": False,
+                "created_only": state["created_only"], "received": state["received"], "expired": False,
             }
             answer["@odata.deltaLink"] = f"{link}?$deltatoken={token}"
         return 200, answer
@@ -541,6 +548,23 @@ def _extended_properties(items: Any) -> dict[str, str]:
 
 def _address(recipient: Any) -> str:
     return str(((recipient or {}).get("emailAddress") or {}).get("address", ""))
+
+
+def _received_filter(text: str | None) -> Callable[[_Stored], bool]:
+    """The one $filter messages delta takes: receivedDateTime ge/gt an instant (kept in its links)."""
+    if not text:
+        return lambda s: True
+    wanted = _RECEIVED_SINCE.fullmatch(text)
+    if not wanted:
+        raise GraphError(400, "ErrorInvalidUrlQueryFilter", "Delta takes only receivedDateTime ge/gt in $filter.")
+    operator, since = wanted.group(1), _parse_iso(wanted.group(2))
+    if operator == "ge":
+        return lambda s: _parse_iso(s.data["receivedDateTime"]) >= since
+    return lambda s: _parse_iso(s.data["receivedDateTime"]) > since
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _live(table: dict[str, dict[str, Any]], token: str) -> dict[str, Any]:
