@@ -256,10 +256,12 @@ def queue_confirmation(
     unsure: Sequence[tuple[Action, ProgressUpdate, Reading]],
     now: datetime,
     thread: SlackThread | None = None,
+    reply_to_graph_message_id: str | None = None,
 ) -> Message | None:
     """Queue "I read your reply as X, new date Y: correct?" for the unsure readings; once per key.
 
-    On Slack the question goes in `thread`, under the message that was answered. Returns the new
+    On Slack the question goes in `thread`, under the message that was answered; by mail it goes
+    as a reply to `reply_to_graph_message_id`, the received mail. Returns the new
     Message, or None when one with this key was already queued.
     """
     pairs = [(action, update) for action, update, _ in unsure]
@@ -268,4 +270,6 @@ def queue_confirmation(
                            action_ids=[action.id for action, _, _ in unsure if action.id is not None])
     if thread is not None:
         new = replace(new, slack_channel=thread.channel, slack_thread_ts=thread.thread_ts)
+    if reply_to_graph_message_id is not None:
+        new = replace(new, reply_to_graph_message_id=reply_to_graph_message_id)
     return enqueue(session, new, now=now, actor="answers")

@@ -198,6 +198,10 @@ class Message(SQLModel, table=True):
     slack_ts: str | None = Field(default=None, index=True)
     #: Post as a reply in this thread of `slack_channel` (a confirmation question under the chaser).
     slack_thread_ts: str | None = None
+    #: Answer this received mail with a Graph createReply, so it threads under it in Outlook.
+    reply_to_graph_message_id: str | None = None
+    #: A file the mail carries (the Word report on the board's digest mail), read when it is sent.
+    attachment_path: str | None = _text(default=None)
     graph_message_id: str | None = None
     conversation_id: str | None = Field(default=None, index=True)
     internet_message_id: str | None = Field(default=None, index=True)

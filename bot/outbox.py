@@ -86,6 +86,10 @@ class NewMessage:
     #: A reply in a Slack thread: the conversation and the thread's ts (a confirmation under its chaser).
     slack_channel: str | None = None
     slack_thread_ts: str | None = None
+    #: A reply by mail: the Graph id of the received mail it answers (a confirmation to a mail reply).
+    reply_to_graph_message_id: str | None = None
+    #: A file the mail carries (the board's Word report), read when it is sent.
+    attachment_path: str | None = None
     #: Rendered into the subject/body before the row exists, so the caller picks it (new_ref_token).
     ref_token: str = field(default_factory=lambda: new_ref_token())
 
@@ -153,6 +157,8 @@ def _message_row(new: NewMessage, now: datetime) -> Message:
         not_before=new.not_before,
         slack_channel=new.slack_channel,
         slack_thread_ts=new.slack_thread_ts,
+        reply_to_graph_message_id=new.reply_to_graph_message_id,
+        attachment_path=new.attachment_path,
         created_at=now,
     )
 
@@ -305,6 +311,8 @@ def envelope_for(message: Message, to_name: str | None = None) -> Envelope:
         ref_token=message.ref_token,
         slack_channel=message.slack_channel,
         thread_ts=message.slack_thread_ts,
+        reply_to_graph_message_id=message.reply_to_graph_message_id,
+        attachment_path=message.attachment_path,
     )
 
 

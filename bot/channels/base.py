@@ -39,6 +39,10 @@ class Envelope:
     thread_ts: str | None = None
     slack_channel: str | None = None
     reply_to_internet_message_id: str | None = None
+    #: Graph id of the received mail this answers: the Outlook transport sends a createReply to it.
+    reply_to_graph_message_id: str | None = None
+    #: A file to attach (the board's Word report on its digest mail).
+    attachment_path: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """A small Microsoft Graph mail client: app-only token from msal, plain HTTPS calls with httpx.
 
-Only what the bot needs: create a draft and send it (so we keep its ids; sendMail returns none),
+Only what the bot needs: create a draft (or a reply draft) and send it (so we keep its ids; sendMail returns none),
 find a sent message again by the extended property set on its draft, read the Inbox by delta
 query, read one message's headers and unique body, list attachment names, mark read, and file
 handled mail into a folder.
@@ -8,8 +8,10 @@ handled mail into a folder.
 
 from __future__ import annotations
 
+import base64
 import ssl
 import threading
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -52,6 +54,9 @@ DELTA_SELECT = (
     "hasAttachments",
     "isRead",
 )
+#: Graph takes a file attachment in a single POST only when it is under 3 MB.
+ATTACHMENT_POST_LIMIT = 3 * 1024 * 1024
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: Token errors that a retry cannot fix: the app registration or secret is wrong.
 PERMANENT_TOKEN_ERRORS = frozenset(
     {"invalid_client", "unauthorized_client", "invalid_request", "invalid_scope", "invalid_grant"}
@@ -109,25 +114,34 @@ class GraphClient:
 
     def create_message(self, envelope: Envelope) -> dict[str, Any]:
         """Create a draft in the mailbox; the answer carries id, conversationId, internetMessageId."""
-        headers = [{"name": MESSAGE_ID_HEADER, "value": str(envelope.message_id)}]
-        if envelope.ref_token:
-            headers.append({"name": REF_HEADER, "value": envelope.ref_token})
-        if envelope.html:
-            body = {"contentType": "html", "content": envelope.html}
-        else:
-            body = {"contentType": "text", "content": envelope.text}
-        to: dict[str, Any] = {"address": envelope.to_address}
-        if envelope.to_name:
-            to["name"] = envelope.to_name
+        return self._json("POST", self._mailbox_url("messages"), json=_draft_fields(envelope), expected=(201, 200))
+
+    def create_reply(self, original_id: str, envelope: Envelope) -> dict[str, Any]:
+        """A reply draft to the received message `original_id`, so Outlook threads it under that mail.
+
+        createReply makes the draft in the original's conversation, with In-Reply-To and References
+        set from it; a PATCH then gives it our subject, body, recipients and the DhrMessageKey
+        extended property (set on an existing item by PATCH), replacing the quoted history: the
+        least data goes out (learn.microsoft.com/graph/api/message-createreply, "You can update the
+        draft later"; learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-
+        singlevalueextendedproperties). The update documents no internetMessageHeaders, so a reply
+        carries none of our x- headers; nothing relies on them (see DHR_KEY_PROPERTY).
+        """
+        draft = self._json("POST", self._message_url(original_id, "createReply"), json={}, expected=(201, 200))
+        fields = _draft_fields(envelope)
+        fields.pop("internetMessageHeaders")
+        return self._json("PATCH", self._message_url(str(draft["id"])), json=fields, expected=(200,))
+
+    def add_file_attachment(self, message_id: str, name: str, content: bytes, content_type: str) -> None:
+        """Attach a file under 3 MB to a draft in one request (bigger files need an upload session:
+        learn.microsoft.com/graph/api/message-post-attachments, learn.microsoft.com/graph/outlook-large-attachments)."""
         payload = {
-            "subject": subject_with_ref(envelope.subject, envelope.ref_token),
-            "body": body,
-            "toRecipients": [{"emailAddress": to}],
-            "ccRecipients": [{"emailAddress": {"address": address}} for address in envelope.cc],
-            "internetMessageHeaders": headers,
-            "singleValueExtendedProperties": [{"id": DHR_KEY_PROPERTY, "value": message_key(envelope)}],
+            "@odata.type": "#microsoft.graph.fileAttachment",
+            "name": name,
+            "contentType": content_type,
+            "contentBytes": base64.b64encode(content).decode("ascii"),
         }
-        return self._json("POST", self._mailbox_url("messages"), json=payload, expected=(201, 200))
+        self._request("POST", self._message_url(message_id, "attachments"), json=payload, expected=(201, 200))
 
     def send_message(self, message_id: str) -> None:
         self._request("POST", self._message_url(message_id, "send"), expected=(202, 200, 204))
@@ -147,19 +161,24 @@ class GraphClient:
             headers={"Prefer": TEXT_BODY_PREFER},
         )
 
-    def inbox_delta(self, delta_link: str | None = None, *, page_size: int = 50) -> tuple[list[dict[str, Any]], str]:
+    def inbox_delta(
+        self, delta_link: str | None = None, *, page_size: int = 50, received_since: datetime | None = None
+    ) -> tuple[list[dict[str, Any]], str]:
         """Messages new in the Inbox since `delta_link` (all of them when None), and the next link.
 
         Pages are followed to the end. An expired link (410 Gone) restarts a full sync, so the
         caller must tolerate seeing a message again (match on internetMessageId). Removed items
-        (`@removed`) are left out.
+        (`@removed`) are left out. A full sync (first or after 410) asks only for mail received
+        at or after `received_since`: messages delta takes `$filter=receivedDateTime ge ...` on
+        its first request and keeps it in the links it returns
+        (learn.microsoft.com/graph/api/message-delta, "Query parameters").
         """
         try:
-            return self._delta_round(delta_link, page_size)
+            return self._delta_round(delta_link, page_size, received_since)
         except _DeltaExpired:
             if delta_link is None:
                 raise DeliveryError("Graph delta expired on a fresh sync", permanent=False, code="http_410") from None
-            return self._delta_round(None, page_size)
+            return self._delta_round(None, page_size, received_since)
 
     def find_by_key(self, folder: str, key: str) -> list[dict[str, Any]]:
         """Messages in a well-known folder (`sentitems`, `drafts`) whose DhrMessageKey is `key`.
@@ -225,11 +244,16 @@ class GraphClient:
         matches = [f for f in data.get("value", []) if f.get("displayName") == name]
         return matches[0] if matches else None
 
-    def _delta_round(self, delta_link: str | None, page_size: int) -> tuple[list[dict[str, Any]], str]:
+    def _delta_round(
+        self, delta_link: str | None, page_size: int, received_since: datetime | None
+    ) -> tuple[list[dict[str, Any]], str]:
         url = delta_link or self._mailbox_url("mailFolders('Inbox')/messages/delta")
         params: dict[str, str] | None = None
         if delta_link is None:
             params = {"$select": ",".join(DELTA_SELECT), "changeType": "created"}
+            if received_since is not None:
+                since = received_since if received_since.tzinfo else received_since.replace(tzinfo=UTC)
+                params["$filter"] = f"receivedDateTime ge {since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
         messages: list[dict[str, Any]] = []
         while True:
             response = self._request(
@@ -315,6 +339,27 @@ class GraphClient:
         raise DeliveryError(
             f"Microsoft token request failed: {code}", permanent=code in PERMANENT_TOKEN_ERRORS, code=code
         )
+
+
+def _draft_fields(envelope: Envelope) -> dict[str, Any]:
+    headers = [{"name": MESSAGE_ID_HEADER, "value": str(envelope.message_id)}]
+    if envelope.ref_token:
+        headers.append({"name": REF_HEADER, "value": envelope.ref_token})
+    if envelope.html:
+        body = {"contentType": "html", "content": envelope.html}
+    else:
+        body = {"contentType": "text", "content": envelope.text}
+    to: dict[str, Any] = {"address": envelope.to_address}
+    if envelope.to_name:
+        to["name"] = envelope.to_name
+    return {
+        "subject": subject_with_ref(envelope.subject, envelope.ref_token),
+        "body": body,
+        "toRecipients": [{"emailAddress": to}],
+        "ccRecipients": [{"emailAddress": {"address": address}} for address in envelope.cc],
+        "internetMessageHeaders": headers,
+        "singleValueExtendedProperties": [{"id": DHR_KEY_PROPERTY, "value": message_key(envelope)}],
+    }
 
 
 def message_key(envelope: Envelope) -> str:

@@ -1,8 +1,9 @@
 """Outlook mail transport: create a draft through Graph, then send it.
 
-Drafting first (rather than sendMail) is what gives us the message's ids: sendMail answers 202
-with no body. internetMessageId is the durable key for matching replies; the Graph id changes
-when the draft moves to Sent Items.
+An answer to a received mail (Envelope.reply_to_graph_message_id) is drafted with createReply
+so it threads under that mail in Outlook. Drafting first (rather than sendMail) is what gives
+us the message's ids: sendMail answers 202 with no body. internetMessageId is the durable key
+for matching replies; the Graph id changes when the draft moves to Sent Items.
 
 Every draft carries our DhrMessageKey extended property (bot.channels.graph), which survives the
 send; after a crash `find_sent` looks for it in Sent Items with a $filter. The Sent Items copy
@@ -13,13 +14,18 @@ attempt means "ask again later" (SendUnconfirmed), never "send again".
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from bot.channels.base import DeliveryError, Envelope, Receipt
-from bot.channels.graph import GraphClient, message_key
+from bot.channels.graph import ATTACHMENT_POST_LIMIT, DOCX_TYPE, GraphClient, message_key
 from bot.channels.recovery import SendUnconfirmed, Verdict, unconfirmed_send
 from bot.rules.statuses import ChannelKind
+
+log = logging.getLogger(__name__)
 
 #: Long enough for Exchange to file a submitted mail in Sent Items on a busy day.
 DEFAULT_SENT_COPY_HOLD = timedelta(minutes=10)
@@ -44,8 +50,13 @@ class OutlookChannel:
         self._clock = clock
 
     def send(self, envelope: Envelope) -> Receipt:
-        draft = self.graph.create_message(envelope)
+        draft = self._draft(envelope)
         draft_id = str(draft["id"])
+        try:
+            self._attach(draft_id, envelope)
+        except DeliveryError:
+            _delete_quietly(self.graph, draft_id)  # never sent: a retry drafts afresh
+            raise
         try:
             self.graph.send_message(draft_id)
         except DeliveryError as error:
@@ -60,6 +71,36 @@ class OutlookChannel:
             conversation_id=draft.get("conversationId"),
             internet_message_id=draft.get("internetMessageId"),
         )
+
+    def _draft(self, envelope: Envelope) -> dict[str, Any]:
+        """A reply draft when we answer a received mail (it threads in Outlook), else a new one.
+
+        The mail answered may be gone (deleted by a person): then the answer goes as a new mail.
+        """
+        if envelope.reply_to_graph_message_id:
+            try:
+                return self.graph.create_reply(envelope.reply_to_graph_message_id, envelope)
+            except DeliveryError as error:
+                if error.code != "ErrorItemNotFound":
+                    raise
+        return self.graph.create_message(envelope)
+
+    def _attach(self, draft_id: str, envelope: Envelope) -> None:
+        """The envelope's file, when it is there and small enough for one request; else the mail goes without."""
+        if not envelope.attachment_path:
+            return
+        path = Path(envelope.attachment_path)
+        try:
+            content = path.read_bytes()
+        except OSError:
+            log.warning("message %s: attachment missing, sent without it", envelope.message_id)
+            return
+        if len(content) >= ATTACHMENT_POST_LIMIT:
+            log.warning("message %s: attachment of %d bytes is too big to attach, sent without it",
+                        envelope.message_id, len(content))
+            return
+        content_type = DOCX_TYPE if path.suffix.lower() == ".docx" else "application/octet-stream"
+        self.graph.add_file_attachment(draft_id, path.name, content, content_type)
 
     def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None:
         """The mail if its last attempt (begun at `since`) went out after all.

@@ -6,13 +6,13 @@ idempotency key `digest:{partnership id}:{meeting date}:{channel}`.
 
 The digest goes to the board's Slack channel and its mailbox, to both when both transports are
 configured; with no credentials at all, to the outbox folder. The Word report is written beside
-the outbox, in `{outbox_dir}/digests/`.
+the outbox, in `{outbox_dir}/digests/`, and attached to the board's digest mail.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -121,12 +121,14 @@ def send_digest(
                           replies=reply_policy(settings))
     keys = []
     not_before = next_send_time(now, send_window(settings))
+    path = write_digest_docx(digest, report_path(settings, partnership, meeting))
     for route in routes:
         key = f"{digest_key(partnership.id, meeting)}:{route.channel}"
         message = compose_digest_message(digest, route, key, not_before)
+        if route.channel == ChannelKind.EMAIL.value:
+            message = replace(message, attachment_path=str(path))
         if enqueue(session, message, now=now, actor="digest") is not None:
             keys.append(key)
-    path = write_digest_docx(digest, report_path(settings, partnership, meeting))
     return DigestSent(meeting, keys, path)
 
 

@@ -23,6 +23,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -89,7 +90,10 @@ def poll_inbox(engine: Engine, graph: GraphClient, settings: Settings, now: date
     with session_scope(engine) as session:
         cursor = session.get(Cursor, INBOX_CURSOR)
         link = cursor.value if cursor is not None and cursor.value else None
-    items, next_link = graph.inbox_delta(link)
+        first_sent = session.exec(select(sa.func.min(Message.created_at))).one()
+    # Mail older than our first message cannot answer it: a full sync skips it instead of
+    # reading each old message one request at a time.
+    items, next_link = graph.inbox_delta(link, received_since=first_sent or now)
     for item in items:
         report.seen += 1
         mail = _fetch(graph, str(item["id"]), report)
@@ -104,12 +108,26 @@ def poll_inbox(engine: Engine, graph: GraphClient, settings: Settings, now: date
             continue
         if handled:
             graph.mark_read(mail.graph_id)
-            graph.move_to(mail.graph_id, HANDLED_FOLDER)
+            moved = graph.move_to(mail.graph_id, HANDLED_FOLDER)
+            with session_scope(engine) as session:
+                follow_moved_mail(session, mail.graph_id, str(moved.get("id") or mail.graph_id))
     with session_scope(engine) as session:
         session.merge(Cursor(name=INBOX_CURSOR, value=next_link, updated_at=now))
     log.info("inbox: %d seen, %d handled, %d unmatched, %d unauthenticated",
              report.seen, report.handled, report.unmatched, report.unauthenticated)
     return report
+
+
+def follow_moved_mail(session: Session, old_graph_id: str, new_graph_id: str) -> None:
+    """Replies still queued to a mail we just filed answer its moved copy: Exchange gives it a new id."""
+    if old_graph_id == new_graph_id:
+        return
+    waiting = session.exec(select(Message).where(
+        Message.reply_to_graph_message_id == old_graph_id, Message.sent_at == None,  # noqa: E711
+    )).all()
+    for message in waiting:
+        message.reply_to_graph_message_id = new_graph_id
+        session.add(message)
 
 
 def _fetch(graph: GraphClient, graph_id: str, report: InboxReport) -> IncomingMail | None:
@@ -208,8 +226,8 @@ def _ask_to_confirm(
 ) -> None:
     """Queue "Did we read your reply right?" to the sender, by mail. Keyed by their mail, so it goes once.
 
-    Our Graph client starts a new conversation for every message (no createReply), so the answer
-    is matched by the `[DHR-...]` token in the subject and the In-Reply-To of the answer.
+    It goes as a reply to their mail (createReply), so it threads under it in Outlook; the answer
+    is matched by its In-Reply-To and the `[DHR-...]` token in the subject.
     """
     assert mail.sender
     if queue_confirmation(
@@ -217,6 +235,7 @@ def _ask_to_confirm(
         recipient_name=sender.name if sender else (mail.sender_name or mail.sender),
         contact_id=sender.id if sender else None,
         route=Route(ChannelKind.EMAIL.value, mail.sender, ChannelKind.EMAIL), unsure=unsure, now=now,
+        reply_to_graph_message_id=mail.graph_id,
     ):
         report.confirmations_queued += 1
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -214,3 +216,63 @@ def test_a_fractional_retry_after_is_honoured_as_given(
     with pytest.raises(DeliveryError) as caught:
         OutlookChannel(graph_client).send(chaser())
     assert caught.value.rate_limited and caught.value.retry_after == 1.5
+
+
+def _received_mail(fake_microsoft: FakeMicrosoft) -> dict[str, Any]:
+    return fake_microsoft.deliver_mail(
+        "sam.boateng@probation.example.org", "RIV3 update", "RIV3-6-1 is done, I think.", {}, []
+    )
+
+
+def test_an_answer_to_a_received_mail_goes_as_a_reply_in_its_conversation(
+    fake_microsoft: FakeMicrosoft, graph_client: GraphClient
+) -> None:
+    received = _received_mail(fake_microsoft)
+
+    receipt = OutlookChannel(graph_client).send(chaser(kind="confirmation", reply_to_graph_message_id=received["id"]))
+
+    [sent] = fake_microsoft.sent
+    assert receipt.conversation_id == received["conversationId"] == sent["conversationId"]
+    assert {"name": "In-Reply-To", "value": received["internetMessageId"]} in sent["internetMessageHeaders"]
+    assert sent["subject"] == "[DHR-7f3a] RIV3: 2 actions overdue"
+    assert sent["body"] == {"contentType": "html", "content": chaser().html}
+    assert [r["emailAddress"]["address"] for r in sent["toRecipients"]] == ["sam.boateng@probation.example.org"]
+
+
+def test_a_reply_that_went_out_before_a_crash_is_found_by_its_extended_property(
+    fake_microsoft: FakeMicrosoft, graph_client: GraphClient
+) -> None:
+    received = _received_mail(fake_microsoft)
+    envelope = chaser(kind="confirmation", reply_to_graph_message_id=received["id"])
+    fake_microsoft.mail.sent_copy_delay = timedelta(0)  # the copy is already in Sent Items when we look
+    begun = datetime.now(UTC)
+    OutlookChannel(graph_client).send(envelope)
+
+    found = OutlookChannel(graph_client).find_sent(envelope, begun)
+
+    assert found is not None and found.conversation_id == received["conversationId"]
+
+
+def test_an_answer_to_a_mail_deleted_meanwhile_goes_as_a_new_mail(
+    fake_microsoft: FakeMicrosoft, graph_client: GraphClient
+) -> None:
+    received = _received_mail(fake_microsoft)
+    graph_client.delete_message(received["id"])
+
+    OutlookChannel(graph_client).send(chaser(kind="confirmation", reply_to_graph_message_id=received["id"]))
+
+    [sent] = fake_microsoft.sent
+    assert sent["conversationId"] != received["conversationId"]
+    assert sent["toRecipients"][0]["emailAddress"]["address"] == "sam.boateng@probation.example.org"
+
+
+def test_a_file_too_big_for_one_request_is_left_off_and_the_mail_still_goes(
+    fake_microsoft: FakeMicrosoft, graph_client: GraphClient, tmp_path: Path
+) -> None:
+    big = tmp_path / "digest.docx"
+    big.write_bytes(b"\0" * (3 * 1024 * 1024))
+
+    OutlookChannel(graph_client).send(chaser(kind="digest", attachment_path=str(big)))
+
+    [sent] = fake_microsoft.sent
+    assert sent["attachments"] == [] and fake_microsoft.graph_calls("add_attachment") == []

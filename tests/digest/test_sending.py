@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import docx
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
+from bot.channels.graph import GraphClient
+from bot.channels.outlook import OutlookChannel
 from bot.db import session_scope
 from bot.digest.sending import send_due_digests
 from bot.models import BoardMeeting, Message
+from bot.outbox import deliver_due
 from bot.settings import Settings, load_settings
 from tests.digest.history import seed_plan
+from tests.fakes.fixtures import fake_microsoft, graph_client  # noqa: F401
+from tests.fakes.microsoft import FakeMicrosoft
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -23,7 +29,7 @@ def at(day: date, hour: int = 10) -> datetime:
 
 def digests(engine: Engine) -> list[Message]:
     with session_scope(engine) as session:
-        return list(session.exec(select(Message).where(Message.kind == "digest").order_by(Message.id)).all())
+        return list(session.exec(select(Message).where(Message.kind == "digest").order_by(col(Message.id))).all())
 
 
 def test_digest_waits_for_the_fifth_working_day_before_the_meeting(engine: Engine, settings: Settings) -> None:
@@ -124,3 +130,23 @@ def test_with_nowhere_to_send_it_the_digest_waits_until_the_board_is_configured(
     assert send_due_digests(engine, load_settings(), at(date(2027, 1, 7))) == []
     [sent] = send_due_digests(engine, settings, at(date(2027, 1, 8)))
     assert sent.meeting_date == date(2027, 1, 14) and sent.message_keys
+
+
+def test_the_board_digest_mail_carries_the_word_report(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, settings: Settings, fake_microsoft: FakeMicrosoft,
+    graph_client: GraphClient,
+) -> None:
+    for name, value in fake_microsoft.env().items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    seed_plan(engine, settings)
+    [queued] = send_due_digests(engine, settings, at(date(2027, 1, 7)))
+
+    deliver_due(engine, {"email": OutlookChannel(graph_client)}, lambda: at(date(2027, 1, 7), 11), worker="test")
+
+    [mail] = fake_microsoft.sent
+    [report] = mail["attachments"]
+    assert report["name"] == "digest-1-2027-01-14.docx"
+    assert report["contentType"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert queued.report_path is not None
+    assert base64.b64decode(report["contentBytes"]) == queued.report_path.read_bytes()

@@ -19,12 +19,28 @@ Behaviour copied from Exchange where the bot depends on it, awkward parts includ
   searched with `$filter=singleValueExtendedProperties/Any(ep: ep/id eq '...' and ep/value eq
   '...')`; the name in the id is case-sensitive, the value case-insensitive
   (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get, -post-singlevalueextendedproperties).
+- `POST .../messages/{id}/createReply` answers 201 with a new draft in Drafts: "RE: " and the
+  original subject, addressed to the original's replyTo (else its from), in the original's
+  conversation, the original quoted in the body, and In-Reply-To/References set from the
+  original's internetMessageId once it goes out. The JSON body may hold a `comment` or a
+  `message` (with a body) but not both: both answer 400. The draft is then changed with PATCH
+  (body, subject, recipients, and singleValueExtendedProperties as on any existing message) and
+  sent with `/send` (learn.microsoft.com/graph/api/message-createreply;
+  learn.microsoft.com/graph/api/message-update; learn.microsoft.com/graph/api/
+  singlevaluelegacyextendedproperty-post-singlevalueextendedproperties, "existing message": PATCH).
+- `POST .../messages/{id}/attachments` with a `#microsoft.graph.fileAttachment` (name,
+  contentBytes in base64) adds a file to a draft in one request only when it is under 3 MB;
+  a bigger file needs an upload session, which the fake does not offer, and is refused with 413
+  (learn.microsoft.com/graph/api/message-post-attachments, "limits the size of the attachment
+  you can add to under 3 MB"; learn.microsoft.com/graph/outlook-large-attachments).
 - Folder listings come newest first, 10 per page unless `$top` says otherwise
   (learn.microsoft.com/graph/api/user-list-messages; paging with nextLink is left out: the bot
   never pages a listing, it filters).
 - `Prefer: outlook.body-content-type="text"` turns HTML bodies into text; delta pages follow
   `Prefer: odata.maxpagesize`; an expired delta link answers 410 Gone
-  (learn.microsoft.com/graph/delta-query-messages).
+  (learn.microsoft.com/graph/delta-query-messages). Messages delta takes only
+  `$filter=receivedDateTime ge|gt {instant}`, on the first request of a round, and keeps it in
+  its nextLink and deltaLink (learn.microsoft.com/graph/api/message-delta, "Query parameters").
 
 Not thread-safe by itself: FakeMicrosoft calls it under its lock.
 """
@@ -55,8 +71,11 @@ _ANY_EXTENDED = re.compile(
     r"singleValueExtendedProperties/Any\((\w+): \1/id eq '((?:[^']|'')*)' and \1/value eq '((?:[^']|'')*)'\)"
 )
 _FIELD_EQ = re.compile(r"(internetMessageId|subject|conversationId) eq '((?:[^']|'')*)'")
+_RECEIVED_SINCE = re.compile(r"receivedDateTime (ge|gt) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)")
 _EXPAND_EXTENDED = re.compile(r"singleValueExtendedProperties\(\$filter=id eq '((?:[^']|'')*)'\)")
 DEFAULT_PAGE = 10
+#: "Under 3 MB" for a single attachment POST (see the module docstring).
+ATTACHMENT_POST_LIMIT = 3 * 1024 * 1024
 HIDDEN_UNLESS_SELECTED = ("internetMessageHeaders", "uniqueBody")
 Answer = tuple[int, Any]
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -79,6 +98,8 @@ class _Stored:
     extended: dict[str, str] = field(default_factory=dict)
     #: In the Outbox: when the copy lands in Sent Items (fake clock).
     settles_at: datetime | None = None
+    #: A createReply draft: the internetMessageId it answers (In-Reply-To and References on the wire).
+    in_reply_to: str | None = None
 
 
 class MailStore:
@@ -163,12 +184,7 @@ class MailStore:
         for header in body.get("internetMessageHeaders", []):
             if not str(header.get("name", "")).lower().startswith("x-"):
                 raise GraphError(400, "InvalidInternetMessageHeader", "Only x- headers may be set.")
-        extended: dict[str, str] = {}
-        for prop in body.get("singleValueExtendedProperties", []):
-            prop_id, value = str(prop.get("id", "")), prop.get("value")
-            if not EXTENDED_PROPERTY_ID.fullmatch(prop_id) or not isinstance(value, str):
-                raise GraphError(400, "ErrorInvalidExtendedPropertyValue", "Bad extended property id or value.")
-            extended[prop_id] = value
+        extended = _extended_properties(body.get("singleValueExtendedProperties", []))
         now = _iso(self._clock())
         content = body.get("body", {"contentType": "text", "content": ""})
         data = {
@@ -185,6 +201,33 @@ class MailStore:
         stored.extended = extended
         return 201, _project(stored, None, text=False)
 
+    def create_reply(self, message_id: str, body: Any) -> Answer:
+        original = self._message(message_id).data
+        request = body if isinstance(body, dict) else {}
+        message = request.get("message") or {}
+        if request.get("comment") is not None and message.get("body") is not None:
+            raise GraphError(400, "ErrorInvalidRequest", "Specify either a comment or a message body, not both.")
+        sender = original.get("replyTo") or [original.get("from")]
+        comment = html.escape(str(request.get("comment") or ""))
+        quoted = f"<p>{comment}</p><hr><p>From: {html.escape(_address(original.get('from')))}</p>"
+        now = _iso(self._clock())
+        data = {
+            "id": self._new_id("msg"), "createdDateTime": now, "lastModifiedDateTime": now,
+            "receivedDateTime": now, "sentDateTime": None, "hasAttachments": False,
+            "internetMessageId": f"<{secrets.token_hex(12)}@fake.outlook.test>",
+            "subject": f"RE: {original.get('subject', '')}", "importance": "normal",
+            "conversationId": original["conversationId"], "isRead": True, "isDraft": True,
+            "body": message.get("body") or {"contentType": "html", "content": quoted + original["body"]["content"]},
+            "from": {"emailAddress": {"name": "DHR chaser", "address": self.address}},
+            "toRecipients": message.get("toRecipients") or [r for r in sender if r],
+            "ccRecipients": message.get("ccRecipients", []),
+            "internetMessageHeaders": [],
+        }
+        data["uniqueBody"] = data["body"]
+        stored = self._store(data, self.folder_id("drafts"))
+        stored.in_reply_to = str(original["internetMessageId"])
+        return 201, _project(stored, None, text=False)
+
     def get_message(self, message_id: str, select: str | None, text: bool) -> Answer:
         return 200, _project(self._message(message_id), select, text=text)
 
@@ -194,6 +237,9 @@ class MailStore:
         if stored.data["isDraft"]:
             allowed |= {"subject", "body", "toRecipients", "ccRecipients"}
         for name, value in (body or {}).items():
+            if name == "singleValueExtendedProperties":
+                stored.extended.update(_extended_properties(value))
+                continue
             if name not in allowed:
                 raise GraphError(400, "ErrorInvalidPropertyUpdateSentMessage", f"{name} cannot be changed.")
             stored.data[name] = value
@@ -217,7 +263,13 @@ class MailStore:
         queued = self._relocate(message_id, stored, self.folder_id("outbox"))
         queued.data.update(isDraft=False, sentDateTime=_iso(self._clock()))
         queued.settles_at = self._clock() + self.sent_copy_delay
-        self.sent.append(_copy(queued.data))
+        on_the_wire = _copy(queued.data)
+        on_the_wire["attachments"] = [dict(item) for item in queued.attachments]
+        if queued.in_reply_to:
+            on_the_wire["internetMessageHeaders"] += [
+                {"name": "In-Reply-To", "value": queued.in_reply_to}, {"name": "References", "value": queued.in_reply_to}
+            ]
+        self.sent.append(on_the_wire)
         self.settle()
         return 202, None
 
@@ -229,6 +281,23 @@ class MailStore:
                 stored.settles_at = None
                 copy = self._relocate(message_id, stored, self.folder_id("sentitems"))
                 copy.data.pop("internetMessageHeaders", None)
+
+    def add_attachment(self, message_id: str, body: Any) -> Answer:
+        stored = self._message(message_id)
+        item = body if isinstance(body, dict) else {}
+        if item.get("@odata.type") != "#microsoft.graph.fileAttachment" or not item.get("name"):
+            raise GraphError(400, "ErrorInvalidRequest", "A fileAttachment with a name is expected.")
+        try:
+            content = base64.b64decode(str(item.get("contentBytes", "")), validate=True)
+        except ValueError:
+            raise GraphError(400, "ErrorInvalidRequest", "contentBytes is not base64.") from None
+        if len(content) >= ATTACHMENT_POST_LIMIT:
+            raise GraphError(413, "ErrorRequestEntityTooLarge", "Use an upload session for files of 3 MB or more.")
+        attachment = _attachment((str(item["name"]), content), self._new_id("att"))
+        attachment["contentType"] = str(item.get("contentType") or attachment["contentType"])
+        stored.attachments.append(attachment)
+        stored.data["hasAttachments"] = True
+        return 201, dict(attachment)
 
     def attachments(self, message_id: str) -> Answer:
         return 200, {"value": [dict(a) for a in self._message(message_id).attachments]}
@@ -275,8 +344,9 @@ class MailStore:
             raise GraphError(400, "ErrorInvalidRequest", "displayName is required.")
         if any(f["displayName"].lower() == name.lower() for f in self._folders.values()):
             raise GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.")
-        folder = {"id": self._new_id("folder"), "displayName": name, "wellKnown": None}
-        self._folders[folder["id"]] = folder
+        folder_id = self._new_id("folder")
+        folder: dict[str, Any] = {"id": folder_id, "displayName": name, "wellKnown": None}
+        self._folders[folder_id] = folder
         return 201, self._folder_json(folder)
 
     def delta(self, folder: str, query: dict[str, str], page_size: int, text: bool) -> Answer:
@@ -287,10 +357,14 @@ class MailStore:
             if "$deltatoken" in query:
                 since = _live(self._delta_tokens, query["$deltatoken"])
                 watermark, select, created_only = since["watermark"], since["select"], since["created_only"]
+                received = since["received"]
             else:
                 watermark, select, created_only = 0, query.get("$select"), query.get("changeType") == "created"
-            items = self._changes(folder_id, watermark, select, created_only, text)
-            state = {"items": items, "end": self._seq, "select": select, "created_only": created_only}
+                received = _received_filter(query.get("$filter"))
+            items = [item for item in self._changes(folder_id, watermark, select, created_only, text)
+                     if "@removed" in item or received(self._messages[item["id"]])]
+            state = {"items": items, "end": self._seq, "select": select, "created_only": created_only,
+                     "received": received}
         page, rest = state["items"][:page_size], state["items"][page_size:]
         link = f"{self._graph_url()}/users/{self.address}/mailFolders/{folder}/messages/delta"
         token = secrets.token_urlsafe(12)
@@ -301,7 +375,7 @@ class MailStore:
         else:
             self._delta_tokens[token] = {
                 "watermark": state["end"], "select": state["select"],
-                "created_only": state["created_only"], "expired": False,
+                "created_only": state["created_only"], "received": state["received"], "expired": False,
             }
             answer["@odata.deltaLink"] = f"{link}?$deltatoken={token}"
         return 200, answer
@@ -379,7 +453,7 @@ class MailStore:
         # Exchange gives a moved item a new id; internetMessageId stays.
         self._remove(message_id, stored)
         moved = self._store({**stored.data, "id": self._new_id("msg")}, folder_id, stored.attachments)
-        moved.extended = stored.extended
+        moved.extended, moved.in_reply_to = stored.extended, stored.in_reply_to
         return moved
 
     def _message(self, message_id: str) -> _Stored:
@@ -460,6 +534,37 @@ def _filter(text: str) -> Callable[[_Stored], bool]:
         name, value = field_eq.group(1), field_eq.group(2).replace("''", "'")
         return lambda s: s.data.get(name) == value
     raise GraphError(400, "ErrorInvalidUrlQueryFilter", f"The fake cannot evaluate $filter={text!r}.")
+
+
+def _extended_properties(items: Any) -> dict[str, str]:
+    extended: dict[str, str] = {}
+    for prop in items if isinstance(items, list) else [None]:
+        prop_id, value = str((prop or {}).get("id", "")), (prop or {}).get("value")
+        if not EXTENDED_PROPERTY_ID.fullmatch(prop_id) or not isinstance(value, str):
+            raise GraphError(400, "ErrorInvalidExtendedPropertyValue", "Bad extended property id or value.")
+        extended[prop_id] = value
+    return extended
+
+
+def _address(recipient: Any) -> str:
+    return str(((recipient or {}).get("emailAddress") or {}).get("address", ""))
+
+
+def _received_filter(text: str | None) -> Callable[[_Stored], bool]:
+    """The one $filter messages delta takes: receivedDateTime ge/gt an instant (kept in its links)."""
+    if not text:
+        return lambda s: True
+    wanted = _RECEIVED_SINCE.fullmatch(text)
+    if not wanted:
+        raise GraphError(400, "ErrorInvalidUrlQueryFilter", "Delta takes only receivedDateTime ge/gt in $filter.")
+    operator, since = wanted.group(1), _parse_iso(wanted.group(2))
+    if operator == "ge":
+        return lambda s: _parse_iso(s.data["receivedDateTime"]) >= since
+    return lambda s: _parse_iso(s.data["receivedDateTime"]) > since
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _live(table: dict[str, dict[str, Any]], token: str) -> dict[str, Any]:

@@ -70,7 +70,7 @@ class _Failure:
 
 class FakeMicrosoft(LocalFakeServer):
     """Operations (for `fail_next` and `graph_calls`): openid_configuration, token, create_message,
-    get_message, update_message, delete_message, send, attachments, move, mail_folders,
+    get_message, update_message, delete_message, send, create_reply, add_attachment, attachments, move, mail_folders,
     create_folder, delta, list_messages."""
 
     def __init__(
@@ -285,7 +285,11 @@ class FakeMicrosoft(LocalFakeServer):
                     ("PATCH", "messages", "*"): ("update_message", lambda q, h, b: mail.update_message(arg, b)),
                     ("DELETE", "messages", "*"): ("delete_message", lambda q, h, b: mail.delete_message(arg)),
                     ("POST", "messages", "*", "send"): ("send", lambda q, h, b: mail.send(arg)),
+                    ("POST", "messages", "*", "createReply"): (
+                        "create_reply", lambda q, h, b: mail.create_reply(arg, b)),
                     ("GET", "messages", "*", "attachments"): ("attachments", lambda q, h, b: mail.attachments(arg)),
+                    ("POST", "messages", "*", "attachments"): (
+                        "add_attachment", lambda q, h, b: mail.add_attachment(arg, b)),
                     ("POST", "messages", "*", "move"): ("move", lambda q, h, b: mail.move(arg, b)),
                     ("GET", "mailFolders", "*", "messages"): (
                         "list_messages", lambda q, h, b: mail.list_messages(arg, q, _text(h))),

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.channels.graph import HANDLED_FOLDER, GraphClient
 from bot.channels.outlook import OutlookChannel
@@ -21,7 +21,7 @@ from bot.outbox import deliver_due
 from bot.settings import Settings, load_settings
 from bot.sweep import sweep
 from tests.factories import small_plan
-from tests.fakes.fixtures import fake_microsoft, graph_client  # noqa: F401
+from tests.fakes.fixtures import graph_client  # noqa: F401
 from tests.fakes.microsoft import FakeMicrosoft
 
 # Wednesday 2 December 2026, 10:00 in London (GMT): the chasers go out.
@@ -35,16 +35,45 @@ GRACE = "grace.lin@riverside.example.gov.uk"
 
 
 @dataclass
+class MailClock:
+    """The fake mailbox's clock, kept at the tests' dates: mail arrives after the chasers it answers."""
+
+    now: datetime = WEDNESDAY
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def reach(self, moment: datetime) -> None:
+        self.now = max(self.now, moment)
+
+
+@pytest.fixture
+def mail_clock() -> MailClock:
+    return MailClock()
+
+
+@pytest.fixture
+def fake_microsoft(mail_clock: MailClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeMicrosoft]:
+    with FakeMicrosoft(clock=mail_clock) as fake:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", fake.ca_path)
+        monkeypatch.setenv("SSL_CERT_FILE", fake.ca_path)
+        yield fake
+
+
+@dataclass
 class Mailroom:
     engine: Engine
     settings: Settings
     fake: FakeMicrosoft
     graph: GraphClient
+    clock: MailClock
 
     def deliver(self, now: datetime = WEDNESDAY) -> None:
+        self.clock.reach(now)
         deliver_due(self.engine, {"email": OutlookChannel(self.graph)}, lambda: now, worker="test")
 
     def poll(self, now: datetime = THURSDAY) -> InboxReport:
+        self.clock.reach(now)
         return poll_inbox(self.engine, self.graph, self.settings, now)
 
     def sent_to(self, address: str, kind_subject: str = "") -> dict[str, Any]:
@@ -61,9 +90,9 @@ class Mailroom:
 
     def updates(self, ref: str | None = None) -> list[ProgressUpdate]:
         with session_scope(self.engine) as session:
-            query = select(ProgressUpdate).order_by(ProgressUpdate.id)
+            query = select(ProgressUpdate).order_by(col(ProgressUpdate.id))
             if ref is not None:
-                query = query.join(Action, Action.id == ProgressUpdate.action_id).where(Action.ref == ref)
+                query = query.join(Action, col(Action.id) == col(ProgressUpdate.action_id)).where(Action.ref == ref)
             rows = list(session.exec(query).all())
             for row in rows:
                 session.expunge(row)
@@ -71,7 +100,7 @@ class Mailroom:
 
     def messages(self, kind: str) -> list[Message]:
         with session_scope(self.engine) as session:
-            rows = list(session.exec(select(Message).where(Message.kind == kind).order_by(Message.id)).all())
+            rows = list(session.exec(select(Message).where(Message.kind == kind).order_by(col(Message.id))).all())
             for row in rows:
                 session.expunge(row)
             return rows
@@ -105,7 +134,8 @@ def outlook_settings(fake_microsoft: FakeMicrosoft, monkeypatch: pytest.MonkeyPa
 
 @pytest.fixture
 def mailroom(
-    engine: Engine, outlook_settings: Settings, fake_microsoft: FakeMicrosoft, graph_client: GraphClient
+    engine: Engine, outlook_settings: Settings, fake_microsoft: FakeMicrosoft, graph_client: GraphClient,
+    mail_clock: MailClock,
 ) -> Iterator[Mailroom]:
     """Overdue actions for Probation (Sam, two actions) and the Hospitals Trust (Tom, one), chased by mail."""
     with session_scope(engine) as session:
@@ -115,7 +145,7 @@ def mailroom(
             ("5-1", "Riverside Hospitals NHS Trust", date(2026, 11, 9), "not_started"),
         ])
     sweep(engine, outlook_settings, WEDNESDAY)
-    room = Mailroom(engine, outlook_settings, fake_microsoft, graph_client)
+    room = Mailroom(engine, outlook_settings, fake_microsoft, graph_client, mail_clock)
     room.deliver()
     assert {m["toRecipients"][0]["emailAddress"]["address"] for m in fake_microsoft.sent} == {SAM, TOM}
     yield room

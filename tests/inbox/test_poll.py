@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from bot.db import session_scope
 from bot.inbox.poll import INBOX_CURSOR
 from bot.models import Cursor
 from bot.rules.statuses import MessageKind, MessageState
-from tests.inbox.conftest import GRACE, SAM, THURSDAY, TOM, Mailroom, outlook_reply
+from tests.inbox.conftest import GRACE, SAM, THURSDAY, TOM, WEDNESDAY, Mailroom, outlook_reply
 
 TOM_SIGNATURE = (
     "Kind regards\nTom Okafor\nNamed Nurse for Safeguarding Adults\nRiverside Hospitals NHS Trust\nTel: 01632 960 441"
@@ -266,3 +266,49 @@ def test_yes_after_no_to_the_same_confirmation_leaves_the_action_unchanged(mailr
     assert mailroom.action("RIV3-5-1").status == "not_started"
     assert [(u.status, u.confirmed, u.rejected) for u in mailroom.updates("RIV3-5-1")] == [("complete", False, True)]
     assert mailroom.events("update.confirmed") == []
+
+
+def test_confirmation_goes_as_a_reply_that_threads_under_the_mail_it_asks_about(mailroom: Mailroom) -> None:
+    chaser = mailroom.sent_to(TOM)
+    reply = mailroom.fake.deliver_reply(chaser, TOM, outlook_reply(
+        "Hi,\n\nThe new discharge checklist has been implemented on the wards, I believe.", "Tom", chaser,
+    ))
+    mailroom.poll()
+
+    mailroom.deliver(THURSDAY)
+
+    [question] = mailroom.messages(MessageKind.CONFIRMATION.value)
+    asked = mailroom.sent_to(TOM, question.ref_token or "")
+    assert [c.operation for c in mailroom.fake.graph_calls("create_reply")] == ["create_reply"]
+    assert asked["conversationId"] == reply["conversationId"]
+    headers = {h["name"]: h["value"] for h in asked["internetMessageHeaders"]}
+    assert headers["In-Reply-To"] == reply["internetMessageId"]
+    assert asked["body"] == {"contentType": "html", "content": question.body_html}  # no quoted history
+    assert question.state == MessageState.SENT.value
+
+
+def test_first_poll_skips_mail_older_than_the_first_chaser_without_reading_it(mailroom: Mailroom) -> None:
+    mailroom.clock.now = WEDNESDAY - timedelta(days=30)
+    mailroom.fake.deliver_mail(SAM, "Old thread", "Something from last month.", {}, [])
+    mailroom.clock.now = WEDNESDAY + timedelta(hours=2)
+    chaser = mailroom.sent_to(TOM)
+    mailroom.fake.deliver_reply(chaser, TOM, "All done, the guidance is signed off.")
+
+    report = mailroom.poll()
+
+    assert report.seen == 1 and report.handled == 1
+    assert len(mailroom.fake.graph_calls("get_message")) == 1
+    [delta] = mailroom.fake.graph_calls("delta")
+    assert delta.query["$filter"].startswith("receivedDateTime ge 2026-12-02T10:00:00")
+
+
+def test_a_resync_after_an_expired_delta_link_also_skips_the_old_mail(mailroom: Mailroom) -> None:
+    mailroom.clock.now = WEDNESDAY - timedelta(days=30)
+    mailroom.fake.deliver_mail(SAM, "Old thread", "Something from last month.", {}, [])
+    mailroom.clock.now = WEDNESDAY
+    mailroom.poll()
+    mailroom.fake.expire_delta_links()
+
+    report = mailroom.poll(THURSDAY + timedelta(hours=1))
+
+    assert report.seen == 0 and mailroom.fake.graph_calls("get_message") == []

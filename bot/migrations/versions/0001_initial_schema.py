@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 22:12:21.127140
+Create Date: 2026-12-01 22:29:55.779002
 """
 
 from __future__ import annotations
@@ -151,6 +151,8 @@ def upgrade() -> None:
     sa.Column('slack_channel', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('slack_ts', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('slack_thread_ts', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('reply_to_graph_message_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('attachment_path', sa.Text(), nullable=True),
     sa.Column('graph_message_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('conversation_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('internet_message_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
