@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -26,6 +27,9 @@ from bot.textsafety import clean_parameters
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
 Row = TypeVar("Row", bound=SQLModel)
+# Alembic's `op` and `context` are module-level proxies, so two threads of one process migrating at once
+# (the HTTP server starting while a scheduler job runs) would tear each other's proxy down mid-upgrade.
+_MIGRATING = threading.Lock()
 
 
 def normalise_url(url: str) -> str:
@@ -94,7 +98,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to `revision`. Safe to run at every start, and silent when there is nothing to do."""
     config = alembic_config(engine)
     wanted = ScriptDirectory.from_config(config).as_revision_number(revision)
-    with _alembic_quiet(), engine.begin() as connection:
+    with _MIGRATING, _alembic_quiet(), engine.begin() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         if current == wanted:
             return

@@ -1,6 +1,8 @@
 """The schema, migrations and time handling, on every backend."""
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -9,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
-from bot.db import ensure_partnership, migrate, session_scope
+from bot.db import ensure_partnership, make_engine, migrate, session_scope
 from bot.models import Event, Message, Partnership
 from bot.settings import load_settings
 
@@ -26,6 +28,26 @@ def test_migrations_match_the_models(engine: Engine) -> None:
 def test_migrate_twice_is_harmless(engine: Engine) -> None:
     migrate(engine)
     migrate(engine)
+
+
+def test_threads_of_one_process_can_migrate_at_once(tmp_path: Path) -> None:
+    """`dhr run` migrates in the HTTP server's thread while scheduler jobs migrate in theirs; alembic's
+    proxies are process-wide, so unguarded this failed nearly every round (KeyError: 'script')."""
+    failures: list[BaseException] = []
+
+    def migrate_fresh(folder: Path) -> None:
+        folder.mkdir()
+        try:
+            migrate(make_engine(f"sqlite:///{folder / 'dhr.db'}"))
+        except Exception as error:  # collected: the main thread asserts on them
+            failures.append(error)
+
+    threads = [threading.Thread(target=migrate_fresh, args=(tmp_path / f"db{n}",)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
 
 
 def test_datetimes_come_back_aware_utc(engine: Engine) -> None:
