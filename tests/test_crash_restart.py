@@ -1,15 +1,18 @@
 """Kill the real `dhr deliver` process mid-batch (SIGKILL), start it again: every message reaches
 Slack, or the mail recipient, exactly once. The bot talks to the local fake Slack Web API through
 SLACK_API_URL and to the fake Microsoft Graph through GRAPH_API_URL; the fake mailbox files sent
-mail in Sent Items only a second later and without our headers, as Exchange does."""
+mail in Sent Items only a second later and without our headers, as Exchange does. Kills come at chosen
+points (after N posts or Graph calls) and, seeded, at random moments several times in one batch."""
 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -135,4 +138,52 @@ def test_killed_while_mailing_then_restarted_every_mail_goes_out_once(
 
         sent = mails(fake)
         assert sorted(sent) == sorted(f"lead{n}@agency.example.org" for n in range(MAILS))
+        assert fake.folder_messages("drafts") == [], "a draft of an interrupted attempt was left behind"
+
+
+def _kill_at_random_until_all_sent(engine: Engine, start: Callable[[], subprocess.Popen[bytes]],
+                                   rng: random.Random, *, kills: int) -> None:
+    """Start delivery and SIGKILL it at a random moment, `kills` times, then let one run finish."""
+    for _ in range(kills):
+        process = start()
+        time.sleep(rng.uniform(0.3, 3.0))  # from still importing to deep in the batch
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        time.sleep(rng.uniform(0.0, 1.5))  # sometimes before the dead claim (1 s) runs out
+    for _ in range(20):
+        time.sleep(1.2)
+        last = start()
+        _, stderr = last.communicate(timeout=120)
+        assert last.returncode == 0, stderr.decode()
+        with session_scope(engine) as session:
+            if {m.state for m in session.exec(select(Message)).all()} == {"sent"}:
+                return
+    raise AssertionError("delivery never finished after the kills")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_at_random_moments_every_message_is_posted_once(
+    engine: Engine, fake_slack: FakeSlackApi, seed: int
+) -> None:
+    with session_scope(engine) as session:
+        for n in range(MESSAGES):
+            enqueue(session, NewMessage(f"chaos-{n}", "chaser", "slack", None, f"U{n:07d}X", "Update needed",
+                                        f"RIV3-{n}-1 is overdue."), now=PAST, actor="test")
+    fake_slack.slow_down(0.05)
+    _kill_at_random_until_all_sent(engine, lambda: dhr_deliver(engine, fake_slack), random.Random(seed), kills=4)
+    sent = posts(fake_slack)
+    assert len(sent) == MESSAGES and len(set(sent)) == MESSAGES
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_at_random_moments_every_mail_goes_out_once(engine: Engine, seed: int) -> None:
+    with session_scope(engine) as session:
+        for n in range(MAILS):
+            enqueue(session, NewMessage(f"mail-chaos-{n}", "chaser", "email", None, f"lead{n}@agency.example.org",
+                                        "Update needed", f"RIV3-{n}-1 is overdue."), now=PAST, actor="test")
+    with FakeMicrosoft(sent_copy_delay=timedelta(seconds=1)) as fake:
+        fake.slow_down("create_message", 0.05)
+        fake.slow_down("send", 0.1)
+        _kill_at_random_until_all_sent(engine, lambda: dhr_deliver_mail(engine, fake), random.Random(seed), kills=4)
+        assert sorted(mails(fake)) == sorted(f"lead{n}@agency.example.org" for n in range(MAILS))
         assert fake.folder_messages("drafts") == [], "a draft of an interrupted attempt was left behind"

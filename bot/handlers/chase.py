@@ -37,6 +37,10 @@ def chase_now(session: Session, runtime: Runtime, who: Caller, target: str, now:
         return f"Nothing of {mrkdwn(target[:60])} is open and overdue, so there is nobody to chase."
     refused = [a.ref for a in actions if not may_change(session, runtime, who, a)]
     if refused:
+        if action_by_ref(session, target) is None:
+            # Asked by agency: naming its refs would show another agency's overdue list to someone
+            # `/dhr overdue` refuses it to.
+            return refusal(f"the overdue actions of {target[:40]}")
         return refusal(", ".join(refused[:5]))
     by_lead: dict[int, list[Action]] = defaultdict(list)
     no_lead: list[str] = []

@@ -161,6 +161,16 @@ def test_chase_by_a_lead_of_another_agency_is_refused_and_queues_nothing(slack: 
         assert session.exec(select(Message)).all() == []
 
 
+def test_chase_of_another_agency_by_name_is_refused_without_naming_its_refs(slack: SlackHarness) -> None:
+    riverside_plan(slack)
+    slack.command("U0TOM", "chase police")
+    answer = _text_of(slack.wait_response("U0TOM"))
+    assert "can't change the overdue actions of police" in answer
+    assert "RIV3-" not in answer
+    with session_scope(slack.engine) as session:
+        assert session.exec(select(Message)).all() == []
+
+
 def test_chase_asked_for_on_saturday_night_waits_for_mondays_send_window(engine: Engine, slack_settings: Settings) -> None:
     with session_scope(engine) as session:
         small_plan(session, slack_settings, [("1-1", "Riverside Police", date(2026, 9, 30), "not_started")])

@@ -159,17 +159,21 @@ def test_sigterm_stops_the_bot_cleanly(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    script = ("from bot.app import serve; from bot.settings import load_settings; "
+    script = ("import logging; logging.basicConfig(level=logging.INFO); "
+              "from bot.app import serve; from bot.settings import load_settings; "
               "serve(load_settings(), host='127.0.0.1', port=0, on_listening=lambda p: print(p, flush=True))")
     env = {**os.environ, "DHR_DATABASE_URL": f"sqlite:///{tmp_path / 'dhr.db'}"}
-    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, env=env, text=True,
-                               cwd=Path(__file__).parents[2])
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env, text=True, cwd=Path(__file__).parents[2])
     try:
         assert process.stdout is not None
         port = int(process.stdout.readline())
         assert httpx.get(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=5).status_code == 200
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+        _, logged = process.communicate(timeout=30)
+        assert process.returncode == 0
+        assert "shutting down cleanly" in logged
+        assert "another process runs the scheduler" not in logged and "Traceback" not in logged
     finally:
         if process.poll() is None:
             process.kill()
