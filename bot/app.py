@@ -34,7 +34,7 @@ from bot.handlers.common import Clock, utc_now
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.slack_dedupe import register_dedupe
-from bot.slack_gate import MAX_BODY_BYTES, Refusal, refuse_by_length, refuse_unsigned
+from bot.slack_gate import MALFORMED, MAX_BODY_BYTES, Refusal, refuse_by_length, refuse_malformed, refuse_unsigned
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +98,17 @@ def make_wsgi_app(
                 body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"), environ.get("HTTP_X_SLACK_SIGNATURE"),
                 signing_secret, wall_clock(),
             )
+        if refusal is None:
+            refusal = refuse_malformed(body, environ.get("CONTENT_TYPE"))
         if refusal is not None:
             return _refuse(start_response, refusal)
         # Bolt reads the body again (and checks the signature again): hand it the bytes already read.
-        return bolt({**environ, "wsgi.input": io.BytesIO(body)}, start_response)
+        try:
+            return bolt({**environ, "wsgi.input": io.BytesIO(body)}, start_response)
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError) as error:
+            # A signed body of a shape Slack never sends (Bolt reads fields before any listener runs).
+            log.warning("a signed Slack request of an unknown shape was refused (%s)", type(error).__name__)
+            return _refuse(start_response, MALFORMED)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")

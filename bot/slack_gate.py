@@ -14,6 +14,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from slack_bolt.request.internals import parse_body
+
 #: Slack never sends more than this; anything bigger is refused with 413 before it is read.
 MAX_BODY_BYTES = 256 * 1024
 #: Slack's replay window for signed requests.
@@ -29,6 +31,7 @@ class Refusal:
 TOO_LARGE = Refusal(413, "request body too large")
 UNSIGNED = Refusal(401, "invalid request")
 NEEDS_LENGTH = Refusal(411, "Content-Length required")
+MALFORMED = Refusal(400, "malformed payload")
 
 
 def refuse_by_length(content_length: str | None) -> Refusal | None:
@@ -54,3 +57,16 @@ def refuse_unsigned(
     except UnicodeDecodeError:
         return Refusal(400, "body is not UTF-8")
     return None
+
+
+def refuse_malformed(body: bytes, content_type: str | None) -> Refusal | None:
+    """400 for a signed body that Bolt would not read as a JSON object (`null`, a list, broken JSON).
+
+    Slack only ever sends an object, as JSON or as a form whose `payload` is JSON; Bolt's own parser
+    decides which, so the check cannot disagree with what Bolt then does.
+    """
+    try:
+        parsed = parse_body(body.decode("utf-8"), content_type)
+    except ValueError:
+        return MALFORMED
+    return None if isinstance(parsed, dict) else MALFORMED

@@ -63,10 +63,20 @@ class ListenerPool(ThreadPoolExecutor):
     def __init__(self) -> None:
         super().__init__(max_workers=5, thread_name_prefix="bolt-listener")
         self.submitted = 0
+        self._futures: list[Future[Any]] = []
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         self.submitted += 1
-        return super().submit(fn, *args, **kwargs)
+        future = super().submit(fn, *args, **kwargs)
+        self._futures.append(future)
+        return future
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait for every listener submitted so far (a lazy listener can itself submit another)."""
+        deadline = time.monotonic() + timeout
+        while (pending := [f for f in self._futures if not f.done()]) and time.monotonic() < deadline:
+            pending[0].result(timeout=max(0.0, deadline - time.monotonic()))
+        assert not pending, "listeners still running"
 
 
 @dataclass
