@@ -170,6 +170,7 @@ def ensure_partnership(session: Session, settings: Settings) -> Partnership:
     partnership.timezone = wanted.timezone
     partnership.board_slack_channel = wanted.board_slack_channel
     partnership.board_email = wanted.board_email
+    partnership.keep_unmasked_replies = settings.safety.keep_unmasked_replies
     session.add(partnership)
     session.flush()
     assert partnership.id is not None

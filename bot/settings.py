@@ -132,6 +132,10 @@ class SafetySettings(BaseModel):
     max_import_actions: int = Field(5000, ge=1, le=1_000_000)
     #: Libraries' own loggers (slack_sdk logs whole message bodies at DEBUG): quiet unless asked.
     third_party_log_level: str = Field("WARNING", pattern="^(?i:debug|info|warning|error)$")
+    #: Dates of birth, NHS numbers, phone numbers and third parties' mail addresses are masked in the
+    #: progress text the bot stores. True also keeps each masked reply as written, in a column of its
+    #: own (ProgressUpdate.unmasked_text) that is never exported, sent or shown.
+    keep_unmasked_replies: bool = False
 
 
 class Settings(BaseSettings):

@@ -85,7 +85,7 @@ _UK_NATIONAL_PREFIXES = ("01", "02", "03", "05", "07", "08")
 _EMAIL = re.compile(r"(?<![\w.+\-])[\w.+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+", re.IGNORECASE)
 
 
-def mask_personal_data(text: str, known_addresses: Iterable[str] = ()) -> Masked:
+def mask_personal_data(text: str, known_addresses: Iterable[str | None] = ()) -> Masked:
     """`text` with the personal data above replaced; `known_addresses` (the sender's own and the
     contacts') are left as they are."""
     known = {address.strip().casefold() for address in known_addresses if address}
