@@ -254,11 +254,8 @@ def config_search_order() -> list[Path]:
 def config_path() -> Path | None:
     """The config file in use (absolute), or None when there is none."""
     named = os.environ.get("DHR_CONFIG")
-    if named:
-        path = Path(named)
-        if not path.is_file():
-            raise SettingsError(f"DHR_CONFIG: no such file: {path}")
-        return path.absolute()
+    if named and not Path(named).is_file():
+        raise SettingsError(f"DHR_CONFIG: no such file: {named}")
     return next((path.absolute() for path in config_search_order() if path.is_file()), None)
 
 
@@ -304,7 +301,7 @@ def _relative_to(settings: Settings, folder: Path | None, overridden: Iterable[s
     if folder is None:
         return settings
     environment = {name.upper() for name in os.environ}
-    given_outside = set(overridden) | {
+    given_outside = {"board.ics" if name == "board" else name for name in overridden} | {
         setting for setting, names in _PATH_SETTINGS_FROM_ENV.items() if environment.intersection(names)
     }
     updates: dict[str, Any] = {}
