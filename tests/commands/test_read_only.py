@@ -130,3 +130,24 @@ def test_the_read_only_engine_refuses_writes(engine: Engine) -> None:
                                    "VALUES ('x', 'y', 'Europe/London', CURRENT_TIMESTAMP)"))
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM partnership")).scalar_one() == 0
+
+
+def test_the_setup_steps_use_one_database_whichever_folder_they_run_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "partnership" / "config" / "dhr.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('contacts_file = "people.csv"\n[board]\nmeetings = ["2027-03-11"]\n')
+    (config.parent / "people.csv").write_bytes(EXAMPLE_CONTACTS.read_bytes())
+    monkeypatch.setenv("DHR_CONFIG", str(config))
+    monkeypatch.delenv("DHR_OUTBOX_DIR")
+    for step, folder in ((["init"], "a"), (["import", str(EXAMPLE_PLAN), "--review", "RIV3"], "b")):
+        (tmp_path / folder).mkdir()
+        monkeypatch.chdir(tmp_path / folder)
+        _dhr(*step)
+    (tmp_path / "c").mkdir()
+    monkeypatch.chdir(tmp_path / "c")
+    assert "overdue as of 01 Jun 2027" in _dhr("overdue", "--as-of", "2027-06-01")
+    assert "RIV3" in _dhr("reviews")
+    assert sorted(p.name for p in config.parent.iterdir()) == ["dhr.db", "dhr.toml", "people.csv"]
+    assert not any(p.name.endswith(".db") for folder in "abc" for p in (tmp_path / folder).iterdir())
