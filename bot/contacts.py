@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from bot.models import Agency, Contact, Event
+from bot.models import Agency, Contact, Event, Partnership
 from bot.rules.permissions import Person
 from bot.rules.statuses import ChannelKind, Role
 from bot.settings import AgencySettings, Settings
@@ -191,6 +191,13 @@ def contact_for_email(session: Session, address: str) -> Contact | None:
     return session.exec(
         select(Contact).where(sa.func.lower(Contact.email) == wanted, Contact.active == True)  # noqa: E712
     ).first()
+
+
+def known_addresses(session: Session) -> set[str]:
+    """Mail addresses the partnership already holds (every contact's, the board's): not a third party's."""
+    contacts = session.exec(select(Contact.email).where(Contact.email.is_not(None))).all()  # type: ignore[union-attr]
+    boards = session.exec(select(Partnership.board_email).where(Partnership.board_email.is_not(None))).all()  # type: ignore[union-attr]
+    return {address for address in [*contacts, *boards] if address}
 
 
 def person_for(contact: Contact | None, settings: Settings, slack_user_id: str | None = None) -> Person:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,6 +74,27 @@ def get_engine(url: str | None = None) -> Engine:
     return make_engine(url or load_settings().database_url)
 
 
+@cache
+def read_only_engine(url: str) -> Engine:
+    """An engine for commands that only read: any write is refused by the database itself.
+
+    SQLite: PRAGMA query_only; PostgreSQL: read-only transactions. Opening never creates or migrates.
+    """
+    engine = make_engine(url)
+    sa.event.listen(engine, "connect", _refuse_writes)
+    return engine
+
+
+def _refuse_writes(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor.execute("PRAGMA query_only = ON")
+    else:
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        dbapi_connection.commit()  # psycopg opened a transaction for the SET: close it
+    cursor.close()
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
@@ -107,6 +129,21 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def schema_problem(engine: Engine) -> str | None:
+    """Why this version cannot use the database as it is (no tables, an older or newer schema), or None."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    head = script.get_current_head()
+    with _alembic_quiet(), engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current == head:
+        return None
+    if current is None:
+        return "it has no dhr-chaser tables yet (run `dhr init`)"
+    if current not in {revision.revision for revision in script.walk_revisions()}:
+        return f"its schema ({current}) was written by a newer version of dhr-chaser: upgrade the bot"
+    return f"its schema ({current}) is older than this version's ({head}): run `dhr init` to upgrade it"
+
+
 @contextmanager
 def _alembic_quiet() -> Iterator[None]:
     """Alembic's INFO lines ("Context impl SQLiteImpl.") say nothing an operator needs, on every job run."""
@@ -119,6 +156,11 @@ def _alembic_quiet() -> Iterator[None]:
         alembic_log.setLevel(previous)
 
 
+def find_partnership(session: Session, settings: Settings) -> Partnership | None:
+    """The partnership the settings name, as stored, without creating or updating anything."""
+    return session.exec(select(Partnership).where(Partnership.name == settings.partnership.name)).first()
+
+
 def ensure_partnership(session: Session, settings: Settings) -> Partnership:
     """The partnership the settings describe, created or updated to match them."""
     wanted = settings.partnership
@@ -128,6 +170,7 @@ def ensure_partnership(session: Session, settings: Settings) -> Partnership:
     partnership.timezone = wanted.timezone
     partnership.board_slack_channel = wanted.board_slack_channel
     partnership.board_email = wanted.board_email
+    partnership.keep_unmasked_replies = settings.safety.keep_unmasked_replies
     session.add(partnership)
     session.flush()
     assert partnership.id is not None

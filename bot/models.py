@@ -60,6 +60,8 @@ class Partnership(SQLModel, table=True):
     timezone: str = "Europe/London"
     board_slack_channel: str | None = None
     board_email: str | None = None
+    #: safety.keep_unmasked_replies: keep a reply's text as written in ProgressUpdate.unmasked_text.
+    keep_unmasked_replies: bool = False
     created_at: datetime = _when(default_factory=utcnow)
 
 
@@ -151,10 +153,13 @@ class ProgressUpdate(SQLModel, table=True):
     source: str  # UpdateSource
     author_contact_id: int | None = Field(default=None, foreign_key="contact.id")
     author: str | None = None  # Slack user id or mail address when no contact matched
-    raw_text: str | None = _text(default=None)
+    raw_text: str | None = _text(default=None)  # personal data masked (bot/reading/pii.py)
+    #: The reply as written, only when the partnership keeps it (safety.keep_unmasked_replies) and
+    #: something was masked. Never exported, sent, shown in the console or put in a digest.
+    unmasked_text: str | None = _text(default=None)
     status: str | None = None  # ReadStatus
     new_due: date | None = None
-    evidence: str | None = _text(default=None)
+    evidence: str | None = _text(default=None)  # personal data masked, like raw_text
     confidence: float = 1.0
     confirmed: bool = True
     in_reply_to_message_id: int | None = Field(default=None, foreign_key="message.id")

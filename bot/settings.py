@@ -1,14 +1,19 @@
 """Settings from the environment (DHR_*, plus the standard Slack and Microsoft names) and a TOML file.
 
-Precedence, highest first: environment, then the TOML file named by DHR_CONFIG (default
-config/dhr.toml when it exists), then the defaults here. A bad value stops the bot at start-up with
-a message naming the setting, rather than failing on the first chaser at 9:30 next Monday.
+Precedence, highest first: environment, then the TOML file (see `config_search_order`), then the
+defaults here. A bad value stops the bot at start-up with a message naming the setting, rather than
+failing on the first chaser at 9:30 next Monday.
+
+With a config file, every relative path in it (and every default path it leaves unset: the SQLite
+database, the outbox folder) is relative to the file's folder, so the bot keeps its data in one place
+whichever folder it is started from. A relative path in the environment is relative to the working folder.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,8 +27,11 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
 
 DEFAULT_CONFIG_PATH = Path("config/dhr.toml")
+#: Under the user's config folder ($XDG_CONFIG_HOME, default ~/.config).
+USER_CONFIG_PATH = Path("dhr-chaser/dhr.toml")
 
 
 class SettingsError(Exception):
@@ -124,6 +132,10 @@ class SafetySettings(BaseModel):
     max_import_actions: int = Field(5000, ge=1, le=1_000_000)
     #: Libraries' own loggers (slack_sdk logs whole message bodies at DEBUG): quiet unless asked.
     third_party_log_level: str = Field("WARNING", pattern="^(?i:debug|info|warning|error)$")
+    #: Dates of birth, NHS numbers, phone numbers and third parties' mail addresses are masked in the
+    #: progress text the bot stores. True also keeps each masked reply as written, in a column of its
+    #: own (ProgressUpdate.unmasked_text) that is never exported, sent or shown.
+    keep_unmasked_replies: bool = False
 
 
 class Settings(BaseSettings):
@@ -223,32 +235,40 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config_path = _config_path()
-        if config_path is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_path))
+        config_file = config_path()
+        if config_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
         return tuple(sources)
 
 
-def _config_path() -> Path | None:
+def config_search_order() -> list[Path]:
+    """Where the config file is looked for, first found wins: DHR_CONFIG (which must exist), then
+    ./config/dhr.toml in the working folder, then the user's config folder."""
     named = os.environ.get("DHR_CONFIG")
     if named:
-        path = Path(named)
-        if not path.is_file():
-            raise SettingsError(f"DHR_CONFIG: no such file: {path}")
-        return path
-    return DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.is_file() else None
+        return [Path(named)]
+    user_config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return [DEFAULT_CONFIG_PATH, user_config / USER_CONFIG_PATH]
+
+
+def config_path() -> Path | None:
+    """The config file in use (absolute), or None when there is none."""
+    named = os.environ.get("DHR_CONFIG")
+    if named and not Path(named).is_file():
+        raise SettingsError(f"DHR_CONFIG: no such file: {named}")
+    return next((path.absolute() for path in config_search_order() if path.is_file()), None)
 
 
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings, or raise SettingsError naming each bad setting."""
-    config_path = _config_path()
-    if config_path is not None:
-        _check_config_file(config_path)
+    config_file = config_path()
+    if config_file is not None:
+        _check_config_file(config_file)
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
         raise SettingsError(describe_validation_error(exc)) from exc
-    return _relative_to(settings, config_path.parent if config_path is not None else None)
+    return _relative_to(settings, config_file.parent if config_file is not None else None, overrides)
 
 
 def _check_config_file(path: Path) -> None:
@@ -267,16 +287,60 @@ def _check_config_file(path: Path) -> None:
         raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
 
 
-def _relative_to(settings: Settings, folder: Path | None) -> Settings:
-    """Paths written in a config file are relative to that file, wherever the bot was started."""
+#: Path settings -> the environment variables that can set them (those stay relative to the working folder).
+_PATH_SETTINGS_FROM_ENV = {
+    "database_url": ("DHR_DATABASE_URL",),
+    "outbox_dir": ("DHR_OUTBOX_DIR",),
+    "contacts_file": ("DHR_CONTACTS_FILE",),
+    "board.ics": ("DHR_BOARD__ICS", "DHR_BOARD"),
+}
+
+
+def _relative_to(settings: Settings, folder: Path | None, overridden: Iterable[str] = ()) -> Settings:
+    """Paths written in a config file, or left at their default beside one, are relative to that file."""
     if folder is None:
         return settings
+    environment = {name.upper() for name in os.environ}
+    given_outside = {"board.ics" if name == "board" else name for name in overridden} | {
+        setting for setting, names in _PATH_SETTINGS_FROM_ENV.items() if environment.intersection(names)
+    }
     updates: dict[str, Any] = {}
-    if settings.contacts_file is not None and not settings.contacts_file.is_absolute():
+    if "database_url" not in given_outside:
+        database_url = sqlite_url_relative_to(settings.database_url, folder)
+        if database_url != settings.database_url:
+            updates["database_url"] = database_url
+    if "outbox_dir" not in given_outside and not settings.outbox_dir.is_absolute():
+        updates["outbox_dir"] = folder / settings.outbox_dir
+    if (
+        "contacts_file" not in given_outside
+        and settings.contacts_file is not None
+        and not settings.contacts_file.is_absolute()
+    ):
         updates["contacts_file"] = folder / settings.contacts_file
-    if settings.board.ics is not None and not settings.board.ics.is_absolute():
+    if "board.ics" not in given_outside and settings.board.ics is not None and not settings.board.ics.is_absolute():
         updates["board"] = settings.board.model_copy(update={"ics": folder / settings.board.ics})
     return settings.model_copy(update=updates) if updates else settings
+
+
+def sqlite_url_relative_to(url: str, folder: Path) -> str:
+    """sqlite:///dhr.db -> sqlite:////abs/folder/dhr.db; absolute, in-memory and non-SQLite URLs are kept."""
+    if not url.startswith("sqlite:"):
+        return url
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:") or Path(database).is_absolute():
+        return url
+    return parsed.set(database=str(folder / database)).render_as_string(hide_password=False)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names (None for PostgreSQL or an in-memory database)."""
+    if not url.startswith("sqlite:"):
+        return None
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def describe_validation_error(exc: ValidationError) -> str:

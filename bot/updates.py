@@ -1,6 +1,7 @@
 """Recording progress: the one place where a reply, a button or a command changes an action.
 
-Every change goes through `record_update`, which keeps the ProgressUpdate, applies it to the action
+Every change goes through `record_update`, which masks personal data in what was said
+(bot/reading/pii.py), keeps the ProgressUpdate, applies it to the action
 only when it is confirmed, and writes an audit Event. A reading the bot is unsure of is kept
 unconfirmed; `confirm_update` / `reject_update` settle it when the person answers the question.
 """
@@ -13,8 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from bot.contacts import known_addresses
 from bot.models import Action, Contact, Event, Partnership, ProgressUpdate
 from bot.reading.confirm import needs_confirmation
+from bot.reading.pii import mask_personal_data
 from bot.rules.caps import beyond_limit
 from bot.rules.statuses import CLOSED_STATUSES, ActionStatus, Precision, ReadStatus, UpdateSource, action_status_for
 
@@ -67,16 +70,22 @@ def record_update(
     """
     assert action.id is not None
     is_confirmed = not refused and (not needs_confirmation(proposed) if confirmed is None else confirmed)
+    # The author's own address and the partnership's contacts are not third parties.
+    known = [*known_addresses(session), author, author_contact.email if author_contact else None]
+    raw_text = mask_personal_data(proposed.raw_text, known) if proposed.raw_text else None
+    evidence = mask_personal_data(proposed.evidence, known) if proposed.evidence else None
+    masked = sorted({kind for found in (raw_text, evidence) if found for kind in found.kinds})
     update = ProgressUpdate(
         action_id=action.id,
         at=now,
         source=source.value,
         author_contact_id=author_contact.id if author_contact else None,
         author=author,
-        raw_text=proposed.raw_text,
+        raw_text=raw_text.text if raw_text else None,
+        unmasked_text=(proposed.raw_text or proposed.evidence) if masked and _keeps_unmasked(session) else None,
         status=proposed.status.value if proposed.status else None,
         new_due=proposed.new_due,
-        evidence=proposed.evidence,
+        evidence=evidence.text if evidence else None,
         confidence=proposed.confidence,
         confirmed=is_confirmed,
         refused=refused,
@@ -86,6 +95,8 @@ def record_update(
     session.add(update)
     session.flush()
     data: dict[str, object] = {"update": update.id, "source": source.value}
+    if masked:
+        data["masked"] = masked  # the kinds only, never the values
     if not refused:
         data |= {"status": update.status, "new_due": proposed.new_due.isoformat() if proposed.new_due else None}
     session.add(
@@ -95,6 +106,10 @@ def record_update(
     if is_confirmed:
         apply_update(session, action, update, actor=actor_name(author_contact, author), now=now)
     return update
+
+
+def _keeps_unmasked(session: Session) -> bool:
+    return bool(session.exec(select(Partnership.keep_unmasked_replies)).first())
 
 
 def _recorded_event(refused: bool, confirmed: bool) -> str:

@@ -29,6 +29,7 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.startswith(("DHR_", "SLACK_", "MS_", "GRAPH_")) and name != "DHR_TEST_POSTGRES_URL":
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DHR_CONFIG", str(_empty_config(tmp_path)))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "user-config"))  # nor ~/.config/dhr-chaser/dhr.toml
     monkeypatch.setenv("DHR_OUTBOX_DIR", str(tmp_path / "outbox"))
 
 

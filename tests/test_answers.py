@@ -105,3 +105,15 @@ def test_quoted_history_is_stripped_once_per_reply(engine: Engine, monkeypatch: 
     outcome = answer(engine, message_id, "Priya Shah",
                      "RIV3-1-1 complete\nRIV3-1-2 in progress\n\nOn 1 Dec 2026, DHR bot wrote:\n> Please update")
     assert len(outcome.recorded) == 2 and len(calls) == 1
+
+
+def test_a_reply_is_read_whole_but_stored_with_personal_data_masked(engine: Engine) -> None:
+    outcome = answer(engine, chaser_for_priya(engine), "Priya Shah",
+                     "RIV3-1-1 complete, the victim's mother (born 3 March 1962, tel 0161 496 0753) was told and "
+                     "the evidence is with a.friend@gmail.com and me (priya.shah@police.example.org).")
+    [(recorded_action, update, reading)] = outcome.recorded
+    assert recorded_action.ref == "RIV3-1-1" and update.status == "complete" and "0161 496 0753" in reading.text
+    with session_scope(engine) as session:
+        progress = session.exec(select(Action).where(Action.ref == "RIV3-1-1")).one().progress or ""
+    assert "(born 3 March 1962" not in progress and "[date of birth removed], tel [phone number removed]" in progress
+    assert "with [email address removed] and me (priya.shah@police.example.org)" in progress

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -10,6 +11,7 @@ from sqlmodel import Session, select
 
 from bot.db import session_scope
 from bot.models import Action, Contact, Event, ProgressUpdate
+from bot.plans.export import export_plan
 from bot.rules.statuses import ReadStatus, UpdateSource
 from bot.settings import load_settings
 from bot.updates import (
@@ -138,3 +140,66 @@ def test_a_lead_may_snooze_only_so_far_ahead_and_a_coordinator_further(engine: E
         snooze(session, action(session), date(2027, 5, 1), actor="slack:U1", now=NOW, max_days=183)
         snooze(session, action(session), date(2099, 1, 1), actor="slack:UCOORD", now=NOW, max_days=None)
         assert action(session).snoozed_until == date(2099, 1, 1)
+
+
+REPLY_WITH_PERSONAL_DATA = (
+    "Done. The subject (DOB 12/03/1985, NHS no 943 476 5919) is flagged; her sister is on 07700 900461 and "
+    "j.smith@gmail.com. Copy sam.jones@riverside.example.gov.uk and me, priya@police.example.org. By 31 March 2027."
+)
+MASKED_REPLY = (
+    "Done. The subject ([date of birth removed], [NHS number removed]) is flagged; her sister is on "
+    "[phone number removed] and [email address removed]. Copy sam.jones@riverside.example.gov.uk and me, "
+    "priya@police.example.org. By 31 March 2027."
+)
+
+
+def _record_reply(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        session.add(Contact(name="Sam Jones", email="sam.jones@riverside.example.gov.uk", role="coordinator"))
+        record_update(session, action(session), Proposed(ReadStatus.COMPLETE, evidence=REPLY_WITH_PERSONAL_DATA,
+                      confidence=0.9, raw_text=REPLY_WITH_PERSONAL_DATA), source=UpdateSource.MAIL_REPLY,
+                      author_contact=priya(session), author="priya@police.example.org", now=NOW)
+
+
+def test_personal_data_in_a_reply_is_masked_wherever_it_is_stored(engine: Engine, tmp_path: Path) -> None:
+    setup(engine)
+    _record_reply(engine)
+    with session_scope(engine) as session:
+        update = session.exec(select(ProgressUpdate)).one()
+        assert update.raw_text == MASKED_REPLY and update.evidence == MASKED_REPLY
+        assert update.unmasked_text is None  # the partnership keeps no original unless it says so
+        assert MASKED_REPLY in (action(session).progress or "")
+        recorded = session.exec(select(Event).where(Event.kind == "update.recorded")).one()
+        assert recorded.data["masked"] == ["date_of_birth", "email_address", "nhs_number", "phone_number"]
+        export_plan(session, "RIV3", "csv", tmp_path / "plan.csv")
+    exported = (tmp_path / "plan.csv").read_text(encoding="utf-8")
+    assert "[NHS number removed]" in exported
+    for secret in ("12/03/1985", "943 476 5919", "07700 900461", "j.smith@gmail.com"):
+        assert secret not in exported
+
+
+def test_the_original_is_kept_apart_only_when_the_partnership_turns_it_on(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DHR_SAFETY__KEEP_UNMASKED_REPLIES", "true")
+    setup(engine)
+    _record_reply(engine)
+    with session_scope(engine) as session:
+        update = session.exec(select(ProgressUpdate)).one()
+        assert update.raw_text == MASKED_REPLY
+        assert update.unmasked_text == REPLY_WITH_PERSONAL_DATA
+        assert "943 476 5919" not in (action(session).progress or "")
+        export_plan(session, "RIV3", "csv", tmp_path / "plan.csv")
+    assert "943 476 5919" not in (tmp_path / "plan.csv").read_text(encoding="utf-8")
+
+
+def test_nothing_is_kept_apart_when_nothing_was_masked(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DHR_SAFETY__KEEP_UNMASKED_REPLIES", "true")
+    setup(engine)
+    with session_scope(engine) as session:
+        record_update(session, action(session), Proposed(ReadStatus.IN_PROGRESS, raw_text="On track for 31/03/2027"),
+                      source=UpdateSource.SLACK_REPLY, author_contact=priya(session), author="U0PRIYA", now=NOW)
+    with session_scope(engine) as session:
+        update = session.exec(select(ProgressUpdate)).one()
+        assert update.raw_text == "On track for 31/03/2027" and update.unmasked_text is None
+        assert "masked" not in session.exec(select(Event).where(Event.kind.like("update.%"))).one().data  # type: ignore[attr-defined]

@@ -10,7 +10,16 @@ from rich.markup import escape
 from rich.table import Table
 from sqlmodel import select
 
-from bot.commands.common import console, fail, parse_as_of, partnership_session, ready_engine, settings_or_exit
+from bot.commands.common import (
+    console,
+    existing_engine,
+    fail,
+    parse_as_of,
+    reading_session,
+    ready_engine,
+    settings_or_exit,
+    stored_partnership,
+)
 from bot.logsetup import configure_logging
 from bot.models import Agency
 from bot.outbox import deliver_due
@@ -37,7 +46,8 @@ def overdue(
     settings = settings_or_exit()
     moment = parse_as_of(as_of, settings)
     day = local_today(settings, moment)
-    with partnership_session(settings) as (session, partnership):
+    with reading_session(settings) as session:
+        partnership = stored_partnership(session, settings)
         assert partnership.id is not None
         if agency and not matching_agency_ids(session, agency):
             known = ", ".join(sorted(a.name for a in session.exec(select(Agency)).all())) or "none yet"
@@ -69,7 +79,9 @@ def sweep_command(
 ) -> None:
     """Queue every chaser and escalation that is due (they go out with `dhr deliver` or `dhr run`)."""
     settings = settings_or_exit()
-    report = sweep(ready_engine(settings), settings, parse_as_of(as_of, settings), dry_run=dry_run)
+    # A dry run writes only inside the transaction it rolls back, on the database as it is.
+    engine = existing_engine(settings, read_only=False) if dry_run else ready_engine(settings)
+    report = sweep(engine, settings, parse_as_of(as_of, settings), dry_run=dry_run)
     verb = "Would queue" if dry_run else "Queued"
     table = Table("kind", "to", "channel", "actions", "not before", title=f"{verb} {len(report.queued)} message(s)")
     for new in report.queued:

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bot.commands.common import console, fail, partnership_session, settings_or_exit
+from bot.commands.common import console, fail, partnership_session, reading_session, settings_or_exit
 from bot.plans.corrections import (
     CorrectionError,
     action_details,
@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
 
 def reviews_command() -> None:
     """List the reviews with their counts of recommendations and actions."""
-    with partnership_session(settings_or_exit()) as (session, _partnership):
+    with reading_session(settings_or_exit()) as session:
         summaries = review_summaries(session)
     if not summaries:
         console.print("No reviews yet: dhr import FILE --review CODE")
@@ -50,7 +50,7 @@ def reviews_command() -> None:
 @action_app.command("show")
 def show_action(ref: str = typer.Argument(..., help="The action's ref, e.g. RIV3-4-1.")) -> None:
     """Everything the bot holds for one action."""
-    with partnership_session(settings_or_exit()) as (session, _partnership):
+    with reading_session(settings_or_exit()) as session:
         try:
             details = action_details(session, find_action(session, ref))
         except CorrectionError as exc:

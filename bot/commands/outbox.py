@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlmodel import select
 
-from bot.commands.common import console, fail, partnership_session, settings_or_exit
+from bot.commands.common import console, fail, partnership_session, reading_session, settings_or_exit
 from bot.models import Event, Message
 from bot.rules.statuses import MessageState
 
@@ -28,7 +28,7 @@ def list_messages(
 ) -> None:
     """List messages: kind, recipient, state, attempts and the last error code (never their text)."""
     settings = settings_or_exit()
-    with partnership_session(settings) as (session, _):
+    with reading_session(settings) as session:
         query = select(Message).order_by(Message.id.desc()).limit(limit)  # type: ignore[union-attr]
         if state is not None:
             query = query.where(Message.state == state.value)

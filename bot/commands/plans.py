@@ -12,7 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session
 
-from bot.commands.common import console, fail, partnership_session, ready_engine, settings_or_exit
+from bot.commands.common import (
+    console,
+    existing_engine,
+    fail,
+    partnership_session,
+    reading_session,
+    settings_or_exit,
+)
 from bot.db import ensure_partnership
 from bot.plans import PlanError, plan_to_json, read_plan, read_plan_text
 from bot.plans.columns import Field, parse_mapping
@@ -20,7 +27,7 @@ from bot.plans.export import export_plan, format_for
 from bot.plans.model import ParsedPlan
 from bot.plans.store import ImportReport, import_plan, validate_plan
 from bot.policy import local_today, reply_policy
-from bot.settings import Settings
+from bot.settings import Settings, sqlite_path
 
 
 def register(app: typer.Typer) -> None:
@@ -93,7 +100,7 @@ def export_command(
         raise fail(exc.message) from None
     settings = settings_or_exit()
     try:
-        with partnership_session(settings) as (session, _partnership):
+        with reading_session(settings) as session:
             count = export_plan(session, review, chosen, out, timezone=settings.partnership.timezone,
                                 replies=reply_policy(settings), today=local_today(settings, datetime.now(UTC)))
     except PlanError as exc:
@@ -142,7 +149,12 @@ def _print_mapping(plan: ParsedPlan) -> None:
 
 def _print_what_an_import_would_change(settings: Settings, plan: ParsedPlan, source: str, as_new_review: bool) -> None:
     """The import run in a transaction that is rolled back: the difference, before anything is stored."""
-    with Session(ready_engine(settings)) as session:
+    path = sqlite_path(settings.database_url)
+    if path is not None and not path.is_file():
+        console.print(f"[yellow]There is no database at {escape(str(path.absolute()))}[/yellow] (run `dhr init`): "
+                      "an import would store every action above as new.", highlight=False)
+        return
+    with Session(existing_engine(settings, read_only=False)) as session:
         try:
             partnership = ensure_partnership(session, settings)
             assert partnership.id is not None

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session, col, select
 
-from bot.commands.common import console, fail, partnership_session, settings_or_exit
+from bot.commands.common import console, fail, partnership_session, reading_session, settings_or_exit
 from bot.contacts import ContactsError, read_contacts_csv, store_contacts, sync_agencies
 from bot.models import Agency, Contact, Event
 from bot.settings import Settings
@@ -110,7 +110,7 @@ def link_slack() -> None:
 def list_contacts() -> None:
     """Show the contacts by agency."""
     settings = settings_or_exit()
-    with partnership_session(settings) as (session, _):
+    with reading_session(settings) as session:
         agencies = {a.id: a.name for a in session.exec(select(Agency)).all()}
         table = Table("agency", "name", "role", "email", "slack")
         for contact in session.exec(select(Contact).order_by(col(Contact.agency_id), col(Contact.name))).all():

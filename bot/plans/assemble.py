@@ -38,6 +38,7 @@ from bot.plans.layout import (
     same_recommendation,
 )
 from bot.plans.model import ParsedPlan, ParsedRecommendation, PlanError
+from bot.plans.person_names import person_name_warnings
 
 
 @dataclass
@@ -430,6 +431,7 @@ class _Builder:
         for rec in plan.recommendations:
             if not rec.actions:
                 rec.actions.append(action_from_recommendation(rec, agency_from_prefix, reference_day, plan.warnings))
+        plan.warnings.extend(person_name_warnings(plan))
         return plan
 
     def _header_of(self, wanted: Field) -> str:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from bot.plans.person_names import person_name_reason
 from bot.rules.dates import parse_target_date
 
 _HAS_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b")
@@ -42,7 +43,10 @@ def plan_reference_day(preamble: Sequence[str], targets: Iterable[str]) -> date 
 
 
 def section_code(section: str) -> str:
-    """'IMR Recommendations: Vale Mental Health Trust' -> 'VMHT'."""
+    """'IMR Recommendations: Vale Mental Health Trust' -> 'VMHT'; '' for a name that looks like a person's
+    ("Ms B's GP"), whose initials must not go out in refs."""
+    if person_name_reason(section):
+        return ""
     name = section.rsplit(":", 1)[-1]
     words = [word for word in re.findall(r"[A-Za-z0-9']+", name) if word.casefold() not in _SECTION_FILLER]
     return "".join(word[0].upper() for word in words)

@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
+from bot.contacts import known_addresses
 from bot.models import Action, Agency, Contact, Event, MessageAction, ProgressUpdate, Recommendation, Review
 from bot.plans.agencies import AgencyResolver
+from bot.reading.pii import mask_personal_data
 from bot.rules.dates import parse_target_date
 from bot.rules.statuses import ActionStatus, Precision, UpdateSource
 
@@ -126,6 +128,7 @@ def set_action(
         action.lead_contact_id = new_contact.id
     if note:
         assert action.id is not None
+        note = mask_personal_data(note, known_addresses(session)).text  # stored like a reply: bot/reading/pii.py
         session.add(ProgressUpdate(action_id=action.id, at=now, source=UpdateSource.COORDINATOR.value, author=ACTOR,
                                    raw_text=note, confirmed=True))
         action.progress = f"{action.progress}\n{note}" if action.progress else note

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from bot.contacts import known_addresses
 from bot.models import Action, Agency, Contact, Event, ProgressUpdate, Recommendation, Review
 from bot.plans.agencies import AgencyResolver
 from bot.plans.assemble import split_number
@@ -26,6 +27,7 @@ from bot.plans.reimport import (
     merged_progress,
     plan_snapshot,
 )
+from bot.reading.pii import mask_personal_data
 from bot.reading.status import read_status
 from bot.rules.statuses import CLOSED_STATUSES, UpdateSource
 
@@ -152,6 +154,7 @@ def import_plan(
 
     agencies = AgencyResolver(session)
     with_contacts = set(session.exec(select(Contact.agency_id).where(Contact.active == True)).all())  # noqa: E712
+    known = known_addresses(session)
     existing_recs = {
         f"{r.ref_part}{r.number}": r
         for r in session.exec(select(Recommendation).where(Recommendation.review_id == review.id))
@@ -183,7 +186,9 @@ def import_plan(
             _note_who_is_chased(report, ref, agency, with_contacts)
             if parsed.target_text and parsed.due is None and parsed.status not in CLOSED_STATUSES:
                 report.undated_targets.append((ref, " ".join(parsed.target_text.split())[:40]))
-            wanted = _action_values(parsed, rec.id, agency.id if agency else None, index)
+            wanted = _action_values(parsed, rec.id, agency.id if agency else None, index, known)
+            if wanted["progress"] != parsed.progress:
+                report.warnings.append(f"{ref}: personal data masked in its progress text (the plan file still has it)")
             action = existing_actions.get(ref)
             from_file = plan_snapshot(wanted, TRACKED_FIELDS)
             if action is None:
@@ -192,8 +197,8 @@ def import_plan(
                 session.flush()
                 report.added.append(ref)
                 _event(session, now, actor, "action.imported", action, {"ref": ref})
-                if parsed.progress:
-                    _progress_update(session, action, parsed.progress, now, actor)
+                if wanted["progress"]:
+                    _progress_update(session, action, wanted["progress"], now, actor)
                 continue
             if action.removed_from_plan_at is not None:
                 action.removed_from_plan_at = None  # back in the plan: chased again
@@ -213,8 +218,8 @@ def import_plan(
                    {"ref": ref, "fields": list(changed), "before": _short_fields(changed)})
             action.updated_at = now
             session.add(action)
-            if "progress" in changed and parsed.progress:
-                _progress_update(session, action, parsed.progress, now, actor)
+            if "progress" in changed and wanted["progress"]:
+                _progress_update(session, action, wanted["progress"], now, actor)
     _mark_removed(session, existing_actions, seen_refs, report, now=now, actor=actor)
     report.agencies_created = agencies.created
     report.look_alikes = look_alike_agencies(session, agencies.created)
@@ -285,7 +290,7 @@ def _short_fields(before: dict[str, Any]) -> dict[str, Any]:
 
 
 def _action_values(
-    parsed: ParsedAction, recommendation_id: int, agency_id: int | None, position: int
+    parsed: ParsedAction, recommendation_id: int, agency_id: int | None, position: int, known_addresses: set[str]
 ) -> dict[str, Any]:
     return {
         "recommendation_id": recommendation_id,
@@ -298,7 +303,8 @@ def _action_values(
         "due": parsed.due,
         "precision": str(parsed.precision),
         "status": str(parsed.status),
-        "progress": parsed.progress,
+        # Stored masked like a reply (bot/reading/pii.py); the plan file itself is the original.
+        "progress": mask_personal_data(parsed.progress, known_addresses).text if parsed.progress else parsed.progress,
         "plan_cells": dict(parsed.plan_cells),
     }
 

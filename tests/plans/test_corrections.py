@@ -69,6 +69,15 @@ def test_action_set_changes_status_and_due_prints_them_and_is_audited(app: typer
     assert event.data["ref"] == "RIV3-4-1" and event.data["note_added"] is True
 
 
+def test_a_note_is_stored_with_personal_data_masked(app: typer.Typer, imported: Engine) -> None:
+    _run(app, "action", "set", "RIV3-4-1", "--note", "Spoke to her mother on 07700 900461; done by 31/03/2027.")
+
+    with Session(imported) as session:
+        action = session.exec(select(Action).where(Action.ref == "RIV3-4-1")).one()
+        assert "Spoke to her mother on [phone number removed]; done by 31/03/2027." in (action.progress or "")
+        assert "07700" not in (action.progress or "")
+
+
 def test_action_set_with_a_bad_status_changes_nothing(app: typer.Typer, imported: Engine) -> None:
     output = _run(app, "action", "set", "RIV3-4-1", "--status", "finished", "--due", "31/03/2027", code=2)
 

@@ -208,3 +208,21 @@ def test_an_action_back_in_the_plan_is_restored(engine: Engine) -> None:
     with Session(engine) as session:
         event = session.exec(select(Event).where(Event.kind == "action.restored_to_plan")).one()
         assert event.data == {"ref": "RIV3-10-2"}
+
+
+def _plan_with_progress(progress: str) -> ParsedPlan:
+    return ParsedPlan(review_code="RIV9", title="A plan", recommendations=[ParsedRecommendation(
+        number="1", text="A recommendation", actions=[ParsedAction("Flag the records", "Riverside Police",
+                                                                    progress=progress)])])
+
+
+def test_personal_data_in_an_imported_progress_column_is_masked_and_reported(engine: Engine) -> None:
+    progress = "Flagged for Adult A (DOB 12/03/1985, NHS 943 476 5919); update due 31 March 2027."
+    report = _import(engine, _plan_with_progress(progress))
+    assert report.warnings == ["RIV9-1-1: personal data masked in its progress text (the plan file still has it)"]
+    masked = "Flagged for Adult A ([date of birth removed], [NHS number removed]); update due 31 March 2027."
+    with session_scope(engine) as session:
+        assert session.exec(select(Action)).one().progress == masked
+        assert session.exec(select(ProgressUpdate)).one().raw_text == masked
+    again = _import(engine, _plan_with_progress(progress))  # the masked text is what was imported: no change
+    assert again.unchanged == ["RIV9-1-1"] and not again.updated

@@ -65,6 +65,7 @@ def upgrade() -> None:
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('board_slack_channel', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('board_email', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('keep_unmasked_replies', sa.Boolean(), nullable=False),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
@@ -237,6 +238,7 @@ def upgrade() -> None:
     sa.Column('author_contact_id', sa.Integer(), nullable=True),
     sa.Column('author', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('raw_text', sa.Text(), nullable=True),
+    sa.Column('unmasked_text', sa.Text(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('new_due', sa.Date(), nullable=True),
     sa.Column('evidence', sa.Text(), nullable=True),
