@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from werkzeug.test import TestResponse
 
@@ -23,6 +24,7 @@ from bot.plans import PlanError, read_plan
 from bot.plans.store import ImportReport
 from tests.console.conftest import NOW, TODAY, Desk, plan_partnership
 from tests.console.test_pages import csrf_of
+from tests.factories import Plan
 from tests.plans.plan_files import HEADER, write_csv, write_xlsx
 
 RIV9: list[tuple[str, ...]] = [
@@ -113,7 +115,7 @@ def test_an_upload_shows_the_dry_run_report_and_stores_nothing_until_confirmed(d
     assert "Never chased, no lead agency: RIV9-4-1" in page
     assert "“Riverside Police Service” looks like “Riverside Police”" in page
     assert "RIV9-4-1: “tbc”" in page
-    assert "<td class=\"govuk-table__cell\">Action to take</td><td class=\"govuk-table__cell\">action</td>" in page
+    assert "<td class=\"govuk-table__cell\">Lead agency</td><td class=\"govuk-table__cell\">lead agency</td>" in page
     assert "Columns not read (kept, and exported as written): none." in page
     with Session(desk.engine) as session:
         assert session.exec(select(Agency).where(Agency.name == "Riverside Police Service")).first() is None
@@ -228,22 +230,22 @@ def test_an_upload_waiting_too_long_expires() -> None:
 # Board --------------------------------------------------------------------------------------
 
 
-def add_meeting_and_an_answered_chaser(desk: Desk) -> None:
+def add_meeting_and_an_answered_chaser(engine: Engine, plan: Plan) -> None:
     """A meeting in three weeks, and a chaser to Tom on Thursday 19 November that his reply of Tuesday 24 answers
     (seeded in conftest): 5 calendar days, 3 working days."""
-    with session_scope(desk.engine) as session:
-        session.add(BoardMeeting(partnership_id=plan_partnership(desk.engine), date=TODAY + timedelta(days=21)))
+    with session_scope(engine) as session:
+        session.add(BoardMeeting(partnership_id=plan_partnership(engine), date=TODAY + timedelta(days=21)))
         chaser = Message(idempotency_key="chaser-2-1-sent", kind="chaser", channel="email", state="sent",
-                         recipient_contact_id=desk.plan.contacts["Tom Okafor"], created_at=NOW - timedelta(days=6),
+                         recipient_contact_id=plan.contacts["Tom Okafor"], created_at=NOW - timedelta(days=6),
                          sent_at=NOW - timedelta(days=6))
         session.add(chaser)
         session.flush()
         assert chaser.id is not None
-        session.add(MessageAction(message_id=chaser.id, action_id=desk.plan.actions["RIV3-2-1"]))
+        session.add(MessageAction(message_id=chaser.id, action_id=plan.actions["RIV3-2-1"]))
 
 
 def test_the_board_page_shows_the_digest_and_response_figures(desk: Desk) -> None:
-    add_meeting_and_an_answered_chaser(desk)
+    add_meeting_and_an_answered_chaser(desk.engine, desk.plan)
     page = desk.client_for("Alex Rowe").get("/board").get_data(as_text=True)
     assert "For the meeting on 16 Dec 2026. As of 25 Nov 2026." in page
     rows = re.findall(r'<th scope="row" class="govuk-table__header">([^<]+)</th>((?:\s*<td[^>]*>[^<]*</td>)+)', page)
@@ -255,7 +257,7 @@ def test_the_board_page_shows_the_digest_and_response_figures(desk: Desk) -> Non
 
 
 def test_the_board_chart_and_word_report_download(desk: Desk) -> None:
-    add_meeting_and_an_answered_chaser(desk)
+    add_meeting_and_an_answered_chaser(desk.engine, desk.plan)
     client = desk.client_for("Morgan Blake")
     chart = client.get("/board/chart.png")
     assert chart.status_code == 200 and chart.mimetype == "image/png" and chart.data.startswith(b"\x89PNG\r\n\x1a\n")
