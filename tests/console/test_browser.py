@@ -44,6 +44,7 @@ webdriver = pytest.importorskip("selenium.webdriver")
 By = pytest.importorskip("selenium.webdriver.common.by").By
 expected = pytest.importorskip("selenium.webdriver.support.expected_conditions")
 WebDriverWait = pytest.importorskip("selenium.webdriver.support.wait").WebDriverWait
+WebDriverException = pytest.importorskip("selenium.common.exceptions").WebDriverException
 SAVE = "button.govuk-button[type=submit]:not(.govuk-button--secondary)"
 
 
@@ -110,7 +111,9 @@ class Live:
         """Click, and wait for the next page to replace this one (a click does not wait for a form's answer)."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(by, selector).click()
-        WebDriverWait(self.driver, 15).until(expected.staleness_of(page))
+        # While the old page is torn down chromedriver may answer "Node ... does not belong to the document" (a plain
+        # WebDriverException) instead of a stale element: that too means the page is going, so poll again.
+        WebDriverWait(self.driver, 15, ignored_exceptions=(WebDriverException,)).until(expected.staleness_of(page))
 
     def heading(self) -> str:
         return str(self.driver.find_element(By.TAG_NAME, "h1").text)
