@@ -226,6 +226,14 @@ def test_coordinator_uploads_a_plan_checks_it_and_stores_it(live: Live, tmp_path
     live.sign_in("morgan.blake@riverside.example.gov.uk")
     live.click_and_wait(By.LINK_TEXT, "Import")
     live.check_page("import")
+    crafted = tmp_path / "crafted.xlsx"
+    crafted.write_bytes(b"PK\x03\x04 not really a workbook")
+    live.driver.find_element(By.ID, "plan").send_keys(str(crafted))
+    live.driver.find_element(By.ID, "review").send_keys("RIV9")
+    live.click_and_wait(By.ID, "upload")
+    assert "crafted.xlsx: not a readable .xlsx file (BadZipFile)" in live.driver.page_source
+    live.check_page("import-error")
+    live.driver.find_element(By.ID, "review").clear()
     live.driver.find_element(By.ID, "plan").send_keys(str(plan_file))
     live.driver.find_element(By.ID, "review").send_keys("RIV9")
     live.click_and_wait(By.ID, "upload")
