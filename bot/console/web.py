@@ -72,7 +72,9 @@ def _register_guards(app: Flask, engine: Engine, sessions: SessionStore) -> None
         key = request.cookies.get(COOKIE)
         g.session_key, g.session = key, sessions.get(key)
         g.viewer = None
-        request.max_content_length = UPLOAD_LIMITS.get(request.endpoint or "", MAX_FORM_BYTES)
+        signed_in = g.session is not None and g.session.contact_id is not None
+        # Only a signed-in person may send a plan-sized body; anyone else is cut off at a form's size.
+        request.max_content_length = UPLOAD_LIMITS.get(request.endpoint or "", MAX_FORM_BYTES) if signed_in else MAX_FORM_BYTES
         if request.method == "POST" and not _csrf_ok(g.session):
             abort(400, "This form has expired or did not come from this console. Go back, reload the page and try again.")
         if request.endpoint in PUBLIC_ENDPOINTS:

@@ -374,3 +374,9 @@ def test_a_coordinator_cannot_remove_their_own_access(desk: Desk) -> None:
     answer = client.post(f"/contacts/{morgan}", data=contact_form(client, morgan, role="board"))
     assert answer.status_code == 400 and "You cannot take away your own coordinator access" in answer.get_data(as_text=True)
     assert client.get("/agencies").status_code == 200
+
+
+def test_only_a_signed_in_person_may_send_a_plan_sized_body(desk: Desk) -> None:
+    answer = desk.app.test_client().post("/import", data={"plan": (io.BytesIO(b"x" * 100_000), "plan.csv")},
+                                         content_type="multipart/form-data")
+    assert answer.status_code == 413
