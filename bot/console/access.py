@@ -74,3 +74,8 @@ def check_can_change(viewer: Viewer, action: Action, new_agency_id: int | None) 
 def check_coordinator(viewer: Viewer) -> None:
     if not viewer.is_coordinator:
         raise Forbidden("Only coordinators can do this.")
+
+
+def check_can_read_board(viewer: Viewer) -> None:
+    if not viewer.sees_every_agency:
+        raise Forbidden("The board page is for coordinators and board members.")

@@ -8,6 +8,7 @@ Without both there is no way in, so nothing is served.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from flask import Flask
 from sqlalchemy.engine import Engine
@@ -16,6 +17,7 @@ from bot.console.auth import EntraSettings, EntraSignIn, OneTimeLinks
 from bot.console.options import ConsoleOptions
 from bot.console.web import create_console
 from bot.db import ensure_partnership, session_scope
+from bot.policy import reply_policy
 from bot.settings import Settings
 
 CONSOLE_URL_VARIABLE = "DHR_CONSOLE_URL"
@@ -42,10 +44,16 @@ def console_for_run(settings: Settings, engine: Engine, environ: dict[str, str] 
     if not public_url or entra is None:
         return None
     return create_console(engine, ConsoleOptions(partnership_id(engine, settings), public_url=public_url,
-                                                 entra=EntraSignIn(entra)))
+                                                 entra=EntraSignIn(entra), **from_settings(settings)))
 
 
 def local_console(settings: Settings, engine: Engine) -> tuple[Flask, OneTimeLinks]:
     """The console for this machine only: one-time sign-in links, no Microsoft sign-in."""
     links = OneTimeLinks()
-    return create_console(engine, ConsoleOptions(partnership_id(engine, settings), links=links)), links
+    return create_console(engine, ConsoleOptions(partnership_id(engine, settings), links=links,
+                                                 **from_settings(settings))), links
+
+
+def from_settings(settings: Settings) -> dict[str, Any]:
+    """The options the Import and Board pages take from the settings, as `dhr import` and `dhr digest` do."""
+    return {"max_import_actions": settings.safety.max_import_actions, "replies": reply_policy(settings)}

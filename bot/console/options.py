@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.console.auth import EntraSignIn, OneTimeLinks
+from bot.plans.limits import DEFAULT_MAX_ACTIONS
+from bot.rules.escalation import ReplyPolicy
 
 
 @dataclass(frozen=True)
@@ -18,3 +20,6 @@ class ConsoleOptions:
     links: OneTimeLinks | None = None
     assets_dir: Path | None = None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    #: From the settings, as `dhr import` and `dhr digest` use them (safety.max_import_actions, the reply policy).
+    max_import_actions: int = DEFAULT_MAX_ACTIONS
+    replies: ReplyPolicy = field(default_factory=ReplyPolicy)

@@ -23,7 +23,10 @@ from sqlmodel import Session
 from werkzeug.exceptions import HTTPException
 
 from bot.console.access import Forbidden, contact_by_email, viewer_for
+from bot.console.agencies import register_agency_pages
 from bot.console.auth import SessionStore, SignInFailed
+from bot.console.board import register_board_page
+from bot.console.imports import MAX_UPLOAD_BYTES, PendingImports, register_import_pages
 from bot.console.options import ConsoleOptions
 from bot.console.pages import register_pages
 from bot.models import Contact
@@ -31,6 +34,7 @@ from bot.models import Contact
 log = logging.getLogger(__name__)
 COOKIE = "dhr_console"
 MAX_FORM_BYTES = 64 * 1024
+UPLOAD_LIMITS = {"upload_plan": MAX_UPLOAD_BYTES}
 PUBLIC_ENDPOINTS = frozenset({"sign_in", "signed_in", "local_link", "assets", "stylesheet", "own_static"})
 OWN_STATIC = Path(__file__).parent / "static"
 
@@ -55,6 +59,9 @@ def create_console(engine: Engine, options: ConsoleOptions) -> Flask:
     _register_assets(app, options.assets_dir or default_assets_dir())
     _register_sign_in(app, engine, options, sessions)
     register_pages(app, engine, options)
+    register_import_pages(app, engine, options, PendingImports())
+    register_board_page(app, engine, options)
+    register_agency_pages(app, engine, options)
     return app
 
 
@@ -65,6 +72,9 @@ def _register_guards(app: Flask, engine: Engine, sessions: SessionStore) -> None
         key = request.cookies.get(COOKIE)
         g.session_key, g.session = key, sessions.get(key)
         g.viewer = None
+        signed_in = g.session is not None and g.session.contact_id is not None
+        # Only a signed-in person may send a plan-sized body; anyone else is cut off at a form's size.
+        request.max_content_length = UPLOAD_LIMITS.get(request.endpoint or "", MAX_FORM_BYTES) if signed_in else MAX_FORM_BYTES
         if request.method == "POST" and not _csrf_ok(g.session):
             abort(400, "This form has expired or did not come from this console. Go back, reload the page and try again.")
         if request.endpoint in PUBLIC_ENDPOINTS:

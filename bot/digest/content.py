@@ -47,7 +47,7 @@ from bot.rules.chasing import natural_ref_key
 from bot.rules.escalation import LEAD_LEVEL, ReplyPolicy, reply_by
 from bot.rules.history import LoggedAsk, chase_log, is_open
 from bot.rules.statuses import ActionStatus, MessageKind
-from bot.rules.workdays import add_working_days
+from bot.rules.workdays import add_working_days, working_days_between
 
 __all__ = [
     "ActionRow",
@@ -144,10 +144,16 @@ class ResponseRow:
     chasers_sent: int
     answered: int
     median_days_to_answer: float | None
+    #: The same waits counted in working days (bot.rules.workdays): the console's board page shows these.
+    median_working_days_to_answer: float | None = None
 
     @property
     def answered_share(self) -> float:
         return self.answered / self.chasers_sent if self.chasers_sent else 0.0
+
+    @property
+    def chasers_per_answer(self) -> float | None:
+        return self.chasers_sent / self.answered if self.answered else None
 
 
 @dataclass(frozen=True)
@@ -369,6 +375,7 @@ def _response_by_agency(
         answer_times[answer.action_id].append(answer.at)
     sent: dict[str, int] = defaultdict(int)
     waits: dict[str, list[int]] = defaultdict(list)
+    working_waits: dict[str, list[int]] = defaultdict(list)
     for message in messages:
         if message.kind != MessageKind.CHASER or not period.contains(message.at):
             continue
@@ -377,10 +384,13 @@ def _response_by_agency(
             sent[agency] += 1
             later = [t for a in covered if a.agency == agency for t in answer_times[a.action_id] if t > message.at]
             if later:
-                waits[agency].append((period.local(min(later)) - period.local(message.at)).days)
+                asked, answered = period.local(message.at), period.local(min(later))
+                waits[agency].append((answered - asked).days)
+                working_waits[agency].append(working_days_between(asked, answered))
     return [
         ResponseRow(agency, sent[agency], len(waits[agency]),
-                    float(statistics.median(waits[agency])) if waits[agency] else None)
+                    float(statistics.median(waits[agency])) if waits[agency] else None,
+                    float(statistics.median(working_waits[agency])) if working_waits[agency] else None)
         for agency in sorted(sent, key=str.casefold)
     ]
 

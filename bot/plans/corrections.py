@@ -143,7 +143,7 @@ def set_action(
     return changes
 
 
-def rename_agency(session: Session, old: str, new: str, *, now: datetime) -> Change:
+def rename_agency(session: Session, old: str, new: str, *, now: datetime, actor: str = ACTOR) -> Change:
     agency = _agency(session, old)
     new = " ".join(new.split())
     if not new:
@@ -158,11 +158,13 @@ def rename_agency(session: Session, old: str, new: str, *, now: datetime) -> Cha
     agency.aliases = sorted({*agency.aliases, agency.name} - {new})
     agency.name = new
     session.add(agency)
-    _event(session, now, "agency.renamed", "agency", agency.id, {"before": change.before, "after": new})
+    _event(session, now, "agency.renamed", "agency", agency.id, {"before": change.before, "after": new}, actor=actor)
     return change
 
 
-def merge_agencies(session: Session, source: str, target: str, *, now: datetime) -> dict[str, int]:
+def merge_agencies(
+    session: Session, source: str, target: str, *, now: datetime, actor: str = ACTOR
+) -> dict[str, int]:
     """Move everything of `source` to `target`; `source`'s names become aliases of `target`."""
     merged, kept = _agency(session, source), _agency(session, target)
     if merged.id == kept.id:
@@ -181,7 +183,8 @@ def merge_agencies(session: Session, source: str, target: str, *, now: datetime)
     session.flush()
     session.delete(merged)
     counts = {"actions": len(actions), "contacts": len(contacts)}
-    _event(session, now, "agency.merged", "agency", kept.id, {"merged": merged.name, "into": kept.name, **counts})
+    _event(session, now, "agency.merged", "agency", kept.id, {"merged": merged.name, "into": kept.name, **counts},
+           actor=actor)
     return counts
 
 
@@ -259,6 +262,7 @@ def _day(value: date | None) -> str:
 
 
 def _event(
-    session: Session, now: datetime, kind: str, entity: str, entity_id: int | None, data: dict[str, Any]
+    session: Session, now: datetime, kind: str, entity: str, entity_id: int | None, data: dict[str, Any],
+    *, actor: str = ACTOR,
 ) -> None:
-    session.add(Event(at=now, actor=ACTOR, kind=kind, entity=entity, entity_id=entity_id, data=data))
+    session.add(Event(at=now, actor=actor, kind=kind, entity=entity, entity_id=entity_id, data=data))

@@ -24,10 +24,12 @@ from bot.app import make_http_server, make_wsgi_app
 from bot.console.auth import EntraSettings, EntraSignIn
 from bot.console.options import ConsoleOptions
 from bot.console.web import create_console
-from bot.models import Action, Event, ProgressUpdate
+from bot.models import Action, Agency, Event, ProgressUpdate, Review
 from tests.console.conftest import NEW_YEAR, NOW, plan_partnership, seed
+from tests.console.test_desk_pages import RIV9, add_meeting_and_an_answered_chaser
 from tests.factories import Plan
 from tests.fakes.microsoft import FakeMicrosoft
+from tests.plans.plan_files import HEADER, write_csv
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -42,6 +44,7 @@ webdriver = pytest.importorskip("selenium.webdriver")
 By = pytest.importorskip("selenium.webdriver.common.by").By
 expected = pytest.importorskip("selenium.webdriver.support.expected_conditions")
 WebDriverWait = pytest.importorskip("selenium.webdriver.support.wait").WebDriverWait
+WebDriverException = pytest.importorskip("selenium.common.exceptions").WebDriverException
 SAVE = "button.govuk-button[type=submit]:not(.govuk-button--secondary)"
 
 
@@ -108,7 +111,9 @@ class Live:
         """Click, and wait for the next page to replace this one (a click does not wait for a form's answer)."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(by, selector).click()
-        WebDriverWait(self.driver, 15).until(expected.staleness_of(page))
+        # While the old page is torn down chromedriver may answer "Node ... does not belong to the document" (a plain
+        # WebDriverException) instead of a stale element: that too means the page is going, so poll again.
+        WebDriverWait(self.driver, 15, ignored_exceptions=(WebDriverException,)).until(expected.staleness_of(page))
 
     def heading(self) -> str:
         return str(self.driver.find_element(By.TAG_NAME, "h1").text)
@@ -214,3 +219,74 @@ def test_someone_not_in_the_contacts_is_turned_away_after_signing_in(live: Live)
     assert live.heading() == "You cannot open this page"
     live.open("/reviews")
     assert "Sign in to your account" in live.driver.title  # no session was made
+
+
+def test_coordinator_uploads_a_plan_checks_it_and_stores_it(live: Live, tmp_path: Path) -> None:
+    plan_file = write_csv(tmp_path / "riv9-plan.csv", RIV9, HEADER)
+    live.sign_in("morgan.blake@riverside.example.gov.uk")
+    live.click_and_wait(By.LINK_TEXT, "Import")
+    live.check_page("import")
+    crafted = tmp_path / "crafted.xlsx"
+    crafted.write_bytes(b"PK\x03\x04 not really a workbook")
+    live.driver.find_element(By.ID, "plan").send_keys(str(crafted))
+    live.driver.find_element(By.ID, "review").send_keys("RIV9")
+    live.click_and_wait(By.ID, "upload")
+    assert "crafted.xlsx: not a readable .xlsx file (BadZipFile)" in live.driver.page_source
+    live.check_page("import-error")
+    live.driver.find_element(By.ID, "review").clear()
+    live.driver.find_element(By.ID, "plan").send_keys(str(plan_file))
+    live.driver.find_element(By.ID, "review").send_keys("RIV9")
+    live.click_and_wait(By.ID, "upload")
+    assert live.heading() == "Check the RIV9 plan before storing it"
+    assert "“Riverside Police Service” looks like “Riverside Police”" in live.driver.page_source
+    live.check_page("import-preview")
+    with Session(live.engine) as session:
+        assert session.exec(select(Review).where(Review.code == "RIV9")).first() is None
+    live.click_and_wait(By.ID, "confirm")
+    assert "Created review RIV9: 4 actions added" in live.driver.page_source
+    live.check_page("import-stored")
+    live.click_and_wait(By.LINK_TEXT, "Open the RIV9 plan")
+    assert live.heading() == "RIV9 action plan"
+    assert [cell.text for cell in live.driver.find_elements(By.CSS_SELECTOR, "td.app-nowrap")] == [
+        "RIV9-1-1", "RIV9-2-1", "RIV9-3-1", "RIV9-4-1"]
+    with Session(live.engine) as session:
+        imported = session.exec(select(Event).where(Event.kind == "review.imported")).one()
+        assert imported.actor == f"contact:{live.plan.contacts['Morgan Blake']}"
+
+
+def test_board_page_shows_the_digest_with_its_chart(live: Live) -> None:
+    add_meeting_and_an_answered_chaser(live.engine, live.plan)
+    live.sign_in("morgan.blake@riverside.example.gov.uk")
+    live.click_and_wait(By.LINK_TEXT, "Board")
+    assert live.heading() == "Riverside Safer Communities Board: DHR action digest"
+    chart = live.driver.find_element(By.ID, "chart")
+    assert live.driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", chart) > 100
+    assert live.status_of("/board/report.docx") == 200
+    live.check_page("board")
+
+
+def test_coordinator_renames_an_agency_and_changes_a_contact(live: Live) -> None:
+    police = live.plan.agencies["Riverside Police"]
+    live.sign_in("morgan.blake@riverside.example.gov.uk")
+    live.click_and_wait(By.LINK_TEXT, "Agencies")
+    live.check_page("agencies")
+    live.click_and_wait(By.CSS_SELECTOR, f'a[href="/agencies/{police}"]')
+    live.check_page("agency")
+    name = live.driver.find_element(By.ID, "name")
+    name.clear()
+    name.send_keys("Riverside Constabulary")
+    live.click_and_wait(By.ID, "rename")
+    assert "Renamed Riverside Police to Riverside Constabulary" in live.driver.page_source
+    live.click_and_wait(By.CSS_SELECTOR, f'a[href="/contacts/{live.plan.contacts["Priya Shah"]}"]')
+    live.check_page("contact")
+    slack = live.driver.find_element(By.ID, "slack_user_id")
+    slack.clear()
+    slack.send_keys("not a slack id")
+    live.click_and_wait(By.ID, "save")
+    assert "There is a problem" in live.driver.page_source
+    live.check_page("contact-error")
+    with Session(live.engine) as session:
+        agency = session.get(Agency, police)
+        assert agency is not None and agency.name == "Riverside Constabulary" and "Riverside Police" in agency.aliases
+        renamed = session.exec(select(Event).where(Event.kind == "agency.renamed")).one()
+        assert renamed.actor == f"contact:{live.plan.contacts['Morgan Blake']}"

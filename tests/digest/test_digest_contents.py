@@ -133,3 +133,17 @@ def test_an_action_is_not_unanswered_before_its_chasers_reply_by_day() -> None:
     assert composed([row(1, date(2026, 12, 31))], [this_week]).no_response == []
     last_week = ChaseMessage("chaser", 1, at(date(2026, 12, 29)), (1,))
     assert [i.ref for i in composed([row(1, date(2026, 12, 31))], [last_week]).no_response] == ["RIV3-1-1"]
+
+
+def test_median_working_days_to_answer_skip_weekends_and_bank_holidays() -> None:
+    # Chasers on Wednesday 23 December: one answered Tuesday 29th (Christmas, Boxing Day's substitute Monday 28th
+    # and a weekend between: 6 calendar days, 2 working days), the other never; a third on Monday 4 January,
+    # answered the next day.
+    actions = [row(1, date(2027, 3, 1)), row(2, date(2027, 3, 1)), row(3, date(2027, 3, 1))]
+    messages = [ChaseMessage("chaser", 1, at(date(2026, 12, 23)), (1,)), ChaseMessage("chaser", 1, at(date(2026, 12, 23)), (2,)),
+                ChaseMessage("chaser", 1, at(date(2027, 1, 4)), (3,))]
+    answers = [Answer(1, at(date(2026, 12, 29))), Answer(3, at(date(2027, 1, 5)))]
+    [police] = composed(actions, messages, answers).response_by_agency
+    assert (police.chasers_sent, police.answered) == (3, 2)
+    assert (police.median_days_to_answer, police.median_working_days_to_answer) == (3.5, 1.5)
+    assert police.chasers_per_answer == 1.5
