@@ -1,8 +1,9 @@
 """How many of the fields that matter the importer gets right on the held-out plans (bench/heldout_plans.py).
 
-    python -m bench.plan_accuracy [--verbose] [--second]
+    python -m bench.plan_accuracy [--verbose] [--second | --third]
 
---second measures the second held-out set (bench/heldout_plans_second.py) instead of the first.
+--second measures the second held-out set (bench/heldout_plans_second.py) instead of the first;
+--third the third (bench/heldout_plans_third.py, written by someone who had not seen the importer).
 
 Three fields per action: the recommendation (its number as written and the start of its text), the lead
 agency, and the first due date (a month-only answer "2026-03" matches any day of that month). Each expected
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bench import heldout_plans, heldout_plans_second
+from bench import heldout_plans, heldout_plans_second, heldout_plans_third
 from bench.heldout_plans import Expected, HeldOutPlan
 from bot.plans import PlanError, read_plan
 
@@ -86,7 +87,8 @@ def score_plan(plan: HeldOutPlan, *, verbose: bool = False) -> tuple[int, int]:
 
 def main(argv: list[str]) -> int:
     verbose = "--verbose" in argv
-    plans = heldout_plans_second if "--second" in argv else heldout_plans
+    plans = (heldout_plans_third if "--third" in argv
+             else heldout_plans_second if "--second" in argv else heldout_plans)
     total_right = total = 0
     with tempfile.TemporaryDirectory() as folder:
         for plan in plans.write_all(Path(folder)):
