@@ -59,7 +59,7 @@ def _sheet_rows(sheet: Any, merged: list[tuple[int, int, int, int]]) -> list[Raw
     bold: list[bool] = []
     for row in sheet.iter_rows():
         cells = list(row)
-        grid.append([_text(getattr(cell, "value", None)) for cell in cells])
+        grid.append([_text(getattr(cell, "value", None), getattr(cell, "number_format", None)) for cell in cells])
         filled = [cell for cell in cells if getattr(cell, "value", None) not in (None, "")]
         bold.append(bool(filled) and all(getattr(cell.font, "b", False) for cell in filled))
     for min_row, min_col, max_row, max_col in merged:
@@ -104,10 +104,14 @@ def _cell(grid: list[list[str]], row: int, column: int) -> str:
     return grid[row][column] if column < len(grid[row]) else ""
 
 
-def _text(value: object) -> str:
+def _text(value: object, number_format: str | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, date | datetime):
+        if number_format and "y" in number_format.lower() and "d" not in number_format.lower():
+            # "Mar-26" typed into Excel is stored as 1 March 2026 shown as mmm-yy: the month is meant,
+            # not its first day.
+            return value.strftime("%B %Y")
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -234,3 +234,24 @@ def test_a_running_footer_with_a_page_number_in_its_own_cell_is_dropped() -> Non
 
     assert [rec.number for rec in plan.recommendations] == ["1", "2"]
     assert plan.recommendations[0].actions[0].description == "Update the policy"
+
+
+def test_an_excel_date_shown_as_month_and_year_is_due_at_the_end_of_that_month(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Rec", "Recommendation", "Lead agency", "Action", "Target date"])
+    sheet.append(["1", "Police to audit risk reviews.", "Police", "Audit 40 cases", datetime(2026, 3, 1)])
+    sheet.append(["2", "Council to fund an IDVA.", "Council", "Agree funding", datetime(2026, 3, 1)])
+    sheet["E2"].number_format = "mmm-yy"  # what Excel stores when someone types "Mar-26"
+    sheet["E3"].number_format = "dd/mm/yyyy"
+    book.save(tmp_path / "plan.xlsx")
+
+    plan = read_plan(tmp_path / "plan.xlsx", review_code="K1", today=TODAY)
+
+    month, day = (rec.actions[0].due for rec in plan.recommendations)
+    assert (month, day) == (date(2026, 3, 31), date(2026, 3, 1))
