@@ -92,12 +92,15 @@ def read_plan_text(
     column_overrides: dict[str, Field] | None = None,
     max_actions: int = DEFAULT_MAX_ACTIONS,
 ) -> ParsedPlan:
-    """Read a pasted or extracted plan: tab-separated cells, one row per line, HTML bits allowed."""
+    """Read a pasted or extracted plan: tab-separated cells, one row per line, HTML bits allowed; or
+    columns laid out with spaces, as `pdftotext -layout` writes a table."""
+    from bot.plans.layout_text import layout_rows, looks_laid_out
     from bot.plans.text import text_rows
 
     if not text.strip():
         raise PlanError(file, "the text is empty")
-    plan = assemble(text_rows(text), file=file, review_code=review_code, today=today, column_overrides=column_overrides)
+    rows = layout_rows(text) if looks_laid_out(text) else text_rows(text)
+    plan = assemble(rows, file=file, review_code=review_code, today=today, column_overrides=column_overrides)
     check_action_count(plan, max_actions, file)
     return plan
 

@@ -193,7 +193,7 @@ class _Builder:
         if self._is_section(row, filled):
             self.section = joined.strip("* ")
             return
-        if len(row.cells) == 1 and self.columns is not None and len(self.columns.headers) > 1:
+        if (len(row.cells) == 1 and len(self.columns.headers) > 1) or self._is_note_under_table(row, filled):
             self.warnings.append(f"row {row.number}: text outside the table ignored")
             return
         self._content(row)
@@ -238,6 +238,17 @@ class _Builder:
         if row.bold:
             return True
         return len(text) <= 120 and (len(row.cells) == 1 or not text.rstrip().endswith("."))
+
+    def _is_note_under_table(self, row: RawRow, filled: list[str]) -> bool:
+        """A key or note typed in the first columns below the table ("Key: see the guidance sheet. Last
+        reviewed ..."): a sentence alone in the number or lead column, where no action can stand alone."""
+        assert self.columns is not None
+        if len(filled) != 1:
+            return False
+        index = next(i for i, cell in enumerate(row.cells) if cell)
+        where = {column_index: column_field for column_field, column_index in self.columns.columns.items()}.get(index)
+        text = filled[0].strip()
+        return where in (Field.LEAD, Field.NUMBER, None) and len(text.split()) >= 6 and text.endswith((".", ":"))
 
     def _content(self, row: RawRow) -> None:
         assert self.columns is not None

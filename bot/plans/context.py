@@ -19,6 +19,7 @@ from datetime import date
 
 from bot.plans.person_names import person_name_reason
 from bot.rules.dates import parse_target_date
+from bot.rules.statuses import Precision
 
 _HAS_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b")
 _DATE_LINE_CUE = re.compile(
@@ -30,13 +31,23 @@ _SECTION_FILLER = frozenset(
 )
 
 
+_CLAUSE_END = re.compile(r"[.;]\s+|\s+[-–]\s+")
+
+
+def _start_of(due: date, precision: Precision) -> date:
+    return due.replace(month=1, day=1) if precision is Precision.YEAR else due.replace(day=1)
+
+
 def plan_reference_day(preamble: Sequence[str], targets: Iterable[str]) -> date | None:
     """The day a plan was written, as far as it says: its date line, else its earliest dated target."""
     for line in preamble:
         if _HAS_YEAR.search(line) and _DATE_LINE_CUE.search(line):
-            parsed = parse_target_date(line)
-            if parsed.due is not None:
-                return parsed.due.replace(day=1)
+            # "Agreed on 3 February 2026. All dates below fall in 2026." names two: the earlier start counts.
+            found = [(parsed.precision is Precision.YEAR, _start_of(parsed.due, parsed.precision))
+                     for clause in _CLAUSE_END.split(line)
+                     if _HAS_YEAR.search(clause) and (parsed := parse_target_date(clause)).due is not None]
+            if found:
+                return min(found)[1]  # a dated clause before one that names only a year
     dated = [parsed.due for text in targets if text and _HAS_YEAR.search(text)
              if (parsed := parse_target_date(text)).due is not None]
     return min(dated).replace(month=1, day=1) if dated else None

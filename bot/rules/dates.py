@@ -82,6 +82,7 @@ _DATE_RE = re.compile(
     r"(?P<iso>\b(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})\b)"
     r"|(?P<dmy_num>\b(?P<n_d>\d{1,2})(?P<n_sep>[/.\-])(?P<n_m>\d{1,2})(?P=n_sep)(?P<n_y>\d{4}|\d{2})\b)"
     r"|(?P<my_num>\b(?P<nm_m>\d{1,2})/(?P<nm_y>\d{4})\b)"
+    r"|(?P<dm_num>\b(?P<nd_d>\d{1,2})/(?P<nd_m>\d{1,2})\b(?![/.\-]\d))"
     rf"|(?P<dm>\b(?P<dm_d>\d{{1,2}})\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?P<dm_m>{_MONTH})"
     rf"(?:,?\s*(?P<dm_y>{_YEAR4}|'\d{{2}})\b)?)"
     rf"|(?P<md>\b(?P<md_m>{_MONTH})\s*(?P<md_d>\d{{1,2}})(?P<md_ord>st|nd|rd|th)?\b"
@@ -321,6 +322,9 @@ def _day_or_month(match: re.Match[str], *, free_text: bool) -> _Mention | None:
         return _day(start, end, _full_year(g("n_y")), int(g("n_m")), int(g("n_d")))
     if kind == "my_num":
         return _month(start, end, int(g("nm_y")), int(g("nm_m")))
+    if kind == "dm_num":
+        # "30/6" in a target cell is 30 June; in a reply "2/3 of the teams" is a fraction.
+        return None if free_text else _day(start, end, None, int(g("nd_m")), int(g("nd_d")))
     if kind == "dm":
         return _day(start, end, _year_or_none(g("dm_y")), _month_number(g("dm_m")), int(g("dm_d")))
     if kind == "md":

@@ -255,3 +255,22 @@ def test_an_excel_date_shown_as_month_and_year_is_due_at_the_end_of_that_month(t
 
     month, day = (rec.actions[0].due for rec in plan.recommendations)
     assert (month, day) == (date(2026, 3, 31), date(2026, 3, 1))
+
+
+def test_a_note_typed_under_the_table_in_its_first_column_is_not_an_action(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Owner", "By when", "What we will do", "Ref"])
+    sheet.append(["Police", "31/03/2026", "Refresh the call handler training", "1.1"])
+    sheet.append(["Council", "30/04/2026", "Review the decant process.", "2.1"])
+    sheet.append([])
+    sheet.append(["Key: the RAG column is explained on the guidance sheet. Last reviewed in January."])
+    book.save(tmp_path / "plan.xlsx")
+
+    plan = read_plan(tmp_path / "plan.xlsx", review_code="K1", today=TODAY)
+
+    assert [(rec.number, len(rec.actions)) for rec in plan.recommendations] == [("1.1", 1), ("2.1", 1)]
+    assert any("row 5: text outside the table ignored" in warning for warning in plan.warnings)
