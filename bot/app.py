@@ -27,10 +27,12 @@ import sqlalchemy as sa
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.channels.slack import make_slack_client
 from bot.handlers import register_all
 from bot.handlers.common import Clock, utc_now
+from bot.pauses import health_report
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.slack_dedupe import register_dedupe
@@ -64,14 +66,19 @@ def build_bolt_app(runtime: Runtime, *, clock: Clock = utc_now, listener_executo
 
 
 def health(engine: Engine, leading: Callable[[], bool]) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, body) for /healthz: 503 when the database does not answer."""
+    """(HTTP status, body) for /healthz: 503 when the database does not answer, or when a channel is
+    paused (its credentials refused) and no other channel could tell the coordinators (bot.pauses)."""
     try:
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
+        with Session(engine) as session:
+            delivering, paused = health_report(session)
     except Exception:
         log.warning("health check: database unreachable", exc_info=True)
         return 503, {"ok": False, "database": "unreachable", "scheduler": "standby"}
-    return 200, {"ok": True, "database": "ok", "scheduler": "leader" if leading() else "standby"}
+    body = {"ok": delivering, "database": "ok", "scheduler": "leader" if leading() else "standby",
+            "paused_channels": paused}
+    return (200 if delivering else 503), body
 
 
 def make_wsgi_app(

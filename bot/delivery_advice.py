@@ -24,3 +24,33 @@ def advice_for(last_error: str | None, channel: str, address: str | None) -> str
         if code == "is_archived":
             return f"is_archived: the channel {address} is archived; set another board channel, then retry"
     return code
+
+
+#: What fixes each refused credential (bot.channels.base.is_credential_outage), for the coordinators' alert.
+_OUTAGE_ADVICE = {
+    "invalid_auth": "Slack does not accept the bot token: check SLACK_BOT_TOKEN against the app's OAuth page "
+                    "(api.slack.com/apps), set the right one and restart the bot",
+    "not_authed": "the bot has no Slack token: set SLACK_BOT_TOKEN and restart the bot",
+    "token_revoked": "the Slack app was removed or its token revoked: reinstall the app to the workspace, "
+                     "then set the new SLACK_BOT_TOKEN and restart the bot",
+    "account_inactive": "the Slack workspace or the app's bot user was deleted: reinstall the app, "
+                        "then set the new SLACK_BOT_TOKEN and restart the bot",
+    "token_expired": "the Slack token expired (token rotation is on): turn rotation off for the bot token or "
+                     "set a fresh SLACK_BOT_TOKEN, and restart the bot",
+    "AADSTS7000222": "the app's client secret has expired: add a new secret under Certificates & secrets of the "
+                     "app registration in Microsoft Entra ID, set MS_CLIENT_SECRET to it and restart the bot",
+    "AADSTS7000215": "Microsoft does not accept the app's client secret: check MS_CLIENT_SECRET (the secret's "
+                     "value, not its id) against the app registration, and restart the bot",
+    "invalid_client": "Microsoft does not accept the app's credentials: check MS_CLIENT_ID and MS_CLIENT_SECRET "
+                      "against the app registration, and restart the bot",
+    "unauthorized_client": "Microsoft does not know the app: check MS_TENANT_ID and MS_CLIENT_ID",
+    "InvalidAuthenticationToken": "Microsoft Graph refused the bot's access token: check the app registration "
+                                  "and its secret in Microsoft Entra ID",
+    "ErrorAccessDenied": "the app may no longer use the mailbox: check its Mail.Send and Mail.ReadWrite "
+                         "application permissions, admin consent and any application access policy",
+}
+
+
+def outage_advice(code: str) -> str:
+    """What a coordinator (or whoever holds the keys) does about a refused credential."""
+    return _OUTAGE_ADVICE.get(code.removeprefix(_UNCLEAR), "check the bot's credentials for this service")

@@ -6,12 +6,14 @@ clause here means exactly what its namesake predicate in bot.rules.history means
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlmodel import col
 
 from bot.models import Action, Message, ProgressUpdate
 from bot.rules.history import ANSWER_SOURCES, CHASE_KINDS, HISTORY_KINDS
-from bot.rules.statuses import CLOSED_STATUSES
+from bot.rules.statuses import CLOSED_STATUSES, MessageState
 
 
 def in_plan() -> sa.ColumnElement[bool]:
@@ -35,6 +37,11 @@ def is_answer() -> sa.ColumnElement[bool]:
         col(ProgressUpdate.source).in_(sorted(s.value for s in ANSWER_SOURCES)),
         sa.not_(col(ProgressUpdate.refused)),
     )
+
+
+def delivered_at() -> sa.ColumnElement[datetime | None]:
+    """When the message reached its reader, else NULL (`history.delivered_at`)."""
+    return sa.case((col(Message.state) == MessageState.SENT.value, col(Message.sent_at)), else_=sa.null())
 
 
 def is_chase() -> sa.ColumnElement[bool]:

@@ -114,7 +114,7 @@ class Contact(SQLModel, table=True):
     preferred_channel: str | None = None  # ChannelKind
     active: bool = True
     away_until: date | None = None  # from an out-of-office reply: no chasing before this day
-    #: Slack's error code when the Slack id stopped working (user_not_found, account_inactive,
+    #: Slack's error code when the Slack id stopped working (user_not_found, user_disabled,
     #: channel_not_found): routing then writes by mail. Cleared when the contacts give a new id.
     slack_gone: str | None = None
 
@@ -261,3 +261,17 @@ class SlackDelivery(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=80)
     seen_at: datetime = _when(index=True)
+
+
+class ChannelPause(SQLModel, table=True):
+    """A transport whose credentials were refused (bot.pauses): nothing goes out on it until a probe
+    succeeds. In the database, so every process sees it and it outlives restarts. Holds the service's
+    error code only: never a secret or any message text."""
+
+    channel: str = Field(primary_key=True, max_length=20)  # ChannelKind value
+    since: datetime = _when()
+    error: str = Field(max_length=80)
+    #: When the coordinators were told (None: not yet), and by which channel (None: none could carry it).
+    alerted_at: datetime | None = _when(default=None)
+    alerted_via: str | None = Field(default=None, max_length=20)
+    last_probe_at: datetime | None = _when(default=None)

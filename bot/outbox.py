@@ -26,6 +26,7 @@ from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
 from bot.channels.recovery import SendUnconfirmed
 from bot.db import session_scope
 from bot.models import Contact, Event, Message, MessageAction
+from bot.pauses import not_paused, pause_channel
 from bot.rules.statuses import ChannelKind, MessageState
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ class DeliveryPolicy:
     longest_retry: timedelta = timedelta(hours=6)
     #: How long a claim holds; a worker that has not finished by then is presumed dead.
     claim_for: timedelta = timedelta(minutes=5)
+    #: While a channel is paused (bot.pauses), its credential is tried again this often.
+    probe_every: timedelta = timedelta(minutes=5)
 
 
 def retry_delay(attempts: int, retry_after: float | None, policy: DeliveryPolicy) -> timedelta:
@@ -187,6 +190,8 @@ class DeliveryReport:
     recovered: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     dead: list[int] = field(default_factory=list)
+    #: Held back because their channel's credentials were refused (bot.pauses): still queued.
+    paused: list[int] = field(default_factory=list)
 
 
 StepHook = Callable[[str, int], None]
@@ -253,6 +258,7 @@ def claim_next(
                 select(Message)
                 .where(
                     sa.true() if only is None else col(Message.id) == only,
+                    not_paused(),
                     sa.or_(
                         sa.and_(
                             col(Message.state).in_(_CLAIMABLE),
@@ -400,6 +406,9 @@ def _finish(
             row.internet_message_id = receipt.internet_message_id or row.internet_message_id
             kind, data = "message.sent", {"channel": row.channel, "recovered": recovered}
             (report.recovered if recovered else report.sent).append(row.id)  # type: ignore[arg-type]
+        elif error is not None and error.outage:
+            kind, data = _wait_for_credentials(session, row, error, now, attempt_in_doubt)
+            report.paused.append(message.id)
         else:
             assert error is not None
             row.last_error = error.code or type(error).__name__
@@ -428,6 +437,25 @@ def _finish(
         row.claimed_until = None
         session.add(row)
         session.add(Event(at=now, actor="outbox", kind=kind, entity="message", entity_id=row.id, data=data))
+
+
+def _wait_for_credentials(
+    session: Session, row: Message, error: DeliveryError, now: datetime, attempt_in_doubt: datetime | None
+) -> tuple[str, dict[str, Any]]:
+    """Our credentials were refused, not this message: pause the channel and keep the message queued
+    in its place. Not a failed attempt, and never dead: it goes out once the credential works again."""
+    code = error.code or type(error).__name__
+    pause_channel(session, row.channel, code, now)
+    row.state = MessageState.PENDING.value
+    row.attempts -= 1
+    if attempt_in_doubt is not None:
+        # Refused while asking whether an earlier attempt went out: ask again before any resend.
+        row.attempt_started_at = attempt_in_doubt
+        row.last_error = UNCLEAR + code
+    else:
+        row.last_error = code
+    log.warning("message %s held: %s credentials refused (%s)", row.id, row.channel, code)
+    return "message.paused", {"error": row.last_error, "attempts": row.attempts}
 
 
 def _forget_slack_id(session: Session, row: Message, error: DeliveryError, now: datetime) -> None:
@@ -491,7 +519,7 @@ def next_due_at(engine: Engine) -> datetime | None:
     """When the earliest waiting message becomes due."""
     with session_scope(engine) as session:
         return session.exec(
-            select(sa.func.min(Message.not_before)).where(Message.state.in_(_CLAIMABLE))  # type: ignore[attr-defined]
+            select(sa.func.min(Message.not_before)).where(Message.state.in_(_CLAIMABLE), not_paused())  # type: ignore[attr-defined]
         ).one()
 
 

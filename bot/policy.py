@@ -77,4 +77,5 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
     return DeliveryPolicy(
         max_attempts=settings.policy.max_delivery_attempts,
         claim_for=timedelta(seconds=settings.policy.delivery_claim_seconds),
+        probe_every=timedelta(minutes=settings.policy.outage_probe_minutes),
     )

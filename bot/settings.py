@@ -77,6 +77,8 @@ class PolicySettings(BaseModel):
     #: After an attempt that may have gone out, how long its copy may take to appear in Sent Items;
     #: within it the bot waits instead of mailing again.
     sent_items_hold_seconds: int = Field(600, ge=0, le=86400)
+    #: While a channel is paused (its credentials refused), how often they are tried again.
+    outage_probe_minutes: int = Field(5, ge=1, le=1440)
 
     @model_validator(mode="after")
     def _window_is_sane(self) -> PolicySettings:

@@ -170,6 +170,20 @@ def undeliverable_blocks(v: Mapping[str, Any]) -> list[Block]:
     return [section("\n".join(lines)), ref_context(v["ref_token"])]
 
 
+def outage_blocks(v: Mapping[str, Any]) -> list[Block]:
+    service, waiting = mrkdwn(v["service"]), counted(v["waiting"], "message")
+    if v["resumed"]:
+        text = (f"Hello {mrkdwn(v['recipient_name'])}. {service} works again for {mrkdwn(v['partnership_name'])}: "
+                f"the bot has resumed sending there (paused since {mrkdwn(v['since'])}). The {waiting} that waited "
+                "go out now, in the order they were written.")
+        return [section(text), ref_context(v["ref_token"])]
+    text = (f"Hello {mrkdwn(v['recipient_name'])}. The bot cannot send by {service} for "
+            f"{mrkdwn(v['partnership_name'])} since {mrkdwn(v['since'])}: {service} refused the bot's credentials "
+            f"(`{mrkdwn(v['error'])}`). Nothing has been given up on: {waiting} wait in the queue, and nobody "
+            "counts as chased until their message is delivered.")
+    return [section(text), section(f"*What to do:* {mrkdwn(v['advice'])}"), ref_context(v["ref_token"])]
+
+
 #: The builder for each message kind's Slack blocks.
 BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
     "heads_up": request_blocks,
@@ -180,4 +194,5 @@ BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
     "overdue": overdue_blocks,
     "digest": digest_blocks,
     "undeliverable": undeliverable_blocks,
+    "outage": outage_blocks,
 }

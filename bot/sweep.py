@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from bot.db import ensure_partnership, session_scope
 from bot.delivery_advice import advice_for
-from bot.history_queries import is_answer, live_action
+from bot.history_queries import delivered_at, is_answer, live_action
 from bot.models import (
     Action,
     Agency,
@@ -122,19 +122,20 @@ def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
     chases: dict[int, list[datetime]] = defaultdict(list)
     chasers: dict[int, list[datetime]] = defaultdict(list)
     escalated: dict[tuple[int, int], datetime] = {}
-    # Dead messages count too: a chaser that could not be delivered was still the step taken, and
-    # an agency whose lead cannot be reached is exactly what the ladder is for.
+    # Queued and dead messages move the chase clock (a step is never planned twice), but only
+    # delivered chasers count towards escalation, dated when they were delivered.
     history = session.execute(
-        sa.select(col(MessageAction.action_id), col(Message.kind), col(Message.level), col(Message.created_at))
+        sa.select(col(MessageAction.action_id), col(Message.kind), col(Message.level), col(Message.created_at),
+                  delivered_at())
         .join(Message, col(Message.id) == col(MessageAction.message_id))
     ).all()
-    for action_id, kind, level, created_at in history:
+    for action_id, kind, level, created_at, delivered in history:
         if action_id not in actions:
             continue
         if is_chase(kind):
             chases[action_id].append(created_at)
-            if counts_towards_escalation(kind, created_at.astimezone(zone).date(), actions[action_id].due):
-                chasers[action_id].append(created_at)
+            if counts_towards_escalation(kind, delivered and delivered.astimezone(zone).date(), actions[action_id].due):
+                chasers[action_id].append(delivered)
         elif kind == MessageKind.ESCALATION.value:
             key = (action_id, level)
             if key not in escalated or escalated[key] < created_at:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.contacts import read_contacts_csv, store_contacts
 from bot.db import ensure_partnership
 from bot.models import Action, Agency, Contact, Recommendation, Review
+from bot.outbox import deliver_due
+from bot.runtime import build_channels
 from bot.settings import Settings
+from bot.sweep import SweepReport, sweep
 
 EXAMPLE_CONTACTS = Path(__file__).parent.parent / "config" / "contacts.example.csv"
 
@@ -70,3 +74,11 @@ def small_plan(
         refs[action.ref] = action.id  # type: ignore[assignment]
     assert review.id is not None
     return Plan(review.id, contacts, agencies, refs)
+
+
+def sweep_and_deliver(engine: Engine, settings: Settings, now: datetime) -> SweepReport:
+    """A sweep, then the delivery run after it (to the outbox folder, without credentials): only a
+    delivered chaser counts towards escalation, the digest and the chase log."""
+    report = sweep(engine, settings, now)
+    deliver_due(engine, build_channels(settings), lambda: now, worker="test")
+    return report

@@ -351,3 +351,42 @@ def test_a_batch_racing_another_writer_keeps_one_copy_of_each(engine: Engine) ->
         written = enqueue_many(session, [new("k1"), new("k2")], now=MONDAY_10AM, actor="test")
         assert [m.idempotency_key for m in written] == ["k1"]
     assert sorted(states(engine)) == ["k1", "k2"]
+
+
+def test_refused_credentials_pause_the_channel_and_keep_every_message_queued(engine: Engine) -> None:
+    channel = RecordingChannel()
+    channel.failures = [DeliveryError("Slack refused the token", permanent=True, code="invalid_auth")]
+    for n in range(3):
+        queue(engine, f"k{n}")
+
+    report = deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM, worker="w1")
+
+    assert (report.paused, report.dead, report.sent) == ([1], [], [])  # one refusal, then nothing claimed
+    with session_scope(engine) as session:
+        rows = session.exec(select(Message)).all()
+        assert {(m.state, m.attempts) for m in rows} == {("pending", 0)}
+        assert [e.kind for e in session.exec(select(Event).where(Event.kind == "message.paused")).all()] == [
+            "message.paused"]
+    assert channel.delivered == []
+
+
+def test_refused_while_asking_whether_an_attempt_went_out_it_asks_again_before_any_resend(engine: Engine) -> None:
+    from bot.models import ChannelPause
+
+    channel = LookupCountingChannel()
+    channel.accept_then_fail = True
+    queue(engine, "k1")
+    deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM, worker="w1")  # went out, unheard
+    channel.lookup_failure = DeliveryError("token revoked", permanent=True, code="token_revoked")
+    deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM + timedelta(hours=1), worker="w1")
+    with session_scope(engine) as session:
+        [row] = session.exec(select(Message)).all()
+        assert (row.state, row.last_error) == ("pending", "unclear:token_revoked")
+        pause = session.get(ChannelPause, "slack")
+        assert pause is not None
+        session.delete(pause)  # the credential works again
+
+    channel.lookup_failure = None
+    report = deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM + timedelta(hours=2), worker="w1")
+
+    assert report.recovered == [1] and len(channel.delivered) == 1 and states(engine) == {"k1": "sent"}

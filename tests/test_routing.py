@@ -72,7 +72,7 @@ def test_after_slack_says_the_id_is_gone_the_next_message_goes_by_mail(engine: E
 
 def test_a_gone_slack_id_without_a_mail_address_leaves_the_person_unreachable(engine: Engine) -> None:
     contact = priya(engine)
-    contact.slack_gone, contact.email = "account_inactive", None
+    contact.slack_gone, contact.email = "user_disabled", None
     assert choose_route(contact, None, both_transports()) is None
 
 
@@ -89,7 +89,7 @@ def test_a_new_slack_id_from_the_contacts_is_tried_again(engine: Engine, tmp_pat
 
 
 class SlackWithoutPriya:
-    """Slack as it answers once Priya's account is deactivated: `account_inactive` for her, fine for others."""
+    """Slack as it answers once Priya's account is deactivated: `user_disabled` for her, fine for others."""
 
     kind = ChannelKind.SLACK
 
@@ -98,8 +98,8 @@ class SlackWithoutPriya:
 
     def send(self, envelope: Envelope) -> Receipt:
         if envelope.to_address == "U0PRIYA":
-            raise DeliveryError("Slack conversations.open failed: account_inactive (HTTP 200)", permanent=True,
-                                code="account_inactive", recipient_gone=True)
+            raise DeliveryError("Slack conversations.open failed: user_disabled (HTTP 200)", permanent=True,
+                                code="user_disabled", recipient_gone=True)
         self.sent.append(envelope)
         return Receipt(slack_channel="D" + envelope.to_address, slack_ts=f"{len(self.sent)}.0001")
 
@@ -139,7 +139,7 @@ def test_a_deactivated_slack_account_tells_the_coordinator_once_and_moves_the_le
     next_week = sweep(engine, settings, wednesday + timedelta(days=7))
 
     assert [(m.kind, m.recipient_address) for m in told.queued] == [("undeliverable", "U0MORGAN")]
-    assert "account_inactive" in told.queued[0].body_text
+    assert "user_disabled" in told.queued[0].body_text
     assert again.queued == []
     assert [(m.kind, m.channel, m.recipient_address) for m in next_week.queued] == [
         ("chaser", "email", "priya.shah@police.example.org")]

@@ -12,7 +12,7 @@ from bot.db import session_scope
 from bot.models import Contact, Message, MessageAction, ProgressUpdate
 from bot.settings import load_settings
 from bot.sweep import sweep
-from tests.factories import small_plan
+from tests.factories import small_plan, sweep_and_deliver
 
 # Wednesday 2 December 2026, 10:00 in London (GMT).
 WEDNESDAY = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
@@ -114,7 +114,7 @@ def test_unanswered_chasers_escalate_to_the_agency_manager_then_the_board(engine
     kinds_by_day = {}
     day = WEDNESDAY
     for _ in range(40):
-        report = sweep(engine, settings, day)
+        report = sweep_and_deliver(engine, settings, day)
         kinds_by_day[day.date()] = sorted((m.kind, m.level, m.recipient_address) for m in report.queued)
         day += timedelta(days=1)
     sent = [entry for entries in kinds_by_day.values() for entry in entries]
@@ -133,7 +133,7 @@ def test_no_escalation_while_the_lead_is_away(engine: Engine, settings) -> None:
     seed(engine, settings)
     day = WEDNESDAY
     while day.date() <= date(2026, 12, 8):  # two unanswered chasers, 2 and 7 December: escalation due on the 9th
-        sweep(engine, settings, day)
+        sweep_and_deliver(engine, settings, day)
         day += timedelta(days=1)
     with session_scope(engine) as session:
         priya = session.exec(select(Contact).where(Contact.name == "Priya Shah")).one()
@@ -141,14 +141,14 @@ def test_no_escalation_while_the_lead_is_away(engine: Engine, settings) -> None:
         session.add(priya)
     escalated = []
     while day.date() < date(2027, 1, 11):
-        escalated += [m for m in sweep(engine, settings, day).queued if m.recipient_address == "U0DANA"]
+        escalated += [m for m in sweep_and_deliver(engine, settings, day).queued if m.recipient_address == "U0DANA"]
         day += timedelta(days=1)
     assert escalated == []
     # Back on Monday 11 January she is chased again, and has that chaser's five working days to
     # answer; still silent after them, her manager hears of it.
     escalated_on = []
     while day.date() <= date(2027, 1, 20):
-        escalated_on += [m.not_before.date() for m in sweep(engine, settings, day).queued  # type: ignore[union-attr]
+        escalated_on += [m.not_before.date() for m in sweep_and_deliver(engine, settings, day).queued  # type: ignore[union-attr]
                          if (m.kind, m.level, m.recipient_address) == ("escalation", 2, "U0DANA")]
         day += timedelta(days=1)
     assert escalated_on == [date(2027, 1, 18)]
@@ -164,19 +164,22 @@ def test_an_answer_from_someone_not_allowed_does_not_stop_the_chasing(engine: En
     assert "U0GRACE" in {m.recipient_address for m in report.queued}
 
 
-def test_an_undeliverable_chaser_still_moves_the_ladder_on(engine: Engine, settings) -> None:
+def test_an_undeliverable_chaser_is_reported_never_held_against_the_lead(engine: Engine, settings) -> None:
+    """A chaser nobody received asked nothing: the coordinators hear it could not be delivered, and
+    no manager is told the lead left it unanswered (issue 15: "we have asked Grace Lin 2 times")."""
     seed(engine, settings)
     sweep(engine, settings, WEDNESDAY)
     with session_scope(engine) as session:
         for message in session.exec(select(Message)).all():
-            message.state, message.last_error = "dead", "users_not_found"
+            message.state, message.last_error = "dead", "user_not_found"
             session.add(message)
     day, queued = WEDNESDAY, []
     for _ in range(14):
         day += timedelta(days=1)
         queued += [(m.kind, m.recipient_address) for m in sweep(engine, settings, day).queued]
+    assert ("undeliverable", "U0MORGAN") in queued  # the coordinators are told
     assert ("chaser", "U0PRIYA") in queued  # the next repeat comes round
-    assert ("escalation", "U0DANA") in queued  # and her manager hears of it
+    assert ("escalation", "U0DANA") not in queued  # but nothing undelivered is held against Priya
 
 
 def test_the_board_gets_one_escalation_per_sweep_however_many_agencies(engine: Engine, settings) -> None:
@@ -187,7 +190,7 @@ def test_the_board_gets_one_escalation_per_sweep_however_many_agencies(engine: E
         ])
     day, board_messages = WEDNESDAY, []
     for _ in range(40):
-        board_messages += [m for m in sweep(engine, settings, day).queued if m.level == 3]
+        board_messages += [m for m in sweep_and_deliver(engine, settings, day).queued if m.level == 3]
         day += timedelta(days=1)
     assert len(board_messages) == 1
     [message] = board_messages

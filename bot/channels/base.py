@@ -66,6 +66,8 @@ class DeliveryError(Exception):
     (`channel_not_found`, `ratelimited`, `http_503`); it never contains message content.
     `recipient_gone` means the address itself no longer exists (a deleted or deactivated Slack
     user): the outbox records that on the contact, so routing reaches them another way.
+    `outage` (from the code, see `is_credential_outage`) means the bot's own credentials were
+    refused: the whole channel is down, not this message, and the outbox pauses the channel.
     """
 
     def __init__(
@@ -86,11 +88,44 @@ class DeliveryError(Exception):
         self.rate_limited = rate_limited
         self.recipient_gone = recipient_gone
 
+    @property
+    def outage(self) -> bool:
+        return is_credential_outage(self.code)
+
     def __repr__(self) -> str:
         return (
             f"DeliveryError({str(self)!r}, permanent={self.permanent}, "
             f"retry_after={self.retry_after}, code={self.code!r})"
         )
+
+
+#: Error codes that say the bot's own credentials were refused, whatever the message: the channel is
+#: down for every message until someone fixes the credential, so the outbox pauses it (bot.pauses)
+#: instead of giving up on each message.
+#: Slack answers these with HTTP 200 and `{"ok": false, "error": ...}` on every Web API method
+#: (docs.slack.dev/reference/methods/chat.postMessage and .../conversations.open, "Errors"):
+#: `not_authed` no token; `invalid_auth` token invalid (or the request's IP is not allowed);
+#: `account_inactive` "authentication token is for a deleted user or workspace when using a bot
+#: token"; `token_revoked` the token was revoked or the app removed; `token_expired` a rotating token
+#: expired (docs.slack.dev/authentication/using-token-rotation). A deactivated *recipient* is
+#: `user_disabled` / `user_not_found` instead (conversations.open), handled per message.
+SLACK_CREDENTIAL_ERRORS = frozenset({"not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired"})
+#: Microsoft: the token endpoint refuses the app's client secret with `invalid_client` (AADSTS7000215
+#: invalid secret, AADSTS7000222 expired secret) or an unknown app with `unauthorized_client`
+#: (learn.microsoft.com/entra/identity-platform/reference-error-codes); Graph refuses a token with
+#: 401 `InvalidAuthenticationToken` and an app without access to the mailbox (consent withdrawn, an
+#: application access policy) with 403 `ErrorAccessDenied` (learn.microsoft.com/graph/errors,
+#: learn.microsoft.com/graph/auth-limit-mailbox-access).
+MICROSOFT_CREDENTIAL_ERRORS = frozenset({
+    "invalid_client", "unauthorized_client", "AADSTS7000215", "AADSTS7000222",
+    "InvalidAuthenticationToken", "ErrorAccessDenied",
+})
+
+
+def is_credential_outage(code: str | None) -> bool:
+    """Whether a service's error code means our credentials were refused (a channel outage) rather
+    than this one message being refused. The codes of the two services do not overlap."""
+    return code is not None and (code in SLACK_CREDENTIAL_ERRORS or code in MICROSOFT_CREDENTIAL_ERRORS)
 
 
 class Channel(Protocol):
@@ -105,6 +140,10 @@ class Channel(Protocol):
     def send(self, envelope: Envelope) -> Receipt: ...
 
     def find_sent(self, envelope: Envelope, since: datetime) -> Receipt | None: ...
+
+    def probe(self) -> None:
+        """Check cheaply that our credentials work (Slack auth.test, a fresh Graph token and one
+        mailbox read); raise DeliveryError when they do not. Used to end a pause."""
 
 
 def subject_with_ref(subject: str, ref_token: str | None) -> str:

@@ -230,6 +230,14 @@ class GraphClient:
         self._folder_ids[name] = str(folder["id"])
         return self._folder_ids[name]
 
+    def probe(self) -> None:
+        """Whether the app can still reach the mailbox: a token fetched afresh from the token endpoint
+        (msal's cache would hide an expired or replaced secret for up to an hour) and one small read
+        (the Inbox's id), which a withdrawn mailbox permission refuses with 403 ErrorAccessDenied."""
+        with self._lock:
+            self._app = None
+        self._json("GET", self._mailbox_url("mailFolders/inbox"), params={"$select": "id"})
+
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
@@ -306,6 +314,9 @@ class GraphClient:
             ) from error
         if response.status_code in expected:
             return response
+        if response.status_code == 401:
+            with self._lock:
+                self._app = None  # a refused token is not asked for again from msal's cache
         raise delivery_error_from_graph(response, method)
 
     def _token(self) -> str:
@@ -335,10 +346,22 @@ class GraphClient:
                 ) from error
         if "access_token" in result:
             return str(result["access_token"])
-        code = str(result.get("error", "unknown_error"))
+        oauth_error = str(result.get("error", "unknown_error"))
         raise DeliveryError(
-            f"Microsoft token request failed: {code}", permanent=code in PERMANENT_TOKEN_ERRORS, code=code
+            f"Microsoft token request failed: {oauth_error}", permanent=oauth_error in PERMANENT_TOKEN_ERRORS,
+            code=token_error_code(result),
         )
+
+
+def token_error_code(result: dict[str, Any]) -> str:
+    """The short code of a refused token request: `AADSTS7000222` (secret expired) says more than
+    the OAuth `invalid_client` it comes with, so the first AADSTS number wins when the answer has
+    one (`error_codes`, learn.microsoft.com/entra/identity-platform/reference-error-codes). Never
+    the description, which may quote request details."""
+    codes = result.get("error_codes")
+    if isinstance(codes, list) and codes and isinstance(codes[0], int):
+        return f"AADSTS{codes[0]}"
+    return str(result.get("error", "unknown_error"))
 
 
 def _draft_fields(envelope: Envelope) -> dict[str, Any]:

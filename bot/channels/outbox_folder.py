@@ -77,6 +77,9 @@ class OutboxFolderChannel:
         is_mail = is_mail_address(envelope.to_address)
         return Receipt(outbox_path=str(json_path), internet_message_id=outbox_message_id(envelope) if is_mail else None)
 
+    def probe(self) -> None:
+        """A folder has no credentials to lose."""
+
 
 def is_mail_address(address: str) -> bool:
     return "@" in address

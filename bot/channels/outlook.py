@@ -72,6 +72,9 @@ class OutlookChannel:
             internet_message_id=draft.get("internetMessageId"),
         )
 
+    def probe(self) -> None:
+        self.graph.probe()
+
     def _draft(self, envelope: Envelope) -> dict[str, Any]:
         """A reply draft when we answer a received mail (it threads in Outlook), else a new one.
 

@@ -35,7 +35,9 @@ TRANSIENT_SLACK_ERRORS = frozenset(
 
 #: Slack error codes meaning the id we hold is gone for good (user deleted or deactivated, channel
 #: archived or never ours): a retry cannot help, and the person must be reached another way.
-GONE_SLACK_IDS = frozenset({"user_not_found", "account_inactive", "channel_not_found"})
+#: conversations.open answers `user_disabled` for a deactivated user; `account_inactive` is about
+#: our own token (see base.SLACK_CREDENTIAL_ERRORS), never about the person written to.
+GONE_SLACK_IDS = frozenset({"user_not_found", "user_disabled", "channel_not_found"})
 
 
 def make_slack_client(token: str, api_url: str | None = None, *, timeout: int = 30) -> WebClient:
@@ -142,6 +144,11 @@ class SlackChannel:
             if metadata.get("event_type") == METADATA_EVENT and payload.get("ref") == envelope.ref_token:
                 return Receipt(slack_channel=channel, slack_ts=str(message["ts"]))
         return None
+
+    def probe(self) -> None:
+        """auth.test: answers ok for a working token, the same credential errors as every method
+        otherwise (docs.slack.dev/reference/methods/auth.test)."""
+        self._call("auth.test", self.client.auth_test)
 
     def dm_channel(self, user_id: str) -> str:
         with self._lock:

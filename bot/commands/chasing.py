@@ -22,7 +22,7 @@ from bot.commands.common import (
 )
 from bot.logsetup import configure_logging
 from bot.models import Agency
-from bot.outbox import deliver_due
+from bot.outages import deliver_watching_outages
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
 from bot.policy import delivery_policy, local_today
 from bot.runtime import build_channels
@@ -101,12 +101,15 @@ def sweep_command(
 def deliver(limit: int = typer.Option(500, help="Stop after this many messages.")) -> None:
     """Send the queued messages that are due now."""
     settings = settings_or_exit()
-    report = deliver_due(
+    report = deliver_watching_outages(
         ready_engine(settings), build_channels(settings), lambda: datetime.now(UTC), worker="cli",
         policy=delivery_policy(settings), limit=limit,
     )
     sent = len(report.sent) + len(report.recovered)
     console.print(f"Sent {sent}, retrying {len(report.retrying)}, dead {len(report.dead)}.")
+    if report.paused:
+        console.print(f"[yellow]{len(report.paused)} held: a channel's credentials were refused, so it is paused "
+                      "until they work (see /healthz and the coordinators' notice).[/yellow]")
 
 
 def run() -> None:

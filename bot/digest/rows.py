@@ -13,7 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.history_queries import in_history, in_plan, is_answer
+from bot.history_queries import delivered_at, in_history, in_plan, is_answer
 from bot.models import (
     Action,
     Agency,
@@ -25,7 +25,6 @@ from bot.models import (
     Recommendation,
     Review,
 )
-from bot.rules.statuses import MessageState
 
 NO_AGENCY = "No lead agency"
 
@@ -42,7 +41,7 @@ class ActionRow:
 
 @dataclass(frozen=True)
 class ChaseMessage:
-    """A heads-up, chaser, update request or escalation about `action_ids`, dated when it went (or goes) out."""
+    """A heads-up, chaser, update request or escalation about `action_ids` that was delivered, dated when it went."""
 
     kind: str  # MessageKind value
     level: int
@@ -103,20 +102,20 @@ def meeting_dates(session: Session, partnership_id: int) -> list[date]:
 
 
 def load_chase_messages(session: Session, action_ids: set[int]) -> list[ChaseMessage]:
-    """Every chasing message about these actions that was not given up on (dead)."""
+    """Every chasing message about these actions that was delivered (`history.delivered_at`): one
+    still queued (say behind a channel paused by an outage) or dead asked nobody anything."""
     covered: dict[int, list[int]] = defaultdict(list)
     found: dict[int, Message] = {}
     for message, action_id in session.execute(
         sa.select(Message, col(MessageAction.action_id))
         .join(MessageAction, col(MessageAction.message_id) == col(Message.id))
-        .where(in_history(), col(Message.state) != MessageState.DEAD.value)
+        .where(in_history(), delivered_at().is_not(None))
     ).all():
         if action_id in action_ids and message.id is not None:
             found[message.id] = message
             covered[message.id].append(action_id)
     return [
-        # A queued message is dated when it is due to go out; a sent one, when it went.
-        ChaseMessage(m.kind, m.level, m.sent_at or m.not_before or m.created_at, tuple(sorted(covered[i])))
+        ChaseMessage(m.kind, m.level, m.sent_at or m.created_at, tuple(sorted(covered[i])))
         for i, m in found.items()
     ]
 

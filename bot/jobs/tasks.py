@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot import runtime
 from bot.digest.sending import send_due_digests
-from bot.outbox import deliver_due
+from bot.outages import deliver_watching_outages
 from bot.policy import delivery_policy
 from bot.slack_dedupe import forget_deliveries
 from bot.sweep import sweep
@@ -34,13 +34,14 @@ def sweep_job() -> None:
 
 def deliver_job() -> None:
     rt = runtime.current()
-    report = deliver_due(
+    report = deliver_watching_outages(
         rt.engine, rt.channels, _now, worker=rt.worker_id,
         policy=delivery_policy(rt.settings),
         pacer=rt.pacer, wait_up_to=timedelta(seconds=30),
     )
-    if report.sent or report.dead or report.retrying:
-        log.info("delivery: %d sent, %d retrying, %d dead", len(report.sent), len(report.retrying), len(report.dead))
+    if report.sent or report.dead or report.retrying or report.paused:
+        log.info("delivery: %d sent, %d retrying, %d dead, %d held by a paused channel",
+                 len(report.sent), len(report.retrying), len(report.dead), len(report.paused))
 
 
 def digest_job() -> None:

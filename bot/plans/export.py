@@ -33,9 +33,8 @@ from bot.plans.columns import BOT_HEADERS, EXTRA_PREFIX, Field
 from bot.plans.finish import STATUS_AS_WRITTEN
 from bot.plans.model import PlanError
 from bot.rules.escalation import ReplyPolicy, reply_by
-from bot.rules.history import LoggedAsk, is_answer
+from bot.rules.history import LoggedAsk, delivered_at, is_answer
 from bot.rules.history import chase_log as history_chase_log
-from bot.rules.statuses import MessageState
 
 ExportFormat = Literal["xlsx", "docx", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("xlsx", "docx", "csv")
@@ -89,9 +88,9 @@ def chase_log(
         return moment.astimezone(zone).date()
 
     asks = [
-        LoggedAsk(m.kind, m.level, m.sent_at, reply_by(m.kind, local(m.sent_at), replies, meetings))
+        LoggedAsk(m.kind, m.level, at, reply_by(m.kind, local(at), replies, meetings))
         for m in messages
-        if m.state == MessageState.SENT and m.sent_at is not None
+        if (at := delivered_at(m.state, m.sent_at)) is not None
     ]
     answers = [u.at for u in updates if is_answer(u.source, refused=u.refused)]
     return history_chase_log(asks, answers, local, today=today)

@@ -68,10 +68,12 @@ def reply_by(kind: str, sent_on: date, replies: ReplyPolicy, meetings: Sequence[
     return None
 
 
-def counts_towards_escalation(kind: str, sent_on: date, due: date | None) -> bool:
-    """Only chasers sent once the action was due: a heads-up, or an upcoming action riding in
-    someone's chaser, is not an unanswered request about an overdue action."""
-    return kind == MessageKind.CHASER and due is not None and sent_on >= due
+def counts_towards_escalation(kind: str, delivered_on: date | None, due: date | None) -> bool:
+    """Only chasers delivered once the action was due: a heads-up, or an upcoming action riding in
+    someone's chaser, is not an unanswered request about an overdue action; and a chaser never
+    delivered (`delivered_on` None: still queued, say behind a channel paused by an outage, or given
+    up on) asked nobody anything, so no manager may be told "we have asked N times" about it."""
+    return kind == MessageKind.CHASER and due is not None and delivered_on is not None and delivered_on >= due
 
 
 def unanswered(chasers: Iterable[datetime], last_reply_at: datetime | None) -> list[datetime]:

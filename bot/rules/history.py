@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.rules.escalation import BOARD_LEVEL
-from bot.rules.statuses import CLOSED_STATUSES, MessageKind, UpdateSource
+from bot.rules.statuses import CLOSED_STATUSES, MessageKind, MessageState, UpdateSource
 
 #: Messages that move an action's chase clock: each one is a step of chasing.
 CHASE_KINDS = frozenset({MessageKind.HEADS_UP, MessageKind.CHASER, MessageKind.BOARD_UPDATE_REQUEST})
@@ -30,6 +30,13 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 def is_chase(kind: str) -> bool:
     return kind in CHASE_KINDS
+
+
+def delivered_at(state: str, sent_at: datetime | None) -> datetime | None:
+    """When a message reached its reader, or None if it has not: only a sent message told anyone
+    anything. One still queued (perhaps behind a channel paused by an outage) or given up on (dead)
+    is no chase to hold against anyone, in the ladder, the digest or the chase log."""
+    return sent_at if state == MessageState.SENT else None
 
 
 def is_answer(source: str, *, refused: bool) -> bool:

@@ -86,6 +86,7 @@ class MessageKind(StrEnum):
     DIGEST = "digest"
     CONFIRMATION = "confirmation"
     UNDELIVERABLE = "undeliverable"  # tells coordinators which messages were given up on
+    OUTAGE = "outage"  # tells coordinators a channel is paused (its credentials refused), or resumed
 
 
 class MessageState(StrEnum):

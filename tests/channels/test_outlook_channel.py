@@ -142,7 +142,7 @@ def test_invalid_recipient_is_permanent(fake_microsoft: FakeMicrosoft, graph_cli
     assert caught.value.code == "ErrorInvalidRecipients"
 
 
-def test_wrong_client_secret_is_permanent(fake_microsoft: FakeMicrosoft) -> None:
+def test_wrong_client_secret_is_a_credential_outage(fake_microsoft: FakeMicrosoft) -> None:
     fake = fake_microsoft
     graph = GraphClient(
         fake.tenant_id, fake.client_id, "wrong-secret", fake.authority_url, fake.graph_url, fake.mailbox,
@@ -153,8 +153,51 @@ def test_wrong_client_secret_is_permanent(fake_microsoft: FakeMicrosoft) -> None
         OutlookChannel(graph).send(chaser())
 
     assert caught.value.permanent is True
-    assert caught.value.code == "invalid_client"
+    assert caught.value.code == "AADSTS7000215"  # the number from `error_codes`, not the OAuth error
+    assert caught.value.outage is True  # the outbox pauses mail instead of giving up on this message
     assert fake.sent == []
+
+
+def test_an_expired_secret_is_an_outage_until_renewed_and_the_probe_asks_the_token_endpoint_afresh(
+    fake_microsoft: FakeMicrosoft, graph_client: GraphClient
+) -> None:
+    channel = OutlookChannel(graph_client)
+    channel.send(chaser())  # a token in msal's cache, valid for an hour
+    fake_microsoft.expire_client_secret(7000222)
+    asked_before = fake_microsoft.token_requests
+
+    with pytest.raises(DeliveryError) as caught:
+        channel.probe()
+    fake_microsoft.renew_client_secret()
+    channel.probe()
+
+    assert (caught.value.code, caught.value.outage) == ("AADSTS7000222", True)
+    assert fake_microsoft.token_requests == asked_before + 2  # the cached token proved nothing
+
+
+def test_a_refused_access_token_is_an_outage_and_the_next_call_fetches_a_new_one(
+    fake_microsoft: FakeMicrosoft, graph_client: GraphClient
+) -> None:
+    channel = OutlookChannel(graph_client)
+    channel.send(chaser())
+    fake_microsoft.revoke_tokens()
+
+    with pytest.raises(DeliveryError) as caught:
+        channel.send(chaser(message_id=2))
+    channel.probe()
+    channel.send(chaser(message_id=3))
+
+    assert (caught.value.code, caught.value.outage) == ("InvalidAuthenticationToken", True)
+    assert len(fake_microsoft.sent) == 2
+
+
+def test_mailbox_access_withdrawn_is_an_outage(fake_microsoft: FakeMicrosoft, graph_client: GraphClient) -> None:
+    fake_microsoft.fail_next("get_folder", status=403, code="ErrorAccessDenied")
+
+    with pytest.raises(DeliveryError) as caught:
+        OutlookChannel(graph_client).probe()
+
+    assert (caught.value.code, caught.value.outage) == ("ErrorAccessDenied", True)
 
 
 def test_client_built_from_settings_alone_trusts_the_fake_through_the_environment(

@@ -99,7 +99,7 @@ def test_channel_not_found_is_permanent(fake_slack: FakeSlackApi, slack_client: 
     assert caught.value.code == "channel_not_found"
 
 
-@pytest.mark.parametrize("gone", ["user_not_found", "account_inactive"])
+@pytest.mark.parametrize("gone", ["user_not_found", "user_disabled"])
 def test_a_person_slack_no_longer_knows_is_a_gone_recipient(
     fake_slack: FakeSlackApi, slack_client: WebClient, gone: str
 ) -> None:
@@ -126,6 +126,35 @@ def test_a_token_slack_refuses_is_permanent(fake_slack: FakeSlackApi) -> None:
 
     assert caught.value.permanent is True
     assert caught.value.code == "invalid_auth"
+    assert caught.value.outage is True
+
+
+@pytest.mark.parametrize("refused", ["invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired"])
+def test_a_refused_bot_token_is_an_outage_not_a_gone_recipient(
+    fake_slack: FakeSlackApi, slack_client: WebClient, refused: str
+) -> None:
+    """`account_inactive` is documented as "authentication token is for a deleted user or workspace
+    when using a bot token": ours, not the person's (docs.slack.dev/reference/methods/conversations.open)."""
+    fake_slack.break_token(refused)
+
+    with pytest.raises(DeliveryError) as caught:
+        SlackChannel(slack_client).send(chaser(to_address="U0PRIYA"))
+
+    assert (caught.value.code, caught.value.outage, caught.value.recipient_gone) == (refused, True, False)
+    assert [c.error for c in fake_slack.calls("conversations.open")] == [refused]
+
+
+def test_the_probe_is_auth_test_and_fails_while_the_token_is_broken(
+    fake_slack: FakeSlackApi, slack_client: WebClient
+) -> None:
+    fake_slack.break_token("token_revoked")
+    with pytest.raises(DeliveryError) as caught:
+        SlackChannel(slack_client).probe()
+    fake_slack.fix_token()
+    SlackChannel(slack_client).probe()
+
+    assert caught.value.outage is True
+    assert [c.error for c in fake_slack.calls("auth.test")] == ["token_revoked", None]
 
 
 def test_unreachable_slack_is_transient() -> None:

@@ -1,5 +1,5 @@
 """A small fictional plan with six weeks of chasing history, written through the real functions:
-bot.sweep.sweep once a day, bot.updates.record_update for the replies."""
+bot.sweep.sweep and bot.outbox.deliver_due once a day, bot.updates.record_update for the replies."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from bot.db import session_scope
 from bot.models import Action, Contact
 from bot.rules.statuses import ReadStatus, UpdateSource
 from bot.settings import Settings
-from bot.sweep import sweep
 from bot.updates import Proposed, record_update
-from tests.factories import small_plan
+from tests.factories import small_plan, sweep_and_deliver
 
 LAST_MEETING = date(2026, 11, 26)
 MEETING = date(2027, 1, 14)
@@ -55,7 +54,7 @@ def live_through(engine: Engine, settings: Settings, until: datetime = AS_OF) ->
     }
     day = FIRST_SWEEP
     while day <= until:
-        sweep(engine, settings, day)
+        sweep_and_deliver(engine, settings, day)
         if day.date() in replies:
             ref, who, proposed = replies[day.date()]
             reply(engine, ref, who, proposed, day + timedelta(hours=3))

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from bot.commands import digest as digest_command
 from bot.settings import Settings
-from bot.sweep import sweep
 from tests.digest.history import seed_plan
+from tests.factories import sweep_and_deliver
 
 runner = CliRunner()
 
@@ -34,7 +34,7 @@ def _app() -> typer.Typer:
 def planned(engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Engine:
     monkeypatch.setenv("DHR_DATABASE_URL", engine.url.render_as_string(hide_password=False))
     seed_plan(engine, settings)
-    sweep(engine, settings, datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
+    sweep_and_deliver(engine, settings, datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
     return engine
 
 

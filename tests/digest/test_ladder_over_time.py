@@ -11,9 +11,9 @@ from bot.digest.content import build_digest
 from bot.rules.statuses import ReadStatus
 from bot.rules.workdays import add_working_days
 from bot.settings import Settings
-from bot.sweep import sweep
 from bot.updates import Proposed
 from tests.digest.history import FIRST_SWEEP, reply, seed_plan
+from tests.factories import sweep_and_deliver
 
 # The lead has until each chaser's reply-by day (5 working days); the manager hears the day after,
 # the board five working days later.
@@ -25,7 +25,7 @@ def police_escalations(engine: Engine, settings: Settings, days: int, replies: b
     seen = []
     day = FIRST_SWEEP
     for _ in range(days):
-        for message in sweep(engine, settings, day).queued:
+        for message in sweep_and_deliver(engine, settings, day).queued:
             if message.kind == "escalation" and police_action in message.action_ids:
                 assert message.not_before is not None
                 seen.append((message.not_before.date(), message.level))

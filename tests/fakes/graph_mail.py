@@ -338,6 +338,10 @@ class MailStore:
             folders = [f for f in folders if f["displayName"] == wanted.group(1).replace("''", "'")]
         return 200, {"value": [self._folder_json(f) for f in folders]}
 
+    def get_folder(self, name_or_id: str) -> Answer:
+        """GET mailFolders/{id or well-known name} (learn.microsoft.com/graph/api/mailfolder-get)."""
+        return 200, self._folder_json(self._folders[self.folder_id(name_or_id)])
+
     def create_folder(self, body: Any) -> Answer:
         name = str((body or {}).get("displayName", "")).strip()
         if not name:

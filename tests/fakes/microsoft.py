@@ -71,7 +71,7 @@ class _Failure:
 class FakeMicrosoft(LocalFakeServer):
     """Operations (for `fail_next` and `graph_calls`): openid_configuration, token, create_message,
     get_message, update_message, delete_message, send, create_reply, add_attachment, attachments, move, mail_folders,
-    create_folder, delta, list_messages."""
+    get_folder, create_folder, delta, list_messages."""
 
     def __init__(
         self,
@@ -93,6 +93,8 @@ class FakeMicrosoft(LocalFakeServer):
         self._slow: dict[str, float] = {}
         self._lock = threading.RLock()
         self._tmp: Path | None = None
+        #: Set by `expire_client_secret`: the AADSTS code the token endpoint refuses the secret with.
+        self._secret_refused: int | None = None
         #: Users signing in to the console (authorization-code flow): see tests/fakes/entra_signin.py.
         self.sign_in = AuthCodeFlow(tenant_id, client_id, client_secret, lambda: f"{self.authority_url}/{self.tenant_id}/v2.0")
 
@@ -162,6 +164,27 @@ class FakeMicrosoft(LocalFakeServer):
     def slow_down(self, operation: str, seconds: float) -> None:
         """Take `seconds` over every call of `operation`, like a slow network (for crash-timing tests)."""
         self._slow[operation] = seconds
+
+    def expire_client_secret(self, aadsts: int = 7000222) -> None:
+        """The app's client secret stops working until `renew_client_secret`: the token endpoint answers
+        400/401 `invalid_client` with AADSTS7000222 ("the provided client secret keys are expired") or
+        7000215 ("invalid client secret provided") and `error_codes` [that number], as Entra ID does
+        (learn.microsoft.com/entra/identity-platform/reference-error-codes; the error response of
+        learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow). Tokens already
+        issued stay valid until they expire, as real access tokens do: see `revoke_tokens`."""
+        with self._lock:
+            self._secret_refused = aadsts
+
+    def renew_client_secret(self) -> None:
+        with self._lock:
+            self._secret_refused = None
+
+    def revoke_tokens(self) -> None:
+        """Every access token issued so far is refused by Graph with 401 InvalidAuthenticationToken
+        ("Access token has expired or is not yet valid", learn.microsoft.com/graph/errors), as after
+        its expiry; a new token from the token endpoint works again."""
+        with self._lock:
+            self._tokens.clear()
 
     @property
     def sent(self) -> list[dict[str, Any]]:
@@ -254,7 +277,7 @@ class FakeMicrosoft(LocalFakeServer):
             except GraphError as error:
                 status, extra = error.status, error.headers
                 answer = (
-                    {"error": error.code, "error_description": error.message}
+                    _token_error(error)
                     if operation == "token"
                     else {"error": {"code": error.code, "message": error.message}}
                 )
@@ -280,6 +303,7 @@ class FakeMicrosoft(LocalFakeServer):
             if len(rest) >= 2:
                 arg = rest[1]
                 routes.update({
+                    ("GET", "mailFolders", "*"): ("get_folder", lambda q, h, b: mail.get_folder(arg)),
                     ("GET", "messages", "*"): (
                         "get_message", lambda q, h, b: mail.get_message(arg, q.get("$select"), _text(h))),
                     ("PATCH", "messages", "*"): ("update_message", lambda q, h, b: mail.update_message(arg, b)),
@@ -343,13 +367,27 @@ class FakeMicrosoft(LocalFakeServer):
             raise GraphError(400, "unsupported_grant_type", "AADSTS70003: only client_credentials is supported here.")
         if form.get("client_id") != self.client_id:
             raise GraphError(400, "unauthorized_client", "AADSTS700016: Application not found in the directory.")
-        if form.get("client_secret") != self.client_secret:
+        if self._secret_refused == 7000222:
+            raise GraphError(401, "invalid_client", "AADSTS7000222: The provided client secret keys for app "
+                             f"'{self.client_id}' are expired.")
+        if form.get("client_secret") != self.client_secret or self._secret_refused is not None:
             raise GraphError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
         if not any(scope.endswith("/.default") for scope in str(form.get("scope", "")).split()):
             raise GraphError(400, "invalid_scope", "AADSTS1002012: client credentials need a /.default scope.")
         token = f"fake-graph-token-{secrets.token_hex(8)}"
         self._tokens.add(token)
         return 200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}
+
+
+def _token_error(error: GraphError) -> dict[str, Any]:
+    """The token endpoint's error body: `error`, `error_description` starting "AADSTSnnnn:", and
+    `error_codes` [nnnn] (learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow,
+    "Error response")."""
+    answer: dict[str, Any] = {"error": error.code, "error_description": error.message}
+    number = re.match(r"AADSTS(\d+):", error.message)
+    if number:
+        answer["error_codes"] = [int(number.group(1))]
+    return answer
 
 
 def _seconds(value: float) -> str:

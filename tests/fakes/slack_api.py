@@ -112,6 +112,7 @@ class FakeSlackApi(LocalFakeServer):
         self._rate_methods: frozenset[str] = frozenset()
         self._recent_posts: dict[str, deque[float]] = defaultdict(deque)
         self._not_member_of: set[str] = set()
+        self._token_error: str | None = None
 
     @property
     def url(self) -> str:
@@ -165,6 +166,20 @@ class FakeSlackApi(LocalFakeServer):
         with self._lock:
             self._not_member_of.add(channel)
 
+    def break_token(self, error: str = "invalid_auth") -> None:
+        """Every call with the bot token, auth.test included, answers HTTP 200 `{"ok": false, "error":
+        error}` until `fix_token`, as Slack answers a token that was revoked (`token_revoked`), is
+        invalid (`invalid_auth`) or belongs to a deleted workspace (`account_inactive`): these are
+        the authentication errors every Web API method lists (docs.slack.dev/reference/methods/
+        chat.postMessage and .../conversations.open, "Errors"; "Typical error response" is HTTP 200
+        with ok false)."""
+        with self._lock:
+            self._token_error = error
+
+    def fix_token(self) -> None:
+        with self._lock:
+            self._token_error = None
+
     def slow_down(self, seconds: float) -> None:
         """Take `seconds` over every chat.postMessage, like a slow network (for crash-timing tests)."""
         self._post_delay = seconds
@@ -194,7 +209,10 @@ class FakeSlackApi(LocalFakeServer):
         if not token.startswith("Bearer xox"):
             return self._record(method, path, body, headers, 200, "invalid_auth", {}, None)
         with self._lock:
+            broken = self._token_error
             failure = self._take_failure(method)
+        if broken is not None:
+            return self._record(method, path, body, headers, 200, broken, {}, None)
         if failure is not None:
             extra = {"Retry-After": _seconds(failure.retry_after)} if failure.retry_after is not None else {}
             return self._record(method, path, body, headers, failure.status, failure.error, extra, None)

@@ -287,6 +287,11 @@ def test_only_chasers_sent_once_the_action_was_due_count_towards_escalation() ->
     assert not counts_towards_escalation(MessageKind.CHASER.value, date(2026, 12, 2), None)
 
 
+def test_a_chaser_never_delivered_does_not_count_towards_escalation() -> None:
+    """Still queued behind a paused channel, or dead: it asked nobody anything (issue 15)."""
+    assert not counts_towards_escalation(MessageKind.CHASER.value, None, date(2026, 12, 1))
+
+
 def test_unanswered_chasers_are_those_since_the_last_reply() -> None:
     chasers = [london(2026, 12, 2, 10), london(2026, 12, 9, 10)]
     assert unanswered(chasers, None) == chasers

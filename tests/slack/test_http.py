@@ -52,7 +52,7 @@ def test_url_verification_is_answered(slack: SlackHarness) -> None:
 def test_healthz_reports_the_database_and_scheduler(slack: SlackHarness) -> None:
     answer = httpx.get(slack.url + HEALTH_PATH, timeout=5)
     assert answer.status_code == 200
-    assert answer.json() == {"ok": True, "database": "ok", "scheduler": "standby"}
+    assert answer.json() == {"ok": True, "database": "ok", "scheduler": "standby", "paused_channels": []}
 
 
 def _serving(wsgi: object) -> tuple[str, object, threading.Thread]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 22:29:55.779002
+Create Date: 2026-12-07 13:50:41.852269
 """
 
 from __future__ import annotations
@@ -32,6 +32,15 @@ def upgrade() -> None:
     sa.Column('policy_overrides', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
+    )
+    op.create_table('channelpause',
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('since', bot.models.UTCDateTime(), nullable=False),
+    sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('alerted_at', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('alerted_via', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('last_probe_at', bot.models.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('channel')
     )
     op.create_table('cursor',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -319,5 +328,6 @@ def downgrade() -> None:
 
     op.drop_table('event')
     op.drop_table('cursor')
+    op.drop_table('channelpause')
     op.drop_table('agency')
     # ### end Alembic commands ###
