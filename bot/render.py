@@ -131,13 +131,15 @@ def render(name: str, channel: ChannelKind, context: Mapping[str, Any]) -> Rende
     values = {**context, "kind": name, "channel": channel.value}
     if name in REQUEST_KINDS:
         values.update(_request_wording(name, values))
+    elif name == "unowned":
+        values["intro"] = _wording(name, wording.unowned_intro, values)
     subject = " ".join(_render(f"{name}.subject.j2", values).split())[:_SUBJECT_CHARS]
     text = _tidy(_render(f"{name}.txt.j2", values))
     html = blocks_ = None
     if channel in (ChannelKind.EMAIL, ChannelKind.OUTBOX):
         html = _render(f"{name}.email.html.j2", values)
     if channel in (ChannelKind.SLACK, ChannelKind.OUTBOX):
-        blocks_ = _slack_blocks(name, values)
+        blocks_ = _slack_blocks(name, values if channel is ChannelKind.SLACK else _as_slack(name, values))
     if channel is ChannelKind.SLACK:
         text = mrkdwn(clip(text, _SLACK_FALLBACK_CHARS))
     return Rendered(subject=subject, text=text, html=html, blocks=blocks_)
@@ -163,6 +165,9 @@ def environment() -> jinja2.Environment:
         due_phrase=due_phrase, reading_phrase=reading_phrase, agency_line=wording.agency_line,
         overdue_line=wording.overdue_line, no_response_line=wording.no_response_line,
         revised_line=wording.revised_line, completed_line=wording.completed_line, rag_line=wording.rag_line,
+        not_chased_line=wording.not_chased_line, unowned_line=wording.unowned_line, unowned_fix=wording.unowned_fix,
+        last_update_phrase=wording.last_update_phrase, review_codes=wording.review_codes,
+        reviews_phrase=wording.reviews_phrase, short_text=wording.short_text,
         limits={"slack_actions": SLACK_ACTIONS_SHOWN, "overdue_page": OVERDUE_PAGE_SIZE,
                 "digest_lines": DIGEST_LINES_SHOWN},
     )
@@ -180,6 +185,15 @@ def _render(template_name: str, values: Mapping[str, Any]) -> str:
         raise RenderError(f"{_where(exc, template_name)}: {exc}") from exc
 
 
+def _as_slack(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values as a Slack message sees them: the outbox keeps a Slack rendering beside the mail's,
+    and Slack words things its own way (no one is copied in on Slack)."""
+    slack = {**values, "channel": ChannelKind.SLACK.value}
+    if name in REQUEST_KINDS:
+        slack.update(_request_wording(name, slack))
+    return slack
+
+
 def _request_wording(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """title, intro and expects_reply as plain strings, for each channel to escape."""
     try:
@@ -188,6 +202,13 @@ def _request_wording(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
         raise RenderError(f"{name}: {missing.args[0]!r} is undefined") from missing
     except (TypeError, ValueError) as exc:
         raise RenderError(f"{name}: {exc}") from exc
+
+
+def _wording(name: str, make: Any, values: Mapping[str, Any]) -> Any:
+    try:
+        return make(values)
+    except KeyError as missing:
+        raise RenderError(f"{name}: {missing.args[0]!r} is undefined") from missing
 
 
 def _where(exc: BaseException, template_name: str) -> str:

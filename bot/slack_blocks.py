@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import blocks as ids
 from bot.text import clip, counted, due_phrase, mrkdwn, reading_phrase, status_label, truncate_words, ukdate
-from bot.wording import DIGEST_LISTS, rag_line
+from bot.wording import DIGEST_LISTS, last_update_phrase, rag_line, unowned_intro, unowned_line
 
 Block = dict[str, Any]
 
@@ -90,9 +90,10 @@ def request_blocks(v: Mapping[str, Any]) -> list[Block]:
 def _action_line(a: Mapping[str, Any]) -> str:
     late = f" ({counted(a['days_overdue'], 'day')} overdue)" if a["days_overdue"] else ""
     chased = f" · last chased {ukdate(a['last_chased'])}" if a.get("last_chased") else ""
+    given = f"\n{mrkdwn(last_update_phrase(a))}" if "last_update" in a else ""
     return (f"*{mrkdwn(a['ref'])}*  {mrkdwn(truncate_words(a['summary']))}\n"
             f"Target: {mrkdwn(due_phrase(a['due'], a['target_text']))}{late} · {mrkdwn(status_label(a['status']))}"
-            f"{chased}")
+            f"{chased}{given}")
 
 
 def confirmation_blocks(v: Mapping[str, Any]) -> list[Block]:
@@ -170,6 +171,17 @@ def undeliverable_blocks(v: Mapping[str, Any]) -> list[Block]:
     return [section("\n".join(lines)), ref_context(v["ref_token"])]
 
 
+def unowned_blocks(v: Mapping[str, Any]) -> list[Block]:
+    actions: Sequence[Mapping[str, Any]] = v["actions"]
+    lines = [mrkdwn(unowned_intro(v))]
+    lines += [f"• {mrkdwn(unowned_line(a))}" for a in actions[:SLACK_ACTIONS_SHOWN]]
+    if len(actions) > SLACK_ACTIONS_SHOWN:
+        hidden = actions[SLACK_ACTIONS_SHOWN:]
+        refs = ", ".join(mrkdwn(a["ref"]) for a in hidden[:40]) + (", \u2026" if len(hidden) > 40 else "")
+        lines.append(f"• and {counted(len(hidden), 'more action')}: {refs}")
+    return [section("\n".join(lines)), ref_context(v["ref_token"])]
+
+
 #: The builder for each message kind's Slack blocks.
 BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
     "heads_up": request_blocks,
@@ -180,4 +192,5 @@ BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
     "overdue": overdue_blocks,
     "digest": digest_blocks,
     "undeliverable": undeliverable_blocks,
+    "unowned": unowned_blocks,
 }

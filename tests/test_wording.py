@@ -27,8 +27,8 @@ def test_one_action_reads_in_the_singular() -> None:
     wording = request_wording("chaser", {"recipient_name": "Priya Shah", "partnership_name": "Riverside CSP",
                                          "actions": [{"ref": "RIV3-1-1"}]})
 
-    assert wording.intro == ("Hello Priya Shah. Riverside CSP needs an update on 1 action you lead on a Domestic "
-                             "Homicide Review action plan: it is due or past the target date.")
+    assert wording.intro == ("Hello Priya Shah. Riverside CSP needs an update on 1 action you lead on the action "
+                             "plan of review RIV3: it is due or past the target date.")
 
 
 def test_a_name_with_a_line_break_stays_on_one_line() -> None:

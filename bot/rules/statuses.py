@@ -86,6 +86,7 @@ class MessageKind(StrEnum):
     DIGEST = "digest"
     CONFIRMATION = "confirmation"
     UNDELIVERABLE = "undeliverable"  # tells coordinators which messages were given up on
+    UNOWNED = "unowned"  # tells coordinators which open actions nobody is chased about (no lead / no contact)
 
 
 class MessageState(StrEnum):

@@ -62,7 +62,7 @@ def test_completed_since_the_last_meeting_leaves_out_older_completions(digest: D
 
 
 def test_rag_counts_by_plan_agency_and_review(digest: Digest) -> None:
-    assert digest.rag == {"Red": 1, "Amber": 1, "Green": 3}
+    assert digest.rag == {"Red": 1, "Amber": 1, "Green": 3, "Not chased": 0}
     agencies = {row.name: (row.red, row.amber, row.green) for row in digest.by_agency}
     assert agencies["Riverside Police"] == (1, 0, 0)  # overdue and escalated
     assert agencies["Riverside Council Housing"] == (0, 1, 0)  # revised date
@@ -107,7 +107,7 @@ def row(action_id: int, due: date | None, status: str = "in_progress") -> Action
 
 def test_due_within_the_amber_window_is_amber_and_later_is_green() -> None:
     digest = composed([row(1, date(2027, 1, 20)), row(2, date(2027, 3, 1)), row(3, None)])
-    assert digest.rag == {"Red": 0, "Amber": 1, "Green": 2}
+    assert digest.rag == {"Red": 0, "Amber": 1, "Green": 2, "Not chased": 0}
 
 
 def test_escalated_and_unanswered_is_red_even_before_the_due_date() -> None:
@@ -124,7 +124,7 @@ def test_a_reply_after_the_escalation_takes_it_out_of_red() -> None:
 
 def test_closed_actions_are_green_whatever_their_date() -> None:
     digest = composed([row(1, date(2026, 1, 1), "complete"), row(2, date(2026, 1, 1), "not_applicable")])
-    assert digest.rag == {"Red": 0, "Amber": 0, "Green": 2} and digest.overdue == []
+    assert digest.rag == {"Red": 0, "Amber": 0, "Green": 2, "Not chased": 0} and digest.overdue == []
 
 
 def test_an_action_is_not_unanswered_before_its_chasers_reply_by_day() -> None:
