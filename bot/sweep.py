@@ -405,6 +405,7 @@ def _escalation_message(
         "level": level,
         "partnership_name": facts.partnership.name,
         "agency_name": _and(agency_names),
+        "agency_count": len(set(agency_names)),
         "lead_name": _and([c.name for c in leads]) or "the lead",
         "chase_count": max((len(_unanswered_chasers(facts, a)) for a in action_ids), default=0),
         "first_chased": window.local_date(min(chaser_times)) if chaser_times else None,

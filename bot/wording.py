@@ -154,7 +154,8 @@ def _why_the_coordinator(v: Mapping[str, Any]) -> str:
 
 
 def _board_escalation(v: Mapping[str, Any], n: int) -> str:
-    text = (f"For the {v['board_name']}: {v['agency_name']} has not answered "
+    has = "have" if v.get("agency_count", 1) > 1 else "has"
+    text = (f"For the {v['board_name']}: {v['agency_name']} {has} not answered "
             f"{counted(v['chase_count'], 'request')}{_since(v)} for an update on {counted(n, 'action')} on "
             f"{_plan(v)}.")
     asked = [manager_ask_sentence(ask) for ask in v.get("manager_asks", [])]
