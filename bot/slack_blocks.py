@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import blocks as ids
 from bot.text import clip, counted, due_phrase, mrkdwn, reading_phrase, status_label, truncate_words, ukdate
-from bot.wording import DIGEST_LISTS, last_update_phrase, rag_line, unowned_intro, unowned_line
+from bot.wording import DIGEST_LISTS, last_update_phrase, rag_line, reviews_phrase, unowned_intro, unowned_line
 
 Block = dict[str, Any]
 
@@ -99,7 +99,8 @@ def _action_line(a: Mapping[str, Any]) -> str:
 def confirmation_blocks(v: Mapping[str, Any]) -> list[Block]:
     readings: Sequence[Mapping[str, Any]] = v["readings"]
     shown = readings[:SLACK_ACTIONS_SHOWN]
-    lines = [f"Thanks, {mrkdwn(v['recipient_name'])}. I read your reply as:"]
+    about = reviews_phrase(r["ref"] for r in readings)
+    lines = [f"Thanks, {mrkdwn(v['recipient_name'])}. I read your reply about {mrkdwn(about)} as:"]
     for r in shown:
         evidence = f" (evidence: {mrkdwn(truncate_words(r['evidence']))})" if r["evidence"] else ""
         lines.append(f"• *{mrkdwn(r['ref'])}*: {mrkdwn(reading_phrase(r['status'], r['new_due']))}{evidence}")

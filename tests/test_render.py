@@ -500,3 +500,40 @@ def test_undeliverable_notice_renders_for_every_channel_and_escapes_what_it_quot
     assert "[DHR-0a1b2c3d]" in email.subject and "1 message" in email.subject
     assert "&lt;script&gt;" in (email.html or "") and "<script>" not in (email.html or "")
     assert slack.blocks and "dhr outbox retry" in slack.text and "ids: 7" in slack.text
+
+
+# Slack and mail each in their own words ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["heads_up", "chaser", "board_update_request", "escalation", "confirmation"])
+def test_slack_never_asks_for_a_reply_to_an_email(case: str) -> None:
+    rendered = render_case(case, ChannelKind.SLACK)
+    assert "email" not in rendered.text.lower()
+    assert "email" not in " ".join(mrkdwn_texts(rendered.blocks)).lower()
+
+
+def test_the_outbox_keeps_the_lead_copied_in_on_the_mail_and_not_in_its_slack_rendering() -> None:
+    rendered = render("escalation", ChannelKind.OUTBOX, contexts()["escalation"] | {"lead_copied": True})
+
+    assert "Priya Shah is copied in." in rendered.text and "Priya Shah is copied in." in (rendered.html or "")
+    assert "copied in" not in " ".join(mrkdwn_texts(rendered.blocks))
+
+
+@pytest.mark.parametrize("case", ["heads_up", "chaser", "board_update_request", "escalation", "unowned",
+                                  "confirmation"])
+def test_every_message_about_actions_names_their_review_by_code(case: str) -> None:
+    for channel in ALL_CHANNELS:
+        rendered = render_case(case, channel)
+        assert "review RIV3" in rendered.text, channel
+    assert "RIV3" in render_case("digest", ChannelKind.EMAIL).subject
+    assert "RIV3" in render_case("unowned", ChannelKind.EMAIL).subject
+
+
+def test_the_digest_shows_work_nobody_is_chased_about_apart_from_green() -> None:
+    rendered = render_case("digest", ChannelKind.EMAIL)
+
+    assert "Red 3 · Amber 5 · Green 9 · Not chased 2" in rendered.text
+    assert "Not being chased (no lead agency / no lead contact) (2):" in rendered.text
+    assert "- RIV3-0-4 Review the referral pathway with Riverside Police · Riverside Police · no lead contact" \
+        in rendered.text
+    assert "Not being chased" in (rendered.html or "")
