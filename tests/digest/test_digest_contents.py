@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from bot.db import ensure_partnership, session_scope
 from bot.digest.content import ActionRow, Answer, ChaseMessage, Digest, build_digest, compose_digest, digest_context
+from bot.models import Action, Contact
 from bot.render import render
 from bot.rules.statuses import ChannelKind
 from bot.settings import Settings
@@ -133,3 +135,52 @@ def test_an_action_is_not_unanswered_before_its_chasers_reply_by_day() -> None:
     assert composed([row(1, date(2026, 12, 31))], [this_week]).no_response == []
     last_week = ChaseMessage("chaser", 1, at(date(2026, 12, 29)), (1,))
     assert [i.ref for i in composed([row(1, date(2026, 12, 31))], [last_week]).no_response] == ["RIV3-1-1"]
+
+
+# Work nobody is chased about -------------------------------------------------------------------
+
+
+def test_an_open_action_with_no_lead_is_not_chased_and_never_green() -> None:
+    unowned = [
+        ActionRow(1, "RIV3-1-1", "RIV3", "No lead agency", date(2027, 6, 1), "in_progress", "Audit the pathway",
+                  "no lead agency"),
+        ActionRow(2, "RIV3-2-1", "RIV3", "Riverside Police", date(2026, 12, 1), "not_started", "Train staff",
+                  "no lead contact"),
+        row(3, date(2027, 6, 1)),
+    ]
+    digest = composed(unowned)
+
+    assert digest.rag == {"Red": 0, "Amber": 0, "Green": 1, "Not chased": 2}
+    assert [(n.ref, n.reason) for n in digest.not_chased] == [("RIV3-1-1", "no lead agency"),
+                                                            ("RIV3-2-1", "no lead contact")]
+    police = {g.name: g for g in digest.by_agency}["Riverside Police"]
+    assert (police.not_chased, police.green) == (1, 1)
+    assert digest.totals["not_chased"] == 2
+    assert [o.ref for o in digest.overdue] == ["RIV3-2-1"]  # still overdue, and listed as such
+
+
+def test_a_plan_with_actions_nobody_leads_shows_them_in_the_digest(engine: Engine, settings: Settings) -> None:
+    plan = seed_plan(engine, settings)
+    with session_scope(engine) as session:
+        for ref in ("RIV3-1-1", "RIV3-4-1"):
+            action = session.get(Action, plan[ref])
+            assert action is not None
+            action.lead_agency_id, action.lead_agency_text = None, None
+            session.add(action)
+        tom = session.exec(select(Contact).where(Contact.name == "Tom Okafor")).one()
+        tom.active = False  # the hospitals' only lead has left
+        session.add(tom)
+        hospital = session.get(Action, plan["RIV3-3-1"])
+        assert hospital is not None
+        hospital.status = "in_progress"
+        session.add(hospital)
+    with session_scope(engine) as session:
+        digest = build_digest(session, ensure_partnership(session, settings), MEETING, AS_OF)
+    text = render("digest", ChannelKind.EMAIL, digest_context(digest)).text
+
+    assert [(n.ref, n.reason) for n in digest.not_chased] == [
+        ("RIV3-1-1", "no lead agency"), ("RIV3-3-1", "no lead contact"), ("RIV3-4-1", "no lead agency")]
+    assert digest.rag["Not chased"] == 3 and digest.rag["Green"] == 1  # only the completed action is green
+    assert "Riverside Hospitals NHS Trust: 1 open, 1 overdue, 0 complete, 1 not being chased" in text
+    assert ("- RIV3-3-1 Fictional action 3-1 for the Riverside Hospitals NHS \u2026 · Riverside Hospitals NHS "
+            "Trust · no lead contact") in text
