@@ -80,7 +80,7 @@ def test_html_escapes_plan_text_and_shows_only_the_start_of_an_action(
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;" in html
     # The agency in the RAG table, the "not chased" and the overdue tables; the action's text in the last two.
     assert html.count("&lt;script&gt;") == 5
-    assert "&lt;script&gt;steal()&lt;/script&gt; Review the pathway, then write \u2026" in html
+    assert "&lt;script&gt;steal()&lt;/script&gt; Review the pathway, then write up the \u2026" in html
     assert "narrative" not in html
 
 
