@@ -17,7 +17,9 @@ unescaped output safe.
 
 Least data: messages carry refs, short summaries, dates, statuses and agency/contact names only.
 Never pass victims' or perpetrators' names, a review's title or narrative: the ref's review code
-(RIV3) is enough. Summaries are cut to 25 words by the templates.
+(RIV3) is enough, and every message about actions names its review by that code
+(`wording.reviews_phrase`, from the refs). Summaries are cut to 25 words by the templates (8 in
+the digest's lines), a quoted last update to 15.
 
 An *action* below is a mapping with: ref (str, "RIV3-2a-1"), summary (str, short), due (date |
 None), target_text (str, as written: "tbc", "Autumn 2027"), days_overdue (int | None),
@@ -31,8 +33,11 @@ convert to the partnership's timezone first.
 | board_update_request | as chaser + board_name, meeting_date (date), reply_by (date)                |
 | escalation           | level (2 = agency manager, lead in copy; 3 = the board), recipient_name,    |
 |                      | partnership_name, agency_name, lead_name, chase_count (int), first_chased   |
-|                      | (date), actions (+ last_chased: date | None), ref_token; level 2 also       |
-|                      | reply_hint; level 3 also board_name                                         |
+|                      | (date), actions (+ last_chased: date | None, last_update: {on, status,      |
+|                      | text} | None), ref_token; level 2 also reply_hint, optional lead_copied,     |
+|                      | recipient_is_coordinator, no_lead_agency, agencies_without_manager; level 3 |
+|                      | also board_name, optional agency_count, manager_asks: [{agency, role,       |
+|                      | channel, on, state}] (what the outbox holds of level 2)                     |
 | confirmation         | recipient_name, partnership_name, ref_token, confirm_value (str: button     |
 |                      | value for CONFIRM/REJECT_READING), readings: [{ref, status (ReadStatus),    |
 |                      | new_due (date | None), evidence (str | None)}]                             |
@@ -42,10 +47,13 @@ convert to the partnership's timezone first.
 |                      | paginate()); optional partnership_name, ref_token                           |
 | digest               | partnership_name, board_name, meeting_date, as_of, since (date | None: last |
 |                      | meeting), rag: [{label, count}], by_agency / by_review: [{name, open,       |
-|                      | overdue, complete}], overdue: [{ref, agency, due, days_overdue}],          |
-|                      | no_response: [{ref, agency, last_chased, chase_count}], revised_dates:      |
-|                      | [{ref, agency, old_due, new_due}], completed: [{ref, agency, completed_on}]; |
-|                      | optional ref_token                                                          |
+|                      | overdue, complete, not_chased}], not_chased: [{ref, agency, due, reason}],  |
+|                      | overdue: [{ref, agency, due, days_overdue}], no_response: [{ref, agency,    |
+|                      | last_chased, chase_count}], revised_dates: [{ref, agency, old_due,          |
+|                      | new_due}], completed: [{ref, agency, completed_on}]; every list row also    |
+|                      | summary (the action's text); optional ref_token                             |
+| unowned              | recipient_name, partnership_name, ref_token, actions: [{ref, summary,       |
+|                      | reason ("no lead agency" / "no lead contact"), agency}] (empty: all clear)  |
 
 `ref_token` is the message's reply-matching token, e.g. "DHR-7f3a"; `reply_hint` is one short
 sentence on how or when to answer ("Please reply by 15 Jan 2027."), shown above the examples.

@@ -142,8 +142,10 @@ def overdue_blocks(v: Mapping[str, Any]) -> list[Block]:
 
 def digest_blocks(v: Mapping[str, Any]) -> list[Block]:
     since = f" · changes since {ukdate(v['since'])}" if v["since"] else ""
+    codes = [str(row["name"]) for row in v["by_review"]]
+    reviews = f" · review{'s' if len(codes) > 1 else ''} {mrkdwn(', '.join(codes))}" if codes else ""
     made = [header(f"{v['board_name']}: DHR action digest"),
-            context(f"For the meeting on {ukdate(v['meeting_date'])} · as of {ukdate(v['as_of'])}{since}"),
+            context(f"For the meeting on {ukdate(v['meeting_date'])} · as of {ukdate(v['as_of'])}{since}{reviews}"),
             section(f"*Status*  {mrkdwn(rag_line(v['rag']))}")]
     for title, key, line in DIGEST_LISTS:
         rows: Sequence[Mapping[str, Any]] = v[key]

@@ -375,10 +375,12 @@ def _manager_asks(
         agency = facts.agencies.get(intent.agency_id) if intent.agency_id is not None else None
         seen: dict[int, dict[str, object]] = {}
         for message, role in rows:
+            if role not in (Role.MANAGER.value, Role.COORDINATOR.value):
+                continue  # a recipient no longer on record: the board is told nothing it cannot stand by
             moment = message.sent_at or message.not_before or message.created_at
             seen[message.id or 0] = {
                 "agency": agency.name if agency else None,
-                "role": Role.MANAGER.value if role == Role.MANAGER.value else Role.COORDINATOR.value,
+                "role": role,
                 "channel": message.channel, "on": window.local_date(moment), "state": message.state,
             }
         # One sentence per way it went: several managers asked the same way and day read as one.
