@@ -32,7 +32,7 @@ from bot.plans.export import export_plan
 from bot.plans.store import import_plan
 from bot.policy import reply_policy
 from bot.routing import choose_route
-from bot.rules.statuses import ChannelKind, UpdateSource
+from bot.rules.statuses import ChannelKind, MessageKind, UpdateSource
 from bot.rules.workdays import is_working_day
 from bot.runtime import build_channels
 from bot.settings import Settings
@@ -108,11 +108,16 @@ def simulate(
                           f"meeting: {len(digest.message_keys)} message(s){where}", highlight=False)
         delivered = deliver_due(engine, channels, stopped_clock(now), worker="demo")
         for new in report.queued:
-            label = new.kind.replace("_", " ") + (f" (level {new.level})" if new.kind == "escalation" else "")
+            label = ("not-chased notice" if new.kind == MessageKind.UNOWNED.value else new.kind.replace("_", " ")) + (
+                f" (level {new.level})" if new.kind == "escalation" else "")
+            covers = f"{len(new.action_ids)} action(s) - " if new.action_ids else ""
             console.print(f"{day:%a %d %b %Y}  [cyan]{label}[/cyan] to {new.recipient_address}: "
-                          f"{len(new.action_ids)} action(s) - {new.subject}", highlight=False)
+                          f"{covers}{new.subject}", highlight=False)
         new_unassigned = sorted(set(report.unassigned_refs) - unassigned_told)
-        if new_unassigned:
+        told_coordinators = any(new.kind == MessageKind.UNOWNED.value for new in report.queued)
+        if new_unassigned and told_coordinators:
+            unassigned_told.update(new_unassigned)  # the notice above lists them, with how to fix each
+        elif new_unassigned:
             unassigned_told.update(new_unassigned)
             refs = ", ".join(new_unassigned)
             console.print(f"{day:%a %d %b %Y}  [yellow]no lead contact to chase for {refs}[/yellow]"

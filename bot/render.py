@@ -17,7 +17,9 @@ unescaped output safe.
 
 Least data: messages carry refs, short summaries, dates, statuses and agency/contact names only.
 Never pass victims' or perpetrators' names, a review's title or narrative: the ref's review code
-(RIV3) is enough. Summaries are cut to 25 words by the templates.
+(RIV3) is enough, and every message about actions names its review by that code
+(`wording.reviews_phrase`, from the refs). Summaries are cut to 25 words by the templates (8 in
+the digest's lines), a quoted last update to 15.
 
 An *action* below is a mapping with: ref (str, "RIV3-2a-1"), summary (str, short), due (date |
 None), target_text (str, as written: "tbc", "Autumn 2027"), days_overdue (int | None),
@@ -31,8 +33,11 @@ convert to the partnership's timezone first.
 | board_update_request | as chaser + board_name, meeting_date (date), reply_by (date)                |
 | escalation           | level (2 = agency manager, lead in copy; 3 = the board), recipient_name,    |
 |                      | partnership_name, agency_name, lead_name, chase_count (int), first_chased   |
-|                      | (date), actions (+ last_chased: date | None), ref_token; level 2 also       |
-|                      | reply_hint; level 3 also board_name                                         |
+|                      | (date), actions (+ last_chased: date | None, last_update: {on, status,      |
+|                      | text} | None), ref_token; level 2 also reply_hint, optional lead_copied,     |
+|                      | recipient_is_coordinator, no_lead_agency, agencies_without_manager; level 3 |
+|                      | also board_name, optional agency_count, manager_asks: [{agency, role,       |
+|                      | channel, on, state}] (what the outbox holds of level 2)                     |
 | confirmation         | recipient_name, partnership_name, ref_token, confirm_value (str: button     |
 |                      | value for CONFIRM/REJECT_READING), readings: [{ref, status (ReadStatus),    |
 |                      | new_due (date | None), evidence (str | None)}]                             |
@@ -42,10 +47,13 @@ convert to the partnership's timezone first.
 |                      | paginate()); optional partnership_name, ref_token                           |
 | digest               | partnership_name, board_name, meeting_date, as_of, since (date | None: last |
 |                      | meeting), rag: [{label, count}], by_agency / by_review: [{name, open,       |
-|                      | overdue, complete}], overdue: [{ref, agency, due, days_overdue}],          |
-|                      | no_response: [{ref, agency, last_chased, chase_count}], revised_dates:      |
-|                      | [{ref, agency, old_due, new_due}], completed: [{ref, agency, completed_on}]; |
-|                      | optional ref_token                                                          |
+|                      | overdue, complete, not_chased}], not_chased: [{ref, agency, due, reason}],  |
+|                      | overdue: [{ref, agency, due, days_overdue}], no_response: [{ref, agency,    |
+|                      | last_chased, chase_count}], revised_dates: [{ref, agency, old_due,          |
+|                      | new_due}], completed: [{ref, agency, completed_on}]; every list row also    |
+|                      | summary (the action's text); optional ref_token                             |
+| unowned              | recipient_name, partnership_name, ref_token, actions: [{ref, summary,       |
+|                      | reason ("no lead agency" / "no lead contact"), agency}] (empty: all clear)  |
 
 `ref_token` is the message's reply-matching token, e.g. "DHR-7f3a"; `reply_hint` is one short
 sentence on how or when to answer ("Please reply by 15 Jan 2027."), shown above the examples.
@@ -131,13 +139,15 @@ def render(name: str, channel: ChannelKind, context: Mapping[str, Any]) -> Rende
     values = {**context, "kind": name, "channel": channel.value}
     if name in REQUEST_KINDS:
         values.update(_request_wording(name, values))
+    elif name == "unowned":
+        values["intro"] = _wording(name, wording.unowned_intro, values)
     subject = " ".join(_render(f"{name}.subject.j2", values).split())[:_SUBJECT_CHARS]
     text = _tidy(_render(f"{name}.txt.j2", values))
     html = blocks_ = None
     if channel in (ChannelKind.EMAIL, ChannelKind.OUTBOX):
         html = _render(f"{name}.email.html.j2", values)
     if channel in (ChannelKind.SLACK, ChannelKind.OUTBOX):
-        blocks_ = _slack_blocks(name, values)
+        blocks_ = _slack_blocks(name, values if channel is ChannelKind.SLACK else _as_slack(name, values))
     if channel is ChannelKind.SLACK:
         text = mrkdwn(clip(text, _SLACK_FALLBACK_CHARS))
     return Rendered(subject=subject, text=text, html=html, blocks=blocks_)
@@ -163,6 +173,9 @@ def environment() -> jinja2.Environment:
         due_phrase=due_phrase, reading_phrase=reading_phrase, agency_line=wording.agency_line,
         overdue_line=wording.overdue_line, no_response_line=wording.no_response_line,
         revised_line=wording.revised_line, completed_line=wording.completed_line, rag_line=wording.rag_line,
+        not_chased_line=wording.not_chased_line, unowned_line=wording.unowned_line, unowned_fix=wording.unowned_fix,
+        last_update_phrase=wording.last_update_phrase, review_codes=wording.review_codes,
+        reviews_phrase=wording.reviews_phrase, short_text=wording.short_text,
         limits={"slack_actions": SLACK_ACTIONS_SHOWN, "overdue_page": OVERDUE_PAGE_SIZE,
                 "digest_lines": DIGEST_LINES_SHOWN},
     )
@@ -180,6 +193,15 @@ def _render(template_name: str, values: Mapping[str, Any]) -> str:
         raise RenderError(f"{_where(exc, template_name)}: {exc}") from exc
 
 
+def _as_slack(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values as a Slack message sees them: the outbox keeps a Slack rendering beside the mail's,
+    and Slack words things its own way (no one is copied in on Slack)."""
+    slack = {**values, "channel": ChannelKind.SLACK.value}
+    if name in REQUEST_KINDS:
+        slack.update(_request_wording(name, slack))
+    return slack
+
+
 def _request_wording(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """title, intro and expects_reply as plain strings, for each channel to escape."""
     try:
@@ -188,6 +210,13 @@ def _request_wording(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
         raise RenderError(f"{name}: {missing.args[0]!r} is undefined") from missing
     except (TypeError, ValueError) as exc:
         raise RenderError(f"{name}: {exc}") from exc
+
+
+def _wording(name: str, make: Any, values: Mapping[str, Any]) -> Any:
+    try:
+        return make(values)
+    except KeyError as missing:
+        raise RenderError(f"{name}: {missing.args[0]!r} is undefined") from missing
 
 
 def _where(exc: BaseException, template_name: str) -> str:

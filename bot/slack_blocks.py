@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import blocks as ids
 from bot.text import clip, counted, due_phrase, mrkdwn, reading_phrase, status_label, truncate_words, ukdate
-from bot.wording import DIGEST_LISTS, rag_line
+from bot.wording import DIGEST_LISTS, last_update_phrase, rag_line, reviews_phrase, unowned_intro, unowned_line
 
 Block = dict[str, Any]
 
@@ -90,15 +90,17 @@ def request_blocks(v: Mapping[str, Any]) -> list[Block]:
 def _action_line(a: Mapping[str, Any]) -> str:
     late = f" ({counted(a['days_overdue'], 'day')} overdue)" if a["days_overdue"] else ""
     chased = f" · last chased {ukdate(a['last_chased'])}" if a.get("last_chased") else ""
+    given = f"\n{mrkdwn(last_update_phrase(a))}" if "last_update" in a else ""
     return (f"*{mrkdwn(a['ref'])}*  {mrkdwn(truncate_words(a['summary']))}\n"
             f"Target: {mrkdwn(due_phrase(a['due'], a['target_text']))}{late} · {mrkdwn(status_label(a['status']))}"
-            f"{chased}")
+            f"{chased}{given}")
 
 
 def confirmation_blocks(v: Mapping[str, Any]) -> list[Block]:
     readings: Sequence[Mapping[str, Any]] = v["readings"]
     shown = readings[:SLACK_ACTIONS_SHOWN]
-    lines = [f"Thanks, {mrkdwn(v['recipient_name'])}. I read your reply as:"]
+    about = reviews_phrase(r["ref"] for r in readings)
+    lines = [f"Thanks, {mrkdwn(v['recipient_name'])}. I read your reply about {mrkdwn(about)} as:"]
     for r in shown:
         evidence = f" (evidence: {mrkdwn(truncate_words(r['evidence']))})" if r["evidence"] else ""
         lines.append(f"• *{mrkdwn(r['ref'])}*: {mrkdwn(reading_phrase(r['status'], r['new_due']))}{evidence}")
@@ -140,8 +142,10 @@ def overdue_blocks(v: Mapping[str, Any]) -> list[Block]:
 
 def digest_blocks(v: Mapping[str, Any]) -> list[Block]:
     since = f" · changes since {ukdate(v['since'])}" if v["since"] else ""
+    codes = [str(row["name"]) for row in v["by_review"]]
+    reviews = f" · review{'s' if len(codes) > 1 else ''} {mrkdwn(', '.join(codes))}" if codes else ""
     made = [header(f"{v['board_name']}: DHR action digest"),
-            context(f"For the meeting on {ukdate(v['meeting_date'])} · as of {ukdate(v['as_of'])}{since}"),
+            context(f"For the meeting on {ukdate(v['meeting_date'])} · as of {ukdate(v['as_of'])}{since}{reviews}"),
             section(f"*Status*  {mrkdwn(rag_line(v['rag']))}")]
     for title, key, line in DIGEST_LISTS:
         rows: Sequence[Mapping[str, Any]] = v[key]
@@ -184,6 +188,17 @@ def outage_blocks(v: Mapping[str, Any]) -> list[Block]:
     return [section(text), section(f"*What to do:* {mrkdwn(v['advice'])}"), ref_context(v["ref_token"])]
 
 
+def unowned_blocks(v: Mapping[str, Any]) -> list[Block]:
+    actions: Sequence[Mapping[str, Any]] = v["actions"]
+    lines = [mrkdwn(unowned_intro(v))]
+    lines += [f"• {mrkdwn(unowned_line(a))}" for a in actions[:SLACK_ACTIONS_SHOWN]]
+    if len(actions) > SLACK_ACTIONS_SHOWN:
+        hidden = actions[SLACK_ACTIONS_SHOWN:]
+        refs = ", ".join(mrkdwn(a["ref"]) for a in hidden[:40]) + (", \u2026" if len(hidden) > 40 else "")
+        lines.append(f"• and {counted(len(hidden), 'more action')}: {refs}")
+    return [section("\n".join(lines)), ref_context(v["ref_token"])]
+
+
 #: The builder for each message kind's Slack blocks.
 BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
     "heads_up": request_blocks,
@@ -195,4 +210,5 @@ BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
     "digest": digest_blocks,
     "undeliverable": undeliverable_blocks,
     "outage": outage_blocks,
+    "unowned": unowned_blocks,
 }

@@ -37,7 +37,7 @@ from bot.models import (
 from bot.outbox import NewMessage, enqueue_many
 from bot.policy import chasing_policy, escalation_policy, reply_policy, send_window
 from bot.routing import Route, board_route, choose_route, rendered_message
-from bot.rules.chasing import ActionState, ChaseIntent, plan_chases, stable_key
+from bot.rules.chasing import ActionState, ChaseIntent, natural_ref_key, not_chased_reason, plan_chases, stable_key
 from bot.rules.escalation import (
     BOARD_LEVEL,
     MANAGER_LEVEL,
@@ -56,6 +56,7 @@ from bot.rules.history import is_chase
 from bot.rules.statuses import MessageKind, MessageState, Role
 from bot.rules.workdays import SendWindow, next_send_time
 from bot.settings import Settings
+from bot.wording import and_list
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,8 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
         composed: list[NewMessage] = []
         for intent in plan.intents:
             composed.extend(_compose_chase(intent, facts, settings, report))
-        composed.extend(_compose_escalations(escalations, facts, settings, report))
+        composed.extend(_compose_escalations(session, escalations, facts, settings, report))
+        composed.extend(_compose_unowned(session, facts, settings, now))
         composed.extend(_compose_undeliverable(session, facts, settings, now, dry_run=dry_run))
         if dry_run:
             report.queued = composed
@@ -312,7 +314,8 @@ def _escalation_recipients(
 
 
 def _compose_escalations(
-    intents: Sequence[EscalationIntent], facts: PlanFacts, settings: Settings, report: SweepReport
+    session: Session, intents: Sequence[EscalationIntent], facts: PlanFacts, settings: Settings,
+    report: SweepReport,
 ) -> list[NewMessage]:
     """One escalation message per recipient per sweep, however many agencies it is about."""
     by_recipient: dict[tuple[int, str, str], tuple[_Recipient, list[EscalationIntent]]] = {}
@@ -320,14 +323,75 @@ def _compose_escalations(
         for recipient in _escalation_recipients(intent, facts, settings, report):
             slot = (intent.level, recipient.route.channel, recipient.route.address)
             by_recipient.setdefault(slot, (recipient, []))[1].append(intent)
+    if not by_recipient:
+        return []
+    window = send_window(settings)
+    action_ids = sorted({a for i in intents for a in i.action_ids})
+    last_updates = _last_updates(session, action_ids, window)
+    manager_asks = _manager_asks(session, [i for i in intents if i.level == BOARD_LEVEL], facts, window)
     return [
-        _escalation_message(recipient, grouped, facts, settings)
+        _escalation_message(recipient, grouped, facts, settings, last_updates, manager_asks)
         for recipient, grouped in by_recipient.values()
     ]
 
 
+def _last_updates(session: Session, action_ids: Sequence[int], window: SendWindow) -> dict[int, dict[str, object]]:
+    """The latest answer on each action (`is_answer`, not one its author said was misread), for
+    an escalation to quote: the day, the status when confirmed, and what was said."""
+    latest: dict[int, dict[str, object]] = {}
+    updates = session.exec(
+        select(ProgressUpdate)
+        .where(col(ProgressUpdate.action_id).in_(action_ids), is_answer(), ProgressUpdate.rejected == False)  # noqa: E712
+        .order_by(col(ProgressUpdate.at), col(ProgressUpdate.id))
+    ).all()
+    for update in updates:
+        latest[update.action_id] = {
+            "on": window.local_date(update.at),
+            "status": update.status if update.confirmed else None,
+            "text": update.evidence or update.raw_text,
+        }
+    return latest
+
+
+def _manager_asks(
+    session: Session, board_intents: Sequence[EscalationIntent], facts: PlanFacts, window: SendWindow
+) -> dict[int | None, list[dict[str, object]]]:
+    """What the outbox holds of the level-2 escalation each board escalation follows, by agency id:
+    who it went to (manager or coordinator), how, when and whether it went, so the board is told
+    what happened rather than what should have."""
+    asks: dict[int | None, list[dict[str, object]]] = {}
+    for intent in board_intents:
+        since = [facts.escalated[(a, MANAGER_LEVEL)] for a in intent.action_ids if (a, MANAGER_LEVEL) in facts.escalated]
+        if not since:
+            continue
+        rows = session.execute(
+            sa.select(Message, col(Contact.role))
+            .join(MessageAction, col(MessageAction.message_id) == col(Message.id))
+            .outerjoin(Contact, col(Contact.id) == col(Message.recipient_contact_id))
+            .where(col(MessageAction.action_id).in_(intent.action_ids),
+                   col(Message.kind) == MessageKind.ESCALATION.value, col(Message.level) == MANAGER_LEVEL,
+                   col(Message.created_at) >= min(since))
+            .order_by(col(Message.id))
+        ).all()
+        agency = facts.agencies.get(intent.agency_id) if intent.agency_id is not None else None
+        seen: dict[int, dict[str, object]] = {}
+        for message, role in rows:
+            if role not in (Role.MANAGER.value, Role.COORDINATOR.value):
+                continue  # a recipient no longer on record: the board is told nothing it cannot stand by
+            moment = message.sent_at or message.not_before or message.created_at
+            seen[message.id or 0] = {
+                "agency": agency.name if agency else None,
+                "role": role,
+                "channel": message.channel, "on": window.local_date(moment), "state": message.state,
+            }
+        # One sentence per way it went: several managers asked the same way and day read as one.
+        asks[intent.agency_id] = list({tuple(sorted(a.items(), key=str)): a for a in seen.values()}.values())
+    return asks
+
+
 def _escalation_message(
-    recipient: _Recipient, intents: Sequence[EscalationIntent], facts: PlanFacts, settings: Settings
+    recipient: _Recipient, intents: Sequence[EscalationIntent], facts: PlanFacts, settings: Settings,
+    last_updates: dict[int, dict[str, object]], manager_asks: dict[int | None, list[dict[str, object]]],
 ) -> NewMessage:
     level = intents[0].level
     window = send_window(settings)
@@ -344,11 +408,13 @@ def _escalation_message(
         "level": level,
         "partnership_name": facts.partnership.name,
         "agency_name": _and(agency_names),
+        "agency_count": len(set(agency_names)),
         "lead_name": _and([c.name for c in leads]) or "the lead",
         "chase_count": max((len(_unanswered_chasers(facts, a)) for a in action_ids), default=0),
         "first_chased": window.local_date(min(chaser_times)) if chaser_times else None,
         "actions": [
-            action_context(facts.actions[a], today) | {"last_chased": _last_chased(facts, facts.actions[a], window)}
+            action_context(facts.actions[a], today) | {"last_chased": _last_chased(facts, facts.actions[a], window),
+                                                       "last_update": last_updates.get(a)}
             for a in action_ids
         ],
         "board_name": facts.partnership.board_name,
@@ -356,6 +422,10 @@ def _escalation_message(
         "recipient_name": recipient.name,
         "lead_copied": bool(cc),
         "recipient_is_coordinator": recipient.is_coordinator,
+        "no_lead_agency": any(i.agency_id not in facts.agencies for i in intents),
+        "agencies_without_manager": [facts.agencies[i.agency_id].name for i in intents
+                                     if i.agency_id in facts.agencies and not facts.managers.get(i.agency_id)],
+        "manager_asks": [ask for i in intents for ask in manager_asks.get(i.agency_id, [])],
     }
     # One intent keeps its key as it was; several make a key of their own, as stable as theirs.
     base = intents[0].idempotency_key if len(intents) == 1 else stable_key(
@@ -366,12 +436,45 @@ def _escalation_message(
                             level=level, cc=cc)
 
 
-def _and(names: Sequence[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
-    unique = list(dict.fromkeys(names))
-    if len(unique) <= 1:
-        return "".join(unique)
-    return ", ".join(unique[:-1]) + " and " + unique[-1]
+_and = and_list
+
+
+def _compose_unowned(session: Session, facts: PlanFacts, settings: Settings, now: datetime) -> list[NewMessage]:
+    """Tell the coordinators which open actions nobody is chased about, each time that list changes.
+
+    The list's fingerprint (a hash of its refs and reasons) is in the message's idempotency key,
+    with the id of the message before it, so the same list is never sent twice in a row, a list that
+    comes back after a change is sent again, and an emptied list sends one short "all have a lead".
+    """
+    unowned = sorted(
+        ((action, reason) for action in facts.actions.values()
+         if (reason := not_chased_reason(action.status, action.lead_agency_id is not None,
+                                         facts.lead_of(action) in facts.contacts))),
+        key=lambda pair: natural_ref_key(pair[0].ref),
+    )
+    fingerprint = stable_key("unowned", "list", [f"{a.ref}={reason}" for a, reason in unowned])
+    previous = session.exec(
+        select(Message.id, Message.idempotency_key)
+        .where(Message.kind == MessageKind.UNOWNED.value).order_by(col(Message.id).desc()).limit(1)
+    ).first()
+    told = previous[1].split(":")[1] if previous else stable_key("unowned", "list", [])
+    if fingerprint == told:
+        return []
+    rows = [{"ref": a.ref, "summary": a.description, "reason": reason,
+             "agency": facts.agencies[a.lead_agency_id].name if a.lead_agency_id in facts.agencies else ""}
+            for a, reason in unowned]
+    not_before = next_send_time(now, send_window(settings))
+    messages = []
+    for contact_id in facts.coordinators:
+        contact = facts.contacts[contact_id]
+        route = choose_route(contact, facts.agencies.get(contact.agency_id or -1), settings)
+        if route is None:
+            continue
+        context = {"recipient_name": contact.name, "partnership_name": facts.partnership.name, "actions": rows}
+        key = f"unowned:{fingerprint}:after-{previous[0] if previous else 0}:{contact_id}"
+        messages.append(rendered_message(MessageKind.UNOWNED.value, key, route, context, contact_id=contact_id,
+                                         not_before=not_before))
+    return messages
 
 
 def _compose_undeliverable(

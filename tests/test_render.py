@@ -71,6 +71,7 @@ def contexts(
         "actions": [a | {"last_chased": date(2027, 1, 18)} for a in actions],
     }
     page = paginate([overdue_row(n, text) for n in range(1, rows + 1)], page=1)
+    digest_summary = summary or f"Review the referral pathway with {text}"
     return {
         "heads_up": request,
         "chaser": request,
@@ -95,16 +96,25 @@ def contexts(
             "partnership_name": "Riverside Community Safety Partnership",
             "board_name": "Riverside Safer Communities Board", "meeting_date": date(2027, 2, 10),
             "as_of": date(2027, 2, 1), "since": date(2026, 11, 4), "ref_token": "DHR-7f3a",
-            "rag": [{"label": label, "count": count} for label, count in (("Red", 3), ("Amber", 5), ("Green", 9))],
-            "by_agency": [{"name": text, "open": 4, "overdue": 2, "complete": 3}] * rows,
-            "by_review": [{"name": "RIV3", "open": 12, "overdue": 3, "complete": 4}],
-            "overdue": [overdue_row(n, text) for n in range(rows)],
+            "rag": [{"label": label, "count": count}
+                    for label, count in (("Red", 3), ("Amber", 5), ("Green", 9), ("Not chased", 2))],
+            "by_agency": [{"name": text, "open": 4, "overdue": 2, "complete": 3, "not_chased": 0}] * rows,
+            "by_review": [{"name": "RIV3", "open": 12, "overdue": 3, "complete": 4, "not_chased": 2}],
+            "not_chased": [{"ref": f"RIV3-{n}-4", "agency": text, "due": None, "reason": "no lead contact",
+                            "summary": digest_summary} for n in range(rows)],
+            "overdue": [overdue_row(n, text) | {"summary": digest_summary} for n in range(rows)],
             "no_response": [{"ref": f"RIV3-{n}-1", "agency": text, "last_chased": date(2027, 1, 20),
-                             "chase_count": 3} for n in range(rows)],
+                             "chase_count": 3, "summary": digest_summary} for n in range(rows)],
             "revised_dates": [{"ref": f"RIV3-{n}-2", "agency": text, "old_due": date(2026, 12, 31),
-                               "new_due": date(2027, 4, 30)} for n in range(rows)],
-            "completed": [{"ref": f"RIV3-{n}-3", "agency": text, "completed_on": date(2027, 1, 15)}
-                          for n in range(rows)],
+                               "new_due": date(2027, 4, 30), "summary": digest_summary} for n in range(rows)],
+            "completed": [{"ref": f"RIV3-{n}-3", "agency": text, "completed_on": date(2027, 1, 15),
+                           "summary": digest_summary} for n in range(rows)],
+        },
+        "unowned": {
+            "recipient_name": recipient, "partnership_name": "Riverside Community Safety Partnership",
+            "ref_token": "DHR-7f3a",
+            "actions": [{"ref": f"RIV3-{n}-5", "summary": digest_summary, "agency": "",
+                         "reason": "no lead agency"} for n in range(rows)],
         },
     }
 
@@ -490,3 +500,40 @@ def test_undeliverable_notice_renders_for_every_channel_and_escapes_what_it_quot
     assert "[DHR-0a1b2c3d]" in email.subject and "1 message" in email.subject
     assert "&lt;script&gt;" in (email.html or "") and "<script>" not in (email.html or "")
     assert slack.blocks and "dhr outbox retry" in slack.text and "ids: 7" in slack.text
+
+
+# Slack and mail each in their own words ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["heads_up", "chaser", "board_update_request", "escalation", "confirmation"])
+def test_slack_never_asks_for_a_reply_to_an_email(case: str) -> None:
+    rendered = render_case(case, ChannelKind.SLACK)
+    assert "email" not in rendered.text.lower()
+    assert "email" not in " ".join(mrkdwn_texts(rendered.blocks)).lower()
+
+
+def test_the_outbox_keeps_the_lead_copied_in_on_the_mail_and_not_in_its_slack_rendering() -> None:
+    rendered = render("escalation", ChannelKind.OUTBOX, contexts()["escalation"] | {"lead_copied": True})
+
+    assert "Priya Shah is copied in." in rendered.text and "Priya Shah is copied in." in (rendered.html or "")
+    assert "copied in" not in " ".join(mrkdwn_texts(rendered.blocks))
+
+
+@pytest.mark.parametrize("case", ["heads_up", "chaser", "board_update_request", "escalation", "unowned",
+                                  "confirmation"])
+def test_every_message_about_actions_names_their_review_by_code(case: str) -> None:
+    for channel in ALL_CHANNELS:
+        rendered = render_case(case, channel)
+        assert "review RIV3" in rendered.text, channel
+    assert "RIV3" in render_case("digest", ChannelKind.EMAIL).subject
+    assert "RIV3" in render_case("unowned", ChannelKind.EMAIL).subject
+
+
+def test_the_digest_shows_work_nobody_is_chased_about_apart_from_green() -> None:
+    rendered = render_case("digest", ChannelKind.EMAIL)
+
+    assert "Red 3 · Amber 5 · Green 9 · Not chased 2" in rendered.text
+    assert "Not being chased (no lead agency / no lead contact) (2):" in rendered.text
+    assert "- RIV3-0-4 Review the referral pathway with Riverside Police · Riverside Police · no lead contact" \
+        in rendered.text
+    assert "Not being chased" in (rendered.html or "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.db import session_scope
-from bot.models import Contact, Message, MessageAction, ProgressUpdate
+from bot.models import Action, Agency, Contact, Message, MessageAction, ProgressUpdate
 from bot.settings import load_settings
 from bot.sweep import sweep
 from tests.factories import small_plan, sweep_and_deliver
@@ -213,3 +214,177 @@ def test_coordinators_are_told_once_about_messages_that_could_not_be_delivered(e
     assert "Grace Lin" in notice.body_text and "RIV3-2-1" in notice.body_text
     again = sweep(engine, settings, WEDNESDAY + timedelta(hours=2))
     assert [m for m in again.queued if m.kind == "undeliverable"] == []
+
+
+# What the messages say is what happened ------------------------------------------------------
+
+
+def deliver_all(engine: Engine) -> None:
+    """Mark every queued message sent when it was due, as the outbox would have."""
+    with session_scope(engine) as session:
+        for message in session.exec(select(Message).where(Message.state == "pending")).all():
+            message.state, message.sent_at = "sent", message.not_before or message.created_at
+            session.add(message)
+
+
+def board_escalation_after_daily_sweeps(engine: Engine, settings, *, delivered: bool) -> Message:
+    day = WEDNESDAY
+    for _ in range(40):
+        sweep(engine, settings, day)
+        if delivered:
+            deliver_all(engine)
+        day += timedelta(days=1)
+    with session_scope(engine) as session:
+        [board] = session.exec(select(Message).where(Message.level == 3)).all()
+        session.expunge(board)
+        return board
+
+
+def test_the_board_is_told_who_was_asked_at_level_two_how_and_when(engine: Engine, settings) -> None:
+    with session_scope(engine) as session:
+        small_plan(session, settings, [
+            ("1-1", "Riverside Police", date(2026, 11, 2), "in_progress"),  # a manager on record (Slack)
+            ("2-1", "Riverside Hospitals NHS Trust", date(2026, 11, 2), "in_progress"),  # no manager
+        ])
+    board = board_escalation_after_daily_sweeps(engine, settings, delivered=True)
+    with session_scope(engine) as session:
+        level_two = {m.recipient_address: m for m in session.exec(select(Message).where(Message.level == 2)).all()}
+    dana_day = level_two["U0DANA"].sent_at.strftime("%-d %b %Y")  # type: ignore[union-attr]
+    morgan_day = level_two["U0MORGAN"].sent_at.strftime("%-d %b %Y")  # type: ignore[union-attr]
+
+    text = " ".join((board.body_text or "").split())
+    # Without credentials every message is written to the outbox folder, and the board is told so.
+    assert "Riverside Police and Riverside Hospitals NHS Trust have not answered" in text
+    assert (f"The manager of Riverside Police had a message written in the outbox folder on {dana_day} (the bot "
+            "sends nothing from there).") in text
+    assert (f"Riverside Hospitals NHS Trust has no manager on record, so the coordinator had a message written in "
+            f"the outbox folder on {morgan_day}") in text
+    assert "The agency's manager has also been asked" not in text
+
+
+def test_the_board_is_not_told_a_manager_was_asked_while_the_message_still_waits(engine: Engine, settings) -> None:
+    with session_scope(engine) as session:
+        small_plan(session, settings, [("2-1", "Riverside Hospitals NHS Trust", date(2026, 11, 2), "in_progress")])
+    board = board_escalation_after_daily_sweeps(engine, settings, delivered=False)
+    text = " ".join((board.body_text or "").split())
+
+    assert "so the coordinator has a message waiting to go out in the outbox folder (queued " in text
+    assert "was asked" not in text
+
+
+def test_an_escalation_to_the_coordinator_says_the_agency_has_no_manager(engine: Engine, settings) -> None:
+    with session_scope(engine) as session:
+        small_plan(session, settings, [("2-1", "Riverside Hospitals NHS Trust", date(2026, 11, 2), "in_progress")])
+    day, escalations = WEDNESDAY, []
+    while not escalations:
+        escalations = [m for m in sweep(engine, settings, day).queued if m.kind == "escalation"]
+        day += timedelta(days=1)
+    [escalation] = escalations
+    text = " ".join(escalation.body_text.split())  # type: ignore[union-attr]
+
+    assert escalation.recipient_address == "U0MORGAN" and escalation.channel == "outbox"
+    assert ("This comes to you as coordinator because Riverside Hospitals NHS Trust has no manager contact on "
+            "record") in text
+    assert "add a manager for Riverside Hospitals NHS Trust to the contacts file" in text
+    assert "As the manager contact" not in text
+    # The outbox keeps the mail (Tom in copy, as it says) and the Slack rendering, which copies no one.
+    assert escalation.cc_addresses == ("tom.okafor@rht.example.org",) and "Tom Okafor is copied in." in text
+    assert "copied in" not in json.dumps(escalation.blocks)
+    assert "No update has been given on this action." in text
+    assert "action plan of review RIV3" in text
+
+
+def test_an_escalation_quotes_the_last_update_the_lead_gave(engine: Engine, settings) -> None:
+    refs = seed(engine, settings)
+    with session_scope(engine) as session:
+        priya = session.exec(select(Contact).where(Contact.name == "Priya Shah")).one()
+        session.add(ProgressUpdate(action_id=refs["RIV3-1-1"], at=datetime(2026, 11, 25, 15, tzinfo=UTC),
+                                   source="slack_reply", author_contact_id=priya.id, status="in_progress",
+                                   raw_text="Draft policy agreed, training booked for March", confirmed=True))
+    day, escalations = WEDNESDAY, []
+    while not escalations:
+        escalations = [m for m in sweep(engine, settings, day).queued if m.recipient_address == "U0DANA"]
+        day += timedelta(days=1)
+    text = " ".join(escalations[0].body_text.split())  # type: ignore[union-attr]
+
+    assert ('Last update 25 Nov 2026, in progress: \u201cDraft policy agreed, training booked for March\u201d.'
+            in text)
+    # Priya's other action has had no answer at all.
+    assert "RIV3-1-2" not in text or "No update has been given on this action." in text
+
+
+def test_a_board_update_request_sent_on_its_reply_by_day_asks_for_the_next_working_day(
+    engine: Engine, settings
+) -> None:
+    seed(engine, settings)
+    # The plan arrives late: the first sweep is on Thursday 4 March 2027, five working days before
+    # the 11 March meeting, the day a request would have asked for an answer by.
+    report = sweep(engine, settings, datetime(2027, 3, 4, 10, 0, tzinfo=UTC))
+    [request] = [m for m in report.queued if m.kind == "board_update_request"]
+    text = " ".join((request.body_text or "").split())
+
+    assert "by 5 Mar 2027" in request.subject  # type: ignore[operator]
+    assert "Please reply by 5 Mar 2027" in text and "4 Mar 2027" not in text
+
+
+def seed_with_unowned(engine: Engine, settings) -> dict[str, int]:
+    refs = seed(engine, settings)
+    with session_scope(engine) as session:
+        session.add(Agency(name="Riverside Ambulance Service"))  # an agency with no lead in the contacts
+        session.flush()
+        ambulance = session.exec(select(Agency).where(Agency.name == "Riverside Ambulance Service")).one()
+        for ref, agency_id in (("RIV3-1-1", None), ("RIV3-2-1", ambulance.id)):
+            action = session.get(Action, refs[ref])
+            assert action is not None
+            action.lead_agency_id = agency_id
+            session.add(action)
+    return refs
+
+
+def unowned(report) -> list:  # type: ignore[no-untyped-def]
+    return [m for m in report.queued if m.kind == "unowned"]
+
+
+def test_coordinators_hear_which_actions_nobody_is_chased_about_once_per_list(engine: Engine, settings) -> None:
+    refs = seed_with_unowned(engine, settings)
+    [notice] = unowned(sweep(engine, settings, WEDNESDAY))
+    text = " ".join((notice.body_text or "").split())
+
+    assert notice.recipient_address == "U0MORGAN"
+    assert "RIV3: 2 DHR actions not being chased" in (notice.subject or "")
+    assert "RIV3-1-1 Fictional action 1-1 for the Riverside Police: no lead agency." in text
+    assert "To fix: dhr action set RIV3-1-1 --lead AGENCY" in text
+    assert "RIV3-2-1 Fictional action 2-1 for the Riverside Council Housing: no lead contact." in text
+    assert "add a lead for Riverside Ambulance Service to the contacts file, or dhr action set RIV3-2-1 --contact" \
+        in text
+    # The same list is never sent twice, however often the sweep runs.
+    assert unowned(sweep(engine, settings, WEDNESDAY + timedelta(hours=1))) == []
+    assert unowned(sweep(engine, settings, WEDNESDAY + timedelta(days=1))) == []
+
+    with session_scope(engine) as session:
+        action = session.get(Action, refs["RIV3-1-1"])
+        assert action is not None
+        action.lead_agency_id = session.exec(select(Agency).where(Agency.name == "Riverside Police")).one().id
+        session.add(action)
+    [changed] = unowned(sweep(engine, settings, WEDNESDAY + timedelta(days=2)))
+    assert "RIV3-2-1" in (changed.body_text or "") and "RIV3-1-1" not in (changed.body_text or "")
+
+    with session_scope(engine) as session:
+        action = session.get(Action, refs["RIV3-2-1"])
+        assert action is not None
+        action.lead_contact_id = session.exec(select(Contact).where(Contact.name == "Grace Lin")).one().id
+        session.add(action)
+    [cleared] = unowned(sweep(engine, settings, WEDNESDAY + timedelta(days=3)))
+    assert "now have a lead" in (cleared.subject or "")
+    assert unowned(sweep(engine, settings, WEDNESDAY + timedelta(days=4))) == []
+
+
+def test_a_plan_where_everyone_has_a_lead_sends_the_coordinators_nothing(engine: Engine, settings) -> None:
+    seed(engine, settings)
+    assert unowned(sweep(engine, settings, WEDNESDAY)) == []
+
+
+def test_a_dry_run_lists_the_unowned_notice_and_remembers_nothing(engine: Engine, settings) -> None:
+    seed_with_unowned(engine, settings)
+    assert len(unowned(sweep(engine, settings, WEDNESDAY, dry_run=True))) == 1
+    assert len(unowned(sweep(engine, settings, WEDNESDAY))) == 1

@@ -4,11 +4,15 @@
 recorded changes as small dataclasses and returns a `Digest`. `build_digest` is the thin part that
 loads those rows for one partnership. Nothing here sends anything (see bot.digest.sending).
 
-Least data: refs, review codes, agency names, dates, statuses and counts. No descriptions, no
-progress narrative, no names of people.
+Least data: refs, review codes, agency names, dates, statuses and counts, and each listed
+action's text cut short (so a board member knows which action a ref is). No progress narrative, no
+names of people.
 
 RAG, for each action, as of the digest date:
 
+- not chased: open, and nobody is asked about it: no lead agency or no lead contact
+  (`chasing.not_chased_reason`). Never green, whatever its date: no one is working on it as far as
+  the bot knows;
 - red: open and overdue (target date passed), or open and still unanswered after an escalation
   (a level 2 or 3 message with no reply since);
 - amber: open, not red, and either due within `amber_working_days` working days or its target
@@ -64,7 +68,8 @@ __all__ = [
 AMBER_WORKING_DAYS = 10
 #: The chasing defaults: a chaser asks for an answer within five working days.
 DEFAULT_REPLIES = ReplyPolicy()
-RAG_LABELS = ("Red", "Amber", "Green")
+NOT_CHASED = "Not chased"
+RAG_LABELS = ("Red", "Amber", "Green", NOT_CHASED)
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ class GroupRow:
     red: int
     amber: int
     green: int
+    not_chased: int  # open with no lead agency or no lead contact: nobody is asked about them
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,7 @@ class OverdueItem:
     due: date
     days_overdue: int
     status: str
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,7 @@ class NoResponseItem:
     last_chased: date
     escalation_level: int  # 1 not escalated, 2 agency manager, 3 board
     history: str  # the chase log of the run: "Chaser sent 2 Dec 2026 asking for an update by ..."
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,7 @@ class RevisedItem:
     old_due: date | None
     new_due: date | None
     revised_on: date
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,16 @@ class CompletedItem:
     ref: str
     agency: str
     completed_on: date
+    summary: str
+
+
+@dataclass(frozen=True)
+class NotChasedItem:
+    ref: str
+    agency: str
+    due: date | None
+    reason: str  # chasing.NO_LEAD_AGENCY or NO_LEAD_CONTACT
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -171,6 +190,7 @@ class Digest:
     no_response: list[NoResponseItem] = field(default_factory=list)
     revised_dates: list[RevisedItem] = field(default_factory=list)
     completed: list[CompletedItem] = field(default_factory=list)
+    not_chased: list[NotChasedItem] = field(default_factory=list)
     response_by_agency: list[ResponseRow] = field(default_factory=list)
 
 
@@ -226,6 +246,8 @@ def compose_digest(
     def rag_of(a: ActionRow) -> str:
         if not is_open(a.status):
             return "Green"
+        if a.not_chased:
+            return NOT_CHASED
         if (a.due is not None and a.due < today) or a.action_id in escalated_unanswered:
             return "Red"
         if (a.due is not None and a.due <= amber_until) or a.ref in revised_refs:
@@ -235,7 +257,7 @@ def compose_digest(
     rags = {a.action_id: rag_of(a) for a in actions}
     overdue = sorted(
         (
-            OverdueItem(a.ref, a.agency, a.due, (today - a.due).days, a.status)
+            OverdueItem(a.ref, a.agency, a.due, (today - a.due).days, a.status, a.summary)
             for a in actions
             if a.due is not None and a.due < today and is_open(a.status)
         ),
@@ -256,6 +278,7 @@ def compose_digest(
             "no_response": len(no_response),
             "revised": len(revised),
             "completed_since": len(completed),
+            "not_chased": sum(1 for a in actions if is_open(a.status) and a.not_chased),
         },
         by_review=_groups(actions, rags, today, key=lambda a: a.review),
         by_agency=_groups(actions, rags, today, key=lambda a: a.agency),
@@ -263,6 +286,8 @@ def compose_digest(
         no_response=no_response,
         revised_dates=revised,
         completed=completed,
+        not_chased=[NotChasedItem(a.ref, a.agency, a.due, a.not_chased, a.summary)
+                    for a in actions if is_open(a.status) and a.not_chased],
         response_by_agency=_response_by_agency(messages, answers, by_id, period),
     )
 
@@ -287,6 +312,7 @@ def _groups(
                 red=sum(1 for a in group if rags[a.action_id] == "Red"),
                 amber=sum(1 for a in group if rags[a.action_id] == "Amber"),
                 green=sum(1 for a in group if rags[a.action_id] == "Green"),
+                not_chased=sum(1 for a in group if rags[a.action_id] == NOT_CHASED),
             )
         )
     return rows
@@ -302,7 +328,8 @@ def _revised(changes: Sequence[Change], by_id: dict[int, ActionRow], period: Per
         first.setdefault(change.action_id, change)
         last[change.action_id] = change
     items = [
-        RevisedItem(by_id[i].ref, by_id[i].agency, first[i].old_due, last[i].new_due, period.local(last[i].at))
+        RevisedItem(by_id[i].ref, by_id[i].agency, first[i].old_due, last[i].new_due, period.local(last[i].at),
+                    by_id[i].summary)
         for i in first
         if first[i].old_due != last[i].new_due
     ]
@@ -319,7 +346,7 @@ def _completed(changes: Sequence[Change], by_id: dict[int, ActionRow], period: P
         if change.new_status == ActionStatus.COMPLETE and change.old_status != ActionStatus.COMPLETE:
             done[change.action_id] = period.local(change.at)
     items = [
-        CompletedItem(by_id[i].ref, by_id[i].agency, on)
+        CompletedItem(by_id[i].ref, by_id[i].agency, on, by_id[i].summary)
         for i, on in done.items()
         if by_id[i].status == ActionStatus.COMPLETE
     ]
@@ -346,7 +373,8 @@ def _no_response(
         return None
     last_answer = max(answers) if answers else None
     run = [m for m in messages if last_answer is None or m.at > last_answer]
-    asks = [LoggedAsk(m.kind, m.level, m.at, reply_by(m.kind, period.local(m.at), replies, meetings)) for m in run]
+    asks = [LoggedAsk(m.kind, m.level, m.at, reply_by(m.kind, period.local(m.at), replies, meetings), m.recipient_role)
+            for m in run]
     overdue_asks = [
         ask for ask in asks
         if ask.kind in (MessageKind.CHASER, MessageKind.ESCALATION) and ask.reply_by is not None
@@ -363,6 +391,7 @@ def _no_response(
         last_chased=period.local(run[-1].at),
         escalation_level=max((m.level for m in run if m.kind == MessageKind.ESCALATION), default=LEAD_LEVEL),
         history=chase_log(asks, [last_answer] if last_answer else [], period.local, today=period.today),
+        summary=a.summary,
     )
 
 
@@ -443,4 +472,5 @@ def digest_context(digest: Digest) -> dict[str, object]:
         "no_response": [asdict(row) for row in digest.no_response],
         "revised_dates": [asdict(row) for row in digest.revised_dates],
         "completed": [asdict(row) for row in digest.completed],
+        "not_chased": [asdict(row) for row in digest.not_chased],
     }

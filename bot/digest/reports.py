@@ -17,6 +17,7 @@ import jinja2
 from bot.digest.chart import Bar, bar_chart_png
 from bot.digest.content import RAG_LABELS, Digest, ResponseRow
 from bot.render import counted, status_label, ukdate
+from bot.wording import short_text
 
 CHART_TITLE = "Chasers answered by agency"
 SUMMARY_ROWS = (
@@ -27,7 +28,11 @@ SUMMARY_ROWS = (
     ("No response to chasers", "no_response"),
     ("Target dates revised since the last meeting", "revised"),
     ("Completed since the last meeting", "completed_since"),
+    ("Not being chased (no lead agency / no lead contact)", "not_chased"),
 )
+RAG_NOTE = ("Red: overdue, or unanswered after escalation. Amber: due soon, or target date revised. "
+            "Green: on track, complete or not applicable. Not chased: open with no lead agency or no lead "
+            "contact, so nobody is asked about it (never counted as green).")
 
 
 def report_title(digest: Digest) -> str:
@@ -57,16 +62,19 @@ def response_chart_png(rows: Sequence[ResponseRow]) -> bytes:
 def section_rows(digest: Digest) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, column labels, rows of cell text) for each list section, shared by both formats."""
     return [
-        ("Overdue actions", ["Ref", "Agency", "Due", "Overdue by", "Status"],
-         [[o.ref, o.agency, ukdate(o.due), counted(o.days_overdue, "day"), status_label(o.status)]
-          for o in digest.overdue]),
-        ("No response to chasers", ["Ref", "Agency", "Chasers", "Last chased", "Chase history"],
-         [[n.ref, n.agency, str(n.chase_count), ukdate(n.last_chased), n.history] for n in digest.no_response]),
-        ("Revised target dates", ["Ref", "Agency", "Was", "Now", "Revised on"],
-         [[r.ref, r.agency, ukdate(r.old_due), ukdate(r.new_due), ukdate(r.revised_on)]
+        ("Not being chased (no lead agency / no lead contact)", ["Ref", "Action", "Agency", "Due", "Why"],
+         [[n.ref, short_text(n.summary), n.agency, ukdate(n.due), n.reason] for n in digest.not_chased]),
+        ("Overdue actions", ["Ref", "Action", "Agency", "Due", "Overdue by", "Status"],
+         [[o.ref, short_text(o.summary), o.agency, ukdate(o.due), counted(o.days_overdue, "day"),
+           status_label(o.status)] for o in digest.overdue]),
+        ("No response to chasers", ["Ref", "Action", "Agency", "Chasers", "Last chased", "Chase history"],
+         [[n.ref, short_text(n.summary), n.agency, str(n.chase_count), ukdate(n.last_chased), n.history]
+          for n in digest.no_response]),
+        ("Revised target dates", ["Ref", "Action", "Agency", "Was", "Now", "Revised on"],
+         [[r.ref, short_text(r.summary), r.agency, ukdate(r.old_due), ukdate(r.new_due), ukdate(r.revised_on)]
           for r in digest.revised_dates]),
-        ("Completed since the last meeting", ["Ref", "Agency", "Completed"],
-         [[c.ref, c.agency, ukdate(c.completed_on)] for c in digest.completed]),
+        ("Completed since the last meeting", ["Ref", "Action", "Agency", "Completed"],
+         [[c.ref, short_text(c.summary), c.agency, ukdate(c.completed_on)] for c in digest.completed]),
     ]
 
 
@@ -75,8 +83,8 @@ GROUP_COLUMNS = ["", "Open", "Overdue", "Complete", *RAG_LABELS]
 
 def group_rows(digest: Digest, by: str) -> list[list[str]]:
     groups = digest.by_agency if by == "agency" else digest.by_review
-    return [[g.name, str(g.open), str(g.overdue), str(g.complete), str(g.red), str(g.amber), str(g.green)]
-            for g in groups]
+    return [[g.name, str(g.open), str(g.overdue), str(g.complete), str(g.red), str(g.amber), str(g.green),
+             str(g.not_chased)] for g in groups]
 
 
 def response_rows(digest: Digest) -> list[list[str]]:
@@ -105,10 +113,7 @@ def write_digest_docx(digest: Digest, path: Path | str) -> Path:
     _table(document, ["", "Count"], [[label, str(digest.totals[key])] for label, key in SUMMARY_ROWS])
     document.add_paragraph("")
     _table(document, list(RAG_LABELS), [[str(digest.rag[label]) for label in RAG_LABELS]])
-    document.add_paragraph(
-        "Red: overdue, or unanswered after escalation. Amber: due soon, or target date revised. "
-        "Green: on track, complete or not applicable."
-    )
+    document.add_paragraph(RAG_NOTE)
 
     document.add_heading("RAG by agency", level=1)
     _table(document, ["Agency", *GROUP_COLUMNS[1:]], group_rows(digest, "agency"))
@@ -169,6 +174,7 @@ def digest_html(digest: Digest) -> str:
         partnership_name=digest.partnership_name,
         summary=[(label, digest.totals[key]) for label, key in SUMMARY_ROWS],
         rag=[(label, digest.rag[label]) for label in RAG_LABELS],
+        rag_note=RAG_NOTE,
         groups=[("RAG by agency", ["Agency", *GROUP_COLUMNS[1:]], group_rows(digest, "agency")),
                 ("RAG by review", ["Review", *GROUP_COLUMNS[1:]], group_rows(digest, "review"))],
         chart_data_uri=f"data:image/png;base64,{chart}",

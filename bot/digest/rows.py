@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.history_queries import delivered_at, in_history, in_plan, is_answer
@@ -18,6 +19,7 @@ from bot.models import (
     Action,
     Agency,
     BoardMeeting,
+    Contact,
     Event,
     Message,
     MessageAction,
@@ -25,6 +27,8 @@ from bot.models import (
     Recommendation,
     Review,
 )
+from bot.rules.chasing import not_chased_reason
+from bot.rules.statuses import Role
 
 NO_AGENCY = "No lead agency"
 
@@ -37,6 +41,8 @@ class ActionRow:
     agency: str
     due: date | None
     status: str  # ActionStatus value
+    summary: str = ""  # the action's text, cut short where it is shown
+    not_chased: str | None = None  # chasing.not_chased_reason: why nobody is asked about it
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class ChaseMessage:
     level: int
     at: datetime
     action_ids: tuple[int, ...]
+    recipient_role: str | None = None  # Role value of the contact it went to; None for the board or unknown
 
 
 @dataclass(frozen=True)
@@ -69,21 +76,32 @@ class Change:
 
 def load_actions(session: Session, partnership_id: int) -> list[ActionRow]:
     """Every action the plan still has, open or closed: the digest counts completed ones too."""
+    lead = aliased(Contact)
     rows = session.execute(
         sa.select(
             col(Action.id), col(Action.ref), col(Review.code), col(Agency.name), col(Action.lead_agency_text),
-            col(Action.due), col(Action.status),
+            col(Action.due), col(Action.status), col(Action.description), col(Action.lead_agency_id),
+            col(Action.lead_contact_id), col(lead.active),
         )
         .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
         .join(Review, col(Review.id) == col(Recommendation.review_id))
         .outerjoin(Agency, col(Agency.id) == col(Action.lead_agency_id))
+        .outerjoin(lead, col(lead.id) == col(Action.lead_contact_id))
         .where(col(Review.partnership_id) == partnership_id, in_plan())
     ).all()
-    return [
-        ActionRow(action_id, ref, code, agency or agency_text or NO_AGENCY, due, status)
-        for action_id, ref, code, agency, agency_text, due, status in rows
-        if action_id is not None
-    ]
+    # As the sweep finds a lead (PlanFacts.lead_of): the action's own contact, else its agency's lead.
+    agencies_with_a_lead = set(session.exec(
+        select(col(Contact.agency_id)).where(Contact.active == True, Contact.role == Role.LEAD.value)  # noqa: E712
+    ).all())
+    made = []
+    for (action_id, ref, code, agency, agency_text, due, status, description, agency_id,
+         contact_id, contact_active) in rows:
+        if action_id is None:
+            continue
+        has_contact = bool(contact_active) if contact_id is not None else agency_id in agencies_with_a_lead
+        made.append(ActionRow(action_id, ref, code, agency or agency_text or NO_AGENCY, due, status,
+                              description or "", not_chased_reason(status, agency_id is not None, has_contact)))
+    return made
 
 
 def previous_meeting(session: Session, partnership_id: int, meeting_date: date) -> date | None:
@@ -105,18 +123,19 @@ def load_chase_messages(session: Session, action_ids: set[int]) -> list[ChaseMes
     """Every chasing message about these actions that was delivered (`history.delivered_at`): one
     still queued (say behind a channel paused by an outage) or dead asked nobody anything."""
     covered: dict[int, list[int]] = defaultdict(list)
-    found: dict[int, Message] = {}
-    for message, action_id in session.execute(
-        sa.select(Message, col(MessageAction.action_id))
+    found: dict[int, tuple[Message, str | None]] = {}
+    for message, action_id, role in session.execute(
+        sa.select(Message, col(MessageAction.action_id), col(Contact.role))
         .join(MessageAction, col(MessageAction.message_id) == col(Message.id))
+        .outerjoin(Contact, col(Contact.id) == col(Message.recipient_contact_id))
         .where(in_history(), delivered_at().is_not(None))
     ).all():
         if action_id in action_ids and message.id is not None:
-            found[message.id] = message
+            found[message.id] = (message, role)
             covered[message.id].append(action_id)
     return [
-        ChaseMessage(m.kind, m.level, m.sent_at or m.created_at, tuple(sorted(covered[i])))
-        for i, m in found.items()
+        ChaseMessage(m.kind, m.level, m.sent_at or m.created_at, tuple(sorted(covered[i])), role)
+        for i, (m, role) in found.items()
     ]
 
 

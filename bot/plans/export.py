@@ -27,7 +27,17 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.history_queries import in_plan
-from bot.models import Action, Agency, BoardMeeting, Message, MessageAction, ProgressUpdate, Recommendation, Review
+from bot.models import (
+    Action,
+    Agency,
+    BoardMeeting,
+    Contact,
+    Message,
+    MessageAction,
+    ProgressUpdate,
+    Recommendation,
+    Review,
+)
 from bot.plans.board_files import ExportTable, write_csv, write_docx, write_xlsx
 from bot.plans.columns import BOT_HEADERS, EXTRA_PREFIX, Field
 from bot.plans.finish import STATUS_AS_WRITTEN
@@ -76,11 +86,13 @@ def chase_log(
     replies: ReplyPolicy = DEFAULT_REPLIES,
     meetings: Sequence[date] = (),
     today: date | None = None,
+    roles: Mapping[int, str] | None = None,
 ) -> str:
     """The chase log of one action (`history.chase_log`), from what the bot sent and what came back.
 
     Only messages that went out count, dated when they went; the reply-by day each asked for is
     worked out by `escalation.reply_by`, as the sweep worked it out when writing the message.
+    `roles` (contact id -> Role value) says who each escalation reached.
     """
     zone = ZoneInfo(timezone)
 
@@ -88,7 +100,8 @@ def chase_log(
         return moment.astimezone(zone).date()
 
     asks = [
-        LoggedAsk(m.kind, m.level, at, reply_by(m.kind, local(at), replies, meetings))
+        LoggedAsk(m.kind, m.level, at, reply_by(m.kind, local(at), replies, meetings),
+                  (roles or {}).get(m.recipient_contact_id or -1))
         for m in messages
         if (at := delivered_at(m.state, m.sent_at)) is not None
     ]
@@ -145,10 +158,12 @@ def _chase_log_lines(
     replies: ReplyPolicy = DEFAULT_REPLIES,
     meetings: Sequence[date] = (),
     today: date | None = None,
+    roles: Mapping[int, str] | None = None,
 ) -> str:
     """The chase log for one action, one event a line. The only call of chase_log: how the log is
     worked out lives there; how it is laid out on the page lives here."""
-    text = chase_log(messages, updates, timezone=timezone, replies=replies, meetings=meetings, today=today)
+    text = chase_log(messages, updates, timezone=timezone, replies=replies, meetings=meetings, today=today,
+                     roles=roles)
     return "\n".join(line.strip() for line in re.split(r"(?<=\.)\s+(?=[A-Z])", text) if line.strip())
 
 
@@ -173,6 +188,8 @@ def plan_rows(
         actions_by_rec[action.recommendation_id].append(action)
     action_ids = [a.id for actions in actions_by_rec.values() for a in actions]
     agencies = {a.id: a.name for a in session.exec(select(Agency))}
+    roles = {contact_id: role for contact_id, role in session.exec(select(col(Contact.id), col(Contact.role)))
+             if contact_id is not None}
     messages: dict[int, list[Message]] = defaultdict(list)
     for link, message in session.exec(
         select(MessageAction, Message)
@@ -217,7 +234,7 @@ def plan_rows(
                 "bot:due": action.due,
                 "bot:status": status_in_words(action.status),
                 "bot:chase_log": _chase_log_lines(messages[action.id], updates[action.id], timezone, replies=replies,
-                                                  meetings=meetings, today=today),
+                                                  meetings=meetings, today=today, roles=roles),
             })
             rows.append(_Row(values, index == 0, len(actions)))
     return rows

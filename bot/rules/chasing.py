@@ -133,6 +133,23 @@ class DueStep:
         return (_URGENCY[self.kind], self.due or date.max, natural_ref_key(self.ref), self.action_id)
 
 
+#: Why an open action is not being chased (`not_chased_reason`).
+NO_LEAD_AGENCY = "no lead agency"
+NO_LEAD_CONTACT = "no lead contact"
+
+
+def not_chased_reason(status: str, has_lead_agency: bool, has_lead_contact: bool) -> str | None:
+    """Why nobody is asked about an open action, or None when someone is (or it is closed).
+
+    The lead is the action's own contact, else the first active lead contact of its agency; an
+    action with a lead contact is chased even with no agency recorded. These are the actions the
+    coordinators are told about and the digest never counts as green.
+    """
+    if status in CLOSED_STATUSES or has_lead_contact:
+        return None
+    return NO_LEAD_CONTACT if has_lead_agency else NO_LEAD_AGENCY
+
+
 def natural_ref_key(ref: str) -> tuple[str | int, ...]:
     """Sorts RIV3-5-2 before RIV3-5-10, as a person reading the list expects."""
     return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(ref)))

@@ -58,14 +58,20 @@ def reply_by(kind: str, sent_on: date, replies: ReplyPolicy, meetings: Sequence[
     """The day a message of `kind` going out on `sent_on` asks for an answer by, or None if it asks none.
 
     A chaser (or escalation) sent on Monday with five working days asks for an answer by Friday;
-    a board update request asks for one by the digest day of the next meeting.
+    a board update request asks for one by the digest day of the next meeting. Never earlier than
+    the next working day after `sent_on`: a request that arrives on (or after) the day it names
+    would ask for the impossible, so a late board request asks for the next working day instead.
     """
     if kind in (MessageKind.CHASER, MessageKind.ESCALATION):
-        return add_working_days(sent_on, replies.reply_within_working_days - 1)
-    if kind == MessageKind.BOARD_UPDATE_REQUEST:
+        wanted = add_working_days(sent_on, replies.reply_within_working_days - 1)
+    elif kind == MessageKind.BOARD_UPDATE_REQUEST:
         meeting = next((m for m in sorted(meetings) if m >= sent_on), None)
-        return add_working_days(meeting, -replies.board_working_days_before) if meeting else None
-    return None
+        if meeting is None:
+            return None
+        wanted = add_working_days(meeting, -replies.board_working_days_before)
+    else:
+        return None
+    return max(wanted, add_working_days(sent_on, 1))
 
 
 def counts_towards_escalation(kind: str, delivered_on: date | None, due: date | None) -> bool:
@@ -225,9 +231,9 @@ def next_rung(state: LadderState, policy: EscalationPolicy, today: date, window:
 
 
 def _reply_by_day(sent_on: date, replies: ReplyPolicy) -> date:
-    day = reply_by(MessageKind.CHASER, sent_on, replies)
-    assert day is not None  # a chaser always asks by a day
-    return day
+    # The ladder's grace, not the day the chaser named: a grace of 0 or 1 working days is a policy
+    # choice, so it is not clamped to the next working day as reply_by is.
+    return add_working_days(sent_on, replies.reply_within_working_days - 1)
 
 
 def _still_unanswered(escalated_at: datetime | None, last_reply_at: datetime | None) -> datetime | None:

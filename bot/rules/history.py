@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.rules.escalation import BOARD_LEVEL
-from bot.rules.statuses import CLOSED_STATUSES, MessageKind, MessageState, UpdateSource
+from bot.rules.statuses import CLOSED_STATUSES, MessageKind, MessageState, Role, UpdateSource
 
 #: Messages that move an action's chase clock: each one is a step of chasing.
 CHASE_KINDS = frozenset({MessageKind.HEADS_UP, MessageKind.CHASER, MessageKind.BOARD_UPDATE_REQUEST})
@@ -66,6 +66,7 @@ class LoggedAsk:
     level: int  # escalation level of an escalation
     at: datetime  # aware: when it went (or goes) out
     reply_by: date | None  # the day it asked for an answer by, if it asked for one by a day
+    recipient_role: str | None = None  # Role value of who it went to, when known
 
 
 def chase_log(
@@ -107,8 +108,7 @@ def chase_log(
 def _sentence(ask: LoggedAsk, local: Callable[[datetime], date], *, follow_up: bool) -> str:
     day = _day(local(ask.at))
     if ask.kind == MessageKind.ESCALATION:
-        whom = "the board" if ask.level >= BOARD_LEVEL else "the agency manager"
-        sentence = f"Escalated to {whom} {day}"
+        sentence = f"Escalated{_escalated_to(ask)} {day}"
     elif ask.kind == MessageKind.BOARD_UPDATE_REQUEST:
         sentence = f"Update for the board requested {day}"
     else:
@@ -117,6 +117,18 @@ def _sentence(ask: LoggedAsk, local: Callable[[datetime], date], *, follow_up: b
     if ask.reply_by is not None and ask.kind != MessageKind.ESCALATION:
         return f"{sentence} asking for an update by {_day(ask.reply_by)}."
     return f"{sentence}."
+
+
+def _escalated_to(ask: LoggedAsk) -> str:
+    """Who an escalation went to, as the message's recipient says: a level-2 escalation goes to the
+    coordinator when the agency has no manager on record, so the level alone does not tell."""
+    if ask.level >= BOARD_LEVEL:
+        return " to the board"
+    if ask.recipient_role == Role.MANAGER:
+        return " to the agency manager"
+    if ask.recipient_role == Role.COORDINATOR:
+        return " to the coordinator (no agency manager on record)"
+    return ""
 
 
 def _day(day: date) -> str:

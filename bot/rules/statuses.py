@@ -87,6 +87,7 @@ class MessageKind(StrEnum):
     CONFIRMATION = "confirmation"
     UNDELIVERABLE = "undeliverable"  # tells coordinators which messages were given up on
     OUTAGE = "outage"  # tells coordinators a channel is paused (its credentials refused), or resumed
+    UNOWNED = "unowned"  # tells coordinators which open actions nobody is chased about (no lead / no contact)
 
 
 class MessageState(StrEnum):

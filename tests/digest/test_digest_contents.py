@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from bot.db import ensure_partnership, session_scope
 from bot.digest.content import ActionRow, Answer, ChaseMessage, Digest, build_digest, compose_digest, digest_context
+from bot.models import Action, Contact
 from bot.render import render
 from bot.rules.statuses import ChannelKind
 from bot.settings import Settings
@@ -62,7 +64,7 @@ def test_completed_since_the_last_meeting_leaves_out_older_completions(digest: D
 
 
 def test_rag_counts_by_plan_agency_and_review(digest: Digest) -> None:
-    assert digest.rag == {"Red": 1, "Amber": 1, "Green": 3}
+    assert digest.rag == {"Red": 1, "Amber": 1, "Green": 3, "Not chased": 0}
     agencies = {row.name: (row.red, row.amber, row.green) for row in digest.by_agency}
     assert agencies["Riverside Police"] == (1, 0, 0)  # overdue and escalated
     assert agencies["Riverside Council Housing"] == (0, 1, 0)  # revised date
@@ -107,7 +109,7 @@ def row(action_id: int, due: date | None, status: str = "in_progress") -> Action
 
 def test_due_within_the_amber_window_is_amber_and_later_is_green() -> None:
     digest = composed([row(1, date(2027, 1, 20)), row(2, date(2027, 3, 1)), row(3, None)])
-    assert digest.rag == {"Red": 0, "Amber": 1, "Green": 2}
+    assert digest.rag == {"Red": 0, "Amber": 1, "Green": 2, "Not chased": 0}
 
 
 def test_escalated_and_unanswered_is_red_even_before_the_due_date() -> None:
@@ -124,7 +126,7 @@ def test_a_reply_after_the_escalation_takes_it_out_of_red() -> None:
 
 def test_closed_actions_are_green_whatever_their_date() -> None:
     digest = composed([row(1, date(2026, 1, 1), "complete"), row(2, date(2026, 1, 1), "not_applicable")])
-    assert digest.rag == {"Red": 0, "Amber": 0, "Green": 2} and digest.overdue == []
+    assert digest.rag == {"Red": 0, "Amber": 0, "Green": 2, "Not chased": 0} and digest.overdue == []
 
 
 def test_an_action_is_not_unanswered_before_its_chasers_reply_by_day() -> None:
@@ -147,3 +149,52 @@ def test_median_working_days_to_answer_skip_weekends_and_bank_holidays() -> None
     assert (police.chasers_sent, police.answered) == (3, 2)
     assert (police.median_days_to_answer, police.median_working_days_to_answer) == (3.5, 1.5)
     assert police.chasers_per_answer == 1.5
+
+
+# Work nobody is chased about -------------------------------------------------------------------
+
+
+def test_an_open_action_with_no_lead_is_not_chased_and_never_green() -> None:
+    unowned = [
+        ActionRow(1, "RIV3-1-1", "RIV3", "No lead agency", date(2027, 6, 1), "in_progress", "Audit the pathway",
+                  "no lead agency"),
+        ActionRow(2, "RIV3-2-1", "RIV3", "Riverside Police", date(2026, 12, 1), "not_started", "Train staff",
+                  "no lead contact"),
+        row(3, date(2027, 6, 1)),
+    ]
+    digest = composed(unowned)
+
+    assert digest.rag == {"Red": 0, "Amber": 0, "Green": 1, "Not chased": 2}
+    assert [(n.ref, n.reason) for n in digest.not_chased] == [("RIV3-1-1", "no lead agency"),
+                                                            ("RIV3-2-1", "no lead contact")]
+    police = {g.name: g for g in digest.by_agency}["Riverside Police"]
+    assert (police.not_chased, police.green) == (1, 1)
+    assert digest.totals["not_chased"] == 2
+    assert [o.ref for o in digest.overdue] == ["RIV3-2-1"]  # still overdue, and listed as such
+
+
+def test_a_plan_with_actions_nobody_leads_shows_them_in_the_digest(engine: Engine, settings: Settings) -> None:
+    plan = seed_plan(engine, settings)
+    with session_scope(engine) as session:
+        for ref in ("RIV3-1-1", "RIV3-4-1"):
+            action = session.get(Action, plan[ref])
+            assert action is not None
+            action.lead_agency_id, action.lead_agency_text = None, None
+            session.add(action)
+        tom = session.exec(select(Contact).where(Contact.name == "Tom Okafor")).one()
+        tom.active = False  # the hospitals' only lead has left
+        session.add(tom)
+        hospital = session.get(Action, plan["RIV3-3-1"])
+        assert hospital is not None
+        hospital.status = "in_progress"
+        session.add(hospital)
+    with session_scope(engine) as session:
+        digest = build_digest(session, ensure_partnership(session, settings), MEETING, AS_OF)
+    text = render("digest", ChannelKind.EMAIL, digest_context(digest)).text
+
+    assert [(n.ref, n.reason) for n in digest.not_chased] == [
+        ("RIV3-1-1", "no lead agency"), ("RIV3-3-1", "no lead contact"), ("RIV3-4-1", "no lead agency")]
+    assert digest.rag["Not chased"] == 3 and digest.rag["Green"] == 1  # only the completed action is green
+    assert "Riverside Hospitals NHS Trust: 1 open, 1 overdue, 0 complete, 1 not being chased" in text
+    assert ("- RIV3-3-1 Fictional action 3-1 for the Riverside Hospitals NHS \u2026 · Riverside Hospitals NHS "
+            "Trust · no lead contact") in text

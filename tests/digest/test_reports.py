@@ -43,9 +43,9 @@ def test_word_report_opens_and_has_every_table(digest: Digest, tmp_path: Path) -
     assert "Riverside Safer Communities Board: DHR action digest" in text
     assert "For the meeting on 14 Jan 2027. As of 7 Jan 2027." in text
     assert ["Overdue", "1"] in tables[0]  # summary counts
-    assert tables[1] == [["Red", "Amber", "Green"], ["1", "1", "3"]]
+    assert tables[1] == [["Red", "Amber", "Green", "Not chased"], ["1", "1", "3", "0"]]
     by_agency = {r[0]: r[1:] for r in tables[2]}
-    assert by_agency["Riverside Police"] == ["1", "1", "0", "1", "0", "0"]
+    assert by_agency["Riverside Police"] == ["1", "1", "0", "1", "0", "0", "0"]
     flat = [cell for table in tables for r in table for cell in r]
     history = "Chaser sent 2 Dec 2026 asking for an update by 8 Dec 2026. No response received."
     assert any(cell.startswith(history) for cell in flat)
@@ -61,12 +61,15 @@ def test_html_report_is_one_self_contained_page(digest: Digest, tmp_path: Path) 
     assert "Escalated to the board 23 Dec 2026." in html
 
 
-def test_html_escapes_plan_text_and_leaves_descriptions_out(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_html_escapes_plan_text_and_shows_only_the_start_of_an_action(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     seed_plan(engine, settings)
     with session_scope(engine) as session:
         action = session.exec(select(Action).where(Action.ref == "RIV3-1-1")).one()
-        action.description = "<script>steal()</script> Fictional narrative"
+        action.description = "<script>steal()</script> Review the pathway, then write up the fictional narrative"
         action.lead_agency_id = None
+        action.lead_contact_id = None
         action.lead_agency_text = HOSTILE
         session.add(action)
     with session_scope(engine) as session:
@@ -75,8 +78,10 @@ def test_html_escapes_plan_text_and_leaves_descriptions_out(engine: Engine, sett
 
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;" in html
-    assert html.count("&lt;script&gt;") == 2  # the agency in the RAG table and in the overdue table
-    assert "steal()" not in html and "narrative" not in html
+    # The agency in the RAG table, the "not chased" and the overdue tables; the action's text in the last two.
+    assert html.count("&lt;script&gt;") == 5
+    assert "&lt;script&gt;steal()&lt;/script&gt; Review the pathway, then write up the \u2026" in html
+    assert "narrative" not in html
 
 
 def test_chart_is_a_valid_png_sized_to_its_rows() -> None:

@@ -56,14 +56,25 @@ def test_chase_log_works_out_the_reply_by_day_never_reads_it_from_the_message_te
 
 
 def test_chase_log_notes_replies_and_escalation() -> None:
-    messages = [_sent("2026-10-01"), _sent("2026-10-15"), _sent("2026-10-29", "escalation", level=2)]
+    escalation = _sent("2026-10-29", "escalation", level=2)
+    escalation.recipient_contact_id = 7
+    messages = [_sent("2026-10-01"), _sent("2026-10-15"), escalation]
     replies = [_reply("2026-10-20"), _reply("2026-01-05", source="import")]
 
-    assert chase_log(messages, replies) == (
+    assert chase_log(messages, replies, roles={7: "manager"}) == (
         "Chaser sent 1 Oct 2026 asking for an update by 7 Oct 2026. No response received. "
         "Follow-up sent 15 Oct 2026 asking for an update by 21 Oct 2026. Reply received 20 Oct 2026. "
         "Escalated to the agency manager 29 Oct 2026."
     )
+
+
+def test_chase_log_says_whom_an_escalation_reached_and_claims_no_one_it_cannot_name() -> None:
+    escalation = _sent("2026-10-29", "escalation", level=2)
+    escalation.recipient_contact_id = 9
+
+    assert chase_log([escalation], [], roles={9: "coordinator"}) == (
+        "Escalated to the coordinator (no agency manager on record) 29 Oct 2026.")
+    assert chase_log([escalation], []) == "Escalated 29 Oct 2026."
 
 
 def test_chase_log_counts_no_refused_reply_as_an_answer() -> None:

@@ -25,7 +25,7 @@ from bot.rules.escalation import (
     unanswered,
 )
 from bot.rules.statuses import MessageKind
-from bot.rules.workdays import SendWindow
+from bot.rules.workdays import SendWindow, add_working_days
 
 LONDON = ZoneInfo("Europe/London")
 WINDOW = SendWindow(time(9, 30), time(16, 30))
@@ -269,6 +269,27 @@ def test_a_board_update_request_asks_for_an_answer_by_the_next_meetings_digest_d
     meetings = [date(2026, 12, 10), date(2027, 1, 14)]
     assert reply_by(MessageKind.BOARD_UPDATE_REQUEST, date(2026, 12, 11), replies, meetings) == date(2027, 1, 7)
     assert reply_by(MessageKind.BOARD_UPDATE_REQUEST, date(2027, 1, 15), replies, meetings) is None
+
+
+def test_a_board_update_request_sent_on_its_reply_by_day_asks_for_the_next_working_day() -> None:
+    replies = ReplyPolicy(board_working_days_before=5)
+    meetings = [date(2026, 12, 10)]  # Thursday: five working days before is Thursday 3 December
+    asked_on_time = reply_by(MessageKind.BOARD_UPDATE_REQUEST, date(2026, 12, 2), replies, meetings)
+    asked_late = reply_by(MessageKind.BOARD_UPDATE_REQUEST, date(2026, 12, 3), replies, meetings)
+    asked_after = reply_by(MessageKind.BOARD_UPDATE_REQUEST, date(2026, 12, 4), replies, meetings)  # Friday
+
+    assert asked_on_time == date(2026, 12, 3)
+    assert asked_late == add_working_days(date(2026, 12, 3), 1) == date(2026, 12, 4)
+    assert asked_after == add_working_days(date(2026, 12, 4), 1) == date(2026, 12, 7)  # past the weekend
+
+
+@pytest.mark.parametrize("within", [0, 1])
+def test_a_chaser_never_asks_for_an_answer_on_the_day_it_is_sent(within: int) -> None:
+    replies = ReplyPolicy(reply_within_working_days=within)
+    christmas_eve = date(2026, 12, 24)  # Thursday, then two bank holidays and a weekend
+
+    assert reply_by(MessageKind.CHASER, christmas_eve, replies) == add_working_days(christmas_eve, 1)
+    assert reply_by(MessageKind.CHASER, christmas_eve, replies) == date(2026, 12, 29)
 
 
 def test_the_manager_hears_the_working_day_after_the_chasers_reply_by_day() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.rules.history import LoggedAsk, chase_log, is_answer, is_chase, is_live
-from bot.rules.statuses import MessageKind, UpdateSource
+from bot.rules.statuses import MessageKind, Role, UpdateSource
 
 REMOVED = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -81,3 +81,12 @@ def test_heads_ups_ask_nothing_and_stay_out_of_the_log() -> None:
     ]
 
     assert chase_log(asks, [], local) == "Update for the board requested 1 Dec 2026 asking for an update by 3 Dec 2026."
+
+
+def test_a_level_two_escalation_is_logged_as_reaching_whoever_it_was_sent_to() -> None:
+    def escalated(role: str | None) -> str:
+        return chase_log([LoggedAsk(MessageKind.ESCALATION.value, 2, at("2026-12-16"), None, role)], [], local)
+
+    assert escalated(Role.MANAGER.value) == "Escalated to the agency manager 16 Dec 2026."
+    assert escalated(Role.COORDINATOR.value) == "Escalated to the coordinator (no agency manager on record) 16 Dec 2026."
+    assert escalated(None) == "Escalated 16 Dec 2026."  # nobody on record: no claim of who it reached

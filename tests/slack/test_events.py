@@ -54,7 +54,7 @@ def test_an_unsure_reply_asks_for_confirmation_and_confirm_applies_it(slack: Sla
     channel, ts = delivered_chaser(slack)
     _reply(slack, channel, ts, "U0PRIYA", "we need more time on this one")
     question = slack.wait_call("chat.postMessage", lambda c: c.body.get("thread_ts") == ts)[0].body
-    assert "I read your reply as" in question["text"]
+    assert "I read your reply about review RIV3 as" in question["text"]
     buttons = [e for b in question["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert [b["action_id"] for b in buttons] == [ids.CONFIRM_READING, ids.REJECT_READING]
     assert [u.confirmed for u in _updates(slack)] == [False, False]

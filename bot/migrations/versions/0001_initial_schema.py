@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 13:50:41.852269
+Create Date: 2026-12-07 14:48:41.563470
 """
 
 from __future__ import annotations
