@@ -4,11 +4,11 @@ keep them by name; each reads the process runtime and the clock once, then calls
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from bot import runtime
 from bot.digest.sending import send_due_digests
-from bot.outbox import deliver_due
+from bot.outbox import DELIVERY_WAIT, deliver_due
 from bot.policy import delivery_policy
 from bot.slack_dedupe import forget_deliveries
 from bot.sweep import sweep
@@ -36,8 +36,7 @@ def deliver_job() -> None:
     rt = runtime.current()
     report = deliver_due(
         rt.engine, rt.channels, _now, worker=rt.worker_id,
-        policy=delivery_policy(rt.settings),
-        pacer=rt.pacer, wait_up_to=timedelta(seconds=30),
+        policy=delivery_policy(rt.settings), wait_up_to=DELIVERY_WAIT,
     )
     if report.sent or report.dead or report.retrying:
         log.info("delivery: %d sent, %d retrying, %d dead", len(report.sent), len(report.retrying), len(report.dead))
