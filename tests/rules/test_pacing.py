@@ -52,10 +52,10 @@ def test_mail_shares_one_key_per_mailbox_and_slack_one_per_conversation() -> Non
 
 
 @pytest.mark.parametrize("bad", [
-    dict(sends=0, per=timedelta(seconds=1)),
-    dict(sends=1, per=timedelta(0)),
-    dict(sends=1, per=timedelta(seconds=1), concurrent=0),
-    dict(sends=1, per=timedelta(seconds=1), margin=1.0),
+    {"sends": 0, "per": timedelta(seconds=1)},
+    {"sends": 1, "per": timedelta(0)},
+    {"sends": 1, "per": timedelta(seconds=1), "concurrent": 0},
+    {"sends": 1, "per": timedelta(seconds=1), "margin": 1.0},
 ])
 def test_a_pace_that_could_never_send_is_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
