@@ -27,7 +27,7 @@ from bot.channels.recovery import SendUnconfirmed
 from bot.db import session_scope
 from bot.models import Contact, Event, Message, MessageAction, SendPace
 from bot.pace_store import hold, in_flight, join_condition, message_pace_key, pace_key_of, reserve, spaced_by
-from bot.rules.pacing import Pace, may_start, next_after_start
+from bot.rules.pacing import CLAIM_AHEAD, Pace, may_start, next_after_start, send_at
 from bot.rules.statuses import ChannelKind, MessageState
 
 log = logging.getLogger(__name__)
@@ -208,16 +208,20 @@ class Claim:
     abandoned: bool
     #: When the attempt before this one began (None on the first): a late copy of it may still appear.
     previous_attempt_at: datetime | None = None
+    #: The paced send's turn (None: not paced): the worker sends at this moment, not before.
+    send_at: datetime | None = None
 
 
 def claim_next(
-    engine: Engine, now: datetime, worker: str, policy: DeliveryPolicy, *, only: int | None = None
+    engine: Engine, now: datetime, worker: str, policy: DeliveryPolicy, *, only: int | None = None,
+    ahead: timedelta = timedelta(0),
 ) -> Claim | None:
     """Claim the oldest due message (or message `only`), or one whose previous claim expired; None when none is due.
 
-    Under `policy.pacing`, only a message whose conversation or mailbox may be sent to now
-    (bot.rules.pacing.may_start); the claim moves that key's pace on in the same transaction,
-    and loses (to look again) if another process moved it meanwhile.
+    Under `policy.pacing`, only a message whose conversation or mailbox may be sent to within
+    `ahead` (bot.rules.pacing.may_start); the claim moves that key's pace on in the same
+    transaction, and loses (to look again) if another process moved it meanwhile. On PostgreSQL
+    the candidate row is locked and rows other workers hold are skipped, so they claim side by side.
     """
     pacing = policy.pacing
     with session_scope(engine) as session:
@@ -227,10 +231,13 @@ def claim_next(
             if pacing:
                 query = query.add_columns(col(SendPace.next_at), col(SendPace.version)).outerjoin(
                     SendPace, join_condition(pacing)
-                ).where(spaced_by(pacing, now), message_pace_key().not_in(crowded))
+                ).where(spaced_by(pacing, now + ahead), message_pace_key().not_in(crowded))
             else:
                 query = query.add_columns(sa.null(), sa.null())
-            found = session.execute(query.order_by(col(Message.not_before), col(Message.id)).limit(1)).first()
+            found = session.execute(
+                query.order_by(col(Message.not_before), col(Message.id)).limit(1)
+                .with_for_update(skip_locked=True, of=Message)
+            ).first()
             if found is None:
                 return None
             candidate, next_at, version = found
@@ -238,9 +245,11 @@ def claim_next(
             key = pace_key_of(candidate)
             # Counted after the pace row was read: a send claimed since then changed its version.
             under_way = in_flight(session, key, now) if pace is not None and pace.concurrent else 0
-            if pace is not None and not may_start(next_at, under_way, pace, now):
+            if pace is not None and not may_start(next_at, under_way, pace, now, ahead):
                 crowded.add(key)
+                session.rollback()  # lets go of the row lock
                 continue
+            turn = send_at(next_at, now) if pace is not None else None
             # Read before the UPDATE below: the session refreshes `candidate` with the new values.
             was_abandoned = candidate.state == MessageState.SENDING.value
             previous_attempt_at = candidate.attempt_started_at
@@ -261,14 +270,14 @@ def claim_next(
             )
             assert isinstance(result, sa.CursorResult)  # an UPDATE says how many rows it changed
             won = result.rowcount == 1
-            if won and pace is not None:
-                won = reserve(session, key, version, next_after_start(pace, now))
+            if won and pace is not None and turn is not None:
+                won = reserve(session, key, version, next_after_start(pace, turn))
             if won:
                 session.commit()
                 claimed = session.get(Message, candidate.id)
                 assert claimed is not None
                 session.refresh(claimed)
-                return Claim(claimed, abandoned=was_abandoned, previous_attempt_at=previous_attempt_at)
+                return Claim(claimed, abandoned=was_abandoned, previous_attempt_at=previous_attempt_at, send_at=turn)
             session.rollback()  # someone else won that row or that key; look again
     return None
 
@@ -316,10 +325,16 @@ def deliver_one(
     report: DeliveryReport | None = None,
     hook: StepHook = _no_hook,
     only: int | None = None,
+    wait_until: Callable[[datetime], None] | None = None,
 ) -> bool:
-    """Deliver one due message (message `only`, if given). Returns False when nothing was due."""
+    """Deliver one due message (message `only`, if given). Returns False when nothing was due.
+
+    A caller that can wait (`wait_until`) may claim a paced send just before its turn and is
+    made to wait for it; without, only sends whose turn has come are claimed.
+    """
     report = report if report is not None else DeliveryReport()
-    claim = claim_next(engine, now, worker, policy, only=only)
+    claim = claim_next(engine, now, worker, policy, only=only,
+                       ahead=CLAIM_AHEAD if wait_until is not None else timedelta(0))
     if claim is None:
         return False
     message = claim.message
@@ -344,6 +359,8 @@ def deliver_one(
         if receipt is not None:
             _finish(engine, message, now, receipt=receipt, policy=policy, report=report, recovered=True, worker=worker)
             return True
+    if claim.send_at is not None and claim.send_at > now and wait_until is not None:
+        wait_until(claim.send_at)
     try:
         receipt = channel.send(envelope)
     except DeliveryError as error:
@@ -474,9 +491,14 @@ def deliver_due(
     to the next run.
     """
     report = DeliveryReport()
+
+    def wait_until(moment: datetime) -> None:
+        sleep(max((moment - clock()).total_seconds(), 0.0))
+
     tried = waits = 0
     while tried < limit and waits < limit:
-        if deliver_one(engine, channels, clock(), worker=worker, policy=policy, report=report, hook=hook):
+        if deliver_one(engine, channels, clock(), worker=worker, policy=policy, report=report, hook=hook,
+                       wait_until=wait_until if policy.pacing else None):
             tried += 1
             continue
         waits += 1
@@ -484,7 +506,10 @@ def deliver_due(
         now = clock()
         if next_due is None or next_due - now > wait_up_to:
             break
-        sleep(max((next_due - now).total_seconds(), BUSY_POLL_SECONDS if policy.pacing else 0.0))
+        if policy.pacing:  # wake in time to claim the next turn ahead of it (see deliver_one)
+            sleep(max((next_due - CLAIM_AHEAD - now).total_seconds(), BUSY_POLL_SECONDS))
+        else:
+            sleep(max((next_due - now).total_seconds(), 0.0))
     return report
 
 

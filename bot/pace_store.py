@@ -37,11 +37,12 @@ def join_condition(pacing: Mapping[str, Pace]) -> sa.ColumnElement[bool]:
     return sa.and_(col(SendPace.key) == message_pace_key(), col(Message.channel).in_(list(pacing)))
 
 
-def spaced_by(pacing: Mapping[str, Pace], now: datetime) -> sa.ColumnElement[bool]:
-    """Messages whose key's spacing has passed at `now` (or that are not paced): a pre-filter for
+def spaced_by(pacing: Mapping[str, Pace], turn_before: datetime) -> sa.ColumnElement[bool]:
+    """Messages whose key's turn comes by `turn_before` (or that are not paced): a pre-filter for
     the claim, which still asks bot.rules.pacing.may_start about the one it picks."""
     return sa.or_(
-        col(Message.channel).not_in(list(pacing)), col(SendPace.next_at).is_(None), col(SendPace.next_at) <= now
+        col(Message.channel).not_in(list(pacing)), col(SendPace.next_at).is_(None),
+        col(SendPace.next_at) <= turn_before,
     )
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.rules.pacing import Pace, may_start, next_after_refusal, next_after_start, pace_key
+from bot.rules.pacing import Pace, may_start, next_after_refusal, next_after_start, pace_key, send_at
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 SLACK = Pace(1, timedelta(seconds=1), margin=0.05)
@@ -30,6 +30,17 @@ def test_a_key_may_start_once_its_spacing_has_passed() -> None:
     assert not may_start(NOW + timedelta(milliseconds=1), 0, SLACK, NOW)
     assert may_start(NOW, 0, SLACK, NOW)
     assert may_start(NOW - timedelta(seconds=5), 0, SLACK, NOW)
+
+
+def test_a_worker_that_can_wait_claims_just_ahead_of_the_turn_and_sends_on_it() -> None:
+    turn = NOW + timedelta(milliseconds=80)
+    assert not may_start(turn, 0, SLACK, NOW)
+    assert may_start(turn, 0, SLACK, NOW, ahead=timedelta(milliseconds=100))
+    assert send_at(turn, NOW) == turn
+    assert send_at(NOW - timedelta(seconds=3), NOW) == NOW  # a turn long past: now, not a catch-up burst
+    assert send_at(None, NOW) == NOW
+    # The next turn counts from this one, so a late wake-up does not push every later send back.
+    assert next_after_start(SLACK, send_at(turn, NOW)) == turn + SLACK.spacing
 
 
 def test_a_mailbox_with_its_concurrent_sends_under_way_waits() -> None:
