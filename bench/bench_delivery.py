@@ -185,19 +185,21 @@ def main() -> None:
           f"{scaled['email'].concurrent} at once). Figures in messages/s, PostgreSQL.\n")
     print("| scenario | messages | figure (msgs/s) | ceiling | ratio | 429s answered | duplicates | notes |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
-    results = [
-        slack_run(args.postgres, "Slack, one channel", board, service, processes=1),
-        slack_run(args.postgres, "Slack, one channel", board, service, processes=2),
-        slack_run(args.postgres, "Slack, one channel + 2 injected 429s", board, service, processes=2, injected=2),
-        slack_run(args.postgres, "Slack, one channel, unpaced (old `dhr deliver`)", board, {}, processes=1),
-        mail_run(args.postgres, "Mail, one mailbox", args.mails, scaled, processes=1),
-        mail_run(args.postgres, "Mail, one mailbox", args.mails, scaled, processes=2),
-        mail_run(args.postgres, "Mail, one mailbox + 2 injected 429s (0.5 s)", args.mails, scaled, processes=2,
-                 injected=2),
-        mail_run(args.postgres, "Mail, one mailbox, unpaced (old `dhr deliver`)", args.mails, {}, processes=1),
+    scenarios: list[Callable[[], Result]] = [
+        lambda: slack_run(args.postgres, "Slack, one channel", board, service, processes=1),
+        lambda: slack_run(args.postgres, "Slack, one channel", board, service, processes=2),
+        lambda: slack_run(args.postgres, "Slack, one channel + 2 injected 429s", board, service, processes=2,
+                          injected=2),
+        lambda: slack_run(args.postgres, "Slack, one channel, unpaced (old `dhr deliver`)", board, {}, processes=1),
+        lambda: mail_run(args.postgres, "Mail, one mailbox", args.mails, scaled, processes=1),
+        lambda: mail_run(args.postgres, "Mail, one mailbox", args.mails, scaled, processes=2),
+        lambda: mail_run(args.postgres, "Mail, one mailbox + 2 injected 429s (0.5 s)", args.mails, scaled,
+                         processes=2, injected=2),
+        lambda: mail_run(args.postgres, "Mail, one mailbox, unpaced (old `dhr deliver`)", args.mails, {},
+                         processes=1),
     ]
-    for result in results:
-        print(result.row(), flush=True)
+    for scenario in scenarios:
+        print(scenario().row(), flush=True)
     dms = [f"U{n:08d}" for n in range(args.dms)]
     one = slack_run(args.postgres, f"Fan-out to {args.dms} DMs", dms, service, processes=1, ceiling=None)
     print(one.row(), flush=True)
