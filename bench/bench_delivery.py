@@ -16,7 +16,8 @@ processes, each with its own engine; the pace is shared only through the databas
   costs its Retry-After by design, so the run is long enough to hold the ratio.
 - Figure: (accepted - 1) / (last arrival - first arrival) at the fake; ratio = figure / ceiling.
   Duplicates are counted at the fake (each message carries its own key in its text).
-- Fan-out: one message to each of many DMs, where no pace binds: one process against two.
+- Fan-out: one message to each of many DMs, where no pace binds: one process against two, and
+  what keeping the pace costs a process (the same run without it).
 """
 
 from __future__ import annotations
@@ -201,6 +202,8 @@ def main() -> None:
     for scenario in scenarios:
         print(scenario().row(), flush=True)
     dms = [f"U{n:08d}" for n in range(args.dms)]
+    unpaced = slack_run(args.postgres, f"Fan-out to {args.dms} DMs, unpaced", dms, {}, processes=1, ceiling=None)
+    print(unpaced.row(), flush=True)
     one = slack_run(args.postgres, f"Fan-out to {args.dms} DMs", dms, service, processes=1, ceiling=None)
     print(one.row(), flush=True)
     two = slack_run(args.postgres, f"Fan-out to {args.dms} DMs", dms, service, processes=2, ceiling=None)
