@@ -256,6 +256,18 @@ class Lease(SQLModel, table=True):
     expires_at: datetime = _when()
 
 
+class SendPace(SQLModel, table=True):
+    """When the next send to a Slack conversation or to the mailbox may start (bot.rules.pacing).
+
+    Shared by every process that delivers, so replicas and `dhr deliver` keep one pace together.
+    Claiming a message moves `next_at` on with a conditional UPDATE on `version` (bot.pace_store).
+    """
+
+    key: str = Field(primary_key=True)  # bot.rules.pacing.pace_key: "email", "slack:C0BOARD"
+    next_at: datetime | None = _when(default=None)
+    version: int = 0
+
+
 class SlackDelivery(SQLModel, table=True):
     """A Slack delivery already handled (event id, or hash of a signed request): retries and replays are skipped."""
 

@@ -24,7 +24,7 @@ from bot.channels.base import Channel, DeliveryError
 from bot.db import session_scope
 from bot.delivery_advice import outage_advice
 from bot.models import ChannelPause, Contact, Event, Message, Partnership
-from bot.outbox import DeliveryPolicy, DeliveryReport, NewMessage, Pacer, deliver_due, enqueue
+from bot.outbox import DeliveryPolicy, DeliveryReport, NewMessage, deliver_due, enqueue
 from bot.pauses import alert_channel, current_pauses, notice_channel, probe_due
 from bot.routing import Route, rendered_message
 from bot.rules.statuses import ChannelKind, MessageKind, MessageState, Role
@@ -43,17 +43,15 @@ def deliver_watching_outages(
     worker: str,
     policy: DeliveryPolicy | None = None,
     limit: int = 500,
-    pacer: Pacer | None = None,
     wait_up_to: timedelta = timedelta(0),
 ) -> DeliveryReport:
     """`deliver_due` between two looks at the outages: paused channels that work again are resumed
     before it, and a channel it paused has its alert written and delivered straight after."""
     policy = policy or DeliveryPolicy()
     attend_to_outages(engine, channels, clock(), policy)
-    report = deliver_due(engine, channels, clock, worker=worker, policy=policy, limit=limit, pacer=pacer,
-                         wait_up_to=wait_up_to)
+    report = deliver_due(engine, channels, clock, worker=worker, policy=policy, limit=limit, wait_up_to=wait_up_to)
     if report.paused and attend_to_outages(engine, channels, clock(), policy):
-        more = deliver_due(engine, channels, clock, worker=worker, policy=policy, limit=limit, pacer=pacer)
+        more = deliver_due(engine, channels, clock, worker=worker, policy=policy, limit=limit)
         for name in ("sent", "recovered", "retrying", "dead", "paused"):
             getattr(report, name).extend(getattr(more, name))
     return report

@@ -25,8 +25,10 @@ from sqlmodel import Session, col, select
 from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
 from bot.channels.recovery import SendUnconfirmed
 from bot.db import session_scope
-from bot.models import Contact, Event, Message, MessageAction
+from bot.models import Contact, Event, Message, MessageAction, SendPace
+from bot.pace_store import hold, in_flight, join_condition, message_pace_key, pace_key_of, reserve, spaced_by
 from bot.pauses import not_paused, pause_channel
+from bot.rules.pacing import CLAIM_AHEAD, Pace, may_start, next_after_start, send_at
 from bot.rules.statuses import ChannelKind, MessageState
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,9 @@ class DeliveryPolicy:
     claim_for: timedelta = timedelta(minutes=5)
     #: While a channel is paused (bot.pauses), its credential is tried again this often.
     probe_every: timedelta = timedelta(minutes=5)
+    #: Each channel's sending limit (bot.rules.pacing), kept through the database by every process;
+    #: a channel not listed is not paced. bot.policy.delivery_policy gives the services' limits.
+    pacing: Mapping[str, Pace] = field(default_factory=dict)
 
 
 def retry_delay(attempts: int, retry_after: float | None, policy: DeliveryPolicy) -> timedelta:
@@ -197,44 +202,6 @@ class DeliveryReport:
 StepHook = Callable[[str, int], None]
 
 
-class Pacer:
-    """Keeps sends to one conversation apart, below the service's rate limit.
-
-    Slack allows about one message per second per channel; Exchange Online about 30 mails a
-    minute per mailbox. Waiting here costs a second; a 429 costs a retry later.
-    """
-
-    def __init__(
-        self,
-        intervals: Mapping[str, float],
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.intervals = dict(intervals)
-        self._clock = clock
-        self._sleep = sleep
-        self._last: dict[tuple[str, str], float] = {}
-
-    def wait(self, channel: str, address: str) -> None:
-        interval = self.intervals.get(channel)
-        if not interval:
-            return
-        # Mail limits are per sending mailbox, Slack's per conversation.
-        key = (channel, "" if channel == ChannelKind.EMAIL.value else address)
-        last = self._last.get(key)
-        if last is not None:
-            delay = last + interval - self._clock()
-            if delay > 0:
-                self._sleep(delay)
-        self._last[key] = self._clock()
-
-
-def service_pacer() -> Pacer:
-    # A little over the limit: the service measures arrival times, and requests jitter.
-    return Pacer({ChannelKind.SLACK.value: 1.1, ChannelKind.EMAIL.value: 2.1})
-
-
 def _no_hook(_step: str, _message_id: int) -> None:
     return None
 
@@ -246,32 +213,48 @@ class Claim:
     abandoned: bool
     #: When the attempt before this one began (None on the first): a late copy of it may still appear.
     previous_attempt_at: datetime | None = None
+    #: The paced send's turn (None: not paced): the worker sends at this moment, not before.
+    send_at: datetime | None = None
 
 
 def claim_next(
-    engine: Engine, now: datetime, worker: str, policy: DeliveryPolicy, *, only: int | None = None
+    engine: Engine, now: datetime, worker: str, policy: DeliveryPolicy, *, only: int | None = None,
+    ahead: timedelta = timedelta(0),
 ) -> Claim | None:
-    """Claim the oldest due message (or message `only`), or one whose previous claim expired; None when none is due."""
+    """Claim the oldest due message (or message `only`), or one whose previous claim expired; None when none is due.
+
+    Under `policy.pacing`, only a message whose conversation or mailbox may be sent to within
+    `ahead` (bot.rules.pacing.may_start); the claim moves that key's pace on in the same
+    transaction, and loses (to look again) if another process moved it meanwhile. On PostgreSQL
+    the candidate row is locked and rows other workers hold are skipped, so they claim side by side.
+    """
+    pacing = policy.pacing
     with session_scope(engine) as session:
-        for _ in range(5):
-            candidate = session.exec(
-                select(Message)
-                .where(
-                    sa.true() if only is None else col(Message.id) == only,
-                    not_paused(),
-                    sa.or_(
-                        sa.and_(
-                            col(Message.state).in_(_CLAIMABLE),
-                            sa.or_(col(Message.not_before).is_(None), col(Message.not_before) <= now),
-                        ),
-                        sa.and_(col(Message.state) == MessageState.SENDING.value, col(Message.claimed_until) < now),
-                    )
-                )
-                .order_by(col(Message.not_before), col(Message.id))
-                .limit(1)
+        crowded: set[str] = set()  # keys with as many sends under way as their service allows
+        for _ in range(5 + len(pacing)):
+            query = _claimable(now, only)
+            if pacing:
+                query = query.add_columns(col(SendPace.next_at), col(SendPace.version)).outerjoin(
+                    SendPace, join_condition(pacing)
+                ).where(spaced_by(pacing, now + ahead), message_pace_key().not_in(crowded))
+            else:
+                query = query.add_columns(sa.null(), sa.null())
+            found = session.execute(
+                query.order_by(col(Message.not_before), col(Message.id)).limit(1)
+                .with_for_update(skip_locked=True, of=Message)
             ).first()
-            if candidate is None:
+            if found is None:
                 return None
+            candidate, next_at, version = found
+            pace = pacing.get(candidate.channel)
+            key = pace_key_of(candidate)
+            # Counted after the pace row was read: a send claimed since then changed its version.
+            under_way = in_flight(session, key, now) if pace is not None and pace.concurrent else 0
+            if pace is not None and not may_start(next_at, under_way, pace, now, ahead):
+                crowded.add(key)
+                session.rollback()  # lets go of the row lock
+                continue
+            turn = send_at(next_at, now) if pace is not None else None
             # Read before the UPDATE below: the session refreshes `candidate` with the new values.
             was_abandoned = candidate.state == MessageState.SENDING.value
             previous_attempt_at = candidate.attempt_started_at
@@ -291,15 +274,31 @@ def claim_next(
                 )
             )
             assert isinstance(result, sa.CursorResult)  # an UPDATE says how many rows it changed
-            won = result.rowcount
-            if won == 1:
+            won = result.rowcount == 1
+            if won and pace is not None and turn is not None:
+                won = reserve(session, key, version, next_after_start(pace, turn))
+            if won:
                 session.commit()
                 claimed = session.get(Message, candidate.id)
                 assert claimed is not None
                 session.refresh(claimed)
-                return Claim(claimed, abandoned=was_abandoned, previous_attempt_at=previous_attempt_at)
-            session.rollback()  # someone else won that row; look again
+                return Claim(claimed, abandoned=was_abandoned, previous_attempt_at=previous_attempt_at, send_at=turn)
+            session.rollback()  # someone else won that row or that key; look again
     return None
+
+
+def _claimable(now: datetime, only: int | None) -> sa.Select[Any]:
+    return sa.select(Message).where(
+        sa.true() if only is None else col(Message.id) == only,
+        not_paused(),
+        sa.or_(
+            sa.and_(
+                col(Message.state).in_(_CLAIMABLE),
+                sa.or_(col(Message.not_before).is_(None), col(Message.not_before) <= now),
+            ),
+            sa.and_(col(Message.state) == MessageState.SENDING.value, col(Message.claimed_until) < now),
+        ),
+    )
 
 
 def envelope_for(message: Message, to_name: str | None = None) -> Envelope:
@@ -331,12 +330,17 @@ def deliver_one(
     policy: DeliveryPolicy = DeliveryPolicy(),
     report: DeliveryReport | None = None,
     hook: StepHook = _no_hook,
-    pacer: Pacer | None = None,
     only: int | None = None,
+    wait_until: Callable[[datetime], None] | None = None,
 ) -> bool:
-    """Deliver one due message (message `only`, if given). Returns False when nothing was due."""
+    """Deliver one due message (message `only`, if given). Returns False when nothing was due.
+
+    A caller that can wait (`wait_until`) may claim a paced send just before its turn and is
+    made to wait for it; without, only sends whose turn has come are claimed.
+    """
     report = report if report is not None else DeliveryReport()
-    claim = claim_next(engine, now, worker, policy, only=only)
+    claim = claim_next(engine, now, worker, policy, only=only,
+                       ahead=CLAIM_AHEAD if wait_until is not None else timedelta(0))
     if claim is None:
         return False
     message = claim.message
@@ -361,8 +365,8 @@ def deliver_one(
         if receipt is not None:
             _finish(engine, message, now, receipt=receipt, policy=policy, report=report, recovered=True, worker=worker)
             return True
-    if pacer is not None:
-        pacer.wait(message.channel, envelope.to_address)
+    if claim.send_at is not None and claim.send_at > now and wait_until is not None:
+        wait_until(claim.send_at)
     try:
         receipt = channel.send(envelope)
     except DeliveryError as error:
@@ -474,15 +478,26 @@ def _forget_slack_id(session: Session, row: Message, error: DeliveryError, now: 
 
 def _hold_conversation(session: Session, row: Message, until: datetime) -> None:
     """A 429 is about the conversation (Slack) or the mailbox (mail), not one message: every
-    waiting message to it waits too, instead of each collecting its own 429."""
-    same_target = [col(Message.channel) == row.channel, col(Message.state).in_(_CLAIMABLE)]
-    if row.channel != ChannelKind.EMAIL.value:
-        same_target.append(col(Message.recipient_address) == row.recipient_address)
+    waiting message to it waits too, instead of each collecting its own 429, and so does every
+    process that would send to it (its SendPace row)."""
+    key = pace_key_of(row)
     session.execute(
         sa.update(Message)
-        .where(*same_target, sa.or_(col(Message.not_before).is_(None), col(Message.not_before) < until))
+        .where(
+            col(Message.state).in_(_CLAIMABLE),
+            message_pace_key() == key,
+            sa.or_(col(Message.not_before).is_(None), col(Message.not_before) < until),
+        )
         .values(not_before=until)
     )
+    hold(session, key, until)
+
+
+#: How long to wait when a message is due but its mailbox has as many sends under way as it allows.
+BUSY_POLL_SECONDS = 0.05
+#: How long a scheduled or `dhr deliver` run waits for a message due soon (a Retry-After, a
+#: conversation's next turn) before leaving it to the next run.
+DELIVERY_WAIT = timedelta(seconds=30)
 
 
 def deliver_due(
@@ -494,33 +509,58 @@ def deliver_due(
     policy: DeliveryPolicy = DeliveryPolicy(),
     limit: int = 500,
     hook: StepHook = _no_hook,
-    pacer: Pacer | None = None,
     wait_up_to: timedelta = timedelta(0),
     sleep: Callable[[float], None] = time.sleep,
 ) -> DeliveryReport:
     """Deliver due messages until none is left or `limit` were tried.
 
-    With `wait_up_to`, a message due again within that time (say after a 429 with Retry-After: 2)
-    is waited for instead of being left to the next run.
+    With `wait_up_to`, a message due within that time (say after a 429 with Retry-After: 2, or
+    the next turn of its conversation under `policy.pacing`) is waited for instead of being left
+    to the next run.
     """
     report = DeliveryReport()
-    for _ in range(limit):
-        if deliver_one(engine, channels, clock(), worker=worker, policy=policy, report=report, hook=hook, pacer=pacer):
+
+    def wait_until(moment: datetime) -> None:
+        sleep(max((moment - clock()).total_seconds(), 0.0))
+
+    tried = waits = 0
+    while tried < limit and waits < limit:
+        if deliver_one(engine, channels, clock(), worker=worker, policy=policy, report=report, hook=hook,
+                       wait_until=wait_until if policy.pacing else None):
+            tried += 1
             continue
-        next_due = next_due_at(engine)
+        waits += 1
+        next_due = next_due_at(engine, policy)
         now = clock()
         if next_due is None or next_due - now > wait_up_to:
             break
-        sleep(max((next_due - now).total_seconds(), 0.0))
+        if policy.pacing:  # wake in time to claim the next turn ahead of it (see deliver_one)
+            sleep(max((next_due - CLAIM_AHEAD - now).total_seconds(), BUSY_POLL_SECONDS))
+        else:
+            sleep(max((next_due - now).total_seconds(), 0.0))
     return report
 
 
-def next_due_at(engine: Engine) -> datetime | None:
-    """When the earliest waiting message becomes due."""
+def next_due_at(engine: Engine, policy: DeliveryPolicy = DeliveryPolicy()) -> datetime | None:
+    """When the earliest waiting message becomes due: its not_before, or under `policy.pacing`
+    the moment its conversation or mailbox may be sent to again, whichever is later."""
+    not_before = col(Message.not_before)
     with session_scope(engine) as session:
-        return session.exec(
-            select(sa.func.min(Message.not_before)).where(Message.state.in_(_CLAIMABLE), not_paused())  # type: ignore[attr-defined]
-        ).one()
+        if not policy.pacing:
+            return session.execute(
+                sa.select(sa.func.min(not_before)).where(col(Message.state).in_(_CLAIMABLE), not_paused())
+            ).scalar()
+        paced_at = col(SendPace.next_at)
+        later = sa.case(
+            (paced_at.is_(None), not_before), (not_before.is_(None), paced_at), (paced_at > not_before, paced_at),
+            else_=not_before,
+        )
+        return session.execute(
+            sa.select(sa.func.min(later))
+            .select_from(Message)
+            .outerjoin(SendPace, join_condition(policy.pacing))
+            .where(col(Message.state).in_(_CLAIMABLE), not_paused())
+        ).scalar()
 
 
 def actions_of(session: Session, message_ids: Iterable[int]) -> dict[int, list[int]]:

@@ -13,6 +13,8 @@ from typing import Any
 from bot.outbox import DeliveryPolicy
 from bot.rules.chasing import Policy
 from bot.rules.escalation import EscalationPolicy, ReplyPolicy
+from bot.rules.pacing import Pace
+from bot.rules.statuses import ChannelKind
 from bot.rules.workdays import SendWindow
 from bot.settings import Settings
 
@@ -28,6 +30,7 @@ __all__ = [
     "local_today",
     "reply_policy",
     "send_window",
+    "sending_pace",
 ]
 
 
@@ -78,4 +81,18 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
         max_attempts=settings.policy.max_delivery_attempts,
         claim_for=timedelta(seconds=settings.policy.delivery_claim_seconds),
         probe_every=timedelta(minutes=settings.policy.outage_probe_minutes),
+        pacing=sending_pace(settings),
     )
+
+
+def sending_pace(settings: Settings) -> dict[str, Pace]:
+    p = settings.policy
+    return {
+        ChannelKind.SLACK.value: Pace(
+            p.slack_messages_per_conversation, timedelta(seconds=p.slack_pace_seconds), margin=p.pace_margin
+        ),
+        ChannelKind.EMAIL.value: Pace(
+            p.mail_messages_per_mailbox, timedelta(seconds=p.mail_pace_seconds),
+            concurrent=p.mail_concurrent_sends, margin=p.pace_margin,
+        ),
+    }

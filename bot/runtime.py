@@ -14,7 +14,6 @@ from sqlalchemy.engine import Engine
 from bot.channels.base import Channel
 from bot.channels.outbox_folder import OutboxFolderChannel
 from bot.db import get_engine, migrate
-from bot.outbox import Pacer, service_pacer
 from bot.rules.statuses import ChannelKind
 from bot.settings import Settings, load_settings
 
@@ -53,13 +52,17 @@ def graph_client(settings: Settings):  # type: ignore[no-untyped-def]
     )
 
 
+def worker_id(role: str) -> str:
+    """Unique to this process: the outbox tells its own claims from another process's by it."""
+    return f"{role}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
 @dataclass
 class Runtime:
     settings: Settings
     engine: Engine
     channels: dict[str, Channel]
-    pacer: Pacer = field(default_factory=service_pacer)
-    worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}")
+    worker_id: str = field(default_factory=lambda: worker_id("bot"))
 
 
 def build_runtime(settings: Settings) -> Runtime:

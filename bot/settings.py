@@ -74,6 +74,16 @@ class PolicySettings(BaseModel):
     max_delivery_attempts: int = Field(6, ge=1, le=50)
     #: A worker that has not finished a send within this long is presumed dead and its message retaken.
     delivery_claim_seconds: int = Field(300, ge=1, le=3600)
+    #: Sending pace, kept by every bot process together (bot.rules.pacing has the sources): Slack
+    #: about one message per second per conversation; Exchange Online 30 mails a minute from the
+    #: mailbox, and Graph 4 requests at once to it (3 for sending leaves one for reading replies).
+    slack_messages_per_conversation: int = Field(1, ge=1, le=100)
+    slack_pace_seconds: float = Field(1.0, gt=0, le=3600)
+    mail_messages_per_mailbox: int = Field(30, ge=1, le=10_000)
+    mail_pace_seconds: float = Field(60.0, gt=0, le=86_400)
+    mail_concurrent_sends: int = Field(3, ge=1, le=4)
+    #: Spacing added for requests that arrive later than they left (0.05 = 5 % below the limit).
+    pace_margin: float = Field(0.05, ge=0, lt=1)
     #: After an attempt that may have gone out, how long its copy may take to appear in Sent Items;
     #: within it the bot waits instead of mailing again.
     sent_items_hold_seconds: int = Field(600, ge=0, le=86400)

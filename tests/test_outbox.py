@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.channels.base import DeliveryError, Envelope, Receipt
 from bot.db import session_scope
 from bot.models import Event, Message
-from bot.outbox import DeliveryPolicy, NewMessage, Pacer, deliver_due, deliver_one, enqueue, retry_delay
+from bot.outbox import DeliveryPolicy, NewMessage, deliver_due, deliver_one, enqueue, retry_delay
 from bot.rules.statuses import ChannelKind
 
 MONDAY_10AM = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
@@ -217,16 +217,6 @@ def test_a_short_retry_after_is_waited_for_in_the_same_run(engine: Engine) -> No
     report = deliver_due(engine, {"slack": channel}, clock.clock, worker="w1", policy=policy,
                          wait_up_to=timedelta(seconds=30), sleep=clock.sleep)
     assert report.sent and clock.slept == [2.0]
-
-
-def test_sends_to_one_conversation_are_paced() -> None:
-    clock = FakeTime(MONDAY_10AM)
-    pacer = Pacer({"slack": 1.0}, clock=clock.monotonic, sleep=clock.sleep)
-    for address in ["C0BOARD", "C0BOARD", "U0PRIYA", "C0BOARD"]:
-        pacer.wait("slack", address)
-    assert clock.slept == [1.0, 1.0]
-    pacer.wait("outbox", "x")
-    assert clock.slept == [1.0, 1.0]
 
 
 def test_being_rate_limited_never_dead_letters_a_message(engine: Engine) -> None:

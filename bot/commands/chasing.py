@@ -23,9 +23,10 @@ from bot.commands.common import (
 from bot.logsetup import configure_logging
 from bot.models import Agency
 from bot.outages import deliver_watching_outages
+from bot.outbox import DELIVERY_WAIT
 from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
 from bot.policy import delivery_policy, local_today
-from bot.runtime import build_channels
+from bot.runtime import build_channels, worker_id
 from bot.sweep import sweep
 
 
@@ -99,11 +100,12 @@ def sweep_command(
 
 
 def deliver(limit: int = typer.Option(500, help="Stop after this many messages.")) -> None:
-    """Send the queued messages that are due now."""
+    """Send the queued messages that are due now, at the pace Slack and Exchange allow (shared
+    with any running bot), waiting up to 30 s for a conversation's or the mailbox's next turn."""
     settings = settings_or_exit()
     report = deliver_watching_outages(
-        ready_engine(settings), build_channels(settings), lambda: datetime.now(UTC), worker="cli",
-        policy=delivery_policy(settings), limit=limit,
+        ready_engine(settings), build_channels(settings), lambda: datetime.now(UTC), worker=worker_id("cli"),
+        policy=delivery_policy(settings), limit=limit, wait_up_to=DELIVERY_WAIT,
     )
     sent = len(report.sent) + len(report.recovered)
     console.print(f"Sent {sent}, retrying {len(report.retrying)}, dead {len(report.dead)}.")

@@ -19,6 +19,7 @@ from bot.handlers.recording import describe, sent_message
 from bot.handlers.views import home_view
 from bot.models import ProgressUpdate
 from bot.outbox import deliver_one
+from bot.policy import delivery_policy
 from bot.render import mrkdwn
 from bot.routing import Route
 from bot.rules.statuses import ChannelKind, UpdateSource
@@ -87,7 +88,9 @@ def answer_thread_reply(runtime: Runtime, client: WebClient, event: dict[str, An
                                   text=refusal(", ".join(outcome.refused)))
     if question_id is not None:
         if ChannelKind.SLACK.value in runtime.channels:
-            deliver_one(runtime.engine, runtime.channels, clock(), worker=runtime.worker_id, only=question_id)
+            # At the conversation's pace like any send; if it is not its turn yet, the next delivery run sends it.
+            deliver_one(runtime.engine, runtime.channels, clock(), worker=runtime.worker_id,
+                        policy=delivery_policy(runtime.settings), only=question_id)
     elif applied and not outcome.unsure:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=thanks(who, applied))
 

@@ -4,11 +4,12 @@ keep them by name; each reads the process runtime and the clock once, then calls
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from bot import runtime
 from bot.digest.sending import send_due_digests
 from bot.outages import deliver_watching_outages
+from bot.outbox import DELIVERY_WAIT
 from bot.policy import delivery_policy
 from bot.slack_dedupe import forget_deliveries
 from bot.sweep import sweep
@@ -36,8 +37,7 @@ def deliver_job() -> None:
     rt = runtime.current()
     report = deliver_watching_outages(
         rt.engine, rt.channels, _now, worker=rt.worker_id,
-        policy=delivery_policy(rt.settings),
-        pacer=rt.pacer, wait_up_to=timedelta(seconds=30),
+        policy=delivery_policy(rt.settings), wait_up_to=DELIVERY_WAIT,
     )
     if report.sent or report.dead or report.retrying or report.paused:
         log.info("delivery: %d sent, %d retrying, %d dead, %d held by a paused channel",

@@ -13,6 +13,19 @@ graph_mail.py for the documentation behind each behaviour). Injected 429/503 ans
 Retry-After as given, fractions included: RFC 9110 defines whole seconds, but clients meet
 fractional values from proxies and gateways, so ours must read them (and not retry early).
 
+Exchange Online's limits on the mailbox, as documented, answer 429 + Retry-After:
+- At most 4 requests at once per app and mailbox ("Outlook service limits",
+  learn.microsoft.com/graph/throttling-limits#outlook-service-limits); a fifth is refused with
+  `ApplicationThrottled`, "Application is over its MailboxConcurrency limit." (the error Outlook
+  gives, e.g. learn.microsoft.com/answers/questions/1660054). Always on.
+- `limit_sending(30, timedelta(minutes=1))`: at most that many `/send` per rolling window, Exchange
+  Online's "Message rate limit" of 30 messages per minute per mailbox
+  (learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/
+  exchange-online-limits#sending-limits). Stricter than the service on purpose: Exchange carries
+  mail beyond the limit over to the following minutes, so the fake refuses it instead, with the
+  seconds until the window has room, and a pacing breach shows as a counted 429. Off by default;
+  benchmarks scale the window down (30 per 6 s).
+
 `fake.env()` gives the same as environment settings (MS_*, GRAPH_API_URL, DHR_MAILBOX, plus
 REQUESTS_CA_BUNDLE and SSL_CERT_FILE so msal/requests and httpx trust the fake's CA).
 The mailbox itself (messages, folders, delta) lives in tests/fakes/graph_mail.py.
@@ -47,6 +60,10 @@ from tests.fakes.server import LocalFakeServer
 Handler = Callable[[dict[str, str], dict[str, str], Any], tuple[int, Any]]  # (query, headers, body)
 TEXT_PREFER = 'outlook.body-content-type="text"'
 DEFAULT_ERROR_CODES = {429: "TooManyRequests", 503: "ServiceUnavailable", 401: "InvalidAuthenticationToken"}
+#: Graph's Outlook service: requests at once per app and mailbox (see the module docstring).
+MAILBOX_CONCURRENCY = 4
+#: Operations on the mailbox itself (everything under /users/{mailbox}/), which the limits count.
+_NOT_ON_THE_MAILBOX = frozenset({"openid_configuration", "token", "unknown", "unknown_mailbox"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,13 @@ class FakeMicrosoft(LocalFakeServer):
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
         self._slow: dict[str, float] = {}
         self._lock = threading.RLock()
+        self._clock = clock
+        self._in_flight = 0
+        #: The most requests to the mailbox that were under way at once.
+        self.peak_concurrency = 0
+        self._send_limit: tuple[int, timedelta] | None = None
+        #: When each accepted /send arrived (the fake's clock), for tests counting the pace.
+        self.send_times: list[datetime] = []
         self._tmp: Path | None = None
         #: Set by `expire_client_secret`: the AADSTS code the token endpoint refuses the secret with.
         self._secret_refused: int | None = None
@@ -160,6 +184,11 @@ class FakeMicrosoft(LocalFakeServer):
         failure = _Failure(status, code, retry_after, times)
         with self._lock:
             self._failures[operation].append(failure)
+
+    def limit_sending(self, messages: int | None, per: timedelta = timedelta(minutes=1)) -> None:
+        """Refuse a /send beyond `messages` per rolling `per` with 429 + Retry-After; None lifts it."""
+        with self._lock:
+            self._send_limit = None if messages is None else (messages, per)
 
     def slow_down(self, operation: str, seconds: float) -> None:
         """Take `seconds` over every call of `operation`, like a slow network (for crash-timing tests)."""
@@ -264,16 +293,40 @@ class FakeMicrosoft(LocalFakeServer):
             with self._lock:
                 return self.sign_in.authorize(query, body if method == "POST" and isinstance(body, dict) else None)
         operation, handler = self._route(method, _split_segments(parts.path))
-        if operation in self._slow:
-            time.sleep(self._slow[operation])
+        on_mailbox = operation not in _NOT_ON_THE_MAILBOX
+        with self._lock:
+            if on_mailbox:
+                self._in_flight += 1
+                self.peak_concurrency = max(self.peak_concurrency, self._in_flight)
+            crowded = on_mailbox and self._in_flight > MAILBOX_CONCURRENCY
+        try:
+            if operation in self._slow:
+                time.sleep(self._slow[operation])
+            return self._answer(operation, handler, method, parts.path, query, headers, body, crowded)
+        finally:
+            if on_mailbox:
+                with self._lock:
+                    self._in_flight -= 1
+
+    def _answer(
+        self, operation: str, handler: Handler, method: str, path: str, query: dict[str, str],
+        headers: dict[str, str], body: Any, crowded: bool,
+    ) -> tuple[int, dict[str, str], Any]:
         extra: dict[str, str] = {}
         with self._lock:
             self.mail.settle()
             try:
+                if crowded:
+                    raise GraphError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.",
+                                     {"Retry-After": "1"})
                 self._fail_if_asked(operation)
                 if operation not in {"openid_configuration", "token"}:
                     self._authorise(headers)
+                if operation == "send":
+                    self._within_send_limit()
                 status, answer = handler(query, headers, body)
+                if operation == "send":
+                    self.send_times.append(self._clock())
             except GraphError as error:
                 status, extra = error.status, error.headers
                 answer = (
@@ -281,8 +334,19 @@ class FakeMicrosoft(LocalFakeServer):
                     if operation == "token"
                     else {"error": {"code": error.code, "message": error.message}}
                 )
-            self.calls.append(GraphCall(operation, method, parts.path, query, headers, body, status))
+            self.calls.append(GraphCall(operation, method, path, query, headers, body, status))
         return status, extra, answer
+
+    def _within_send_limit(self) -> None:
+        if self._send_limit is None:
+            return
+        messages, per = self._send_limit
+        now = self._clock()
+        recent = [at for at in self.send_times if now - at < per]
+        if len(recent) >= messages:
+            wait = (recent[-messages] + per - now).total_seconds()
+            raise GraphError(429, "ApplicationThrottled", "Message rate limit exceeded for the mailbox.",
+                             {"Retry-After": _seconds(round(max(wait, 0.001), 3))})
 
     def _route(self, verb: str, s: list[str]) -> tuple[str, Handler]:
         mail = self.mail

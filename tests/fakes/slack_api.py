@@ -52,6 +52,7 @@ class RecordedCall:
     headers: dict[str, str]
     status: int
     error: str | None = None  # the Slack error code answered, if any
+    at: float = 0.0  # when it arrived, on the fake's clock: tests count the pace with it
 
 
 @dataclass
@@ -237,7 +238,7 @@ class FakeSlackApi(LocalFakeServer):
         answer: Any,
     ) -> tuple[int, dict[str, str], Any]:
         with self._lock:
-            self._calls.append(RecordedCall(method, path, body, headers, status, error))
+            self._calls.append(RecordedCall(method, path, body, headers, status, error, self._clock()))
         if error is not None:
             answer = {"ok": False, "error": error}
         return status, extra_headers, answer

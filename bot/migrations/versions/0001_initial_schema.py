@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 14:48:41.563470
+Create Date: 2026-12-07 15:04:11.351007
 """
 
 from __future__ import annotations
@@ -78,6 +78,12 @@ def upgrade() -> None:
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
+    )
+    op.create_table('sendpace',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('next_at', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
     )
     op.create_table('slackdelivery',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
@@ -321,6 +327,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_slackdelivery_seen_at'))
 
     op.drop_table('slackdelivery')
+    op.drop_table('sendpace')
     op.drop_table('partnership')
     op.drop_table('lease')
     with op.batch_alter_table('event', schema=None) as batch_op:
