@@ -32,6 +32,7 @@ class Proposed:
     raw_text: str | None = None
     automatic: bool = False
     date_problem: str | None = None  # a date the reply gives that could not be read: ask, never guess
+    redirect_to: str | None = None  # "not ours, that's the CCG": the new owner named, for the coordinator's task
 
 
 def local_date(session: Session, now: datetime) -> date:

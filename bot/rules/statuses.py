@@ -86,6 +86,17 @@ class MessageKind(StrEnum):
     DIGEST = "digest"
     CONFIRMATION = "confirmation"
     UNDELIVERABLE = "undeliverable"  # tells coordinators which messages were given up on
+    REROUTE = "reroute"  # tells coordinators a lead says an action is not theirs (a RerouteTask)
+    REPLY_CHANGED = "reply_changed"  # tells coordinators an applied Slack reply was edited or deleted
+
+
+class TaskState(StrEnum):
+    """A coordinator task (RerouteTask): open until a coordinator decides, or the reply it came from goes."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # the Slack reply was edited or deleted before anyone decided
 
 
 class MessageState(StrEnum):
