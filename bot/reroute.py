@@ -24,7 +24,7 @@ from bot.routing import choose_route, rendered_message
 from bot.rules import permissions
 from bot.rules.permissions import Person
 from bot.rules.reroute import KnownAgency, KnownContact, suggest_new_owner
-from bot.rules.statuses import MessageKind, ReadStatus, Role, TaskState
+from bot.rules.statuses import MessageKind, Role, TaskState
 from bot.settings import Settings
 from bot.text import truncate_words
 from bot.updates import UpdateRefused, confirm_update, reject_update
@@ -139,12 +139,6 @@ def task_view(session: Session, task: RerouteTask) -> TaskView:
                     agency.name if agency else None, contact.name if contact else None, task.created_at)
 
 
-def open_tasks(session: Session, limit: int = 100) -> list[TaskView]:
-    tasks = session.exec(select(RerouteTask).where(RerouteTask.state == TaskState.OPEN.value)
-                         .order_by(col(RerouteTask.created_at), col(RerouteTask.id)).limit(limit)).all()
-    return [task_view(session, task) for task in tasks]
-
-
 def _open_task(session: Session, task_id: int, person: Person) -> tuple[RerouteTask, Action]:
     if not permissions.is_coordinator(person):
         raise UpdateRefused("Only a partnership coordinator can re-route an action.")
@@ -216,7 +210,3 @@ def _decide(session: Session, task: RerouteTask, state: TaskState, actor: str, n
     session.add(Event(at=now, actor=actor, kind=f"reroute.{state.value}", entity="action", entity_id=task.action_id,
                       data={"task": task.id, **data}))
     session.flush()
-
-
-def is_redirect(update: ProgressUpdate) -> bool:
-    return update.status == ReadStatus.REDIRECT.value

@@ -94,13 +94,13 @@ def _person(named: str, contacts: Sequence[KnownContact]) -> KnownContact | None
 
 
 def _agency(named: str, agencies: Sequence[KnownAgency]) -> KnownAgency | None:
-    wanted = " ".join(w for w in utils.default_process(named).split() if w not in _GENERIC)
+    wanted = _specific(named)
     if not wanted:
         return None
     scored: list[tuple[float, KnownAgency]] = []
     for agency in agencies:
         names = [agency.name, *agency.aliases]
-        score = max(_agency_score(wanted, utils.default_process(n)) for n in names)
+        score = max(max(_agency_score(wanted, _plain(n)), _agency_score(wanted, _specific(n))) for n in names)
         if score >= AGENCY_SCORE:
             scored.append((score, agency))
     return _unique_best(scored)
@@ -114,6 +114,15 @@ def _agency_score(wanted: str, name: str) -> float:
         return 100.0 if wanted in name.split() else 0.0
     # Every word of what the lead wrote is in the agency's name ("housing" in "Riverside Council Housing").
     return float(fuzz.token_set_ratio(wanted, name))
+
+
+def _plain(text: str) -> str:
+    """Lower case, no punctuation; "Children's" is one word, as people type it either way."""
+    return utils.default_process(text.replace("'", "").replace("\u2019", ""))
+
+
+def _specific(text: str) -> str:
+    return " ".join(word for word in _plain(text).split() if word not in _GENERIC)
 
 
 def _initials(name: str) -> str:
