@@ -24,6 +24,7 @@ from bot.models import (
     RerouteTask,
     Review,
 )
+from bot.notices import Notice, open_notices
 from bot.reroute import TaskView, task_view
 from bot.rules.statuses import CLOSED_STATUSES, MessageState, TaskState
 
@@ -145,6 +146,7 @@ class Queue:
     dead: list[DeadMessage]
     unassigned: list[Unassigned]
     reroutes: list[TaskView] = field(default_factory=list)  # "not ours / new lead" tasks
+    notices: list[Notice] = field(default_factory=list)  # held mail, capped away dates, quarantined mail
 
 
 def review_queue(session: Session, partnership_id: int) -> Queue:
@@ -184,6 +186,7 @@ def review_queue(session: Session, partnership_id: int) -> Queue:
          for m, name in dead if m.id is not None],
         [Unassigned(*row) for row in unassigned],
         _open_reroutes(session, in_partnership),
+        open_notices(session, QUEUE_LIMIT),
     )
 
 

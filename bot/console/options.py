@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.console.auth import EntraSignIn, OneTimeLinks
+from bot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -18,3 +19,5 @@ class ConsoleOptions:
     links: OneTimeLinks | None = None
     assets_dir: Path | None = None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    #: Who the coordinators are and how they are reached (a held mail accepted as genuine may open a task).
+    settings: Settings | None = None

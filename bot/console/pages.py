@@ -14,14 +14,16 @@ from bot.console.edits import apply_edit, parse_edit
 from bot.console.options import ConsoleOptions
 from bot.db import session_scope
 from bot.models import Action, Agency, Contact, Recommendation, Review
+from bot.notices import accept_held_mail, settle_notice
 from bot.reroute import accept_reroute, reject_reroute
 from bot.rules.permissions import Person
 from bot.rules.statuses import ActionStatus
+from bot.settings import load_settings
 from bot.updates import UpdateRefused, confirm_update, local_date, reject_update
 
 
 def register_pages(app: Flask, engine: Engine, options: ConsoleOptions) -> None:
-    register_reroute_pages(app, engine, options)
+    register_queue_task_pages(app, engine, options)
 
     @app.get("/")
     def home() -> Response:
@@ -97,8 +99,8 @@ def register_pages(app: Flask, engine: Engine, options: ConsoleOptions) -> None:
         return redirect(url_for("queue", done=done))  # type: ignore[return-value]
 
 
-def register_reroute_pages(app: Flask, engine: Engine, options: ConsoleOptions) -> None:
-    """One click on a "not ours / new lead" task in the Review queue (bot.reroute does the deciding)."""
+def register_queue_task_pages(app: Flask, engine: Engine, options: ConsoleOptions) -> None:
+    """One click on a "not ours / new lead" task (bot.reroute) or a notice (bot.notices) in the Review queue."""
 
     @app.post("/queue/reroutes/<int:task_id>")
     def decide_reroute(task_id: int) -> Response:
@@ -106,7 +108,7 @@ def register_reroute_pages(app: Flask, engine: Engine, options: ConsoleOptions) 
         decision = request.form.get("decision")
         if decision not in ("accept", "reject"):
             abort(400, "Choose re-route or keep.")
-        person = Person(contact_id=g.viewer.contact_id, agency_id=g.viewer.agency_id, role=g.viewer.role, active=True)
+        person = _person(g.viewer)
         with session_scope(engine) as db:
             try:
                 if decision == "accept":
@@ -119,6 +121,30 @@ def register_reroute_pages(app: Flask, engine: Engine, options: ConsoleOptions) 
             except UpdateRefused as error:
                 abort(400, str(error))
         return redirect(url_for("queue", done=done))  # type: ignore[return-value]
+
+    @app.post("/queue/notices/<int:event_id>")
+    def decide_notice(event_id: int) -> Response:
+        check_coordinator(g.viewer)
+        decision = request.form.get("decision")
+        if decision not in ("accept", "reject", "dismiss"):
+            abort(400, "Choose accept, reject or dismiss.")
+        with session_scope(engine) as db:
+            try:
+                if decision == "accept":
+                    outcome = accept_held_mail(db, options.settings or load_settings(), event_id, person=_person(g.viewer),
+                                               actor=g.viewer.actor, now=options.clock())
+                    done = "Accepted as genuine" + (": " + "; ".join(outcome) if outcome else "")
+                else:
+                    settle_notice(db, event_id, person=_person(g.viewer), actor=g.viewer.actor, now=options.clock(),
+                                  decision="rejected" if decision == "reject" else "seen")
+                    done = "Held mail rejected" if decision == "reject" else "Marked as seen"
+            except UpdateRefused as error:
+                abort(400, str(error))
+        return redirect(url_for("queue", done=done))  # type: ignore[return-value]
+
+
+def _person(viewer: Viewer) -> Person:
+    return Person(contact_id=viewer.contact_id, agency_id=viewer.agency_id, role=viewer.role, active=True)
 
 
 def _form_id(name: str) -> int | None:
