@@ -271,6 +271,8 @@ class RerouteTask(SQLModel, table=True):
     named: str | None = None  # the new owner as the lead wrote it ("the CCG", "Jane"); None when nobody was named
     agency_id: int | None = Field(default=None, foreign_key="agency.id")  # suggested new lead agency
     contact_id: int | None = Field(default=None, foreign_key="contact.id")  # suggested new lead contact
+    #: The name matched the action's own lead agency or contact: nothing to suggest, and the message says so.
+    names_current_lead: bool = False
     state: str = Field(default="open", index=True)  # TaskState
     created_at: datetime = _when(default_factory=utcnow)
     decided_at: datetime | None = _when(default=None)

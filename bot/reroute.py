@@ -47,6 +47,7 @@ class TaskView:
     agency: str | None  # the suggested new lead agency (None: keep, or nothing suggested)
     contact: str | None  # the suggested new lead contact
     at: datetime
+    names_current_lead: bool = False
 
     @property
     def suggested(self) -> bool:
@@ -60,13 +61,20 @@ class TaskView:
     @property
     def summary(self) -> str:
         """One sentence, true whatever was or was not named."""
-        return task_summary(self.named, self.agency, self.contact, self.current_agency)
+        return task_summary(self.named, self.agency, self.contact, self.current_agency,
+                            names_current_lead=self.names_current_lead)
 
 
-def task_summary(named: str | None, agency: str | None, contact: str | None, current_agency: str | None) -> str:
+def task_summary(
+    named: str | None, agency: str | None, contact: str | None, current_agency: str | None, *,
+    names_current_lead: bool = False,
+) -> str:
     if not named:
         return ("The lead says this is not theirs but named nobody: choose the new lead agency or contact "
                 "on the action.")
+    if names_current_lead:
+        return (f"The lead says {named} now leads on this, but that is already its lead: check with them, "
+                "or keep it as it is.")
     if agency is None and contact is None:
         return (f"The lead says {named} now leads on this, but that matches no agency or contact the bot "
                 "knows: add them to the contacts, or choose the new lead on the action.")
@@ -94,7 +102,8 @@ def open_reroute_task(
         agency_id = None  # the lead named the lead: nothing to suggest
     contact_id = suggestion.contact_id if suggestion.contact_id != action.lead_contact_id else None
     task = RerouteTask(action_id=action.id, update_id=update.id, named=named, agency_id=agency_id,
-                       contact_id=contact_id, state=TaskState.OPEN.value, created_at=now)
+                       contact_id=contact_id, state=TaskState.OPEN.value, created_at=now,
+                       names_current_lead=not suggestion.empty and agency_id is None and contact_id is None)
     session.add(task)
     session.flush()
     session.add(Event(at=now, actor=update.author or "answers", kind="reroute.opened", entity="action",
@@ -136,7 +145,8 @@ def task_view(session: Session, task: RerouteTask) -> TaskView:
     contact = session.get(Contact, task.contact_id) if task.contact_id else None
     return TaskView(task.id, action.id or 0, action.ref, truncate_words(update.raw_text or "", SAID_WORDS), task.named,
                     author.name if author else (update.author or "someone"), current.name if current else None,
-                    agency.name if agency else None, contact.name if contact else None, task.created_at)
+                    agency.name if agency else None, contact.name if contact else None, task.created_at,
+                    task.names_current_lead)
 
 
 def _open_task(session: Session, task_id: int, person: Person) -> tuple[RerouteTask, Action]:

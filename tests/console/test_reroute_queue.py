@@ -100,3 +100,12 @@ def test_only_a_coordinator_may_settle_a_task(desk: Desk) -> None:
     with Session(desk.engine) as session:
         task = session.get(RerouteTask, task_id)
         assert task is not None and task.state == "open"
+
+
+def test_naming_the_actions_own_lead_agency_suggests_nothing_and_says_why(desk: Desk) -> None:
+    task_id = _not_ours(desk, "Not ours, it sits with Riverside Police.", "Riverside Police")
+    page = desk.client_for("Morgan Blake").get("/queue").get_data(as_text=True)
+    assert "already its lead" in page and "Re-route to " not in page
+    with Session(desk.engine) as session:
+        task = session.get(RerouteTask, task_id)
+        assert task is not None and (task.agency_id, task.contact_id, task.names_current_lead) == (None, None, True)

@@ -71,3 +71,8 @@ def test_the_wording_suggests_a_new_contact_at_the_same_agency_or_a_re_route() -
         "re-route it to Clinical Commissioning Group?")
     assert task_summary("Jane", "Riverside Council Housing", "Jane Okafor", "Riverside Police").endswith(
         "re-route it to Riverside Council Housing (Jane Okafor)?")
+
+
+def test_the_wording_says_when_the_named_owner_already_leads_it() -> None:
+    said = task_summary("the Police", None, None, "Riverside Police", names_current_lead=True)
+    assert "already its lead" in said and "matches no agency" not in said

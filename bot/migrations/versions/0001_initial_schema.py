@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 13:55:06.843233
+Create Date: 2026-12-07 14:27:44.433115
 """
 
 from __future__ import annotations
@@ -263,6 +263,7 @@ def upgrade() -> None:
     sa.Column('named', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('agency_id', sa.Integer(), nullable=True),
     sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('names_current_lead', sa.Boolean(), nullable=False),
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.Column('decided_at', bot.models.UTCDateTime(), nullable=True),
