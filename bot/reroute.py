@@ -70,8 +70,7 @@ def task_summary(
     names_current_lead: bool = False,
 ) -> str:
     if not named:
-        return ("The lead says this is not theirs but named nobody: choose the new lead agency or contact "
-                "on the action.")
+        return "The lead says this is not theirs but named nobody: choose the new lead agency or contact."
     if names_current_lead:
         return (f"The lead says {named} now leads on this, but that is already its lead: check with them, "
                 "or keep it as it is.")
