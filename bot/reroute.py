@@ -11,9 +11,12 @@ through the audited correction (bot.plans.corrections.set_action) and confirms t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.db import ensure_partnership
@@ -135,17 +138,34 @@ def _tell_coordinators(session: Session, settings: Settings, view: TaskView, now
 
 def task_view(session: Session, task: RerouteTask) -> TaskView:
     assert task.id is not None
-    action = session.get(Action, task.action_id)
-    update = session.get(ProgressUpdate, task.update_id)
-    assert action is not None and update is not None
-    author = session.get(Contact, update.author_contact_id) if update.author_contact_id else None
-    current = session.get(Agency, action.lead_agency_id) if action.lead_agency_id else None
-    agency = session.get(Agency, task.agency_id) if task.agency_id else None
-    contact = session.get(Contact, task.contact_id) if task.contact_id else None
-    return TaskView(task.id, action.id or 0, action.ref, truncate_words(update.raw_text or "", SAID_WORDS), task.named,
-                    author.name if author else (update.author or "someone"), current.name if current else None,
-                    agency.name if agency else None, contact.name if contact else None, task.created_at,
-                    task.names_current_lead)
+    [view] = task_views(session, [task.id])
+    return view
+
+
+def task_views(session: Session, task_ids: Sequence[int]) -> list[TaskView]:
+    """The tasks as people read them, in the order of `task_ids`, in one statement."""
+    if not task_ids:
+        return []
+    author, suggested = aliased(Contact), aliased(Contact)
+    current, new_agency = aliased(Agency), aliased(Agency)
+    rows = session.execute(
+        sa.select(RerouteTask, col(Action.ref), col(ProgressUpdate.raw_text), col(ProgressUpdate.author),
+                  col(author.name), col(current.name), col(new_agency.name), col(suggested.name))
+        .join(Action, col(Action.id) == col(RerouteTask.action_id))
+        .join(ProgressUpdate, col(ProgressUpdate.id) == col(RerouteTask.update_id))
+        .outerjoin(author, col(author.id) == col(ProgressUpdate.author_contact_id))
+        .outerjoin(current, col(current.id) == col(Action.lead_agency_id))
+        .outerjoin(new_agency, col(new_agency.id) == col(RerouteTask.agency_id))
+        .outerjoin(suggested, col(suggested.id) == col(RerouteTask.contact_id))
+        .where(col(RerouteTask.id).in_(list(task_ids)))
+    ).all()
+    views = {
+        task.id: TaskView(task.id, task.action_id, ref, truncate_words(said or "", SAID_WORDS), task.named,
+                          author_name or written_by or "someone", current_name, agency_name, contact_name,
+                          task.created_at, task.names_current_lead)
+        for task, ref, said, written_by, author_name, current_name, agency_name, contact_name in rows
+    }
+    return [views[i] for i in task_ids if i in views]
 
 
 def _open_task(session: Session, task_id: int, person: Person) -> tuple[RerouteTask, Action]:

@@ -25,7 +25,7 @@ from bot.models import (
     Review,
 )
 from bot.notices import Notice, open_notices
-from bot.reroute import TaskView, task_view
+from bot.reroute import TaskView, task_views
 from bot.rules.statuses import CLOSED_STATUSES, MessageState, TaskState
 
 QUEUE_LIMIT = 100
@@ -191,11 +191,12 @@ def review_queue(session: Session, partnership_id: int) -> Queue:
 
 
 def _open_reroutes(session: Session, in_partnership: Any) -> list[TaskView]:
-    tasks = session.exec(
-        select(RerouteTask).where(RerouteTask.state == TaskState.OPEN.value, _c(RerouteTask.action_id).in_(in_partnership))
+    ids = session.exec(
+        select(RerouteTask.id).where(RerouteTask.state == TaskState.OPEN.value,
+                                     _c(RerouteTask.action_id).in_(in_partnership))
         .order_by(_c(RerouteTask.created_at), _c(RerouteTask.id)).limit(QUEUE_LIMIT)
     ).all()
-    return [task_view(session, task) for task in tasks]
+    return task_views(session, [i for i in ids if i is not None])
 
 
 def visible_queue(queue: Queue, viewer: Viewer) -> Queue:
