@@ -27,6 +27,7 @@ from bot.models import Action, Contact, Event, Message, MessageAction, ProgressU
 from bot.outbox import enqueue
 from bot.policy import local_today
 from bot.reading.replies import Reading, read_reply, readings_per_action
+from bot.reroute import open_reroute_task
 from bot.routing import Route, rendered_message
 from bot.rules import permissions
 from bot.rules.caps import beyond_limit, capped_away
@@ -68,6 +69,7 @@ class AnswerOutcome:
     refused: list[str] = field(default_factory=list)  # refs the author may not change
     away_until: date | None = None  # set when this was an out-of-office reply
     automatic: bool = False  # an automatic reply: nothing recorded
+    rerouted: list[Action] = field(default_factory=list)  # "not ours / new lead": a coordinator task each
 
     @property
     def applied(self) -> list[tuple[Action, ProgressUpdate, Reading]]:
@@ -75,10 +77,13 @@ class AnswerOutcome:
 
     @property
     def unsure(self) -> list[tuple[Action, ProgressUpdate, Reading]]:
-        """Readings to ask the author about: unconfirmed, theirs to change, and saying something."""
+        """Readings to ask the author about: unconfirmed, theirs to change, and saying something.
+
+        A redirect is not asked about: it is the coordinator's task to settle, not the author's."""
         return [
             entry for entry in self.recorded
-            if not entry[1].confirmed and not entry[1].refused and entry[2].status is not ReadStatus.NO_RESPONSE
+            if not entry[1].confirmed and not entry[1].refused
+            and entry[2].status not in (ReadStatus.NO_RESPONSE, ReadStatus.REDIRECT)
         ]
 
     @property
@@ -106,6 +111,7 @@ def permit_and_record(
     action: Action,
     proposed: Proposed,
     *,
+    settings: Settings,
     author: Author,
     source: UpdateSource,
     now: datetime,
@@ -119,16 +125,21 @@ def permit_and_record(
 
     When they may not, a reply (`keep_refused`) is kept on record as refused, never applied; an
     interactive request (button, modal, command) records nothing and returns None, since the
-    person is told at once.
+    person is told at once. A redirect ("not ours, that's the CCG") is never applied: it is kept
+    unconfirmed and opens a coordinator task (bot.reroute), whatever the transport.
     """
     allowed = may_change(author, action) and not refuse
     if not allowed and not keep_refused:
         return None
-    return record_update(
+    redirect = proposed.status is ReadStatus.REDIRECT
+    update = record_update(
         session, action, proposed, source=source, author_contact=author.contact, author=author.name, now=now,
-        confirmed=confirmed if allowed else False, refused=not allowed,
+        confirmed=(False if redirect else confirmed) if allowed else False, refused=not allowed,
         in_reply_to_message_id=in_reply_to_message_id, source_message_id=source_message_id,
     )
+    if redirect and allowed:
+        open_reroute_task(session, settings, action, update, proposed.redirect_to, now=now)
+    return update
 
 
 def record_answer(
@@ -144,11 +155,13 @@ def record_answer(
     evidence_names: Sequence[str] = (),
     source_message_id: str | None = None,
     whole: Reading | None = None,
+    hold: bool = False,
 ) -> AnswerOutcome:
     """Read `body` about `actions`; one update per action it speaks of.
 
     `whole`, when given, is the reading of the entire reply (handle_answer has it already): the body is then
-    not stripped or read a second time.
+    not stripped or read a second time. `hold` keeps every reading unconfirmed for a coordinator (an edit of
+    a reply already applied).
     """
     outcome = AnswerOutcome()
     by_ref = {a.ref: a for a in actions}
@@ -161,15 +174,18 @@ def record_answer(
         if action is None:
             continue
         update = permit_and_record(
-            session, action, _proposed(reading, body, evidence_names), author=author, source=source, now=now,
+            session, action, _proposed(reading, body, evidence_names), settings=settings, author=author,
+            source=source, now=now,
             keep_refused=True, refuse=_new_date_too_far(settings, reading, author, now),
             # "No update yet" says nothing to apply or to ask about; it is kept as it was said.
-            confirmed=False if reading.status is ReadStatus.NO_RESPONSE else None,
+            confirmed=False if hold or reading.status is ReadStatus.NO_RESPONSE else None,
             in_reply_to_message_id=in_reply_to.id if in_reply_to else None, source_message_id=source_message_id,
         )
         assert update is not None
         if update.refused:
             outcome.refused.append(ref)
+        elif reading.status is ReadStatus.REDIRECT:
+            outcome.rerouted.append(action)
         outcome.recorded.append((action, update, reading))
     session.flush()
     return outcome
@@ -190,6 +206,7 @@ def handle_answer(
     slack_user_id: str | None = None,
     evidence_names: Sequence[str] = (),
     source_message_id: str | None = None,
+    hold: bool = False,
 ) -> AnswerOutcome:
     """An answer to `message`: an out-of-office holds the author's chasers, anything else is recorded."""
     who = author_for(settings, sender, author, slack_user_id)
@@ -213,6 +230,7 @@ def handle_answer(
     return record_answer(
         session, settings, actions=actions, body=whole.text, author=who, source=source, now=now,
         in_reply_to=message, evidence_names=evidence_names, source_message_id=source_message_id, whole=whole,
+        hold=hold,
     )
 
 
@@ -228,7 +246,7 @@ def _proposed(reading: Reading, text: str, evidence_names: Sequence[str]) -> Pro
     if evidence_names:
         evidence = "; ".join(filter(None, [evidence, "attached: " + ", ".join(evidence_names)]))
     return Proposed(reading.status, reading.new_due, evidence, reading.confidence, reading.text or text,
-                    automatic=reading.automatic, date_problem=reading.date_problem)
+                    automatic=reading.automatic, date_problem=reading.date_problem, redirect_to=reading.redirect_to)
 
 
 def confirmation_context(

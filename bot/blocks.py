@@ -25,6 +25,10 @@ NEED_MORE_TIME = "dhr_need_more_time"
 CONFIRM_READING = "dhr_confirm_reading"
 REJECT_READING = "dhr_reject_reading"
 
+# Buttons on a coordinator's "not ours / new lead" task (value = the RerouteTask id).
+ACCEPT_REROUTE = "dhr_accept_reroute"
+REJECT_REROUTE = "dhr_reject_reroute"
+
 # Previous/next page on the `/dhr overdue` answer. Two ids because Slack wants action_ids unique
 # within a block; both carry the page wanted in their value, so one listener can serve both.
 OVERDUE_PREV_PAGE = "dhr_overdue_prev_page"
@@ -48,7 +52,7 @@ EVIDENCE_ACTION = "dhr_evidence"
 #: Every action_id a message may carry; listeners register one handler per id.
 BUTTON_ACTION_IDS = frozenset(
     {MARK_COMPLETE, ADD_UPDATE, NEED_MORE_TIME, CONFIRM_READING, REJECT_READING,
-     OVERDUE_PREV_PAGE, OVERDUE_NEXT_PAGE}
+     OVERDUE_PREV_PAGE, OVERDUE_NEXT_PAGE, ACCEPT_REROUTE, REJECT_REROUTE}
 )
 
 # Slack's documented Block Kit limits.

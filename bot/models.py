@@ -287,3 +287,24 @@ class ChannelPause(SQLModel, table=True):
     alerted_at: datetime | None = _when(default=None)
     alerted_via: str | None = Field(default=None, max_length=20)
     last_probe_at: datetime | None = _when(default=None)
+
+
+class RerouteTask(SQLModel, table=True):
+    """"Not ours, that's the CCG": a coordinator's task to re-route an action or change its lead contact.
+
+    Opened from a redirect reading (the ProgressUpdate keeps what the lead said); the suggestion is the
+    known agency and/or contact the named owner matched, if any. Decided once, by a coordinator.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    update_id: int = Field(foreign_key="progressupdate.id", unique=True)
+    named: str | None = None  # the new owner as the lead wrote it ("the CCG", "Jane"); None when nobody was named
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")  # suggested new lead agency
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")  # suggested new lead contact
+    #: The name matched the action's own lead agency or contact: nothing to suggest, and the message says so.
+    names_current_lead: bool = False
+    state: str = Field(default="open", index=True)  # TaskState
+    created_at: datetime = _when(default_factory=utcnow)
+    decided_at: datetime | None = _when(default=None)
+    decided_by: str | None = None  # the actor, as the audit log names them

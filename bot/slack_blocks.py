@@ -199,6 +199,35 @@ def unowned_blocks(v: Mapping[str, Any]) -> list[Block]:
     return [section("\n".join(lines)), ref_context(v["ref_token"])]
 
 
+def reroute_blocks(v: Mapping[str, Any]) -> list[Block]:
+    """A lead says an action is not theirs: one click re-routes it to the suggestion, or keeps it."""
+    task = v["task"]
+    lines = [f"Hello {mrkdwn(v['recipient_name'])}. {mrkdwn(task.author)} answered about *{mrkdwn(task.ref)}* "
+             f"for {mrkdwn(v['partnership_name'])}:", f"> {mrkdwn(task.said)}", mrkdwn(task.summary)]
+    if task.current_agency:
+        lines.append(f"The lead agency now is {mrkdwn(task.current_agency)}. Nothing has been changed.")
+    buttons = []
+    if task.suggested:
+        buttons.append(button(ids.ACCEPT_REROUTE, clip(f"Re-route to {task.target}", ids.MAX_BUTTON_TEXT),
+                              task.task_id, "primary"))
+    buttons.append(button(ids.REJECT_REROUTE, "Keep it as it is", task.task_id))
+    return [section("\n".join(lines)), {"type": "actions", "elements": buttons}, ref_context(v["ref_token"])]
+
+
+def reply_changed_blocks(v: Mapping[str, Any]) -> list[Block]:
+    changes: Sequence[Mapping[str, Any]] = v["changes"]
+    lines = [f"Hello {mrkdwn(v['recipient_name'])}. {mrkdwn(v['author'])} {mrkdwn(v['change'])} their Slack reply "
+             f"after the bot had applied it, for {mrkdwn(v['partnership_name'])}. The plan was not changed back:"]
+    for c in changes[:SLACK_ACTIONS_SHOWN]:
+        now = (f"; the edited reply reads as {mrkdwn(c['now'])} (awaiting your decision in the Review queue)"
+               if c["now"] else "")
+        lines.append(f"• *{mrkdwn(c['ref'])}*: applied as {mrkdwn(c['applied'])}{now}")
+    if len(changes) > SLACK_ACTIONS_SHOWN:
+        lines.append(f"• and {counted(len(changes) - SLACK_ACTIONS_SHOWN, 'more action')}")
+    lines.append("Please check these actions in the console.")
+    return [section("\n".join(lines)), ref_context(v["ref_token"])]
+
+
 #: The builder for each message kind's Slack blocks.
 BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
     "heads_up": request_blocks,
@@ -211,4 +240,6 @@ BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
     "undeliverable": undeliverable_blocks,
     "outage": outage_blocks,
     "unowned": unowned_blocks,
+    "reroute": reroute_blocks,
+    "reply_changed": reply_changed_blocks,
 }

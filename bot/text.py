@@ -80,4 +80,5 @@ _STATUS_LABELS = {
     "extension_requested": "more time asked",
     "no_response": "no response",
     "unclear": "not clear",
+    "redirect": "not theirs (for the coordinator to re-route)",
 }

@@ -35,6 +35,7 @@ class Proposed:
     raw_text: str | None = None
     automatic: bool = False
     date_problem: str | None = None  # a date the reply gives that could not be read: ask, never guess
+    redirect_to: str | None = None  # "not ours, that's the CCG": the new owner named, for the coordinator's task
 
 
 def local_date(session: Session, now: datetime) -> date:
@@ -157,7 +158,8 @@ def confirm_update(session: Session, update_id: int, *, actor: str, now: datetim
     if update.confirmed:
         return action  # a second click changes nothing
     if update.rejected:
-        raise UpdateRefused("You said that reading was wrong, so it was set aside; send a new update instead.")
+        raise UpdateRefused("That reading was set aside (said to be wrong, or its reply was edited or deleted); "
+                            "send a new update instead.")
     update.confirmed = True
     session.add(update)
     session.add(Event(at=now, actor=actor, kind="update.confirmed", entity="action", entity_id=action.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,9 +21,12 @@ from bot.models import (
     Partnership,
     ProgressUpdate,
     Recommendation,
+    RerouteTask,
     Review,
 )
-from bot.rules.statuses import CLOSED_STATUSES, MessageState
+from bot.notices import Notice, open_notices
+from bot.reroute import TaskView, task_views
+from bot.rules.statuses import CLOSED_STATUSES, MessageState, TaskState
 
 QUEUE_LIMIT = 100
 #: Events the timeline already shows as a message or an update row.
@@ -142,6 +145,8 @@ class Queue:
     readings: list[PendingReading]
     dead: list[DeadMessage]
     unassigned: list[Unassigned]
+    reroutes: list[TaskView] = field(default_factory=list)  # "not ours / new lead" tasks
+    notices: list[Notice] = field(default_factory=list)  # held mail, capped away dates, quarantined mail
 
 
 def review_queue(session: Session, partnership_id: int) -> Queue:
@@ -154,7 +159,8 @@ def review_queue(session: Session, partnership_id: int) -> Queue:
         .join(Action, _c(Action.id) == _c(ProgressUpdate.action_id))
         .outerjoin(Contact, _c(Contact.id) == _c(ProgressUpdate.author_contact_id))
         .where(sa.not_(_c(ProgressUpdate.confirmed)), sa.not_(_c(ProgressUpdate.rejected)),
-               sa.not_(_c(ProgressUpdate.refused)), _c(Action.id).in_(in_partnership))
+               sa.not_(_c(ProgressUpdate.refused)), _c(Action.id).in_(in_partnership),
+               _c(ProgressUpdate.id).not_in(sa.select(_c(RerouteTask.update_id))))  # those are listed as tasks
         .order_by(_c(ProgressUpdate.at)).limit(QUEUE_LIMIT)
     ).all()
     dead = session.execute(
@@ -179,7 +185,18 @@ def review_queue(session: Session, partnership_id: int) -> Queue:
         [DeadMessage(m.id, m.kind.replace("_", " "), name or m.recipient_address or "", m.last_error or "", m.created_at)
          for m, name in dead if m.id is not None],
         [Unassigned(*row) for row in unassigned],
+        _open_reroutes(session, in_partnership),
+        open_notices(session, QUEUE_LIMIT),
     )
+
+
+def _open_reroutes(session: Session, in_partnership: Any) -> list[TaskView]:
+    ids = session.exec(
+        select(RerouteTask.id).where(RerouteTask.state == TaskState.OPEN.value,
+                                     _c(RerouteTask.action_id).in_(in_partnership))
+        .order_by(_c(RerouteTask.created_at), _c(RerouteTask.id)).limit(QUEUE_LIMIT)
+    ).all()
+    return task_views(session, [i for i in ids if i is not None])
 
 
 def visible_queue(queue: Queue, viewer: Viewer) -> Queue:

@@ -44,13 +44,13 @@ def console_for_run(settings: Settings, engine: Engine, environ: dict[str, str] 
     if not public_url or entra is None:
         return None
     return create_console(engine, ConsoleOptions(partnership_id(engine, settings), public_url=public_url,
-                                                 entra=EntraSignIn(entra), **from_settings(settings)))
+                                                 entra=EntraSignIn(entra), settings=settings, **from_settings(settings)))
 
 
 def local_console(settings: Settings, engine: Engine) -> tuple[Flask, OneTimeLinks]:
     """The console for this machine only: one-time sign-in links, no Microsoft sign-in."""
     links = OneTimeLinks()
-    return create_console(engine, ConsoleOptions(partnership_id(engine, settings), links=links,
+    return create_console(engine, ConsoleOptions(partnership_id(engine, settings), links=links, settings=settings,
                                                  **from_settings(settings))), links
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.console.auth import EntraSignIn, OneTimeLinks
 from bot.plans.limits import DEFAULT_MAX_ACTIONS
 from bot.rules.escalation import ReplyPolicy
+from bot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -23,3 +24,5 @@ class ConsoleOptions:
     #: From the settings, as `dhr import` and `dhr digest` use them (safety.max_import_actions, the reply policy).
     max_import_actions: int = DEFAULT_MAX_ACTIONS
     replies: ReplyPolicy = field(default_factory=ReplyPolicy)
+    #: Who the coordinators are and how they are reached (a held mail accepted as genuine may open a task).
+    settings: Settings | None = None

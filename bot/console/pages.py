@@ -14,11 +14,17 @@ from bot.console.edits import apply_edit, parse_edit
 from bot.console.options import ConsoleOptions
 from bot.db import session_scope
 from bot.models import Action, Agency, Contact, Recommendation, Review
+from bot.notices import accept_held_mail, settle_notice
+from bot.reroute import accept_reroute, reject_reroute
+from bot.rules.permissions import Person
 from bot.rules.statuses import ActionStatus
+from bot.settings import load_settings
 from bot.updates import UpdateRefused, confirm_update, local_date, reject_update
 
 
 def register_pages(app: Flask, engine: Engine, options: ConsoleOptions) -> None:
+    register_queue_task_pages(app, engine, options)
+
     @app.get("/")
     def home() -> Response:
         return redirect(url_for("reviews"))  # type: ignore[return-value]
@@ -71,7 +77,11 @@ def register_pages(app: Flask, engine: Engine, options: ConsoleOptions) -> None:
         check_coordinator(g.viewer)
         with Session(engine) as db:
             found = history.review_queue(db, options.partnership_id)
-        return render_template("queue.html", title="Review queue", queue=found, done=request.args.get("done"))
+            agencies = db.exec(select(Agency).order_by(Agency.name)).all() if found.reroutes else []
+            contacts = db.exec(select(Contact).where(Contact.active).order_by(Contact.name)).all() if found.reroutes else []
+            db.expunge_all()
+        return render_template("queue.html", title="Review queue", queue=found, done=request.args.get("done"),
+                               agencies=agencies, contacts=contacts)
 
     @app.post("/queue/readings/<int:update_id>")
     def decide_reading(update_id: int) -> Response:
@@ -87,6 +97,59 @@ def register_pages(app: Flask, engine: Engine, options: ConsoleOptions) -> None:
                 abort(400, str(error))
             done = f"Reading for {action.ref} {'accepted' if decision == 'accept' else 'rejected'}"
         return redirect(url_for("queue", done=done))  # type: ignore[return-value]
+
+
+def register_queue_task_pages(app: Flask, engine: Engine, options: ConsoleOptions) -> None:
+    """One click on a "not ours / new lead" task (bot.reroute) or a notice (bot.notices) in the Review queue."""
+
+    @app.post("/queue/reroutes/<int:task_id>")
+    def decide_reroute(task_id: int) -> Response:
+        check_coordinator(g.viewer)
+        decision = request.form.get("decision")
+        if decision not in ("accept", "reject"):
+            abort(400, "Choose re-route or keep.")
+        person = _person(g.viewer)
+        with session_scope(engine) as db:
+            try:
+                if decision == "accept":
+                    action = accept_reroute(db, task_id, person=person, actor=g.viewer.actor, now=options.clock(),
+                                            agency_id=_form_id("agency_id"), contact_id=_form_id("contact_id"))
+                    done = f"{action.ref} re-routed"
+                else:
+                    action = reject_reroute(db, task_id, person=person, actor=g.viewer.actor, now=options.clock())
+                    done = f"{action.ref} kept as it is"
+            except UpdateRefused as error:
+                abort(400, str(error))
+        return redirect(url_for("queue", done=done))  # type: ignore[return-value]
+
+    @app.post("/queue/notices/<int:event_id>")
+    def decide_notice(event_id: int) -> Response:
+        check_coordinator(g.viewer)
+        decision = request.form.get("decision")
+        if decision not in ("accept", "reject", "dismiss"):
+            abort(400, "Choose accept, reject or dismiss.")
+        with session_scope(engine) as db:
+            try:
+                if decision == "accept":
+                    outcome = accept_held_mail(db, options.settings or load_settings(), event_id, person=_person(g.viewer),
+                                               actor=g.viewer.actor, now=options.clock())
+                    done = "Accepted as genuine" + (": " + "; ".join(outcome) if outcome else "")
+                else:
+                    settle_notice(db, event_id, person=_person(g.viewer), actor=g.viewer.actor, now=options.clock(),
+                                  decision="rejected" if decision == "reject" else "seen")
+                    done = "Held mail rejected" if decision == "reject" else "Marked as seen"
+            except UpdateRefused as error:
+                abort(400, str(error))
+        return redirect(url_for("queue", done=done))  # type: ignore[return-value]
+
+
+def _person(viewer: Viewer) -> Person:
+    return Person(contact_id=viewer.contact_id, agency_id=viewer.agency_id, role=viewer.role, active=True)
+
+
+def _form_id(name: str) -> int | None:
+    value = request.form.get(name, "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def _visible_action(db: Session, viewer: Viewer, action_id: int) -> Action:

@@ -68,7 +68,7 @@ def register(app: App, runtime: Runtime, clock: Clock = utc_now) -> None:
         assert proposed is not None
         with session_scope(runtime.engine) as session:
             who = caller(session, runtime, str(body["user"]["id"]))
-            done = record_for(session, who, str(meta.get("ref", "")), proposed,
+            done = record_for(session, who, str(meta.get("ref", "")), proposed, settings=runtime.settings,
                               source=UpdateSource.BUTTON, now=now, confirmed=True)
             if done.problem or done.update is None or done.action is None:
                 session.rollback()

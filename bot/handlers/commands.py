@@ -22,6 +22,7 @@ from bot.handlers.common import (
     may_change,
     may_see,
     not_yours_to_see,
+    passed_to_coordinator,
     refusal,
     sees_everything,
     text_blocks,
@@ -36,7 +37,7 @@ from bot.policy import reply_policy
 from bot.reading.replies import read_reply
 from bot.render import mrkdwn, render, ukdate
 from bot.rules.dates import find_date_in_text, parse_target_date
-from bot.rules.statuses import ChannelKind, UpdateSource
+from bot.rules.statuses import ChannelKind, ReadStatus, UpdateSource
 from bot.runtime import Runtime
 from bot.updates import Proposed, UpdateRefused, action_by_ref, snooze
 
@@ -122,10 +123,13 @@ def _update(session: Session, runtime: Runtime, who: Caller, args: str, now: dat
         return _plain("Tell me the action and what has happened, e.g. `/dhr update RIV3-2-1 training done, complete`")
     today = local_today(runtime, now)
     reading = read_reply(said, today=today, known_refs=(ref.upper(),))
-    proposed = Proposed(reading.status, reading.new_due, reading.evidence, reading.confidence, said.strip())
-    done = record_for(session, who, ref, proposed, source=UpdateSource.COMMAND, now=now)
+    proposed = Proposed(reading.status, reading.new_due, reading.evidence, reading.confidence, said.strip(),
+                        redirect_to=reading.redirect_to)
+    done = record_for(session, who, ref, proposed, settings=runtime.settings, source=UpdateSource.COMMAND, now=now)
     if done.problem or done.update is None or done.action is None:
         return _plain(done.problem or "Nothing was recorded.")
+    if reading.status is ReadStatus.REDIRECT:
+        return _plain(passed_to_coordinator([done.action.ref]))
     if not done.update.confirmed:
         assert done.update.id is not None
         rendered = confirmation_for(session, runtime, who, [(done.action, done.update)])

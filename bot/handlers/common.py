@@ -32,6 +32,8 @@ NOT_YOURS_TO_SEE = (
     "actions (try `/dhr overdue mine`). If this looks wrong, please ask the coordinator."
 )
 UNKNOWN_REF = "I can't find an action called {ref}. Check the ref (like RIV3-2-1) and try again."
+PASSED_ON = ("Thanks: you say {refs} is not yours, so I've asked the partnership coordinator to re-route it. "
+             "Nothing was changed.")
 
 
 def utc_now() -> datetime:
@@ -91,6 +93,11 @@ def refusal(ref: str) -> str:
 
 def unknown_ref(ref: str) -> str:
     return UNKNOWN_REF.format(ref=mrkdwn(ref[:40]))
+
+
+def passed_to_coordinator(refs: list[str]) -> str:
+    """What a lead is told when their "not ours / new lead" became a coordinator's task."""
+    return PASSED_ON.format(refs=", ".join(f"*{mrkdwn(ref)}*" for ref in refs))
 
 
 def local_today(runtime: Runtime, now: datetime) -> date:

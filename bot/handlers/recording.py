@@ -21,6 +21,7 @@ from bot.handlers.common import Caller, refusal, unknown_ref
 from bot.models import Action, Message, ProgressUpdate
 from bot.render import mrkdwn, reading_phrase, ukdate
 from bot.rules.statuses import ReadStatus, UpdateSource
+from bot.settings import Settings
 from bot.updates import Proposed, action_by_ref
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def record_for(
     ref: str,
     proposed: Proposed,
     *,
+    settings: Settings,
     source: UpdateSource,
     now: datetime,
     confirmed: bool | None = None,
@@ -52,7 +54,7 @@ def record_for(
     if action is None:
         return Recorded(problem=unknown_ref(ref))
     update = permit_and_record(
-        session, action, proposed, author=who.author, source=source, now=now, keep_refused=False,
+        session, action, proposed, settings=settings, author=who.author, source=source, now=now, keep_refused=False,
         confirmed=confirmed, in_reply_to_message_id=in_reply_to_message_id,
     )
     if update is None:

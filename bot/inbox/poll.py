@@ -73,6 +73,7 @@ class InboxReport:
     applied: list[str] = field(default_factory=list)  # refs changed by a confident, allowed reply
     awaiting_confirmation: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # refs the sender may not change (kept unconfirmed)
+    rerouted: list[str] = field(default_factory=list)  # "not ours / new lead": a coordinator task each
     confirmed: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     out_of_office: int = 0
@@ -216,6 +217,7 @@ def _count(outcome: AnswerOutcome, report: InboxReport) -> None:
     if outcome.automatic:
         report.out_of_office += 1
     report.refused.extend(outcome.refused)
+    report.rerouted.extend(action.ref for action in outcome.rerouted)
     report.applied.extend(action.ref for action, _, _ in outcome.applied)
     report.awaiting_confirmation.extend(action.ref for action, _, _ in outcome.unsure)
 

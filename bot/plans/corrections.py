@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
 from bot.contacts import known_addresses
-from bot.models import Action, Agency, Contact, Event, MessageAction, ProgressUpdate, Recommendation, Review
+from bot.models import Action, Agency, Contact, Event, MessageAction, ProgressUpdate, Recommendation, RerouteTask, Review
 from bot.plans.agencies import AgencyResolver
 from bot.reading.pii import mask_personal_data
 from bot.rules.dates import parse_target_date
@@ -101,8 +101,13 @@ def set_action(
     contact: str | None = None,
     note: str | None = None,
     today: date | None = None,
+    actor: str = ACTOR,
 ) -> list[Change]:
-    """Apply what was given; all of it is checked before anything changes."""
+    """Apply what was given; all of it is checked before anything changes. `actor` is who the audit names.
+
+    A new lead agency drops a lead contact who is not at it (unless a new contact is given), so the next
+    chaser goes to the new agency and not to the person who said it is not theirs.
+    """
     new_status = _status(status) if status is not None else None
     new_due = _due(due, today or now.date()) if due is not None else None
     new_contact = _contact(session, contact) if contact is not None else None
@@ -121,6 +126,10 @@ def set_action(
             before = session.get(Agency, action.lead_agency_id) if action.lead_agency_id else None
             changes.append(Change("lead agency", before.name if before else "", agency.name))
             action.lead_agency_id = agency.id
+            old_contact = session.get(Contact, action.lead_contact_id) if action.lead_contact_id else None
+            if new_contact is None and old_contact is not None and old_contact.agency_id != agency.id:
+                changes.append(Change("lead contact", _contact_label(old_contact), ""))
+                action.lead_contact_id = None
     if new_contact is not None and new_contact.id != action.lead_contact_id:
         before_contact = session.get(Contact, action.lead_contact_id) if action.lead_contact_id else None
         changes.append(Change("lead contact", _contact_label(before_contact) if before_contact else "",
@@ -139,7 +148,7 @@ def set_action(
         _event(session, now, "action.corrected", "action", action.id,
                {"ref": action.ref, "changes": [{"field": c.field, "before": c.before, "after": c.after}
                                                for c in changes if c.field != "note"],
-                "note_added": bool(note)})
+                "note_added": bool(note)}, actor=actor)
     return changes
 
 
@@ -178,6 +187,9 @@ def merge_agencies(
     for person in contacts:
         person.agency_id = kept.id
         session.add(person)
+    for task in session.exec(select(RerouteTask).where(RerouteTask.agency_id == merged.id)).all():
+        task.agency_id = kept.id
+        session.add(task)
     kept.aliases = sorted({*kept.aliases, *merged.aliases, merged.name} - {kept.name})
     session.add(kept)
     session.flush()
@@ -197,6 +209,7 @@ def delete_review(session: Session, code: str, *, now: datetime) -> dict[str, in
     rec_ids = [rec.id for rec in recs]
     action_ids = [a.id for a in session.exec(select(Action).where(col(Action.recommendation_id).in_(rec_ids))).all()]
     session.exec(delete(MessageAction).where(col(MessageAction.action_id).in_(action_ids)))
+    session.exec(delete(RerouteTask).where(col(RerouteTask.action_id).in_(action_ids)))
     session.exec(delete(ProgressUpdate).where(col(ProgressUpdate.action_id).in_(action_ids)))
     session.exec(delete(Action).where(col(Action.id).in_(action_ids)))
     session.exec(delete(Recommendation).where(col(Recommendation.id).in_(rec_ids)))

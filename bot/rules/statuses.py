@@ -88,6 +88,17 @@ class MessageKind(StrEnum):
     UNDELIVERABLE = "undeliverable"  # tells coordinators which messages were given up on
     OUTAGE = "outage"  # tells coordinators a channel is paused (its credentials refused), or resumed
     UNOWNED = "unowned"  # tells coordinators which open actions nobody is chased about (no lead / no contact)
+    REROUTE = "reroute"  # tells coordinators a lead says an action is not theirs (a RerouteTask)
+    REPLY_CHANGED = "reply_changed"  # tells coordinators an applied Slack reply was edited or deleted
+
+
+class TaskState(StrEnum):
+    """A coordinator task (RerouteTask): open until a coordinator decides, or the reply it came from goes."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # the Slack reply was edited or deleted before anyone decided
 
 
 class MessageState(StrEnum):

@@ -12,6 +12,13 @@ What Slack documents and these helpers copy:
   `X-Slack-Retry-Num` (1, 2, 3) and `X-Slack-Retry-Reason` (`http_timeout`, `http_error`,
   `connection_failed`, ...); `X-Slack-No-Retry: 1` in an answer turns retries off
   (api.slack.com/apis/events-api#retries, "Graceful retries").
+- An edited message comes as `subtype: "message_changed"`, `hidden: true`, with the channel, the
+  edit's own `ts`/`event_ts`, the new `message` (its `ts` is the original message's, with `edited`
+  {user, ts}) and the `previous_message`; it is also sent when only metadata changed (Slack's
+  language detection, a link preview), with the same text. A deleted message comes as
+  `subtype: "message_deleted"`, `hidden: true`, with `deleted_ts` (the original's ts) and the
+  `previous_message` (docs.slack.dev/reference/events/message/message_changed and
+  .../message_deleted). Texts inside are escaped like any message text.
 - Slackbot itself writes into threads (reminders, "was mentioned but is not in this channel"):
   such a message has `user: "USLACKBOT"` and no `bot_id` and no subtype
   (api.slack.com/events/message; api.slack.com/changelog user id USLACKBOT).
@@ -49,6 +56,30 @@ def event_callback(event: dict[str, Any], *, team_id: str, event_id: str | None 
         "type": "event_callback", "event_id": event_id or new_event_id(), "event_time": int(time.time()),
         "authorizations": [{"team_id": team_id, "user_id": "U0DHRBOT", "is_bot": True}], "event": inner,
     }
+
+
+def edited_message(channel: str, original: dict[str, Any], new_text: str) -> dict[str, Any]:
+    """The `message_changed` event for `original` (a message event) now reading `new_text`."""
+    edit_ts = f"{time.time():.6f}"
+    previous = {k: v for k, v in original.items() if k != "channel"}
+    edited = {**previous, "text": new_text, "edited": {"user": original.get("user") or original.get("bot_id"),
+                                                       "ts": edit_ts}}
+    return {"type": "message", "subtype": "message_changed", "hidden": True, "channel": channel, "ts": edit_ts,
+            "event_ts": edit_ts, "channel_type": original.get("channel_type", "im"),
+            "message": _escaped(edited), "previous_message": _escaped(previous)}
+
+
+def deleted_message(channel: str, original: dict[str, Any]) -> dict[str, Any]:
+    """The `message_deleted` event for `original` (a message event)."""
+    delete_ts = f"{time.time():.6f}"
+    previous = {k: v for k, v in original.items() if k != "channel"}
+    return {"type": "message", "subtype": "message_deleted", "hidden": True, "channel": channel, "ts": delete_ts,
+            "event_ts": delete_ts, "deleted_ts": original["ts"], "channel_type": original.get("channel_type", "im"),
+            "previous_message": _escaped(previous)}
+
+
+def _escaped(message: dict[str, Any]) -> dict[str, Any]:
+    return {**message, "text": escape(message["text"])} if isinstance(message.get("text"), str) else message
 
 
 def retry_headers(number: int, reason: str = "http_timeout") -> dict[str, str]:

@@ -121,3 +121,24 @@ def test_an_unsigned_command_is_refused_before_the_dedupe_store_sees_it(slack: S
     answer = slack.post(form, "application/x-www-form-urlencoded", secret="forged")
     assert answer.status_code == 401
     assert first_delivery(slack.engine, "event:unrelated", datetime(2026, 12, 1, tzinfo=UTC))
+
+
+def test_a_retried_edit_is_read_again_once(slack: SlackHarness) -> None:
+    from tests.fakes.slack_events import edited_message
+
+    riverside_plan(slack)
+    channel, ts = delivered_chaser(slack)
+    said = _reply_event(channel, ts, "U0PRIYA", "hmm, see you next week maybe")
+    slack.event(said)
+    slack.wait_call("chat.postMessage", lambda c: c.body.get("thread_ts") == ts)
+    edit, event_id = edited_message(channel, said, "RIV3-1-1 complete"), new_event_id()
+    assert slack.event(edit, event_id=event_id).status_code == 200
+    slack.wait_call("chat.postMessage", lambda c: c.body.get("thread_ts") == ts and "recorded" in c.body["text"])
+    submitted = slack.listeners.submitted
+
+    for number in (1, 2, 3):
+        assert slack.event(edit, event_id=event_id, retry=number).status_code == 200
+
+    assert slack.listeners.submitted == submitted, "a retry reached a listener"
+    assert [(u.status, u.confirmed) for u in _updates(slack) if not u.rejected] == [("complete", True)]
+    assert len(slack.calls("chat.postMessage", lambda c: c.body.get("thread_ts") == ts and "recorded" in c.body["text"])) == 1
