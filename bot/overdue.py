@@ -1,9 +1,10 @@
-"""The overdue query behind `dhr overdue` and `/dhr overdue`: one SQL statement, filtered in the database."""
+"""The overdue query behind `dhr overdue` and `/dhr overdue`: filtered, counted and paged in the database."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from sqlmodel import Session, col
 
 from bot.history_queries import is_chase, live_action
 from bot.models import Action, Agency, Contact, Message, MessageAction, Recommendation, Review
+from bot.render import OVERDUE_PAGE_SIZE, Page, page_of
 from bot.rules.statuses import MessageState
 
 
@@ -34,30 +36,41 @@ class OverdueFilter:
     lead_contact_id: int | None = None  # "mine"
 
 
+#: Rows built per statement when the whole list is asked for (one IN list of ids each).
+_BATCH = 500
+
+
+def overdue_page(
+    session: Session, partnership_id: int, as_of: date, tz: str, where: OverdueFilter = OverdueFilter(),
+    *, page: int = 1, per_page: int = OVERDUE_PAGE_SIZE,
+) -> Page[OverdueRow]:
+    """One page of `overdue_actions`, counted and cut in SQL: the count, the page's ids, then those rows."""
+    chosen = _overdue_ids(session, partnership_id, as_of, where)
+    total = int(session.execute(sa.select(sa.func.count()).select_from(chosen.subquery())).scalar_one())
+    number, page_count = page_of(total, page, per_page)
+    ids = list(session.execute(chosen.limit(per_page).offset((number - 1) * per_page)).scalars())
+    return Page(_overdue_rows(session, ids, as_of, tz), number, page_count, total)
+
+
 def overdue_actions(
     session: Session, partnership_id: int, as_of: date, tz: str, where: OverdueFilter = OverdueFilter()
 ) -> list[OverdueRow]:
     """Live actions whose target date is before `as_of`, most overdue first."""
-    chased = (
-        sa.select(
-            col(MessageAction.action_id).label("action_id"),
-            sa.func.max(col(Message.created_at)).label("last_chased"),
-            sa.func.count().label("chase_count"),
-        )
-        .join(Message, col(Message.id) == col(MessageAction.message_id))
-        .where(col(Message.state) != MessageState.DEAD.value, is_chase())
-        .group_by(col(MessageAction.action_id))
-        .subquery()
-    )
+    ids = list(session.execute(_overdue_ids(session, partnership_id, as_of, where)).scalars())
+    return [row for start in range(0, len(ids), _BATCH)
+            for row in _overdue_rows(session, ids[start : start + _BATCH], as_of, tz)]
+
+
+def _overdue_ids(session: Session, partnership_id: int, as_of: date, where: OverdueFilter) -> Any:
+    """The overdue actions' ids, most overdue first.
+
+    Shaped so that the plan does not depend on planner statistics (a freshly loaded PostgreSQL has none):
+    it walks ix_action_due_ref in its order and stops at the page's end, with no aggregate to join.
+    """
     query = (
-        sa.select(
-            col(Action.ref), col(Review.code), col(Agency.name), col(Action.lead_agency_text),
-            col(Action.description), col(Action.due), col(Action.status), chased.c.last_chased, chased.c.chase_count,
-        )
+        sa.select(col(Action.id))
         .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
         .join(Review, col(Review.id) == col(Recommendation.review_id))
-        .outerjoin(Agency, col(Agency.id) == col(Action.lead_agency_id))
-        .outerjoin(chased, chased.c.action_id == col(Action.id))
         .where(col(Review.partnership_id) == partnership_id, col(Action.due) < as_of, live_action())
         .order_by(col(Action.due), col(Action.ref))
     )
@@ -73,23 +86,58 @@ def overdue_actions(
             agencys = sa.and_(col(Action.lead_contact_id).is_(None), col(Action.lead_agency_id) == contact.agency_id)
             mine = sa.or_(mine, agencys)
         query = query.where(mine)
-    zone = ZoneInfo(tz)
-    rows = []
-    for ref, review, agency, agency_text, description, due, status, last_chased, count in session.execute(query):
-        rows.append(
-            OverdueRow(
-                ref=ref,
-                review=review,
-                agency=agency or agency_text or "No lead agency",
-                summary=description,
-                due=due,
-                days_overdue=(as_of - due).days,
-                status=status,
-                last_chased=_local_date(last_chased, zone),
-                chase_count=count or 0,
-            )
+    return query
+
+
+def _overdue_rows(session: Session, ids: list[int], as_of: date, tz: str) -> list[OverdueRow]:
+    """The rows of `ids`, in that order, each with its chase history.
+
+    The history is a pair of subqueries per row (an index lookup on message_action.action_id each)
+    rather than a join to a per-action aggregate, which PostgreSQL without statistics ran as a nested
+    loop over the whole aggregate.
+    """
+    if not ids:
+        return []
+
+    def chases(*columns: Any) -> Any:
+        return (
+            sa.select(*columns)
+            .select_from(MessageAction)
+            .join(Message, col(Message.id) == col(MessageAction.message_id))
+            .where(col(MessageAction.action_id) == col(Action.id), col(Message.state) != MessageState.DEAD.value,
+                   is_chase())
+            .correlate(Action)
+            .scalar_subquery()
         )
-    return rows
+
+    query = (
+        sa.select(
+            col(Action.id), col(Action.ref), col(Review.code), col(Agency.name), col(Action.lead_agency_text),
+            col(Action.description), col(Action.due), col(Action.status),
+            chases(sa.func.max(col(Message.created_at))), chases(sa.func.count()),
+        )
+        .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
+        .join(Review, col(Review.id) == col(Recommendation.review_id))
+        .outerjoin(Agency, col(Agency.id) == col(Action.lead_agency_id))
+        .where(col(Action.id).in_(ids))
+    )
+    zone = ZoneInfo(tz)
+    found = {}
+    for action_id, ref, review, agency, agency_text, description, due, status, last_chased, count in (
+        session.execute(query)
+    ):
+        found[action_id] = OverdueRow(
+            ref=ref,
+            review=review,
+            agency=agency or agency_text or "No lead agency",
+            summary=description,
+            due=due,
+            days_overdue=(as_of - due).days,
+            status=status,
+            last_chased=_local_date(_utc(last_chased), zone),
+            chase_count=count or 0,
+        )
+    return [found[i] for i in ids if i in found]
 
 
 def matching_agency_ids(session: Session, name: str) -> list[int]:
@@ -103,9 +151,14 @@ def matching_agency_ids(session: Session, name: str) -> list[int]:
     return ids
 
 
+def _utc(moment: datetime | str | None) -> datetime | None:
+    """An aggregate of a UTCDateTime column comes back raw: a naive datetime, or on SQLite its text."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
 def _local_date(moment: datetime | None, zone: ZoneInfo) -> date | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # raw SQL aggregate on SQLite bypasses the column type
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(zone).date()
+    return None if moment is None else moment.astimezone(zone).date()
