@@ -118,6 +118,9 @@ class Contact(SQLModel, table=True):
 
 
 class Action(SQLModel, table=True):
+    #: The overdue list walks this in its order (most overdue first) and stops at the page's end.
+    __table_args__ = (sa.Index("ix_action_due_ref", "due", "ref"),)
+
     id: int | None = Field(default=None, primary_key=True)
     recommendation_id: int = Field(foreign_key="recommendation.id", index=True)
     ref: str = Field(unique=True)  # stable human ref: NUN1-9c-1
@@ -128,7 +131,7 @@ class Action(SQLModel, table=True):
     lead_contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     evidence_expected: str | None = _text(default=None)  # milestones / evidence of achievement
     target_text: str | None = None  # as written: "Autumn 2013", "tbc"
-    due: date | None = Field(default=None, index=True)
+    due: date | None = None  # indexed first in ix_action_due_ref
     precision: str = "none"  # Precision
     status: str = Field(default="not_started", index=True)  # ActionStatus
     progress: str | None = _text(default=None)  # the plan's progress column as imported

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -14,6 +15,7 @@ from bot.models import Action, Agency, Event, Partnership, ProgressUpdate, Recom
 from bot.plans import PlanError, read_plan
 from bot.plans.agencies import alias_table, canonical_agency_name
 from bot.plans.model import ParsedAction, ParsedPlan, ParsedRecommendation
+from bot.plans import store
 from bot.plans.store import ImportReport, action_ref, import_plan, ref_number
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "riverside-dhr3-plan.csv"
@@ -208,3 +210,34 @@ def test_an_action_back_in_the_plan_is_restored(engine: Engine) -> None:
     with Session(engine) as session:
         event = session.exec(select(Event).where(Event.kind == "action.restored_to_plan")).one()
         assert event.data == {"ref": "RIV3-10-2"}
+
+
+def test_a_bulk_import_leaves_postgresql_with_statistics_of_what_it_added(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    monkeypatch.setattr(store, "ANALYZE_AFTER_ADDED", 5)
+    plan = ParsedPlan(review_code="BULK1", title="Bulk", recommendations=[
+        ParsedRecommendation(number=str(n), text=f"Recommendation {n}", actions=[
+            ParsedAction(description=f"Action {n}.{k}", lead_agency="Police", progress="Started") for k in (1, 2, 3)])
+        for n in range(1, 4)])
+
+    report = _import(engine, plan)
+
+    assert len(report.added) == 9
+    with engine.connect() as connection:
+        # TRUNCATE (between tests) sets reltuples to -1, "never analysed"; ANALYZE counts the rows.
+        tuples = dict(connection.execute(sa.text(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN ('action', 'recommendation')")).all())
+    assert tuples == {"action": 9, "recommendation": 3}
+
+
+def test_a_small_import_leaves_statistics_alone(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+
+    _import(engine, _example())
+
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT reltuples FROM pg_class WHERE relname = 'action'")).scalar() == -1

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 22:29:55.779002
+Create Date: 2026-12-07 14:04:51.968030
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('ref')
     )
     with op.batch_alter_table('action', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_action_due'), ['due'], unique=False)
+        batch_op.create_index('ix_action_due_ref', ['due', 'ref'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_lead_agency_id'), ['lead_agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_lead_contact_id'), ['lead_contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_recommendation_id'), ['recommendation_id'], unique=False)
@@ -276,7 +276,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_action_recommendation_id'))
         batch_op.drop_index(batch_op.f('ix_action_lead_contact_id'))
         batch_op.drop_index(batch_op.f('ix_action_lead_agency_id'))
-        batch_op.drop_index(batch_op.f('ix_action_due'))
+        batch_op.drop_index('ix_action_due_ref')
 
     op.drop_table('action')
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
