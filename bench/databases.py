@@ -67,16 +67,16 @@ def fill_plan(
     ]
     session.add_all(leads)
     session.flush()
-    recs = [Recommendation(review_id=review.id, number=str(n + 1), position=n, text="Recommendation")
-            for n in range(max(1, count // 4))]
-    session.add_all(recs)
-    session.flush()
+    session.execute(sa.insert(Recommendation), [{"review_id": review.id, "number": str(n + 1), "position": n,
+                                                 "text": "Recommendation"} for n in range(max(1, count // 4))])
+    rec_ids = list(session.execute(sa.select(Recommendation.id).where(Recommendation.review_id == review.id)  # type: ignore[arg-type]
+                                   .order_by(Recommendation.position)).scalars())
     rows = []
     for i in range(count):
         lead = leads[i % len(leads)]
         due = None if rng.random() < 0.15 else now.date() + timedelta(days=rng.randint(*due_days))
         rows.append({
-            "recommendation_id": recs[i // 4].id, "ref": f"BENCH-{i // 4 + 1}-{i % 4 + 1}", "position": i,
+            "recommendation_id": rec_ids[i // 4], "ref": f"BENCH-{i // 4 + 1}-{i % 4 + 1}", "position": i,
             "description": "Deliver the agreed change and send the evidence to the partnership.",
             "lead_agency_id": lead.agency_id, "lead_contact_id": lead.id, "target_text": str(due or "Ongoing"),
             "due": due, "precision": "day" if due else "none", "status": rng.choice(STATUSES),

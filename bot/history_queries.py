@@ -19,9 +19,14 @@ def in_plan() -> sa.ColumnElement[bool]:
     return col(Action.removed_from_plan_at).is_(None)
 
 
+#: Written into the SQL rather than bound, so that PostgreSQL matches live_action() to the predicate of
+#: ix_action_live_due_ref even in the generic plan of a prepared statement (bound values could be anything).
+CLOSED_STATUS_VALUES = tuple(sorted(s.value for s in CLOSED_STATUSES))
+
+
 def open_action() -> sa.ColumnElement[bool]:
     """Actions not complete or not applicable (`history.is_open`)."""
-    return col(Action.status).not_in(sorted(s.value for s in CLOSED_STATUSES))
+    return col(Action.status).not_in([sa.literal(value, literal_execute=True) for value in CLOSED_STATUS_VALUES])
 
 
 def live_action() -> sa.ColumnElement[bool]:

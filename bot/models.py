@@ -117,9 +117,17 @@ class Contact(SQLModel, table=True):
     slack_gone: str | None = None
 
 
+#: history_queries.live_action() as the partial index's predicate (statuses.CLOSED_STATUSES, sorted).
+_LIVE = "removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"
+
+
 class Action(SQLModel, table=True):
-    #: The overdue list walks this in its order (most overdue first) and stops at the page's end.
-    __table_args__ = (sa.Index("ix_action_due_ref", "due", "ref"),)
+    #: The overdue list walks this in its order (most overdue first) and stops at the page's end. Partial, on
+    #: history_queries.live_action() exactly: planned the same with or without statistics (see bot/overdue.py).
+    __table_args__ = (
+        sa.Index("ix_action_live_due_ref", "due", "ref",
+                 postgresql_where=sa.text(_LIVE), sqlite_where=sa.text(_LIVE)),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     recommendation_id: int = Field(foreign_key="recommendation.id", index=True)
@@ -131,7 +139,7 @@ class Action(SQLModel, table=True):
     lead_contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     evidence_expected: str | None = _text(default=None)  # milestones / evidence of achievement
     target_text: str | None = None  # as written: "Autumn 2013", "tbc"
-    due: date | None = None  # indexed first in ix_action_due_ref
+    due: date | None = Field(default=None, index=True)
     precision: str = "none"  # Precision
     status: str = Field(default="not_started", index=True)  # ActionStatus
     progress: str | None = _text(default=None)  # the plan's progress column as imported

@@ -46,7 +46,7 @@ def overdue_page(
 ) -> Page[OverdueRow]:
     """One page of `overdue_actions`, counted and cut in SQL: the count, the page's ids, then those rows."""
     chosen = _overdue_ids(session, partnership_id, as_of, where)
-    total = int(session.execute(sa.select(sa.func.count()).select_from(chosen.subquery())).scalar_one())
+    total = int(session.execute(_count_query(chosen)).scalar_one())
     number, page_count = page_of(total, page, per_page)
     ids = list(session.execute(chosen.limit(per_page).offset((number - 1) * per_page)).scalars())
     return Page(_overdue_rows(session, ids, as_of, tz), number, page_count, total)
@@ -65,15 +65,23 @@ def _overdue_ids(session: Session, partnership_id: int, as_of: date, where: Over
     """The overdue actions' ids, most overdue first.
 
     Shaped so that the plan does not depend on planner statistics (a freshly loaded PostgreSQL has none):
-    it walks ix_action_due_ref in its order and stops at the page's end, with no aggregate to join.
+    it walks ix_action_live_due_ref in its order and stops at the page's end, with no aggregate to join. (Where
+    the database holds several partnerships, or a review is asked for, the joins that say so come back,
+    and with them a plan that statistics decide.)
     """
     query = (
         sa.select(col(Action.id))
-        .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
-        .join(Review, col(Review.id) == col(Recommendation.review_id))
-        .where(col(Review.partnership_id) == partnership_id, col(Action.due) < as_of, live_action())
+        .where(col(Action.due) < as_of, live_action())
         .order_by(col(Action.due), col(Action.ref))
     )
+    if where.review or _holds_other_partnerships(session, partnership_id):
+        # Joined only when it narrows something: without statistics PostgreSQL drives the plan from the
+        # small review table and reads every action of the partnership by recommendation, then sorts.
+        query = (
+            query.join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
+            .join(Review, col(Review.id) == col(Recommendation.review_id))
+            .where(col(Review.partnership_id) == partnership_id)
+        )
     if where.review:
         query = query.where(sa.func.lower(Review.code) == where.review.lower())
     if where.agency:
@@ -92,39 +100,15 @@ def _overdue_ids(session: Session, partnership_id: int, as_of: date, where: Over
 def _overdue_rows(session: Session, ids: list[int], as_of: date, tz: str) -> list[OverdueRow]:
     """The rows of `ids`, in that order, each with its chase history.
 
-    The history is a pair of subqueries per row (an index lookup on message_action.action_id each)
-    rather than a join to a per-action aggregate, which PostgreSQL without statistics ran as a nested
-    loop over the whole aggregate.
+    The history is looked up per row (see _rows_query) rather than joined from a per-action aggregate,
+    which PostgreSQL without statistics ran as a nested loop over the whole aggregate.
     """
     if not ids:
         return []
-
-    def chases(*columns: Any) -> Any:
-        return (
-            sa.select(*columns)
-            .select_from(MessageAction)
-            .join(Message, col(Message.id) == col(MessageAction.message_id))
-            .where(col(MessageAction.action_id) == col(Action.id), col(Message.state) != MessageState.DEAD.value,
-                   is_chase())
-            .correlate(Action)
-            .scalar_subquery()
-        )
-
-    query = (
-        sa.select(
-            col(Action.id), col(Action.ref), col(Review.code), col(Agency.name), col(Action.lead_agency_text),
-            col(Action.description), col(Action.due), col(Action.status),
-            chases(sa.func.max(col(Message.created_at))), chases(sa.func.count()),
-        )
-        .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
-        .join(Review, col(Review.id) == col(Recommendation.review_id))
-        .outerjoin(Agency, col(Agency.id) == col(Action.lead_agency_id))
-        .where(col(Action.id).in_(ids))
-    )
     zone = ZoneInfo(tz)
     found = {}
     for action_id, ref, review, agency, agency_text, description, due, status, last_chased, count in (
-        session.execute(query)
+        session.execute(_rows_query(ids))
     ):
         found[action_id] = OverdueRow(
             ref=ref,
@@ -138,6 +122,62 @@ def _overdue_rows(session: Session, ids: list[int], as_of: date, tz: str) -> lis
             chase_count=count or 0,
         )
     return [found[i] for i in ids if i in found]
+
+
+def _count_query(chosen: Any) -> Any:
+    return sa.select(sa.func.count()).select_from(chosen.order_by(None).subquery())
+
+
+def _holds_other_partnerships(session: Session, partnership_id: int) -> bool:
+    """Whether the database keeps reviews of another partnership (a deployment serves one, from its settings)."""
+    others = sa.select(col(Review.id)).where(col(Review.partnership_id) != partnership_id).exists()
+    return bool(session.execute(sa.select(others)).scalar())
+
+
+def _rows_query(ids: list[int]) -> Any:
+    """Each of `ids` with its review code and chase history, all looked up per row by key.
+
+    Per-row subqueries by key rather than joins, so that no estimate can turn one into a scan: PostgreSQL
+    without statistics takes a filtered table for a few rows and hashes all of it (a message is looked up by
+    its primary key for each of the action's message_action rows instead).
+    """
+    def chase(column: Any) -> Any:
+        """`column` of the message of this message_action row, if it is a chase that reached someone."""
+        return (
+            sa.select(column)
+            .where(col(Message.id) == col(MessageAction.message_id), col(Message.state) != MessageState.DEAD.value,
+                   is_chase())
+            .correlate(MessageAction)
+            .scalar_subquery()
+        )
+
+    def per_action(aggregate: Any) -> Any:
+        return (
+            sa.select(aggregate)
+            .select_from(MessageAction)
+            .where(col(MessageAction.action_id) == col(Action.id))
+            .correlate(Action)
+            .scalar_subquery()
+        )
+
+    review_code = (
+        sa.select(col(Review.code))
+        .select_from(Recommendation)
+        .join(Review, col(Review.id) == col(Recommendation.review_id))
+        .where(col(Recommendation.id) == col(Action.recommendation_id))
+        .correlate(Action)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            col(Action.id), col(Action.ref), review_code, col(Agency.name), col(Action.lead_agency_text),
+            col(Action.description), col(Action.due), col(Action.status),
+            per_action(sa.func.max(chase(col(Message.created_at)))),
+            per_action(sa.func.count(chase(sa.literal(1)))),
+        )
+        .outerjoin(Agency, col(Agency.id) == col(Action.lead_agency_id))
+        .where(col(Action.id).in_(ids))
+    )
 
 
 def matching_agency_ids(session: Session, name: str) -> list[int]:

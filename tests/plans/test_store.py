@@ -12,10 +12,9 @@ from sqlmodel import Session, select
 
 from bot.db import session_scope
 from bot.models import Action, Agency, Event, Partnership, ProgressUpdate, Recommendation, Review
-from bot.plans import PlanError, read_plan
+from bot.plans import PlanError, read_plan, store
 from bot.plans.agencies import alias_table, canonical_agency_name
 from bot.plans.model import ParsedAction, ParsedPlan, ParsedRecommendation
-from bot.plans import store
 from bot.plans.store import ImportReport, action_ref, import_plan, ref_number
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "riverside-dhr3-plan.csv"
