@@ -128,7 +128,7 @@ def floor(plan: ParsedPlan, postgres: str | None) -> float:
             session.execute(sa.insert(Recommendation), [
                 {"review_id": review.id, "number": ref_number(rec.number), "position": n, "text": rec.text,
                  "scope": rec.scope} for n, rec in enumerate(plan.recommendations, start=1)])
-            rec_ids = dict(session.execute(sa.select(Recommendation.number, Recommendation.id)).tuples().all())
+            rec_ids = {str(n): int(i) for n, i in session.execute(sa.select(Recommendation.number, Recommendation.id))}
             session.execute(sa.insert(Action), [
                 {"recommendation_id": rec_ids[ref_number(rec.number)], "ref": action_ref("BENCH1", rec.number, k),
                  "position": k, "description": a.description, "lead_agency_text": a.lead_agency,
