@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from bot.history_queries import is_chase, live_action
-from bot.models import Action, Agency, Contact, Message, MessageAction, Recommendation, Review
+from bot.history_queries import as_utc, is_chase, live_action, per_action, reached_message
+from bot.models import Action, Agency, Contact, Message, Recommendation, Review
 from bot.render import OVERDUE_PAGE_SIZE, Page, page_of
-from bot.rules.statuses import MessageState
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ def _overdue_rows(session: Session, ids: list[int], as_of: date, tz: str) -> lis
             due=due,
             days_overdue=(as_of - due).days,
             status=status,
-            last_chased=_local_date(_utc(last_chased), zone),
+            last_chased=_local_date(as_utc(last_chased), zone),
             chase_count=count or 0,
         )
     return [found[i] for i in ids if i in found]
@@ -141,25 +140,6 @@ def _rows_query(ids: list[int]) -> Any:
     without statistics takes a filtered table for a few rows and hashes all of it (a message is looked up by
     its primary key for each of the action's message_action rows instead).
     """
-    def chase(column: Any) -> Any:
-        """`column` of the message of this message_action row, if it is a chase that reached someone."""
-        return (
-            sa.select(column)
-            .where(col(Message.id) == col(MessageAction.message_id), col(Message.state) != MessageState.DEAD.value,
-                   is_chase())
-            .correlate(MessageAction)
-            .scalar_subquery()
-        )
-
-    def per_action(aggregate: Any) -> Any:
-        return (
-            sa.select(aggregate)
-            .select_from(MessageAction)
-            .where(col(MessageAction.action_id) == col(Action.id))
-            .correlate(Action)
-            .scalar_subquery()
-        )
-
     review_code = (
         sa.select(col(Review.code))
         .select_from(Recommendation)
@@ -172,8 +152,8 @@ def _rows_query(ids: list[int]) -> Any:
         sa.select(
             col(Action.id), col(Action.ref), review_code, col(Agency.name), col(Action.lead_agency_text),
             col(Action.description), col(Action.due), col(Action.status),
-            per_action(sa.func.max(chase(col(Message.created_at)))),
-            per_action(sa.func.count(chase(sa.literal(1)))),
+            per_action(sa.func.max(reached_message(col(Message.created_at), is_chase()))),
+            per_action(sa.func.count(reached_message(sa.literal(1), is_chase()))),
         )
         .outerjoin(Agency, col(Agency.id) == col(Action.lead_agency_id))
         .where(col(Action.id).in_(ids))
@@ -189,15 +169,6 @@ def matching_agency_ids(session: Session, name: str) -> list[int]:
         if wanted in names or any(wanted in n for n in names[:1]):
             ids.append(agency.id)
     return ids
-
-
-def _utc(moment: datetime | str | None) -> datetime | None:
-    """An aggregate of a UTCDateTime column comes back raw: a naive datetime, or on SQLite its text."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 def _local_date(moment: datetime | None, zone: ZoneInfo) -> date | None:
