@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from bot.history_queries import as_utc, is_chase, live_action, per_action, reached_message
-from bot.models import Action, Agency, Contact, Message, Recommendation, Review
+from bot.models import Action, Agency, Contact, Message, MessageAction, Recommendation, Review
 from bot.render import OVERDUE_PAGE_SIZE, Page, page_of
+from bot.rules.statuses import MessageState
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,13 @@ def overdue_actions(
 ) -> list[OverdueRow]:
     """Live actions whose target date is before `as_of`, most overdue first."""
     ids = list(session.execute(_overdue_ids(session, partnership_id, as_of, where)).scalars())
+    if len(ids) <= _BATCH:
+        return _overdue_rows(session, ids, as_of, tz)
+    # A long list: per-row lookups would cost three statements' worth per row, so the history of every
+    # action is aggregated once (an aggregate on its own, joined to nothing) and matched up here.
+    history = {action_id: (last, count) for action_id, last, count in session.execute(_chase_totals())}
     return [row for start in range(0, len(ids), _BATCH)
-            for row in _overdue_rows(session, ids[start : start + _BATCH], as_of, tz)]
+            for row in _overdue_rows(session, ids[start : start + _BATCH], as_of, tz, history)]
 
 
 def _overdue_ids(session: Session, partnership_id: int, as_of: date, where: OverdueFilter) -> Any:
@@ -96,19 +102,23 @@ def _overdue_ids(session: Session, partnership_id: int, as_of: date, where: Over
     return query
 
 
-def _overdue_rows(session: Session, ids: list[int], as_of: date, tz: str) -> list[OverdueRow]:
-    """The rows of `ids`, in that order, each with its chase history.
-
-    The history is looked up per row (see _rows_query) rather than joined from a per-action aggregate,
-    which PostgreSQL without statistics ran as a nested loop over the whole aggregate.
+def _overdue_rows(
+    session: Session, ids: list[int], as_of: date, tz: str,
+    history: dict[int, tuple[datetime | None, int]] | None = None,
+) -> list[OverdueRow]:
+    """The rows of `ids`, in that order, each with its chase history: from `history` (action id -> last
+    chase, count) when given, else looked up per row (see _rows_query) rather than joined from a
+    per-action aggregate, which PostgreSQL without statistics ran as a nested loop over the whole aggregate.
     """
     if not ids:
         return []
     zone = ZoneInfo(tz)
     found = {}
     for action_id, ref, review, agency, agency_text, description, due, status, last_chased, count in (
-        session.execute(_rows_query(ids))
+        session.execute(_rows_query(ids, with_history=history is None))
     ):
+        if history is not None:
+            last_chased, count = history.get(action_id, (None, 0))
         found[action_id] = OverdueRow(
             ref=ref,
             review=review,
@@ -133,7 +143,17 @@ def _holds_other_partnerships(session: Session, partnership_id: int) -> bool:
     return bool(session.execute(sa.select(others)).scalar())
 
 
-def _rows_query(ids: list[int]) -> Any:
+def _chase_totals() -> Any:
+    """Per action: its last chase that reached someone, and how many there were."""
+    return (
+        sa.select(col(MessageAction.action_id), sa.func.max(col(Message.created_at)), sa.func.count())
+        .join(Message, col(Message.id) == col(MessageAction.message_id))
+        .where(col(Message.state) != MessageState.DEAD.value, is_chase())
+        .group_by(col(MessageAction.action_id))
+    )
+
+
+def _rows_query(ids: list[int], *, with_history: bool = True) -> Any:
     """Each of `ids` with its review code and chase history, all looked up per row by key.
 
     Per-row subqueries by key rather than joins, so that no estimate can turn one into a scan: PostgreSQL
@@ -152,8 +172,9 @@ def _rows_query(ids: list[int]) -> Any:
         sa.select(
             col(Action.id), col(Action.ref), review_code, col(Agency.name), col(Action.lead_agency_text),
             col(Action.description), col(Action.due), col(Action.status),
-            per_action(sa.func.max(reached_message(col(Message.created_at), is_chase()))),
-            per_action(sa.func.count(reached_message(sa.literal(1), is_chase()))),
+            *((per_action(sa.func.max(reached_message(col(Message.created_at), is_chase()))),
+               per_action(sa.func.count(reached_message(sa.literal(1), is_chase()))))
+              if with_history else (sa.null(), sa.null())),
         )
         .outerjoin(Agency, col(Agency.id) == col(Action.lead_agency_id))
         .where(col(Action.id).in_(ids))
