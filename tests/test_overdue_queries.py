@@ -127,3 +127,26 @@ def test_the_partial_index_predicate_is_live_action() -> None:
 
     closed = ", ".join(f"'{value}'" for value in CLOSED_STATUS_VALUES)
     assert f"removed_from_plan_at IS NULL AND status NOT IN ({closed})" == models._LIVE
+
+
+def test_another_partnerships_actions_are_not_in_the_list(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        ours = _fill(session, 40)
+        other = Partnership(name="Elsewhere")
+        session.add(other)
+        session.flush()
+        review = Review(partnership_id=other.id, code="ELS1", title="Plan")
+        session.add(review)
+        session.flush()
+        rec = Recommendation(review_id=review.id, number="1")
+        session.add(rec)
+        session.flush()
+        session.add(Action(recommendation_id=rec.id, ref="ELS1-1-1", due=TODAY - timedelta(days=500)))
+        session.flush()
+        assert other.id is not None
+
+        mine = overdue_page(session, ours, TODAY, "Europe/London")
+        theirs = overdue_page(session, other.id, TODAY, "Europe/London")
+
+    assert mine.total == 16 and "ELS1-1-1" not in [r.ref for r in mine.actions]
+    assert [r.ref for r in theirs.actions] == ["ELS1-1-1"]
