@@ -119,7 +119,18 @@ class Contact(SQLModel, table=True):
     slack_gone: str | None = None
 
 
+#: history_queries.live_action() as the partial index's predicate (statuses.CLOSED_STATUSES, sorted).
+_LIVE = "removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"
+
+
 class Action(SQLModel, table=True):
+    #: The overdue list walks this in its order (most overdue first) and stops at the page's end. Partial, on
+    #: history_queries.live_action() exactly: planned the same with or without statistics (see bot/overdue.py).
+    __table_args__ = (
+        sa.Index("ix_action_live_due_ref", "due", "ref",
+                 postgresql_where=sa.text(_LIVE), sqlite_where=sa.text(_LIVE)),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     recommendation_id: int = Field(foreign_key="recommendation.id", index=True)
     ref: str = Field(unique=True)  # stable human ref: NUN1-9c-1

@@ -81,7 +81,7 @@ T = TypeVar("T")
 
 __all__ = [
     "DIGEST_LINES_SHOWN", "OVERDUE_PAGE_SIZE", "REQUEST_KINDS", "SLACK_ACTIONS_SHOWN", "Page", "RenderError",
-    "Rendered", "clip", "counted", "due_phrase", "mrkdwn", "paginate", "reading_phrase", "render", "status_label",
+    "Rendered", "clip", "counted", "due_phrase", "mrkdwn", "page_of", "paginate", "reading_phrase", "render", "status_label",
     "truncate_words", "ukdate",
 ]
 
@@ -119,10 +119,15 @@ class Page(Generic[T]):
 
 def paginate(items: Sequence[T], page: int, per_page: int = OVERDUE_PAGE_SIZE) -> Page[T]:
     """One page of `items`; a page past the end (the list shrank since the button) gives the last."""
-    page_count = max(1, ceil(len(items) / per_page))
-    number = min(max(page, 1), page_count)
+    number, page_count = page_of(len(items), page, per_page)
     start = (number - 1) * per_page
     return Page(list(items[start : start + per_page]), number, page_count, len(items))
+
+
+def page_of(total: int, page: int, per_page: int = OVERDUE_PAGE_SIZE) -> tuple[int, int]:
+    """(the page to show, how many pages) for `page` of `total` items: a page past the end gives the last."""
+    page_count = max(1, ceil(total / per_page))
+    return min(max(page, 1), page_count), page_count
 
 
 def render(name: str, channel: ChannelKind, context: Mapping[str, Any]) -> Rendered:

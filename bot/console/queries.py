@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from bot.console.access import Viewer
+from bot.history_queries import as_utc, per_action, reached_message
 from bot.models import Action, Agency, Contact, Message, MessageAction, ProgressUpdate, Recommendation, Review
 from bot.rules.statuses import CLOSED_STATUSES, MessageKind, MessageState, Role, UpdateSource
 
@@ -32,7 +33,7 @@ def _col(attribute: Any) -> Any:
     return attribute  # SQLModel fields are columns at class level; this keeps mypy quiet in one place
 
 
-def _chases(action_ids: list[int] | None = None) -> Any:
+def _chases() -> Any:
     """Per action: the last chase, how many, and the highest escalation level (dead messages reached nobody)."""
     query = (
         sa.select(
@@ -45,8 +46,6 @@ def _chases(action_ids: list[int] | None = None) -> Any:
         .where(_col(Message.state) != MessageState.DEAD.value, _col(Message.kind).in_(CHASE_KINDS))
         .group_by(_col(MessageAction.action_id))
     )
-    if action_ids is not None:
-        query = query.where(_col(MessageAction.action_id).in_(action_ids))
     return query.subquery("chases")
 
 
@@ -204,22 +203,25 @@ def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wan
 
 
 def _plan_rows(session: Session, ids: list[int], today: date) -> list[PlanRow]:
+    """The page's rows, each with its chase history looked up by key (no aggregate over every action to join)."""
     if not ids:
         return []
-    chases = _chases(ids)
     overdue = sa.and_(_is_open(), _col(Action.due) < today)
+    chase = _col(Message.kind).in_(CHASE_KINDS)
     query = (
         sa.select(_col(Action.id), _col(Action.ref), _col(Action.description),
                   sa.func.coalesce(_col(Agency.name), _col(Action.lead_agency_text)), _col(Contact.name),
                   _col(Action.target_text), _col(Action.due), _col(Action.status), _col(Action.updated_at),
-                  chases.c.last_chased, sa.func.coalesce(chases.c.chase_count, 0), sa.func.coalesce(chases.c.level, 0),
+                  per_action(sa.func.max(reached_message(_col(Message.created_at), chase))),
+                  per_action(sa.func.count(reached_message(sa.literal(1), chase))),
+                  sa.func.coalesce(per_action(sa.func.max(reached_message(_col(Message.level), chase))), 0),
                   overdue)
         .select_from(Action)
         .outerjoin(Agency, _col(Agency.id) == _col(Action.lead_agency_id))
         .outerjoin(Contact, _col(Contact.id) == _col(Action.lead_contact_id))
-        .outerjoin(chases, chases.c.action_id == _col(Action.id))
         .where(_col(Action.id).in_(ids))
     )
-    found = {r[0]: PlanRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], int(r[10]), int(r[11]),
-                           bool(r[12])) for r in session.execute(query)}
+    found = {r[0]: PlanRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], as_utc(r[9]), int(r[10]),
+                           int(r[11]), bool(r[12])) for r in session.execute(query)}
     return [found[i] for i in ids if i in found]
+

@@ -14,8 +14,8 @@ from bot.db import ensure_partnership
 from bot.handlers.common import Caller, not_yours_to_see, sees_everything, text_blocks
 from bot.history_queries import in_plan, live_action
 from bot.models import Action, Agency, ProgressUpdate, Recommendation, Review
-from bot.overdue import OverdueFilter, matching_agency_ids, overdue_actions
-from bot.render import Rendered, mrkdwn, paginate, render, status_label, ukdate
+from bot.overdue import OverdueFilter, OverdueRow, matching_agency_ids, overdue_page
+from bot.render import Page, Rendered, mrkdwn, render, status_label, ukdate
 from bot.rules.history import is_live
 from bot.rules.statuses import ChannelKind
 from bot.runtime import Runtime
@@ -69,10 +69,10 @@ def overdue_answer(
         lead_contact_id=who.contact.id if query.mine and who.contact else None,
     )
     if query.mine and who.contact is None:
-        rows = []
+        shown: Page[OverdueRow] = Page([], 1, 1, 0)
     else:
-        rows = overdue_actions(session, partnership.id, today, runtime.settings.partnership.timezone, where)
-    shown = paginate(rows, page or query.page)
+        shown = overdue_page(session, partnership.id, today, runtime.settings.partnership.timezone, where,
+                             page=page or query.page)
     scope = _scope(query)
     query_text = " ".join(w for w in args.split() if not w.isdigit())
     context: dict[str, Any] = {

@@ -66,20 +66,38 @@ class _RecDraft:
 
 
 _NUMBER = re.compile(
-    r"^\s*(?:(?:recommendation|rec)\b\.?\s*(?:no\b\.?|number\b)?\s*)?"
-    r"(\d{1,3}(?:\.\d{1,2})*[a-z]?|\d{4,5}(?=\s*[.):]))(?:\s*[.):]\s*|\s+|$)",
+    r"^\s*(?P<named>(?:recommendation|rec)\b\.?\s*(?:no\b\.?|number\b)?\s*)?"
+    r"(?P<number>\d{1,9}(?:\.\d{1,2})*[a-z]?)(?P<after>\s*[.):]\s*|\s+|$)",
     re.IGNORECASE,
 )
+#: "2019 saw the launch of…": a bare number shaped like a year is read as one unless the numbering says otherwise.
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _SEPARATOR = re.compile(r"^[\s\-=:_|*]*$")
 _REVIEW_CODE_LINE = re.compile(r"^review code\s*:\s*(\S+)", re.IGNORECASE)
 
 
-def split_number(text: str) -> tuple[str | None, str]:
-    """'9. The MARAC…' -> ('9', 'The MARAC…'); 'Recommendation No 3' -> ('3', ''); no number -> (None, text)."""
+def split_number(text: str, previous: str | None = None) -> tuple[str | None, str]:
+    """'9. The MARAC…' -> ('9', 'The MARAC…'); 'Recommendation No 3' -> ('3', ''); no number -> (None, text).
+
+    Numbers have any count of digits ('1000 Agencies to…', 'Rec 12345'), except that a bare year-shaped
+    number followed by words ('2019 saw…') is text, unless it is `previous` (the recommendation above) or
+    the one after it: a plan numbered past 1900 says so by counting there.
+    """
     match = _NUMBER.match(text)
     if match is None:
         return None, text.strip()
-    return match.group(1).lower(), text[match.end() :].strip()
+    number, rest = match.group("number").lower(), text[match.end() :].strip()
+    bare = not match.group("named") and match.group("after").strip() == "" and rest
+    if bare and _YEAR.match(number) and not _continues(number, previous):
+        return None, text.strip()
+    return number, rest
+
+
+def _continues(number: str, previous: str | None) -> bool:
+    if previous is None:
+        return False
+    digits = re.match(r"\d+", previous)
+    return digits is not None and int(number) in (int(digits.group()), int(digits.group()) + 1)
 
 
 def assemble(
@@ -262,7 +280,7 @@ class _Builder:
             number = _combined_number(review_cell, number_cell)
             text = rec_cell
         else:
-            number, text = split_number(rec_cell) if rec_cell else (None, "")
+            number, text = split_number(rec_cell, current.number if current else None) if rec_cell else (None, "")
         if number is not None:
             self.numbered = True
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Field(StrEnum):
@@ -113,11 +114,13 @@ FIELD_WORDS: dict[str, Field] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def normalise_header(text: str) -> str:
     """'Target date for\\nCompletion ' -> 'target date for completion'."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
 
 
+@lru_cache(maxsize=4096)
 def field_for_header(text: str) -> Field | None:
     header = normalise_header(text)
     if not header:
@@ -172,21 +175,24 @@ def map_header(cells: list[str], overrides: dict[str, Field] | None = None) -> C
     `overrides` (from --map) say what a header means, ahead of the synonyms.
     """
     found: dict[Field, int] = {}
-    filled = [text for text in cells if text.strip()]
-    recognised = 0
+    filled = sum(1 for text in cells if text.strip())
+    unrecognised = 0
     overrides = overrides or {}
     for index, text in enumerate(cells):
-        if len(text) > 80:
-            continue  # a header is short; a long cell is data (and normalising it costs)
-        if is_bot_header(text):
-            recognised += 1  # an exported plan's own columns: part of the header, read by nobody
+        if not text.strip():
             continue
-        field = overrides.get(normalise_header(text)) or field_for_header(text)
+        field = None
+        if len(text) <= 80:  # a header is short; a long cell is data (and normalising it costs)
+            if is_bot_header(text):
+                continue  # an exported plan's own columns: part of the header, read by nobody
+            field = overrides.get(normalise_header(text)) or field_for_header(text)
         if field is None:
+            unrecognised += 1
+            if unrecognised * 3 > filled:
+                return None  # fewer than two thirds can be recognised: a data row (most rows stop here)
             continue
-        recognised += 1
         found.setdefault(field, index)
-    if len(found) < 2 or recognised * 3 < len(filled) * 2:
+    if len(found) < 2:
         return None
     return ColumnMap(columns=found, headers=tuple(" ".join(text.split()) for text in cells))
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from bot.contacts import known_addresses
 from bot.models import Action, Agency, Contact, Event, ProgressUpdate, Recommendation, Review
@@ -155,10 +156,7 @@ def import_plan(
     agencies = AgencyResolver(session)
     with_contacts = set(session.exec(select(Contact.agency_id).where(Contact.active == True)).all())  # noqa: E712
     known = known_addresses(session)
-    existing_recs = {
-        f"{r.ref_part}{r.number}": r
-        for r in session.exec(select(Recommendation).where(Recommendation.review_id == review.id))
-    }
+    rec_ids = _store_recommendations(session, plan, review.id, report)
     existing_actions = {
         a.ref: a
         for a in session.exec(
@@ -166,19 +164,12 @@ def import_plan(
         )
     }
     seen_refs: set[str] = set()
-    for rec_position, parsed_rec in enumerate(plan.recommendations, start=1):
+    new_actions: list[dict[str, Any]] = []
+    events: list[_PendingEvent] = []  # in the order things happened; new actions' ids are known after the insert
+    progress: list[tuple[str, str]] = []  # (ref, text) of new actions
+    for parsed_rec in plan.recommendations:
         number = ref_number(parsed_rec.ref_key)
-        rec = existing_recs.get(number)
-        if rec is None:
-            rec = Recommendation(
-                review_id=review.id, number=ref_number(parsed_rec.number), ref_part=parsed_rec.ref_part
-            )
-            report.recommendations_added.append(number)
-        rec.text, rec.scope, rec.section = parsed_rec.text, parsed_rec.scope, parsed_rec.section
-        rec.position = rec_position
-        session.add(rec)
-        session.flush()
-        assert rec.id is not None
+        rec_id = rec_ids[number]
         for index, parsed in enumerate(parsed_rec.actions, start=1):
             ref = action_ref(code, number, index)
             seen_refs.add(ref)
@@ -186,26 +177,25 @@ def import_plan(
             _note_who_is_chased(report, ref, agency, with_contacts)
             if parsed.target_text and parsed.due is None and parsed.status not in CLOSED_STATUSES:
                 report.undated_targets.append((ref, " ".join(parsed.target_text.split())[:40]))
-            wanted = _action_values(parsed, rec.id, agency.id if agency else None, index, known)
+            wanted = _action_values(parsed, rec_id, agency.id if agency else None, index, known)
             if wanted["progress"] != parsed.progress:
                 report.warnings.append(f"{ref}: personal data masked in its progress text (the plan file still has it)")
             action = existing_actions.get(ref)
             from_file = plan_snapshot(wanted, TRACKED_FIELDS)
             if action is None:
-                action = Action(ref=ref, created_at=now, updated_at=now, imported_values=from_file, **wanted)
-                session.add(action)
-                session.flush()
+                new_actions.append({"ref": ref, "created_at": now, "updated_at": now, "imported_values": from_file,
+                                    **wanted})
                 report.added.append(ref)
-                _event(session, now, actor, "action.imported", action, {"ref": ref})
+                events.append(_PendingEvent("action.imported", ref, None, {"ref": ref}))
                 if wanted["progress"]:
-                    _progress_update(session, action, wanted["progress"], now, actor)
+                    progress.append((ref, wanted["progress"]))
                 continue
             if action.removed_from_plan_at is not None:
                 action.removed_from_plan_at = None  # back in the plan: chased again
                 action.updated_at = now
                 session.add(action)
                 report.restored_to_plan.append(ref)
-                _event(session, now, actor, "action.restored_to_plan", action, {"ref": ref})
+                events.append(_PendingEvent("action.restored_to_plan", ref, action.id, {"ref": ref}))
             changed = _apply_plan_changes(action, wanted, from_file)
             if action.imported_values != from_file:
                 action.imported_values = from_file  # a new dict, so the JSON column is written
@@ -214,19 +204,120 @@ def import_plan(
                 report.unchanged.append(ref)
                 continue
             report.updated[ref] = list(changed)
-            _event(session, now, actor, "action.updated_by_import", action,
-                   {"ref": ref, "fields": list(changed), "before": _short_fields(changed)})
+            events.append(_PendingEvent("action.updated_by_import", ref, action.id,
+                                        {"ref": ref, "fields": list(changed), "before": _short_fields(changed)}))
             action.updated_at = now
             session.add(action)
             if "progress" in changed and wanted["progress"]:
                 _progress_update(session, action, wanted["progress"], now, actor)
+    session.flush()
+    new_ids = _insert_actions(session, new_actions, review.id)
+    _insert_progress(session, [(new_ids[ref], text) for ref, text in progress], now, actor)
+    _insert_events(session, events, new_ids, now, actor)
     _mark_removed(session, existing_actions, seen_refs, report, now=now, actor=actor)
     report.agencies_created = agencies.created
     report.look_alikes = look_alike_agencies(session, agencies.created)
     counts = _counts(report)
     _event(session, now, actor, "review.imported", review, {"code": code, "source_file": source_file, **counts})
     session.flush()
+    if len(report.added) >= ANALYZE_AFTER_ADDED:
+        refresh_planner_statistics(session)
     return report
+
+
+#: An import that adds this many actions is a bulk load: PostgreSQL's statistics are refreshed after it.
+ANALYZE_AFTER_ADDED = 1000
+
+
+def refresh_planner_statistics(session: Session) -> None:
+    """ANALYZE the tables an import fills, on PostgreSQL (SQLite's planner keeps no statistics unless asked).
+
+    Until autovacuum gets to a freshly loaded table, PostgreSQL plans as if it were nearly empty. ANALYZE
+    runs inside the import's transaction and counts its own uncommitted rows.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for model in (Recommendation, Action, ProgressUpdate, Event):
+        session.execute(sa.text(f'ANALYZE "{model.__tablename__}"'))
+
+
+@dataclass(frozen=True)
+class _PendingEvent:
+    kind: str
+    ref: str
+    action_id: int | None  # None: a new action, whose id the bulk insert gives
+    data: dict[str, Any]
+
+
+def _store_recommendations(session: Session, plan: ParsedPlan, review_id: int, report: ImportReport) -> dict[str, int]:
+    """Ref number -> recommendation id: stored ones updated in place, new ones inserted in one statement."""
+    existing = {
+        f"{r.ref_part}{r.number}": r
+        for r in session.exec(select(Recommendation).where(Recommendation.review_id == review_id))
+    }
+    ids: dict[str, int] = {}
+    new_rows, new_keys = [], {}
+    for position, parsed_rec in enumerate(plan.recommendations, start=1):
+        number = ref_number(parsed_rec.ref_key)
+        values = {"text": parsed_rec.text, "scope": parsed_rec.scope, "section": parsed_rec.section,
+                  "position": position}
+        rec = existing.get(number)
+        if rec is None:
+            stored_number = ref_number(parsed_rec.number)
+            new_rows.append({"review_id": review_id, "number": stored_number, "ref_part": parsed_rec.ref_part,
+                             **values})
+            new_keys[(parsed_rec.ref_part, stored_number)] = number
+            report.recommendations_added.append(number)
+            continue
+        for name, value in values.items():
+            if getattr(rec, name) != value:
+                setattr(rec, name, value)
+        session.add(rec)
+        assert rec.id is not None
+        ids[number] = rec.id
+    session.flush()
+    if new_rows:
+        session.execute(sa.insert(Recommendation), new_rows)
+        stored = session.execute(sa.select(col(Recommendation.ref_part), col(Recommendation.number),
+                                           col(Recommendation.id)).where(col(Recommendation.review_id) == review_id))
+        ids.update({new_keys[(ref_part, number)]: rec_id for ref_part, number, rec_id in stored
+                    if (ref_part, number) in new_keys})
+    return ids
+
+
+def _insert_actions(session: Session, rows: list[dict[str, Any]], review_id: int) -> dict[str, int]:
+    """Insert new actions in one executemany; returns ref -> id of every action of the review."""
+    if rows:
+        session.execute(sa.insert(Action), rows)
+    found = session.execute(
+        sa.select(col(Action.ref), col(Action.id))
+        .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
+        .where(col(Recommendation.review_id) == review_id)
+    )
+    return {str(ref): int(action_id) for ref, action_id in found}
+
+
+def _insert_progress(session: Session, texts: list[tuple[int, str]], now: datetime, actor: str) -> None:
+    readings: dict[str, tuple[str, float]] = {}  # plans repeat their notes ("No update received.")
+    rows = []
+    for action_id, text in texts:
+        if text not in readings:
+            reading, confidence = read_status(text)
+            readings[text] = (reading.value, confidence)
+        status, confidence = readings[text]
+        rows.append({"action_id": action_id, "at": now, "source": UpdateSource.IMPORT.value, "author": actor,
+                     "raw_text": text, "status": status, "confidence": confidence, "confirmed": True})
+    if rows:
+        session.execute(sa.insert(ProgressUpdate), rows)
+
+
+def _insert_events(
+    session: Session, events: list[_PendingEvent], ids: dict[str, int], now: datetime, actor: str
+) -> None:
+    rows = [{"at": now, "actor": actor, "kind": e.kind, "entity": "action",
+             "entity_id": e.action_id if e.action_id is not None else ids[e.ref], "data": e.data} for e in events]
+    if rows:
+        session.execute(sa.insert(Event), rows)
 
 
 def _mark_removed(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.plans import PlanError, read_plan
+from bot.plans import PlanError, read_plan, read_plan_text
 from bot.plans.model import ParsedPlan
 from bot.rules.statuses import ActionStatus, Precision
 from tests.plans.plan_files import HEADER, ROWS, write_csv, write_docx, write_xlsx
@@ -190,3 +190,50 @@ def test_a_data_row_that_mentions_evidence_and_updates_is_not_a_header(tmp_path:
     plan = read_plan(write_csv(tmp_path / "p.csv", rows), today=TODAY)
 
     assert [a.lead_agency for a in plan.recommendations[0].actions] == ["RP", "RHT"]
+
+
+#: Recommendations numbered past 999, written the ways plans write them (a bare number, "Rec", a dot),
+#: year-shaped ones included: "2019." is a number by its dot, the bare 2020 by following 2019.
+LONG_PLAN_NUMBERS = (("998", "998 Police to"), ("999", "999. Police to"), ("1000", "1000 Police to"),
+                     ("1001", "Rec 1001 Police to"), ("2019", "2019. Police to"), ("2020", "2020 Police to"),
+                     ("12345", "12345. Police to"), ("12346", "Recommendation No 12346: Police to"))
+
+
+def _long_plan_rows() -> list[tuple[str, ...]]:
+    rows = []
+    for number, start in LONG_PLAN_NUMBERS:
+        for step in (1, 2):
+            rows.append((f"{start} check record {number}.", "Local", f"Step {step} of {number}.", "RP", "Audit",
+                         "31/03/2026", ""))
+    return rows
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "docx", "csv", "txt"])
+def test_recommendation_numbers_of_four_digits_and_more_are_read_in_every_format(tmp_path: Path, suffix: str) -> None:
+    rows = _long_plan_rows()
+    if suffix == "txt":
+        path = tmp_path / "plan.txt"
+        path.write_text("\n".join("\t".join(row) for row in [HEADER, *rows]), encoding="utf-8")
+    else:
+        path = {"xlsx": write_xlsx, "docx": write_docx, "csv": write_csv}[suffix](tmp_path / f"plan.{suffix}", rows)
+
+    plan = read_plan(path, review_code="RIV3", today=TODAY)
+
+    assert [rec.number for rec in plan.recommendations] == [number for number, _start in LONG_PLAN_NUMBERS]
+    assert [[a.description for a in rec.actions] for rec in plan.recommendations] == [
+        [f"Step 1 of {number}.", f"Step 2 of {number}."] for number, _start in LONG_PLAN_NUMBERS]
+    assert plan.recommendations[2].text == "Police to check record 1000."
+
+
+def test_a_year_at_the_start_of_a_line_is_text_unless_the_numbering_reaches_it() -> None:
+    text = "\n".join("\t".join(row) for row in [
+        HEADER,
+        ("3. Police to review the 2019 policy", "Local", "Review it.", "RP", "Audit", "31/03/2026", ""),
+        ("2019 guidance to be replaced.", "", "", "", "", "", ""),
+        ("4. Housing to brief staff.", "Local", "Brief them.", "Housing", "Notes", "31/03/2026", ""),
+    ])
+
+    plan = read_plan_text(text, review_code="RIV3", today=TODAY)
+
+    assert [rec.number for rec in plan.recommendations] == ["3", "4"]
+    assert plan.recommendations[0].text == "Police to review the 2019 policy\n2019 guidance to be replaced."

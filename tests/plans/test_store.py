@@ -6,12 +6,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.db import session_scope
 from bot.models import Action, Agency, Event, Partnership, ProgressUpdate, Recommendation, Review
-from bot.plans import PlanError, read_plan
+from bot.plans import PlanError, read_plan, store
 from bot.plans.agencies import alias_table, canonical_agency_name
 from bot.plans.model import ParsedAction, ParsedPlan, ParsedRecommendation
 from bot.plans.store import ImportReport, action_ref, import_plan, ref_number
@@ -226,3 +227,34 @@ def test_personal_data_in_an_imported_progress_column_is_masked_and_reported(eng
         assert session.exec(select(ProgressUpdate)).one().raw_text == masked
     again = _import(engine, _plan_with_progress(progress))  # the masked text is what was imported: no change
     assert again.unchanged == ["RIV9-1-1"] and not again.updated
+
+
+def test_a_bulk_import_leaves_postgresql_with_statistics_of_what_it_added(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    monkeypatch.setattr(store, "ANALYZE_AFTER_ADDED", 5)
+    plan = ParsedPlan(review_code="BULK1", title="Bulk", recommendations=[
+        ParsedRecommendation(number=str(n), text=f"Recommendation {n}", actions=[
+            ParsedAction(description=f"Action {n}.{k}", lead_agency="Police", progress="Started") for k in (1, 2, 3)])
+        for n in range(1, 4)])
+
+    report = _import(engine, plan)
+
+    assert len(report.added) == 9
+    with engine.connect() as connection:
+        # TRUNCATE (between tests) sets reltuples to -1, "never analysed"; ANALYZE counts the rows.
+        tuples = dict(connection.execute(sa.text(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN ('action', 'recommendation')")).all())
+    assert tuples == {"action": 9, "recommendation": 3}
+
+
+def test_a_small_import_leaves_statistics_alone(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+
+    _import(engine, _example())
+
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT reltuples FROM pg_class WHERE relname = 'action'")).scalar() == -1

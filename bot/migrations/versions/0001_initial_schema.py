@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 15:04:35.205323
+Create Date: 2026-12-07 15:04:50.632768
 """
 
 from __future__ import annotations
@@ -232,6 +232,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_action_due'), ['due'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_lead_agency_id'), ['lead_agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_lead_contact_id'), ['lead_contact_id'], unique=False)
+        batch_op.create_index('ix_action_live_due_ref', ['due', 'ref'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.create_index(batch_op.f('ix_action_recommendation_id'), ['recommendation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_status'), ['status'], unique=False)
 
@@ -319,6 +320,7 @@ def downgrade() -> None:
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_action_status'))
         batch_op.drop_index(batch_op.f('ix_action_recommendation_id'))
+        batch_op.drop_index('ix_action_live_due_ref', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.drop_index(batch_op.f('ix_action_lead_contact_id'))
         batch_op.drop_index(batch_op.f('ix_action_lead_agency_id'))
         batch_op.drop_index(batch_op.f('ix_action_due'))
