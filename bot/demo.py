@@ -110,7 +110,7 @@ def simulate(
         for new in report.queued:
             label = new.kind.replace("_", " ") + (f" (level {new.level})" if new.kind == "escalation" else "")
             console.print(f"{day:%a %d %b %Y}  [cyan]{label}[/cyan] to {new.recipient_address}: "
-                          f"{len(new.action_ids)} action(s) - {new.subject}", highlight=False)
+                          f"{len(new.action_ids)} action(s) - {new.rendering().subject}", highlight=False)
         new_unassigned = sorted(set(report.unassigned_refs) - unassigned_told)
         if new_unassigned:
             unassigned_told.update(new_unassigned)

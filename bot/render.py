@@ -56,6 +56,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from math import ceil
 from pathlib import Path
@@ -72,9 +73,25 @@ from bot.wording import request_wording
 T = TypeVar("T")
 
 __all__ = [
-    "DIGEST_LINES_SHOWN", "OVERDUE_PAGE_SIZE", "REQUEST_KINDS", "SLACK_ACTIONS_SHOWN", "Page", "RenderError",
-    "Rendered", "clip", "counted", "due_phrase", "mrkdwn", "paginate", "reading_phrase", "render", "status_label",
-    "truncate_words", "ukdate",
+    "DIGEST_LINES_SHOWN",
+    "OVERDUE_PAGE_SIZE",
+    "REQUEST_KINDS",
+    "SLACK_ACTIONS_SHOWN",
+    "Page",
+    "RenderError",
+    "Rendered",
+    "clip",
+    "context_from_json",
+    "context_to_json",
+    "counted",
+    "due_phrase",
+    "mrkdwn",
+    "paginate",
+    "reading_phrase",
+    "render",
+    "status_label",
+    "truncate_words",
+    "ukdate",
 ]
 
 #: Messages that ask a lead about a list of actions; they share templates/_request.* and bot.wording.
@@ -141,6 +158,61 @@ def render(name: str, channel: ChannelKind, context: Mapping[str, Any]) -> Rende
     if channel is ChannelKind.SLACK:
         text = mrkdwn(clip(text, _SLACK_FALLBACK_CHARS))
     return Rendered(subject=subject, text=text, html=html, blocks=blocks_)
+
+
+# Stored contexts ----------------------------------------------------------------------------
+#
+# A queued message may keep its context instead of its rendering (the sweep queues thousands and
+# each is rendered once, by the transport that sends it). The stored JSON must give render() the
+# very values it was composed with, so the bytes sent after a crash are the bytes a first try sent:
+# dates are tagged and come back as dates, and anything JSON cannot carry exactly is refused.
+
+_DATE_TAG = "$date"
+
+
+def context_to_json(context: Mapping[str, Any]) -> dict[str, Any]:
+    """`context` as JSON-safe values that `context_from_json` turns back into equal ones."""
+    encoded = _to_json(context, "context")
+    assert isinstance(encoded, dict)
+    return encoded
+
+
+def context_from_json(stored: Mapping[str, Any]) -> dict[str, Any]:
+    decoded = _from_json(stored)
+    assert isinstance(decoded, dict)
+    return decoded
+
+
+def _to_json(value: Any, where: str) -> Any:
+    if value is None or type(value) in (bool, int, float, str):
+        return value  # an enum member is refused below: JSON would bring back a plain value
+    if isinstance(value, datetime):
+        raise RenderError(f"{where}: datetime {value.isoformat()} in a message context; pass a local date")
+    if isinstance(value, date):
+        return {_DATE_TAG: value.isoformat()}
+    if isinstance(value, Mapping):
+        if _DATE_TAG in value:
+            raise RenderError(f"{where}: the key {_DATE_TAG!r} is reserved")
+        return {_json_key(k, where): _to_json(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    raise RenderError(f"{where}: {type(value).__name__} cannot be kept with a queued message")
+
+
+def _json_key(key: Any, where: str) -> str:
+    if not isinstance(key, str):
+        raise RenderError(f"{where}: key {key!r} is not text")
+    return key
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {_DATE_TAG}:
+            return date.fromisoformat(value[_DATE_TAG])
+        return {k: _from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    return value
 
 
 # The environment ----------------------------------------------------------------------------

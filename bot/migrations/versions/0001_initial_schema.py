@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 22:29:55.779002
+Create Date: 2026-12-07 13:49:37.733868
 """
 
 from __future__ import annotations
@@ -139,6 +139,7 @@ def upgrade() -> None:
     sa.Column('body_text', sa.Text(), nullable=True),
     sa.Column('body_html', sa.Text(), nullable=True),
     sa.Column('blocks', sa.JSON(), nullable=True),
+    sa.Column('render_context', sa.JSON(), nullable=True),
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('not_before', bot.models.UTCDateTime(), nullable=True),
