@@ -171,46 +171,55 @@ _DATE_TAG = "$date"
 
 
 def context_to_json(context: Mapping[str, Any]) -> dict[str, Any]:
-    """`context` as JSON-safe values that `context_from_json` turns back into equal ones."""
-    encoded = _to_json(context, "context")
+    """`context` as JSON-safe values that `context_from_json` turns back into equal ones.
+
+    Raises RenderError for a value JSON would not bring back as it was (a datetime, an enum
+    member, a set...). Dispatches on exact types: a sweep stores thousands of these.
+    """
+    encoded = _to_json(dict(context))
     assert isinstance(encoded, dict)
     return encoded
 
 
 def context_from_json(stored: Mapping[str, Any]) -> dict[str, Any]:
-    decoded = _from_json(stored)
+    decoded = _from_json(dict(stored))
     assert isinstance(decoded, dict)
     return decoded
 
 
-def _to_json(value: Any, where: str) -> Any:
-    if value is None or type(value) in (bool, int, float, str):
-        return value  # an enum member is refused below: JSON would bring back a plain value
-    if isinstance(value, datetime):
-        raise RenderError(f"{where}: datetime {value.isoformat()} in a message context; pass a local date")
-    if isinstance(value, date):
-        return {_DATE_TAG: value.isoformat()}
-    if isinstance(value, Mapping):
+_AS_IS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
+def _to_json(value: Any) -> Any:
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dict:
         if _DATE_TAG in value:
-            raise RenderError(f"{where}: the key {_DATE_TAG!r} is reserved")
-        return {_json_key(k, where): _to_json(v, f"{where}.{k}") for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_to_json(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    raise RenderError(f"{where}: {type(value).__name__} cannot be kept with a queued message")
+            raise RenderError(f"message context: the key {_DATE_TAG!r} is reserved")
+        return {_json_key(k): _to_json(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_to_json(v) for v in value]
+    if kind is date:
+        return {_DATE_TAG: value.isoformat()}
+    if kind is datetime:
+        raise RenderError(f"message context: datetime {value.isoformat()}; pass a local date")
+    raise RenderError(f"message context: a {kind.__name__} ({value!r:.40}) cannot be kept with a queued message")
 
 
-def _json_key(key: Any, where: str) -> str:
-    if not isinstance(key, str):
-        raise RenderError(f"{where}: key {key!r} is not text")
-    return key
+def _json_key(key: Any) -> str:
+    if type(key) is not str:
+        raise RenderError(f"message context: key {key!r} is not text")
+    return str(key)
 
 
 def _from_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {_DATE_TAG}:
+    kind = type(value)
+    if kind is dict:
+        if len(value) == 1 and _DATE_TAG in value:
             return date.fromisoformat(value[_DATE_TAG])
         return {k: _from_json(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if kind is list:
         return [_from_json(v) for v in value]
     return value
 

@@ -8,17 +8,21 @@ outbox, whose idempotency keys make a second sweep at the same moment a no-op.
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import NamedTuple, Protocol
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot import lease
 from bot.db import ensure_partnership, session_scope
 from bot.delivery_advice import advice_for
 from bot.history_queries import is_answer, live_action
@@ -116,18 +120,20 @@ class PlanFacts:
         return self.default_lead.get(action.lead_agency_id) if action.lead_agency_id is not None else None
 
 
+def open_actions_query(partnership_id: int) -> sa.Select[Any]:
+    """The partnership's open actions, as the columns of OpenAction."""
+    return (
+        sa.select(*[getattr(Action, name) for name in OpenAction._fields])
+        .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
+        .join(Review, col(Review.id) == col(Recommendation.review_id))
+        .where(col(Review.partnership_id) == partnership_id, live_action())
+    )
+
+
 def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
     # Columns, not ORM objects: building one Action per open action cost six times the query.
-    action_columns = [getattr(Action, name) for name in OpenAction._fields]
-    actions = {
-        row[0]: OpenAction(*row)
-        for row in session.execute(
-            sa.select(*action_columns)
-            .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
-            .join(Review, col(Review.id) == col(Recommendation.review_id))
-            .where(col(Review.partnership_id) == partnership.id, live_action())
-        )
-    }
+    assert partnership.id is not None
+    actions = {row[0]: OpenAction(*row) for row in session.execute(open_actions_query(partnership.id))}
     contacts = {
         row[0]: ActiveContact(*row)
         for row in session.execute(
@@ -244,10 +250,39 @@ class SweepReport:
     already_queued: int = 0
     unassigned_refs: list[str] = field(default_factory=list)
     unroutable: list[str] = field(default_factory=list)  # people the bot has no way to reach
+    #: Another sweep of the partnership was running (another replica): it does the work.
+    left_to_another: bool = False
+
+
+#: How long a sweep may hold its lease; one whose process died stops every sweep until then.
+SWEEP_LEASE_FOR = timedelta(minutes=10)
+
+
+def sweep_lease_name(settings: Settings) -> str:
+    return f"sweep:{settings.partnership.name}"
 
 
 def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = False) -> SweepReport:
-    """Queue every chaser and escalation due at `now`. With dry_run, queue nothing, report all."""
+    """Queue every chaser and escalation due at `now`. With dry_run, queue nothing, report all.
+
+    One sweep of a partnership at a time: replicas sharing the database each start one every
+    quarter hour, and the second to start leaves the work to the first (`left_to_another`) instead
+    of loading and deciding everything again only to find it queued. The lease runs on the wall
+    clock, not on `now`, which may be a day being simulated.
+    """
+    if dry_run:
+        return _sweep(engine, settings, now, dry_run=True)
+    name, holder = sweep_lease_name(settings), f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    if not lease.acquire(engine, name, holder, datetime.now(UTC), SWEEP_LEASE_FOR):
+        log.info("sweep: another sweep of %s is running; leaving the work to it", settings.partnership.name)
+        return SweepReport(left_to_another=True)
+    try:
+        return _sweep(engine, settings, now, dry_run=False)
+    finally:
+        lease.release(engine, name, holder)
+
+
+def _sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool) -> SweepReport:
     report = SweepReport()
     with session_scope(engine) as session:
         partnership = ensure_partnership(session, settings)

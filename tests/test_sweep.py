@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -214,3 +215,50 @@ def test_coordinators_are_told_once_about_messages_that_could_not_be_delivered(e
     assert "Grace Lin" in text and "RIV3-2-1" in text
     again = sweep(engine, settings, WEDNESDAY + timedelta(hours=2))
     assert [m for m in again.queued if m.kind == "undeliverable"] == []
+
+
+def test_a_sweep_started_while_another_runs_leaves_it_the_work(engine: Engine, settings, monkeypatch) -> None:
+    """Two replicas starting their quarter-hourly sweep at once: one decides, the other returns."""
+    import bot.sweep as sweeping
+
+    seed(engine, settings)
+    first_is_deciding, second_has_returned = threading.Event(), threading.Event()
+    load_facts = sweeping.load_facts
+
+    def first_waits_for_second(session, partnership):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "first":
+            first_is_deciding.set()
+            assert second_has_returned.wait(60)
+        return load_facts(session, partnership)
+
+    monkeypatch.setattr(sweeping, "load_facts", first_waits_for_second)
+    reports = {}
+
+    def run() -> None:
+        reports[threading.current_thread().name] = sweep(engine, settings, WEDNESDAY)
+
+    first = threading.Thread(target=run, name="first")
+    first.start()
+    assert first_is_deciding.wait(60)
+    second = threading.Thread(target=run, name="second")
+    second.start()
+    second.join(60)
+    second_has_returned.set()
+    first.join(60)
+    assert reports["second"].left_to_another and reports["second"].queued == []
+    assert not reports["first"].left_to_another and len(reports["first"].queued) == 2
+    assert len(messages(engine)) == 2
+    assert not sweep(engine, settings, WEDNESDAY + timedelta(hours=1)).left_to_another  # the lease was let go
+
+
+def test_a_sweep_lease_left_by_a_dead_process_runs_out(engine: Engine, settings) -> None:
+    from bot import lease
+    from bot.sweep import SWEEP_LEASE_FOR, sweep_lease_name
+
+    seed(engine, settings)
+    wall_clock = datetime.now(UTC)
+    assert lease.acquire(engine, sweep_lease_name(settings), "dead-replica", wall_clock, SWEEP_LEASE_FOR)
+    assert sweep(engine, settings, WEDNESDAY).left_to_another
+    lease.acquire(engine, sweep_lease_name(settings), "dead-replica", wall_clock - SWEEP_LEASE_FOR - timedelta(minutes=1),
+                  SWEEP_LEASE_FOR)  # as if it had stopped renewing eleven minutes ago
+    assert len(sweep(engine, settings, WEDNESDAY).queued) == 2

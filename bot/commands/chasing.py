@@ -70,6 +70,9 @@ def sweep_command(
     """Queue every chaser and escalation that is due (they go out with `dhr deliver` or `dhr run`)."""
     settings = settings_or_exit()
     report = sweep(ready_engine(settings), settings, parse_as_of(as_of, settings), dry_run=dry_run)
+    if report.left_to_another:
+        console.print("Another sweep is running (another bot process): it queues what is due.")
+        return
     verb = "Would queue" if dry_run else "Queued"
     table = Table("kind", "to", "channel", "actions", "not before", title=f"{verb} {len(report.queued)} message(s)")
     for new in report.queued:
