@@ -167,13 +167,15 @@ def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime,
     messages = Message.__table__  # type: ignore[attr-defined]
     try:
         with session.begin_nested():
-            ids = session.execute(
-                sa.insert(messages).returning(messages.c.id, sort_by_parameter_order=True),
+            # Matched up by key: asking for the rows in parameter order makes SQLite insert one at a time.
+            id_of = dict(session.execute(
+                sa.insert(messages).returning(messages.c.idempotency_key, messages.c.id),
                 _without_empty_columns([_message_values(new, now) for new in fresh]),
-            ).scalars().all()
+            ).all())
     except sa.exc.IntegrityError:
         return [Queued(m.id, m.idempotency_key) for new in fresh
                 if (m := enqueue(session, new, now=now, actor=actor)) is not None and m.id is not None]
+    ids = [id_of[new.idempotency_key] for new in fresh]
     links = [{"message_id": message_id, "action_id": action_id}
              for message_id, new in zip(ids, fresh, strict=True) for action_id in dict.fromkeys(new.action_ids)]
     if links:
