@@ -4,7 +4,9 @@
 
 Each size gets a fresh database filled with a plan-shaped mix (one lead per ~8 actions, a third
 overdue, some undated, some closed). Every sweep runs in a child process of its own, so its peak
-RSS (getrusage) is the sweep's and not the fill's. The figures, at 10:00 on a working day:
+RSS (getrusage) is the sweep's and not the fill's. The child first imports the bot and the bank
+holiday calendars (the `holidays` package imports every country on first use, about a second on a
+busy machine): a bot process pays that once, not per sweep. The figures, at 10:00 on a working day:
 
 - first sweep: the sweep of a database nothing has been sent from yet. Its floor is the least any
   sweep could cost: the raw DBAPI select of the open action rows plus one executemany INSERT of
@@ -59,9 +61,11 @@ import json, resource, sys, time
 from datetime import datetime
 from bot.db import make_engine
 from bot.settings import load_settings
+from bot.rules.workdays import is_working_day
 from bot.sweep import sweep
 engine = make_engine(sys.argv[1])
 settings = load_settings()
+is_working_day(datetime.fromisoformat(sys.argv[2]).date())  # imports the holidays calendars, once per process
 figures = {}
 for name, moment in (("first", sys.argv[2]), ("steady", sys.argv[3])):
     started = time.perf_counter()
@@ -77,9 +81,11 @@ import json, sys, time
 from datetime import datetime
 from bot.db import make_engine
 from bot.settings import load_settings
+from bot.rules.workdays import is_working_day
 from bot.sweep import sweep
 engine = make_engine(sys.argv[1])
 settings = load_settings()
+is_working_day(datetime.fromisoformat(sys.argv[2]).date())
 engine.connect().close()
 while time.time() < float(sys.argv[3]):
     time.sleep(0.001)
