@@ -4,7 +4,7 @@
 
 Each size gets a fresh database filled with a plan-shaped mix (one lead per ~8 actions, a third
 overdue, some undated, some closed). Every sweep runs in a child process of its own, so its peak
-RSS (getrusage) is the sweep's and not the fill's. The child first imports the bot and the bank
+RSS (VmHWM, see peak_rss_mb) is the sweep's and not the fill's. The child first imports the bot and the bank
 holiday calendars (the `holidays` package imports every country on first use, about a second on a
 busy machine): a bot process pays that once, not per sweep. The figures, at 10:00 on a working day:
 
@@ -21,7 +21,8 @@ busy machine): a bot process pays that once, not per sweep. The figures, at 10:0
 - render of one message: a queued message's stored context rendered for its channel, the cost the
   sending transport pays per message (for the outbox folder channel, every template).
 
-With --before-tree DIR (a checkout of another commit with its own .venv), the same first and
+With --before-tree DIR (a checkout of another commit, e.g. `git archive <commit> | tar -x -C DIR`;
+its own .venv if it has one, else this one), the same first and
 steady sweep also run with that tree's code on a copy of the same database: before and after from
 one run.
 """
@@ -57,7 +58,7 @@ RENDER_REPEATS = 50
 
 # Run by `python -c` in a child process, with the code of the tree it runs in.
 _SWEEP_CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from datetime import datetime
 from bot.db import make_engine
 from bot.settings import load_settings
@@ -72,7 +73,8 @@ for name, moment in (("first", sys.argv[2]), ("steady", sys.argv[3])):
     report = sweep(engine, settings, datetime.fromisoformat(moment))
     figures[name] = time.perf_counter() - started
     figures[name + "_queued"] = len(report.queued)
-figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+status = open("/proc/self/status").read().split("VmHWM:")[1]
+figures["rss_mb"] = int(status.split()[0]) / 1024  # as peak_rss_mb(): this child may run another tree's code
 print(json.dumps(figures))
 """
 
@@ -96,13 +98,28 @@ print(json.dumps({"queued": len(report.queued), "left": report.left_to_another,
 """
 
 _RAW_SELECT_CHILD = """
-import json, resource, sys, time
+import json, sys, time
 import bot.sweep
 from bench.bench_sweep import raw_select
 seconds, rows = raw_select(sys.argv[1])
-print(json.dumps({"seconds": seconds, "rows": rows,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+from bench.bench_sweep import peak_rss_mb
+print(json.dumps({"seconds": seconds, "rows": rows, "rss_mb": peak_rss_mb()}))
 """
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set, in MB.
+
+    VmHWM, not getrusage's ru_maxrss: on Linux a child starts with its parent's maxrss (fork) and
+    keeps it through exec, so every child of a bench that has just filled 100k actions would report
+    at least the bench's own peak. VmHWM belongs to the process's new address space.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource  # not Linux: the best there is
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def fill(engine: sa.Engine, count: int, rng: random.Random) -> None:
@@ -181,8 +198,14 @@ def copy_database(url: str, postgres: str | None) -> tuple[str, Callable[[], Non
     return copy, drop
 
 
+def python_for(tree: Path) -> Path:
+    """The tree's own virtualenv, else this one (PYTHONPATH puts the tree's code first)."""
+    own = tree / ".venv" / "bin" / "python"
+    return own if own.exists() else Path(sys.executable)
+
+
 def run_child(code: str, args: list[str], tree: Path) -> dict[str, Any]:
-    python = tree / ".venv" / "bin" / "python"
+    python = python_for(tree)
     env = dict(os.environ, PYTHONPATH=str(tree))
     done = subprocess.run([str(python), "-c", code, *args], cwd=tree, env=env, capture_output=True, text=True,
                           check=False)
@@ -194,7 +217,7 @@ def run_child(code: str, args: list[str], tree: Path) -> dict[str, Any]:
 
 def race(url: str, tree: Path) -> tuple[float, int]:
     """Two processes start a sweep at the same instant: (seconds the quicker took, how many did the work)."""
-    python = tree / ".venv" / "bin" / "python"
+    python = python_for(tree)
     env = dict(os.environ, PYTHONPATH=str(tree))
     start_at = time_now() + 5.0  # both have imported the bot and connected by then
     children = [subprocess.Popen([str(python), "-c", _RACE_CHILD, url, NOW.isoformat(), str(start_at)], cwd=tree,
@@ -214,7 +237,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--postgres", default=None, help="postgresql://... to bench PostgreSQL instead of SQLite")
     parser.add_argument("--before-tree", type=Path, default=None,
-                        help="another checkout (with its .venv) whose sweep runs on a copy of the same database")
+                        help="another commit's files whose sweep runs on a copy of the same database")
     args = parser.parse_args()
     here = Path(__file__).resolve().parent.parent
     backend = "PostgreSQL" if args.postgres else "SQLite"
