@@ -31,6 +31,7 @@ from bot.models import (
     Agency,
     BoardMeeting,
     Contact,
+    Cursor,
     Event,
     Message,
     MessageAction,
@@ -272,17 +273,29 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
     """
     if dry_run:
         return _sweep(engine, settings, now, dry_run=True)
+    started = datetime.now(UTC)
     name, holder = sweep_lease_name(settings), f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-    if not lease.acquire(engine, name, holder, datetime.now(UTC), SWEEP_LEASE_FOR):
+    if not lease.acquire(engine, name, holder, started, SWEEP_LEASE_FOR):
         log.info("sweep: another sweep of %s is running; leaving the work to it", settings.partnership.name)
         return SweepReport(left_to_another=True)
     try:
-        return _sweep(engine, settings, now, dry_run=False)
+        # On SQLite the lease itself can wait for the other sweep's write lock, and get the lease
+        # just after it was let go: a sweep that ended after this one began did this one's work.
+        if _last_sweep_ended(engine, name) >= started:
+            log.info("sweep: another sweep of %s ended meanwhile; leaving the work to it", settings.partnership.name)
+            return SweepReport(left_to_another=True)
+        return _sweep(engine, settings, now, dry_run=False, lease_name=name)
     finally:
         lease.release(engine, name, holder)
 
 
-def _sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool) -> SweepReport:
+def _last_sweep_ended(engine: Engine, lease_name: str) -> datetime:
+    with session_scope(engine) as session:
+        ended = session.get(Cursor, f"{lease_name}:ended")
+    return ended.updated_at if ended is not None else datetime.min.replace(tzinfo=UTC)
+
+
+def _sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool, lease_name: str = "") -> SweepReport:
     report = SweepReport()
     with session_scope(engine) as session:
         partnership = ensure_partnership(session, settings)
@@ -308,6 +321,8 @@ def _sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool) 
             written = {m.idempotency_key for m in enqueue_many(session, composed, now=now, actor="sweep")}
             report.queued = [new for new in composed if new.idempotency_key in written]
             report.already_queued = len(composed) - len(report.queued)
+        if lease_name:  # committed with what this sweep queued, on the wall clock (see sweep())
+            session.merge(Cursor(name=f"{lease_name}:ended", updated_at=datetime.now(UTC)))
     log.info("sweep: %d queued, %d already queued", len(report.queued), report.already_queued)
     return report
 

@@ -262,3 +262,46 @@ def test_a_sweep_lease_left_by_a_dead_process_runs_out(engine: Engine, settings)
     lease.acquire(engine, sweep_lease_name(settings), "dead-replica", wall_clock - SWEEP_LEASE_FOR - timedelta(minutes=1),
                   SWEEP_LEASE_FOR)  # as if it had stopped renewing eleven minutes ago
     assert len(sweep(engine, settings, WEDNESDAY).queued) == 2
+
+
+def test_a_sweep_that_gets_the_lease_only_after_another_ended_leaves_it_the_work(
+    engine: Engine, settings, monkeypatch
+) -> None:
+    """SQLite: the second replica's lease write waits on the first sweep's write lock, and gets
+    the lease just after the first let it go. The first did the work the second was started for."""
+    import bot.sweep as sweeping
+
+    seed(engine, settings)
+    first_is_deciding, second_is_waiting, first_has_ended = threading.Event(), threading.Event(), threading.Event()
+    load_facts, acquire = sweeping.load_facts, sweeping.lease.acquire
+
+    def first_waits_for_second(session, partnership):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "first":
+            first_is_deciding.set()
+            assert second_is_waiting.wait(60)
+        return load_facts(session, partnership)
+
+    def second_waits_for_the_lock(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "second":
+            second_is_waiting.set()
+            assert first_has_ended.wait(60)
+        return acquire(*args, **kwargs)
+
+    monkeypatch.setattr(sweeping, "load_facts", first_waits_for_second)
+    monkeypatch.setattr(sweeping.lease, "acquire", second_waits_for_the_lock)
+    reports = {}
+
+    def run() -> None:
+        reports[threading.current_thread().name] = sweep(engine, settings, WEDNESDAY)
+        if threading.current_thread().name == "first":
+            first_has_ended.set()
+
+    first = threading.Thread(target=run, name="first")
+    first.start()
+    assert first_is_deciding.wait(60)
+    second = threading.Thread(target=run, name="second")
+    second.start()
+    first.join(60)
+    second.join(60)
+    assert len(reports["first"].queued) == 2
+    assert reports["second"].left_to_another and reports["second"].queued == []
