@@ -112,7 +112,7 @@ def simulate(
                 f" (level {new.level})" if new.kind == "escalation" else "")
             covers = f"{len(new.action_ids)} action(s) - " if new.action_ids else ""
             console.print(f"{day:%a %d %b %Y}  [cyan]{label}[/cyan] to {new.recipient_address}: "
-                          f"{covers}{new.subject}", highlight=False)
+                          f"{covers}{new.rendering().subject}", highlight=False)
         new_unassigned = sorted(set(report.unassigned_refs) - unassigned_told)
         told_coordinators = any(new.kind == MessageKind.UNOWNED.value for new in report.queued)
         if new_unassigned and told_coordinators:

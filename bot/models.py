@@ -200,6 +200,9 @@ class Message(SQLModel, table=True):
     body_text: str | None = _text(default=None)
     body_html: str | None = _text(default=None)
     blocks: list[dict[str, Any]] | None = _json(default=None)
+    #: Set instead of subject and bodies when the message is rendered by the transport that sends it
+    #: (bot.render.context_to_json): the context it was composed with, so every try renders the same bytes.
+    render_context: dict[str, Any] | None = _json(default=None)
     state: str = Field(default="pending", index=True)  # MessageState
     attempts: int = 0
     not_before: datetime | None = _when(default=None, index=True)

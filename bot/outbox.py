@@ -14,7 +14,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +28,7 @@ from bot.db import session_scope
 from bot.models import Contact, Event, Message, MessageAction, SendPace
 from bot.pace_store import hold, in_flight, join_condition, message_pace_key, pace_key_of, reserve, spaced_by
 from bot.pauses import not_paused, pause_channel
+from bot.render import Rendered, RenderError, context_from_json, render
 from bot.rules.pacing import CLAIM_AHEAD, Pace, may_start, next_after_start, send_at
 from bot.rules.statuses import ChannelKind, MessageState
 
@@ -100,6 +101,30 @@ class NewMessage:
     attachment_path: str | None = None
     #: Rendered into the subject/body before the row exists, so the caller picks it (new_ref_token).
     ref_token: str = field(default_factory=lambda: new_ref_token())
+    #: Instead of subject and bodies: the context the sending transport renders `kind` from
+    #: (bot.render.context_to_json; it includes the ref token). Subject and bodies are then "".
+    render_context: Mapping[str, Any] | None = None
+
+    def rendering(self) -> Rendered:
+        """What the message says, rendered now if it was queued as a context."""
+        return rendering_of(self.kind, self.channel, self.render_context,
+                            Rendered(self.subject, self.body_text, self.body_html, self.blocks))
+
+
+def rendering_of(kind: str, channel: str, render_context: Mapping[str, Any] | None, stored: Rendered) -> Rendered:
+    """A queued message's rendering: the stored one, or its stored context rendered for its channel.
+
+    Blocks written back after sending (a note added under a button) stand over the rendered ones.
+    """
+    if render_context is None:
+        return stored
+    rendered = render(kind, ChannelKind(channel), context_from_json(render_context))
+    return rendered if stored.blocks is None else replace(rendered, blocks=stored.blocks)
+
+
+def message_rendering(message: Message) -> Rendered:
+    return rendering_of(message.kind, message.channel, message.render_context,
+                        Rendered(message.subject or "", message.body_text or "", message.body_html, message.blocks))
 
 
 def enqueue(session: Session, new: NewMessage, *, now: datetime, actor: str) -> Message | None:
@@ -122,11 +147,21 @@ def enqueue(session: Session, new: NewMessage, *, now: datetime, actor: str) -> 
     return message
 
 
-def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime, actor: str) -> list[Message]:
+@dataclass(frozen=True)
+class Queued:
+    """A message row `enqueue_many` wrote."""
+
+    id: int
+    idempotency_key: str
+
+
+def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime, actor: str) -> list[Queued]:
     """`enqueue` for a whole sweep in a few statements; returns the rows that were new.
 
     Keys already present are skipped; if another process writes one of the same keys meanwhile,
-    the batch falls back to one message at a time, so exactly one copy of each is kept.
+    the batch falls back to one message at a time, so exactly one copy of each is kept. The rows,
+    their action links and their audit events go in as three executemany INSERTs: a sweep writes
+    thousands, and one ORM object per row cost more than deciding what to write.
     """
     existing: set[str] = set()
     keys = [new.idempotency_key for new in news]
@@ -137,38 +172,70 @@ def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime,
     fresh = [new for new in {n.idempotency_key: n for n in news}.values() if new.idempotency_key not in existing]
     if not fresh:
         return []
-    rows = [(_message_row(new, now), new) for new in fresh]
+    messages = Message.__table__  # type: ignore[attr-defined]
     try:
         with session.begin_nested():
-            session.add_all([row for row, _ in rows])
-            session.flush()
+            # Matched up by key: asking for the rows in parameter order makes SQLite insert one at a time.
+            id_of = dict(session.execute(
+                sa.insert(messages).returning(messages.c.idempotency_key, messages.c.id),
+                _without_empty_columns([_message_values(new, now) for new in fresh]),
+            ).all())
     except sa.exc.IntegrityError:
-        return [m for new in fresh if (m := enqueue(session, new, now=now, actor=actor)) is not None]
-    _link_and_log(session, rows, now=now, actor=actor)
-    return [row for row, _ in rows]
+        return [Queued(m.id, m.idempotency_key) for new in fresh
+                if (m := enqueue(session, new, now=now, actor=actor)) is not None and m.id is not None]
+    ids = [id_of[new.idempotency_key] for new in fresh]
+    links = [{"message_id": message_id, "action_id": action_id}
+             for message_id, new in zip(ids, fresh, strict=True) for action_id in dict.fromkeys(new.action_ids)]
+    if links:
+        session.execute(sa.insert(MessageAction.__table__), links)  # type: ignore[attr-defined]
+    session.execute(sa.insert(Event.__table__),  # type: ignore[attr-defined]
+                    [_queued_event(message_id, new, now, actor) for message_id, new in zip(ids, fresh, strict=True)])
+    return [Queued(message_id, new.idempotency_key) for message_id, new in zip(ids, fresh, strict=True)]
+
+
+def _message_values(new: NewMessage, now: datetime) -> dict[str, Any]:
+    deferred = new.render_context is not None
+    return {
+        "idempotency_key": new.idempotency_key,
+        "kind": new.kind,
+        "channel": new.channel,
+        "recipient_contact_id": new.recipient_contact_id,
+        "recipient_address": new.recipient_address,
+        "cc_addresses": list(new.cc_addresses),
+        "level": new.level,
+        "ref_token": new.ref_token,
+        "subject": None if deferred else new.subject,
+        "body_text": None if deferred else new.body_text,
+        "body_html": new.body_html,
+        "blocks": new.blocks,
+        "render_context": dict(new.render_context) if new.render_context is not None else None,
+        "state": MessageState.PENDING.value,
+        "attempts": 0,
+        "not_before": new.not_before,
+        "slack_channel": new.slack_channel,
+        "slack_thread_ts": new.slack_thread_ts,
+        "reply_to_graph_message_id": new.reply_to_graph_message_id,
+        "attachment_path": new.attachment_path,
+        "created_at": now,
+    }
+
+
+def _without_empty_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows without the columns that are None in every one (they default to NULL): less to bind."""
+    empty = [name for name in rows[0] if all(row[name] is None for row in rows)]
+    for row in rows:
+        for name in empty:
+            del row[name]
+    return rows
 
 
 def _message_row(new: NewMessage, now: datetime) -> Message:
-    return Message(
-        idempotency_key=new.idempotency_key,
-        kind=new.kind,
-        channel=new.channel,
-        recipient_contact_id=new.recipient_contact_id,
-        recipient_address=new.recipient_address,
-        cc_addresses=list(new.cc_addresses),
-        level=new.level,
-        ref_token=new.ref_token,
-        subject=new.subject,
-        body_text=new.body_text,
-        body_html=new.body_html,
-        blocks=new.blocks,
-        not_before=new.not_before,
-        slack_channel=new.slack_channel,
-        slack_thread_ts=new.slack_thread_ts,
-        reply_to_graph_message_id=new.reply_to_graph_message_id,
-        attachment_path=new.attachment_path,
-        created_at=now,
-    )
+    return Message(**_message_values(new, now))
+
+
+def _queued_event(message_id: int, new: NewMessage, now: datetime, actor: str) -> dict[str, Any]:
+    return {"at": now, "actor": actor, "kind": "message.queued", "entity": "message", "entity_id": message_id,
+            "data": {"kind": new.kind, "channel": new.channel, "actions": list(new.action_ids)}}
 
 
 def _link_and_log(session: Session, rows: Sequence[tuple[Message, NewMessage]], *, now: datetime, actor: str) -> None:
@@ -176,16 +243,7 @@ def _link_and_log(session: Session, rows: Sequence[tuple[Message, NewMessage]], 
         assert message.id is not None
         for action_id in dict.fromkeys(new.action_ids):
             session.add(MessageAction(message_id=message.id, action_id=action_id))
-        session.add(
-            Event(
-                at=now,
-                actor=actor,
-                kind="message.queued",
-                entity="message",
-                entity_id=message.id,
-                data={"kind": new.kind, "channel": new.channel, "actions": list(new.action_ids)},
-            )
-        )
+        session.add(Event(**_queued_event(message.id, new, now, actor)))
     session.flush()
 
 
@@ -303,16 +361,17 @@ def _claimable(now: datetime, only: int | None) -> sa.Select[Any]:
 
 def envelope_for(message: Message, to_name: str | None = None) -> Envelope:
     assert message.id is not None
+    rendered = message_rendering(message)
     return Envelope(
         message_id=message.id,
         kind=message.kind,
         to_address=message.recipient_address or "",
         to_name=to_name,
         cc=tuple(message.cc_addresses or ()),
-        subject=message.subject or "",
-        text=message.body_text or "",
-        html=message.body_html,
-        blocks=message.blocks,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        blocks=rendered.blocks,
         ref_token=message.ref_token,
         slack_channel=message.slack_channel,
         thread_ts=message.slack_thread_ts,
@@ -352,7 +411,12 @@ def deliver_one(
             f"no transport for channel {message.channel}", permanent=True, code="no_channel"
         ), policy=policy, report=report, worker=worker)
         return True
-    envelope = envelope_for(message)
+    try:
+        envelope = envelope_for(message)
+    except RenderError as error:  # a queued context no template can render: no try will do better
+        _finish(engine, message, now, error=DeliveryError(str(error), permanent=True, code="render_error"),
+                policy=policy, report=report, worker=worker)
+        return True
     if claim.abandoned or (message.last_error or "").startswith(UNCLEAR):
         # The last try may have gone out although we never heard so: ask before sending again.
         since = claim.previous_attempt_at or message.created_at

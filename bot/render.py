@@ -64,6 +64,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from math import ceil
 from pathlib import Path
@@ -80,9 +81,26 @@ from bot.wording import request_wording
 T = TypeVar("T")
 
 __all__ = [
-    "DIGEST_LINES_SHOWN", "OVERDUE_PAGE_SIZE", "REQUEST_KINDS", "SLACK_ACTIONS_SHOWN", "Page", "RenderError",
-    "Rendered", "clip", "counted", "due_phrase", "mrkdwn", "page_of", "paginate", "reading_phrase", "render", "status_label",
-    "truncate_words", "ukdate",
+    "DIGEST_LINES_SHOWN",
+    "OVERDUE_PAGE_SIZE",
+    "REQUEST_KINDS",
+    "SLACK_ACTIONS_SHOWN",
+    "Page",
+    "RenderError",
+    "Rendered",
+    "clip",
+    "context_from_json",
+    "context_to_json",
+    "counted",
+    "due_phrase",
+    "mrkdwn",
+    "page_of",
+    "paginate",
+    "reading_phrase",
+    "render",
+    "status_label",
+    "truncate_words",
+    "ukdate",
 ]
 
 #: Messages that ask a lead about a list of actions; they share templates/_request.* and bot.wording.
@@ -156,6 +174,70 @@ def render(name: str, channel: ChannelKind, context: Mapping[str, Any]) -> Rende
     if channel is ChannelKind.SLACK:
         text = mrkdwn(clip(text, _SLACK_FALLBACK_CHARS))
     return Rendered(subject=subject, text=text, html=html, blocks=blocks_)
+
+
+# Stored contexts ----------------------------------------------------------------------------
+#
+# A queued message may keep its context instead of its rendering (the sweep queues thousands and
+# each is rendered once, by the transport that sends it). The stored JSON must give render() the
+# very values it was composed with, so the bytes sent after a crash are the bytes a first try sent:
+# dates are tagged and come back as dates, and anything JSON cannot carry exactly is refused.
+
+_DATE_TAG = "$date"
+
+
+def context_to_json(context: Mapping[str, Any]) -> dict[str, Any]:
+    """`context` as JSON-safe values that `context_from_json` turns back into equal ones.
+
+    Raises RenderError for a value JSON would not bring back as it was (a datetime, an enum
+    member, a set...). Dispatches on exact types: a sweep stores thousands of these.
+    """
+    encoded = _to_json(dict(context))
+    assert isinstance(encoded, dict)
+    return encoded
+
+
+def context_from_json(stored: Mapping[str, Any]) -> dict[str, Any]:
+    decoded = _from_json(dict(stored))
+    assert isinstance(decoded, dict)
+    return decoded
+
+
+_AS_IS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
+def _to_json(value: Any) -> Any:
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dict:
+        if _DATE_TAG in value:
+            raise RenderError(f"message context: the key {_DATE_TAG!r} is reserved")
+        return {_json_key(k): _to_json(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_to_json(v) for v in value]
+    if kind is date:
+        return {_DATE_TAG: value.isoformat()}
+    if kind is datetime:
+        raise RenderError(f"message context: datetime {value.isoformat()}; pass a local date")
+    raise RenderError(f"message context: a {kind.__name__} ({value!r:.40}) cannot be kept with a queued message")
+
+
+def _json_key(key: Any) -> str:
+    if type(key) is not str:
+        raise RenderError(f"message context: key {key!r} is not text")
+    return str(key)
+
+
+def _from_json(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        if len(value) == 1 and _DATE_TAG in value:
+            return date.fromisoformat(value[_DATE_TAG])
+        return {k: _from_json(v) for k, v in value.items()}
+    if kind is list:
+        return [_from_json(v) for v in value]
+    return value
 
 
 # The environment ----------------------------------------------------------------------------

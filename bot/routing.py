@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from bot.models import Agency, Contact, Partnership
+from bot.models import Agency, Partnership
 from bot.outbox import NewMessage, new_ref_token
-from bot.render import render
+from bot.render import context_to_json, render
 from bot.rules.statuses import ChannelKind
 from bot.settings import Settings
 
@@ -21,7 +21,20 @@ class Route:
     render_as: ChannelKind  # the outbox folder keeps both the Slack and the mail rendering
 
 
-def choose_route(contact: Contact, agency: Agency | None, settings: Settings) -> Route | None:
+class Reachable(Protocol):
+    """What routing reads of a person: a `Contact` row, or the columns of one."""
+
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def slack_user_id(self) -> str | None: ...
+    @property
+    def slack_gone(self) -> str | None: ...
+    @property
+    def preferred_channel(self) -> str | None: ...
+
+
+def choose_route(contact: Reachable, agency: Agency | None, settings: Settings) -> Route | None:
     """The contact's own preference, then the agency's, then Slack, then mail.
 
     A Slack id that Slack said is gone (`Contact.slack_gone`) is not used: the person is written to
@@ -86,4 +99,43 @@ def rendered_message(
         level=level,
         not_before=not_before,
         ref_token=ref_token,
+    )
+
+
+def queued_message(
+    kind: str,
+    key: str,
+    route: Route,
+    context: Mapping[str, Any],
+    *,
+    contact_id: int | None = None,
+    action_ids: Sequence[int] = (),
+    not_before: datetime | None = None,
+    level: int = 1,
+    cc: Sequence[str] = (),
+) -> NewMessage:
+    """As `rendered_message`, but keeping the context for the sending transport to render.
+
+    Rendering is most of what composing a message costs, and a sweep composes thousands; the
+    stored context (with its ref token) renders the same bytes on every try, after a crash too.
+    `NewMessage.rendering()` shows it now, for a preview.
+    """
+    if route.render_as.value != route.channel:
+        raise ValueError(f"route {route}: a queued context is rendered for the channel that sends it")
+    ref_token = new_ref_token()
+    stored = context_to_json(dict(context) | {"ref_token": ref_token})
+    return NewMessage(
+        idempotency_key=key,
+        kind=kind,
+        channel=route.channel,
+        recipient_contact_id=contact_id,
+        recipient_address=route.address,
+        subject="",
+        body_text="",
+        action_ids=action_ids,
+        cc_addresses=cc,
+        level=level,
+        not_before=not_before,
+        ref_token=ref_token,
+        render_context=stored,
     )

@@ -8,16 +8,21 @@ outbox, whose idempotency keys make a second sweep at the same moment a no-op.
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot import lease
 from bot.db import ensure_partnership, session_scope
 from bot.delivery_advice import advice_for
 from bot.history_queries import delivered_at, is_answer, live_action
@@ -26,6 +31,7 @@ from bot.models import (
     Agency,
     BoardMeeting,
     Contact,
+    Cursor,
     Event,
     Message,
     MessageAction,
@@ -36,7 +42,7 @@ from bot.models import (
 )
 from bot.outbox import NewMessage, enqueue_many
 from bot.policy import chasing_policy, escalation_policy, reply_policy, send_window
-from bot.routing import Route, board_route, choose_route, rendered_message
+from bot.routing import Route, board_route, choose_route, queued_message
 from bot.rules.chasing import ActionState, ChaseIntent, natural_ref_key, not_chased_reason, plan_chases, stable_key
 from bot.rules.escalation import (
     BOARD_LEVEL,
@@ -64,13 +70,42 @@ log = logging.getLogger(__name__)
 REPORTED_DEAD = "message.dead_reported"
 
 
+class OpenAction(NamedTuple):
+    """The columns of an open action the rules and the messages use (loaded by column, not as ORM rows)."""
+
+    id: int
+    ref: str
+    description: str
+    due: date | None
+    target_text: str | None
+    precision: str
+    status: str
+    snoozed_until: date | None
+    lead_agency_id: int | None
+    lead_contact_id: int | None
+
+
+class ActiveContact(NamedTuple):
+    """The columns of an active contact that routing and the messages use."""
+
+    id: int
+    name: str
+    email: str | None
+    slack_user_id: str | None
+    slack_gone: str | None
+    preferred_channel: str | None
+    agency_id: int | None
+    role: str
+    away_until: date | None
+
+
 @dataclass
 class PlanFacts:
     """Everything a sweep needs, loaded once."""
 
     partnership: Partnership
-    actions: dict[int, Action]
-    contacts: dict[int, Contact]
+    actions: dict[int, OpenAction]
+    contacts: dict[int, ActiveContact]
     agencies: dict[int, Agency]
     default_lead: dict[int, int]  # agency id -> contact id of its first active lead
     managers: dict[int, list[int]]  # agency id -> manager contact ids
@@ -81,30 +116,39 @@ class PlanFacts:
     escalated: dict[tuple[int, int], datetime]  # (action id, level) -> latest escalation
     meetings: list[date]
 
-    def lead_of(self, action: Action) -> int | None:
+    def lead_of(self, action: OpenAction) -> int | None:
         if action.lead_contact_id is not None:
             return action.lead_contact_id
         return self.default_lead.get(action.lead_agency_id) if action.lead_agency_id is not None else None
 
 
+def open_actions_query(partnership_id: int) -> sa.Select[Any]:
+    """The partnership's open actions, as the columns of OpenAction."""
+    return (
+        sa.select(*[getattr(Action, name) for name in OpenAction._fields])
+        .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
+        .join(Review, col(Review.id) == col(Recommendation.review_id))
+        .where(col(Review.partnership_id) == partnership_id, live_action())
+    )
+
+
 def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
-    actions = {
-        a.id: a
-        for a in session.exec(
-            select(Action)
-            .join(Recommendation, Recommendation.id == Action.recommendation_id)  # type: ignore[arg-type]
-            .join(Review, Review.id == Recommendation.review_id)  # type: ignore[arg-type]
-            .where(Review.partnership_id == partnership.id, live_action())
-        ).all()
-        if a.id is not None
+    # Columns, not ORM objects: building one Action per open action cost six times the query.
+    assert partnership.id is not None
+    actions = {row[0]: OpenAction(*row) for row in session.execute(open_actions_query(partnership.id))}
+    contacts = {
+        row[0]: ActiveContact(*row)
+        for row in session.execute(
+            sa.select(*[getattr(Contact, name) for name in ActiveContact._fields])
+            .where(col(Contact.active) == sa.true())
+            .order_by(col(Contact.id))
+        )
     }
-    contacts = {c.id: c for c in session.exec(select(Contact).where(Contact.active == True)).all() if c.id}  # noqa: E712
     agencies = {a.id: a for a in session.exec(select(Agency)).all() if a.id}
     default_lead: dict[int, int] = {}
     managers: dict[int, list[int]] = defaultdict(list)
     coordinators: list[int] = []
-    for contact in sorted(contacts.values(), key=lambda c: c.id or 0):
-        assert contact.id is not None
+    for contact in contacts.values():
         if contact.role == Role.LEAD.value and contact.agency_id is not None:
             default_lead.setdefault(contact.agency_id, contact.id)
         elif contact.role == Role.MANAGER.value and contact.agency_id is not None:
@@ -209,10 +253,51 @@ class SweepReport:
     already_queued: int = 0
     unassigned_refs: list[str] = field(default_factory=list)
     unroutable: list[str] = field(default_factory=list)  # people the bot has no way to reach
+    #: Another sweep of the partnership was running (another replica): it does the work.
+    left_to_another: bool = False
+
+
+#: How long a sweep may hold its lease; one whose process died stops every sweep until then.
+SWEEP_LEASE_FOR = timedelta(minutes=10)
+
+
+def sweep_lease_name(settings: Settings) -> str:
+    return f"sweep:{settings.partnership.name}"
 
 
 def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = False) -> SweepReport:
-    """Queue every chaser and escalation due at `now`. With dry_run, queue nothing, report all."""
+    """Queue every chaser and escalation due at `now`. With dry_run, queue nothing, report all.
+
+    One sweep of a partnership at a time: replicas sharing the database each start one every
+    quarter hour, and the second to start leaves the work to the first (`left_to_another`) instead
+    of loading and deciding everything again only to find it queued. The lease runs on the wall
+    clock, not on `now`, which may be a day being simulated.
+    """
+    if dry_run:
+        return _sweep(engine, settings, now, dry_run=True)
+    started = datetime.now(UTC)
+    name, holder = sweep_lease_name(settings), f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    if not lease.acquire(engine, name, holder, started, SWEEP_LEASE_FOR):
+        log.info("sweep: another sweep of %s is running; leaving the work to it", settings.partnership.name)
+        return SweepReport(left_to_another=True)
+    try:
+        # On SQLite the lease itself can wait for the other sweep's write lock, and get the lease
+        # just after it was let go: a sweep that ended after this one began did this one's work.
+        if _last_sweep_ended(engine, name) >= started:
+            log.info("sweep: another sweep of %s ended meanwhile; leaving the work to it", settings.partnership.name)
+            return SweepReport(left_to_another=True)
+        return _sweep(engine, settings, now, dry_run=False, lease_name=name)
+    finally:
+        lease.release(engine, name, holder)
+
+
+def _last_sweep_ended(engine: Engine, lease_name: str) -> datetime:
+    with session_scope(engine) as session:
+        ended = session.get(Cursor, f"{lease_name}:ended")
+    return ended.updated_at if ended is not None else datetime.min.replace(tzinfo=UTC)
+
+
+def _sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool, lease_name: str = "") -> SweepReport:
     report = SweepReport()
     with session_scope(engine) as session:
         partnership = ensure_partnership(session, settings)
@@ -239,11 +324,28 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
             written = {m.idempotency_key for m in enqueue_many(session, composed, now=now, actor="sweep")}
             report.queued = [new for new in composed if new.idempotency_key in written]
             report.already_queued = len(composed) - len(report.queued)
+        if lease_name:  # committed with what this sweep queued, on the wall clock (see sweep())
+            session.merge(Cursor(name=f"{lease_name}:ended", updated_at=datetime.now(UTC)))
     log.info("sweep: %d queued, %d already queued", len(report.queued), report.already_queued)
     return report
 
 
-def action_context(action: Action, today: date) -> dict[str, object]:
+class ActionFields(Protocol):
+    """What a message says about an action: an `Action` row or an `OpenAction`."""
+
+    @property
+    def ref(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def due(self) -> date | None: ...
+    @property
+    def target_text(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
+
+
+def action_context(action: ActionFields, today: date) -> dict[str, object]:
     overdue = (today - action.due).days if action.due and action.due < today else None
     return {
         "ref": action.ref,
@@ -278,7 +380,7 @@ def _compose_chase(intent: ChaseIntent, facts: PlanFacts, settings: Settings, re
         context["reply_hint"] = f"Please reply by {_day(asks_by)} so the board sees your update." if asks_by else ""
     else:
         context["reply_hint"] = f"Please reply by {_day(asks_by)}." if asks_by else ""
-    return [rendered_message(intent.kind.value, intent.idempotency_key, route, context, contact_id=contact.id,
+    return [queued_message(intent.kind.value, intent.idempotency_key, route, context, contact_id=contact.id,
                              action_ids=intent.action_ids, not_before=intent.not_before)]
 
 
@@ -431,7 +533,7 @@ def _escalation_message(
     base = intents[0].idempotency_key if len(intents) == 1 else stable_key(
         "escalate-group", str(level), [i.idempotency_key for i in intents])
     key = f"{base}:{recipient.contact_id or 'board'}"
-    return rendered_message(MessageKind.ESCALATION.value, key, recipient.route, context,
+    return queued_message(MessageKind.ESCALATION.value, key, recipient.route, context,
                             contact_id=recipient.contact_id, action_ids=action_ids, not_before=not_before,
                             level=level, cc=cc)
 
@@ -472,7 +574,7 @@ def _compose_unowned(session: Session, facts: PlanFacts, settings: Settings, now
             continue
         context = {"recipient_name": contact.name, "partnership_name": facts.partnership.name, "actions": rows}
         key = f"unowned:{fingerprint}:after-{previous[0] if previous else 0}:{contact_id}"
-        messages.append(rendered_message(MessageKind.UNOWNED.value, key, route, context, contact_id=contact_id,
+        messages.append(queued_message(MessageKind.UNOWNED.value, key, route, context, contact_id=contact_id,
                                          not_before=not_before))
     return messages
 
@@ -516,7 +618,7 @@ def _compose_undeliverable(
         if route is None:
             continue
         context = {"recipient_name": contact.name, "partnership_name": facts.partnership.name, "problems": problems}
-        messages.append(rendered_message(MessageKind.UNDELIVERABLE.value, f"{key}:{contact_id}", route, context,
+        messages.append(queued_message(MessageKind.UNDELIVERABLE.value, f"{key}:{contact_id}", route, context,
                                          contact_id=contact_id, not_before=not_before))
     if messages and not dry_run:
         for m in dead:
@@ -532,6 +634,6 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _last_chased(facts: PlanFacts, action: Action, window: SendWindow) -> date | None:
-    times = facts.chases.get(action.id or -1, [])
+def _last_chased(facts: PlanFacts, action: OpenAction, window: SendWindow) -> date | None:
+    times = facts.chases.get(action.id, [])
     return window.local_date(max(times)) if times else None

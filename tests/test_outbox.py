@@ -380,3 +380,38 @@ def test_refused_while_asking_whether_an_attempt_went_out_it_asks_again_before_a
     report = deliver_due(engine, {"slack": channel}, lambda: MONDAY_10AM + timedelta(hours=2), worker="w1")
 
     assert report.recovered == [1] and len(channel.delivered) == 1 and states(engine) == {"k1": "sent"}
+
+
+def test_a_message_queued_as_its_context_goes_out_as_rendered_then(engine: Engine) -> None:
+    from bot.outbox import message_rendering
+    from bot.render import render
+    from bot.routing import Route, queued_message
+
+    context = {"recipient_name": "Priya Shah", "partnership_name": "Riverside CSP", "reply_hint": "",
+               "actions": [{"ref": "RIV3-2-1", "summary": "Train the front desk", "due": datetime(2026, 11, 2).date(),
+                            "target_text": "Nov 2026", "days_overdue": 28, "status": "in_progress"}]}
+    new = queued_message("chaser", "ctx-1", Route("slack", "U0PRIYA", ChannelKind.SLACK), context, action_ids=[])
+    with session_scope(engine) as session:
+        enqueue(session, new, now=MONDAY_10AM, actor="test")
+    channel = RecordingChannel()
+    assert deliver_one(engine, {"slack": channel}, MONDAY_10AM, worker="w1")
+    [sent] = channel.delivered
+    expected = render("chaser", ChannelKind.SLACK, context | {"ref_token": new.ref_token})
+    assert (sent.subject, sent.text, sent.blocks, sent.html) == (expected.subject, expected.text, expected.blocks, None)
+    with session_scope(engine) as session:
+        row = session.exec(select(Message)).one()
+    assert row.body_text is None and message_rendering(row) == expected == new.rendering()
+
+
+def test_a_queued_context_that_cannot_be_rendered_is_dead_not_retried(engine: Engine) -> None:
+    from bot.routing import Route, queued_message
+
+    new = queued_message("chaser", "ctx-bad", Route("slack", "U0PRIYA", ChannelKind.SLACK), {"recipient_name": "P"})
+    with session_scope(engine) as session:
+        enqueue(session, new, now=MONDAY_10AM, actor="test")
+    channel = RecordingChannel()
+    assert deliver_one(engine, {"slack": channel}, MONDAY_10AM, worker="w1")
+    assert channel.delivered == []
+    with session_scope(engine) as session:
+        row = session.exec(select(Message)).one()
+    assert (row.state, row.last_error) == ("dead", "render_error")

@@ -537,3 +537,42 @@ def test_the_digest_shows_work_nobody_is_chased_about_apart_from_green() -> None
     assert "- RIV3-0-4 Review the referral pathway with Riverside Police · Riverside Police · no lead contact" \
         in rendered.text
     assert "Not being chased" in (rendered.html or "")
+
+
+# A queued message keeps its context, and the sending transport renders it (bot.render.context_to_json).
+
+
+def _through_the_database(context: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    from bot.render import context_from_json, context_to_json
+
+    return context_from_json(json.loads(json.dumps(context_to_json(context))))
+
+
+@pytest.mark.parametrize("channel", ALL_CHANNELS)
+@pytest.mark.parametrize("name", ["chaser", "heads_up"])
+def test_a_stored_context_renders_the_same_bytes(name: str, channel: ChannelKind) -> None:
+    actions = [an_action(1) | {"status": "in_progress"}, an_action(2) | UNDATED | {"status": "not_started"}]
+    context = request_context(actions)
+    assert render(name, channel, _through_the_database(context)) == render(name, channel, context)
+
+
+def test_a_stored_escalation_context_keeps_its_dates() -> None:
+    context = request_context([an_action(1) | {"status": "blocked", "last_chased": date(2026, 12, 1)}]) | {
+        "level": 2, "agency_name": "Riverside Police", "lead_name": "Priya Shah", "chase_count": 2,
+        "first_chased": date(2026, 11, 20), "board_name": "Board", "lead_copied": True,
+        "recipient_is_coordinator": False,
+    }
+    stored = _through_the_database(context)
+    assert stored["first_chased"] == date(2026, 11, 20) and stored["actions"][0]["last_chased"] == date(2026, 12, 1)
+    assert render("escalation", ChannelKind.EMAIL, stored) == render("escalation", ChannelKind.EMAIL, context)
+
+
+@pytest.mark.parametrize("value", [datetime(2026, 12, 1, 10, tzinfo=UTC), ActionStatus.BLOCKED, {1, 2},
+                                   {"$date": "2026-12-01"}])
+def test_a_context_json_would_not_bring_back_as_it_was_is_refused(value: object) -> None:
+    from bot.render import context_to_json
+
+    with pytest.raises(RenderError):
+        context_to_json(request_context() | {"extra": value})

@@ -139,7 +139,7 @@ def test_a_deactivated_slack_account_tells_the_coordinator_once_and_moves_the_le
     next_week = sweep(engine, settings, wednesday + timedelta(days=7))
 
     assert [(m.kind, m.recipient_address) for m in told.queued] == [("undeliverable", "U0MORGAN")]
-    assert "user_disabled" in told.queued[0].body_text
+    assert "user_disabled" in told.queued[0].rendering().text
     assert again.queued == []
     assert [(m.kind, m.channel, m.recipient_address) for m in next_week.queued] == [
         ("chaser", "email", "priya.shah@police.example.org")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from sqlmodel import select
 
 from bot.db import session_scope
 from bot.models import Action, Agency, Contact, Message, MessageAction, ProgressUpdate
+from bot.outbox import message_rendering
 from bot.settings import load_settings
 from bot.sweep import sweep
 from tests.factories import small_plan, sweep_and_deliver
@@ -83,8 +85,10 @@ def test_without_credentials_messages_go_to_the_outbox_with_both_renderings(engi
     with session_scope(engine) as session:
         message = session.exec(select(Message).where(Message.recipient_address == "U0GRACE")).one()
     assert message.channel == "outbox"
-    assert message.ref_token and message.ref_token in (message.subject or "")
-    assert message.blocks and message.body_html and "RIV3-2-1" in (message.body_text or "")
+    # Queued as its context: the outbox folder renders it when it writes it, both ways.
+    shown = message_rendering(message)
+    assert message.ref_token and message.ref_token in shown.subject
+    assert shown.blocks and shown.html and "RIV3-2-1" in shown.text
 
 
 def test_a_reply_resets_the_clock(engine: Engine, settings) -> None:
@@ -196,7 +200,7 @@ def test_the_board_gets_one_escalation_per_sweep_however_many_agencies(engine: E
     assert len(board_messages) == 1
     [message] = board_messages
     assert len(message.action_ids) == 2
-    assert "Riverside Police and Riverside Hospitals NHS Trust" in message.body_text
+    assert "Riverside Police and Riverside Hospitals NHS Trust" in message.rendering().text
 
 
 def test_coordinators_are_told_once_about_messages_that_could_not_be_delivered(engine: Engine, settings) -> None:
@@ -210,8 +214,9 @@ def test_coordinators_are_told_once_about_messages_that_could_not_be_delivered(e
     report = sweep(engine, settings, WEDNESDAY + timedelta(hours=1))
     [notice] = [m for m in report.queued if m.kind == "undeliverable"]
     assert notice.recipient_address == "U0MORGAN"
-    assert f"ids: {dead_id}" in notice.body_text and "users_not_found" in notice.body_text
-    assert "Grace Lin" in notice.body_text and "RIV3-2-1" in notice.body_text
+    text = notice.rendering().text
+    assert f"ids: {dead_id}" in text and "users_not_found" in text
+    assert "Grace Lin" in text and "RIV3-2-1" in text
     again = sweep(engine, settings, WEDNESDAY + timedelta(hours=2))
     assert [m for m in again.queued if m.kind == "undeliverable"] == []
 
@@ -252,7 +257,7 @@ def test_the_board_is_told_who_was_asked_at_level_two_how_and_when(engine: Engin
     dana_day = level_two["U0DANA"].sent_at.strftime("%-d %b %Y")  # type: ignore[union-attr]
     morgan_day = level_two["U0MORGAN"].sent_at.strftime("%-d %b %Y")  # type: ignore[union-attr]
 
-    text = " ".join((board.body_text or "").split())
+    text = " ".join(message_rendering(board).text.split())
     # Without credentials every message is written to the outbox folder, and the board is told so.
     assert "Riverside Police and Riverside Hospitals NHS Trust have not answered" in text
     assert (f"The manager of Riverside Police had a message written in the outbox folder on {dana_day} (the bot "
@@ -266,7 +271,7 @@ def test_the_board_is_not_told_a_manager_was_asked_while_the_message_still_waits
     with session_scope(engine) as session:
         small_plan(session, settings, [("2-1", "Riverside Hospitals NHS Trust", date(2026, 11, 2), "in_progress")])
     board = board_escalation_after_daily_sweeps(engine, settings, delivered=False)
-    text = " ".join((board.body_text or "").split())
+    text = " ".join(message_rendering(board).text.split())
 
     assert "so the coordinator has a message waiting to go out in the outbox folder (queued " in text
     assert "was asked" not in text
@@ -280,7 +285,7 @@ def test_an_escalation_to_the_coordinator_says_the_agency_has_no_manager(engine:
         escalations = [m for m in sweep(engine, settings, day).queued if m.kind == "escalation"]
         day += timedelta(days=1)
     [escalation] = escalations
-    text = " ".join(escalation.body_text.split())  # type: ignore[union-attr]
+    text = " ".join(escalation.rendering().text.split())  # type: ignore[union-attr]
 
     assert escalation.recipient_address == "U0MORGAN" and escalation.channel == "outbox"
     assert ("This comes to you as coordinator because Riverside Hospitals NHS Trust has no manager contact on "
@@ -289,7 +294,7 @@ def test_an_escalation_to_the_coordinator_says_the_agency_has_no_manager(engine:
     assert "As the manager contact" not in text
     # The outbox keeps the mail (Tom in copy, as it says) and the Slack rendering, which copies no one.
     assert escalation.cc_addresses == ("tom.okafor@rht.example.org",) and "Tom Okafor is copied in." in text
-    assert "copied in" not in json.dumps(escalation.blocks)
+    assert "copied in" not in json.dumps(escalation.rendering().blocks)
     assert "No update has been given on this action." in text
     assert "action plan of review RIV3" in text
 
@@ -305,7 +310,7 @@ def test_an_escalation_quotes_the_last_update_the_lead_gave(engine: Engine, sett
     while not escalations:
         escalations = [m for m in sweep(engine, settings, day).queued if m.recipient_address == "U0DANA"]
         day += timedelta(days=1)
-    text = " ".join(escalations[0].body_text.split())  # type: ignore[union-attr]
+    text = " ".join(escalations[0].rendering().text.split())  # type: ignore[union-attr]
 
     assert ('Last update 25 Nov 2026, in progress: \u201cDraft policy agreed, training booked for March\u201d.'
             in text)
@@ -321,9 +326,9 @@ def test_a_board_update_request_sent_on_its_reply_by_day_asks_for_the_next_worki
     # the 11 March meeting, the day a request would have asked for an answer by.
     report = sweep(engine, settings, datetime(2027, 3, 4, 10, 0, tzinfo=UTC))
     [request] = [m for m in report.queued if m.kind == "board_update_request"]
-    text = " ".join((request.body_text or "").split())
+    text = " ".join(request.rendering().text.split())
 
-    assert "by 5 Mar 2027" in request.subject  # type: ignore[operator]
+    assert "by 5 Mar 2027" in request.rendering().subject  # type: ignore[operator]
     assert "Please reply by 5 Mar 2027" in text and "4 Mar 2027" not in text
 
 
@@ -348,10 +353,10 @@ def unowned(report) -> list:  # type: ignore[no-untyped-def]
 def test_coordinators_hear_which_actions_nobody_is_chased_about_once_per_list(engine: Engine, settings) -> None:
     refs = seed_with_unowned(engine, settings)
     [notice] = unowned(sweep(engine, settings, WEDNESDAY))
-    text = " ".join((notice.body_text or "").split())
+    text = " ".join(notice.rendering().text.split())
 
     assert notice.recipient_address == "U0MORGAN"
-    assert "RIV3: 2 DHR actions not being chased" in (notice.subject or "")
+    assert "RIV3: 2 DHR actions not being chased" in notice.rendering().subject
     assert "RIV3-1-1 Fictional action 1-1 for the Riverside Police: no lead agency." in text
     assert "To fix: dhr action set RIV3-1-1 --lead AGENCY" in text
     assert "RIV3-2-1 Fictional action 2-1 for the Riverside Council Housing: no lead contact." in text
@@ -367,7 +372,7 @@ def test_coordinators_hear_which_actions_nobody_is_chased_about_once_per_list(en
         action.lead_agency_id = session.exec(select(Agency).where(Agency.name == "Riverside Police")).one().id
         session.add(action)
     [changed] = unowned(sweep(engine, settings, WEDNESDAY + timedelta(days=2)))
-    assert "RIV3-2-1" in (changed.body_text or "") and "RIV3-1-1" not in (changed.body_text or "")
+    assert "RIV3-2-1" in changed.rendering().text and "RIV3-1-1" not in changed.rendering().text
 
     with session_scope(engine) as session:
         action = session.get(Action, refs["RIV3-2-1"])
@@ -375,7 +380,7 @@ def test_coordinators_hear_which_actions_nobody_is_chased_about_once_per_list(en
         action.lead_contact_id = session.exec(select(Contact).where(Contact.name == "Grace Lin")).one().id
         session.add(action)
     [cleared] = unowned(sweep(engine, settings, WEDNESDAY + timedelta(days=3)))
-    assert "now have a lead" in (cleared.subject or "")
+    assert "now have a lead" in cleared.rendering().subject
     assert unowned(sweep(engine, settings, WEDNESDAY + timedelta(days=4))) == []
 
 
@@ -388,3 +393,93 @@ def test_a_dry_run_lists_the_unowned_notice_and_remembers_nothing(engine: Engine
     seed_with_unowned(engine, settings)
     assert len(unowned(sweep(engine, settings, WEDNESDAY, dry_run=True))) == 1
     assert len(unowned(sweep(engine, settings, WEDNESDAY))) == 1
+
+
+def test_a_sweep_started_while_another_runs_leaves_it_the_work(engine: Engine, settings, monkeypatch) -> None:
+    """Two replicas starting their quarter-hourly sweep at once: one decides, the other returns."""
+    import bot.sweep as sweeping
+
+    seed(engine, settings)
+    first_is_deciding, second_has_returned = threading.Event(), threading.Event()
+    load_facts = sweeping.load_facts
+
+    def first_waits_for_second(session, partnership):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "first":
+            first_is_deciding.set()
+            assert second_has_returned.wait(60)
+        return load_facts(session, partnership)
+
+    monkeypatch.setattr(sweeping, "load_facts", first_waits_for_second)
+    reports = {}
+
+    def run() -> None:
+        reports[threading.current_thread().name] = sweep(engine, settings, WEDNESDAY)
+
+    first = threading.Thread(target=run, name="first")
+    first.start()
+    assert first_is_deciding.wait(60)
+    second = threading.Thread(target=run, name="second")
+    second.start()
+    second.join(60)
+    second_has_returned.set()
+    first.join(60)
+    assert reports["second"].left_to_another and reports["second"].queued == []
+    assert not reports["first"].left_to_another and len(reports["first"].queued) == 2
+    assert len(messages(engine)) == 2
+    assert not sweep(engine, settings, WEDNESDAY + timedelta(hours=1)).left_to_another  # the lease was let go
+
+
+def test_a_sweep_lease_left_by_a_dead_process_runs_out(engine: Engine, settings) -> None:
+    from bot import lease
+    from bot.sweep import SWEEP_LEASE_FOR, sweep_lease_name
+
+    seed(engine, settings)
+    wall_clock = datetime.now(UTC)
+    assert lease.acquire(engine, sweep_lease_name(settings), "dead-replica", wall_clock, SWEEP_LEASE_FOR)
+    assert sweep(engine, settings, WEDNESDAY).left_to_another
+    lease.acquire(engine, sweep_lease_name(settings), "dead-replica", wall_clock - SWEEP_LEASE_FOR - timedelta(minutes=1),
+                  SWEEP_LEASE_FOR)  # as if it had stopped renewing eleven minutes ago
+    assert len(sweep(engine, settings, WEDNESDAY).queued) == 2
+
+
+def test_a_sweep_that_gets_the_lease_only_after_another_ended_leaves_it_the_work(
+    engine: Engine, settings, monkeypatch
+) -> None:
+    """SQLite: the second replica's lease write waits on the first sweep's write lock, and gets
+    the lease just after the first let it go. The first did the work the second was started for."""
+    import bot.sweep as sweeping
+
+    seed(engine, settings)
+    first_is_deciding, second_is_waiting, first_has_ended = threading.Event(), threading.Event(), threading.Event()
+    load_facts, acquire = sweeping.load_facts, sweeping.lease.acquire
+
+    def first_waits_for_second(session, partnership):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "first":
+            first_is_deciding.set()
+            assert second_is_waiting.wait(60)
+        return load_facts(session, partnership)
+
+    def second_waits_for_the_lock(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "second":
+            second_is_waiting.set()
+            assert first_has_ended.wait(60)
+        return acquire(*args, **kwargs)
+
+    monkeypatch.setattr(sweeping, "load_facts", first_waits_for_second)
+    monkeypatch.setattr(sweeping.lease, "acquire", second_waits_for_the_lock)
+    reports = {}
+
+    def run() -> None:
+        reports[threading.current_thread().name] = sweep(engine, settings, WEDNESDAY)
+        if threading.current_thread().name == "first":
+            first_has_ended.set()
+
+    first = threading.Thread(target=run, name="first")
+    first.start()
+    assert first_is_deciding.wait(60)
+    second = threading.Thread(target=run, name="second")
+    second.start()
+    first.join(60)
+    second.join(60)
+    assert len(reports["first"].queued) == 2
+    assert reports["second"].left_to_another and reports["second"].queued == []

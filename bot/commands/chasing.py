@@ -83,6 +83,9 @@ def sweep_command(
     # A dry run writes only inside the transaction it rolls back, on the database as it is.
     engine = existing_engine(settings, read_only=False) if dry_run else ready_engine(settings)
     report = sweep(engine, settings, parse_as_of(as_of, settings), dry_run=dry_run)
+    if report.left_to_another:
+        console.print("Another sweep is running (another bot process): it queues what is due.")
+        return
     verb = "Would queue" if dry_run else "Queued"
     table = Table("kind", "to", "channel", "actions", "not before", title=f"{verb} {len(report.queued)} message(s)")
     for new in report.queued:

@@ -19,6 +19,7 @@ from bot.answers import permit_and_record
 from bot.blocks import ADD_UPDATE, MARK_COMPLETE, NEED_MORE_TIME
 from bot.handlers.common import Caller, refusal, unknown_ref
 from bot.models import Action, Message, ProgressUpdate
+from bot.outbox import message_rendering
 from bot.render import mrkdwn, reading_phrase, ukdate
 from bot.rules.statuses import ReadStatus, UpdateSource
 from bot.settings import Settings
@@ -111,11 +112,14 @@ def show_on_message(
 ) -> bool:
     """Edit the chaser at (channel, ts) to show what was recorded; False when it is not one of ours."""
     message = sent_message(session, channel, ts)
-    if message is None or not message.blocks or not channel or not ts:
+    if message is None or not channel or not ts:
         return False
-    new_blocks = blocks_with_note(list(message.blocks), ref, note)
+    shown = message_rendering(message)
+    if not shown.blocks:
+        return False
+    new_blocks = blocks_with_note(list(shown.blocks), ref, note)
     try:
-        client.chat_update(channel=channel, ts=ts, text=message.body_text or note, blocks=new_blocks)
+        client.chat_update(channel=channel, ts=ts, text=shown.text or note, blocks=new_blocks)
     except SlackApiError as exc:
         log.warning("chat.update of message %s failed: %s", message.id, exc.response.get("error"))
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.models import Message
-from bot.outbox import ref_token_for
+from bot.outbox import message_rendering, ref_token_for
 from bot.rules.statuses import MessageKind
 from tests.inbox.conftest import TOM, Mailroom
 
@@ -23,7 +23,7 @@ def test_every_message_has_its_own_random_token_of_at_least_64_bits(mailroom: Ma
     # Not derived from anything an outsider could know (ids, dates, the idempotency key).
     assert all(m.ref_token != ref_token_for(m.idempotency_key) for m in chasers)
     for message in chasers:
-        assert f"[{message.ref_token}]" in (message.subject or "")
+        assert f"[{message.ref_token}]" in message_rendering(message).subject
 
 
 def test_a_subject_carrying_many_tokens_and_the_right_one_matches_nothing(mailroom: Mailroom) -> None:

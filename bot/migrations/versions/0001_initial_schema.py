@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 15:04:50.632768
+Create Date: 2026-12-07 15:05:18.821129
 """
 
 from __future__ import annotations
@@ -155,6 +155,7 @@ def upgrade() -> None:
     sa.Column('body_text', sa.Text(), nullable=True),
     sa.Column('body_html', sa.Text(), nullable=True),
     sa.Column('blocks', sa.JSON(), nullable=True),
+    sa.Column('render_context', sa.JSON(), nullable=True),
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('not_before', bot.models.UTCDateTime(), nullable=True),
