@@ -14,13 +14,17 @@ BENCHES = (
     ["bench.bench_chasing"],
     ["bench.bench_sweep"],
     ["bench.bench_delivery"],
+    ["bench.bench_outage"],
     ["bench.bench_import"],
     ["bench.bench_overdue"],
     ["bench.bench_console"],
+    ["bench.bench_reroute_queue"],
     ["bench.bench_reading"],
     ["bench.reply_accuracy"],
     ["bench.plan_accuracy"],
     ["bench.plan_accuracy", "--second"],
+    ["bench.plan_accuracy", "--third"],
+    ["bench.pii_accuracy"],
 )
 
 
