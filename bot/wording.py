@@ -259,6 +259,11 @@ def not_chased_line(row: Mapping[str, Any]) -> str:
     return f"{_named(row)} · {row['agency']} · {row['reason']}"
 
 
+def snoozed_line(row: Mapping[str, Any]) -> str:
+    due = f"due {ukdate(row['due'])}" if row["due"] else "no target date"
+    return f"{_named(row)} · {row['agency']} · {due} · snoozed until {ukdate(row['snoozed_until'])}"
+
+
 def rag_line(rag: list[Mapping[str, Any]]) -> str:
     return " · ".join(f"{r['label']} {r['count']}" for r in rag)
 
@@ -268,6 +273,7 @@ DIGEST_LISTS: tuple[tuple[str, str, Callable[[Mapping[str, Any]], str]], ...] = 
     ("By agency", "by_agency", agency_line),
     ("By review", "by_review", agency_line),
     ("Not being chased (no lead agency / no lead contact)", "not_chased", not_chased_line),
+    ("Snoozed: no chasing or escalation until the date shown", "snoozed", snoozed_line),
     ("Overdue", "overdue", overdue_line),
     ("No response to chasers", "no_response", no_response_line),
     ("Revised target dates", "revised_dates", revised_line),

@@ -19,6 +19,10 @@ RAG, for each action, as of the digest date:
   date was revised since the last meeting;
 - green: everything else: open and on track (or undated), complete, or not applicable.
 
+Snoozed actions are listed apart, with the day their snooze ends: a snooze stops chasing and the
+escalation ladder, so the board's digest is where a snoozed action still reaches the board, at every
+meeting until the snooze ends (a lead may snooze for at most `safety.max_snooze_days`).
+
 "Since the last meeting" means on or after the date of the latest board meeting before this one;
 with no earlier meeting, since the plan began.
 """
@@ -158,6 +162,16 @@ class NotChasedItem:
 
 
 @dataclass(frozen=True)
+class SnoozedItem:
+    ref: str
+    agency: str
+    due: date | None
+    snoozed_until: date
+    status: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class ResponseRow:
     agency: str
     chasers_sent: int
@@ -191,6 +205,7 @@ class Digest:
     revised_dates: list[RevisedItem] = field(default_factory=list)
     completed: list[CompletedItem] = field(default_factory=list)
     not_chased: list[NotChasedItem] = field(default_factory=list)
+    snoozed: list[SnoozedItem] = field(default_factory=list)
     response_by_agency: list[ResponseRow] = field(default_factory=list)
 
 
@@ -279,6 +294,7 @@ def compose_digest(
             "revised": len(revised),
             "completed_since": len(completed),
             "not_chased": sum(1 for a in actions if is_open(a.status) and a.not_chased),
+            "snoozed": sum(1 for a in actions if is_open(a.status) and a.snoozed_until and a.snoozed_until > today),
         },
         by_review=_groups(actions, rags, today, key=lambda a: a.review),
         by_agency=_groups(actions, rags, today, key=lambda a: a.agency),
@@ -288,6 +304,9 @@ def compose_digest(
         completed=completed,
         not_chased=[NotChasedItem(a.ref, a.agency, a.due, a.not_chased, a.summary)
                     for a in actions if is_open(a.status) and a.not_chased],
+        snoozed=sorted((SnoozedItem(a.ref, a.agency, a.due, a.snoozed_until, a.status, a.summary)
+                        for a in actions if is_open(a.status) and a.snoozed_until and a.snoozed_until > today),
+                       key=lambda s: (s.snoozed_until, natural_ref_key(s.ref))),
         response_by_agency=_response_by_agency(messages, answers, by_id, period),
     )
 
@@ -473,4 +492,5 @@ def digest_context(digest: Digest) -> dict[str, object]:
         "revised_dates": [asdict(row) for row in digest.revised_dates],
         "completed": [asdict(row) for row in digest.completed],
         "not_chased": [asdict(row) for row in digest.not_chased],
+        "snoozed": [asdict(row) for row in digest.snoozed],
     }

@@ -29,6 +29,7 @@ SUMMARY_ROWS = (
     ("Target dates revised since the last meeting", "revised"),
     ("Completed since the last meeting", "completed_since"),
     ("Not being chased (no lead agency / no lead contact)", "not_chased"),
+    ("Snoozed (no chasing or escalation until the date shown)", "snoozed"),
 )
 RAG_NOTE = ("Red: overdue, or unanswered after escalation. Amber: due soon, or target date revised. "
             "Green: on track, complete or not applicable. Not chased: open with no lead agency or no lead "
@@ -64,6 +65,8 @@ def section_rows(digest: Digest) -> list[tuple[str, list[str], list[list[str]]]]
     return [
         ("Not being chased (no lead agency / no lead contact)", ["Ref", "Action", "Agency", "Due", "Why"],
          [[n.ref, short_text(n.summary), n.agency, ukdate(n.due), n.reason] for n in digest.not_chased]),
+        ("Snoozed: no chasing or escalation until the date shown", ["Ref", "Action", "Agency", "Due", "Snoozed until"],
+         [[s.ref, short_text(s.summary), s.agency, ukdate(s.due), ukdate(s.snoozed_until)] for s in digest.snoozed]),
         ("Overdue actions", ["Ref", "Action", "Agency", "Due", "Overdue by", "Status"],
          [[o.ref, short_text(o.summary), o.agency, ukdate(o.due), counted(o.days_overdue, "day"),
            status_label(o.status)] for o in digest.overdue]),

@@ -43,6 +43,7 @@ class ActionRow:
     status: str  # ActionStatus value
     summary: str = ""  # the action's text, cut short where it is shown
     not_chased: str | None = None  # chasing.not_chased_reason: why nobody is asked about it
+    snoozed_until: date | None = None  # chasing and escalation wait until then (`/dhr snooze`)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def load_actions(session: Session, partnership_id: int) -> list[ActionRow]:
         sa.select(
             col(Action.id), col(Action.ref), col(Review.code), col(Agency.name), col(Action.lead_agency_text),
             col(Action.due), col(Action.status), col(Action.description), col(Action.lead_agency_id),
-            col(Action.lead_contact_id), col(lead.active),
+            col(Action.lead_contact_id), col(lead.active), col(Action.snoozed_until),
         )
         .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
         .join(Review, col(Review.id) == col(Recommendation.review_id))
@@ -95,12 +96,13 @@ def load_actions(session: Session, partnership_id: int) -> list[ActionRow]:
     ).all())
     made = []
     for (action_id, ref, code, agency, agency_text, due, status, description, agency_id,
-         contact_id, contact_active) in rows:
+         contact_id, contact_active, snoozed_until) in rows:
         if action_id is None:
             continue
         has_contact = bool(contact_active) if contact_id is not None else agency_id in agencies_with_a_lead
         made.append(ActionRow(action_id, ref, code, agency or agency_text or NO_AGENCY, due, status,
-                              description or "", not_chased_reason(status, agency_id is not None, has_contact)))
+                              description or "", not_chased_reason(status, agency_id is not None, has_contact),
+                              snoozed_until))
     return made
 
 

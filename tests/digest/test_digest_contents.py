@@ -198,3 +198,39 @@ def test_a_plan_with_actions_nobody_leads_shows_them_in_the_digest(engine: Engin
     assert "Riverside Hospitals NHS Trust: 1 open, 1 overdue, 0 complete, 1 not being chased" in text
     assert ("- RIV3-3-1 Fictional action 3-1 for the Riverside Hospitals NHS \u2026 · Riverside Hospitals NHS "
             "Trust · no lead contact") in text
+
+
+# Snoozed work still reaches the board ---------------------------------------------------------
+
+
+def test_an_open_snoozed_action_is_listed_for_the_board_until_its_snooze_ends() -> None:
+    from dataclasses import replace
+
+    snoozed = replace(row(1, date(2026, 12, 1)), snoozed_until=date(2027, 6, 30))
+    ended = replace(row(2, date(2026, 12, 1)), snoozed_until=date(2027, 1, 2))  # before the digest's day
+    closed = replace(row(3, date(2026, 12, 1), "complete"), snoozed_until=date(2027, 6, 30))
+
+    digest = composed([snoozed, ended, closed])
+
+    assert [(s.ref, s.snoozed_until) for s in digest.snoozed] == [("RIV3-1-1", date(2027, 6, 30))]
+    assert digest.totals["snoozed"] == 1
+    assert [o.ref for o in digest.overdue] == ["RIV3-1-1", "RIV3-2-1"]  # a snooze hides nothing from "Overdue"
+
+
+def test_an_action_a_lead_snoozed_past_the_meeting_is_in_the_boards_digest(engine: Engine, settings: Settings) -> None:
+    from bot.digest.reports import section_rows
+    from bot.updates import snooze
+
+    plan = seed_plan(engine, settings)
+    with session_scope(engine) as session:
+        action = session.get(Action, plan["RIV3-1-1"])
+        assert action is not None
+        snooze(session, action, date(2027, 5, 28), actor="contact:1", now=AS_OF, max_days=183)
+    with session_scope(engine) as session:
+        digest = build_digest(session, ensure_partnership(session, settings), MEETING, AS_OF)
+    text = " ".join(render("digest", ChannelKind.EMAIL, digest_context(digest)).text.split())
+
+    assert "Snoozed: no chasing or escalation until the date shown (1):" in text
+    assert "snoozed until 28 May 2027" in text
+    [snoozed_section] = [s for s in section_rows(digest) if s[0].startswith("Snoozed")]
+    assert snoozed_section[2][0][0] == "RIV3-1-1" and snoozed_section[2][0][-1] == "28 May 2027"
