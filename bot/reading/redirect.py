@@ -56,6 +56,7 @@ _UNNAMED = re.compile(
     r"|never the lead|now leads on|who (?:now )?leads on|rather than (?:us|me)\b|not (?:for )?us to (?:do|lead))",
     re.I,
 )
+_UNSURE_WHO = re.compile(r"\b(?:not sure|unsure|don't know|do not know|no idea|wondering|unclear)\b[^.?!]{0,30}\bwho\b", re.I)
 _TRAILING = re.compile(r"(?:'s|’s|\s+(?:of|and|for|now))+$")
 # Capitalised words that start a sentence without naming anyone.
 _NOT_A_NAME = frozenset({"i", "we", "it", "this", "that", "they", "she", "he", "please", "sorry", "hi", "the", "you"})
@@ -71,4 +72,6 @@ def find_redirect(text: str) -> Redirect | None:
                 continue
             return Redirect(who, match.group(0).strip())
     cue = _UNNAMED.search(plain)
-    return Redirect(None, cue.group(0)) if cue else None
+    if cue is None or _UNSURE_WHO.search(plain[max(0, cue.start() - 40) : cue.end()]):
+        return None  # "not sure who leads on this now": a question for the coordinator, not a new owner
+    return Redirect(None, cue.group(0))

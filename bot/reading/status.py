@@ -89,6 +89,8 @@ _WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
         "has (?:been )?provided", "have provided", "received", "underwent", "includes?", "included", "built into",
         "acknowledged?", "(?:are|is) in the", "signed up", "undertaken", "appointed",
         r"(?:has|have) (?!been\b)\w+ed", "(?:has|have|had) done",
+        # irregular past participles as a report ("policy rewritten"), not a plan ("to be rewritten")
+        r"(?<!being )(?<!be )(?<!to )(?:re)?written(?! (?:by|before|for) )",
     )),
 )
 
