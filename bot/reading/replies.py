@@ -27,7 +27,7 @@ from bot.reading.away import out_of_office_until
 from bot.reading.clauses import fix_typos, read_reply_status
 from bot.reading.confirm import CONFIDENT, needs_confirmation
 from bot.reading.quoting import quoted_question, split_reply, strip_quoted
-from bot.reading.redirect import find_redirect
+from bot.reading.redirect import find_redirect, find_successor
 from bot.reading.split import mentioned_refs, split_by_action
 from bot.reading.status import find_evidence, plain_text, read_status, slack_to_plain
 from bot.rules.dates import find_date_in_text, unreadable_date
@@ -130,8 +130,13 @@ def _read_head(
     words, _ = split_reply(text)
     refs = tuple(mentioned_refs(words, known_refs))
     if _automatic(text, subject, headers):
-        return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, out_of_office_until(words or text, today=today),
-                       words, automatic=True)
+        away_until = out_of_office_until(words or text, today=today)
+        successor = find_successor(plain_text(slack_to_plain(words or text)))
+        if successor is not None:
+            # "I have left; for DHR matters contact X": still a machine's reply, but it names the new owner.
+            return Reading(ReadStatus.REDIRECT, None, None, 0.7, refs, away_until, words, automatic=True,
+                           redirect_to=successor)
+        return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, away_until, words, automatic=True)
     if not words:
         return Reading(ReadStatus.UNCLEAR, None, None, 0.1, refs, None, words)
     return _read_words(words, today=today, refs=refs, question=question or quoted_question(text))
