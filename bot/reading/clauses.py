@@ -98,7 +98,7 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
         r"|\bstill waiting (?:on|for)\b", re.I)),
     (ReadStatus.EXTENSION_REQUESTED, _R(
-        r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
+        r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|d|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
         r"|deadline|target"
         r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward"
         r"|on) to\b"
@@ -117,7 +117,10 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b"
         # "we would like to request that the target date is revised to ...": a formal request, never a completion
         r"|\b(?:date|deadline|target)\b[^.]{0,40}\b(?:is|be|are) (?:revised|amended|extended|changed|moved|put back)\b"
-        r"|\b(?:request|ask)(?:ing)? (?:for )?(?:an? )?(?:revis|amend|chang|extension)\w*",
+        r"|\b(?:request|ask)(?:ing)? (?:for )?(?:an? )?(?:revis|amend|chang|extension)\w*"
+        # a date put as a question: "end of april ok?", "would 30 June work?"
+        r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|\d{1,2}(?:st|nd|rd|th)?)\w*\b[^?.]{0,20}"
+        r"\b(?:ok|okay|alright|all right|acceptable|fine|work|suit|do)\s*\?",
         re.I)),
     (ReadStatus.IN_PROGRESS, _R(
         r"\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b|\b\d+ (?:of|out of) (?:the )?\d+\b"
@@ -134,6 +137,7 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\bmarked (?:as )?complete by mistake\b"
         r"|\b(?:due|expect(?:ed)?|aim(?:ing)?|plan(?:ning)?|set|on (?:course|track)) to (?:finish|complete|be (?:done"
         r"|complete|finished))\b"
+        r"|\b(?:should|will|to) be (?:with|out to|sent to|live|ready|in place)\b[^.]{0,40}\bby\b"
         r"|\bon (?:course|track) for\b|\b(?:should|will|to) (?:be )?wrap(?:ped)? up\b|\bstill to (?:do|be|go|come"
         r"|start|finish|arrange)\b"
         r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't"

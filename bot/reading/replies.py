@@ -30,7 +30,7 @@ from bot.reading.quoting import quoted_question, split_reply, strip_quoted
 from bot.reading.redirect import find_redirect, find_successor
 from bot.reading.split import mentioned_refs, split_by_action
 from bot.reading.status import find_evidence, plain_text, read_status, slack_to_plain
-from bot.rules.dates import find_date_in_text, unreadable_date
+from bot.rules.dates import find_date_in_text, spell_out_reply_dates, unreadable_date
 from bot.rules.statuses import Precision, ReadStatus
 
 __all__ = [
@@ -277,7 +277,7 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     """A stated target date. For a request for more time, the latest date to come ("can we push to end of
     April"; "realistically October, the review reports in September"). Otherwise it must read as a target
     ("by June", "new date 30/04/2027", "finished next week"), not an event ("training on 12 April")."""
-    plain = plain_text(body)
+    plain = spell_out_reply_dates(plain_text(body), today=today)
     if status is ReadStatus.EXTENSION_REQUESTED:
         return latest_date_to_come(plain, today)
     parsed = find_date_in_text(plain, today=today)
@@ -288,9 +288,16 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
         return parsed.due
     if _RELATIVE_TARGET.match(parsed.text) and _FINISHING.search(plain):
         return parsed.due
+    if at >= 0 and _FINISHED_AFTER.match(plain, at + len(parsed.text)):
+        return parsed.due  # "the last session is on 26 March, after which this will be complete"
     return None
 
 
+_FINISHED_AFTER = re.compile(
+    r"[^.;!?\n]{0,20}?\b(?:after which|and (?:then|after that)|then|at which point)\b[^.;!?\n]{0,30}?"
+    r"\b(?:complete|completed|done|finished|closed|signed off)\b",
+    re.I,
+)
 _YEARLESS_AHEAD = timedelta(days=300)
 _LATER_NEWS = re.compile(
     r"\b(?:confirm|let you know|update you|get back|come back|reply|speak|talk|meet|discuss|call you|send)\b", re.I
