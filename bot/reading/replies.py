@@ -28,7 +28,7 @@ from bot.reading.clauses import fix_typos, read_reply_status
 from bot.reading.confirm import CONFIDENT, needs_confirmation
 from bot.reading.quoting import quoted_question, split_reply, strip_quoted
 from bot.reading.redirect import find_redirect, find_successor
-from bot.reading.split import mentioned_refs, split_by_action
+from bot.reading.split import inline_answers, mentioned_refs, split_by_action
 from bot.reading.status import find_evidence, plain_text, read_status, slack_to_plain
 from bot.rules.dates import find_date_in_text, spell_out_reply_dates, unreadable_date
 from bot.rules.statuses import Precision, ReadStatus
@@ -128,6 +128,8 @@ def _read_head(
     question: str | None,
 ) -> Reading:
     words, _ = split_reply(text)
+    if not mentioned_refs(words, known_refs):
+        words = inline_answers(text, known_refs) or words
     refs = tuple(mentioned_refs(words, known_refs))
     if _automatic(text, subject, headers):
         away_until = out_of_office_until(words or text, today=today)
