@@ -98,11 +98,12 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
         r"|\bstill waiting (?:on|for)\b", re.I)),
     (ReadStatus.EXTENSION_REQUESTED, _R(
-        r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|d|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
+        r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
         r"|deadline|target"
         r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward"
         r"|on) to\b"
-        r"|\b(?<!got )(?<!was )(?<!been )push(?:ed)? (?:it |this )?back\b|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
+        r"|\b(?<!got )(?<!was )(?<!been )push(?:ed)? (?:it |this )?back\b"
+        r"|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
         r"|\brealistically\b"
         r"|\b(?:can|could|may) (?:we|i) (?:have|say|aim for|make it|get|extend|change|revise|move|push)\b"
         r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further"
@@ -117,6 +118,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b"
         # "we would like to request that the target date is revised to ...": a formal request, never a completion
         r"|\b(?:date|deadline|target)\b[^.]{0,40}\b(?:is|be|are) (?:revised|amended|extended|changed|moved|put back)\b"
+        r"|\bmoved (?:it |this )?(?:back )?to (?:the )?(?:end|start|mid|middle|beginning|q[1-4]|next|\d|jan|feb|mar|apr"
+        r"|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|autumn|winter)"
         r"|\b(?:request|ask)(?:ing)? (?:for )?(?:an? )?(?:revis|amend|chang|extension)\w*"
         # a date put as a question: "end of april ok?", "would 30 June work?"
         r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|\d{1,2}(?:st|nd|rd|th)?)\w*\b[^?.]{0,20}"
@@ -236,8 +239,8 @@ def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, f
     statuses.discard(ReadStatus.BLOCKED)  # "nearly done, just waiting for the sign-off": still moving
     if ReadStatus.NOT_STARTED in statuses and ReadStatus.COMPLETE not in statuses:
         stated = any(s is ReadStatus.NOT_STARTED and c >= 0.8 for s, c in said)
-        moving = any(s is ReadStatus.IN_PROGRESS and c >= 0.8 for s, c in said)
-        if stated and not moving:
+        progressing = any(s is ReadStatus.IN_PROGRESS and c >= 0.8 for s, c in said)
+        if stated and not progressing:
             # "not started, it's planned for after go-live": a plan to start is not progress.
             return ReadStatus.NOT_STARTED, 0.8
     if len(statuses) == 1:
