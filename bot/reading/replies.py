@@ -154,7 +154,7 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
     redirect = find_redirect(words)
     if redirect is not None:
         return Reading(ReadStatus.REDIRECT, None, evidence, 0.7, refs, None, words, redirect_to=redirect.to)
-    stated = _promise_or_report(fix_typos(body), today)
+    stated = _promise_or_report(spell_out_reply_dates(fix_typos(body), today=today), today)
     status, confidence = read_reply_status(stated)
     new_due = _new_due(stated, status, today) if status in _DATED_STATUSES else None
     problem = unreadable_date(body) if new_due is None else None
@@ -188,7 +188,7 @@ _ASKABLE = frozenset({ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NO
 _COMPLETED_BY = re.compile(
     r"\b(?<!have )(?<!has )(?<!had )(complete|completed|done|finished|finalised|finalized)\s+(?:by|before)\s+", re.I
 )
-_HAS_YEAR = re.compile(r"\b\d{4}\b|\d/\d{1,2}/\d{2}\b")
+_HAS_YEAR = re.compile(r"\b\d{4}\b|\d/\d{1,2}/\d{2}\b|\b(?:q[1-4]|h[12]|fy|financial year)\s*\d{2}[/-]\d{2}\b", re.I)
 # "Done by 3 March" on 10 March resolves to next year's 3 March, but a day that has just gone is the one meant.
 # A day further back than that, or a month ("done by October" in December), more than the horizon ahead
 # could be either, so the reply is left unsure and its sender is asked.
