@@ -104,7 +104,8 @@ _NEGATED_BEFORE = re.compile(
 )
 _FUTURE_BEFORE = re.compile(
     r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
-    r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this|'ll(?: be| have)?(?: it| this)?|\bshould have (?:it|this|that)|\bwill have(?: it"
+    r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this|'ll(?: be| have)?(?: it| this)?"
+    r"|\bshould have (?:it|this|that)|\bwill have(?: it"
     r"| this)?)"
     r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|'s|are)\s+)?$"
 )
