@@ -34,7 +34,7 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?\s+(?:has|has got|'s got) (?:it|this(?: one)?)\b"),
     _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken (?:this|it) over|taken over|picked (?:this|it) up"
               r"|taken (?:this|it) on)"),
-    _WHO + _I(r"\s+took (?:this |it )?over\b"),
+    _WHO + _I(r"\s+(?:took (?:this |it )?over|picked (?:this|it) up|took (?:this|it) on)\b"),
     _WHO + _I(r"\s+(?:is|'s|are) (?:now\s+)?the (?:right|correct|best|new) (?:person|contact|lead|team|agency)\b"),
     _I(r"\b(?:this|it|that)(?:'s| is)(?: now)? (?:an? |the )?") + _OWNER_WORDS
     + _I(r"(?:'s|’s)? (?:action|one|responsibility)\b(?=[^.]{0,30}\b(?:not (?:ours|us|mine|me)|now|rather than)\b)"),

@@ -128,9 +128,10 @@ def _read_head(
     question: str | None,
 ) -> Reading:
     words, _ = split_reply(text)
-    if not mentioned_refs(words, known_refs):
-        words = inline_answers(text, known_refs) or words
     refs = tuple(mentioned_refs(words, known_refs))
+    inline = inline_answers(text, known_refs) if known_refs and not refs else None
+    if inline is not None:
+        words, refs = inline, tuple(mentioned_refs(inline, known_refs))
     if _automatic(text, subject, headers):
         away_until = out_of_office_until(words or text, today=today)
         successor = find_successor(plain_text(slack_to_plain(words or text)))
@@ -285,13 +286,14 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     parsed = find_date_in_text(plain, today=today)
     if parsed is None or parsed.due is None or parsed.due < today:
         return None  # a date in the past is history ("met on 3 May"), not a new target
-    at = plain.lower().find(parsed.text.lower())
-    if at >= 0 and _TARGET_CUE.search(plain[max(0, at - 40) : at]):
-        return parsed.due
+    # The same words may be named twice ("booked for June ... done by the end of June"): any may be the target.
+    for named in re.finditer(re.escape(parsed.text), plain, re.I):
+        if _TARGET_CUE.search(plain[max(0, named.start() - 40) : named.start()]):
+            return parsed.due
+        if _FINISHED_AFTER.match(plain, named.end()):
+            return parsed.due  # "the last session is on 26 March, after which this will be complete"
     if _RELATIVE_TARGET.match(parsed.text) and _FINISHING.search(plain):
         return parsed.due
-    if at >= 0 and _FINISHED_AFTER.match(plain, at + len(parsed.text)):
-        return parsed.due  # "the last session is on 26 March, after which this will be complete"
     return None
 
 

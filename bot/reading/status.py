@@ -132,6 +132,7 @@ _PARTIAL_BEFORE = re.compile(
 _EXCEPTION_AFTER = re.compile(
     r"^\W*(?:bar|barring)\s|\b(?:apart from|except|excepting|other than|but for|save for|with the exception of"
     r"|the rest|still (?:to|waiting|awaiting|needs?|pending|outstanding|with)|outstanding|remaining|left to do"
+    r"|(?:just |now |but )?(?:waiting (?:for|on)|awaiting)(?! (?:a |your )?(?:response|reply))"
     r"|yet to)\b"
 )
 _NOTHING_BEFORE = re.compile(r"\b(?:no|nothing|none|not|without|zero)\s+(?:\w+\s+){0,1}$")
