@@ -91,7 +91,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\bzero progress\b|\bstarting line\b|\bneither\b[^.]*\b(?:started|begun)\b|\b(?:nobody|no one"
         r"|no-one) has (?:picked|started|looked|touched)"
         r"|\b(?:haven't|hasn't|have not|has not|not|we've not|i've not) (?:yet )?(?:really )?done (?:anything|a thing"
-        r"|much)\b|\bnone of (?:it|this|that|them|these|the \w+)\b[^.]{0,30}\b(?:started|begun|happened)\b", re.I)),
+        r"|much)\b|\b(?:haven't|hasn't|have not|has not|not|we've not) (?:yet )?(?:made|got) (?:a|any) start\b"
+        r"|\bnone of (?:it|this|that|them|these|the \w+)\b[^.]{0,30}\b(?:started|begun|happened)\b", re.I)),
     (ReadStatus.BLOCKED, _R(
         r"\bstuck\b|\bpaused\b|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
         r"(?:\w+\s+){0,6}?until\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"

@@ -28,7 +28,8 @@ _WHO = (
 _I = "(?i:{})".format
 # Each names the new owner in `to`; the cue alone is enough to read a redirect.
 # A team or agency written in lower case ("probation", "children's services"), only where a cue says it owns the action.
-_OWNER_WORDS = r"(?P<to>[A-Za-z][\w'’&-]{0,30}(?:[ \t][A-Za-z][\w'’&-]{0,30}){0,3}?)"
+_OWNER_WORDS = (r"(?!(?:really|probably|actually|definitely|more|now|just|not|still|very|also)\b)"
+                r"(?P<to>[A-Za-z][\w'’&-]{0,30}(?:[ \t][A-Za-z][\w'’&-]{0,30}){0,3}?)")
 _NAMED = tuple(re.compile(pattern) for pattern in (
     # A person first: "Marcus Lee in the PPU has it", "Sam Whitfield has taken this over", "Helen took over".
     _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?\s+(?:has|has got|'s got) (?:it|this(?: one)?)\b"),
@@ -36,6 +37,8 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
               r"|taken (?:this|it) on)"),
     _WHO + _I(r"\s+(?:took (?:this |it )?over|picked (?:this|it) up|took (?:this|it) on)\b"),
     _WHO + _I(r"\s+(?:is|'s|are) (?:now\s+)?the (?:right|correct|best|new) (?:person|contact|lead|team|agency)\b"),
+    _I(r"\b(?:one|a job|an action|a matter) for (?!(?:us|me|you)\b)(?:the )?") + _OWNER_WORDS
+    + _I(r"(?=[ \t,]+(?:rather than|not (?:us|me)|now|instead)\b)"),
     _I(r"\b(?:this|it|that)(?:'s| is)(?: now)? (?:an? |the )?") + _OWNER_WORDS
     + _I(r"(?:'s|’s)? (?:action|one|responsibility)\b(?=[^.]{0,30}\b(?:not (?:ours|us|mine|me)|now|rather than)\b)"),
     _I(r"\b(?:this|it|that)(?:'s| is) now (?:an? |the )?") + _OWNER_WORDS + _I(r"(?:'s|’s)? (?:action|one)\b"),
@@ -116,6 +119,7 @@ _SUCCESSOR = tuple(re.compile(pattern) for pattern in (
        r"|emails|correspondence|questions) to|speak to|get in touch with)\s+") + _WHO,
     _WHO + _I(r",?\s+(?:\([^)]{0,80}\)\s*,?\s+)?who (?:is|will be) (?:now )?(?:covering|leading|the lead|dealing)"),
     _WHO + _I(r"\s+(?:has|have) (?:now )?taken over\b"),
+    _WHO + _I(r"\s+(?:is|will be) (?:now )?(?:covering|leading on|dealing with|the (?:new )?lead)\b"),
 ))
 _HANDS_ON = re.compile(
     r"\b(?:dhr|domestic homicide|review|action plan|actions?|my (?:work|role|duties|caseload|portfolio)|covering"

@@ -66,6 +66,7 @@ def test_a_formal_request_to_revise_the_target_date_is_more_time_with_that_date(
     "none of this has started",
     "no progress yet, work begins in June",
     "We meant to start in the autumn but that was pushed back, nothing has happened yet",
+    "we haven't made a start yet, it's going into next year's plan",
 ])
 def test_a_plan_to_start_does_not_make_work_in_progress(text: str) -> None:
     assert _read(text).status is ReadStatus.NOT_STARTED
@@ -122,6 +123,7 @@ def test_a_day_of_month_is_the_next_such_day_and_a_month_without_it_is_skipped()
     ("Priti Gill has taken this over from me", "Priti Gill"),
     ("that's a housing one now - Dev Mistry in allocations has it", "Dev Mistry"),
     ("this is the ICB's action not ours", "ICB"),
+    ("honestly this is more one for probation rather than us", "probation"),
     ("<@U09TOM> is the right person for this now - Tom Reid took over last month", "Tom Reid (<@U09TOM>)"),
 ])
 def test_the_new_owner_is_named(text: str, owner: str) -> None:
@@ -137,6 +139,7 @@ def test_delivering_to_someone_by_a_date_is_not_a_redirect() -> None:
 @pytest.mark.parametrize(("text", "successor"), [
     ("I have left the trust. For DHR matters please contact Nadia Khan.", "Nadia Khan"),
     ("I am on sabbatical until 2028. Please direct DHR queries to Joe Bell, who is covering my work.", "Joe Bell"),
+    ("I am away long term. Rosa Vine is covering my DHR actions while I am off.", "Rosa Vine"),
 ])
 def test_an_automatic_reply_naming_a_successor_is_a_redirect(text: str, successor: str) -> None:
     reading = read_reply(text, today=TODAY, headers={"Auto-Submitted": "auto-replied"})
