@@ -155,7 +155,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:just |only |still )?needs? (?:\w+ ){0,3}?(?:to (?:sign|approve|agree|ratify|go|be)|sign-?off|signing"
         r"|approv\w*|ratif\w*)\b"
         r"|\b(?:now|still|next|then|just) (?:we )?need(?:s)? to\b|\bnext steps?\b"
-        r"|\b(?:first|initial|rough) (?:draft|version|cut)\b|\bwhenever\b|\b(?:is|are) (?:up )?next\b"
+        r"|\b(?:first|initial|rough) (?:draft|version|cut)\b"
+        r"|\bwhenever\b(?! (?:you|needed|required|asked))|\b(?:is|are) (?:up )?next\b"
         r"|\bdates? (?:tbc|to be confirmed)\b"
         r"|\b(?:second|other|remaining|next|last) (?:lot|group|cohort|batch|wave|tranche|round|half|phase|part|stage)"
         r"\b(?! (?:is|are|was|were|has|have) (?:also )?(?:done|complete|completed|finished))", re.I)),

@@ -28,7 +28,13 @@ _WHO = (
 _I = "(?i:{})".format
 # Each names the new owner in `to`; the cue alone is enough to read a redirect.
 # A team or agency written in lower case ("probation", "children's services"), only where a cue says it owns the action.
-_OWNER_WORDS = (r"(?!(?:really|probably|actually|definitely|more|now|just|not|still|very|also)\b)"
+# Words that describe the action rather than own it ("that's the last one now", "a big one for us").
+_NOT_AN_OWNER = (
+    r"the|a|an|really|probably|actually|definitely|more|now|just|not|still|very|also|first|second|third|fourth|fifth|last"
+    r"|final|next|other|same|different|separate|new|old|big|bigger|small|tricky|hard|difficult|easy|good|long|quick"
+    r"|important|key|priority|major|minor|high|low|ongoing|live|open|closed|complete|finished|done|only|main|real"
+)
+_OWNER_WORDS = (rf"(?!(?:{_NOT_AN_OWNER})\b)"
                 r"(?P<to>[A-Za-z][\w'’&-]{0,30}(?:[ \t][A-Za-z][\w'’&-]{0,30}){0,3}?)")
 _NAMED = tuple(re.compile(pattern) for pattern in (
     # A person first: "Marcus Lee in the PPU has it", "Sam Whitfield has taken this over", "Helen took over".
