@@ -127,16 +127,34 @@ def _kind_from_headers(headers: Mapping[str, str]) -> AutomaticKind | None:
     return None
 
 
+# "I'm off until 15 Feb but will pick it up when I'm back": a person promising to come back to THIS
+# message, where a notice speaks of "your email" or "messages".
+_PERSONAL_PROMISE = re.compile(
+    r"\b(?:pick (?:this|it) up|look at (?:this|it)|get (?:back )?(?:on )?to (?:this|it)|come back to you on (?:this|it)"
+    r"|sort (?:this|it)|deal with (?:this|it)|update you on (?:this|it))\b",
+    re.I,
+)
+_IMPERSONAL = re.compile(r"\b(?:your (?:e-?mail|message)|(?:e-?mails|messages) will|limited access|urgent)\b", re.I)
+
+
 def _kind_from_text(subject: str, body: str) -> AutomaticKind | None:
     if _BOUNCE_SUBJECT.match(subject):
         return AutomaticKind.DELIVERY_FAILURE
     opening = re.sub(r"\s+", " ", body)[:_OPENING]
     for kind, pattern in _BODY_KINDS:
         if pattern.search(opening):
+            if kind is AutomaticKind.OUT_OF_OFFICE and _written_by_a_person(subject, opening):
+                return None
             return kind
     if _AUTO_SUBJECT.match(subject):
         return AutomaticKind.OUT_OF_OFFICE
     return None
+
+
+def _written_by_a_person(subject: str, opening: str) -> bool:
+    """An away note with a promise about this very message, and no sign of a notice: a person typed it."""
+    return (not _AUTO_SUBJECT.match(subject) and _PERSONAL_PROMISE.search(opening) is not None
+            and _IMPERSONAL.search(opening) is None)
 
 
 def automatic_reply_kind(

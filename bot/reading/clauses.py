@@ -5,7 +5,7 @@ a report, often of several parts at once ("training done, audit still to do", a 
 is read clause by clause and the LEAST finished part wins: a reply is complete only when every part
 it speaks of is. Before that: misspelt status words are put right ("compelted", "in progess"); a reply
 made only of questions asks rather than reports; a reply that only acknowledges the chaser ("received,
-will pick up next week") says nothing about the work yet.
+will pick up next week") says nothing about the work yet, so it is unclear and its writer is asked.
 """
 
 from __future__ import annotations
@@ -89,7 +89,10 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|we have not|not) (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|got (?:round )?to|looked at|had (?:a "
         r"|the )?chance)"
         r"|\bzero progress\b|\bstarting line\b|\bneither\b[^.]*\b(?:started|begun)\b|\b(?:nobody|no one"
-        r"|no-one) has (?:picked|started|looked|touched)", re.I)),
+        r"|no-one) has (?:picked|started|looked|touched)"
+        r"|\b(?:haven't|hasn't|have not|has not|not|we've not|i've not) (?:yet )?(?:really )?done (?:anything|a thing"
+        r"|much)\b|\b(?:haven't|hasn't|have not|has not|not|we've not) (?:yet )?(?:made|got) (?:a|any) start\b"
+        r"|\bnone of (?:it|this|that|them|these|the \w+)\b[^.]{0,30}\b(?:started|begun|happened)\b", re.I)),
     (ReadStatus.BLOCKED, _R(
         r"\bstuck\b|\bpaused\b|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
         r"(?:\w+\s+){0,6}?until\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
@@ -100,7 +103,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|deadline|target"
         r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward"
         r"|on) to\b"
-        r"|\bpush(?:ed)? (?:it |this )?back\b|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
+        r"|\b(?<!got )(?<!was )(?<!been )push(?:ed)? (?:it |this )?back\b"
+        r"|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
         r"|\brealistically\b"
         r"|\b(?:can|could|may) (?:we|i) (?:have|say|aim for|make it|get|extend|change|revise|move|push)\b"
         r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further"
@@ -112,7 +116,15 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|this)\s+)?(?:over\s+|forward\s+)?to\b"
         r"|\bmiss the deadline\b|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok"
         r"|be acceptable) as (?:a|the) new"
-        r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b",
+        r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b"
+        # "we would like to request that the target date is revised to ...": a formal request, never a completion
+        r"|\b(?:date|deadline|target)\b[^.]{0,40}\b(?:is|be|are) (?:revised|amended|extended|changed|moved|put back)\b"
+        r"|\bmoved (?:it |this )?(?:back )?to (?:the )?(?:end|start|mid|middle|beginning|q[1-4]|next|\d|jan|feb|mar|apr"
+        r"|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|autumn|winter)"
+        r"|\b(?:request|ask)(?:ing)? (?:for )?(?:an? )?(?:revis|amend|chang|extension)\w*"
+        # a date put as a question: "end of april ok?", "would 30 June work?"
+        r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|\d{1,2}(?:st|nd|rd|th)?)\w*\b[^?.]{0,20}"
+        r"\b(?:ok|okay|alright|all right|acceptable|fine|work|suit|do)\s*\?",
         re.I)),
     (ReadStatus.IN_PROGRESS, _R(
         r"\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b|\b\d+ (?:of|out of) (?:the )?\d+\b"
@@ -129,6 +141,7 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\bmarked (?:as )?complete by mistake\b"
         r"|\b(?:due|expect(?:ed)?|aim(?:ing)?|plan(?:ning)?|set|on (?:course|track)) to (?:finish|complete|be (?:done"
         r"|complete|finished))\b"
+        r"|\b(?:should|will|to) be (?:with|out to|sent to|live|ready|in place)\b[^.]{0,40}\bby\b"
         r"|\bon (?:course|track) for\b|\b(?:should|will|to) (?:be )?wrap(?:ped)? up\b|\bstill to (?:do|be|go|come"
         r"|start|finish|arrange)\b"
         r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't"
@@ -137,7 +150,16 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|^partly\b|^partially\b|\bin part\b|\bnot \w+ yet\b|\b(?:has|have) been delayed\b|\bre-?opened\b"
         r"|\b(?:thought|believed|assumed) (?:it|this|that) (?:was|had been)\b|\bstill need(?:s)? (?:doing|to be done)\b"
         r"|\bstill moving\b"
-        r"|\bsent (?:it )?back\b|\bredoing\b|\bnot (?:quite|fully|entirely)\b", re.I)),
+        r"|\bsent (?:it )?back\b|\bredoing\b|\bnot (?:quite|fully|entirely)\b"
+        # the part still to come: "just needs the director to sign it off", "the second lot whenever we get a room"
+        r"|\b(?:just |only |still )?needs? (?:\w+ ){0,3}?(?:to (?:sign|approve|agree|ratify|go|be)|sign-?off|signing"
+        r"|approv\w*|ratif\w*)\b"
+        r"|\b(?:now|still|next|then|just) (?:we )?need(?:s)? to\b|\bnext steps?\b"
+        r"|\b(?:first|initial|rough) (?:draft|version|cut)\b"
+        r"|\bwhenever\b(?! (?:you|needed|required|asked))|\b(?:is|are) (?:up )?next\b"
+        r"|\bdates? (?:tbc|to be confirmed)\b"
+        r"|\b(?:second|other|remaining|next|last) (?:lot|group|cohort|batch|wave|tranche|round|half|phase|part|stage)"
+        r"\b(?! (?:is|are|was|were|has|have) (?:also )?(?:done|complete|completed|finished))", re.I)),
 )
 _ACKNOWLEDGEMENT = _R(
     r"\b(?:will|i'll|we'll|shall)\s+(?:\w+\s+){0,3}?(?:get back|come back|reply|respond|update|send (?:an "
@@ -159,7 +181,13 @@ def _clauses(text: str) -> list[str]:
 _NOTHING_LEFT = _R(
     r"\b(?:no|nothing|none|zero)\b(?:\s+\w+){0,2}\s+(?:left|outstanding|remaining|remains|further)\b", re.I
 )
-_NO_LONGER_NEEDED = _R(r"\bsuperseded\b|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b", re.I)
+_NO_LONGER_NEEDED = _R(
+    r"\bsuperseded\b|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b"
+    # "we closed that service so there's nothing for us to do", "we don't commission that": never a completion
+    r"|\bnothing (?:here |in this )?for (?:us|me|our \w+) to do\b|\b(?:we|i) (?:don't|do not|no longer|never) (?:provide"
+    r"|commission|run|deliver|offer|hold|manage)\b|\bnot (?:relevant|applicable) (?:to|for) (?:us|our)\b",
+    re.I,
+)
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
 _ACK_ONLY = _R(
     r"^(?:\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers|ok|okay|sure|hi \w+"
@@ -198,7 +226,8 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
         return (ReadStatus.EXTENSION_REQUESTED, 0.8) if extension else (ReadStatus.UNCLEAR, 0.3)
     if not said:
         if _ACKNOWLEDGEMENT.search(plain):
-            return ReadStatus.NO_RESPONSE, 0.6
+            # A person promising to come back is not silence: unclear, so the bot asks rather than files it away.
+            return ReadStatus.UNCLEAR, 0.3
         return read_status(plain) if len(readings) > 1 else (ReadStatus.UNCLEAR, readings[0][2] if readings else 0.2)
     return _least_finished([(status, confidence) for _, status, confidence in said])
 
@@ -213,6 +242,12 @@ def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, f
     if ReadStatus.BLOCKED in statuses and (strongly_blocked or not moving):
         return ReadStatus.BLOCKED, 0.8 if strongly_blocked else 0.6
     statuses.discard(ReadStatus.BLOCKED)  # "nearly done, just waiting for the sign-off": still moving
+    if ReadStatus.NOT_STARTED in statuses and ReadStatus.COMPLETE not in statuses:
+        stated = any(s is ReadStatus.NOT_STARTED and c >= 0.8 for s, c in said)
+        progressing = any(s is ReadStatus.IN_PROGRESS and c >= 0.8 for s, c in said)
+        if stated and not progressing:
+            # "not started, it's planned for after go-live": a plan to start is not progress.
+            return ReadStatus.NOT_STARTED, 0.8
     if len(statuses) == 1:
         status = statuses.pop()
         return status, max(confidence for s, confidence in said if s is status)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Redirect", "find_redirect"]
+__all__ = ["Redirect", "find_redirect", "find_successor"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,27 @@ _WHO = (
 )
 _I = "(?i:{})".format
 # Each names the new owner in `to`; the cue alone is enough to read a redirect.
+# A team or agency written in lower case ("probation", "children's services"), only where a cue says it owns the action.
+# Words that describe the action rather than own it ("that's the last one now", "a big one for us").
+_NOT_AN_OWNER = (
+    r"the|a|an|really|probably|actually|definitely|more|now|just|not|still|very|also|first|second|third|fourth|fifth|last"
+    r"|final|next|other|same|different|separate|new|old|big|bigger|small|tricky|hard|difficult|easy|good|long|quick"
+    r"|important|key|priority|major|minor|high|low|ongoing|live|open|closed|complete|finished|done|only|main|real"
+)
+_OWNER_WORDS = (rf"(?!(?:{_NOT_AN_OWNER})\b)"
+                r"(?P<to>[A-Za-z][\w'’&-]{0,30}(?:[ \t][A-Za-z][\w'’&-]{0,30}){0,3}?)")
 _NAMED = tuple(re.compile(pattern) for pattern in (
+    # A person first: "Marcus Lee in the PPU has it", "Sam Whitfield has taken this over", "Helen took over".
+    _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?\s+(?:has|has got|'s got) (?:it|this(?: one)?)\b"),
+    _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken (?:this|it) over|taken over|picked (?:this|it) up"
+              r"|taken (?:this|it) on)"),
+    _WHO + _I(r"\s+(?:took (?:this |it )?over|picked (?:this|it) up|took (?:this|it) on)\b"),
+    _WHO + _I(r"\s+(?:is|'s|are) (?:now\s+)?the (?:right|correct|best|new) (?:person|contact|lead|team|agency)\b"),
+    _I(r"\b(?:one|a job|an action|a matter) for (?!(?:us|me|you)\b)(?:the )?") + _OWNER_WORDS
+    + _I(r"(?=[ \t,]+(?:rather than|not (?:us|me)|now|instead)\b)"),
+    _I(r"\b(?:this|it|that)(?:'s| is)(?: now)? (?:an? |the )?") + _OWNER_WORDS
+    + _I(r"(?:'s|’s)? (?:action|one|responsibility)\b(?=[^.]{0,30}\b(?:not (?:ours|us|mine|me)|now|rather than)\b)"),
+    _I(r"\b(?:this|it|that)(?:'s| is) now (?:an? |the )?") + _OWNER_WORDS + _I(r"(?:'s|’s)? (?:action|one)\b"),
     _I(r"\b(?:not ours|not (?:our|one for us)[^,.;]{0,80}?|isn't ours|isn't one for us|isn't ours)[,.;:\s-]+(?:that'?s"
        r"|that is|it'?s"
        r"|it is|this is|this sits with|it sits with|it'?s with|try|ask)\s+") + _WHO,
@@ -43,7 +63,8 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _WHO + _I(r"\s+(?:is|are)\s+(?:now\s+)?(?:the (?:new )?(?:lead|owner)|responsible for (?:this|it))"),
     _WHO + _I(r"\s+owns?\s+(?:it|this)\b"),
     _I(r"\b(?:this|it) is an?\s+") + _WHO + _I(r"\s+action\b"),
-    _I(r"\bshould (?:be|sit) with\s+") + _WHO,
+    # "should be with GP practices by 9 April" is a delivery, not a new owner
+    _I(r"\bshould (?:be|sit) with\s+") + _WHO + r"(?![^.,;\n]{0,40}\b(?i:by|before|from|in|on)\b)",
     _I(r"\bask\s+") + _WHO + _I(r"\s+(?:instead|rather)"),
 ))
 # Cues with no name in them: "wrong person", "no longer with me".
@@ -56,6 +77,7 @@ _UNNAMED = re.compile(
     r"|never the lead|now leads on|who (?:now )?leads on|rather than (?:us|me)\b|not (?:for )?us to (?:do|lead))",
     re.I,
 )
+_UNSURE_WHO = re.compile(r"\b(?:not sure|unsure|don't know|do not know|no idea|wondering|unclear)\b[^.?!]{0,30}\bwho\b", re.I)
 _TRAILING = re.compile(r"(?:'s|’s|\s+(?:of|and|for|now))+$")
 # Capitalised words that start a sentence without naming anyone.
 _NOT_A_NAME = frozenset({"i", "we", "it", "this", "that", "they", "she", "he", "please", "sorry", "hi", "the", "you"})
@@ -64,11 +86,68 @@ _NOT_A_NAME = frozenset({"i", "we", "it", "this", "that", "they", "she", "he", "
 def find_redirect(text: str) -> Redirect | None:
     """Who now owns the action, when the reply says it is not the writer's (or their agency's) any more."""
     plain = re.sub(r"[ \t]+", " ", text)
+    named = _named_owners(plain)
+    if named:
+        return _with_name_for_mention(named)
+    cue = _UNNAMED.search(plain)
+    if cue is None or _UNSURE_WHO.search(plain[max(0, cue.start() - 40) : cue.end()]):
+        return None  # "not sure who leads on this now": a question for the coordinator, not a new owner
+    return Redirect(None, cue.group(0))
+
+
+def _named_owners(plain: str) -> list[Redirect]:
+    """Every owner the text names, in the order of the patterns (a person before an agency)."""
+    found: list[Redirect] = []
     for pattern in _NAMED:
         for match in pattern.finditer(plain):
             who = _TRAILING.sub("", match.group("to").strip())
-            if who.lower() in _NOT_A_NAME:
+            if who.lower() in _NOT_A_NAME or any(r.to == who for r in found):
                 continue
-            return Redirect(who, match.group(0).strip())
-    cue = _UNNAMED.search(plain)
-    return Redirect(None, cue.group(0)) if cue else None
+            found.append(Redirect(who, match.group(0).strip()))
+            break
+    return found
+
+
+def _with_name_for_mention(named: list[Redirect]) -> Redirect:
+    """A Slack mention is kept, with the person's name beside it when the reply also names them
+    ("<@U03HELEN> is the right person now - Helen Marchbank took over"), so both can be resolved."""
+    mention = next((r for r in named if r.to and r.to.startswith("<@")), None)
+    person = next((r for r in named if r.to and not r.to.startswith("<@")), None)
+    if mention is not None and person is not None:
+        return Redirect(f"{person.to} ({mention.to})", mention.cue)
+    return named[0]
+
+
+# An automatic reply that hands DHR work on: "for DHR matters please contact X", "X, who is covering my work".
+# One that names someone only for urgent matters hands nothing on.
+_SUCCESSOR = tuple(re.compile(pattern) for pattern in (
+    _I(r"\b(?:please )?(?:contact|email|e-mail|direct (?:any |all |your )?(?:[\w-]+ ){0,2}?(?:queries|enquiries|matters"
+       r"|emails|correspondence|questions) to|speak to|get in touch with)\s+") + _WHO,
+    _WHO + _I(r",?\s+(?:\([^)]{0,80}\)\s*,?\s+)?who (?:is|will be) (?:now )?(?:covering|leading|the lead|dealing)"),
+    _WHO + _I(r"\s+(?:has|have) (?:now )?taken over\b"),
+    _WHO + _I(r"\s+(?:is|will be) (?:now )?(?:covering|leading on|dealing with|the (?:new )?lead)\b"),
+))
+_HANDS_ON = re.compile(
+    r"\b(?:dhr|domestic homicide|review|action plan|actions?|my (?:work|role|duties|caseload|portfolio)|covering"
+    r"|taken over|in my place|successor|replacement|has left|have left|no longer)\b",
+    re.I,
+)
+_URGENT_ONLY = re.compile(r"\b(?:urgent|emergenc|immediate)", re.I)
+
+
+def find_successor(text: str) -> str | None:
+    """The person an automatic reply says now deals with DHR work, or None (including "for urgent
+    matters contact X", which covers an absence but hands nothing on)."""
+    if not _HANDS_ON.search(text):
+        return None
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", re.sub(r"[ \t]+", " ", text)):
+        if _URGENT_ONLY.search(sentence):
+            continue
+        for pattern in _SUCCESSOR:
+            match = pattern.search(sentence)
+            if match is None:
+                continue
+            who = _TRAILING.sub("", match.group("to").strip())
+            if who.lower() not in _NOT_A_NAME:
+                return who
+    return None

@@ -27,10 +27,10 @@ from bot.reading.away import out_of_office_until
 from bot.reading.clauses import fix_typos, read_reply_status
 from bot.reading.confirm import CONFIDENT, needs_confirmation
 from bot.reading.quoting import quoted_question, split_reply, strip_quoted
-from bot.reading.redirect import find_redirect
-from bot.reading.split import mentioned_refs, split_by_action
+from bot.reading.redirect import find_redirect, find_successor
+from bot.reading.split import inline_answers, mentioned_refs, split_by_action
 from bot.reading.status import find_evidence, plain_text, read_status, slack_to_plain
-from bot.rules.dates import find_date_in_text, unreadable_date
+from bot.rules.dates import find_date_in_text, spell_out_reply_dates, unreadable_date
 from bot.rules.statuses import Precision, ReadStatus
 
 __all__ = [
@@ -129,9 +129,17 @@ def _read_head(
 ) -> Reading:
     words, _ = split_reply(text)
     refs = tuple(mentioned_refs(words, known_refs))
+    inline = inline_answers(text, known_refs) if known_refs and not refs else None
+    if inline is not None:
+        words, refs = inline, tuple(mentioned_refs(inline, known_refs))
     if _automatic(text, subject, headers):
-        return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, out_of_office_until(words or text, today=today),
-                       words, automatic=True)
+        away_until = out_of_office_until(words or text, today=today)
+        successor = find_successor(plain_text(slack_to_plain(words or text)))
+        if successor is not None:
+            # "I have left; for DHR matters contact X": still a machine's reply, but it names the new owner.
+            return Reading(ReadStatus.REDIRECT, None, None, 0.7, refs, away_until, words, automatic=True,
+                           redirect_to=successor)
+        return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, away_until, words, automatic=True)
     if not words:
         return Reading(ReadStatus.UNCLEAR, None, None, 0.1, refs, None, words)
     return _read_words(words, today=today, refs=refs, question=question or quoted_question(text))
@@ -147,7 +155,7 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
     redirect = find_redirect(words)
     if redirect is not None:
         return Reading(ReadStatus.REDIRECT, None, evidence, 0.7, refs, None, words, redirect_to=redirect.to)
-    stated = _promise_or_report(fix_typos(body), today)
+    stated = _promise_or_report(spell_out_reply_dates(fix_typos(body), today=today), today)
     status, confidence = read_reply_status(stated)
     new_due = _new_due(stated, status, today) if status in _DATED_STATUSES else None
     problem = unreadable_date(body) if new_due is None else None
@@ -181,7 +189,7 @@ _ASKABLE = frozenset({ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NO
 _COMPLETED_BY = re.compile(
     r"\b(?<!have )(?<!has )(?<!had )(complete|completed|done|finished|finalised|finalized)\s+(?:by|before)\s+", re.I
 )
-_HAS_YEAR = re.compile(r"\b\d{4}\b|\d/\d{1,2}/\d{2}\b")
+_HAS_YEAR = re.compile(r"\b\d{4}\b|\d/\d{1,2}/\d{2}\b|\b(?:q[1-4]|h[12]|fy|financial year)\s*\d{2}[/-]\d{2}\b", re.I)
 # "Done by 3 March" on 10 March resolves to next year's 3 March, but a day that has just gone is the one meant.
 # A day further back than that, or a month ("done by October" in December), more than the horizon ahead
 # could be either, so the reply is left unsure and its sender is asked.
@@ -272,20 +280,28 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     """A stated target date. For a request for more time, the latest date to come ("can we push to end of
     April"; "realistically October, the review reports in September"). Otherwise it must read as a target
     ("by June", "new date 30/04/2027", "finished next week"), not an event ("training on 12 April")."""
-    plain = plain_text(body)
+    plain = spell_out_reply_dates(plain_text(body), today=today)
     if status is ReadStatus.EXTENSION_REQUESTED:
         return latest_date_to_come(plain, today)
     parsed = find_date_in_text(plain, today=today)
     if parsed is None or parsed.due is None or parsed.due < today:
         return None  # a date in the past is history ("met on 3 May"), not a new target
-    at = plain.lower().find(parsed.text.lower())
-    if at >= 0 and _TARGET_CUE.search(plain[max(0, at - 40) : at]):
-        return parsed.due
+    # The same words may be named twice ("booked for June ... done by the end of June"): any may be the target.
+    for named in re.finditer(re.escape(parsed.text), plain, re.I):
+        if _TARGET_CUE.search(plain[max(0, named.start() - 40) : named.start()]):
+            return parsed.due
+        if _FINISHED_AFTER.match(plain, named.end()):
+            return parsed.due  # "the last session is on 26 March, after which this will be complete"
     if _RELATIVE_TARGET.match(parsed.text) and _FINISHING.search(plain):
         return parsed.due
     return None
 
 
+_FINISHED_AFTER = re.compile(
+    r"[^.;!?\n]{0,20}?\b(?:after which|and (?:then|after that)|then|at which point)\b[^.;!?\n]{0,30}?"
+    r"\b(?:complete|completed|done|finished|closed|signed off)\b",
+    re.I,
+)
 _YEARLESS_AHEAD = timedelta(days=300)
 _LATER_NEWS = re.compile(
     r"\b(?:confirm|let you know|update you|get back|come back|reply|speak|talk|meet|discuss|call you|send)\b", re.I

@@ -42,7 +42,71 @@ def split_by_action(text: str, known_refs: Sequence[str]) -> dict[str, str]:
     mentions = _mentions(text, known_refs)
     if mentions:
         return _split_at_mentions(text, mentions)
-    return _split_numbered(text, known_refs)
+    return _split_numbered(text, known_refs) or _split_by_ordinals(text, known_refs)
+
+
+_ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}
+_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
+_ORDINAL = re.compile(
+    r"\b(?P<nth>first|second|third|fourth|fifth|last|final)(?:\s+(?P<count>two|three|2|3))?\b"
+    r"(?=\s+(?:one|ones|action|actions|item|rec\w*|of (?:them|these)|is|are|has|have|was|were|isn't|hasn't|yet|and"
+    r"|or|both)\b"
+    r"|\s*[,.;:!?]|\s*$)",
+    re.I,
+)
+# "the first is done and the second has not started" is two clauses; "the second and third are underway" is one.
+_ORDINAL_CLAUSE = re.compile(
+    r"(?<=[.!?;])\s+|\n+|,?\s+\b(?:but|whereas|while)\b\s+"
+    r"|(?<!first)(?<!second)(?<!third)(?<!fourth)(?<!fifth),?\s+\band\b\s+(?=(?:the\s+)?"
+    r"(?:first|second|third|fourth|fifth|last|final)\b)",
+    re.I,
+)
+
+
+def _split_by_ordinals(text: str, known_refs: Sequence[str]) -> dict[str, str]:
+    """ "The first one's finished but we haven't started the second": the chaser's actions in order, clause by clause."""
+    if len(known_refs) < 2:
+        return {}
+    parts: dict[str, list[str]] = {}
+    current: list[str] = []
+    for clause in _ORDINAL_CLAUSE.split(text):
+        refs: list[str] = []
+        for match in _ORDINAL.finditer(clause):  # "second and third are underway": both
+            nth = match.group("nth").lower()
+            first = len(known_refs) - 1 if nth in ("last", "final") else _ORDINALS[nth]
+            count = _COUNTS.get((match.group("count") or "").lower(), 1)
+            refs += [ref for ref in known_refs[first : first + count] if ref not in refs]
+        current = refs or current
+        for ref in current:
+            parts.setdefault(ref, []).append(clause.strip())
+    return {ref: "\n".join(chunks) for ref, chunks in parts.items()} if len(parts) >= 2 else {}
+
+
+_QUOTED = re.compile(r"^\s*>")
+
+
+def inline_answers(text: str, known_refs: Sequence[str]) -> str | None:
+    """Answers written between quoted action lines ("> RIV3-2-1 Train staff" then the answer), each labelled
+    with the ref quoted above it, so that a date or status in one answer stays with its action. None when
+    the reply does not answer that way."""
+    if not known_refs or ">" not in text:
+        return None
+    mentions = _mentions(text, known_refs)  # once, in text order: each quoted line takes the ones inside it
+    labelled: list[str] = []
+    current: str | None = None
+    offset = next_mention = 0
+    for line in text.splitlines(keepends=True):
+        start, offset = offset, offset + len(line)
+        while next_mention < len(mentions) and mentions[next_mention].start < start:
+            next_mention += 1
+        if _QUOTED.match(line):
+            if next_mention < len(mentions) and mentions[next_mention].start < offset:
+                current = mentions[next_mention].ref
+            continue
+        if current is not None and line.strip():
+            labelled.append(f"{current}: {line.strip()}")
+    refs = {line.split(":", 1)[0] for line in labelled}
+    return "\n".join(labelled) if len(refs) >= 2 else None
 
 
 def _suffix(ref: str) -> str | None:

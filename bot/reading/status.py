@@ -89,6 +89,8 @@ _WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
         "has (?:been )?provided", "have provided", "received", "underwent", "includes?", "included", "built into",
         "acknowledged?", "(?:are|is) in the", "signed up", "undertaken", "appointed",
         r"(?:has|have) (?!been\b)\w+ed", "(?:has|have|had) done",
+        # irregular past participles as a report ("policy rewritten"), not a plan ("to be rewritten")
+        r"(?<!being )(?<!be )(?<!to )(?:re)?written(?! (?:by|before|for) )",
     )),
 )
 
@@ -102,7 +104,8 @@ _NEGATED_BEFORE = re.compile(
 )
 _FUTURE_BEFORE = re.compile(
     r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
-    r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this|'ll(?: be| have)?(?: it| this)?|\bwill have(?: it"
+    r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this|'ll(?: be| have)?(?: it| this)?"
+    r"|\bshould have (?:it|this|that)|\bwill have(?: it"
     r"| this)?)"
     r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|'s|are)\s+)?$"
 )
@@ -129,6 +132,7 @@ _PARTIAL_BEFORE = re.compile(
 _EXCEPTION_AFTER = re.compile(
     r"^\W*(?:bar|barring)\s|\b(?:apart from|except|excepting|other than|but for|save for|with the exception of"
     r"|the rest|still (?:to|waiting|awaiting|needs?|pending|outstanding|with)|outstanding|remaining|left to do"
+    r"|(?:just |now |but )?(?:waiting (?:for|on)|awaiting)(?! (?:a |your )?(?:response|reply))"
     r"|yet to)\b"
 )
 _NOTHING_BEFORE = re.compile(r"\b(?:no|nothing|none|not|without|zero)\s+(?:\w+\s+){0,1}$")

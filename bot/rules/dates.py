@@ -34,6 +34,7 @@ __all__ = [
     "find_date_in_text",
     "normalise_cell_text",
     "parse_target_date",
+    "spell_out_reply_dates",
     "split_lettered_dates",
     "unreadable_date",
 ]
@@ -579,4 +580,51 @@ def _next_occurrence(period: _Period, today: date) -> date | None:
         last = _last_day(period, year)
         if last is not None and last >= today:
             return last
+    return None
+
+
+# Dates a reply leaves to its context, spelt out so the date rules can read them. One pass over the text.
+_REPLY_REFERENCE_RE = re.compile(
+    rf"\b(?P<month>{_MONTH})"
+    r"|\b(?P<that>that month)\b"
+    r"|\b(?P<calendar>the calendar year|calendar year)\b"
+    rf"|\bthe (?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:of\s+)?{_MONTH})",
+    re.IGNORECASE,
+)
+
+
+def spell_out_reply_dates(text: str, *, today: date) -> str:
+    """`text` with dates that lean on their context made explicit: "by the 26th" is the next 26th after
+    `today` ("26 March 2027"); "the end of that month" is the month named last before it; "the end of the
+    calendar year" is the end of this year."""
+    last_month: str | None = None
+
+    def spelt(match: re.Match[str]) -> str:
+        nonlocal last_month
+        if match.group("month"):
+            last_month = match.group("month")
+            return match.group(0)
+        if match.group("that"):
+            return last_month if last_month else match.group(0)
+        if match.group("calendar"):
+            return "the year"
+        day = _next_day_of_month(today, int(match.group("day")))
+        return f"{day.day} {day:%B %Y}" if day else match.group(0)
+
+    return _REPLY_REFERENCE_RE.sub(spelt, text)
+
+
+def _next_day_of_month(today: date, day_number: int) -> date | None:
+    """The first day numbered `day_number` after `today` (a month without it is skipped)."""
+    if not 1 <= day_number <= 31:
+        return None
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            candidate = date(year, month, day_number)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate > today:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return None

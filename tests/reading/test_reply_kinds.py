@@ -111,9 +111,10 @@ def test_a_question_back_is_unclear(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["received, will pick up next week", "thanks, will come back to you",
                                   "Noted, I'll get an update to you by Thursday", "ta, leave it with me"])
-def test_thanks_and_later_says_nothing_about_the_work_yet(text: str) -> None:
+def test_thanks_and_later_says_nothing_about_the_work_yet_so_it_is_asked(text: str) -> None:
     reading = read_reply(text, today=TODAY)
-    assert (reading.status, reading.new_due) == (ReadStatus.NO_RESPONSE, None)
+    assert (reading.status, reading.new_due, reading.automatic) == (ReadStatus.UNCLEAR, None, False)
+    assert reading.needs_confirmation
 
 
 @pytest.mark.parametrize(
