@@ -241,7 +241,7 @@ _HEDGE = re.compile(
     r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)|as far as (?:i"
     r"|we) (?:know|can tell|"
     r"am aware)|pretty sure|fairly sure|i'm sure|(?:i|we) think so|if i remember|afaik|i assume|presumably|supposedly"
-    r"|double[- ]check|need to (?:check|confirm)|let me know if)\b",
+    r"|double[- ]check|need to (?:check|confirm)|(?:can|could) you (?:check|confirm)|let me know if)\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -250,7 +250,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 def _is_hedged(text: str, status: ReadStatus) -> bool:
     """Whether the writer hedges the status they give: a hedging phrase, or the status only in a question
     ("done?"). A request for more time is naturally a question, so a question mark does not hedge it."""
-    if _HEDGE.search(text):
+    if _HEDGE.search(plain_text(text)):  # plain: "I *think* it's done" in Slack is hedged too
         return True
     if status is ReadStatus.EXTENSION_REQUESTED or "?" not in text:
         return False

@@ -160,11 +160,16 @@ def slack_to_plain(text: str) -> str:
     return _SLACK_MENTION.sub(lambda m: ("#" if m.group(1) == "#" else "@") + (m.group(3) or m.group(2)), text)
 
 
+#: Slack's and markdown's *bold*, _italic_ and ~strike~ around words: "I *think* it's done" is hedged.
+_EMPHASIS = re.compile(r"(?<![\w*_~])([*_~])(?=[^\s*_~])([^*_~\n]{1,200}?)(?<=[^\s*_~])\1(?![\w*_~])")
+
+
 def plain_text(text: str) -> str:
-    """Text without HTML markup, entities or typographic dashes and quotes."""
+    """Text without HTML markup, entities, emphasis marks or typographic dashes and quotes."""
     text = re.sub(r"(?i)<br\s*/?>|</p>|</li>|<hr\s*/?>|</div>|</tr>", "\n", text)
     text = re.sub(r"<[^>]+>", " ", text)
     text = html.unescape(text)
+    text = _EMPHASIS.sub(r"\2", text)
     text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'").replace("\u2018", "'")
     text = text.replace("\u2022", " ").replace("\xa0", " ")
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()).strip()
