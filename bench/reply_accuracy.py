@@ -136,6 +136,7 @@ def main() -> None:
         "held-out 1 (seen once, then a second dev set)": reply_sets.score(reply_sets.HELDOUT_FILE),
         "held-out 2 (seen once, then fixed)": reply_sets.score(reply_sets.HELDOUT2_FILE),
         "held-out 3 (written without seeing the reader)": reply_sets.score(reply_sets.HELDOUT3_FILE),
+        "held-out 4 (the same, after held-out 3's fixes)": reply_sets.score(reply_sets.HELDOUT4_FILE),
     }))
 
 
