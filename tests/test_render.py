@@ -109,6 +109,8 @@ def contexts(
                                "new_due": date(2027, 4, 30), "summary": digest_summary} for n in range(rows)],
             "completed": [{"ref": f"RIV3-{n}-3", "agency": text, "completed_on": date(2027, 1, 15),
                            "summary": digest_summary} for n in range(rows)],
+            "snoozed": [{"ref": f"RIV3-{n}-5", "agency": text, "due": date(2026, 12, 1), "status": "in_progress",
+                         "snoozed_until": date(2027, 5, 28), "summary": digest_summary} for n in range(rows)],
         },
         "unowned": {
             "recipient_name": recipient, "partnership_name": "Riverside Community Safety Partnership",
