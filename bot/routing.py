@@ -84,22 +84,9 @@ def rendered_message(
     """A message of `kind` rendered for `route`, ready for the outbox, with a fresh random ref token."""
     ref_token = new_ref_token()
     rendered = render(kind, route.render_as, dict(context) | {"ref_token": ref_token})
-    return NewMessage(
-        idempotency_key=key,
-        kind=kind,
-        channel=route.channel,
-        recipient_contact_id=contact_id,
-        recipient_address=route.address,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        blocks=rendered.blocks,
-        action_ids=action_ids,
-        cc_addresses=cc,
-        level=level,
-        not_before=not_before,
-        ref_token=ref_token,
-    )
+    return _addressed(kind, key, route, ref_token, contact_id=contact_id, action_ids=action_ids,
+                      not_before=not_before, level=level, cc=cc, subject=rendered.subject, body_text=rendered.text,
+                      body_html=rendered.html, blocks=rendered.blocks)
 
 
 def queued_message(
@@ -124,18 +111,27 @@ def queued_message(
         raise ValueError(f"route {route}: a queued context is rendered for the channel that sends it")
     ref_token = new_ref_token()
     stored = context_to_json(dict(context) | {"ref_token": ref_token})
+    return _addressed(kind, key, route, ref_token, contact_id=contact_id, action_ids=action_ids,
+                      not_before=not_before, level=level, cc=cc, subject="", body_text="", render_context=stored)
+
+
+def _addressed(
+    kind: str, key: str, route: Route, ref_token: str, *, contact_id: int | None, action_ids: Sequence[int],
+    not_before: datetime | None, level: int, cc: Sequence[str], subject: str, body_text: str, **content: Any,
+) -> NewMessage:
+    """The outbox row's fields for `route`, with what it carries (a rendering, or a context to render)."""
     return NewMessage(
         idempotency_key=key,
         kind=kind,
         channel=route.channel,
         recipient_contact_id=contact_id,
         recipient_address=route.address,
-        subject="",
-        body_text="",
+        subject=subject,
+        body_text=body_text,
         action_ids=action_ids,
         cc_addresses=cc,
         level=level,
         not_before=not_before,
         ref_token=ref_token,
-        render_context=stored,
+        **content,
     )
