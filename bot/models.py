@@ -122,12 +122,18 @@ class Contact(SQLModel, table=True):
 #: history_queries.live_action() as the partial index's predicate (statuses.CLOSED_STATUSES, sorted).
 _LIVE = "removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"
 
+#: `Action.decide_on` of an action whose facts changed since the rules last looked at it: before any day.
+DECIDE_NOW = date(1, 1, 1)
+
 
 class Action(SQLModel, table=True):
     #: The overdue list walks this in its order (most overdue first) and stops at the page's end. Partial, on
     #: history_queries.live_action() exactly: planned the same with or without statistics (see bot/overdue.py).
     __table_args__ = (
         sa.Index("ix_action_live_due_ref", "due", "ref",
+                 postgresql_where=sa.text(_LIVE), sqlite_where=sa.text(_LIVE)),
+        #: A sweep reads only the live actions whose decision day has come (bot/decisions.py).
+        sa.Index("ix_action_live_decide_on", "decide_on",
                  postgresql_where=sa.text(_LIVE), sqlite_where=sa.text(_LIVE)),
     )
 
@@ -155,6 +161,13 @@ class Action(SQLModel, table=True):
     removed_from_plan_at: datetime | None = _when(default=None)
     created_at: datetime = _when(default_factory=utcnow)
     updated_at: datetime = _when(default_factory=utcnow)
+    #: The first send day on which the chasing or escalation rules could take a step for this action
+    #: (`rules.decisions.next_decision_day`); DECIDE_NOW once anything they read has changed, None when
+    #: no day can come without such a change. Rows written without it (bulk imports) get DECIDE_NOW.
+    decide_on: date | None = Field(default=DECIDE_NOW, sa_column_kwargs={"server_default": DECIDE_NOW.isoformat()})
+    #: Counts the changes that reset `decide_on`, so a sweep storing a day decided on older facts
+    #: never overwrites a reset made meanwhile (it stores only where the count is the one it read).
+    decide_gen: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ProgressUpdate(SQLModel, table=True):

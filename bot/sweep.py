@@ -1,8 +1,11 @@
 """One sweep: load what the rules need, ask chasing.py and escalation.py, queue the messages.
 
-The only module that knows both the tables and the rules. It reads the whole open plan in a few
-queries, hands plain dataclasses to the pure rules, and writes one Message per intent through the
-outbox, whose idempotency keys make a second sweep at the same moment a no-op.
+The only module that knows both the tables and the rules. It reads the open actions whose decision
+day has come (`Action.decide_on`, see bot/rules/decisions.py) in a few queries, hands plain
+dataclasses to the pure rules, writes one Message per intent through the outbox, whose idempotency
+keys make a second sweep at the same moment a no-op, and stores each action's next decision day. A
+sweep therefore costs what is due, not what exists; when the settings, the meetings or an agency's
+policy change (`decision_basis`), every open action is decided again.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import os
 import socket
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
@@ -43,7 +46,16 @@ from bot.models import (
 from bot.outbox import NewMessage, enqueue_many
 from bot.policy import chasing_policy, escalation_policy, reply_policy, send_window
 from bot.routing import Route, board_route, choose_route, queued_message
-from bot.rules.chasing import ActionState, ChaseIntent, natural_ref_key, not_chased_reason, plan_chases, stable_key
+from bot.rules.chasing import (
+    ActionState,
+    ChaseIntent,
+    ChasePlan,
+    natural_ref_key,
+    not_chased_reason,
+    plan_chases,
+    stable_key,
+)
+from bot.rules.decisions import decision_basis, next_decision_day
 from bot.rules.escalation import (
     BOARD_LEVEL,
     MANAGER_LEVEL,
@@ -83,6 +95,8 @@ class OpenAction(NamedTuple):
     snoozed_until: date | None
     lead_agency_id: int | None
     lead_contact_id: int | None
+    decide_on: date | None
+    decide_gen: int
 
 
 class ActiveContact(NamedTuple):
@@ -122,20 +136,43 @@ class PlanFacts:
         return self.default_lead.get(action.lead_agency_id) if action.lead_agency_id is not None else None
 
 
-def open_actions_query(partnership_id: int) -> sa.Select[Any]:
-    """The partnership's open actions, as the columns of OpenAction."""
+def open_actions_query(partnership_id: int, *columns: Any) -> sa.Select[Any]:
+    """The partnership's open actions, as the columns of OpenAction (or the `columns` given)."""
     return (
-        sa.select(*[getattr(Action, name) for name in OpenAction._fields])
+        sa.select(*(columns or [getattr(Action, name) for name in OpenAction._fields]))
         .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
         .join(Review, col(Review.id) == col(Recommendation.review_id))
         .where(col(Review.partnership_id) == partnership_id, live_action())
     )
 
 
-def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
+@dataclass(frozen=True)
+class Chosen:
+    """Which open actions a sweep reads: those whose decision day has come by `today` (all of them
+    when None), and every action led by `leads` (a person being chased, whose other overdue
+    actions may ride along in the chaser), directly or as the default lead of `lead_agencies`."""
+
+    today: date | None = None
+    leads: frozenset[int] = frozenset()
+    lead_agencies: frozenset[int] = frozenset()
+
+    def where(self) -> sa.ColumnElement[bool]:
+        if self.today is None:
+            return sa.true()
+        return sa.or_(
+            col(Action.decide_on) <= self.today,
+            col(Action.lead_contact_id).in_(sorted(self.leads)),
+            sa.and_(col(Action.lead_contact_id).is_(None), col(Action.lead_agency_id).in_(sorted(self.lead_agencies))),
+        )
+
+
+def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chosen()) -> PlanFacts:
+    """What the rules need about the open actions `chosen` picks."""
     # Columns, not ORM objects: building one Action per open action cost six times the query.
     assert partnership.id is not None
-    actions = {row[0]: OpenAction(*row) for row in session.execute(open_actions_query(partnership.id))}
+    actions = {row[0]: OpenAction(*row) for row in session.execute(open_actions_query(partnership.id)
+                                                                   .where(chosen.where()))}
+    chosen_ids = open_actions_query(partnership.id, col(Action.id)).where(chosen.where())
     contacts = {
         row[0]: ActiveContact(*row)
         for row in session.execute(
@@ -159,7 +196,7 @@ def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
     last_reply: dict[int, datetime] = dict(
         session.execute(
             sa.select(col(ProgressUpdate.action_id), sa.func.max(col(ProgressUpdate.at)))
-            .where(is_answer())
+            .where(is_answer(), col(ProgressUpdate.action_id).in_(chosen_ids))
             .group_by(col(ProgressUpdate.action_id))
         ).all()
     )
@@ -173,6 +210,7 @@ def load_facts(session: Session, partnership: Partnership) -> PlanFacts:
         sa.select(col(MessageAction.action_id), col(Message.kind), col(Message.level), col(Message.created_at),
                   delivered_at())
         .join(Message, col(Message.id) == col(MessageAction.message_id))
+        .where(col(MessageAction.action_id).in_(chosen_ids))
     ).all()
     for action_id, kind, level, created_at, delivered in history:
         if action_id not in actions:
@@ -220,30 +258,30 @@ def chase_states(facts: PlanFacts) -> list[ActionState]:
     return states
 
 
+def ladder_state(facts: PlanFacts, action: OpenAction) -> LadderState:
+    chasers = facts.chasers.get(action.id, [])
+    return LadderState(
+        action_id=action.id,
+        ref=action.ref,
+        agency_id=action.lead_agency_id,
+        contact_id=facts.lead_of(action),
+        status=action.status,
+        chases_since_reply=len(_unanswered_chasers(facts, action.id)),
+        last_chase_at=max(chasers) if chasers else None,
+        last_reply_at=facts.last_reply.get(action.id),
+        manager_escalated_at=facts.escalated.get((action.id, MANAGER_LEVEL)),
+        board_escalated_at=facts.escalated.get((action.id, BOARD_LEVEL)),
+    )
+
+
 def ladder_states(facts: PlanFacts, today: date) -> list[LadderState]:
     """The escalation ladder of every open action whose ladder is not paused (`ladder_paused`)."""
     states = []
-    for action_id, action in facts.actions.items():
+    for action in facts.actions.values():
         lead_id = facts.lead_of(action)
         lead = facts.contacts.get(lead_id) if lead_id is not None else None
-        if ladder_paused(action.snoozed_until, lead.away_until if lead else None, today):
-            continue
-        reply = facts.last_reply.get(action_id)
-        chasers = facts.chasers.get(action_id, [])
-        states.append(
-            LadderState(
-                action_id=action_id,
-                ref=action.ref,
-                agency_id=action.lead_agency_id,
-                contact_id=lead_id,
-                status=action.status,
-                chases_since_reply=len(_unanswered_chasers(facts, action_id)),
-                last_chase_at=max(chasers) if chasers else None,
-                last_reply_at=reply,
-                manager_escalated_at=facts.escalated.get((action_id, MANAGER_LEVEL)),
-                board_escalated_at=facts.escalated.get((action_id, BOARD_LEVEL)),
-            )
-        )
+        if not ladder_paused(action.snoozed_until, lead.away_until if lead else None, today):
+            states.append(ladder_state(facts, action))
     return states
 
 
@@ -255,6 +293,10 @@ class SweepReport:
     unroutable: list[str] = field(default_factory=list)  # people the bot has no way to reach
     #: Another sweep of the partnership was running (another replica): it does the work.
     left_to_another: bool = False
+    #: Open actions whose decision day had come, and so were decided by this sweep.
+    decided: int = 0
+    #: Asked to, or the settings, meetings or an agency's policy had changed: every open action was decided.
+    decided_all: bool = False
 
 
 #: How long a sweep may hold its lease; one whose process died stops every sweep until then.
@@ -265,8 +307,11 @@ def sweep_lease_name(settings: Settings) -> str:
     return f"sweep:{settings.partnership.name}"
 
 
-def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = False) -> SweepReport:
+def sweep(
+    engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = False, everything: bool = False
+) -> SweepReport:
     """Queue every chaser and escalation due at `now`. With dry_run, queue nothing, report all.
+    With everything, decide every open action, not only those whose stored decision day has come.
 
     One sweep of a partnership at a time: replicas sharing the database each start one every
     quarter hour, and the second to start leaves the work to the first (`left_to_another`) instead
@@ -274,7 +319,7 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
     clock, not on `now`, which may be a day being simulated.
     """
     if dry_run:
-        return _sweep(engine, settings, now, dry_run=True)
+        return _sweep(engine, settings, now, dry_run=True, everything=everything)
     started = datetime.now(UTC)
     name, holder = sweep_lease_name(settings), f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     if not lease.acquire(engine, name, holder, started, SWEEP_LEASE_FOR):
@@ -286,7 +331,7 @@ def sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = 
         if _last_sweep_ended(engine, name) >= started:
             log.info("sweep: another sweep of %s ended meanwhile; leaving the work to it", settings.partnership.name)
             return SweepReport(left_to_another=True)
-        return _sweep(engine, settings, now, dry_run=False, lease_name=name)
+        return _sweep(engine, settings, now, dry_run=False, everything=everything, lease_name=name)
     finally:
         lease.release(engine, name, holder)
 
@@ -297,20 +342,30 @@ def _last_sweep_ended(engine: Engine, lease_name: str) -> datetime:
     return ended.updated_at if ended is not None else datetime.min.replace(tzinfo=UTC)
 
 
-def _sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool, lease_name: str = "") -> SweepReport:
+def _sweep(
+    engine: Engine, settings: Settings, now: datetime, *, dry_run: bool, everything: bool, lease_name: str = ""
+) -> SweepReport:
     report = SweepReport()
+    window = send_window(settings)
+    decision_day = window.local_date(next_send_time(now, window))  # the send day the rules decide for
     with session_scope(engine) as session:
         partnership = ensure_partnership(session, settings)
-        facts = load_facts(session, partnership)
+        new_basis = _changed_decision_basis(session, partnership, settings)
+        report.decided_all = everything or new_basis is not None
+        chosen = Chosen(None if report.decided_all else decision_day)
+        facts = load_facts(session, partnership, chosen)
         plan = plan_chases(chase_states(facts), chasing_policy(settings), now, facts.meetings)
+        if chosen.today is not None and (chased := _chased_leads(plan, facts, chosen)) != chosen:
+            facts = load_facts(session, partnership, chased)
+            plan = plan_chases(chase_states(facts), chasing_policy(settings), now, facts.meetings)
+        report.decided = len(facts.actions)
         report.unassigned_refs = sorted(facts.actions[i].ref for i in plan.unassigned_action_ids)
-        window = send_window(settings)
 
         def policy_for(agency_id: int | None) -> EscalationPolicy:
             agency = facts.agencies.get(agency_id) if agency_id is not None else None
             return escalation_policy(settings, agency.policy_overrides if agency else None)
 
-        escalations = plan_escalations(ladder_states(facts, window.local_date(now)), policy_for, now, window)
+        escalations = plan_escalations(ladder_states(facts, decision_day), policy_for, now, window)
         composed: list[NewMessage] = []
         for intent in plan.intents:
             composed.extend(_compose_chase(intent, facts, settings, report))
@@ -324,10 +379,84 @@ def _sweep(engine: Engine, settings: Settings, now: datetime, *, dry_run: bool, 
             written = {m.idempotency_key for m in enqueue_many(session, composed, now=now, actor="sweep")}
             report.queued = [new for new in composed if new.idempotency_key in written]
             report.already_queued = len(composed) - len(report.queued)
+            _store_decision_days(session, facts, report.queued, settings, policy_for, now, decision_day)
+            if new_basis is not None:
+                session.merge(new_basis)
         if lease_name:  # committed with what this sweep queued, on the wall clock (see sweep())
             session.merge(Cursor(name=f"{lease_name}:ended", updated_at=datetime.now(UTC)))
     log.info("sweep: %d queued, %d already queued", len(report.queued), report.already_queued)
     return report
+
+
+def _chased_leads(plan: ChasePlan, facts: PlanFacts, chosen: Chosen) -> Chosen:
+    """`chosen` widened to every action of the people `plan` sends a chaser, whose other overdue
+    actions may ride along in it (`plan_chases`) although their own day has not come."""
+    leads = frozenset(i.contact_id for i in plan.intents if i.kind is MessageKind.CHASER)
+    agencies = frozenset(agency for agency, lead in facts.default_lead.items() if lead in leads)
+    return Chosen(chosen.today, chosen.leads | leads, chosen.lead_agencies | agencies)
+
+
+def _changed_decision_basis(session: Session, partnership: Partnership, settings: Settings) -> Cursor | None:
+    """The bookmark to store when what the stored decision days were computed from has changed
+    (`decision_basis`), so that this sweep must decide every open action; else None. Stored with
+    what the sweep writes, not before: a write would hold SQLite's lock while the sweep decides."""
+    assert partnership.id is not None
+    overrides = {row.id: row.policy_overrides for row in session.execute(
+        sa.select(col(Agency.id), col(Agency.policy_overrides)))}
+    meetings = list(session.execute(
+        sa.select(col(BoardMeeting.date)).where(col(BoardMeeting.partnership_id) == partnership.id)).scalars())
+    basis = decision_basis(chasing_policy(settings), reply_policy(settings), escalation_policy(settings),
+                           overrides, meetings)
+    name = f"decision-basis:{partnership.name}"
+    stored = session.get(Cursor, name)
+    if stored is not None and stored.value == basis:
+        return None
+    return Cursor(name=name, value=basis, updated_at=datetime.now(UTC))
+
+
+def _store_decision_days(
+    session: Session, facts: PlanFacts, queued: Sequence[NewMessage], settings: Settings,
+    policy_for: Callable[[int | None], EscalationPolicy], now: datetime, today: date,
+) -> None:
+    """Store the next decision day of every action this sweep decided, counting what it just queued.
+
+    Only where the action's `decide_gen` is still the one loaded: a reply, a delivery or an edit
+    committed meanwhile has reset the day, and the next sweep decides on the newer facts.
+    """
+    for new in queued:  # as load_facts would read them back: created now, not yet delivered
+        for action_id in new.action_ids:
+            if is_chase(new.kind):
+                facts.chases.setdefault(action_id, []).append(now)
+            elif new.kind == MessageKind.ESCALATION.value:
+                facts.escalated[(action_id, new.level)] = now
+    chasing = chasing_policy(settings)
+    states = {state.action_id: state for state in chase_states(facts)}
+    changed = [
+        {"b_id": action.id, "b_gen": action.decide_gen, "b_day": day}
+        for action in facts.actions.values()
+        if (day := next_decision_day(states[action.id], ladder_state(facts, action), chasing,
+                                     policy_for(action.lead_agency_id), today, facts.meetings)) != action.decide_on
+    ]
+    if changed:
+        table = Action.__table__  # type: ignore[attr-defined]
+        session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("b_id"), table.c.decide_gen == sa.bindparam("b_gen"))
+            .values(decide_on=sa.bindparam("b_day")),
+            changed,
+        )
+
+
+def _unowned_actions(session: Session, facts: PlanFacts) -> list[OpenAction]:
+    """The open actions with no active lead contact of their own (whatever their decision day)."""
+    assert facts.partnership.id is not None
+    inactive = sa.select(col(Contact.id)).where(col(Contact.active) == sa.false())
+    return [
+        OpenAction(*row) for row in session.execute(
+            open_actions_query(facts.partnership.id)
+            .where(sa.or_(col(Action.lead_contact_id).is_(None), col(Action.lead_contact_id).in_(inactive)))
+        )
+    ]
 
 
 class ActionFields(Protocol):
@@ -549,7 +678,7 @@ def _compose_unowned(session: Session, facts: PlanFacts, settings: Settings, now
     comes back after a change is sent again, and an emptied list sends one short "all have a lead".
     """
     unowned = sorted(
-        ((action, reason) for action in facts.actions.values()
+        ((action, reason) for action in _unowned_actions(session, facts)
          if (reason := not_chased_reason(action.status, action.lead_agency_id is not None,
                                          facts.lead_of(action) in facts.contacts))),
         key=lambda pair: natural_ref_key(pair[0].ref),

@@ -414,11 +414,11 @@ def test_a_sweep_started_while_another_runs_leaves_it_the_work(engine: Engine, s
     first_is_deciding, second_has_returned = threading.Event(), threading.Event()
     load_facts = sweeping.load_facts
 
-    def first_waits_for_second(session, partnership):  # type: ignore[no-untyped-def]
+    def first_waits_for_second(session, partnership, chosen):  # type: ignore[no-untyped-def]
         if threading.current_thread().name == "first":
             first_is_deciding.set()
             assert second_has_returned.wait(60)
-        return load_facts(session, partnership)
+        return load_facts(session, partnership, chosen)
 
     monkeypatch.setattr(sweeping, "load_facts", first_waits_for_second)
     reports = {}
@@ -464,11 +464,11 @@ def test_a_sweep_that_gets_the_lease_only_after_another_ended_leaves_it_the_work
     first_is_deciding, second_is_waiting, first_has_ended = threading.Event(), threading.Event(), threading.Event()
     load_facts, acquire = sweeping.load_facts, sweeping.lease.acquire
 
-    def first_waits_for_second(session, partnership):  # type: ignore[no-untyped-def]
+    def first_waits_for_second(session, partnership, chosen):  # type: ignore[no-untyped-def]
         if threading.current_thread().name == "first":
             first_is_deciding.set()
             assert second_is_waiting.wait(60)
-        return load_facts(session, partnership)
+        return load_facts(session, partnership, chosen)
 
     def second_waits_for_the_lock(*args, **kwargs):  # type: ignore[no-untyped-def]
         if threading.current_thread().name == "second":

@@ -291,6 +291,45 @@ def _companion_step(action: ActionState, policy: Policy, today: date) -> DueStep
     return _step(action, MessageKind.CHASER, f"chaser:{action.due}:{today}")
 
 
+def next_chase_day(
+    action: ActionState, policy: Policy, today: date, board_meetings: Sequence[date] = ()
+) -> date | None:
+    """The first send day from `today` on which `due_step` could give `action` as it stands a step,
+    or None when none can come until its facts change.
+
+    The sweep stores this day (`Action.decide_on`) and reads only the actions whose day has come, so
+    it is never later than the rule's (tests/rules/test_decisions.py checks it day by day). An action
+    riding along in its lead's chaser (`_companion_step`) is not due by itself: the sweep reads the
+    other actions of everyone it chases.
+    """
+    if action.status in CLOSED_STATUSES:
+        return None
+    window = policy.send_window
+    last_chase = _day_of(action.last_chase_at, window)
+    last_reply = _day_of(action.last_reply_at, window)
+    waits = [until for until in (action.snoozed_until, action.deferred_until) if until is not None]
+    if action.due is None or action.precision == Precision.NONE:
+        # Each meeting's request runs from its request day to the day before the meeting.
+        for meeting in sorted(set(board_meetings)):
+            request_day = add_working_days(meeting, -policy.board_update_working_days)
+            first = max([request_day, today, *waits])
+            if first < meeting and not _done_since(request_day, last_chase, last_reply):
+                return first
+        return None
+    chaser_day = next_working_day_on_or_after(action.due)
+    latest = max((d for d in (last_chase, last_reply) if d is not None), default=None)
+    answered_lately = last_reply is not None and last_reply >= _run_up_start(action.due, policy)
+    if latest is None or (latest < chaser_day and not answered_lately):
+        first = chaser_day
+    else:
+        first = max(chaser_day, add_working_days(latest, policy.repeat_every_working_days))
+    if policy.heads_up_working_days:
+        heads_up_day = add_working_days(action.due, -policy.heads_up_working_days)
+        if not _done_since(heads_up_day, last_chase, last_reply):
+            first = min(first, heads_up_day)
+    return max([first, *waits])
+
+
 def _run_up_start(due: date, policy: Policy) -> date:
     """The first day of the run-up to a due date: the heads-up day, or the due date without heads-ups."""
     return add_working_days(due, -policy.heads_up_working_days) if policy.heads_up_working_days else due

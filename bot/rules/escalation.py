@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.rules.chasing import natural_ref_key, stable_key
@@ -228,6 +228,33 @@ def next_rung(state: LadderState, policy: EscalationPolicy, today: date, window:
     if today >= board_day:
         return BOARD_LEVEL, f"{state.action_id}:board:{_instant(manager_at)}"
     return None
+
+
+def next_rung_day(
+    state: LadderState, policy: EscalationPolicy, window: SendWindow,
+    snoozed_until: date | None = None, lead_away_until: date | None = None,
+) -> date | None:
+    """The first day `next_rung` could give `state` a rung, with the ladder paused as `ladder_paused`
+    pauses it, or None when no rung can come until its facts change (a chaser delivered, a reply,
+    an escalation). Never later than the rule's own day; the sweep stores it (see chasing.next_chase_day).
+    """
+    if state.status in CLOSED_STATUSES:
+        return None
+    manager_at = _still_unanswered(state.manager_escalated_at, state.last_reply_at)
+    if manager_at is None:
+        if state.last_chase_at is None or state.chases_since_reply < policy.escalate_after_chasers:
+            return None
+        grace = ReplyPolicy(reply_within_working_days=policy.grace_working_days)
+        first = _reply_by_day(send_day(state.last_chase_at, window), grace) + timedelta(days=1)
+    elif _still_unanswered(state.board_escalated_at, state.last_reply_at) is not None:
+        return None
+    else:
+        first = add_working_days(send_day(manager_at, window), policy.board_after_working_days)
+    if snoozed_until is not None:
+        first = max(first, snoozed_until)
+    if lead_away_until is not None:
+        first = max(first, add_working_days(lead_away_until, RETURN_GRACE_WORKING_DAYS))
+    return first
 
 
 def _reply_by_day(sent_on: date, replies: ReplyPolicy) -> date:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 15:05:18.821129
+Create Date: 2026-12-07 16:31:21.083288
 """
 
 from __future__ import annotations
@@ -223,6 +223,8 @@ def upgrade() -> None:
     sa.Column('removed_from_plan_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.Column('updated_at', bot.models.UTCDateTime(), nullable=False),
+    sa.Column('decide_on', sa.Date(), server_default='0001-01-01', nullable=True),
+    sa.Column('decide_gen', sa.Integer(), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['lead_agency_id'], ['agency.id'], ),
     sa.ForeignKeyConstraint(['lead_contact_id'], ['contact.id'], ),
     sa.ForeignKeyConstraint(['recommendation_id'], ['recommendation.id'], ),
@@ -233,6 +235,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_action_due'), ['due'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_lead_agency_id'), ['lead_agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_lead_contact_id'), ['lead_contact_id'], unique=False)
+        batch_op.create_index('ix_action_live_decide_on', ['decide_on'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.create_index('ix_action_live_due_ref', ['due', 'ref'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.create_index(batch_op.f('ix_action_recommendation_id'), ['recommendation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_status'), ['status'], unique=False)
@@ -322,6 +325,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_action_status'))
         batch_op.drop_index(batch_op.f('ix_action_recommendation_id'))
         batch_op.drop_index('ix_action_live_due_ref', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
+        batch_op.drop_index('ix_action_live_decide_on', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.drop_index(batch_op.f('ix_action_lead_contact_id'))
         batch_op.drop_index(batch_op.f('ix_action_lead_agency_id'))
         batch_op.drop_index(batch_op.f('ix_action_due'))

@@ -1,0 +1,116 @@
+"""Keeping `Action.decide_on` true: any change to what the rules read about an action resets it.
+
+The sweep loads only the actions whose stored decision day has come (bot/rules/decisions.py). A day
+computed from facts that have changed since could be too late, so every flush that adds, changes or
+removes what the chasing and escalation rules read sets the affected actions' day back to DECIDE_NOW
+(and counts the reset in `decide_gen`, so a sweep that decided on the older facts does not store its
+day over the reset):
+
+- an action's own columns (status, due date, snooze, lead...): that action;
+- a progress update (a reply, a button, a command, a withdrawn or refused reading): its action;
+- a message linked to an action, or a change of a message's state (a chaser delivered counts
+  towards escalation from then): the actions it covers;
+- a contact added, changed (away, back, made inactive, moved agency) or removed: the actions it
+  leads, and those of its agencies that have no lead contact of their own.
+
+One listener on every ORM session, so no handler has to remember. Writes that bypass the ORM must
+reset the day themselves (`reset_decisions`); today those are the sweep, which stores the days it
+computes, and the bulk import, whose new rows start at DECIDE_NOW by the column's default.
+What the day depends on beyond one action (settings, meetings, agency policies) is the sweep's
+`decision_basis` check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, UOWTransaction
+from sqlmodel import col
+
+from bot.history_queries import live_action
+from bot.models import DECIDE_NOW, Action, Contact, Message, MessageAction, ProgressUpdate
+
+#: Action columns the rules never read: changing them leaves the stored day as it was.
+_NOT_DECIDING = frozenset({"decide_on", "decide_gen", "updated_at", "created_at"})
+_PENDING = "dhr.decisions.pending"
+
+
+@dataclass
+class _Pending:
+    action_ids: set[int] = field(default_factory=set)
+    message_ids: set[int] = field(default_factory=set)
+    contact_ids: set[int] = field(default_factory=set)
+    agency_ids: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.action_ids or self.message_ids or self.contact_ids or self.agency_ids)
+
+
+def reset_decisions(where: sa.ColumnElement[bool]) -> sa.Update:
+    """The UPDATE that sets the decision day of the live actions `where` selects back to DECIDE_NOW."""
+    return (
+        sa.update(Action)
+        .where(where, live_action())
+        .values(decide_on=DECIDE_NOW, decide_gen=col(Action.decide_gen) + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _changed(instance: Any, names: Iterable[str]) -> bool:
+    state = sa.inspect(instance)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _values(instance: Any, name: str) -> set[Any]:
+    """The attribute's value now and before this flush."""
+    history = sa.inspect(instance).attrs[name].history
+    return {v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None}
+
+
+def _collect(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    pending: _Pending = session.info.setdefault(_PENDING, _Pending())
+    action_columns = [c.key for c in sa.inspect(Action).column_attrs if c.key not in _NOT_DECIDING]
+    contact_columns = [c.key for c in sa.inspect(Contact).column_attrs]
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        new = instance in session.new
+        if isinstance(instance, Action):
+            if not new and instance.id is not None and _changed(instance, action_columns):
+                pending.action_ids.add(instance.id)  # a new action starts at DECIDE_NOW
+        elif isinstance(instance, ProgressUpdate | MessageAction):
+            pending.action_ids.update(_values(instance, "action_id"))
+        elif isinstance(instance, Message):
+            if not new and instance.id is not None and _changed(instance, ["state"]):
+                pending.message_ids.add(instance.id)
+        elif isinstance(instance, Contact) and (new or instance in session.deleted or _changed(instance, contact_columns)):
+            if instance.id is not None:
+                pending.contact_ids.add(instance.id)
+            pending.agency_ids.update(_values(instance, "agency_id"))
+
+
+def _reset(session: Session, _context: UOWTransaction) -> None:
+    pending: _Pending | None = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    connection = session.connection()
+    if pending.action_ids:
+        connection.execute(reset_decisions(col(Action.id).in_(sorted(pending.action_ids))))
+    if pending.message_ids:
+        covered = sa.select(col(MessageAction.action_id)).where(col(MessageAction.message_id).in_(sorted(pending.message_ids)))
+        connection.execute(reset_decisions(col(Action.id).in_(covered)))
+    if pending.contact_ids or pending.agency_ids:
+        connection.execute(reset_decisions(sa.or_(
+            col(Action.lead_contact_id).in_(sorted(pending.contact_ids)),
+            sa.and_(col(Action.lead_agency_id).in_(sorted(pending.agency_ids)), col(Action.lead_contact_id).is_(None)),
+        )))
+
+
+def _forget(session: Session, *_args: object) -> None:
+    session.info.pop(_PENDING, None)
+
+
+sa.event.listen(Session, "before_flush", _collect)
+sa.event.listen(Session, "after_flush", _reset)
+sa.event.listen(Session, "after_rollback", _forget)

@@ -1,0 +1,155 @@
+"""Stored decision days in the database: a sweep that reads only the actions whose day has come
+queues exactly what a sweep deciding every open action queues, whatever happened in between
+(replies, deliveries, snoozes, absences, a new lead, new dates, a new board meeting)."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.db import session_scope
+from bot.models import DECIDE_NOW, Action, Agency, BoardMeeting, Contact, Message, ProgressUpdate
+from bot.settings import load_settings
+from bot.sweep import sweep
+from tests.factories import small_plan
+
+MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+AGENCIES = ["Riverside Police", "Riverside Council Housing", "Riverside Hospitals NHS Trust", "Probation Service"]
+
+
+@pytest.fixture
+def settings(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DHR_BOARD__MEETINGS", '["2027-01-14"]')
+    monkeypatch.setenv("DHR_PARTNERSHIP__BOARD_EMAIL", "board@riverside.example.gov.uk")
+    return load_settings()
+
+
+def seed(engine: Engine, settings, rng: random.Random, count: int = 24) -> list[int]:
+    plan_rows = []
+    for n in range(count):
+        due = None if rng.random() < 0.2 else date(2026, 11, 2) + timedelta(days=rng.randrange(0, 60))
+        plan_rows.append((f"{n // 3 + 1}-{n % 3 + 1}", AGENCIES[n % len(AGENCIES)], due,
+                          rng.choice(["not_started", "in_progress", "in_progress", "blocked"])))
+    with session_scope(engine) as session:
+        plan = small_plan(session, settings, plan_rows)
+        # A short grace, so a delivered chaser makes the manager due before the next chaser is.
+        police = session.get(Agency, plan.agencies["Riverside Police"])
+        assert police is not None
+        police.policy_overrides = {"grace_working_days": 1}
+        session.add(police)
+        return list(plan.actions.values())
+
+
+def something_happens(engine: Engine, rng: random.Random, action_ids: list[int], now: datetime) -> str:
+    """One change of the kinds that move decision days, made the way the bot makes them (ORM)."""
+    kind = rng.choice(["reply", "reply", "snooze", "away", "back", "due", "lead",
+                       "close", "refuse", "nothing"])
+    with session_scope(engine) as session:
+        action = session.get(Action, rng.choice(action_ids))
+        assert action is not None
+        if kind == "reply":
+            session.add(ProgressUpdate(action_id=action.id, at=now - timedelta(hours=rng.randrange(1, 20)),
+                                       source=rng.choice(["slack_reply", "mail_reply", "slack_button"]),
+                                       raw_text="Update", status="in_progress"))
+        elif kind == "refuse":
+            update = session.exec(select(ProgressUpdate).where(ProgressUpdate.action_id == action.id)).first()
+            if update is not None:
+                update.refused = True
+                session.add(update)
+        elif kind == "snooze":
+            action.snoozed_until = now.date() + timedelta(days=rng.randrange(-3, 15))
+        elif kind in ("away", "back"):
+            contact = session.exec(select(Contact).where(Contact.role == "lead")).all()[rng.randrange(3)]
+            contact.away_until = now.date() + timedelta(days=rng.randrange(1, 12)) if kind == "away" else None
+            session.add(contact)
+        elif kind == "due":
+            action.due = now.date() + timedelta(days=rng.randrange(-20, 20))
+            action.precision = "day"
+        elif kind == "lead":
+            leads = session.exec(select(Contact).where(Contact.role == "lead")).all()
+            action.lead_contact_id = rng.choice([None, *[c.id for c in leads]])
+        elif kind == "close":
+            action.status = rng.choice(["complete", "in_progress", "not_started"])
+        session.add(action)
+    return kind
+
+
+def deliver(engine: Engine, rng: random.Random, now: datetime) -> None:
+    """Most of what is waiting goes out (as the outbox marks it, through the ORM); some waits longer."""
+    with session_scope(engine) as session:
+        for message in session.exec(select(Message).where(Message.state == "pending")).all():
+            if rng.random() < 0.8:
+                message.state, message.sent_at = "sent", max(message.not_before or now, now)
+                session.add(message)
+
+
+def keys(report) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(m.idempotency_key for m in report.queued)
+
+
+@pytest.mark.parametrize("seed_value", [1, 2, 3])
+def test_reading_only_due_actions_queues_what_deciding_all_of_them_queues(engine: Engine, settings,
+                                                                          seed_value: int) -> None:
+    rng = random.Random(seed_value)
+    action_ids = seed(engine, settings, rng)
+    now = MONDAY
+    decided = []
+    for step in range(45):
+        for _ in range(rng.randrange(0, 3)):
+            something_happens(engine, rng, action_ids, now)
+        if step == 20:
+            with session_scope(engine) as session:
+                session.add(BoardMeeting(partnership_id=1, date=date(2027, 1, 6)))
+        everything = sweep(engine, settings, now, dry_run=True, everything=True)
+        report = sweep(engine, settings, now)
+        assert keys(report) == keys(everything), (step, now)
+        decided.append(report.decided)
+        # The days it stored are of the facts it left: at once again, it reads only what has no one to chase.
+        again = sweep(engine, settings, now)
+        assert again.queued == [] and again.decided == len(again.unassigned_refs), (step, now)
+        deliver(engine, rng, now + timedelta(hours=1))
+        now += timedelta(hours=rng.choice([3, 8, 24, 24, 24, 48]))
+    # Not a test that cannot fail the other way: most sweeps read few of the 24 actions.
+    assert sum(decided) < 45 * 24 / 2
+
+
+def test_a_second_sweep_reads_nothing_and_a_reply_makes_it_read_one_action(engine: Engine, settings) -> None:
+    action_ids = seed(engine, settings, random.Random(7))
+    first = sweep(engine, settings, MONDAY)
+    assert first.decided_all and first.decided == len(action_ids)
+    assert sweep(engine, settings, MONDAY + timedelta(minutes=15)).decided == 0
+    with session_scope(engine) as session:
+        session.add(ProgressUpdate(action_id=action_ids[4], at=MONDAY, source="slack_reply", raw_text="On it",
+                                   status="in_progress"))
+    after_reply = sweep(engine, settings, MONDAY + timedelta(minutes=30))
+    assert after_reply.decided == 1 and not after_reply.decided_all
+
+
+def test_a_lead_going_away_resets_the_days_of_the_actions_they_lead(engine: Engine, settings) -> None:
+    action_ids = seed(engine, settings, random.Random(8))
+    sweep(engine, settings, MONDAY)
+    with session_scope(engine) as session:
+        priya = session.exec(select(Contact).where(Contact.name == "Priya Shah")).one()
+        priya.away_until = date(2026, 12, 14)
+        session.add(priya)
+    with session_scope(engine) as session:
+        reset = {a.id for a in session.exec(select(Action).where(Action.decide_on == DECIDE_NOW)).all()}
+        police = {a.id for a in session.exec(select(Action).where(Action.lead_agency_id == priya.agency_id)).all()}
+    assert reset and reset <= set(action_ids)
+    assert {a for a in police if a in reset} == reset  # only hers (no lead contact of their own: her agency's)
+
+
+def test_a_new_board_meeting_or_policy_makes_the_sweep_decide_everything(engine: Engine, settings,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(engine, settings, random.Random(9))
+    sweep(engine, settings, MONDAY)
+    assert not sweep(engine, settings, MONDAY + timedelta(minutes=15)).decided_all
+    with session_scope(engine) as session:
+        session.add(BoardMeeting(partnership_id=1, date=date(2027, 2, 3)))
+    assert sweep(engine, settings, MONDAY + timedelta(minutes=30)).decided_all
+    monkeypatch.setenv("DHR_POLICY__REPEAT_EVERY_WORKING_DAYS", "3")
+    assert sweep(engine, load_settings(), MONDAY + timedelta(minutes=45)).decided_all
