@@ -261,14 +261,15 @@ def _is_hedged(text: str, status: ReadStatus) -> bool:
 _TARGET_CUE = re.compile(
     r"\b(?:by|until|till|before|within|through|throughout|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of"
     r"| is)?"
-    r"|target(?: date)?"
+    r"|target(?:ing| date)?"
     r"(?: of| is)?|revised to|moved to|pushed to|(?:complete(?:d)?|done|finish(?:ed)?|ready|wrapped up|in place"
     r"|delivered)"
     r" (?:in|on|by)|due(?: to (?:finish|complete|end))?(?: on| by| in)?|on (?:track|course) (?:for|to \w+ (?:by|in|on))"
     r"|aim(?:ing)? (?:for|to \w+ (?:by|in))|expected?(?: by| in| on)?|finish date(?: is)?|w/c|week (?:commencing"
     r"|beginning))"
     # "by Friday 12 March"
-    r"\W+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
+    r"\W+(?:the\s+)?(?:(?:end|mid|middle|start|beginning|early|late)(?: of)?[\s-]+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
     re.I,
 )
 # "next week", "in a fortnight", "tomorrow": a relative day is a target when the reply speaks of finishing.
@@ -283,6 +284,19 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     plain = spell_out_reply_dates(plain_text(body), today=today)
     if status is ReadStatus.EXTENSION_REQUESTED:
         return latest_date_to_come(plain, today)
+    target = _target_date(plain, today)
+    if target is not None:
+        return target
+    # "Thank you for your email of 1 June. ... all trained by the end of December 2027": a date that is
+    # history or no target hides the target in a later sentence.
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n+", plain):
+        target = _target_date(sentence, today) if sentence != plain else None
+        if target is not None:
+            return target
+    return None
+
+
+def _target_date(plain: str, today: date) -> date | None:
     parsed = find_date_in_text(plain, today=today)
     if parsed is None or parsed.due is None or parsed.due < today:
         return None  # a date in the past is history ("met on 3 May"), not a new target
@@ -292,6 +306,8 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
             return parsed.due
         if _FINISHED_AFTER.match(plain, named.end()):
             return parsed.due  # "the last session is on 26 March, after which this will be complete"
+        if _LAST_STEP_BEFORE.search(plain[max(0, named.start() - 90) : named.start()]):
+            return parsed.due  # "the other 3 are booked in for March", "the final report goes to the board on 3 May"
     if _RELATIVE_TARGET.match(parsed.text) and _FINISHING.search(plain):
         return parsed.due
     return None
@@ -300,6 +316,15 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
 _FINISHED_AFTER = re.compile(
     r"[^.;!?\n]{0,20}?\b(?:after which|and (?:then|after that)|then|at which point)\b[^.;!?\n]{0,30}?"
     r"\b(?:complete|completed|done|finished|closed|signed off)\b",
+    re.I,
+)
+# The date the last of the work happens: the rest of it ("the other 3 are booked in for March", "the last
+# session is on 23 July") or the step that finishes it ("will be presented on", "signed off at the board on").
+_LAST_STEP_BEFORE = re.compile(
+    r"(?:\b(?:the )?(?:last|final|remaining|other (?:\w+ )?\w+|rest of (?:the|them|it))\b[^.;!?\n]{0,50}?"
+    r"|\b(?:will|should|is due to|are due to|to) (?:be |then )?(?:presented|signed off|approved|ratified|agreed"
+    r"|launched|go(?:ing)? live|live|published|completed|finished)\b[^.;!?\n]{0,30}?)"
+    r"\b(?:on|in|for|at|by)\s+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
     re.I,
 )
 _YEARLESS_AHEAD = timedelta(days=300)

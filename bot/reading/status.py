@@ -105,6 +105,8 @@ _NEGATED_BEFORE = re.compile(
 _FUTURE_BEFORE = re.compile(
     r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
     r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this|'ll(?: be| have)?(?: it| this)?"
+    # "sessions w/c 14 June, then done": what follows the next step, still to come
+    r"|\b(?:and )?then(?: it'?s| it will be| we'?ll be| we are| we'?re| that'?s)?"
     r"|\bshould have (?:it|this|that)|\bwill have(?: it"
     r"| this)?)"
     r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|'s|are)\s+)?$"

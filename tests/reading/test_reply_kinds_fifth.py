@@ -55,3 +55,45 @@ def test_an_automatic_reply_that_hands_dhr_work_on_names_the_successor(text: str
 ])
 def test_a_pointer_without_a_not_ours_cue_is_not_a_redirect(text: str) -> None:
     assert read_reply(text, today=TODAY).status is not ReadStatus.REDIRECT
+
+
+@pytest.mark.parametrize(("text", "today", "due"), [
+    # the date the rest of the work is booked for is when it finishes
+    ("3 of the 7 wards have had it, the remaining four are scheduled for july", date(2027, 5, 10), date(2027, 7, 31)),
+    ("Nearly there: the final workshop is on 9 June.", date(2027, 5, 10), date(2027, 6, 9)),
+    ("going well - the closing report will be presented at panel on 21 September 2027", date(2027, 5, 10),
+     date(2027, 9, 21)),
+    # a weekday with a day number: the next such day that falls on that weekday
+    ("almost done, the last briefing is pencilled in for Thursday 17th", date(2027, 5, 10), date(2027, 6, 17)),
+    # a target in a later sentence after a date that is history
+    ("Thanks for your note of 2 May.\nThe refuge audit has begun and all sites will have been visited by the end "
+     "of August 2027.", date(2027, 5, 10), date(2027, 8, 31)),
+])
+def test_the_day_the_last_of_the_work_happens_is_the_new_date(text: str, today: date, due: date) -> None:
+    reading = read_reply(text, today=today)
+    assert reading.status is ReadStatus.IN_PROGRESS
+    assert reading.new_due == due
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("any chance we could push it back three weeks?", date(2027, 5, 31)),
+    ("it's slipped by a month unfortunately", date(2027, 6, 10)),
+    ("could we have another fortnight?", date(2027, 5, 24)),
+    ("realistically two months from now", date(2027, 7, 10)),
+])
+def test_more_time_by_an_amount_counts_from_the_day_the_reply_was_sent(text: str, due: date) -> None:
+    reading = read_reply(text, today=TODAY)
+    assert (reading.status, reading.new_due) == (ReadStatus.EXTENSION_REQUESTED, due)
+
+
+@pytest.mark.parametrize("text", [
+    "w/c 7 June for the final sessions, then done",
+    "two more cohorts in the summer and then it's complete",
+])
+def test_done_after_a_step_still_to_come_is_not_a_completion(text: str) -> None:
+    assert read_reply(text, today=TODAY).status is ReadStatus.IN_PROGRESS
+
+
+def test_a_stated_aim_with_a_part_of_a_month_is_a_target() -> None:
+    reading = read_reply("we're aiming for late October", today=TODAY)
+    assert (reading.status, reading.new_due) == (ReadStatus.IN_PROGRESS, date(2027, 10, 31))
