@@ -28,7 +28,7 @@ from bot.reading.clauses import fix_typos, read_reply_status
 from bot.reading.confirm import CONFIDENT, needs_confirmation
 from bot.reading.quoting import quoted_question, split_reply, strip_quoted
 from bot.reading.redirect import find_redirect, find_successor
-from bot.reading.split import inline_answers, mentioned_refs, split_by_action
+from bot.reading.split import inline_answers, lead_in, mentioned_refs, split_by_action
 from bot.reading.status import find_evidence, plain_text, read_status, slack_to_plain
 from bot.rules.dates import find_date_in_text, spell_out_reply_dates, unreadable_date
 from bot.rules.statuses import Precision, ReadStatus
@@ -241,7 +241,7 @@ _HEDGE = re.compile(
     r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)|as far as (?:i"
     r"|we) (?:know|can tell|"
     r"am aware)|pretty sure|fairly sure|i'm sure|(?:i|we) think so|if i remember|afaik|i assume|presumably|supposedly"
-    r"|double[- ]check|need to (?:check|confirm)|(?:can|could) you (?:check|confirm)|let me know if)\b",
+    r"|(?:i )?think (?:that'?s|this is|it'?s|so)|i thought|double[- ]check|need to (?:check|confirm)|(?:can|could) you (?:check|confirm)|let me know if)\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -349,6 +349,19 @@ def latest_date_to_come(plain: str, today: date) -> date | None:
     return max(found, default=None)
 
 
+_EVERY_ACTION = re.compile(r"\b(?:all|both|each|every)\b", re.I)
+
+
+def _said_of_every_action(lead: str) -> tuple[ReadStatus, float] | None:
+    """The status a reply's opening gives all its actions at once ("both actions are now complete"), if any."""
+    if not _EVERY_ACTION.search(lead):
+        return None
+    status, confidence = read_reply_status(plain_text(lead))
+    if status is ReadStatus.UNCLEAR or _is_hedged(lead, status):
+        return None
+    return status, confidence
+
+
 def read_replies(
     text: str,
     *,
@@ -375,12 +388,16 @@ def readings_per_action(whole: Reading, *, today: date, known_refs: Sequence[str
     if not parts:
         return dict.fromkeys(known_refs, whole)
     readings: dict[str, Reading] = {}
+    said_of_all = _said_of_every_action(lead_in(whole.read_text, known_refs))
     for ref, part in parts.items():
         # A part of the cleaned text has no quotes or signature left to strip.
         if not part.strip():
             readings[ref] = replace(whole, refs=(ref,))
             continue
         reading = _read_words(part, today=today, refs=(ref,), question=None)
+        if reading.status is ReadStatus.UNCLEAR and said_of_all is not None:
+            # "I can confirm both actions are now complete: - 4-2: all supervisors attended the briefing"
+            reading = replace(reading, status=said_of_all[0], confidence=said_of_all[1])
         readings[ref] = replace(reading, text=reading.text + whole.unread, unread=whole.unread) if whole.unread \
             else reading
     return readings

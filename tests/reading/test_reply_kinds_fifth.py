@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.reading.confirm import closes_action
-from bot.reading.replies import read_reply
+from bot.reading.confirm import closes_action, needs_confirmation
+from bot.reading.replies import read_replies, read_reply
 from bot.rules.statuses import ReadStatus
 
 TODAY = date(2027, 5, 10)
@@ -97,3 +97,105 @@ def test_done_after_a_step_still_to_come_is_not_a_completion(text: str) -> None:
 def test_a_stated_aim_with_a_part_of_a_month_is_a_target() -> None:
     reading = read_reply("we're aiming for late October", today=TODAY)
     assert (reading.status, reading.new_due) == (ReadStatus.IN_PROGRESS, date(2027, 10, 31))
+
+
+@pytest.mark.parametrize("text", [
+    "should all be finished now, give me a shout if not",
+    "i think it's done? Ade was running the last of it",
+    "fairly sure that's complete, I'll check the register tomorrow",
+    "Finished? I reckon so, but Jo has the paperwork",
+    "Complete? I believe so, Lena has the sign-off email",
+])
+def test_a_hedged_completion_reads_complete_and_is_put_to_the_writer(text: str) -> None:
+    reading = read_reply(text, today=TODAY)
+    assert reading.status is ReadStatus.COMPLETE
+    assert needs_confirmation(reading)
+
+
+@pytest.mark.parametrize("text", [
+    "should be done by the end of June",
+    "should be finished in the autumn",
+    "it should have been done by now but it hasn't been",
+])
+def test_a_hedged_target_is_not_a_completion(text: str) -> None:
+    assert read_reply(text, today=TODAY).status is not ReadStatus.COMPLETE
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("we're not blocked any more - the data arrived so the analysis is under way", ReadStatus.IN_PROGRESS),
+    ("it isn't stuck, it's just slow", ReadStatus.IN_PROGRESS),
+    ("havnt begun, sorry", ReadStatus.NOT_STARTED),
+    ("We have not been able to start this - no staff. It's unlikely to start before the new year.",
+     ReadStatus.NOT_STARTED),
+    ("No - nobody has been assigned to it yet.", ReadStatus.NOT_STARTED),
+    ("We can't move on this because the grant ended.", ReadStatus.BLOCKED),
+    ("Could we please have until the end of August to finish?", ReadStatus.EXTENSION_REQUESTED),
+    ("Scoping is completed and a supplier appointed; every school will have received the pack by March.",
+     ReadStatus.IN_PROGRESS),
+    ("I don't think this applies to us - we only work with under-18s.", ReadStatus.NOT_APPLICABLE),
+])
+def test_status_kinds(text: str, status: ReadStatus) -> None:
+    assert read_reply(text, today=TODAY).status is status
+
+
+@pytest.mark.parametrize("text", [
+    "Complete - the spot check showed 91% compliance across the wards. Nothing further needed.",
+    "All finished. Nothing else to do on this one.",
+])
+def test_an_audit_figure_or_nothing_more_to_do_leaves_a_completion(text: str) -> None:
+    reading = read_reply(text, today=TODAY)
+    assert reading.status is ReadStatus.COMPLETE and not needs_confirmation(reading)
+
+
+@pytest.mark.parametrize("text", [
+    "Hello, I believe we already gave you an update on this in the spring? Unsure why it still shows as open.",
+    "Hi, not sure who's got this now, the post is empty. Will find out.",
+])
+def test_words_about_the_chaser_or_the_contact_say_nothing_of_the_work(text: str) -> None:
+    assert read_reply(text, today=TODAY).status is ReadStatus.UNCLEAR
+
+
+@pytest.mark.parametrize("text", [
+    "Done, shall I send over the sign-in sheets?",
+    "pretty sure that's finished, ok if I check on Friday?",
+])
+def test_an_answer_then_a_question_of_the_writers_own_is_an_answer(text: str) -> None:
+    reading = read_reply(text, today=TODAY)
+    assert reading.status is ReadStatus.COMPLETE and needs_confirmation(reading)
+
+
+@pytest.mark.parametrize("text", [
+    "Apologies for the late response, I've been on leave.\n\nThe policy went live on 3 May. Complete.",
+    "I only work Tuesdays so sorry for the delay - the training is still under way.",
+])
+def test_a_person_explaining_a_late_answer_is_not_an_automatic_reply(text: str) -> None:
+    assert not read_reply(text, today=TODAY).automatic
+
+
+def test_a_notice_about_someone_elses_absence_is_automatic() -> None:
+    reading = read_reply("Priya Shah is on annual leave until 1 June and may not see your message.", today=TODAY)
+    assert reading.automatic and reading.status is ReadStatus.NO_RESPONSE
+
+
+def test_a_status_given_to_every_action_at_the_start_covers_parts_that_only_describe() -> None:
+    readings = read_replies(
+        "Happy to say both are finished:\n- ABC1-1-1: new leaflet printed and handed out.\n"
+        "- ABC1-1-2: the three hubs ran their sessions (registers attached).",
+        today=TODAY, known_refs=["ABC1-1-1", "ABC1-1-2"],
+    )
+    assert {ref: r.status for ref, r in readings.items()} == dict.fromkeys(["ABC1-1-1", "ABC1-1-2"],
+                                                                         ReadStatus.COMPLETE)
+
+
+@pytest.mark.parametrize("text", [
+    "I think it's done apart from the sign off",
+    "pretty sure it is complete for the north team, south still to go",
+    "probably finished, no wait, we still have two sessions",
+    "i think that's done - no actually Jo still has one to do",
+])
+def test_a_hedged_completion_with_work_left_over_is_in_progress(text: str) -> None:
+    assert read_reply(text, today=TODAY).status is ReadStatus.IN_PROGRESS
+
+
+def test_a_block_denied_beside_a_completion_leaves_the_completion() -> None:
+    assert read_reply("not stuck at all, all done and signed off", today=TODAY).status is ReadStatus.COMPLETE
