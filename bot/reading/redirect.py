@@ -166,10 +166,11 @@ def _with_name_for_mention(named: list[Redirect], plain: str) -> Redirect:
 # An automatic reply that hands DHR work on: "for DHR matters please contact X", "X, who is covering my work".
 # One that names someone only for urgent matters hands nothing on.
 _SUCCESSOR = tuple(re.compile(pattern) for pattern in (
-    _I(r"\b(?:please )?(?:contact|email|e-mail|(?:re-?)?direct (?:any |all |your )?(?:[\w-]+ ){0,2}?(?:queries|enquiries"
-       r"|matters|emails|correspondence|questions)(?: (?:about|regarding|on|relating to|for)(?: [\w'’-]+){1,5}?)? to"
-       r"|(?:send|forward) (?:these|them|this|it|any|all|your|future)(?: [\w-]+){0,3}? to|speak to|get in touch with)\s+")
-    + _WHO,
+    _I(r"\b(?:please )?(?:contact|email|e-mail|speak to|get in touch with"
+       # "redirect any correspondence about Domestic Homicide Reviews to", "send these to", "forward DHR queries to"
+       r"|(?:(?:re-?)?direct|send|forward|pass) (?:(?:any|all|your|these|them|this|it|future|further) )?(?:[\w-]+ ){0,2}?"
+       r"(?:(?:queries|enquiries|matters|e-?mails|correspondence|questions|requests)(?: (?:about|regarding|on"
+       r"|relating to|for)(?: [\w'’-]+){1,5}?)? )?to)\s+") + _WHO,
     _I(r"\b(?:handled|overseen|managed|dealt with|covered|looked after|led) by\s+") + _WHO,
     _WHO + _I(r",?\s+(?:\([^)]{0,80}\)\s*,?\s+)?who (?:is|will be) (?:now )?(?:covering|leading|the lead|dealing)"),
     _WHO + _I(r"\s+(?:has|have) (?:now )?taken over\b"),
