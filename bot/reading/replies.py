@@ -241,7 +241,8 @@ _HEDGE = re.compile(
     r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)|as far as (?:i"
     r"|we) (?:know|can tell|"
     r"am aware)|pretty sure|fairly sure|i'm sure|(?:i|we) think so|if i remember|afaik|i assume|presumably|supposedly"
-    r"|(?:i )?think (?:that'?s|this is|it'?s|so)|i thought|double[- ]check|need to (?:check|confirm)|(?:can|could) you (?:check|confirm)|let me know if)\b",
+    r"|(?:i )?think (?:that'?s|this is|it'?s|so)|i thought|double[- ]check|need to (?:check|confirm)|(?:can"
+    r"|could) you (?:check|confirm)|let me know if)\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")

@@ -30,7 +30,8 @@ def _any(*phrases: str) -> str:
 _STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
     (ReadStatus.NOT_APPLICABLE, _any(
         r"n/a", "not applicable", "no longer (?:applicable|relevant|required|needed)", "decommissioned",
-        "do(?:es)?(?: not|n't) apply", "(?:do not|don't) think (?:it|this|that) applies", "no longer applies", "not relevant (?:to|for) (?:us|our)",
+        "do(?:es)?(?: not|n't) apply", "(?:do not|don't) think (?:it|this"
+        "|that) applies", "no longer applies", "not relevant (?:to|for) (?:us|our)",
         "not (?:for|our) (?:us|agency)",
     )),
     (ReadStatus.NO_RESPONSE, _any(
