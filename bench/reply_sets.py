@@ -6,6 +6,12 @@ target date the reply gives, if any), complete (1 when the reply is an unambiguo
 work is finished: the only replies that may close an action unasked), automatic (1 for machine
 replies), redirect_to (who the reply says owns the action now, if named), headers ("Name: value|..."
 for mail whose headers matter) and text (literal \\n for a new line).
+
+For a reply about several actions, new_due, complete and redirect_to may each be written per ref like
+the status ("REF=1;REF=0", "REF=2027-06-30"): a ref the cell leaves out has no date, is not an
+unambiguous completion and names no new owner. Written plainly, complete and redirect_to apply to every
+ref whose status fits (a completion, a redirect) and new_due is not scored for several actions.
+A false close is counted per action, against that action's own label.
 """
 
 from __future__ import annotations
@@ -54,14 +60,38 @@ def read_rows(path: Path) -> list[dict[str, str]]:
             raise ValueError(f"{path.name}: row {number} has the wrong number of columns")
         for status in _expected_statuses(row).values():
             ReadStatus(status)
+        _check_per_ref_labels(row, f"{path.name}: row {number}")
     return rows
+
+
+def _check_per_ref_labels(row: dict[str, str], where: str) -> None:
+    refs = set(row["known_refs"].split(","))
+    for column in ("status", "new_due", "complete", "redirect_to"):
+        if "=" in row[column] and not set(_per_ref(row[column])) <= refs:
+            raise ValueError(f"{where}: {column} names a ref the chaser did not cover")
+    completes = _per_ref(row["complete"]).values() if "=" in row["complete"] else [row["complete"] or "0"]
+    if not set(completes) <= {"0", "1"}:
+        raise ValueError(f"{where}: complete must be 0 or 1 (per ref or for the whole reply)")
 
 
 def _expected_statuses(row: dict[str, str]) -> dict[str, str]:
     refs = row["known_refs"].split(",")
     if "=" in row["status"]:
-        return dict(pair.split("=", 1) for pair in row["status"].split(";"))
+        return _per_ref(row["status"])
     return {refs[0]: row["status"]} if len(refs) == 1 else dict.fromkeys(refs, row["status"])
+
+
+def _per_ref(cell: str) -> dict[str, str]:
+    """ "REF=value;REF=value" as {ref: value}."""
+    return dict(pair.split("=", 1) for pair in cell.split(";"))
+
+
+def label_for(cell: str, ref: str) -> str | None:
+    """A label cell's value for one action: its own part of a per-ref cell ("REF=1;REF=0"), else the whole
+    cell; None when the cell is empty or leaves the action out."""
+    if "=" in cell:
+        return _per_ref(cell).get(ref) or None
+    return cell or None
 
 
 def headers_of(cell: str) -> dict[str, str]:
@@ -91,18 +121,22 @@ def cases_of(rows: list[dict[str, str]]) -> list[ReplyCase]:
         for ref, status in expected.items():
             reading = readings.get(ref) or Reading(ReadStatus.UNCLEAR, None, None, 0.0)
             labelled = ReadStatus(status)
+            # a plain date is not scored for several actions: it could be any one's
+            due = label_for(row["new_due"], ref) if not several or "=" in row["new_due"] else None
+            redirect = label_for(row["redirect_to"], ref)
             cases.append(ReplyCase(
                 name=f"{row['id']} {ref}" if several else row["id"],
                 expected=labelled,
                 got=reading.status,
-                expected_due=date.fromisoformat(row["new_due"]) if row["new_due"] and not several else None,
+                expected_due=date.fromisoformat(due) if due else None,
                 got_due=reading.new_due,
-                unambiguous=row["complete"] == "1" and labelled is ReadStatus.COMPLETE,
+                unambiguous=label_for(row["complete"], ref) == "1" and labelled is ReadStatus.COMPLETE,
                 expected_automatic=row["automatic"] == "1",
                 got_automatic=reading.automatic,
                 confirm=needs_confirmation(reading),
                 closes=closes_action(reading),
-                redirect_expected=row["redirect_to"] or None,
+                # a plain new owner belongs to the actions the reply redirects, not to one it says is in progress
+                redirect_expected=redirect if not several or labelled is ReadStatus.REDIRECT else None,
                 redirect_got=reading.redirect_to,
             ))
     return cases
@@ -147,7 +181,12 @@ class SetScore:
 
 
 def _same_name(got: str, expected: str | None) -> bool:
-    return expected is not None and expected.lower().removeprefix("the ") in got.lower()
+    """The label names the person or organisation as written, sometimes with a role or team after a comma
+    ("Sandra Lowe, Housing Options"): the reading must contain the name itself."""
+    if expected is None:
+        return False
+    name = expected.split(",", 1)[0] if not expected.startswith("<@") else expected
+    return name.strip().lower().removeprefix("the ") in got.lower()
 
 
 def score(path: Path) -> SetScore:

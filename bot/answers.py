@@ -226,6 +226,15 @@ def handle_answer(
                 session.add(Event(at=now, actor=actor_name(sender, author), kind="contact.away_capped",
                                   entity="contact", entity_id=sender.id,
                                   data={"said": said.isoformat(), "until": back_on.isoformat()}))
+        if whole.status is ReadStatus.REDIRECT:
+            # "X has left, please contact Y": still no answer about the work, but it names the new owner, so
+            # the coordinator gets the same re-route task a person's redirect opens (never a status change).
+            handed_on = record_answer(
+                session, settings, actions=actions, body=whole.text, author=who, source=source, now=now,
+                in_reply_to=message, source_message_id=source_message_id, whole=whole,
+            )
+            outcome.recorded, outcome.refused, outcome.rerouted = (handed_on.recorded, handed_on.refused,
+                                                                   handed_on.rerouted)
         return outcome
     return record_answer(
         session, settings, actions=actions, body=whole.text, author=who, source=source, now=now,

@@ -86,6 +86,9 @@ _AWAY_TEXT = re.compile(
     r"|paternity"
     r"|sick |adoption )?leave|away from (?:the |my )?(?:office|desk)|on holiday|not in the office|away until"
     r"|out of the office|away at the moment|absent)"
+    # "Kelly Vance is away until 5 July and may not see your message": a notice about someone else
+    r"|(?:is|are) (?:currently )?(?:away|on (?:\w+ )?leave|out of (?:the )?office)\b[^.\n]{0,60}\b(?:your (?:e-?mail"
+    r"|message)|may not see|on (?:her|his|their) return)"
     r"|je suis absente?|ich bin (?:bis|vom|ab|derzeit|zurzeit)|estoy fuera|ik ben afwezig)",
     re.I,
 )
@@ -137,13 +140,23 @@ _PERSONAL_PROMISE = re.compile(
 _IMPERSONAL = re.compile(r"\b(?:your (?:e-?mail|message)|(?:e-?mails|messages) will|limited access|urgent)\b", re.I)
 
 
+# "Sorry for the slow reply, I've been out of the office", "I work part-time so apologies for the delay": a person
+# explaining why their answer is late, which no notice does.
+_LATE_ANSWER = re.compile(
+    r"\b(?:sorry|apologies|apologise|apologize)\b[^.\n]{0,30}\b(?:slow|late|delay(?:ed)?|belated)\b"
+    r"|\b(?:slow|late|delayed|belated) (?:reply|response)\b[^.\n]{0,10}\b(?:sorry|apologies)"
+    r"|\bi(?:'ve| have) been (?:out of (?:the )?office|away|on leave|off)\b",
+    re.I,
+)
+
+
 def _kind_from_text(subject: str, body: str) -> AutomaticKind | None:
     if _BOUNCE_SUBJECT.match(subject):
         return AutomaticKind.DELIVERY_FAILURE
     opening = re.sub(r"\s+", " ", body)[:_OPENING]
     for kind, pattern in _BODY_KINDS:
         if pattern.search(opening):
-            if kind is AutomaticKind.OUT_OF_OFFICE and _written_by_a_person(subject, opening):
+            if kind in _PERSON_MAY_WRITE and _written_by_a_person(subject, opening):
                 return None
             return kind
     if _AUTO_SUBJECT.match(subject):
@@ -151,10 +164,18 @@ def _kind_from_text(subject: str, body: str) -> AutomaticKind | None:
     return None
 
 
+#: Notices whose words a person also writes about themselves (a bounce or a leaver's notice is never typed).
+_PERSON_MAY_WRITE = frozenset({AutomaticKind.OUT_OF_OFFICE, AutomaticKind.PART_TIME})
+
+
 def _written_by_a_person(subject: str, opening: str) -> bool:
-    """An away note with a promise about this very message, and no sign of a notice: a person typed it."""
-    return (not _AUTO_SUBJECT.match(subject) and _PERSONAL_PROMISE.search(opening) is not None
-            and _IMPERSONAL.search(opening) is None)
+    """An away note with a promise about this very message, or an apology for answering late, and no sign of a
+    notice: a person typed it."""
+    if _AUTO_SUBJECT.match(subject):
+        return False
+    if _LATE_ANSWER.search(opening):
+        return True
+    return _PERSONAL_PROMISE.search(opening) is not None and _IMPERSONAL.search(opening) is None
 
 
 def automatic_reply_kind(

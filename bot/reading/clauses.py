@@ -27,6 +27,7 @@ _REAL_WORDS = frozenset({
     "waiving", "singed", "deliverer", "complexed", "finishes", "starts", "progresses", "policies",
 })
 _FIXED_PHRASES = (
+    (re.compile(r"\bhavn'?t\b", re.I), "haven't"),
     (re.compile(r"\b(haven|hasn|isn|didn|doesn|wasn|weren|won|couldn|shouldn|wouldn|aren)t\b", re.I), r"\1't"),
     (re.compile(r"\bcant\b", re.I), "can't"),
     (re.compile(r"\bon going\b", re.I), "ongoing"),
@@ -81,7 +82,7 @@ _R = re.compile
 # Reply phrasings the plan-cell rules do not know, checked on each clause before them, strongest first.
 _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
     (ReadStatus.NOT_STARTED, _R(
-        r"\bnothing(?:'s| has)?\s+(?:\w+\s+){0,4}?(?:done|happened|started|begun)\b|\bdone nothing\b|\bno (?:work"
+        r"\bnothing(?:'s| has| is)?\s+(?:\w+\s+){0,4}?(?:done|happened|happening|started|begun)\b|\bdone nothing\b|\bno (?:work"
         r"|progress|movement"
         r"|action)\b"
         r"|\bnot (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|commenced)\b|\b(?:haven't|hasn't|have not"
@@ -89,12 +90,14 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|we have not|not) (?:even )?(?:yet )?(?:been )?(?:started|begun|touched|got (?:round )?to|looked at|had (?:a "
         r"|the )?chance)"
         r"|\bzero progress\b|\bstarting line\b|\bneither\b[^.]*\b(?:started|begun)\b|\b(?:nobody|no one"
-        r"|no-one) has (?:picked|started|looked|touched)"
+        r"|no-one) has (?:picked|started|looked|touched|been (?:allocated|assigned|appointed|identified|named))"
+        r"|\bunlikely to (?:start|begin)\b|\b(?:not|n't|never) (?:been )?able to (?:start|begin|make a start)\b"
         r"|\b(?:haven't|hasn't|have not|has not|not|we've not|i've not) (?:yet )?(?:really )?done (?:anything|a thing"
         r"|much)\b|\b(?:haven't|hasn't|have not|has not|not|we've not) (?:yet )?(?:made|got) (?:a|any) start\b"
         r"|\bnone of (?:it|this|that|them|these|the \w+)\b[^.]{0,30}\b(?:started|begun|happened)\b", re.I)),
     (ReadStatus.BLOCKED, _R(
-        r"\bstuck\b|\bpaused\b|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
+        r"(?<!not )(?<!n't )(?<!longer )\bstuck\b|\bpaused\b|\bcan(?:no|')?t move (?:on|forward with) (?:this|it)\b"
+        r"|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
         r"(?:\w+\s+){0,6}?until\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
         r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
         r"|\bstill waiting (?:on|for)\b", re.I)),
@@ -103,10 +106,12 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|deadline|target"
         r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward"
         r"|on) to\b"
-        r"|\b(?<!got )(?<!was )(?<!been )push(?:ed)? (?:it |this )?back\b"
+        r"|\b(?<!got )(?<!was )(?<!been )(?:push(?:ed)?|moved?|put) (?:it |this |the (?:date|deadline|target) )?back\b"
         r"|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
+        r"|\b(?:delay|defer)(?:ed|red)? (?:it |this )?by (?:a |an |a few |a couple of |\d+ |\w+ )?(?:days?|weeks?|fortnight"
+        r"|months?)\b"
         r"|\brealistically\b"
-        r"|\b(?:can|could|may) (?:we|i) (?:have|say|aim for|make it|get|extend|change|revise|move|push)\b"
+        r"|\b(?:can|could|may) (?:we|i) (?:please )?(?:have|say|aim for|make it|get|extend|change|revise|move|push)\b"
         r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further"
         r"|extra) (?:days|weeks|months)\b"
         r"|\b(?:need|want|like)\s+(?:a (?:bit|little) |a few \w+ )?longer\b|\blonger on this\b|\bexten(?:d|sion|tion)\b"
@@ -127,13 +132,18 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"\b(?:ok|okay|alright|all right|acceptable|fine|work|suit|do)\s*\?",
         re.I)),
     (ReadStatus.IN_PROGRESS, _R(
-        r"\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b|\b\d+ (?:of|out of) (?:the )?\d+\b"
+        # "all practices will have received training by December", "delivery will run through the autumn"
+        r"\bwill have (?:been )?\w+(?:ed|en)\b[^.]{0,80}\bby\b|\bwill (?:run|continue) (?:through|over|until|into)\b"
+        r"|\b(?:well|fairly|quite) advanced\b|\bhappening\b(?<!nothing happening)"
+        r"|\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b|\b\d+ (?:of|out of) (?:the )?\d+\b"
         r"|\b(?:one|some|most|part|parts) of (?:it|them|the)\b|\b(?:first|second) (?:part|phase|stage|bit|half)\b"
-        r"|\bphase (?:one|1|two|2)\b|\b(?:[1-8]?\d|9[0-4])\s?%|\bso far\b|\bmore to do\b|\bstill (?:a lot|a fair bit"
+        r"|\bphase (?:one|1|two|2)\b|\b(?:[1-8]?\d|9[0-4])\s?%(?!\s*(?:compliance|compliant|attendance|satisfaction"
+        r"|response rate|uptake))|\bso far\b|\bmore to do\b|\bstill (?:a lot|a fair bit"
         r"|some|more|lots)"
         r"|\b(?:left|remaining) to (?:do|go|train)\b|\b\w+ (?:more )?to go\b|\bnot all\b|\bstill going\b"
         r"|\bgetting there\b"
-        r"|\bmade a start\b|\bmoving along\b|\bgoing well\b|\bneeds? to (?:go|be)\b|\bin draft\b|\bwork in progress\b"
+        r"|\bmade a start\b|\bmoving along\b|\bgoing well\b|\bneeds? to (?:go|be)\b(?! (?:honest|clear|frank|upfront"
+        r"|realistic))|\bin draft\b|\bwork in progress\b"
         r"|\b(?:is|are|has|have) not\W*$|\bisn't\W*$|\bnot for the\b|\bstill (?:with|at|in)\b|\bunder way\b"
         r"|\bunderway\b"
         r"|\bwith (?:the )?\w+ (?:team )?for\b|\bcouple of bits\b|\b(?:\w+ )?(?:teams?|sessions?|bits?|parts?) left\b"
@@ -142,14 +152,16 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:due|expect(?:ed)?|aim(?:ing)?|plan(?:ning)?|set|on (?:course|track)) to (?:finish|complete|be (?:done"
         r"|complete|finished))\b"
         r"|\b(?:should|will|to) be (?:with|out to|sent to|live|ready|in place)\b[^.]{0,40}\bby\b"
-        r"|\bon (?:course|track) for\b|\b(?:should|will|to) (?:be )?wrap(?:ped)? up\b|\bstill to (?:do|be|go|come"
+        r"|\bon (?:course|track) for\b|\b(?:aim(?:ing)?|hoping|target(?:ing)?) for\b|\btargeting\b|\b(?:should|will"
+        r"|to) (?:be )?wrap(?:ped)? up\b|\bstill to (?:do|be|go|come"
         r"|start|finish|arrange)\b"
         r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't"
         r"|didn't|isn't|wasn't|not yet)\W*$"
         r"|\b(?:hope|intend|aim|mean|meant|plan|want|expect)(?:s|ed|ing)? to (?:finish|complete|have|be|get)\b"
         r"|^partly\b|^partially\b|\bin part\b|\bnot \w+ yet\b|\b(?:has|have) been delayed\b|\bre-?opened\b"
         r"|\b(?:thought|believed|assumed) (?:it|this|that) (?:was|had been)\b|\bstill need(?:s)? (?:doing|to be done)\b"
-        r"|\bstill moving\b"
+        r"|\bstill moving\b|\bstill (?:have|has|got) (?:\w+ ){0,2}?(?:sessions?|bits?|parts?|teams?|wards?|sites?|cohorts?"
+        r"|to do|to go|left)\b|\b(?:one|two|three|four|a few|some|\d+) (?:more )?(?:left )?to do\b"
         r"|\bsent (?:it )?back\b|\bredoing\b|\bnot (?:quite|fully|entirely)\b"
         # the part still to come: "just needs the director to sign it off", "the second lot whenever we get a room"
         r"|\b(?:just |only |still )?needs? (?:\w+ ){0,3}?(?:to (?:sign|approve|agree|ratify|go|be)|sign[- ]?off|signing"
@@ -162,7 +174,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\bwhenever\b(?! (?:you|needed|required|asked))|\b(?:is|are) (?:up )?next\b"
         r"|\bdates? (?:tbc|to be confirmed)\b"
         r"|\b(?:second|other|remaining|next|last) (?:lot|group|cohort|batch|wave|tranche|round|half|phase|part|stage)"
-        r"\b(?! (?:is|are|was|were|has|have) (?:also )?(?:done|complete|completed|finished))", re.I)),
+        r"\b(?! (?:is|are|was|were|has|have) (?:also )?(?:done|complete|completed|finished))"
+        r"(?! (?:went|came|did|attended|had|finished|completed))", re.I)),
 )
 _ACKNOWLEDGEMENT = _R(
     r"\b(?:will|i'll|we'll|shall)\s+(?:\w+\s+){0,3}?(?:get back|come back|reply|respond|update|send (?:an "
@@ -182,7 +195,8 @@ def _clauses(text: str) -> list[str]:
 
 # "nothing left to do", "no outstanding work": work left over, denied.
 _NOTHING_LEFT = _R(
-    r"\b(?:no|nothing|none|zero)\b(?:\s+\w+){0,2}\s+(?:left|outstanding|remaining|remains|further)\b", re.I
+    r"\b(?:no|nothing|none|zero)\b(?:\s+\w+){0,2}\s+(?:left|outstanding|remaining|remains|further)\b"
+    r"|\bnothing (?:more|else|further) (?:to do|needed|required)\b", re.I
 )
 _NO_LONGER_NEEDED = _R(
     r"\bsuperseded\b|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b"
@@ -193,15 +207,62 @@ _NO_LONGER_NEEDED = _R(
 )
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
 _ACK_ONLY = _R(
-    r"^(?:\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers|ok|okay|sure|hi \w+"
+    r"^(?:\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers|ok|okay|sure|hi(?: \w+)?"
     r"|hello)\b)+\W*$",
     re.I,
 )
 
 
+# "should be done now", "think that's done?", "pretty sure it's complete": the writer believes the work is
+# finished but is not sure. Read as a completion to put to them, never one to apply unasked (HEDGED_DONE).
+# Not "should be done by Friday" / "in the spring" / "soon": those are targets.
+_HEDGED_DONE = _R(
+    r"\b(?:should(?: all)? be|should have been|(?:i )?think (?:that'?s|this is|it'?s|this|it|that)|probably"
+    r"|pretty sure(?: (?:that'?s|it'?s|this is|it is))?|fairly sure(?: (?:that'?s|it'?s|this is|it is))?"
+    r"|i believe (?:that'?s|it'?s|this is|it is)|(?:this|it) can be)"
+    r"\s+(?:all\s+)?(?:done|complete|completed|finished|closed|signed off)\b"
+    r"(?!\s+(?:by|in|before|on|at|soon|next|when|once|within|after|later|shortly|tomorrow|this|end|early|mid|late)\b)"
+    # work left over or taken back: "apart from the sign-off", "for the north team, south still to go", "no wait"
+    r"(?![^.?!]{0,60}\b(?:but|isn't|hasn't|not|apart from|except|excepting|other than|bar|barring|save for|still"
+    r"|once|when|until|wait|actually|left|remaining|outstanding)\b)",
+    re.I,
+)
+#: The confidence of a hedged completion: below CONFIDENT, so it is always put to the writer first.
+HEDGED_DONE = 0.6
+# Words about the chaser or the contact rather than the work: "I thought we'd already sent you an update",
+# "not sure who's leading this now", "not sure why it's still showing as open".
+_ABOUT_THE_CHASE = _R(
+    r"\b(?:already )?(?:sent|given|gave|provided) (?:you |the \w+ )?(?:an? |the )?update\b|\b(?:not sure|unsure) (?:who|why)\b"
+    r"|\bstill (?:showing|shows) (?:up )?as\b",
+    re.I,
+)
+
+
+# "no longer waiting on legal", "not stuck, just slow": a block denied says the work is moving, unless the rest
+# of the clause says more ("not stuck at all, all done").
+_BLOCK_DENIED = _R(
+    r"\b(?:no longer|not|isn't|n't|no more)\s+(?:\w+\s+)?(?:stuck|blocked|on hold|waiting (?:on|for) \w+|held up"
+    r"|stalled)\b(?: (?:at all|any ?more|either))?",
+    re.I,
+)
+
+
+def _only_a_block_denied(clause: str) -> bool:
+    denied = _BLOCK_DENIED.search(clause)
+    return denied is not None and not (clause[: denied.start()] + clause[denied.end() :]).strip(" ,.;:-")
+
+
 def _read_clause(clause: str) -> tuple[ReadStatus, float]:
-    if _ACK_ONLY.match(clause):
+    if _ACK_ONLY.match(clause) or _ABOUT_THE_CHASE.search(clause):
         return ReadStatus.UNCLEAR, 0.2
+    denied = _BLOCK_DENIED.search(clause)
+    if denied is not None:
+        rest = (clause[: denied.start()] + " " + clause[denied.end() :]).strip(" ,.;:-")
+        status, confidence = _read_clause(rest) if rest else (ReadStatus.UNCLEAR, 0.2)
+        return (ReadStatus.IN_PROGRESS, 0.6) if status in (ReadStatus.UNCLEAR, ReadStatus.BLOCKED) else (status,
+                                                                                                        confidence)
+    if _HEDGED_DONE.search(clause):
+        return ReadStatus.COMPLETE, HEDGED_DONE
     if _NO_LONGER_NEEDED.search(clause):
         return ReadStatus.NOT_APPLICABLE, 0.8
     if _NOTHING_LEFT.search(clause):
@@ -212,23 +273,45 @@ def _read_clause(clause: str) -> tuple[ReadStatus, float]:
     return read_status(clause)
 
 
+# "Done, do you want the attendance lists?": an answer, then a question of the writer's own.
+_ANSWER_THEN_QUESTION = _R(r"^\W*(?:all )?(?:done|complete|completed|finished|not yet|not started)\s*[,;:–-]\s*\w", re.I)
+
+
+def _answer_then_question(sentence: str) -> bool:
+    """ "Done, do you want the lists?", "pretty sure that's complete, can I confirm on Monday?"."""
+    first, *rest = re.split(r"[,;:–]", sentence, maxsplit=1)
+    return bool(_ANSWER_THEN_QUESTION.match(sentence) or (rest and _HEDGED_DONE.search(first)))
+
+
+# "Done? I think so": the status put as a question, then the writer's own hedged answer to it.
+_QUESTIONED_THEN_HEDGED = _R(
+    r"^(\W*(?:all )?(?:done|complete|completed|finished))\?\s+(?=(?:i )?(?:think so|thought|believe|reckon)\b|pretty sure)",
+    re.I,
+)
+
+
 def _is_question(clause: str) -> bool:
     return clause.rstrip().endswith("?")
 
 
 def read_reply_status(text: str) -> tuple[ReadStatus, float]:
     """The status a reply states about the work, with a confidence between 0 and 1."""
-    plain = fix_typos(plain_text(text))
+    plain = _QUESTIONED_THEN_HEDGED.sub(r"I think it's \1. ", fix_typos(plain_text(text)))
     if not plain:
         return ReadStatus.UNCLEAR, 0.1
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", plain) if s.strip()]
     readings = [(clause, *_read_clause(clause)) for clause in _clauses(plain)]
     said = [(clause, status, confidence) for clause, status, confidence in readings if status in _ANSWERS]
-    if sentences and all(_is_question(s) for s in sentences):
+    if any(not _only_a_block_denied(clause) for clause, _, _ in said):
+        # "not stuck at all, all done": the denial only says the work moves; the rest says how far it got
+        said = [reading for reading in said if not _only_a_block_denied(reading[0])]
+    if sentences and all(_is_question(s) and not _answer_then_question(s) for s in sentences):
         extension = [r for r in said if r[1] is ReadStatus.EXTENSION_REQUESTED]
         return (ReadStatus.EXTENSION_REQUESTED, 0.8) if extension else (ReadStatus.UNCLEAR, 0.3)
     if not said:
-        if _ACKNOWLEDGEMENT.search(plain):
+        if _ACKNOWLEDGEMENT.search(plain) or all(
+            _ACK_ONLY.match(clause) or _ABOUT_THE_CHASE.search(clause) for clause, _, _ in readings
+        ):
             # A person promising to come back is not silence: unclear, so the bot asks rather than files it away.
             return ReadStatus.UNCLEAR, 0.3
         return read_status(plain) if len(readings) > 1 else (ReadStatus.UNCLEAR, readings[0][2] if readings else 0.2)

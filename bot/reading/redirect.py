@@ -23,7 +23,9 @@ class Redirect:
 # capital in it, which is quadratic on a long run ("March April May June ...").
 _WHO = (
     r"(?P<to><@[A-Z0-9]{1,20}(?:\|[^>]{0,80})?>|(?:(?i:the)[ \t]+)?[a-z]{1,30}(?:[ \t]+[a-z]{1,30})?[ \t]+team"
-    r"|(?:(?i:the)[ \t]+)?[A-Z][\w'’-]{0,40}(?:[ \t]+(?:[A-Z][\w'’-]{0,40}|of|and|for(?=[ \t]+[A-Z]))){0,6})"
+    r"|(?:(?i:the)[ \t]+)?[A-Z][\w'’-]{0,40}(?:[ \t]+(?:[A-Z][\w'’-]{0,40}|of|and|for(?=[ \t]+[A-Z]))){0,6}"
+    # "the Castlebridge Community Safety team": a unit's lower-case last word is part of its name
+    r"(?:[ \t]+(?:team|service|unit|partnership|hub|department|directorate)\b)?)"
 )
 _I = "(?i:{})".format
 # Each names the new owner in `to`; the cue alone is enough to read a redirect.
@@ -43,6 +45,10 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
               r"|taken (?:this|it) on)"),
     _WHO + _I(r"\s+(?:took (?:this |it )?over|picked (?:this|it) up|took (?:this|it) on)\b"),
     _WHO + _I(r"\s+(?:is|'s|are) (?:now\s+)?the (?:right|correct|best|new) (?:person|contact|lead|team|agency)\b"),
+    # "Dr Joseph Amadi, who has taken over", "Rachel Dunn, the new Safeguarding Manager, who is now leading on it"
+    _WHO + _I(r",?\s+(?:\([^)]{0,80}\)\s*,?\s+)?(?:the [\w' ]{1,40}?,\s+)?who (?:has|have|'s|is|are) (?:now\s+)?"
+              r"(?:taken over|taken (?:this|it) (?:over|on)|picked (?:this|it) up|leading|the (?:new )?lead|covering"
+              r"|responsible for)\b"),
     _I(r"\b(?:one|a job|an action|a matter) for (?!(?:us|me|you)\b)(?:the )?") + _OWNER_WORDS
     + _I(r"(?=[ \t,]+(?:rather than|not (?:us|me)|now|instead)\b)"),
     _I(r"\b(?:this|it|that)(?:'s| is)(?: now)? (?:an? |the )?") + _OWNER_WORDS
@@ -61,7 +67,11 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _WHO + _I(r"\s+(?:\([^)]{0,80}\)\s+)?(?:who\s+)?(?:now\s+)?(?:(?:leads|is leading|are leading) (?:on|for)|is covering"
               r"|are covering)\b"),
     _WHO + _I(r"\s+(?:is|are)\s+(?:now\s+)?(?:the (?:new )?(?:lead|owner)|responsible for (?:this|it))"),
-    _WHO + _I(r"\s+owns?\s+(?:it|this)\b"),
+    _WHO + _I(r"\s+owns?\s+(?:it|this|these|them|the [\w ]{1,30}?actions?)\b"),
+    _WHO + _I(r"\s+(?:is|are|'s)\s+(?:now\s+)?(?:picking (?:this|it|these) up|taking (?:this|it|these) (?:over|on))\b"),
+    # "all three are Eastmoor ICB's now, not ours"
+    _I(r"\b(?:is|are|'s)\s+(?:now\s+)?") + _WHO
+    + _I(r"(?:'s|’s)(?:\s+(?:action|actions|one|ones|responsibility))?(?=\s+now\b|,?\s+not (?:ours|us|mine|me)\b)"),
     _I(r"\b(?:this|it) is an?\s+") + _WHO + _I(r"\s+action\b"),
     # "should be with GP practices by 9 April" is a delivery, not a new owner
     _I(r"\bshould (?:be|sit) with\s+") + _WHO + r"(?![^.,;\n]{0,40}\b(?i:by|before|from|in|on)\b)",
@@ -74,7 +84,14 @@ _UNNAMED = re.compile(
     r"|organisation)"
     r"|got the wrong|(?:no longer|not) with (?:me|us)\b|i (?:don't|do not|no longer) (?:deal with|lead on|cover"
     r"|look after)"
-    r"|never the lead|now leads on|who (?:now )?leads on|rather than (?:us|me)\b|not (?:for )?us to (?:do|lead))",
+    r"|never the lead|now leads on|who (?:now )?leads on|rather than (?:us|me)\b|not (?:for )?us to (?:do|lead)"
+    r"|(?:no longer|not|don't|do not) (?:responsible for|own|the (?:lead|contact|owner) for|hold(?:s|ing)?) (?:this|it"
+    r"|these|that|the)"
+    r"|(?:not|isn't|is not) (?:an action )?for the (?:trust|charity|council|service|practice|team"
+    r"|agency|organisation|board|school|hospital)\b|not me any ?more\b|please (?:re-?direct|re-?route)\b"
+    # "that's a community safety one not housing"
+    r"|\b(?:that's|that is|this is|it's|it is) (?:a|an) [\w' ]{1,30}? (?:one|action|matter),? not (?!yet|finished|done"
+    r"|complete|started|easy|quick|sure|urgent|simple)\w+)",
     re.I,
 )
 _UNSURE_WHO = re.compile(r"\b(?:not sure|unsure|don't know|do not know|no idea|wondering|unclear)\b[^.?!]{0,30}\bwho\b", re.I)
@@ -83,16 +100,40 @@ _TRAILING = re.compile(r"(?:'s|’s|\s+(?:of|and|for|now))+$")
 _NOT_A_NAME = frozenset({"i", "we", "it", "this", "that", "they", "she", "he", "please", "sorry", "hi", "the", "you"})
 
 
+# Where to go instead ("please contact Rachel Dunn", "delivered by Northgate Probation Service"): a new owner
+# only beside a cue that the action is not the writer's ("I'm no longer responsible for this action").
+_POINTERS = tuple(re.compile(pattern) for pattern in (
+    _I(r"\b(?:contact|chase|try|e-?mail|speak to|talk to|get in touch with|ask)\s+") + _WHO,
+    _I(r"\b(?:send|forward|direct|re-?direct|pass|refer)\s+(?:[\w'’-]+\s+){0,6}?to\s+") + _WHO,
+    _I(r"\b(?:commissioned|delivered|run|provided|led|managed|handled|overseen|owned|held|transferred(?: back)?"
+       r"|moved(?: back)?) (?:by|to)\s+") + _WHO,
+))
+
+
 def find_redirect(text: str) -> Redirect | None:
     """Who now owns the action, when the reply says it is not the writer's (or their agency's) any more."""
     plain = re.sub(r"[ \t]+", " ", text)
     named = _named_owners(plain)
     if named:
-        return _with_name_for_mention(named)
+        chosen = _with_name_for_mention(named, plain)
+        if chosen.to is not None and chosen.to.islower():
+            # "a licensing one not ours - try the Harbourside Licensing team": the name pointed to says more
+            return Redirect(_first_named(_POINTERS, plain) or chosen.to, chosen.cue)
+        return chosen
     cue = _UNNAMED.search(plain)
     if cue is None or _UNSURE_WHO.search(plain[max(0, cue.start() - 40) : cue.end()]):
         return None  # "not sure who leads on this now": a question for the coordinator, not a new owner
-    return Redirect(None, cue.group(0))
+    return Redirect(_first_named(_POINTERS, plain), cue.group(0))
+
+
+def _first_named(patterns: tuple[re.Pattern[str], ...], plain: str) -> str | None:
+    """The first name any of `patterns` finds, sentence by sentence, in the order of the text."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", plain):
+        found = [(match.start(), who) for pattern in patterns for match in pattern.finditer(sentence)
+                 if (who := _TRAILING.sub("", match.group("to").strip())).lower() not in _NOT_A_NAME]
+        if found:
+            return min(found)[1]
+    return None
 
 
 def _named_owners(plain: str) -> list[Redirect]:
@@ -108,11 +149,16 @@ def _named_owners(plain: str) -> list[Redirect]:
     return found
 
 
-def _with_name_for_mention(named: list[Redirect]) -> Redirect:
+def _with_name_for_mention(named: list[Redirect], plain: str) -> Redirect:
     """A Slack mention is kept, with the person's name beside it when the reply also names them
-    ("<@U03HELEN> is the right person now - Helen Marchbank took over"), so both can be resolved."""
+    ("<@U03HELEN> is the right person now - Helen Marchbank took over", "<@U07KQ2L> (Kemi Adeyemi, our new DA
+    lead) has it"), so both can be resolved."""
     mention = next((r for r in named if r.to and r.to.startswith("<@")), None)
     person = next((r for r in named if r.to and not r.to.startswith("<@")), None)
+    if mention is not None and person is None and mention.to is not None:
+        bracketed = re.search(re.escape(mention.to) + r"[^(\n.]{0,60}\(\s*" + _WHO + r"\s*[,)]", plain)
+        if bracketed is not None and bracketed.group("to").lower() not in _NOT_A_NAME:
+            return Redirect(f"{bracketed.group('to')} ({mention.to})", mention.cue)
     if mention is not None and person is not None:
         return Redirect(f"{person.to} ({mention.to})", mention.cue)
     return named[0]
@@ -121,8 +167,12 @@ def _with_name_for_mention(named: list[Redirect]) -> Redirect:
 # An automatic reply that hands DHR work on: "for DHR matters please contact X", "X, who is covering my work".
 # One that names someone only for urgent matters hands nothing on.
 _SUCCESSOR = tuple(re.compile(pattern) for pattern in (
-    _I(r"\b(?:please )?(?:contact|email|e-mail|direct (?:any |all |your )?(?:[\w-]+ ){0,2}?(?:queries|enquiries|matters"
-       r"|emails|correspondence|questions) to|speak to|get in touch with)\s+") + _WHO,
+    _I(r"\b(?:please )?(?:contact|email|e-mail|speak to|get in touch with"
+       # "redirect any correspondence about Domestic Homicide Reviews to", "send these to", "forward DHR queries to"
+       r"|(?:(?:re-?)?direct|send|forward|pass) (?:(?:any|all|your|these|them|this|it|future|further) )?(?:[\w-]+ ){0,2}?"
+       r"(?:(?:queries|enquiries|matters|e-?mails|correspondence|questions|requests)(?: (?:about|regarding|on"
+       r"|relating to|for)(?: [\w'’-]+){1,5}?)? )?to)\s+") + _WHO,
+    _I(r"\b(?:handled|overseen|managed|dealt with|covered|looked after|led) by\s+") + _WHO,
     _WHO + _I(r",?\s+(?:\([^)]{0,80}\)\s*,?\s+)?who (?:is|will be) (?:now )?(?:covering|leading|the lead|dealing)"),
     _WHO + _I(r"\s+(?:has|have) (?:now )?taken over\b"),
     _WHO + _I(r"\s+(?:is|will be) (?:now )?(?:covering|leading on|dealing with|the (?:new )?lead)\b"),

@@ -28,7 +28,7 @@ from bot.reading.clauses import fix_typos, read_reply_status
 from bot.reading.confirm import CONFIDENT, needs_confirmation
 from bot.reading.quoting import quoted_question, split_reply, strip_quoted
 from bot.reading.redirect import find_redirect, find_successor
-from bot.reading.split import inline_answers, mentioned_refs, split_by_action
+from bot.reading.split import inline_answers, lead_in, mentioned_refs, split_by_action
 from bot.reading.status import find_evidence, plain_text, read_status, slack_to_plain
 from bot.rules.dates import find_date_in_text, spell_out_reply_dates, unreadable_date
 from bot.rules.statuses import Precision, ReadStatus
@@ -241,7 +241,8 @@ _HEDGE = re.compile(
     r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)|as far as (?:i"
     r"|we) (?:know|can tell|"
     r"am aware)|pretty sure|fairly sure|i'm sure|(?:i|we) think so|if i remember|afaik|i assume|presumably|supposedly"
-    r"|double[- ]check|need to (?:check|confirm)|(?:can|could) you (?:check|confirm)|let me know if)\b",
+    r"|(?:i )?think (?:that'?s|this is|it'?s|so)|i thought|double[- ]check|need to (?:check|confirm)|(?:can"
+    r"|could) you (?:check|confirm)|let me know if)\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -261,14 +262,15 @@ def _is_hedged(text: str, status: ReadStatus) -> bool:
 _TARGET_CUE = re.compile(
     r"\b(?:by|until|till|before|within|through|throughout|end of|new (?:target |due )?date(?: of| is)?|deadline(?: of"
     r"| is)?"
-    r"|target(?: date)?"
+    r"|target(?:ing| date)?"
     r"(?: of| is)?|revised to|moved to|pushed to|(?:complete(?:d)?|done|finish(?:ed)?|ready|wrapped up|in place"
     r"|delivered)"
     r" (?:in|on|by)|due(?: to (?:finish|complete|end))?(?: on| by| in)?|on (?:track|course) (?:for|to \w+ (?:by|in|on))"
     r"|aim(?:ing)? (?:for|to \w+ (?:by|in))|expected?(?: by| in| on)?|finish date(?: is)?|w/c|week (?:commencing"
     r"|beginning))"
     # "by Friday 12 March"
-    r"\W+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
+    r"\W+(?:the\s+)?(?:(?:end|mid|middle|start|beginning|early|late)(?: of)?[\s-]+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
     re.I,
 )
 # "next week", "in a fortnight", "tomorrow": a relative day is a target when the reply speaks of finishing.
@@ -283,6 +285,19 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     plain = spell_out_reply_dates(plain_text(body), today=today)
     if status is ReadStatus.EXTENSION_REQUESTED:
         return latest_date_to_come(plain, today)
+    target = _target_date(plain, today)
+    if target is not None:
+        return target
+    # "Thank you for your email of 1 June. ... all trained by the end of December 2027": a date that is
+    # history or no target hides the target in a later sentence.
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n+", plain):
+        target = _target_date(sentence, today) if sentence != plain else None
+        if target is not None:
+            return target
+    return None
+
+
+def _target_date(plain: str, today: date) -> date | None:
     parsed = find_date_in_text(plain, today=today)
     if parsed is None or parsed.due is None or parsed.due < today:
         return None  # a date in the past is history ("met on 3 May"), not a new target
@@ -292,6 +307,8 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
             return parsed.due
         if _FINISHED_AFTER.match(plain, named.end()):
             return parsed.due  # "the last session is on 26 March, after which this will be complete"
+        if _LAST_STEP_BEFORE.search(plain[max(0, named.start() - 90) : named.start()]):
+            return parsed.due  # "the other 3 are booked in for March", "the final report goes to the board on 3 May"
     if _RELATIVE_TARGET.match(parsed.text) and _FINISHING.search(plain):
         return parsed.due
     return None
@@ -300,6 +317,15 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
 _FINISHED_AFTER = re.compile(
     r"[^.;!?\n]{0,20}?\b(?:after which|and (?:then|after that)|then|at which point)\b[^.;!?\n]{0,30}?"
     r"\b(?:complete|completed|done|finished|closed|signed off)\b",
+    re.I,
+)
+# The date the last of the work happens: the rest of it ("the other 3 are booked in for March", "the last
+# session is on 23 July") or the step that finishes it ("will be presented on", "signed off at the board on").
+_LAST_STEP_BEFORE = re.compile(
+    r"(?:\b(?:the )?(?:last|final|remaining|other (?:\w+ )?\w+|rest of (?:the|them|it))\b[^.;!?\n]{0,50}?"
+    r"|\b(?:will|should|is due to|are due to|to) (?:be |then )?(?:presented|signed off|approved|ratified|agreed"
+    r"|launched|go(?:ing)? live|live|published|completed|finished)\b[^.;!?\n]{0,30}?)"
+    r"\b(?:on|in|for|at|by)\s+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
     re.I,
 )
 _YEARLESS_AHEAD = timedelta(days=300)
@@ -322,6 +348,19 @@ def latest_date_to_come(plain: str, today: date) -> date | None:
             continue  # "stood down in February", read in March: last February, not next year's
         found.append(parsed.due)
     return max(found, default=None)
+
+
+_EVERY_ACTION = re.compile(r"\b(?:all|both|each|every)\b", re.I)
+
+
+def _said_of_every_action(lead: str) -> tuple[ReadStatus, float] | None:
+    """The status a reply's opening gives all its actions at once ("both actions are now complete"), if any."""
+    if not _EVERY_ACTION.search(lead):
+        return None
+    status, confidence = read_reply_status(plain_text(lead))
+    if status is ReadStatus.UNCLEAR or _is_hedged(lead, status):
+        return None
+    return status, confidence
 
 
 def read_replies(
@@ -350,12 +389,16 @@ def readings_per_action(whole: Reading, *, today: date, known_refs: Sequence[str
     if not parts:
         return dict.fromkeys(known_refs, whole)
     readings: dict[str, Reading] = {}
+    said_of_all = _said_of_every_action(lead_in(whole.read_text, known_refs))
     for ref, part in parts.items():
         # A part of the cleaned text has no quotes or signature left to strip.
         if not part.strip():
             readings[ref] = replace(whole, refs=(ref,))
             continue
         reading = _read_words(part, today=today, refs=(ref,), question=None)
+        if reading.status is ReadStatus.UNCLEAR and said_of_all is not None:
+            # "I can confirm both actions are now complete: - 4-2: all supervisors attended the briefing"
+            reading = replace(reading, status=said_of_all[0], confidence=said_of_all[1])
         readings[ref] = replace(reading, text=reading.text + whole.unread, unread=whole.unread) if whole.unread \
             else reading
     return readings

@@ -109,6 +109,12 @@ def inline_answers(text: str, known_refs: Sequence[str]) -> str | None:
     return "\n".join(labelled) if len(refs) >= 2 else None
 
 
+def lead_in(text: str, known_refs: Sequence[str]) -> str:
+    """The reply before it first names one of the actions ("I can confirm both actions are now complete:")."""
+    mentions = _mentions(text, known_refs)
+    return text[: mentions[0].start] if mentions else ""
+
+
 def _suffix(ref: str) -> str | None:
     """ "2-1" for "RIV3-2-1": the ref without its review code, when it has one."""
     head, _, rest = ref.partition("-")

@@ -30,7 +30,8 @@ def _any(*phrases: str) -> str:
 _STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
     (ReadStatus.NOT_APPLICABLE, _any(
         r"n/a", "not applicable", "no longer (?:applicable|relevant|required|needed)", "decommissioned",
-        "do(?:es)?(?: not|n't) apply", "no longer applies", "not relevant (?:to|for) (?:us|our)",
+        "do(?:es)?(?: not|n't) apply", "(?:do not|don't) think (?:it|this"
+        "|that) applies", "no longer applies", "not relevant (?:to|for) (?:us|our)",
         "not (?:for|our) (?:us|agency)",
     )),
     (ReadStatus.NO_RESPONSE, _any(
@@ -105,6 +106,8 @@ _NEGATED_BEFORE = re.compile(
 _FUTURE_BEFORE = re.compile(
     r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
     r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this|'ll(?: be| have)?(?: it| this)?"
+    # "sessions w/c 14 June, then done": what follows the next step, still to come
+    r"|\b(?:and )?then(?: it'?s| it will be| we'?ll be| we are| we'?re| that'?s)?"
     r"|\bshould have (?:it|this|that)|\bwill have(?: it"
     r"| this)?)"
     r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|'s|are)\s+)?$"

@@ -114,6 +114,13 @@ _RELATIVE_RE = re.compile(
     r"|(?P<more>\b(?:(?:another|a\s+further)\s+(?P<m_count>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six"
     r"|seven|eight|nine|ten|eleven|twelve)|(?P<m_count2>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve)\s+(?:more|further|extra))\s+(?P<m_unit>day|week|month)s?\b)"
+    # "push it back six weeks", "slip by a month", "another month", "two months from now": that long after today
+    r"|(?P<shift>\b(?:(?:(?:push|put|move|set)(?:ed|ing|s)?(?:\s+(?:it|this|that|the\s+date))?\s+back"
+    r"|(?:slip|delay|defer|extend)(?:ped|ed|red|ing|s)?(?:\s+(?:it|this|that))?)(?:\s+by)?\s+"
+    r"(?P<sh_count>\d{1,3}|a\s+couple\s+of|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"|(?:another|a\s+further)(?P<sh_one>))\s+(?P<sh_unit>day|week|fortnight|month)s?\b)"
+    r"|(?P<from_now>\b(?P<fn_count>\d{1,3}|a\s+couple\s+of|an?|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve)\s+(?P<fn_unit>day|week|month)s?\s+(?:from\s+(?:now|today)|later)\b)"
     r"|(?P<fin_year_now>\b(?:(?P<fyn_which>this|next|the|current)\s+)?(?:financial|fiscal)\s+year(?:[\s-]+end)?\b"
     r"(?!\s*(?:FY\s*)?'?\d))"
     r"|(?P<day_month>(?:(?<=\bby\s)|(?<=\buntil\s)|(?<=\btill\s)|(?<=\bbefore\s)|(?<=\bon\s)|(?<=\bfor\s))(?P<dmo_d>\d{1,2})/(?P<dmo_m>\d{1,2})\b(?![/.\-]\d))"
@@ -127,7 +134,7 @@ _SPACE_RE = re.compile(r"\s+")
 _LETTER_LABEL_RE = re.compile(r"(?:(?<=\s)|^)\(?([a-z])\)", re.IGNORECASE)
 # A preposition right before a year-less month, season or weekday shows it is meant as a date.
 _CUE_BEFORE_RE = re.compile(
-    r"\b(?:by|in|until|till|before|during|from|to|of|early|mid|late|since|after|on|next|this|coming)"
+    r"\b(?:by|in|until|till|before|during|from|to|of|early|mid|late|since|after|on|next|this|coming|for)"
     r"[\s-]+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -396,11 +403,15 @@ def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[dat
         return today, today, Precision.DAY
     if kind == "tomorrow":
         return today + timedelta(days=1), today + timedelta(days=1), Precision.DAY
-    if kind in ("span", "fortnight", "more"):
+    if kind in ("span", "fortnight", "more", "shift", "from_now"):
         if kind == "fortnight":
             count_text, unit = "1", "fortnight"
         elif kind == "span":
             count_text, unit = g("count"), g("unit")
+        elif kind == "shift":
+            count_text, unit = g("sh_count") or "1", g("sh_unit")
+        elif kind == "from_now":
+            count_text, unit = g("fn_count"), g("fn_unit")
         else:
             count_text, unit = g("m_count") or g("m_count2"), g("m_unit")
         day = _ahead(today, count_text, unit)
@@ -588,7 +599,7 @@ _REPLY_REFERENCE_RE = re.compile(
     rf"\b(?P<month>{_MONTH})"
     r"|\b(?P<that>that month)\b"
     r"|\b(?P<calendar>the calendar year|calendar year)\b"
-    rf"|\bthe (?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:of\s+)?{_MONTH})",
+    rf"|\b(?:the|(?P<weekday>{_WEEKDAY}),?(?: the)?) (?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:of\s+)?{_MONTH})",
     re.IGNORECASE,
 )
 
@@ -608,14 +619,23 @@ def spell_out_reply_dates(text: str, *, today: date) -> str:
             return last_month if last_month else match.group(0)
         if match.group("calendar"):
             return "the year"
-        day = _next_day_of_month(today, int(match.group("day")))
-        return f"{day.day} {day:%B %Y}" if day else match.group(0)
+        weekday = match.group("weekday")
+        # "Friday 25th": the next 25th that falls on a Friday
+        day = _next_day_of_month(today, int(match.group("day")), _weekday_number(weekday) if weekday else None)
+        if day is None:
+            return match.group(0)
+        return f"{weekday} {day.day} {day:%B %Y}" if weekday else f"{day.day} {day:%B %Y}"
 
     return _REPLY_REFERENCE_RE.sub(spelt, text)
 
 
-def _next_day_of_month(today: date, day_number: int) -> date | None:
-    """The first day numbered `day_number` after `today` (a month without it is skipped)."""
+def _weekday_number(word: str) -> int | None:
+    return _INFO.weekday(word)
+
+
+def _next_day_of_month(today: date, day_number: int, weekday: int | None = None) -> date | None:
+    """The first day numbered `day_number` after `today` (a month without it is skipped), on `weekday`
+    (Monday 0) when one is given."""
     if not 1 <= day_number <= 31:
         return None
     year, month = today.year, today.month
@@ -624,7 +644,7 @@ def _next_day_of_month(today: date, day_number: int) -> date | None:
             candidate = date(year, month, day_number)
         except ValueError:
             candidate = None
-        if candidate is not None and candidate > today:
+        if candidate is not None and candidate > today and (weekday is None or candidate.weekday() == weekday):
             return candidate
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return None

@@ -76,3 +76,38 @@ def test_a_not_ours_in_mail_that_failed_sender_authentication_opens_no_task(mail
     assert report.rerouted == [] and report.refused == ["RIV3-5-1"]
     assert _tasks(mailroom) == [] and mailroom.messages(MessageKind.REROUTE.value) == []
     assert mailroom.events("reroute.opened") == []
+
+
+def test_an_automatic_reply_naming_a_successor_opens_the_same_task_and_changes_nothing(mailroom: Mailroom) -> None:
+    chaser = mailroom.sent_to(TOM)
+    mailroom.fake.deliver_reply(
+        chaser, TOM,
+        "Tom Okafor no longer works for the trust. Please send any correspondence about DHR actions to Grace Lin.",
+        subject=f"Automatic reply: {chaser['subject']}", headers={"Auto-Submitted": "auto-replied"},
+    )
+
+    report = mailroom.poll()
+
+    assert report.rerouted == ["RIV3-5-1"] and report.applied == [] and report.confirmations_queued == 0
+    assert mailroom.action("RIV3-5-1").status == "not_started"
+    [update] = mailroom.updates("RIV3-5-1")
+    assert (update.status, update.confirmed, update.refused) == ("redirect", False, False)
+    [task] = _tasks(mailroom)
+    with session_scope(mailroom.engine) as session:
+        grace = session.exec(select(Contact).where(Contact.name == "Grace Lin")).one()
+    assert (task.state, task.named, task.contact_id) == ("open", "Grace Lin", grace.id)
+    [told] = mailroom.messages(MessageKind.REROUTE.value)
+    assert (told.channel, told.recipient_address) == ("email", MORGAN)
+
+
+def test_an_out_of_office_naming_someone_for_urgent_matters_opens_no_task(mailroom: Mailroom) -> None:
+    chaser = mailroom.sent_to(TOM)
+    mailroom.fake.deliver_reply(
+        chaser, TOM, "I am on annual leave until 20 December. For urgent DHR matters please contact Grace Lin.",
+        subject=f"Automatic reply: {chaser['subject']}", headers={"Auto-Submitted": "auto-replied"},
+    )
+
+    report = mailroom.poll()
+
+    assert report.rerouted == [] and report.out_of_office == 1
+    assert mailroom.updates("RIV3-5-1") == [] and _tasks(mailroom) == []
