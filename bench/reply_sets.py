@@ -34,6 +34,8 @@ HELDOUT2_FILE = DATA / "replies_heldout2.tsv"
 HELDOUT3_FILE = DATA / "replies_heldout3.tsv"
 #: The same, written after held-out 3's kinds were built; measured once before its own were.
 HELDOUT4_FILE = DATA / "replies_heldout4.tsv"
+#: The same again (242 replies), written after held-out 4's kinds were built; measured once, never tuned on.
+HELDOUT5_FILE = DATA / "replies_heldout5.tsv"
 
 
 @dataclass(frozen=True)

@@ -161,9 +161,41 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
     problem = unreadable_date(body) if new_due is None else None
     if status is ReadStatus.EXTENSION_REQUESTED and new_due is None:
         confidence = min(confidence, 0.6)  # more time, but until when? ask
-    if _is_hedged(stated, status):
+    if _is_hedged(stated, status) or (status is ReadStatus.COMPLETE and _more_than_done(stated)):
         confidence = min(confidence, HEDGED)
     return Reading(status, new_due, evidence, confidence, refs, None, words, date_problem=problem)
+
+
+# Words that, beside a completion, say something is not finished, or that what is finished may be
+# something else ("I've done the chasing, still no data"; "the consultation closed, now we have to
+# write it up"): the bot then asks before closing, since a false close stops all chasing.
+_NOT_ONLY_DONE = re.compile(
+    r"\b(?:but|however|although|though|except|apart from|other than|bar the|besides|whereas|still|yet|remain\w*"
+    r"|outstanding|the rest|left to|to do\b|to go\b|next (?:step|stage|phase)|now (?:we|i|they) (?:have|need|must"
+    r"|will)|needs?\b|needed|waiting|await\w*|until|pending|once\b|not (?:yet |all |fully )|partly|partially)",
+    re.I,
+)
+
+
+# "nothing outstanding", "no further action needed": a remainder denied is part of saying it is finished.
+_NOTHING_LEFT = re.compile(
+    r"\b(?:nothing|no(?:\s+(?:further|more|other|outstanding))?\s+(?:actions?|work|tasks?|steps?)|none)"
+    r"(?:\s+(?:further|else|more|left|outstanding|remaining|pending))*"
+    r"(?:\s+(?:is|are))?(?:\s+(?:left|outstanding|remaining|needed|required|pending|to do|to be done))?\b",
+    re.I,
+)
+
+
+def _more_than_done(text: str) -> bool:
+    """Whether a reply read as complete says more than that the work is finished (see _NOT_ONLY_DONE).
+    A question beside it ("Done. Do you need the evidence?") asks about the answer, not the work."""
+    statements = " ".join(s for s in _SENTENCE_END.split(plain_text(text)) if not _ASKING.match(s))
+    return bool(_NOT_ONLY_DONE.search(_NOTHING_LEFT.sub(" ", statements)))
+
+
+_ASKING = re.compile(
+    r"^\W*(?:do|does|did|can|could|would|will|shall|should|is|are|was|may|what|which|who|when|where|how|want|need)"
+    r"\b[^.!]*\?\W*$", re.I)
 
 
 _BARE_YES = re.compile(r"^\W*(?:yes|yep|yeah|yup|correct|it is|it has|that's right|affirmative)\W*$", re.I)

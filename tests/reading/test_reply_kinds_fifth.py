@@ -199,3 +199,27 @@ def test_a_hedged_completion_with_work_left_over_is_in_progress(text: str) -> No
 
 def test_a_block_denied_beside_a_completion_leaves_the_completion() -> None:
     assert read_reply("not stuck at all, all done and signed off", today=TODAY).status is ReadStatus.COMPLETE
+
+
+@pytest.mark.parametrize("text", [
+    # the finished thing is a step, or something else, and the work goes on
+    "Survey closed on Friday, next step is pulling the findings together for the panel",
+    "I've finished ringing round the GP practices; two still haven't sent their figures",
+    "Pilot finished last month. Roll-out to the other wards is pending the budget decision",
+    "Procurement is done, we're now waiting for the provider to start",
+    "The e-learning module is complete however the face to face sessions are not all booked",
+    "done bar the final sign off at DMT",
+])
+def test_a_completion_that_says_something_is_not_finished_is_asked_never_closed(text: str) -> None:
+    reading = read_reply(text, today=TODAY)
+    assert not (closes_action(reading) and not needs_confirmation(reading)), reading
+
+
+@pytest.mark.parametrize("text", [
+    "All frontline housing officers completed the DA awareness course in March. Attendance list attached.",
+    "This is done - the revised referral pathway went live on 1 April.",
+    "completed",
+])
+def test_a_plain_completion_is_still_closed_at_once(text: str) -> None:
+    reading = read_reply(text, today=TODAY)
+    assert reading.status is ReadStatus.COMPLETE and not needs_confirmation(reading), reading
