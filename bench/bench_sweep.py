@@ -14,6 +14,8 @@ busy machine): a bot process pays that once, not per sweep. The figures, at 10:0
   the sweep's own rows;
 - steady sweep: the next sweep, a quarter of an hour later, when nothing new is due; its floor is
   the raw select;
+- sweep after 1% changed: one open action in a hundred gets a reply (recorded through the ORM, as
+  the bot records one), then a sweep; beside the first sweep, whose cost it should be about 1% of;
 - peak RSS of the child that ran both sweeps; its floor is a child that imports the bot and does
   the raw select;
 - two sweeps started at once by two processes (two replicas): the wall time until both returned,
@@ -54,6 +56,7 @@ from bot.settings import load_settings
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 STEADY = NOW + timedelta(minutes=15)
+CHANGED = NOW + timedelta(minutes=30)
 RENDER_REPEATS = 50
 
 # Run by `python -c` in a child process, with the code of the tree it runs in.
@@ -68,11 +71,26 @@ engine = make_engine(sys.argv[1])
 settings = load_settings()
 is_working_day(datetime.fromisoformat(sys.argv[2]).date())  # imports the holidays calendars, once per process
 figures = {}
-for name, moment in (("first", sys.argv[2]), ("steady", sys.argv[3])):
+def timed(name, moment):
     started = time.perf_counter()
     report = sweep(engine, settings, datetime.fromisoformat(moment))
     figures[name] = time.perf_counter() - started
     figures[name + "_queued"] = len(report.queued)
+    figures[name + "_decided"] = getattr(report, "decided", -1)  # -1: code without stored decision days
+timed("first", sys.argv[2])
+timed("steady", sys.argv[3])
+# One open action in a hundred gets a reply, through the ORM as the bot records one.
+from random import Random
+from sqlmodel import Session, select
+from bot.models import Action, ProgressUpdate
+with Session(engine) as session:
+    ids = session.exec(select(Action.id).where(Action.status.in_(["not_started", "in_progress", "blocked"]))).all()
+    for action_id in Random(11).sample(sorted(ids), max(1, len(ids) // 100)):
+        session.add(ProgressUpdate(action_id=action_id, at=datetime.fromisoformat(sys.argv[3]), source="slack_reply",
+                                   raw_text="Still in progress", status="in_progress", confirmed=True))
+    session.commit()
+figures["replied"] = max(1, len(ids) // 100)
+timed("changed", sys.argv[4])
 status = open("/proc/self/status").read().split("VmHWM:")[1]
 figures["rss_mb"] = int(status.split()[0]) / 1024  # as peak_rss_mb(): this child may run another tree's code
 print(json.dumps(figures))
@@ -234,6 +252,11 @@ def time_now() -> float:
     return clock.time()
 
 
+def _decided(figures: dict[str, Any], name: str) -> str:
+    decided = figures[name + "_decided"]
+    return "all actions decided" if decided < 0 else f"{decided} decided"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
@@ -264,7 +287,8 @@ def main() -> None:
             race_url, cleanup = copy_database(url, args.postgres)
             cleanups.append(cleanup)
             floor = run_child(_RAW_SELECT_CHILD, [url], here)
-            sweeps = {label: run_child(_SWEEP_CHILD, [copies[label], NOW.isoformat(), STEADY.isoformat()], tree)
+            sweeps = {label: run_child(_SWEEP_CHILD, [copies[label], NOW.isoformat(), STEADY.isoformat(),
+                                                      CHANGED.isoformat()], tree)
                       for label, tree in trees}
             race_seconds, workers = race(race_url, here)
             after_engine = make_engine(copies["after"])
@@ -285,8 +309,10 @@ def main() -> None:
         for label, figures in sorted(sweeps.items(), key=lambda item: item[0] != "before"):
             row(label, f"first sweep ({figures['first_queued']} queued)", figures["first"], "s",
                 f"raw select ({floor['rows']} rows) + bulk insert", first_floor)
-            row(label, f"steady sweep ({figures['steady_queued']} queued)", figures["steady"], "s",
-                "raw select", floor["seconds"])
+            row(label, f"steady sweep ({figures['steady_queued']} queued, {_decided(figures, 'steady')})",
+                figures["steady"], "s", "raw select", floor["seconds"])
+            row(label, f"sweep after {figures['replied']} replies ({figures['changed_queued']} queued, "
+                f"{_decided(figures, 'changed')})", figures["changed"], "s", "first sweep", figures["first"])
             row(label, "peak RSS", figures["rss_mb"], "MB", "import + raw select", floor["rss_mb"])
         row("after", f"two sweeps at once: the one that left it ({workers} did the work)", race_seconds, "s",
             "raw select", floor["seconds"])

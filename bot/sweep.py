@@ -137,13 +137,21 @@ class PlanFacts:
 
 
 def open_actions_query(partnership_id: int, *columns: Any) -> sa.Select[Any]:
-    """The partnership's open actions, as the columns of OpenAction (or the `columns` given)."""
-    return (
-        sa.select(*(columns or [getattr(Action, name) for name in OpenAction._fields]))
-        .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
-        .join(Review, col(Review.id) == col(Recommendation.review_id))
-        .where(col(Review.partnership_id) == partnership_id, live_action())
+    """The partnership's open actions, as the columns of OpenAction (or the `columns` given).
+
+    The partnership is looked up per action by a correlated scalar subquery rather than a join (or an
+    EXISTS, which PostgreSQL turns into one), so that a condition on the action itself (its decision
+    day) drives the query through its index, on both databases and with or without planner
+    statistics, instead of the partnership's every action being read first.
+    """
+    partnership_of_action = (
+        sa.select(col(Review.partnership_id))
+        .join(Recommendation, col(Review.id) == col(Recommendation.review_id))
+        .where(col(Recommendation.id) == col(Action.recommendation_id))
+        .scalar_subquery()
     )
+    return sa.select(*(columns or [getattr(Action, name) for name in OpenAction._fields])).where(
+        live_action(), partnership_of_action == partnership_id)
 
 
 @dataclass(frozen=True)
@@ -159,8 +167,11 @@ class Chosen:
     def where(self) -> sa.ColumnElement[bool]:
         if self.today is None:
             return sa.true()
+        due = col(Action.decide_on) <= self.today
+        if not self.leads and not self.lead_agencies:
+            return due  # alone, so that it is read through ix_action_live_decide_on
         return sa.or_(
-            col(Action.decide_on) <= self.today,
+            due,
             col(Action.lead_contact_id).in_(sorted(self.leads)),
             sa.and_(col(Action.lead_contact_id).is_(None), col(Action.lead_agency_id).in_(sorted(self.lead_agencies))),
         )
@@ -308,10 +319,13 @@ def sweep_lease_name(settings: Settings) -> str:
 
 
 def sweep(
-    engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = False, everything: bool = False
+    engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = False, everything: bool = False,
+    store_days: bool = True,
 ) -> SweepReport:
     """Queue every chaser and escalation due at `now`. With dry_run, queue nothing, report all.
     With everything, decide every open action, not only those whose stored decision day has come.
+    Without store_days, leave the stored decision days as they were: a day decided as of a date
+    other than the real one (`dhr sweep --as-of`) holds only from that date on.
 
     One sweep of a partnership at a time: replicas sharing the database each start one every
     quarter hour, and the second to start leaves the work to the first (`left_to_another`) instead
@@ -331,7 +345,8 @@ def sweep(
         if _last_sweep_ended(engine, name) >= started:
             log.info("sweep: another sweep of %s ended meanwhile; leaving the work to it", settings.partnership.name)
             return SweepReport(left_to_another=True)
-        return _sweep(engine, settings, now, dry_run=False, everything=everything, lease_name=name)
+        return _sweep(engine, settings, now, dry_run=False, everything=everything, store_days=store_days,
+                      lease_name=name)
     finally:
         lease.release(engine, name, holder)
 
@@ -343,7 +358,8 @@ def _last_sweep_ended(engine: Engine, lease_name: str) -> datetime:
 
 
 def _sweep(
-    engine: Engine, settings: Settings, now: datetime, *, dry_run: bool, everything: bool, lease_name: str = ""
+    engine: Engine, settings: Settings, now: datetime, *, dry_run: bool, everything: bool, store_days: bool = False,
+    lease_name: str = "",
 ) -> SweepReport:
     report = SweepReport()
     window = send_window(settings)
@@ -379,9 +395,10 @@ def _sweep(
             written = {m.idempotency_key for m in enqueue_many(session, composed, now=now, actor="sweep")}
             report.queued = [new for new in composed if new.idempotency_key in written]
             report.already_queued = len(composed) - len(report.queued)
-            _store_decision_days(session, facts, report.queued, settings, policy_for, now, decision_day)
-            if new_basis is not None:
-                session.merge(new_basis)
+            if store_days:
+                _store_decision_days(session, facts, report.queued, settings, policy_for, now, decision_day)
+                if new_basis is not None:
+                    session.merge(new_basis)
         if lease_name:  # committed with what this sweep queued, on the wall clock (see sweep())
             session.merge(Cursor(name=f"{lease_name}:ended", updated_at=datetime.now(UTC)))
     log.info("sweep: %d queued, %d already queued", len(report.queued), report.already_queued)

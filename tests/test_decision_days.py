@@ -153,3 +153,46 @@ def test_a_new_board_meeting_or_policy_makes_the_sweep_decide_everything(engine:
     assert sweep(engine, settings, MONDAY + timedelta(minutes=30)).decided_all
     monkeypatch.setenv("DHR_POLICY__REPEAT_EVERY_WORKING_DAYS", "3")
     assert sweep(engine, load_settings(), MONDAY + timedelta(minutes=45)).decided_all
+
+
+def test_a_sweep_as_of_a_later_date_leaves_the_days_for_the_real_one(engine: Engine, settings) -> None:
+    """`dhr sweep --as-of` a month ahead: days decided as of then would hide what is due before it."""
+    action_ids = seed(engine, settings, random.Random(10))
+    sweep(engine, settings, MONDAY + timedelta(days=30), store_days=False)
+    with session_scope(engine) as session:
+        assert {a.decide_on for a in session.exec(select(Action)).all()} == {DECIDE_NOW}
+    assert sweep(engine, settings, MONDAY).decided == len(action_ids)
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
+def test_a_sweep_reads_the_due_actions_through_their_index_without_statistics(engine: Engine, generic: bool) -> None:
+    """At 100k open actions a steady sweep must cost what is due: the select of actions whose day has
+    come is planned from ix_action_live_decide_on, never a scan of the partnership's every action,
+    also by a PostgreSQL that has no statistics yet and plans a prepared statement generically."""
+    import sqlalchemy as sa
+    from sqlmodel import Session
+
+    from bot.sweep import Chosen, open_actions_query
+    from tests.test_overdue_queries import ACTIONS, BIG_TABLES, _explain, _fill
+
+    with engine.connect() as connection:
+        with Session(bind=connection) as session:
+            partnership_id = _fill(session, ACTIONS)
+            session.execute(sa.update(Action).values(decide_on=date(2027, 3, 1)))
+            session.flush()
+            query = open_actions_query(partnership_id).where(Chosen(date(2026, 12, 2)).where())
+            if engine.dialect.name == "postgresql":
+                connection.exec_driver_sql("DELETE FROM pg_statistic WHERE starelid IN "
+                                           f"({', '.join(repr(t) + '::regclass' for t in BIG_TABLES)})")
+                connection.exec_driver_sql("UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE relname IN "
+                                           f"({', '.join(repr(t) for t in BIG_TABLES)})")
+                plan = _explain(connection, query, generic=generic)
+                assert "Seq Scan on action" not in plan, plan
+            else:
+                if generic:
+                    pytest.skip("SQLite prepares no generic plans")
+                sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+                plan = "\n".join(str(row) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+                assert "SCAN action" not in plan, plan
+            assert "ix_action_live_decide_on" in plan, plan
+        connection.rollback()

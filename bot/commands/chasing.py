@@ -82,7 +82,8 @@ def sweep_command(
     settings = settings_or_exit()
     # A dry run writes only inside the transaction it rolls back, on the database as it is.
     engine = existing_engine(settings, read_only=False) if dry_run else ready_engine(settings)
-    report = sweep(engine, settings, parse_as_of(as_of, settings), dry_run=dry_run)
+    # Decision days worked out as of another date would hold only from that date: not stored.
+    report = sweep(engine, settings, parse_as_of(as_of, settings), dry_run=dry_run, store_days=as_of is None)
     if report.left_to_another:
         console.print("Another sweep is running (another bot process): it queues what is due.")
         return
