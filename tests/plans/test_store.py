@@ -282,3 +282,19 @@ def test_new_actions_go_in_with_one_insert_whichever_of_their_fields_are_empty(e
     assert len(report.added) == 6
     assert inserts.count("action") == 1
     assert inserts.count("recommendation") == 1
+
+
+def test_an_import_that_fails_in_its_last_bulk_insert_leaves_nothing_behind(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_args: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(store, "_insert_events", fail)  # after recommendations, actions and progress notes
+
+    with pytest.raises(RuntimeError):
+        _import(engine, _example())
+
+    with Session(engine) as session:
+        for model in (Review, Recommendation, Action, ProgressUpdate, Event):
+            assert session.exec(select(model)).all() == []
