@@ -8,7 +8,7 @@ The workbook has `--rows` rows in all: a title, the review code, the header, the
 three per recommendation (so numbers run past 999), the recommendation cell merged over its three rows.
 Every action must be stored: the run stops if one is missing. Each figure is the median of --repeat runs.
 
-    parse        read_plan() of the workbook, caches of earlier reads emptied first (a cold first import)
+    parse        read_plan() of the workbook, header caches of earlier reads emptied first (a cold first import)
     parse floor  openpyxl's read-only workbook, iter_rows(values_only=True) over the same sheet, nothing else
     store        import_plan() into a freshly migrated database (migration not timed), committed
     store floor  the rows that import writes (recommendations, actions, their progress notes and audit
@@ -37,7 +37,6 @@ from bot.db import make_engine, migrate, session_scope
 from bot.models import Action, Event, Partnership, ProgressUpdate, Recommendation, Review
 from bot.plans import ParsedPlan, read_plan
 from bot.plans.columns import field_for_header, normalise_header
-from bot.plans.finish import read_action_status, read_target
 from bot.plans.store import action_ref, import_plan, ref_number
 
 SHARED_PLANS = Path(__file__).resolve().parents[2] / "shared" / "plans"
@@ -159,8 +158,8 @@ def floor(plan: ParsedPlan, postgres: str | None) -> float:
 
 
 def parse(path: Path, rows: int) -> ParsedPlan:
-    """read_plan() as a first import in a fresh process would: the readings' caches emptied first."""
-    for cached in (read_target, read_action_status, normalise_header, field_for_header):
+    """read_plan() as a first import in a fresh process would: the header caches emptied first."""
+    for cached in (normalise_header, field_for_header):
         cached.cache_clear()
     # Past safety.max_import_actions (5,000 by default), as `dhr import` allows with the setting raised.
     return read_plan(path, today=TODAY, max_actions=rows)

@@ -112,8 +112,15 @@ def agency_prefix(text: str) -> tuple[str | None, str]:
 
 
 #: Plans repeat their targets and progress notes ("March 2027", "No update received."): both readings
-#: are pure, so each distinct text is read once.
+#: are pure, so each distinct text is read once while a plan is read (see forget_readings).
 _READINGS_KEPT = 4096
+
+
+def forget_readings() -> None:
+    """Empty the readings' caches once a plan is read: its progress notes may name people, and a
+    long-running bot need not hold one plan's texts until the next."""
+    read_target.cache_clear()
+    read_action_status.cache_clear()
 
 
 @lru_cache(maxsize=_READINGS_KEPT)
