@@ -28,7 +28,7 @@ from bot.plans.columns import (
     normalise_header,
 )
 from bot.plans.context import plan_reference_day, section_ref_parts
-from bot.plans.finish import agency_prefix, finish_action
+from bot.plans.finish import agency_prefix, finish_action, forget_readings
 from bot.plans.layout import (
     action_from_recommendation,
     continues_lead,
@@ -125,7 +125,10 @@ def assemble(
         builder.add(row)
     if builder.columns is None:
         raise PlanError(file, builder.no_header_message(), row=1)
-    return builder.finish(review_code, today)
+    try:
+        return builder.finish(review_code, today)
+    finally:
+        forget_readings()
 
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)

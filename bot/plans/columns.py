@@ -120,19 +120,35 @@ def normalise_header(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
 
 
+def _synonyms_by_first_word() -> dict[str, list[tuple[int, Field, str]]]:
+    """First word -> (place in SYNONYMS' order, field, synonym): a header can only hold a synonym
+    whose first word it has, so a cell is compared with those few, not with all of them."""
+    index: dict[str, list[tuple[int, Field, str]]] = {}
+    place = 0
+    for field, synonyms in SYNONYMS.items():
+        for synonym in synonyms:
+            index.setdefault(synonym.lstrip("=").split()[0], []).append((place, field, synonym))
+            place += 1
+    return index
+
+
+_BY_FIRST_WORD = _synonyms_by_first_word()
+
+
 @lru_cache(maxsize=4096)
 def field_for_header(text: str) -> Field | None:
     header = normalise_header(text)
     if not header:
         return None
     padded = f" {header} "
-    for field, synonyms in SYNONYMS.items():
-        for synonym in synonyms:
-            if synonym.startswith("="):
-                if header == synonym[1:]:
-                    return field
-            elif f" {synonym} " in padded:
+    # Sorted back into SYNONYMS' order: the first field with a matching synonym takes the column.
+    candidates = sorted(entry for word in set(header.split()) for entry in _BY_FIRST_WORD.get(word, ()))
+    for _place, field, synonym in candidates:
+        if synonym.startswith("="):
+            if header == synonym[1:]:
                 return field
+        elif f" {synonym} " in padded:
+            return field
     return None
 
 

@@ -48,7 +48,7 @@ def plan_reference_day(preamble: Sequence[str], targets: Iterable[str]) -> date 
                      if _HAS_YEAR.search(clause) and (parsed := parse_target_date(clause)).due is not None]
             if found:
                 return min(found)[1]  # a dated clause before one that names only a year
-    dated = [parsed.due for text in targets if text and _HAS_YEAR.search(text)
+    dated = [parsed.due for text in set(targets) if text and _HAS_YEAR.search(text)  # plans repeat their targets
              if (parsed := parse_target_date(text)).due is not None]
     return min(dated).replace(month=1, day=1) if dated else None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from bot.plans.columns import Field
 from bot.plans.model import ParsedAction
@@ -110,6 +111,19 @@ def agency_prefix(text: str) -> tuple[str | None, str]:
     return match.group(1).strip(), match.group(2).strip()
 
 
+#: Plans repeat their targets and progress notes ("March 2027", "No update received."): both readings
+#: are pure, so each distinct text is read once while a plan is read (see forget_readings).
+_READINGS_KEPT = 4096
+
+
+def forget_readings() -> None:
+    """Empty the readings' caches once a plan is read: its progress notes may name people, and a
+    long-running bot need not hold one plan's texts until the next."""
+    read_target.cache_clear()
+    read_action_status.cache_clear()
+
+
+@lru_cache(maxsize=_READINGS_KEPT)
 def read_target(text: str | None, *, today: date | None) -> tuple[date | None, Precision]:
     """The due date a target cell means. A cell with several dates (one per line, or "a) …
     b) …") is due when the last of them is: the action is not done before its last part."""
@@ -132,6 +146,7 @@ def looks_like_a_date(text: str | None) -> bool:
     return bool(text) and _DATE_SHAPED.search(text or "") is not None and not _RECURRING.search(text or "")
 
 
+@lru_cache(maxsize=_READINGS_KEPT)
 def read_action_status(
     status_cell: str, progress: str | None, target_text: str | None, precision: Precision
 ) -> ActionStatus:

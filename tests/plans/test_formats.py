@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.plans import PlanError, read_plan, read_plan_text
+from bot.plans.finish import read_action_status, read_target
 from bot.plans.model import ParsedPlan
 from bot.rules.statuses import ActionStatus, Precision
 from tests.plans.plan_files import HEADER, ROWS, write_csv, write_docx, write_xlsx
@@ -237,3 +238,11 @@ def test_a_year_at_the_start_of_a_line_is_text_unless_the_numbering_reaches_it()
 
     assert [rec.number for rec in plan.recommendations] == ["3", "4"]
     assert plan.recommendations[0].text == "Police to review the 2019 policy\n2019 guidance to be replaced."
+
+
+def test_a_plans_targets_and_progress_notes_are_not_kept_once_it_is_read(tmp_path: Path) -> None:
+    plan = read_plan(write_xlsx(tmp_path / "plan.xlsx", ROWS), review_code="RIV3", today=TODAY)
+
+    assert plan.action_count() > 0
+    assert read_target.cache_info().currsize == 0
+    assert read_action_status.cache_info().currsize == 0

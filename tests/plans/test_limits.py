@@ -136,3 +136,30 @@ def test_an_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
     with path.open("wb") as out:
         out.truncate(21 * 1024 * 1024)
     _refused(path, "at most 20 MB")
+
+
+def test_a_sheet_after_a_cover_sheet_is_measured_too(tmp_path: Path) -> None:
+    book = Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.append(["Guidance: how to fill in this plan"])
+    plan = book.create_sheet("Plan")
+    plan.append(HEADER)
+    plan.append(ROWS[0])
+    plan["ZZ3"] = "x"  # column 702: past the limit, on the sheet read after the cover
+    path = tmp_path / "second.xlsx"
+    book.save(path)
+
+    _refused(path, "sheet 'Plan' reaches row 3, column 702")
+
+
+def test_a_sheet_read_past_a_dimension_that_says_less(tmp_path: Path) -> None:
+    plain = write_xlsx(tmp_path / "plain.xlsx", ROWS)
+    with zipfile.ZipFile(plain) as archive:
+        xml = archive.read(SHEET)
+    start = xml.index(b"<dimension ref=\"") + len(b"<dimension ref=\"")
+    short = xml[:start] + b"A1" + xml[xml.index(b'"', start):]  # as some writers leave it
+
+    plan = read_plan(_rewrite(plain, tmp_path / "short.xlsx", {SHEET: short}), review_code="X1")
+
+    assert plan.action_count() == read_plan(plain, review_code="X1").action_count() > 0

@@ -258,3 +258,43 @@ def test_a_small_import_leaves_statistics_alone(engine: Engine) -> None:
 
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT reltuples FROM pg_class WHERE relname = 'action'")).scalar() == -1
+
+
+def test_new_actions_go_in_with_one_insert_whichever_of_their_fields_are_empty(engine: Engine) -> None:
+    # One action in two has no due date, lead or progress: rows of two shapes, alternating.
+    plan = ParsedPlan(review_code="SHAPE1", title="Shapes", recommendations=[
+        ParsedRecommendation(number=str(n), text=f"Recommendation {n}", actions=[
+            ParsedAction(description=f"Action {n}", lead_agency="Police", due=date(2027, 1, n), progress="Started")
+            if n % 2 else ParsedAction(description=f"Action {n}")])
+        for n in range(1, 7)])
+    inserts: list[str] = []
+
+    def count_inserts(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO"):
+            inserts.append(statement.split()[2].strip('"'))
+
+    sa.event.listen(engine, "before_cursor_execute", count_inserts)
+    try:
+        report = _import(engine, plan)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count_inserts)
+
+    assert len(report.added) == 6
+    assert inserts.count("action") == 1
+    assert inserts.count("recommendation") == 1
+
+
+def test_an_import_that_fails_in_its_last_bulk_insert_leaves_nothing_behind(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_args: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(store, "_insert_events", fail)  # after recommendations, actions and progress notes
+
+    with pytest.raises(RuntimeError):
+        _import(engine, _example())
+
+    with Session(engine) as session:
+        for model in (Review, Recommendation, Action, ProgressUpdate, Event):
+            assert session.exec(select(model)).all() == []
