@@ -128,7 +128,9 @@ def _mentions(text: str, known_refs: Sequence[str]) -> list[_Mention]:
         for match in re.finditer(rf"(?<![\w-]){re.escape(ref)}(?![\w-])", text, re.I):
             found.append(_Mention(match.start(), match.end(), ref))
         if suffix and suffixes.count(suffix) == 1 and "-" in suffix:
-            for match in re.finditer(rf"(?<![\w/.-]){re.escape(suffix)}(?![\w/.-])", text, re.I):
+            # "3.1 - complete" for WEX3-3-1: the short ref is written with a dot as often as with a dash
+            dotted_or_dashed = re.escape(suffix).replace(r"\-", "[-.]")
+            for match in re.finditer(rf"(?<![\w/.-]){dotted_or_dashed}(?![\w/.-])", text, re.I):
                 found.append(_Mention(match.start(), match.end(), ref))
     for match in _ACTION_WORD.finditer(text):
         numbered = _ref_for_number(match.group(1), known_refs, suffixes)
