@@ -116,7 +116,10 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:can|could|may) (?:we|i) (?:please )?(?:have|say|aim for|make it|get|extend|change|revise|move|push)\b"
         r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further"
         r"|extra) (?:days|weeks|months)\b"
-        r"|\b(?:need|want|like)\s+(?:a (?:bit|little) |a few \w+ )?longer\b|\blonger on this\b|\bexten(?:d|sion|tion)\b"
+        r"|\b(?:need|want|like)\s+(?:a (?:bit|little) |a few \w+ )?longer\b|\blonger on this\b"
+        # "we'd like to extend it to our lunchtime staff": more people, not more time
+        r"|\bexten(?:d|sion|tion)\b(?! (?:it|this|that|them|the \w+) to (?:our|all|the|other|more|every|each|new)\b"
+        r"(?! (?:end|start|middle|beginning)\b))"
         r"|\b(?:can|could) we go for\b|\bgive (?:me|us) (?:till|until|another|more|a few more|a couple more|a bit more"
         r"|a bit longer)\b"
         r"|\broll(?:ed)?\s+(?:(?:it"

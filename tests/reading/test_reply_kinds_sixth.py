@@ -153,6 +153,20 @@ def test_work_done_for_another_review_is_not_this_actions() -> None:
     assert reading.status is ReadStatus.NOT_STARTED
 
 
+@pytest.mark.parametrize("text", [
+    "All done - every nurse has had the session. We'd like to extend it to the bank staff next year too.",
+    "Finished in March. We may extend the training to other wards later but that is outside this action.",
+])
+def test_extending_the_work_to_more_people_is_not_more_time(text: str) -> None:
+    reading = read_reply(text, today=TODAY)
+    assert (reading.status, reading.new_due) == (ReadStatus.COMPLETE, None)
+
+
+def test_extending_to_the_end_of_a_month_is_still_more_time() -> None:
+    reading = read_reply("could we extend it to the end of July?", today=TODAY)
+    assert (reading.status, reading.new_due) == (ReadStatus.EXTENSION_REQUESTED, date(2027, 7, 31))
+
+
 # --- several actions ------------------------------------------------------------------------------------------
 
 
