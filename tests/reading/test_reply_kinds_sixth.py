@@ -177,6 +177,14 @@ def test_short_refs_written_with_a_dot_split_the_reply() -> None:
     assert readings["KNT5-4-2"].status is ReadStatus.IN_PROGRESS
 
 
+@pytest.mark.parametrize("lead", ["Both actions are finished now:", "I can confirm all of these are done -"])
+def test_a_status_said_of_every_action_before_numbered_answers_applies_to_each(lead: str) -> None:
+    readings = read_replies(f"{lead}\n1. Briefing ran on 3 May\n2. Leaflets sent out to every ward", today=TODAY,
+                            known_refs=["KNT5-4-1", "KNT5-4-2"])
+    assert {ref: reading.status for ref, reading in readings.items()} == {
+        "KNT5-4-1": ReadStatus.COMPLETE, "KNT5-4-2": ReadStatus.COMPLETE}
+
+
 def test_a_welsh_header_block_is_quoted_history() -> None:
     text = ("Training is complete, certificates on file.\n\nOddi wrth: DHR Tracker <dhr@example.org>\n"
             "Anfonwyd: 3 Mai 2027\nAt: Sian\nPwnc: Update requested\n\nPlease reply with an update.")
