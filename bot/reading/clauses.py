@@ -94,13 +94,15 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\bunlikely to (?:start|begin)\b|\b(?:not|n't|never) (?:been )?able to (?:start|begin|make a start)\b"
         r"|\b(?:haven't|hasn't|have not|has not|not|we've not|i've not) (?:yet )?(?:really )?done (?:anything|a thing"
         r"|much)\b|\b(?:haven't|hasn't|have not|has not|not|we've not) (?:yet )?(?:made|got) (?:a|any) start\b"
-        r"|\bnone of (?:it|this|that|them|these|the \w+)\b[^.]{0,30}\b(?:started|begun|happened)\b", re.I)),
+        r"|\bnone of (?:it|this|that|them|these|the \w+)\b[^.]{0,30}\b(?:started|begun|happened)\b"
+        r"|\b(?:haven't|hasn't|have not|has not|not|never|we've not|i've not) (?:yet )?managed to (?:start|begin"
+        r"|make a start)\b", re.I)),
     (ReadStatus.BLOCKED, _R(
         r"(?<!not )(?<!n't )(?<!longer )\bstuck\b|\bpaused\b|\bcan(?:no|')?t move (?:on|forward with) (?:this|it)\b"
         r"|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
-        r"(?:\w+\s+){0,6}?until\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
+        r"(?:\w+\s+){0,6}?(?:until|till)\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
         r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
-        r"|\bstill waiting (?:on|for)\b", re.I)),
+        r"|\bstill waiting (?:on|for)\b|\bstill no \w+(?: \w+)? (?:back )?from\b", re.I)),
     (ReadStatus.EXTENSION_REQUESTED, _R(
         r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
         r"|deadline|target"
@@ -114,12 +116,29 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:can|could|may) (?:we|i) (?:please )?(?:have|say|aim for|make it|get|extend|change|revise|move|push)\b"
         r"|\b(?:another|a further)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight)\b|\b\w+ (?:more|further"
         r"|extra) (?:days|weeks|months)\b"
-        r"|\b(?:need|want|like)\s+(?:a (?:bit|little) |a few \w+ )?longer\b|\blonger on this\b|\bexten(?:d|sion|tion)\b"
+        r"|\b(?:need|want|like)\s+(?:a (?:bit|little) |a few \w+ )?longer\b|\blonger on this\b"
+        # "we'd like to extend it to our lunchtime staff": more people, not more time
+        r"|\bexten(?:d|sion|tion)\b(?! (?:it|this|that|them|the \w+) to (?:our|all|the|other|more|every|each|new)\b"
+        r"(?! (?:end|start|middle|beginning)\b))"
         r"|\b(?:can|could) we go for\b|\bgive (?:me|us) (?:till|until|another|more|a few more|a couple more|a bit more"
         r"|a bit longer)\b"
         r"|\broll(?:ed)?\s+(?:(?:it"
         r"|this)\s+)?(?:over\s+|forward\s+)?to\b"
-        r"|\bmiss the deadline\b|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok"
+        r"|\bmiss the deadline\b"
+        # "we're not going to hit the original date", "can we amend the target date"
+        r"|\b(?:won't|will not|not going to|can't|cannot|unlikely to) (?:\w+ )?(?:hit|meet|make) (?:the|our|this|that)"
+        r" (?:original |current |agreed |due )?(?:date|deadline|target)\b"
+        r"|\b(?:amend|change|update|revise|extend) (?:the|our|this) (?:target |due |completion )?(?:date|deadline)\b"
+        r"|\bhold (?:this|it|that)(?: one)? (?:till|until)\b|\bre-?(?:book|schedul|arrang)\w*\b[^.]{0,30}\bfor\b"
+        r"|\b(?:won't|will not|not going to|can't|cannot) be (?:done|ready|finished|complete|completed|in place)"
+        r" (?:till|until|before)\b|\b(?:the|at the) earliest\b|\bnot before\b"
+        r"|\bgive (?:me|us) (?:\d+|two|three|four|five|six|eight|ten) (?:more )?(?:days|weeks|months)\b"
+        # a date, then "now", in a clause about the work and not the writer's leave: "aiming for mid-march now",
+        # "it'll be next month now"
+        r"|^(?![^\n]*\b(?:off|away|on leave|back|returning)\b)[^\n]*?\b(?:next (?:week|month)"
+        r"|(?:jan|feb|apr|jun|jul|aug|sep|oct|nov|dec)[a-z]*|march|may|q[1-4](?: \d{4}/\d{2})?|spring|summer|autumn"
+        r"|winter)\b[\w\s-]{0,12}?\bnow\b(?=\s*(?:$|[,.;:!?)]|with\b|tbh\b|sorry\b|i'm afraid\b|i think\b"
+        r"|realistically\b))|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok"
         r"|be acceptable) as (?:a|the) new"
         r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b"
         # "we would like to request that the target date is revised to ...": a formal request, never a completion
@@ -167,6 +186,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:just |only |still )?needs? (?:\w+ ){0,3}?(?:to (?:sign|approve|agree|ratify|go|be)|sign[- ]?off|signing"
         r"|approv\w*|ratif\w*)\b"
         r"|\b(?:now|still|next|then|just) (?:we )?need(?:s)? to\b|\bnext steps?\b"
+        r"|\bnow (?:we|i|they) (?:have|must|'ve got|have got) to\b|\bin hand\b"
+        r"|\b(?:isn't|aren't|hasn't|haven't|wasn't) (?:been )?\w+ yet\b"
+        r"|\bgoing (?:ok|okay|fine|alright|all right|to plan|smoothly)\b"
         # the rest still to do after a first part: "pilot's finished, now rolling out", "3-2 still needs the audit"
         r"|\b(?:now|next|then) (?:we're |we are |we'll be )?(?:rolling|roll(?:ing)?) (?:it |this |them )?out\b"
         r"|\bstill needs? (?:the|an?|its|their|our|some|more) \w+"
@@ -202,7 +224,9 @@ _NO_LONGER_NEEDED = _R(
     r"\bsuperseded\b|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b"
     # "we closed that service so there's nothing for us to do", "we don't commission that": never a completion
     r"|\bnothing (?:here |in this )?for (?:us|me|our \w+) to do\b|\b(?:we|i) (?:don't|do not|no longer|never) (?:provide"
-    r"|commission|run|deliver|offer|hold|manage)\b|\bnot (?:relevant|applicable) (?:to|for) (?:us|our)\b",
+    r"|commission|run|deliver|offer|hold|manage)\b|\bnot (?:relevant|applicable) (?:to|for) (?:us|our)\b"
+    # "the panel merged this action into 4.3": reported against another action from now on
+    r"|\bmerg(?:e|ed|ing) (?:this|it|the two)(?: action)? (?:into|with)\b|\b(?:a )?duplicate of\b",
     re.I,
 )
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
@@ -217,11 +241,15 @@ _ACK_ONLY = _R(
 # finished but is not sure. Read as a completion to put to them, never one to apply unasked (HEDGED_DONE).
 # Not "should be done by Friday" / "in the spring" / "soon": those are targets.
 _HEDGED_DONE = _R(
-    r"\b(?:should(?: all)? be|should have been|(?:i )?think (?:that'?s|this is|it'?s|this|it|that)|probably"
+    # "should have been done by now" is a complaint that it is not
+    r"\b(?!should have been (?:all )?\w+ by now\b)"
+    r"(?:should(?: all)? be|should have been|(?:i )?think (?:that'?s|this is|it'?s|this|it|that)|probably"
     r"|pretty sure(?: (?:that'?s|it'?s|this is|it is))?|fairly sure(?: (?:that'?s|it'?s|this is|it is))?"
-    r"|i believe (?:that'?s|it'?s|this is|it is)|(?:this|it) can be)"
+    r"|i believe (?:that'?s|it'?s|this is|it is)|(?:this|it|that)(?: one)? can be)"
     r"\s+(?:all\s+)?(?:done|complete|completed|finished|closed|signed off)\b"
-    r"(?!\s+(?:by|in|before|on|at|soon|next|when|once|within|after|later|shortly|tomorrow|this|end|early|mid|late)\b)"
+    # "should be complete by now" is no target
+    r"(?!\s+(?:by(?! now)|in|before|on|at|soon|next|when|once|within|after|later|shortly|tomorrow|this|end|early|mid"
+    r"|late)\b)"
     # work left over or taken back: "apart from the sign-off", "for the north team, south still to go", "no wait"
     r"(?![^.?!]{0,60}\b(?:but|isn't|hasn't|not|apart from|except|excepting|other than|bar|barring|save for|still"
     r"|once|when|until|wait|actually|left|remaining|outstanding)\b)",
@@ -233,7 +261,9 @@ HEDGED_DONE = 0.6
 # "not sure who's leading this now", "not sure why it's still showing as open".
 _ABOUT_THE_CHASE = _R(
     r"\b(?:already )?(?:sent|given|gave|provided) (?:you |the \w+ )?(?:an? |the )?update\b|\b(?:not sure|unsure) (?:who|why)\b"
-    r"|\bstill (?:showing|shows) (?:up )?as\b",
+    r"|\bstill (?:showing|shows) (?:up )?as\b"
+    # "the work completed last year was for a different review": other work, not this action's
+    r"|\bfor (?:a |another )?(?:different|separate|previous|earlier|older) (?:review|dhr|action|plan|case)\b",
     re.I,
 )
 
@@ -290,6 +320,10 @@ _QUESTIONED_THEN_HEDGED = _R(
 )
 
 
+# A question put the way questions start ("Is this the one...?"), not a statement with a question mark ("done?").
+_ASKED = _R(r"^\W*(?:is|are|was|were|did|does|do|has|have|had|can|could|would|will|which|what)\b", re.I)
+
+
 def _is_question(clause: str) -> bool:
     return clause.rstrip().endswith("?")
 
@@ -302,6 +336,10 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", plain) if s.strip()]
     readings = [(clause, *_read_clause(clause)) for clause in _clauses(plain)]
     said = [(clause, status, confidence) for clause, status, confidence in readings if status in _ANSWERS]
+    # "Is this the one I told you was completed in May?": a completion asked about is not one reported
+    asked_about = [reading for reading in said
+                   if reading[1] is ReadStatus.COMPLETE and _ASKED.match(reading[0]) and _is_question(reading[0])]
+    said = [reading for reading in said if reading not in asked_about]
     if any(not _only_a_block_denied(clause) for clause, _, _ in said):
         # "not stuck at all, all done": the denial only says the work moves; the rest says how far it got
         said = [reading for reading in said if not _only_a_block_denied(reading[0])]
@@ -309,7 +347,7 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
         extension = [r for r in said if r[1] is ReadStatus.EXTENSION_REQUESTED]
         return (ReadStatus.EXTENSION_REQUESTED, 0.8) if extension else (ReadStatus.UNCLEAR, 0.3)
     if not said:
-        if _ACKNOWLEDGEMENT.search(plain) or all(
+        if asked_about or _ACKNOWLEDGEMENT.search(plain) or all(
             _ACK_ONLY.match(clause) or _ABOUT_THE_CHASE.search(clause) for clause, _, _ in readings
         ):
             # A person promising to come back is not silence: unclear, so the bot asks rather than files it away.
@@ -338,7 +376,9 @@ def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, f
         status = statuses.pop()
         return status, max(confidence for s, confidence in said if s is status)
     work = statuses & {ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED}
-    if ReadStatus.NOT_APPLICABLE in statuses and work <= {ReadStatus.COMPLETE}:
+    # "merged into 4.3, so it can be closed here - the reporting will be against 4.3": only descriptions beside it
+    stated_work = {s for s, c in said if c >= 0.8} & work
+    if ReadStatus.NOT_APPLICABLE in statuses and stated_work <= {ReadStatus.COMPLETE}:
         return ReadStatus.NOT_APPLICABLE, min(surest, 0.7)
     if work == {ReadStatus.COMPLETE}:
         # "Done, no update needed": a completion beside words that say nothing about other work.

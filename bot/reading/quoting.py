@@ -30,9 +30,9 @@ _SEPARATORS = (
     ),
     re.compile(r"^[ \t]*(?:begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée])\s*:", re.M | re.I),
     re.compile(
-        r"^[ \t]*[*_]{0,2}(?:from|de|von|van|da|od|fr[åa]n)\s?:[*_]{0,2}[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]*[*_]{0,2}"
+        r"^[ \t]*[*_]{0,2}(?:from|de|von|van|da|od|fr[åa]n|oddi wrth)\s?:[*_]{0,2}[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]*[*_]{0,2}"
         r"(?:sent|date|envoy[ée]|gesendet|datum|enviado|fecha|verzonden|inviato|data|skickat|wys[łl]ano|to|subject"
-        r"|[àa]|an|objet|betreff|para|asunto|aan|onderwerp|oggetto|cc)\s?:",
+        r"|[àa]|an|objet|betreff|para|asunto|aan|onderwerp|oggetto|cc|anfonwyd|pwnc)\s?:",
         re.M | re.I,
     ),
 )

@@ -6,6 +6,7 @@ Pure text in, a Redirect out.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -58,8 +59,12 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
        r"|that is|it'?s"
        r"|it is|this is|this sits with|it sits with|it'?s with|try|ask)\s+") + _WHO,
     _I(r"\b(?:sits|lies|rests|belongs) (?:now )?(?:with|to)\s+") + _WHO,
+    # "it sits with the police not probation", "belongs to children's social care rather than the practice"
+    _I(r"\b(?:sits|lies|rests|belongs) (?:now )?(?:with|to)\s+(?:the\s+)?") + _OWNER_WORDS
+    + _I(r"(?=[ \t,]+(?:rather than|not|now|instead)\b)"),
     _I(r"\b(?:is|are) (?:now )?with\s+") + _WHO + _I(r"(?=\s+now\b|,? not (?:me|us)\b|\s+rather than\b)"),
-    _I(r"\b(?:handed (?:it |this )?over|handed (?:it|this) on|transferred|allocated|passed (?:it |this )?(?:on |over )?"
+    _I(r"\b(?:hand(?:ed|ing)? (?:it |this )?over|hand(?:ed|ing)? (?:it|this)(?: on)?|transferred|allocated"
+       r"|passed (?:it |this )?(?:on |over )?"
        r"|moved (?:it |this )?(?:over )?|redirect (?:it|this)|re-?route (?:it|this)|forward(?:ed)? (?:it|this)"
        r"|reassign(?:ed)? (?:it|this)) to\s+") + _WHO,
     _I(r"\b(?:copying|cc'?ing|i'?ve cc'?d|copied|looping) in\s+") + _WHO,
@@ -67,7 +72,12 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _WHO + _I(r"\s+(?:\([^)]{0,80}\)\s+)?(?:who\s+)?(?:now\s+)?(?:(?:leads|is leading|are leading) (?:on|for)|is covering"
               r"|are covering)\b"),
     _WHO + _I(r"\s+(?:is|are)\s+(?:now\s+)?(?:the (?:new )?(?:lead|owner)|responsible for (?:this|it))"),
-    _WHO + _I(r"\s+owns?\s+(?:it|this|these|them|the [\w ]{1,30}?actions?)\b"),
+    _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?\s+owns?\s+(?:it|this|these|them"
+              r"|the [\w ]{1,30}?actions?)\b"),
+    # "Dr Ben Walsh ... has agreed to take on the outstanding DHR actions"
+    # (the whole name: "Dr Ama Owusu, who joined in June, has agreed", never "Dr Ama")
+    _WHO + r"(?![\w'’-]|[ \t]+[A-Z])" + _I(r"[^.\n]{0,60}?\s+(?:has|have) agreed to (?:take (?:on|over)|pick up"
+                                           r"|lead on)\b"),
     _WHO + _I(r"\s+(?:is|are|'s)\s+(?:now\s+)?(?:picking (?:this|it|these) up|taking (?:this|it|these) (?:over|on))\b"),
     # "all three are Eastmoor ICB's now, not ours"
     _I(r"\b(?:is|are|'s)\s+(?:now\s+)?") + _WHO
@@ -75,20 +85,25 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _I(r"\b(?:this|it) is an?\s+") + _WHO + _I(r"\s+action\b"),
     # "should be with GP practices by 9 April" is a delivery, not a new owner
     _I(r"\bshould (?:be|sit) with\s+") + _WHO + r"(?![^.,;\n]{0,40}\b(?i:by|before|from|in|on)\b)",
-    _I(r"\bask\s+") + _WHO + _I(r"\s+(?:instead|rather)"),
+    _I(r"\b(?:ask|contact|try|chase|e-?mail|speak to|talk to)\s+") + _WHO + _I(r"\s+(?:instead|rather)"),
+    # "please send future chasers to Sam Lowe": where the chasing goes from now on
+    _I(r"\b(?:send|direct|address|forward)\s+(?:all\s+|any\s+)?(?:future|further)\s+(?:[\w-]+\s+){0,3}?to\s+") + _WHO,
+    # "this is <@U05RT9Q> now (Priya Shah)"
+    _I(r"\b(?:this|it|that)(?: one)?(?:'s| is) (?:now\s+)?") + _WHO + _I(r"(?:'s|’s)?(?=\s+now\b)"),
 ))
 # Cues with no name in them: "wrong person", "no longer with me".
 _UNNAMED = re.compile(
     r"\b(?:not ours|isn't ours|not our (?:action|responsibility|lead|remit|area)|not one for us|isn't one for us"
     r"|(?:not|no longer) the (?:right|correct|best) (?:person|agency|team|contact)|wrong (?:person|agency|team|contact"
     r"|organisation)"
-    r"|got the wrong|(?:no longer|not) with (?:me|us)\b|i (?:don't|do not|no longer) (?:deal with|lead on|cover"
+    r"|got the wrong|\b(?:this|it|that)(?: one)?(?:'s| is) (?:now )?yours\b"
+    r"|(?:no longer|not) with (?:me|us)\b|i (?:don't|do not|no longer) (?:deal with|lead on|cover"
     r"|look after)"
     r"|never the lead|now leads on|who (?:now )?leads on|rather than (?:us|me)\b|not (?:for )?us to (?:do|lead)"
     r"|(?:no longer|not|don't|do not) (?:responsible for|own|the (?:lead|contact|owner) for|hold(?:s|ing)?) (?:this|it"
     r"|these|that|the)"
     r"|(?:not|isn't|is not) (?:an action )?for the (?:trust|charity|council|service|practice|team"
-    r"|agency|organisation|board|school|hospital)\b|not me any ?more\b|please (?:re-?direct|re-?route)\b"
+    r"|agency|organisation|board|school|hospital)\b|not (?:me|mine) any ?more\b|please (?:re-?direct|re-?route)\b"
     # "that's a community safety one not housing"
     r"|\b(?:that's|that is|this is|it's|it is) (?:a|an) [\w' ]{1,30}? (?:one|action|matter),? not (?!yet|finished|done"
     r"|complete|started|easy|quick|sure|urgent|simple)\w+)",
@@ -97,7 +112,8 @@ _UNNAMED = re.compile(
 _UNSURE_WHO = re.compile(r"\b(?:not sure|unsure|don't know|do not know|no idea|wondering|unclear)\b[^.?!]{0,30}\bwho\b", re.I)
 _TRAILING = re.compile(r"(?:'s|’s|\s+(?:of|and|for|now))+$")
 # Capitalised words that start a sentence without naming anyone.
-_NOT_A_NAME = frozenset({"i", "we", "it", "this", "that", "they", "she", "he", "please", "sorry", "hi", "the", "you"})
+_NOT_A_NAME = frozenset({"i", "we", "it", "this", "that", "they", "she", "he", "please", "sorry", "hi", "the", "you"}
+                       | {month.lower() for month in calendar.month_name[1:]})
 
 
 # Where to go instead ("please contact Rachel Dunn", "delivered by Northgate Probation Service"): a new owner
@@ -107,6 +123,7 @@ _POINTERS = tuple(re.compile(pattern) for pattern in (
     _I(r"\b(?:send|forward|direct|re-?direct|pass|refer)\s+(?:[\w'’-]+\s+){0,6}?to\s+") + _WHO,
     _I(r"\b(?:commissioned|delivered|run|provided|led|managed|handled|overseen|owned|held|transferred(?: back)?"
        r"|moved(?: back)?) (?:by|to)\s+") + _WHO,
+    r"(?P<to><@[A-Z0-9]{1,20}(?:\|[^>]{0,80})?>)",
 ))
 
 
@@ -123,7 +140,18 @@ def find_redirect(text: str) -> Redirect | None:
     cue = _UNNAMED.search(plain)
     if cue is None or _UNSURE_WHO.search(plain[max(0, cue.start() - 40) : cue.end()]):
         return None  # "not sure who leads on this now": a question for the coordinator, not a new owner
-    return Redirect(_first_named(_POINTERS, plain), cue.group(0))
+    return Redirect(_with_person_after_role(_first_named(_POINTERS, plain), plain), cue.group(0))
+
+
+_PERSON = r"[ \t]*,[ \t]+(?P<person>(?:Dr\.? |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+){1,2})\b"
+
+
+def _with_person_after_role(to: str | None, plain: str) -> str | None:
+    """ "try the Head of Housing Options, Mark Ellis": the person named after the role, with the role beside them."""
+    if to is None or not to.lower().startswith("the "):
+        return to
+    person = re.compile(re.escape(to) + _PERSON).search(plain)
+    return f"{person.group('person')} ({to})" if person else to
 
 
 def _first_named(patterns: tuple[re.Pattern[str], ...], plain: str) -> str | None:
@@ -173,6 +201,7 @@ _SUCCESSOR = tuple(re.compile(pattern) for pattern in (
        r"(?:(?:queries|enquiries|matters|e-?mails|correspondence|questions|requests)(?: (?:about|regarding|on"
        r"|relating to|for)(?: [\w'’-]+){1,5}?)? )?to)\s+") + _WHO,
     _I(r"\b(?:handled|overseen|managed|dealt with|covered|looked after|led) by\s+") + _WHO,
+    _I(r"\b(?:re-?assigned|transferred|handed over|passed|allocated) to\s+") + _WHO,
     _WHO + _I(r",?\s+(?:\([^)]{0,80}\)\s*,?\s+)?who (?:is|will be) (?:now )?(?:covering|leading|the lead|dealing)"),
     _WHO + _I(r"\s+(?:has|have) (?:now )?taken over\b"),
     _WHO + _I(r"\s+(?:is|will be) (?:now )?(?:covering|leading on|dealing with|the (?:new )?lead)\b"),

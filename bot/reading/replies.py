@@ -322,7 +322,8 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
         return target
     # "Thank you for your email of 1 June. ... all trained by the end of December 2027": a date that is
     # history or no target hides the target in a later sentence.
-    for sentence in re.split(r"(?<=[.!?;])\s+|\n+", plain):
+    # Or a later clause: "the first cohort went in April and the rest are booked for 20 June".
+    for sentence in re.split(r"(?<=[.!?;,])\s+|\n+|\s+(?:and|but)\s+", plain):
         target = _target_date(sentence, today) if sentence != plain else None
         if target is not None:
             return target
@@ -354,7 +355,7 @@ _FINISHED_AFTER = re.compile(
 # The date the last of the work happens: the rest of it ("the other 3 are booked in for March", "the last
 # session is on 23 July") or the step that finishes it ("will be presented on", "signed off at the board on").
 _LAST_STEP_BEFORE = re.compile(
-    r"(?:\b(?:the )?(?:last|final|remaining|other (?:\w+ )?\w+|rest of (?:the|them|it))\b[^.;!?\n]{0,50}?"
+    r"(?:\b(?:the )?(?:last|final|remaining|other (?:\w+ )?\w+|rest(?: of (?:the|them|it))?)\b[^.;!?\n]{0,50}?"
     r"|\b(?:will|should|is due to|are due to|to) (?:be |then )?(?:presented|signed off|approved|ratified|agreed"
     r"|launched|go(?:ing)? live|live|published|completed|finished)\b[^.;!?\n]{0,30}?)"
     r"\b(?:on|in|for|at|by)\s+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",

@@ -112,7 +112,11 @@ def inline_answers(text: str, known_refs: Sequence[str]) -> str | None:
 def lead_in(text: str, known_refs: Sequence[str]) -> str:
     """The reply before it first names one of the actions ("I can confirm both actions are now complete:")."""
     mentions = _mentions(text, known_refs)
-    return text[: mentions[0].start] if mentions else ""
+    if mentions:
+        return text[: mentions[0].start]
+    # "Both of these are now complete:\n1. Training delivered\n2. Guide printed": before the numbered answers
+    numbered = _numbered_answers(text, known_refs)
+    return text[: numbered[0].start()] if numbered else ""
 
 
 def _suffix(ref: str) -> str | None:
@@ -128,7 +132,9 @@ def _mentions(text: str, known_refs: Sequence[str]) -> list[_Mention]:
         for match in re.finditer(rf"(?<![\w-]){re.escape(ref)}(?![\w-])", text, re.I):
             found.append(_Mention(match.start(), match.end(), ref))
         if suffix and suffixes.count(suffix) == 1 and "-" in suffix:
-            for match in re.finditer(rf"(?<![\w/.-]){re.escape(suffix)}(?![\w/.-])", text, re.I):
+            # "3.1 - complete" for WEX3-3-1: the short ref is written with a dot as often as with a dash
+            dotted_or_dashed = re.escape(suffix).replace(r"\-", "[-.]")
+            for match in re.finditer(rf"(?<![\w/.-]){dotted_or_dashed}(?![\w/.-])", text, re.I):
                 found.append(_Mention(match.start(), match.end(), ref))
     for match in _ACTION_WORD.finditer(text):
         numbered = _ref_for_number(match.group(1), known_refs, suffixes)
@@ -201,14 +207,18 @@ def _is_connector(gap: str) -> bool:
 
 def _split_numbered(text: str, known_refs: Sequence[str]) -> dict[str, str]:
     """ "1) done 2) in progress": numbered answers, in the chaser's order, when numbered 1, 2, ... in turn."""
-    enumerators: list[re.Match[str]] = []
-    for match in _ENUMERATOR.finditer(text):
-        if int(match.group(1)) == len(enumerators) + 1:
-            enumerators.append(match)
-    if len(enumerators) < 2 or len(enumerators) > len(known_refs):
-        return {}
+    enumerators = _numbered_answers(text, known_refs)
     parts: dict[str, str] = {}
     for index, match in enumerate(enumerators):
         end = enumerators[index + 1].start() if index + 1 < len(enumerators) else len(text)
         parts[known_refs[index]] = text[match.end() : end].strip()
     return parts
+
+
+def _numbered_answers(text: str, known_refs: Sequence[str]) -> list[re.Match[str]]:
+    """The enumerators "1)", "2." ... numbered in turn, one per chaser action at most; [] when fewer than two."""
+    enumerators: list[re.Match[str]] = []
+    for match in _ENUMERATOR.finditer(text):
+        if int(match.group(1)) == len(enumerators) + 1:
+            enumerators.append(match)
+    return enumerators if 2 <= len(enumerators) <= len(known_refs) else []

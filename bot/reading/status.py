@@ -85,7 +85,9 @@ _WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
     (ReadStatus.BLOCKED, r"\bwaiting (?:on|for) (?!a response|a reply)"),
     (ReadStatus.COMPLETE, _any(
         "in place", "implemented", "published", "delivered", "agreed", "produced", "adopted", "ratified", "approved",
-        r"(?:has|have) been \w+ed", r"was (?:\w+ed|built|written)", r"were \w+ed",
+        # "the team has been focused on the inspection": where the effort went, not work done
+        r"(?:has|have) been (?!(?:focus+ed|tied|occupied|diverted|stretched|pulled|redeployed)\b)\w+ed",
+        r"was (?:\w+ed|built|written)", r"were \w+ed",
         r"now (?:\w+s|in|live|has|have|been|instructed|disseminated|included)", "live", "already",
         "has (?:been )?provided", "have provided", "received", "underwent", "includes?", "included", "built into",
         "acknowledged?", "(?:are|is) in the", "signed up", "undertaken", "appointed",

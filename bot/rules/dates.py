@@ -115,7 +115,7 @@ _RELATIVE_RE = re.compile(
     r"|seven|eight|nine|ten|eleven|twelve)|(?P<m_count2>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve)\s+(?:more|further|extra))\s+(?P<m_unit>day|week|month)s?\b)"
     # "push it back six weeks", "slip by a month", "another month", "two months from now": that long after today
-    r"|(?P<shift>\b(?:(?:(?:push|put|move|set)(?:ed|ing|s)?(?:\s+(?:it|this|that|the\s+date))?\s+back"
+    r"|(?P<shift>\b(?:(?:give\s+(?:me|us|it)|(?:push|put|move|set)(?:ed|ing|s)?(?:\s+(?:it|this|that|the\s+date))?\s+back"
     r"|(?:slip|delay|defer|extend)(?:ped|ed|red|ing|s)?(?:\s+(?:it|this|that))?)(?:\s+by)?\s+"
     r"(?P<sh_count>\d{1,3}|a\s+couple\s+of|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"|(?:another|a\s+further)(?P<sh_one>))\s+(?P<sh_unit>day|week|fortnight|month)s?\b)"
@@ -599,6 +599,9 @@ _REPLY_REFERENCE_RE = re.compile(
     rf"\b(?P<month>{_MONTH})"
     r"|\b(?P<that>that month)\b"
     r"|\b(?P<calendar>the calendar year|calendar year)\b"
+    r"|\b(?P<season>spring|summer|autumn|winter)\b"
+    # "can we say Q3?": a quarter with no year, which in UK public-sector plans is the financial one
+    r"|\bQ(?P<quarter>[1-4])\b(?!\s*(?:of\s+)?(?:the\s+)?(?:FY\s*|financial\s+year\s+|year\s+)?'?\d)"
     rf"|\b(?:the|(?P<weekday>{_WEEKDAY}),?(?: the)?) (?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:of\s+)?{_MONTH})",
     re.IGNORECASE,
 )
@@ -614,7 +617,11 @@ def spell_out_reply_dates(text: str, *, today: date) -> str:
         nonlocal last_month
         if match.group("month"):
             last_month = match.group("month")
-            return match.group(0)
+            return _as_written_capitalised(last_month)
+        if match.group("season"):
+            return _as_written_capitalised(match.group("season"))
+        if match.group("quarter"):
+            return _financial_quarter_to_come(int(match.group("quarter")), today)
         if match.group("that"):
             return last_month if last_month else match.group(0)
         if match.group("calendar"):
@@ -627,6 +634,26 @@ def spell_out_reply_dates(text: str, *, today: date) -> str:
         return f"{weekday} {day.day} {day:%B %Y}" if weekday else f"{day.day} {day:%B %Y}"
 
     return _REPLY_REFERENCE_RE.sub(spelt, text)
+
+
+# Month names that are also everyday words ("may", "march", "mar"): only a cue or a capital makes them a date.
+_ALSO_A_WORD = frozenset({"may", "march", "mar"})
+
+
+def _as_written_capitalised(word: str) -> str:
+    """A month or season a reply writes in lower case ("june is more realistic", "spring realistically"):
+    chat is written without capitals, so it is read as if capitalised, unless it is also an everyday word."""
+    return word.capitalize() if word.islower() and word.rstrip(".") not in _ALSO_A_WORD else word
+
+
+def _financial_quarter_to_come(number: int, today: date) -> str:
+    """ "Q3" as the next financial quarter of that number not yet over: "Q3 2026/27" (October to December 2026)."""
+    start_year = today.year if today.month >= 4 else today.year - 1
+    for year in (start_year, start_year + 1):
+        last_month_year, last_month = (year, 3 * number + 3) if number < 4 else (year + 1, 3)
+        if date(last_month_year, last_month, 1) + relativedelta(months=1, days=-1) >= today:
+            break
+    return f"Q{number} {year}/{(year + 1) % 100:02d}"
 
 
 def _weekday_number(word: str) -> int | None:
