@@ -137,7 +137,8 @@ def main() -> None:
         "held-out 2 (seen once, then fixed)": reply_sets.score(reply_sets.HELDOUT2_FILE),
         "held-out 3 (written without seeing the reader)": reply_sets.score(reply_sets.HELDOUT3_FILE),
         "held-out 4 (the same, after held-out 3's fixes)": reply_sets.score(reply_sets.HELDOUT4_FILE),
-        "held-out 5 (the same, after held-out 4's fixes; never tuned on)": reply_sets.score(reply_sets.HELDOUT5_FILE),
+        "held-out 5 (the same, after held-out 4's fixes)": reply_sets.score(reply_sets.HELDOUT5_FILE),
+        "held-out 6 (the same, after held-out 5's fixes)": reply_sets.score(reply_sets.HELDOUT6_FILE),
     }))
 
 

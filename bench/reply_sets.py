@@ -36,6 +36,8 @@ HELDOUT3_FILE = DATA / "replies_heldout3.tsv"
 HELDOUT4_FILE = DATA / "replies_heldout4.tsv"
 #: The same again (242 replies), written after held-out 4's kinds were built; measured once, never tuned on.
 HELDOUT5_FILE = DATA / "replies_heldout5.tsv"
+#: The same again (222 replies, other writers' voices), written after held-out 5's kinds were built; measured once.
+HELDOUT6_FILE = DATA / "replies_heldout6.tsv"
 
 
 @dataclass(frozen=True)

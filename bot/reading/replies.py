@@ -172,7 +172,19 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
 _NOT_ONLY_DONE = re.compile(
     r"\b(?:but|however|although|though|except|apart from|other than|bar the|besides|whereas|still|yet|remain\w*"
     r"|outstanding|the rest|left to|to do\b|to go\b|next (?:step|stage|phase)|now (?:we|i|they) (?:have|need|must"
-    r"|will)|needs?\b|needed|waiting|await\w*|until|pending|once\b|not (?:yet |all |fully )|partly|partially)",
+    r"|will)|(?:we|i|they)(?:'re| are) now|needs?\b|needed|waiting|await\w*|until|pending|once\b"
+    r"|not (?:yet |all |fully )|partly|partially"
+    # work still ahead: "10 and 11 after the easter hols", "we'll review the responses", "she'll have it done"
+    r"|\bafter (?:the|that|this|easter|christmas|summer|half)|\b(?:we|i|she|he|they|it)(?:'ll|ll| will| shall)\b"
+    r"|going to|n(?:e)?xt (?:week|month|term|year|quarter)|later (?:this|in)"
+    # a completion heard from someone else: "I was told it was signed off", "apparently it's done"
+    r"|\b(?:told|said|says|apparently|understand|heard)\b)",
+    re.I,
+)
+#: "the consultation closed", "the survey has closed": a step of the work ended, not the action.
+_SOMETHING_ELSE_CLOSED = re.compile(
+    r"\b(?!(?:action|this|it|that|which|one|now|be|been|being|and|is|was|has|have)\b)[a-z]+\s+"
+    r"(?:(?:has|have|had|was|were|is|now)\s+)?closed\b",
     re.I,
 )
 
@@ -189,8 +201,9 @@ _NOTHING_LEFT = re.compile(
 def _more_than_done(text: str) -> bool:
     """Whether a reply read as complete says more than that the work is finished (see _NOT_ONLY_DONE).
     A question beside it ("Done. Do you need the evidence?") asks about the answer, not the work."""
-    statements = " ".join(s for s in _SENTENCE_END.split(plain_text(text)) if not _ASKING.match(s))
-    return bool(_NOT_ONLY_DONE.search(_NOTHING_LEFT.sub(" ", statements)))
+    statements = _NOTHING_LEFT.sub(" ", " ".join(s for s in _SENTENCE_END.split(plain_text(text))
+                                                 if not _ASKING.match(s)))
+    return bool(_NOT_ONLY_DONE.search(statements) or _SOMETHING_ELSE_CLOSED.search(statements))
 
 
 _ASKING = re.compile(

@@ -209,6 +209,14 @@ def test_a_block_denied_beside_a_completion_leaves_the_completion() -> None:
     "Procurement is done, we're now waiting for the provider to start",
     "The e-learning module is complete however the face to face sessions are not all booked",
     "done bar the final sign off at DMT",
+    # something else closed: a step of the work, not the action
+    "Recruitment round closed last week and we're now shortlisting",
+    "Tender closed. Evaluation panel meets on the 3rd",
+    # part done, the rest ahead
+    "Group A done, group B after the summer break",
+    # heard from someone else, or promised for later
+    "I understand this was signed off by the board last spring",
+    "Ravi said he'll have it done for the next team meeting",
 ])
 def test_a_completion_that_says_something_is_not_finished_is_asked_never_closed(text: str) -> None:
     reading = read_reply(text, today=TODAY)
