@@ -15,7 +15,7 @@ import os
 import socket
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
@@ -245,9 +245,12 @@ def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chos
     )
 
 
-def chase_states(facts: PlanFacts) -> list[ActionState]:
+def chase_states(facts: PlanFacts, only: Collection[int] | None = None) -> list[ActionState]:
+    """The chasing rules' view of the loaded actions (of those in `only`, when given)."""
     states = []
     for action_id, action in facts.actions.items():
+        if only is not None and action_id not in only:
+            continue
         contact_id = facts.lead_of(action)
         contact = facts.contacts.get(contact_id) if contact_id is not None else None
         reply = facts.last_reply.get(action_id)
@@ -372,10 +375,12 @@ def _sweep(
         report.decided_all = everything or new_basis is not None
         chosen = Chosen(None if report.decided_all else decision_day)
         facts = load_facts(session, partnership, chosen)
-        plan = plan_chases(chase_states(facts), chasing_policy(settings), now, facts.meetings)
+        states = chase_states(facts)
+        plan = plan_chases(states, chasing_policy(settings), now, facts.meetings)
         if chosen.today is not None and (chased := _chased_leads(plan, facts, chosen)) != chosen:
             facts = load_facts(session, partnership, chased)
-            plan = plan_chases(chase_states(facts), chasing_policy(settings), now, facts.meetings)
+            states = chase_states(facts)
+            plan = plan_chases(states, chasing_policy(settings), now, facts.meetings)
         report.decided = len(facts.actions)
         report.unassigned_refs = sorted(facts.actions[i].ref for i in plan.unassigned_action_ids)
 
@@ -398,7 +403,7 @@ def _sweep(
             report.queued = [new for new in composed if new.idempotency_key in written]
             report.already_queued = len(composed) - len(report.queued)
             if store_days:
-                _store_decision_days(session, facts, report.queued, settings, policy_for, now, decision_day)
+                _store_decision_days(session, facts, states, report.queued, settings, policy_for, now, decision_day)
                 if new_basis is not None:
                     session.merge(new_basis)
         if lease_name:  # committed with what this sweep queued, on the wall clock (see sweep())
@@ -434,36 +439,38 @@ def _changed_decision_basis(session: Session, partnership: Partnership, settings
 
 
 def _store_decision_days(
-    session: Session, facts: PlanFacts, queued: Sequence[NewMessage], settings: Settings,
-    policy_for: Callable[[int | None], EscalationPolicy], now: datetime, today: date,
+    session: Session, facts: PlanFacts, decided: Sequence[ActionState], queued: Sequence[NewMessage],
+    settings: Settings, policy_for: Callable[[int | None], EscalationPolicy], now: datetime, today: date,
 ) -> None:
-    """Store the next decision day of every action this sweep decided, counting what it just queued.
+    """Store the next decision day of every action this sweep decided (`decided`, the states it
+    planned from), counting what it just queued.
 
     Only where the action's `decide_gen` is still the one loaded: a reply, a delivery or an edit
-    committed meanwhile has reset the day, and the next sweep decides on the newer facts.
+    committed meanwhile has reset the day, and the next sweep decides on the newer facts. One UPDATE
+    per day (and count), not one per action: a first sweep stores tens of thousands.
     """
+    touched: set[int] = set()
     for new in queued:  # as load_facts would read them back: created now, not yet delivered
         for action_id in new.action_ids:
+            touched.add(action_id)
             if is_chase(new.kind):
                 facts.chases.setdefault(action_id, []).append(now)
             elif new.kind == MessageKind.ESCALATION.value:
                 facts.escalated[(action_id, new.level)] = now
     chasing = chasing_policy(settings)
-    states = {state.action_id: state for state in chase_states(facts)}
-    changed = [
-        {"b_id": action.id, "b_gen": action.decide_gen, "b_day": day}
-        for action in facts.actions.values()
-        if (day := next_decision_day(states[action.id], ladder_state(facts, action), chasing,
-                                     policy_for(action.lead_agency_id), today, facts.meetings)) != action.decide_on
-    ]
-    if changed:
-        table = Action.__table__  # type: ignore[attr-defined]
-        session.execute(
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("b_id"), table.c.decide_gen == sa.bindparam("b_gen"))
-            .values(decide_on=sa.bindparam("b_day")),
-            changed,
-        )
+    states = {state.action_id: state for state in decided}
+    states |= {state.action_id: state for state in chase_states(facts, touched)}
+    by_day: dict[tuple[date | None, int], list[int]] = defaultdict(list)
+    for action in facts.actions.values():
+        day = next_decision_day(states[action.id], ladder_state(facts, action), chasing,
+                                policy_for(action.lead_agency_id), today, facts.meetings)
+        if day != action.decide_on:
+            by_day[(day, action.decide_gen)].append(action.id)
+    table = Action.__table__  # type: ignore[attr-defined]
+    for (day, gen), ids in by_day.items():
+        for start in range(0, len(ids), 500):
+            session.execute(sa.update(table).where(table.c.id.in_(ids[start:start + 500]), table.c.decide_gen == gen)
+                            .values(decide_on=day))
 
 
 def _unowned_actions(session: Session, facts: PlanFacts) -> list[OpenAction]:
