@@ -315,6 +315,9 @@ class SweepReport:
     decided_all: bool = False
 
 
+#: Messages written per enqueue_many call.
+ENQUEUE_SLICE = 2000
+
 #: How long a sweep may hold its lease; one whose process died stops every sweep until then.
 SWEEP_LEASE_FOR = timedelta(minutes=10)
 
@@ -399,7 +402,10 @@ def _sweep(
             report.queued = composed
             session.rollback()
         else:
-            written = {m.idempotency_key for m in enqueue_many(session, composed, now=now, actor="sweep")}
+            # In slices: the statements' parameters for all of a first sweep's messages at once cost more
+            # memory than the messages themselves.
+            written = {m.idempotency_key for start in range(0, len(composed), ENQUEUE_SLICE)
+                       for m in enqueue_many(session, composed[start:start + ENQUEUE_SLICE], now=now, actor="sweep")}
             report.queued = [new for new in composed if new.idempotency_key in written]
             report.already_queued = len(composed) - len(report.queued)
             if store_days:

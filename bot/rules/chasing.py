@@ -76,7 +76,7 @@ class Policy:
             raise ValueError(f"chasing policy send_window: expected a SendWindow, got {self.send_window!r}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per open action: 100k in a national first sweep
 class ActionState:
     """One open action as the rules need it; every datetime aware."""
 
@@ -100,7 +100,7 @@ class ActionState:
                 raise ValueError(f"action {self.ref} (id {self.action_id}): {name} must be timezone-aware")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per open action: 100k in a national first sweep
 class ChaseIntent:
     """One message to one person; `step_keys[i]` is the step of `action_ids[i]`, most urgent first."""
 
@@ -121,7 +121,7 @@ class ChasePlan:
     held_back_action_ids: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per open action: 100k in a national first sweep
 class DueStep:
     action_id: int
     kind: MessageKind

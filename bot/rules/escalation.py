@@ -133,7 +133,7 @@ class EscalationPolicy:
         return replace(self, **dict(overrides))  # __post_init__ checks the values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per open action: 100k in a national first sweep
 class LadderState:
     """One action's place on the ladder; every datetime aware."""
 
