@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -156,6 +156,18 @@ def review_summaries_query(partnership_id: int, viewer: Viewer, today: date) -> 
         .group_by(_col(Review.id), _col(Review.code), _col(Review.title))
         .order_by(_col(Review.code))
     )
+
+
+class AgencyChoice(NamedTuple):
+    id: int
+    name: str
+
+
+def agency_choices(session: Session) -> list[AgencyChoice]:
+    """The plan page's agency filter: id and name of every agency, by name (the national list holds thousands:
+    as ORM objects they took longer to load than the page's own statements)."""
+    query = sa.select(_col(Agency.id), _col(Agency.name)).order_by(_col(Agency.name))
+    return [AgencyChoice(agency_id, name) for agency_id, name in session.execute(query)]
 
 
 @dataclass(frozen=True)
