@@ -118,3 +118,18 @@ def test_two_bot_processes_starting_at_once_share_one_partnership(engine: Engine
     for thread in threads:
         thread.join()
     assert len(ids) == 4 and len(set(ids)) == 1
+
+
+def test_postgresql_connections_compile_no_jit_unless_asked(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    asked = make_engine(engine.url.render_as_string(hide_password=False),
+                        connect_args={"options": "-c jit=on -c application_name=asked"})
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW jit").scalar() == "off"
+        with asked.connect() as connection:
+            assert connection.exec_driver_sql("SHOW jit").scalar() == "on"
+            assert connection.exec_driver_sql("SHOW application_name").scalar() == "asked"
+    finally:
+        asked.dispose()

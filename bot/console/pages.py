@@ -45,7 +45,7 @@ def register_pages(app: Flask, engine: Engine, options: ConsoleOptions) -> None:
                 abort(404)
             today = local_date(db, options.clock())
             page = queries.plan_page(db, review.id, g.viewer, today, wanted)
-            agencies = db.exec(select(Agency).order_by(Agency.name)).all()
+            agencies = queries.agency_choices(db)
         return render_template("plan.html", title=f"{review.code} plan", review=review, page=page, wanted=wanted,
                                agencies=agencies, args=request.args, today=today)
 

@@ -11,8 +11,8 @@ The words on the pages mean:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from bot.console.access import Viewer
 from bot.history_queries import as_utc, per_action, reached_message
-from bot.models import Action, Agency, Contact, Message, MessageAction, ProgressUpdate, Recommendation, Review
+from bot.models import Action, Agency, Contact, Message, MessageAction, ProgressUpdate, Recommendation, Review, UTCDateTime
 from bot.rules.statuses import CLOSED_STATUSES, MessageKind, MessageState, Role, UpdateSource
 
 CHASE_KINDS = (MessageKind.HEADS_UP.value, MessageKind.CHASER.value, MessageKind.BOARD_UPDATE_REQUEST.value,
@@ -56,11 +56,42 @@ def _answers() -> Any:
             _col(ProgressUpdate.action_id).label("action_id"),
             sa.func.max(_col(ProgressUpdate.at)).label("last_answer"),
         )
-        .where(_col(ProgressUpdate.source) != UpdateSource.IMPORT.value, sa.not_(_col(ProgressUpdate.refused)),
-               sa.not_(_col(ProgressUpdate.rejected)))
+        .where(*_answer_conditions())
         .group_by(_col(ProgressUpdate.action_id))
         .subquery("answers")
     )
+
+
+def _last_chased() -> Any:
+    """The action's last chase that reached someone, looked up by key for the action (see history_queries.per_action)."""
+    return per_action(sa.func.max(reached_message(_col(Message.created_at), _col(Message.kind).in_(CHASE_KINDS))))
+
+
+def _last_answer() -> Any:
+    """The action's last answer as `_answers` means it, looked up by key for the action."""
+    return (
+        sa.select(sa.func.max(_col(ProgressUpdate.at)))
+        .where(_col(ProgressUpdate.action_id) == _col(Action.id), *_answer_conditions())
+        .correlate(Action)
+        .scalar_subquery()
+    )
+
+
+#: Earlier than any answer: `_unanswered_by_key` compares with it rather than testing each lookup for NULL twice.
+_NEVER = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def _unanswered_by_key() -> ColumnElement[bool]:
+    """"unanswered" with one lookup of the last chase and one of the last answer per open action, for statements
+    that count every action: joined to the per-action aggregates instead, PostgreSQL without statistics ran them
+    inside a nested loop, again for every recommendation (minutes at 500k actions). A never-chased action
+    compares as NULL, so it is not unanswered."""
+    return sa.and_(_is_open(), _last_chased() > sa.func.coalesce(_last_answer(), sa.literal(_NEVER, UTCDateTime())))
+
+
+def _answer_conditions() -> list[ColumnElement[bool]]:
+    return [_col(ProgressUpdate.source) != UpdateSource.IMPORT.value, sa.not_(_col(ProgressUpdate.refused)),
+            sa.not_(_col(ProgressUpdate.rejected))]
 
 
 def _is_open() -> ColumnElement[bool]:
@@ -68,7 +99,7 @@ def _is_open() -> ColumnElement[bool]:
                    _col(Action.removed_from_plan_at).is_(None))
 
 
-def _conditions(today: date, chases: Any, answers: Any) -> dict[str, ColumnElement[bool]]:
+def _conditions(today: date, unanswered: ColumnElement[bool]) -> dict[str, ColumnElement[bool]]:
     lead = aliased(Contact)  # the plan page also joins Contact, for the lead contact's name
     agency_has_a_lead = (
         sa.select(_col(lead.id)).where(_col(lead.agency_id) == _col(Action.lead_agency_id), _col(lead.active),
@@ -79,8 +110,7 @@ def _conditions(today: date, chases: Any, answers: Any) -> dict[str, ColumnEleme
     return {
         "open": _is_open(),
         "overdue": sa.and_(_is_open(), _col(Action.due) < today),
-        "unanswered": sa.and_(_is_open(), chases.c.last_chased.is_not(None),
-                              sa.or_(answers.c.last_answer.is_(None), answers.c.last_answer < chases.c.last_chased)),
+        "unanswered": unanswered,
         "not_chased": sa.and_(_is_open(), sa.or_(_col(Action.snoozed_until) >= today, sa.not_(someone_to_chase))),
     }
 
@@ -105,25 +135,39 @@ class ReviewSummary:
 
 
 def review_summaries(session: Session, partnership_id: int, viewer: Viewer, today: date) -> list[ReviewSummary]:
-    chases, answers = _chases(), _answers()
-    when = _conditions(today, chases, answers)
+    query = review_summaries_query(partnership_id, viewer, today)
+    return [ReviewSummary(row[0], row[1], row[2], *(int(v) for v in row[3:])) for row in session.execute(query)]
+
+
+def review_summaries_query(partnership_id: int, viewer: Viewer, today: date) -> sa.Select[Any]:
+    """Each review of the partnership with its counts, in one pass over its actions (no history aggregate joined)."""
+    when = _conditions(today, _unanswered_by_key())
 
     def count(condition: ColumnElement[bool]) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
-    query = (
+    return (
         sa.select(_col(Review.id), _col(Review.code), _col(Review.title), sa.func.count(_col(Action.id)),
                   count(when["open"]), count(when["overdue"]), count(when["unanswered"]), count(when["not_chased"]))
         .select_from(Review)
         .outerjoin(Recommendation, _col(Recommendation.review_id) == _col(Review.id))
         .outerjoin(Action, sa.and_(_col(Action.recommendation_id) == _col(Recommendation.id), _visible_to(viewer)))
-        .outerjoin(chases, chases.c.action_id == _col(Action.id))
-        .outerjoin(answers, answers.c.action_id == _col(Action.id))
         .where(_col(Review.partnership_id) == partnership_id)
         .group_by(_col(Review.id), _col(Review.code), _col(Review.title))
         .order_by(_col(Review.code))
     )
-    return [ReviewSummary(row[0], row[1], row[2], *(int(v) for v in row[3:])) for row in session.execute(query)]
+
+
+class AgencyChoice(NamedTuple):
+    id: int
+    name: str
+
+
+def agency_choices(session: Session) -> list[AgencyChoice]:
+    """The plan page's agency filter: id and name of every agency, by name (the national list holds thousands:
+    as ORM objects they took longer to load than the page's own statements)."""
+    query = sa.select(_col(Agency.id), _col(Agency.name)).order_by(_col(Agency.name))
+    return [AgencyChoice(agency_id, name) for agency_id, name in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -167,7 +211,9 @@ def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wan
     joining the chase and answer history only when a filter or the sort needs it), then those rows in full."""
     needs_history = wanted.unanswered or wanted.sort == "chased"
     chases, answers = _chases(), _answers()
-    when = _conditions(today, chases, answers)
+    unanswered = sa.and_(_is_open(), chases.c.last_chased.is_not(None),
+                         sa.or_(answers.c.last_answer.is_(None), answers.c.last_answer < chases.c.last_chased))
+    when = _conditions(today, unanswered)
     agency_name = sa.func.coalesce(_col(Agency.name), _col(Action.lead_agency_text))
     sorts: dict[str, Any] = {
         "ref": (_col(Recommendation.position), _col(Action.position), _col(Action.ref)),

@@ -7,7 +7,7 @@ import re
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from bot.models import Action, Event, ProgressUpdate
+from bot.models import Action, Agency, Event, ProgressUpdate
 from tests.console.conftest import NEW_YEAR, Desk
 
 
@@ -59,6 +59,18 @@ def test_plan_filters_overdue_and_sorts_by_target(desk: Desk) -> None:
     assert re.findall(r">(RIV3-\d-\d)<", by_due_desc) == ["RIV3-1-2", "RIV3-3-1", "RIV3-2-1", "RIV3-1-1", "RIV3-2-2"]
     not_chased = client.get("/reviews/RIV3?not_chased=1").get_data(as_text=True)
     assert re.findall(r">(RIV3-\d-\d)<", not_chased) == ["RIV3-3-1"]
+
+
+def test_plan_filters_by_a_lead_agency_chosen_from_all_of_them_by_name(desk: Desk) -> None:
+    client = desk.client_for("Morgan Blake")
+    with Session(desk.engine) as session:
+        agencies = {a.name: a.id for a in session.exec(select(Agency))}
+    police = agencies["Riverside Police"]
+    page = client.get(f"/reviews/RIV3?agency={police}").get_data(as_text=True)
+    assert re.findall(r">(RIV3-\d-\d)<", page) == ["RIV3-1-1", "RIV3-1-2"]
+    options = re.findall(r'<option value="(\d+)"( selected)?>([^<]+)</option>', page)
+    assert options == [(str(agencies[name]), " selected" if name == "Riverside Police" else "", name)
+                       for name in sorted(agencies)]
 
 
 def test_a_lead_cannot_open_another_agencys_action(desk: Desk) -> None:

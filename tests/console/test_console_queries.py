@@ -1,0 +1,100 @@
+"""The reviews page's statement: the same counts as the plan page's filters, and planned by PostgreSQL without
+statistics from the indexes (each action's history looked up by key, no aggregate of every action's history)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from itertools import product
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.console import queries
+from bot.console.access import Viewer
+from bot.db import session_scope
+from bot.models import Action, Message, MessageAction, Partnership, ProgressUpdate, Recommendation, Review
+from tests.test_overdue_queries import ACTIONS, BIG_TABLES, _explain, _fill
+
+TODAY = date(2026, 12, 2)
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+COORDINATOR = Viewer(1, "Morgan", "coordinator", None)
+
+#: (message kind, message state, answer source, refused, rejected, answer minus chase): each combination once.
+HISTORIES = list(product(("chaser", "escalation", "digest"), ("sent", "dead"), ("slack_reply", "import"),
+                         (False, True), (False, True), (-1, 0, 1)))
+
+
+def _answer_after_chase_mix(session: Session) -> int:
+    """One review whose open actions each have one message and one update from `HISTORIES`; returns its id."""
+    partnership = Partnership(name="Riverside")
+    session.add(partnership)
+    session.flush()
+    review = Review(partnership_id=partnership.id, code="RIV3", title="Plan")
+    session.add(review)
+    session.flush()
+    recommendation = Recommendation(review_id=review.id, number="1")
+    session.add(recommendation)
+    session.flush()
+    for n, (kind, state, source, refused, rejected, offset) in enumerate(HISTORIES):
+        action = Action(recommendation_id=recommendation.id, ref=f"RIV3-1-{n + 1}", position=n,
+                        status="complete" if n % 7 == 0 else "in_progress")
+        message = Message(idempotency_key=f"history-{n}", kind=kind, channel="slack", state=state,
+                          created_at=NOW - timedelta(days=3))
+        session.add_all([action, message])
+        session.flush()
+        session.add(MessageAction(message_id=message.id, action_id=action.id))  # type: ignore[arg-type]
+        session.add(ProgressUpdate(action_id=action.id, source=source, refused=refused, rejected=rejected,  # type: ignore[arg-type]
+                                   at=NOW - timedelta(days=3) + timedelta(hours=offset)))
+    session.flush()
+    assert review.id is not None
+    return review.id
+
+
+def test_the_reviews_page_counts_unanswered_as_the_plan_page_filters_them(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        review_id = _answer_after_chase_mix(session)
+        partnership_id = session.execute(sa.select(Review.partnership_id).where(Review.id == review_id)).scalar_one()  # type: ignore[arg-type]
+        [summary] = queries.review_summaries(session, partnership_id, COORDINATOR, TODAY)
+        filtered = queries.plan_page(session, review_id, COORDINATOR, TODAY, queries.PlanFilter(unanswered=True))
+
+    expected = sum(1 for n, (kind, state, source, refused, rejected, offset) in enumerate(HISTORIES)
+                   if n % 7 and kind != "digest" and state != "dead"
+                   and (source == "import" or refused or rejected or offset < 0))
+    assert summary.unanswered == filtered.total == expected
+
+
+def test_postgresql_counts_the_reviews_by_key_without_statistics(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("plans are PostgreSQL's")
+    with engine.connect() as connection:
+        with Session(bind=connection) as session:
+            partnership_id = _fill(session, ACTIONS)
+            session.flush()
+            connection.exec_driver_sql("DELETE FROM pg_statistic WHERE starelid IN "
+                                       f"({', '.join(repr(t) + '::regclass' for t in BIG_TABLES)})")
+            connection.exec_driver_sql("UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE relname IN "
+                                       f"({', '.join(repr(t) for t in BIG_TABLES)})")
+            statement = queries.review_summaries_query(partnership_id, COORDINATOR, TODAY)
+            plans = [_explain(connection, statement, generic=generic) for generic in (False, True)]
+        connection.rollback()
+
+    for plan in plans:
+        assert "ix_messageaction_action_id" in plan and "message_pkey" in plan, plan
+        for table in ("message", "messageaction", "progressupdate"):
+            assert not re.search(rf"Seq Scan on {table}\b", plan), plan
+
+
+def test_sqlite_counts_the_reviews_by_key(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    with session_scope(engine) as session:
+        partnership_id = _fill(session, 40)
+        compiled = queries.review_summaries_query(partnership_id, COORDINATOR, TODAY).compile(
+            dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(str(row[-1]) for row in session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
+
+    assert re.search(r"SEARCH messageaction USING (COVERING )?INDEX ix_messageaction_action_id", plan), plan
+    assert not re.search(r"SCAN (messageaction|message|progressupdate)\b", plan), plan
