@@ -252,6 +252,10 @@ def time_now() -> float:
     return clock.time()
 
 
+def _ratio(ratio: float) -> str:
+    return f"{ratio:.1f}" if ratio >= 0.1 else f"{ratio:.3f}"
+
+
 def _decided(figures: dict[str, Any], name: str) -> str:
     decided = figures[name + "_decided"]
     return "all actions decided" if decided < 0 else f"{decided} decided"
@@ -303,7 +307,7 @@ def main() -> None:
         def row(code: str, figure: str, value: float, unit: str, floor_name: str, floor_value: float,
                 size: int = size) -> None:
             print(f"| {backend} | {size} | {code} | {figure} | {value:.3f} {unit} | {floor_name} "
-                  f"| {floor_value:.3f} {unit} | {value / floor_value:.1f} |")
+                  f"| {floor_value:.3f} {unit} | {_ratio(value / floor_value)} |")
 
         first_floor = floor["seconds"] + insert_s
         for label, figures in sorted(sweeps.items(), key=lambda item: item[0] != "before"):
