@@ -65,8 +65,9 @@ def _changed(instance: Any, names: Iterable[str]) -> bool:
 
 
 def _values(instance: Any, name: str) -> set[Any]:
-    """The attribute's value now and before this flush."""
-    history = sa.inspect(instance).attrs[name].history
+    """The attribute's value now and before this flush. Loaded if need be: a rollback or an expiring
+    commit unloads a row's columns, and `history` alone would then name no value at all."""
+    history = sa.inspect(instance).attrs[name].load_history()
     return {v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None}
 
 

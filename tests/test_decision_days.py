@@ -196,3 +196,30 @@ def test_a_sweep_reads_the_due_actions_through_their_index_without_statistics(en
                 assert "SCAN action" not in plan, plan
             assert "ix_action_live_decide_on" in plan, plan
         connection.rollback()
+
+
+@pytest.mark.parametrize("how", ["refused", "deleted"])
+def test_an_answer_taken_back_on_an_expired_row_resets_its_action(engine: Engine, settings, how: str) -> None:
+    """A rollback (or a commit that expires) unloads a row's columns; an answer refused or removed
+    after that still names its action to the reset, or its chaser never comes: the reply had put it off."""
+    with session_scope(engine) as session:
+        chased = small_plan(session, settings, [("1-1", "Riverside Police", date(2026, 11, 2), "in_progress")]
+                            ).actions["RIV3-1-1"]
+    assert [m.kind for m in sweep(engine, settings, MONDAY).queued] == ["chaser"]
+    wednesday = MONDAY + timedelta(days=2)
+    with session_scope(engine) as session:
+        session.add(ProgressUpdate(action_id=chased, at=wednesday, source="mail_reply", raw_text="Working on it",
+                                   status="in_progress"))
+    sweep(engine, settings, wednesday)  # stores a day a repeat after the reply
+    with session_scope(engine) as session:
+        answer = session.exec(select(ProgressUpdate).where(ProgressUpdate.action_id == chased)).one()
+        session.rollback()  # every loaded row is expired, the answer's action_id with it
+        if how == "refused":
+            answer.refused = True
+            session.add(answer)
+        else:
+            session.delete(answer)
+    a_repeat_after_the_chaser = MONDAY + timedelta(days=7)
+    everything = sweep(engine, settings, a_repeat_after_the_chaser, dry_run=True, everything=True)
+    assert [m.kind for m in everything.queued] == ["chaser"]
+    assert keys(sweep(engine, settings, a_repeat_after_the_chaser)) == keys(everything)
