@@ -112,6 +112,16 @@ def _forget(session: Session, *_args: object) -> None:
     session.info.pop(_PENDING, None)
 
 
+def _keep_old_value(_target: object, value: object, _old: object, _initiator: object) -> object:
+    return value
+
+
+# A column the reset is aimed by keeps its old value when set, even on an expired row (a rollback, an
+# expiring commit), so that `_values` names what it was as well: the agency a lead left, the action
+# an answer was moved from.
+for _aimed_by in (Contact.agency_id, ProgressUpdate.action_id, MessageAction.action_id):
+    sa.event.listen(_aimed_by, "set", _keep_old_value, active_history=True, retval=True)
+
 sa.event.listen(Session, "before_flush", _collect)
 sa.event.listen(Session, "after_flush", _reset)
 sa.event.listen(Session, "after_rollback", _forget)
