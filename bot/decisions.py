@@ -65,8 +65,9 @@ def _changed(instance: Any, names: Iterable[str]) -> bool:
 
 
 def _values(instance: Any, name: str) -> set[Any]:
-    """The attribute's value now and before this flush."""
-    history = sa.inspect(instance).attrs[name].history
+    """The attribute's value now and before this flush. Loaded if need be: a rollback or an expiring
+    commit unloads a row's columns, and `history` alone would then name no value at all."""
+    history = sa.inspect(instance).attrs[name].load_history()
     return {v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None}
 
 
@@ -110,6 +111,16 @@ def _reset(session: Session, _context: UOWTransaction) -> None:
 def _forget(session: Session, *_args: object) -> None:
     session.info.pop(_PENDING, None)
 
+
+def _keep_old_value(_target: object, value: object, _old: object, _initiator: object) -> object:
+    return value
+
+
+# A column the reset is aimed by keeps its old value when set, even on an expired row (a rollback, an
+# expiring commit), so that `_values` names what it was as well: the agency a lead left, the action
+# an answer was moved from.
+for _aimed_by in (Contact.agency_id, ProgressUpdate.action_id, MessageAction.action_id):
+    sa.event.listen(_aimed_by, "set", _keep_old_value, active_history=True, retval=True)
 
 sa.event.listen(Session, "before_flush", _collect)
 sa.event.listen(Session, "after_flush", _reset)

@@ -196,3 +196,55 @@ def test_a_sweep_reads_the_due_actions_through_their_index_without_statistics(en
                 assert "SCAN action" not in plan, plan
             assert "ix_action_live_decide_on" in plan, plan
         connection.rollback()
+
+
+@pytest.mark.parametrize("how", ["refused", "deleted"])
+def test_an_answer_taken_back_on_an_expired_row_resets_its_action(engine: Engine, settings, how: str) -> None:
+    """A rollback (or a commit that expires) unloads a row's columns; an answer refused or removed
+    after that still names its action to the reset, or its chaser never comes: the reply had put it off."""
+    with session_scope(engine) as session:
+        chased = small_plan(session, settings, [("1-1", "Riverside Police", date(2026, 11, 2), "in_progress")]
+                            ).actions["RIV3-1-1"]
+    assert [m.kind for m in sweep(engine, settings, MONDAY).queued] == ["chaser"]
+    wednesday = MONDAY + timedelta(days=2)
+    with session_scope(engine) as session:
+        session.add(ProgressUpdate(action_id=chased, at=wednesday, source="mail_reply", raw_text="Working on it",
+                                   status="in_progress"))
+    sweep(engine, settings, wednesday)  # stores a day a repeat after the reply
+    with session_scope(engine) as session:
+        answer = session.exec(select(ProgressUpdate).where(ProgressUpdate.action_id == chased)).one()
+        session.rollback()  # every loaded row is expired, the answer's action_id with it
+        if how == "refused":
+            answer.refused = True
+            session.add(answer)
+        else:
+            session.delete(answer)
+    a_repeat_after_the_chaser = MONDAY + timedelta(days=7)
+    everything = sweep(engine, settings, a_repeat_after_the_chaser, dry_run=True, everything=True)
+    assert [m.kind for m in everything.queued] == ["chaser"]
+    assert keys(sweep(engine, settings, a_repeat_after_the_chaser)) == keys(everything)
+
+
+def test_a_lead_moved_to_another_agency_on_an_expired_row_resets_the_agency_she_left(engine: Engine, settings) -> None:
+    """Her old agency's unassigned actions fall to its next lead: the reset needs the agency she had,
+    which an expired row no longer holds when the new one is set."""
+    from bot.contacts import ContactRow, store_contacts
+    from bot.rules.statuses import Role
+
+    with session_scope(engine) as session:
+        plan = small_plan(session, settings, [("1-1", "Riverside Police", date(2026, 11, 2), "in_progress")])
+        store_contacts(session, [ContactRow(1, "Riverside Police", "Kim Ward", Role.LEAD, "kim.ward@police.example.org",
+                                            None, None)], actor="test")
+        priya = session.exec(select(Contact).where(Contact.name == "Priya Shah")).one()
+        priya.away_until = date(2027, 2, 1)
+        session.add(priya)
+    assert sweep(engine, settings, MONDAY).queued == []  # Priya is the Police's lead, and away
+    with session_scope(engine) as session:
+        priya = session.exec(select(Contact).where(Contact.name == "Priya Shah")).one()
+        session.rollback()
+        priya.agency_id = plan.agencies["Probation Service"]
+        session.add(priya)
+    tuesday = MONDAY + timedelta(days=1)
+    everything = sweep(engine, settings, tuesday, dry_run=True, everything=True)
+    assert [m.kind for m in everything.queued] == ["chaser"]
+    assert keys(sweep(engine, settings, tuesday)) == keys(everything)
