@@ -8,7 +8,7 @@ day over the reset):
 
 - an action's own columns (status, due date, snooze, lead...): that action;
 - a progress update (a reply, a button, a command, a withdrawn or refused reading): its action;
-- a message linked to an action, or a change of a message's state (a chaser delivered counts
+- a message linked to an action, removed, or changed in what the rules read of it (a chaser delivered counts
   towards escalation from then): the actions it covers;
 - a contact added, changed (away, back, made inactive, moved agency) or removed: the actions it
   leads, and those of its agencies that have no lead contact of their own.
@@ -36,6 +36,9 @@ from bot.models import DECIDE_NOW, Action, Contact, Message, MessageAction, Prog
 #: Action columns the rules never read: changing them leaves the stored day as it was.
 _NOT_DECIDING = frozenset({"decide_on", "decide_gen", "updated_at", "created_at"})
 _PENDING = "dhr.decisions.pending"
+#: What the rules read of a message (history_queries): its kind and level, when it was written, and
+#: whether and when it was delivered.
+_MESSAGE_FACTS = ("state", "sent_at", "kind", "level", "created_at")
 
 
 @dataclass
@@ -82,8 +85,12 @@ def _collect(session: Session, _context: UOWTransaction, _instances: object) -> 
                 pending.action_ids.add(instance.id)  # a new action starts at DECIDE_NOW
         elif isinstance(instance, ProgressUpdate | MessageAction):
             pending.action_ids.update(_values(instance, "action_id"))
-        elif isinstance(instance, Message):
-            if not new and instance.id is not None and _changed(instance, ["state"]):
+        elif isinstance(instance, Message) and not new and instance.id is not None:
+            if instance in session.deleted:  # its links may be gone by the time the flush has run
+                pending.action_ids.update(session.connection().execute(
+                    sa.select(col(MessageAction.action_id)).where(col(MessageAction.message_id) == instance.id)
+                ).scalars())
+            elif _changed(instance, _MESSAGE_FACTS):
                 pending.message_ids.add(instance.id)
         elif isinstance(instance, Contact) and (new or instance in session.deleted or _changed(instance, contact_columns)):
             if instance.id is not None:

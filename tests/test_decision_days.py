@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.db import session_scope
-from bot.models import DECIDE_NOW, Action, Agency, BoardMeeting, Contact, Message, ProgressUpdate
+from bot.models import DECIDE_NOW, Action, Agency, BoardMeeting, Contact, Message, MessageAction, ProgressUpdate
 from bot.settings import load_settings
 from bot.sweep import sweep
 from tests.factories import small_plan
@@ -248,3 +248,21 @@ def test_a_lead_moved_to_another_agency_on_an_expired_row_resets_the_agency_she_
     everything = sweep(engine, settings, tuesday, dry_run=True, everything=True)
     assert [m.kind for m in everything.queued] == ["chaser"]
     assert keys(sweep(engine, settings, tuesday)) == keys(everything)
+
+
+def test_a_message_removed_or_redated_resets_the_actions_it_covered(engine: Engine, settings) -> None:
+    action_ids = seed(engine, settings, random.Random(12))
+    sweep(engine, settings, MONDAY)
+    with session_scope(engine) as session:
+        first, second = session.exec(select(Message).where(Message.kind == "chaser").order_by(Message.id)).all()[:2]
+        covered = {link.action_id for link in session.exec(select(MessageAction)
+                                                          .where(MessageAction.message_id.in_([first.id, second.id])))}  # type: ignore[union-attr]
+        first.sent_at = MONDAY  # delivered time corrected without a change of state
+        session.add(first)
+        for link in session.exec(select(MessageAction).where(MessageAction.message_id == second.id)).all():
+            session.delete(link)
+        session.flush()
+        session.delete(second)
+    with session_scope(engine) as session:
+        reset = {a.id for a in session.exec(select(Action).where(Action.decide_on == DECIDE_NOW)).all()}
+    assert covered and covered <= reset and reset <= set(action_ids)
