@@ -24,7 +24,7 @@ _VOCABULARY = (
 )
 _REAL_WORDS = frozenset({
     "compete", "competed", "writing", "starred", "starter", "polity", "polite", "worming", "wording", "begin",
-    "waiving", "singed", "deliverer", "complexed", "finishes", "starts", "progresses", "policies",
+    "waiving", "singed", "deliverer", "complexed", "finishes", "starts", "progresses", "policies", "starters",
 })
 _FIXED_PHRASES = (
     (re.compile(r"\bhavn'?t\b", re.I), "haven't"),
@@ -33,6 +33,16 @@ _FIXED_PHRASES = (
     (re.compile(r"\bon going\b", re.I), "ongoing"),
     (re.compile(r"\bsign(?:ed)? of\b(?!\s+(?:the|a|an|our|their|my)\b)", re.I), "sign off"),
     (re.compile(r"\bwip\b", re.I), "work in progress"),
+    # chat shorthand and dropped letters too short for the distance check: "lookng", "nxt", "shel", "wil"
+    (re.compile(r"\bnxt\b", re.I), "next"),
+    (re.compile(r"\blookng\b", re.I), "looking"),
+    (re.compile(r"\b(she|he|we|they|you|it)l\b", re.I), r"\1'll"),
+    (re.compile(r"\bwil\b", re.I), "will"),
+    (re.compile(r"\bive\b", re.I), "I've"),
+    (re.compile(r"\b(she|he|that|there|it)s\b(?=\s+(?:taken|done|got|been|with|on|the|a|now|not|all|still)\b)", re.I),
+     r"\1's"),
+    (re.compile(r"\b(don|won)t\b", re.I), r"\1't"),
+    (re.compile(r"\bfinaly\b", re.I), "finally"),
 )
 
 
@@ -96,13 +106,21 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|much)\b|\b(?:haven't|hasn't|have not|has not|not|we've not) (?:yet )?(?:made|got) (?:a|any) start\b"
         r"|\bnone of (?:it|this|that|them|these|the \w+)\b[^.]{0,30}\b(?:started|begun|happened)\b"
         r"|\b(?:haven't|hasn't|have not|has not|not|never|we've not|i've not) (?:yet )?managed to (?:start|begin"
-        r"|make a start)\b", re.I)),
+        r"|make a start)\b"
+        # "not even close to started", "it hasn't been picked up yet", "we haven't got going on it", "nothing yet"
+        r"|\bnot (?:even )?(?:close to|near) (?:being )?(?:started|begun)\b"
+        r"|\b(?:haven't|hasn't|have not|has not|not) (?:yet )?(?:been )?(?:picked up|got going|got off the ground)\b"
+        r"|^\W*nothing (?:yet|so far)\W*$", re.I)),
     (ReadStatus.BLOCKED, _R(
         r"(?<!not )(?<!n't )(?<!longer )\bstuck\b|\bpaused\b|\bcan(?:no|')?t move (?:on|forward with) (?:this|it)\b"
         r"|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
         r"(?:\w+\s+){0,6}?(?:until|till)\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
         r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
-        r"|\bstill waiting (?:on|for)\b|\bstill no \w+(?: \w+)? (?:back )?from\b", re.I)),
+        r"|\bstill waiting (?:on|for)\b|\bstill no \w+(?: \w+)? (?:back )?from\b"
+        # chasing someone else who has not answered: "rang them twice", "still nothing from the police"
+        r"|\bstill nothing (?:back )?from\b|\b(?:rang|rung|called|phoned|e-?mailed) (?:them|him|her|\w+) (?:twice|again"
+        r"|\w+ times|several times|repeatedly)\b|\b(?:haven't|hasn't|have not|has not) (?:yet )?got back to (?:us|me)\b",
+        re.I)),
     (ReadStatus.EXTENSION_REQUESTED, _R(
         r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
         r"|deadline|target"
@@ -110,6 +128,23 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|on) to\b"
         r"|\b(?<!got )(?<!was )(?<!been )(?:push(?:ed)?|moved?|put) (?:it |this |the (?:date|deadline|target) )?back\b"
         r"|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
+        # a later date given as the realistic one: "end of may realistic", "spring more like", "q2 at the latest",
+        # "revised target completion: Q2", "so end of this financial year for this", "let's say that"
+        r"|\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter)\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?(?:realistic|likely)\b"
+        r"|\bmore like\b|^\W*(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter)\b[^.,;]{0,12}"
+        r"\bat the latest\b|\blet'?s say\b|\brevised (?:target|deadline|completion|timescale)"
+        r"|\bso (?:the )?(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:this |the )?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter"
+        r"|financial year|next (?:week|month|year))\b[^.,;]{0,30}\bfor (?:this|it|that|us|the \w+)\b"
+        r"|\b(?:a )?bit behind\b|\bbehind (?:schedule|plan|target)\b|\brunning (?:late|behind)\b"
+        r"|\b(?:can|could) you give (?:me|us) (?:a |an |another |two |three |a few |a couple of )?(?:more )?(?:fortnight"
+        r"|weeks?|months?)\b"
+        r"|\b(?:it'?ll|it will|that'?ll|that will) be (?:w/c|week commencing|(?:the )?end of|mid|early|late|next"
+        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter)\b"
+        r"|\balign (?:our|the|this) (?:action|date|target|deadline|timescale)s? with\b"
+        r"|\bcome back to (?:this|it) (?:after|in|once)\b"
+        r"|^\W*(?:(?:the )?end of \w+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter|next month)\W*\?\W*$"
+        r"|\byou(?:'ll| will) (?:have|get) (?:it|this|them|the \w+) (?:by |on |in )?(?:tomorrow|next|this|the end|end"
+        r"|monday|tuesday|wednesday|thursday|friday|\d)"
         r"|\b(?:delay|defer)(?:ed|red)? (?:it |this )?by (?:a |an |a few |a couple of |\d+ |\w+ )?(?:days?|weeks?|fortnight"
         r"|months?)\b"
         r"|\brealistically\b"
@@ -155,7 +190,16 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"\bwill have (?:been )?\w+(?:ed|en)\b[^.]{0,80}\bby\b|\bwill (?:run|continue) (?:through|over|until|into)\b"
         r"|\b(?:well|fairly|quite) advanced\b|\bhappening\b(?<!nothing happening)"
         r"|\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b|\b\d+ (?:of|out of) (?:the )?\d+\b"
-        r"|\b(?:one|some|most|part|parts) of (?:it|them|the)\b|\b(?:first|second) (?:part|phase|stage|bit|half)\b"
+        r"|\b(?<!attended )(?:one|some|most|part|parts) of (?:it|them|the)\b(?! (?:first|earliest|things|ones)\b)"
+        # work going on now: "still analysing", "analysing now", "going through the responses", "we're tweaking it"
+        r"|\bstill (?:analys|review|draft|writ|work|test|build|process|collat|check|finalis|consult|train)\w*ing\b"
+        r"|\b(?:analys|review|draft|writ|work|test|build|process|collat|check|finalis)\w*ing\b[\w ]{0,20}"
+        r"\bnow\b|\bgoing through (?:the|them|it|all)\b|\b(?:it'?s|it is|things are|this is) (?:now |still |slowly )?moving"
+        r"\b(?!\s+(?:to|it|this|the)\b)|\b(?:we|i|they)(?:'re| are) (?:still |now |just )?(?:tweak|finalis|finaliz"
+        r"|refin|amend|updat|revis|review|test|pilot|draft|analys|writ|build)\w*\b"
+        r"|\b(?:we|i)(?:'ll| will) (?:then )?(?:review|analyse|finalise|publish|go through"
+        r"|consider|advertise)\b|\bis with (?:the )?\w+ now\b|\b(?:just )?finishing (?:off |up )?(?:the|it|this|that)\b"
+        r"|\b(?:first|second) (?:part|phase|stage|bit|half)\b"
         r"|\bphase (?:one|1|two|2)\b|\b(?:[1-8]?\d|9[0-4])\s?%(?!\s*(?:compliance|compliant|attendance|satisfaction"
         r"|response rate|uptake))|\bso far\b|\bmore to do\b|\bstill (?:a lot|a fair bit"
         r"|some|more|lots)"
