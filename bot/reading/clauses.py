@@ -326,9 +326,40 @@ def _only_a_block_denied(clause: str) -> bool:
     return denied is not None and not (clause[: denied.start()] + clause[denied.end() :]).strip(" ,.;:-")
 
 
+# "nothing more I can do until Legal come back", "no further action can be taken until it is adopted": the
+# writer can go no further, which is a block, not "nothing further needed".
+_NOTHING_WE_CAN_DO = _R(
+    r"\b(?:nothing (?:more|else|further) (?:that )?(?:i|we|they) can do|no further (?:action|work|progress) can be"
+    r" (?:taken|done|made))\b[^.]{0,40}\b(?:until|till|this end|our end|at the moment|for now|this side)\b",
+    re.I,
+)
+# "please close", "I'm happy for this to be closed", "confirmed ... closing": the writer asks for the action to be
+# closed. A completion, but one still put to them unless the rest of the reply says it plainly (CLOSE_ASKED).
+_CLOSE_ASKED = _R(
+    r"(?<!not )\b(?:please close|(?:happy|ok|okay|fine|content) for (?:this|it|the action)(?: one| action)? to be closed"
+    r"|close (?:it|this)(?: one| action)? (?:off|down)|^\W*closing\W*$)\b",
+    re.I,
+)
+CLOSE_ASKED = 0.7
+# "compliance is now 88% (target 85%)": a measure that has reached its target is not a part still to do.
+_PERCENT_AGAINST_TARGET = _R(
+    r"(\d{1,3})\s?%\s*[(,]?\s*(?:against (?:a |the )?)?target(?: of| is|:)?\s*(\d{1,3})\s?%\)?", re.I
+)
+
+
+def _without_targets_met(clause: str) -> str:
+    """The clause with every percentage that meets the target beside it put as "target met"."""
+    return _PERCENT_AGAINST_TARGET.sub(
+        lambda m: "target met" if int(m.group(1)) >= int(m.group(2)) else m.group(0), clause
+    )
+
+
 def _read_clause(clause: str) -> tuple[ReadStatus, float]:
     if _ACK_ONLY.match(clause) or _ABOUT_THE_CHASE.search(clause):
         return ReadStatus.UNCLEAR, 0.2
+    clause = _without_targets_met(clause)
+    if _CLOSE_ASKED.search(clause):
+        return ReadStatus.COMPLETE, CLOSE_ASKED
     denied = _BLOCK_DENIED.search(clause)
     if denied is not None:
         rest = (clause[: denied.start()] + " " + clause[denied.end() :]).strip(" ,.;:-")
@@ -339,6 +370,8 @@ def _read_clause(clause: str) -> tuple[ReadStatus, float]:
         return ReadStatus.COMPLETE, HEDGED_DONE
     if _NO_LONGER_NEEDED.search(clause):
         return ReadStatus.NOT_APPLICABLE, 0.8
+    if _NOTHING_WE_CAN_DO.search(clause):
+        return ReadStatus.BLOCKED, 0.8
     if _NOTHING_LEFT.search(clause):
         return ReadStatus.COMPLETE, 0.8
     for status, pattern in _CLAUSE_RULES:
@@ -397,7 +430,28 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
             # A person promising to come back is not silence: unclear, so the bot asks rather than files it away.
             return ReadStatus.UNCLEAR, 0.3
         return read_status(plain) if len(readings) > 1 else (ReadStatus.UNCLEAR, readings[0][2] if readings else 0.2)
+    if _whole_action_done_beside_descriptions(said):
+        return ReadStatus.COMPLETE, CLOSE_ASKED
     return _least_finished([(status, confidence) for _, status, confidence in said])
+
+
+# The whole action as the subject of a completion: "this one is done", "action complete", "RAG status: Complete",
+# a bare "Done." - not a part of it ("the guidance is finished, the briefings are still being planned").
+_WHOLE_ACTION = _R(
+    r"\b(?:this|it|that|the action|action)(?: one| action)?(?:'s| is| has been| was)?\b(?! \w+ (?:is|was|has))"
+    r"|\bstatus\b|^\W*(?:all )?(?:done|complete|completed|finished)\b",
+    re.I,
+)
+
+
+def _whole_action_done_beside_descriptions(said: list[tuple[str, ReadStatus, float]]) -> bool:
+    """A long reply that says plainly the whole action is finished ("this one is done and dusted", "RAG status:
+    Complete") and elsewhere only describes the work ("usage will be monitored"): the plain statement carries the
+    status. A part still to do that is stated (confidence 0.8 and over) never gives way to it."""
+    if {status for _, status, _ in said} != {ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS}:
+        return False
+    stated_done = any(s is ReadStatus.COMPLETE and c >= 0.9 and _WHOLE_ACTION.search(clause) for clause, s, c in said)
+    return stated_done and all(c < 0.8 for _, s, c in said if s is ReadStatus.IN_PROGRESS)
 
 
 def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, float]:
