@@ -175,7 +175,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|winter)\b[\w\s-]{0,12}?\bnow\b(?=\s*(?:$|[,.;:!?)]|with\b|tbh\b|sorry\b|i'm afraid\b|i think\b"
         r"|realistically\b))|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok"
         r"|be acceptable) as (?:a|the) new"
-        r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b"
+        r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b"
+        # "can we say June instead", not "we follow that instead" (another way of working, see _NO_LONGER_NEEDED)
+        r"|(?<!that )(?<!this )(?<!those )\binstead\b"
         # "we would like to request that the target date is revised to ...": a formal request, never a completion
         r"|\b(?:date|deadline|target)\b[^.]{0,40}\b(?:is|be|are) (?:revised|amended|extended|changed|moved|put back)\b"
         r"|\bmoved (?:it |this )?(?:back )?to (?:the )?(?:end|start|mid|middle|beginning|q[1-4]|next|\d|jan|feb|mar|apr"
@@ -197,6 +199,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"\bnow\b|\bgoing through (?:the|them|it|all)\b|\b(?:it'?s|it is|things are|this is) (?:now |still |slowly )?moving"
         r"\b(?!\s+(?:to|it|this|the)\b)|\b(?:we|i|they)(?:'re| are) (?:still |now |just )?(?:tweak|finalis|finaliz"
         r"|refin|amend|updat|revis|review|test|pilot|draft|analys|writ|build)\w*\b"
+        # the rest after a holiday: "year 9 done. 10 and 11 after the easter hols"
+        r"|^(?![^\n]*\b(?:done|complete\w*|finished|delivered|trained)\b)[^\n]*\b(?:\d+|the rest|others?|remaining \w+)\b[^\n.]{0,20}\bafter (?:the )?(?:easter|christmas|xmas"
+        r"|summer|half[- ]term|holidays?|hols|break)\b"
         r"|\b(?:we|i)(?:'ll| will) (?:then )?(?:review|analyse|finalise|publish|go through"
         r"|consider|advertise)\b|\bis with (?:the )?\w+ now\b|\b(?:just )?finishing (?:off |up )?(?:the|it|this|that)\b"
         r"|\b(?:first|second) (?:part|phase|stage|bit|half)\b"
@@ -270,7 +275,7 @@ _NO_LONGER_NEEDED = _R(
     r"|\bnothing (?:here |in this )?for (?:us|me|our \w+) to do\b|\b(?:we|i) (?:don't|do not|no longer|never) (?:provide"
     r"|commission|run|deliver|offer|hold|manage)\b|\bnot (?:relevant|applicable) (?:to|for) (?:us|our)\b"
     # "the panel merged this action into 4.3": reported against another action from now on
-    r"|\bmerg(?:e|ed|ing) (?:this|it|the two)(?: action)? (?:into|with)\b|\b(?:a )?duplicate of\b",
+    r"|\b(?:merg|fold)(?:e|ed|ing)? (?:this|it|the two)(?: action)? (?:into|with)\b|\b(?:a )?duplicate of\b",
     re.I,
 )
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
@@ -341,6 +346,13 @@ _CLOSE_ASKED = _R(
     re.I,
 )
 CLOSE_ASKED = 0.7
+# "all call handlers trained!", "both cohorts briefed before Christmas": everyone the action covers, done. Chat
+# leaves out the verb ("were"); read as a completion to put to the writer, never one to apply unasked.
+_EVERYONE_DONE = _R(
+    r"^\W*(?:yes\W+)?(?:all|every|both)\b(?: [\w-]+){1,3}? (?:trained|briefed|done|updated|completed|signed off|sorted)\b"
+    r"(?![^.]{0,40}\b(?:except|apart|but|bar|still|left|remaining|by|next|once|when|until)\b)",
+    re.I,
+)
 # "compliance is now 88% (target 85%)": a measure that has reached its target is not a part still to do.
 _PERCENT_AGAINST_TARGET = _R(
     r"(\d{1,3})\s?%\s*[(,]?\s*(?:against (?:a |the )?)?target(?: of| is|:)?\s*(\d{1,3})\s?%\)?", re.I
@@ -366,10 +378,11 @@ def _read_clause(clause: str) -> tuple[ReadStatus, float]:
         status, confidence = _read_clause(rest) if rest else (ReadStatus.UNCLEAR, 0.2)
         return (ReadStatus.IN_PROGRESS, 0.6) if status in (ReadStatus.UNCLEAR, ReadStatus.BLOCKED) else (status,
                                                                                                         confidence)
-    if _HEDGED_DONE.search(clause):
-        return ReadStatus.COMPLETE, HEDGED_DONE
+    # "folded into 5.3 so it can be closed as superseded": closed because it is no longer needed, not done
     if _NO_LONGER_NEEDED.search(clause):
         return ReadStatus.NOT_APPLICABLE, 0.8
+    if _HEDGED_DONE.search(clause):
+        return ReadStatus.COMPLETE, HEDGED_DONE
     if _NOTHING_WE_CAN_DO.search(clause):
         return ReadStatus.BLOCKED, 0.8
     if _NOTHING_LEFT.search(clause):
@@ -377,6 +390,8 @@ def _read_clause(clause: str) -> tuple[ReadStatus, float]:
     for status, pattern in _CLAUSE_RULES:
         if pattern.search(clause):
             return status, 0.8
+    if _EVERYONE_DONE.search(clause):
+        return ReadStatus.COMPLETE, CLOSE_ASKED
     return read_status(clause)
 
 

@@ -362,7 +362,9 @@ def _target_date(plain: str, today: date) -> date | None:
 
 _FINISHED_AFTER = re.compile(
     r"[^.;!?\n]{0,20}?\b(?:after which|and (?:then|after that)|then|at which point)\b[^.;!?\n]{0,30}?"
-    r"\b(?:complete|completed|done|finished|closed|signed off)\b",
+    r"\b(?:complete|completed|done|finished|closed|signed off)\b"
+    # "we're teaching it before we break up on 22 July, so we'll be done by then"
+    r"|[^.;!?\n]{0,30}?\b(?:complete|completed|done|finished|ready)\s+by\s+then\b",
     re.I,
 )
 # The date the last of the work happens: the rest of it ("the other 3 are booked in for March", "the last
