@@ -89,6 +89,8 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 _R = re.compile
+#: A month or season as chat writes it ("feb", "september", "q2", "spring"): the date words in the rules below.
+_MONTH_OR_SEASON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter"
 # Reply phrasings the plan-cell rules do not know, checked on each clause before them, strongest first.
 _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
     (ReadStatus.NOT_STARTED, _R(
@@ -130,19 +132,21 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
         # a later date given as the realistic one: "end of may realistic", "spring more like", "q2 at the latest",
         # "revised target completion: Q2", "so end of this financial year for this", "let's say that"
-        r"|\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter)\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?(?:realistic|likely)\b"
-        r"|\bmore like\b|^\W*(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter)\b[^.,;]{0,12}"
+        r"|\b(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?"
+        r"(?:realistic|likely)\b"
+        r"|\bmore like\b"
+        r"|^\W*(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}"
         r"\bat the latest\b|\blet'?s say\b|\brevised (?:target|deadline|completion|timescale)"
-        r"|\bso (?:the )?(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:this |the )?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter"
-        r"|financial year|next (?:week|month|year))\b[^.,;]{0,30}\bfor (?:this|it|that|us|the \w+)\b"
+        r"|\bso (?:the )?(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:this |the )?(?:" + _MONTH_OR_SEASON
+        + r"|financial year|next (?:week|month|year))\b[^.,;]{0,30}\bfor (?:this|it|that|us|the \w+)\b"
         r"|\b(?:a )?bit behind\b|\bbehind (?:schedule|plan|target)\b|\brunning (?:late|behind)\b"
         r"|\b(?:can|could) you give (?:me|us) (?:a |an |another |two |three |a few |a couple of )?(?:more )?(?:fortnight"
         r"|weeks?|months?)\b"
         r"|\b(?:it'?ll|it will|that'?ll|that will) be (?:w/c|week commencing|(?:the )?end of|mid|early|late|next"
-        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter)\b"
+        r"|" + _MONTH_OR_SEASON + r")\b"
         r"|\balign (?:our|the|this) (?:action|date|target|deadline|timescale)s? with\b"
         r"|\bcome back to (?:this|it) (?:after|in|once)\b"
-        r"|^\W*(?:(?:the )?end of \w+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter|next month)\W*\?\W*$"
+        r"|^\W*(?:(?:the )?end of \w+|" + _MONTH_OR_SEASON + r"|next month)\W*\?\W*$"
         r"|\byou(?:'ll| will) (?:have|get) (?:it|this|them|the \w+) (?:by |on |in )?(?:tomorrow|next|this|the end|end"
         r"|monday|tuesday|wednesday|thursday|friday|\d)"
         r"|\b(?:delay|defer)(?:ed|red)? (?:it |this )?by (?:a |an |a few |a couple of |\d+ |\w+ )?(?:days?|weeks?|fortnight"
@@ -200,7 +204,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"\b(?!\s+(?:to|it|this|the)\b)|\b(?:we|i|they)(?:'re| are) (?:still |now |just )?(?:tweak|finalis|finaliz"
         r"|refin|amend|updat|revis|review|test|pilot|draft|analys|writ|build)\w*\b"
         # the rest after a holiday: "year 9 done. 10 and 11 after the easter hols"
-        r"|^(?![^\n]*\b(?:done|complete\w*|finished|delivered|trained)\b)[^\n]*\b(?:\d+|the rest|others?|remaining \w+)\b[^\n.]{0,20}\bafter (?:the )?(?:easter|christmas|xmas"
+        r"|^(?![^\n]*\b(?:done|complete\w*|finished|delivered|trained)\b)[^\n]*"
+        r"\b(?:\d+(?:st|nd|rd|th)?|the rest|others?|remaining \w+)\b[^\n.]{0,20}\bafter (?:the )?(?:easter|christmas|xmas"
         r"|summer|half[- ]term|holidays?|hols|break)\b"
         r"|\b(?:we|i)(?:'ll| will) (?:then )?(?:review|analyse|finalise|publish|go through"
         r"|consider|advertise)\b|\bis with (?:the )?\w+ now\b|\b(?:just )?finishing (?:off |up )?(?:the|it|this|that)\b"
@@ -270,7 +275,8 @@ _NOTHING_LEFT = _R(
     r"|\bnothing (?:more|else|further) (?:to do|needed|required)\b", re.I
 )
 _NO_LONGER_NEEDED = _R(
-    r"\bsuperseded\b|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b"
+    r"\bsuperseded\b|\b(?:was|were|has been|have been) (?:replaced|overtaken) by\b"
+    r"|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b"
     # "we closed that service so there's nothing for us to do", "we don't commission that": never a completion
     r"|\bnothing (?:here |in this )?for (?:us|me|our \w+) to do\b|\b(?:we|i) (?:don't|do not|no longer|never) (?:provide"
     r"|commission|run|deliver|offer|hold|manage)\b|\bnot (?:relevant|applicable) (?:to|for) (?:us|our)\b"
@@ -390,9 +396,10 @@ def _read_clause(clause: str) -> tuple[ReadStatus, float]:
     for status, pattern in _CLAUSE_RULES:
         if pattern.search(clause):
             return status, 0.8
-    if _EVERYONE_DONE.search(clause):
+    status, confidence = read_status(clause)
+    if status is ReadStatus.UNCLEAR and _EVERYONE_DONE.search(clause):
         return ReadStatus.COMPLETE, CLOSE_ASKED
-    return read_status(clause)
+    return status, confidence
 
 
 # "Done, do you want the attendance lists?": an answer, then a question of the writer's own.
@@ -454,9 +461,11 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
 # a bare "Done." - not a part of it ("the guidance is finished, the briefings are still being planned").
 _WHOLE_ACTION = _R(
     r"\b(?:this|it|that|the action|action)(?: one| action)?(?:'s| is| has been| was)?\b(?! \w+ (?:is|was|has))"
-    r"|\bstatus\b|^\W*(?:all )?(?:done|complete|completed|finished)\b",
+    r"|\bstatus\b|^\W*(?:all )?(?:done|complete|completed|finished)\b(?!\s+(?:for|in|on|at|with|apart|except|bar|but)\b)",
     re.I,
 )
+# A description that names a part still to do ("the rest are booked for April") is never outweighed.
+_PART_STILL_TO_DO = _R(r"\b(?:the rest|remaining|still|left|outstanding|yet|others)\b", re.I)
 
 
 def _whole_action_done_beside_descriptions(said: list[tuple[str, ReadStatus, float]]) -> bool:
@@ -466,7 +475,8 @@ def _whole_action_done_beside_descriptions(said: list[tuple[str, ReadStatus, flo
     if {status for _, status, _ in said} != {ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS}:
         return False
     stated_done = any(s is ReadStatus.COMPLETE and c >= 0.9 and _WHOLE_ACTION.search(clause) for clause, s, c in said)
-    return stated_done and all(c < 0.8 for _, s, c in said if s is ReadStatus.IN_PROGRESS)
+    return stated_done and all(c < 0.8 and not _PART_STILL_TO_DO.search(clause)
+                               for clause, s, c in said if s is ReadStatus.IN_PROGRESS)
 
 
 def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, float]:

@@ -108,7 +108,7 @@ _UNNAMED = re.compile(
     r"|look after)"
     r"|never the lead|now leads on|who (?:now )?leads on|rather than (?:us|me)\b|not (?:for )?us to (?:do|lead)"
     # "Not mine.", "Not us - ...": the reply opens by disowning the action; "you lead on screening now"
-    r"|^\W*not (?:mine|us|ours|me)\b|\byou (?:now )?lead (?:on|for)\b"
+    r"|^\W*not (?:mine|us|ours|me)\b|\bno longer (?:me|mine|ours|us)\b|\byou (?:now )?lead (?:on|for)\b"
     r"|\b(?:she|he|they)(?:'s| is| are) (?:now )?the [\w ]{0,30}?lead (?:for|on) (?:this|it)\b"
     r"|\bonly (?:on|copied (?:in|into)) (?:the|a) (?:distribution|mailing|circulation) list\b"
     r"|(?:no longer|not|don't|do not) (?:responsible for|own|the (?:lead|contact|owner) for|hold(?:s|ing)?) (?:this|it"
@@ -135,6 +135,9 @@ _POINTERS = tuple(re.compile(pattern) for pattern in (
     _I(r"\b(?:commissioned|delivered|run|provided|led|managed|handled|overseen|owned|held|transferred(?: back)?"
        r"|moved(?: back)?) (?:by|to)\s+") + _WHO,
     r"(?P<to><@[A-Z0-9]{1,20}(?:\|[^>]{0,80})?>)",
+    # "run by the practice manager, Dee Hart": a lower-case role, then the person
+    _I(r"\b(?:commissioned|delivered|run|provided|led|managed|handled|overseen|owned|held) by (?:the|our|their)"
+       r" [\w' ]{1,40}?,[ \t]+") + r"(?P<to>(?:Dr\.? |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+){1,2})",
     # "DI Farrow owns MARAC thresholds", "Mr Okafor is DSL from September"
     _WHO + _I(r"\s+(?:now\s+)?owns?\b"),
     _WHO + r"\s+(?:is|'s)\s+(?:now\s+)?(?:the\s+)?(?:new\s+)?[A-Z]{2,6}\b",
