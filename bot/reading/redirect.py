@@ -69,7 +69,9 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     # "it sits with the police not probation", "belongs to children's social care rather than the practice"
     _I(r"\b(?:sits|lies|rests|belongs) (?:now )?(?:with|to)\s+(?:the\s+)?") + _OWNER_WORDS
     + _I(r"(?=[ \t,]+(?:rather than|not|now|instead)\b)"),
-    _I(r"\b(?:is|are) (?:now )?with\s+") + _WHO + _I(r"(?=\s+now\b|,? not (?:me|us)\b|\s+rather than\b)"),
+    # the action with someone ("this is with Housing now"), not a document at a step ("the job description is with HR now")
+    _I(r"(?:(?<=\bthis )|(?<=\bit )|(?<=\bthat )|(?<=\baction )|(?<=\bone )|(?<=\bthese )|(?<=\bthey )|(?<=\bboth )"
+       r"|(?<=\ball ))(?:is|are) (?:now )?with\s+") + _WHO + _I(r"(?=\s+now\b|,? not (?:me|us)\b|\s+rather than\b)"),
     _I(r"\b(?:hand(?:ed|ing)? (?:it |this )?over|hand(?:ed|ing)? (?:it|this)(?: on)?|transferred|allocated"
        r"|passed (?:it |this )?(?:on |over )?"
        r"|moved (?:it |this )?(?:over )?|redirect (?:it|this)|re-?route (?:it|this)|forward(?:ed)? (?:it|this)"

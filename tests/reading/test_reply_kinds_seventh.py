@@ -243,3 +243,34 @@ def test_a_reply_that_hands_the_action_on_is_a_redirect(text: str, owner: str) -
     reading = read_reply(text, today=TODAY)
     assert reading.status is ReadStatus.REDIRECT
     assert reading.redirect_to is not None and owner in reading.redirect_to
+
+
+def test_the_chaser_pasted_back_under_the_answer_is_not_the_answer() -> None:
+    text = (
+        "Hi,\n\nBudget agreed on Monday. The advert is with Recruitment now and goes live in October.\n\nSal\n\n"
+        "Action ABC1-4-1 'Appoint a DA champion' was due 31 Aug 2026. Please reply with an update."
+    )
+    reading = read_replies(text, today=TODAY, known_refs=["ABC1-4-1"])["ABC1-4-1"]
+    assert reading.status is ReadStatus.IN_PROGRESS
+    assert "Please reply" not in reading.text
+
+
+@pytest.mark.parametrize("text", [
+    "The job advert is with HR now, interviews in November.",
+    "the draft is with the comms team now for design",
+])
+def test_a_document_at_a_step_with_a_team_is_no_new_owner(text: str) -> None:
+    assert find_redirect(text) is None
+
+
+def test_this_is_with_a_team_now_still_hands_the_action_on() -> None:
+    redirect = find_redirect("this is with Housing Options now, not us")
+    assert redirect is not None and redirect.to == "Housing Options"
+
+
+@pytest.mark.parametrize("text", [
+    "first audit done for the north team, 3 files short. will finish the rest by next friday",
+    "Two sessions done; we'll complete the last two in October.",
+])
+def test_a_part_done_with_the_rest_promised_is_no_completion(text: str) -> None:
+    assert read_reply(text, today=TODAY).status is ReadStatus.IN_PROGRESS
