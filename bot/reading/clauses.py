@@ -24,7 +24,7 @@ _VOCABULARY = (
 )
 _REAL_WORDS = frozenset({
     "compete", "competed", "writing", "starred", "starter", "polity", "polite", "worming", "wording", "begin",
-    "waiving", "singed", "deliverer", "complexed", "finishes", "starts", "progresses", "policies",
+    "waiving", "singed", "deliverer", "complexed", "finishes", "starts", "progresses", "policies", "starters",
 })
 _FIXED_PHRASES = (
     (re.compile(r"\bhavn'?t\b", re.I), "haven't"),
@@ -33,6 +33,16 @@ _FIXED_PHRASES = (
     (re.compile(r"\bon going\b", re.I), "ongoing"),
     (re.compile(r"\bsign(?:ed)? of\b(?!\s+(?:the|a|an|our|their|my)\b)", re.I), "sign off"),
     (re.compile(r"\bwip\b", re.I), "work in progress"),
+    # chat shorthand and dropped letters too short for the distance check: "lookng", "nxt", "shel", "wil"
+    (re.compile(r"\bnxt\b", re.I), "next"),
+    (re.compile(r"\blookng\b", re.I), "looking"),
+    (re.compile(r"\b(she|he|we|they|you|it)l\b", re.I), r"\1'll"),
+    (re.compile(r"\bwil\b", re.I), "will"),
+    (re.compile(r"\bive\b", re.I), "I've"),
+    (re.compile(r"\b(she|he|that|there|it)s\b(?=\s+(?:taken|done|got|been|with|on|the|a|now|not|all|still)\b)", re.I),
+     r"\1's"),
+    (re.compile(r"\b(don|won)t\b", re.I), r"\1't"),
+    (re.compile(r"\bfinaly\b", re.I), "finally"),
 )
 
 
@@ -79,6 +89,8 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 _R = re.compile
+#: A month or season as chat writes it ("feb", "september", "q2", "spring"): the date words in the rules below.
+_MONTH_OR_SEASON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter"
 # Reply phrasings the plan-cell rules do not know, checked on each clause before them, strongest first.
 _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
     (ReadStatus.NOT_STARTED, _R(
@@ -96,13 +108,21 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|much)\b|\b(?:haven't|hasn't|have not|has not|not|we've not) (?:yet )?(?:made|got) (?:a|any) start\b"
         r"|\bnone of (?:it|this|that|them|these|the \w+)\b[^.]{0,30}\b(?:started|begun|happened)\b"
         r"|\b(?:haven't|hasn't|have not|has not|not|never|we've not|i've not) (?:yet )?managed to (?:start|begin"
-        r"|make a start)\b", re.I)),
+        r"|make a start)\b"
+        # "not even close to started", "it hasn't been picked up yet", "we haven't got going on it", "nothing yet"
+        r"|\bnot (?:even )?(?:close to|near) (?:being )?(?:started|begun)\b"
+        r"|\b(?:haven't|hasn't|have not|has not|not) (?:yet )?(?:been )?(?:picked up|got going|got off the ground)\b"
+        r"|^\W*nothing (?:yet|so far)\W*$", re.I)),
     (ReadStatus.BLOCKED, _R(
         r"(?<!not )(?<!n't )(?<!longer )\bstuck\b|\bpaused\b|\bcan(?:no|')?t move (?:on|forward with) (?:this|it)\b"
         r"|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
         r"(?:\w+\s+){0,6}?(?:until|till)\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
         r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
-        r"|\bstill waiting (?:on|for)\b|\bstill no \w+(?: \w+)? (?:back )?from\b", re.I)),
+        r"|\bstill waiting (?:on|for)\b|\bstill no \w+(?: \w+)? (?:back )?from\b"
+        # chasing someone else who has not answered: "rang them twice", "still nothing from the police"
+        r"|\bstill nothing (?:back )?from\b|\b(?:rang|rung|called|phoned|e-?mailed) (?:them|him|her|\w+) (?:twice|again"
+        r"|\w+ times|several times|repeatedly)\b|\b(?:haven't|hasn't|have not|has not) (?:yet )?got back to (?:us|me)\b",
+        re.I)),
     (ReadStatus.EXTENSION_REQUESTED, _R(
         r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
         r"|deadline|target"
@@ -110,6 +130,25 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|on) to\b"
         r"|\b(?<!got )(?<!was )(?<!been )(?:push(?:ed)?|moved?|put) (?:it |this |the (?:date|deadline|target) )?back\b"
         r"|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
+        # a later date given as the realistic one: "end of may realistic", "spring more like", "q2 at the latest",
+        # "revised target completion: Q2", "so end of this financial year for this", "let's say that"
+        r"|\b(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?"
+        r"(?:realistic|likely)\b"
+        r"|\bmore like\b"
+        r"|^\W*(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}"
+        r"\bat the latest\b|\blet'?s say\b|\brevised (?:target|deadline|completion|timescale)"
+        r"|\bso (?:the )?(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:this |the )?(?:" + _MONTH_OR_SEASON
+        + r"|financial year|next (?:week|month|year))\b[^.,;]{0,30}\bfor (?:this|it|that|us|the \w+)\b"
+        r"|\b(?:a )?bit behind\b|\bbehind (?:schedule|plan|target)\b|\brunning (?:late|behind)\b"
+        r"|\b(?:can|could) you give (?:me|us) (?:a |an |another |two |three |a few |a couple of )?(?:more )?(?:fortnight"
+        r"|weeks?|months?)\b"
+        r"|\b(?:it'?ll|it will|that'?ll|that will) be (?:w/c|week commencing|(?:the )?end of|mid|early|late|next"
+        r"|" + _MONTH_OR_SEASON + r")\b"
+        r"|\balign (?:our|the|this) (?:action|date|target|deadline|timescale)s? with\b"
+        r"|\bcome back to (?:this|it) (?:after|in|once)\b"
+        r"|^\W*(?:(?:the )?end of \w+|" + _MONTH_OR_SEASON + r"|next month)\W*\?\W*$"
+        r"|\byou(?:'ll| will) (?:have|get) (?:it|this|them|the \w+) (?:by |on |in )?(?:tomorrow|next|this|the end|end"
+        r"|monday|tuesday|wednesday|thursday|friday|\d)"
         r"|\b(?:delay|defer)(?:ed|red)? (?:it |this )?by (?:a |an |a few |a couple of |\d+ |\w+ )?(?:days?|weeks?|fortnight"
         r"|months?)\b"
         r"|\brealistically\b"
@@ -140,7 +179,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|winter)\b[\w\s-]{0,12}?\bnow\b(?=\s*(?:$|[,.;:!?)]|with\b|tbh\b|sorry\b|i'm afraid\b|i think\b"
         r"|realistically\b))|\b(?:can|could) (?:it|this) (?:be|go)\b|\bwould \S+ (?:work|be ok"
         r"|be acceptable) as (?:a|the) new"
-        r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b|\binstead\b"
+        r"|\b(?:date|deadline|target) (?:be )?(?:moved|changed|updated|revised)\b|\bgo back to the end\b"
+        # "can we say June instead", not "we follow that instead" (another way of working, see _NO_LONGER_NEEDED)
+        r"|(?<!that )(?<!this )(?<!those )\binstead\b"
         # "we would like to request that the target date is revised to ...": a formal request, never a completion
         r"|\b(?:date|deadline|target)\b[^.]{0,40}\b(?:is|be|are) (?:revised|amended|extended|changed|moved|put back)\b"
         r"|\bmoved (?:it |this )?(?:back )?to (?:the )?(?:end|start|mid|middle|beginning|q[1-4]|next|\d|jan|feb|mar|apr"
@@ -155,7 +196,23 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"\bwill have (?:been )?\w+(?:ed|en)\b[^.]{0,80}\bby\b|\bwill (?:run|continue) (?:through|over|until|into)\b"
         r"|\b(?:well|fairly|quite) advanced\b|\bhappening\b(?<!nothing happening)"
         r"|\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b|\b\d+ (?:of|out of) (?:the )?\d+\b"
-        r"|\b(?:one|some|most|part|parts) of (?:it|them|the)\b|\b(?:first|second) (?:part|phase|stage|bit|half)\b"
+        r"|\b(?<!attended )(?:one|some|most|part|parts) of (?:it|them|the)\b(?! (?:first|earliest|things|ones)\b)"
+        # work going on now: "still analysing", "analysing now", "going through the responses", "we're tweaking it"
+        r"|\bstill (?:analys|review|draft|writ|work|test|build|process|collat|check|finalis|consult|train)\w*ing\b"
+        r"|\b(?:analys|review|draft|writ|work|test|build|process|collat|check|finalis)\w*ing\b[\w ]{0,20}"
+        r"\bnow\b|\bgoing through (?:the|them|it|all)\b|\b(?:it'?s|it is|things are|this is) (?:now |still |slowly )?moving"
+        r"\b(?!\s+(?:to|it|this|the)\b)|\b(?:we|i|they)(?:'re| are) (?:still |now |just )?(?:tweak|finalis|finaliz"
+        r"|refin|amend|updat|revis|review|test|pilot|draft|analys|writ|build)\w*\b"
+        # the rest after a holiday: "year 9 done. 10 and 11 after the easter hols"
+        r"|^(?![^\n]*\b(?:done|complete\w*|finished|delivered|trained)\b)[^\n]*"
+        r"\b(?:\d+(?:st|nd|rd|th)?|the rest|others?|remaining \w+)\b[^\n.]{0,20}\bafter (?:the )?(?:easter|christmas|xmas"
+        r"|summer|half[- ]term|holidays?|hols|break)\b"
+        r"|\b(?:we|i)(?:'ll| will) (?:then )?(?:review|analyse|finalise|publish|go through"
+        r"|consider|advertise)\b|\bis with (?:the )?\w+ now\b"
+        # the rest promised: "will finish the audit by next Fri", "we'll complete the last two next week"
+        r"|\b(?:will|'ll|shall) (?:finish|complete|wrap up) (?:off |up )?(?:the|it|this|them|off)\b"
+        r"|\b(?:just )?finishing (?:off |up )?(?:the|it|this|that)\b"
+        r"|\b(?:first|second) (?:part|phase|stage|bit|half)\b"
         r"|\bphase (?:one|1|two|2)\b|\b(?:[1-8]?\d|9[0-4])\s?%(?!\s*(?:compliance|compliant|attendance|satisfaction"
         r"|response rate|uptake))|\bso far\b|\bmore to do\b|\bstill (?:a lot|a fair bit"
         r"|some|more|lots)"
@@ -221,12 +278,13 @@ _NOTHING_LEFT = _R(
     r"|\bnothing (?:more|else|further) (?:to do|needed|required)\b", re.I
 )
 _NO_LONGER_NEEDED = _R(
-    r"\bsuperseded\b|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b"
+    r"\bsuperseded\b|\b(?:was|were|has been|have been) (?:replaced|overtaken) by\b"
+    r"|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b"
     # "we closed that service so there's nothing for us to do", "we don't commission that": never a completion
     r"|\bnothing (?:here |in this )?for (?:us|me|our \w+) to do\b|\b(?:we|i) (?:don't|do not|no longer|never) (?:provide"
     r"|commission|run|deliver|offer|hold|manage)\b|\bnot (?:relevant|applicable) (?:to|for) (?:us|our)\b"
     # "the panel merged this action into 4.3": reported against another action from now on
-    r"|\bmerg(?:e|ed|ing) (?:this|it|the two)(?: action)? (?:into|with)\b|\b(?:a )?duplicate of\b",
+    r"|\b(?:merg|fold)(?:e|ed|ing)? (?:this|it|the two)(?: action)? (?:into|with)\b|\b(?:a )?duplicate of\b",
     re.I,
 )
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
@@ -282,25 +340,69 @@ def _only_a_block_denied(clause: str) -> bool:
     return denied is not None and not (clause[: denied.start()] + clause[denied.end() :]).strip(" ,.;:-")
 
 
+# "nothing more I can do until Legal come back", "no further action can be taken until it is adopted": the
+# writer can go no further, which is a block, not "nothing further needed".
+_NOTHING_WE_CAN_DO = _R(
+    r"\b(?:nothing (?:more|else|further) (?:that )?(?:i|we|they) can do|no further (?:action|work|progress) can be"
+    r" (?:taken|done|made))\b[^.]{0,40}\b(?:until|till|this end|our end|at the moment|for now|this side)\b",
+    re.I,
+)
+# "please close", "I'm happy for this to be closed", "confirmed ... closing": the writer asks for the action to be
+# closed. A completion, but one still put to them unless the rest of the reply says it plainly (CLOSE_ASKED).
+_CLOSE_ASKED = _R(
+    r"(?<!not )\b(?:please close|(?:happy|ok|okay|fine|content) for (?:this|it|the action)(?: one| action)? to be closed"
+    r"|close (?:it|this)(?: one| action)? (?:off|down)|^\W*closing\W*$)\b",
+    re.I,
+)
+CLOSE_ASKED = 0.7
+# "all call handlers trained!", "both cohorts briefed before Christmas": everyone the action covers, done. Chat
+# leaves out the verb ("were"); read as a completion to put to the writer, never one to apply unasked.
+_EVERYONE_DONE = _R(
+    r"^\W*(?:yes\W+)?(?:all|every|both)\b(?: [\w-]+){1,3}? (?:trained|briefed|done|updated|completed|signed off|sorted)\b"
+    r"(?![^.]{0,40}\b(?:except|apart|but|bar|still|left|remaining|by|next|once|when|until)\b)",
+    re.I,
+)
+# "compliance is now 88% (target 85%)": a measure that has reached its target is not a part still to do.
+_PERCENT_AGAINST_TARGET = _R(
+    r"(\d{1,3})\s?%\s*[(,]?\s*(?:against (?:a |the )?)?target(?: of| is|:)?\s*(\d{1,3})\s?%\)?", re.I
+)
+
+
+def _without_targets_met(clause: str) -> str:
+    """The clause with every percentage that meets the target beside it put as "target met"."""
+    return _PERCENT_AGAINST_TARGET.sub(
+        lambda m: "target met" if int(m.group(1)) >= int(m.group(2)) else m.group(0), clause
+    )
+
+
 def _read_clause(clause: str) -> tuple[ReadStatus, float]:
     if _ACK_ONLY.match(clause) or _ABOUT_THE_CHASE.search(clause):
         return ReadStatus.UNCLEAR, 0.2
+    clause = _without_targets_met(clause)
+    if _CLOSE_ASKED.search(clause):
+        return ReadStatus.COMPLETE, CLOSE_ASKED
     denied = _BLOCK_DENIED.search(clause)
     if denied is not None:
         rest = (clause[: denied.start()] + " " + clause[denied.end() :]).strip(" ,.;:-")
         status, confidence = _read_clause(rest) if rest else (ReadStatus.UNCLEAR, 0.2)
         return (ReadStatus.IN_PROGRESS, 0.6) if status in (ReadStatus.UNCLEAR, ReadStatus.BLOCKED) else (status,
                                                                                                         confidence)
-    if _HEDGED_DONE.search(clause):
-        return ReadStatus.COMPLETE, HEDGED_DONE
+    # "folded into 5.3 so it can be closed as superseded": closed because it is no longer needed, not done
     if _NO_LONGER_NEEDED.search(clause):
         return ReadStatus.NOT_APPLICABLE, 0.8
+    if _HEDGED_DONE.search(clause):
+        return ReadStatus.COMPLETE, HEDGED_DONE
+    if _NOTHING_WE_CAN_DO.search(clause):
+        return ReadStatus.BLOCKED, 0.8
     if _NOTHING_LEFT.search(clause):
         return ReadStatus.COMPLETE, 0.8
     for status, pattern in _CLAUSE_RULES:
         if pattern.search(clause):
             return status, 0.8
-    return read_status(clause)
+    status, confidence = read_status(clause)
+    if status is ReadStatus.UNCLEAR and _EVERYONE_DONE.search(clause):
+        return ReadStatus.COMPLETE, CLOSE_ASKED
+    return status, confidence
 
 
 # "Done, do you want the attendance lists?": an answer, then a question of the writer's own.
@@ -353,7 +455,31 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
             # A person promising to come back is not silence: unclear, so the bot asks rather than files it away.
             return ReadStatus.UNCLEAR, 0.3
         return read_status(plain) if len(readings) > 1 else (ReadStatus.UNCLEAR, readings[0][2] if readings else 0.2)
+    if _whole_action_done_beside_descriptions(said):
+        return ReadStatus.COMPLETE, CLOSE_ASKED
     return _least_finished([(status, confidence) for _, status, confidence in said])
+
+
+# The whole action as the subject of a completion: "this one is done", "action complete", "RAG status: Complete",
+# a bare "Done." - not a part of it ("the guidance is finished, the briefings are still being planned").
+_WHOLE_ACTION = _R(
+    r"\b(?:this|it|that|the action|action)(?: one| action)?(?:'s| is| has been| was)?\b(?! \w+ (?:is|was|has))"
+    r"|\bstatus\b|^\W*(?:all )?(?:done|complete|completed|finished)\b(?!\s+(?:for|in|on|at|with|apart|except|bar|but)\b)",
+    re.I,
+)
+# A description that names a part still to do ("the rest are booked for April") is never outweighed.
+_PART_STILL_TO_DO = _R(r"\b(?:the rest|remaining|still|left|outstanding|yet|others)\b", re.I)
+
+
+def _whole_action_done_beside_descriptions(said: list[tuple[str, ReadStatus, float]]) -> bool:
+    """A long reply that says plainly the whole action is finished ("this one is done and dusted", "RAG status:
+    Complete") and elsewhere only describes the work ("usage will be monitored"): the plain statement carries the
+    status. A part still to do that is stated (confidence 0.8 and over) never gives way to it."""
+    if {status for _, status, _ in said} != {ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS}:
+        return False
+    stated_done = any(s is ReadStatus.COMPLETE and c >= 0.9 and _WHOLE_ACTION.search(clause) for clause, s, c in said)
+    return stated_done and all(c < 0.8 and not _PART_STILL_TO_DO.search(clause)
+                               for clause, s, c in said if s is ReadStatus.IN_PROGRESS)
 
 
 def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, float]:

@@ -131,10 +131,20 @@ def split_reply(text: str) -> tuple[str, str]:
     return words, "\n".join(history).strip()
 
 
+# The chaser itself pasted back under the answer with no attribution ("Action X-1-2 '...' was due 31 Oct. Please
+# reply with an update."): a request for an update is the chaser's words, never the writer's answer.
+_PASTED_CHASER = re.compile(
+    r"^\s*(?:action\b.{0,200}?)?\b(?:please (?:reply|respond) with (?:an|your) update|please (?:send|provide|give) (?:us |me )?"
+    r"(?:an|your) update)\W*$",
+    re.I,
+)
+
+
 def _ends_the_words(line: str, has_words: bool) -> bool:
     if _MOBILE_FOOTER.match(line) or _DISCLAIMER.search(line) or _SIGNATURE_RULE.match(line):
         return True
-    return has_words and bool(_SIGN_OFF.match(line) or _CONTACT_LINE.match(line) or _TITLE_BAR.match(line.strip()))
+    return has_words and bool(_SIGN_OFF.match(line) or _CONTACT_LINE.match(line) or _TITLE_BAR.match(line.strip())
+                              or _PASTED_CHASER.match(line))
 
 
 def strip_quoted(text: str) -> str:

@@ -45,7 +45,14 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken (?:this|it) over|taken over|picked (?:this|it) up"
               r"|taken (?:this|it) on)"),
     _WHO + _I(r"\s+(?:took (?:this |it )?over|picked (?:this|it) up|took (?:this|it) on)\b"),
-    _WHO + _I(r"\s+(?:is|'s|are) (?:now\s+)?the (?:right|correct|best|new) (?:person|contact|lead|team|agency)\b"),
+    _WHO + _I(r",?\s+(?:is|'s|are|would be|will be) (?:now\s+)?the (?:right|correct|best|new) (?:person|contact|lead|team"
+              r"|agency)\b"),
+    # "Jo Breen confirmed she's taken this one"
+    _WHO + _I(r"\s+(?:has\s+)?confirmed\s+(?:that\s+)?(?:she|he|they)(?:'s|s| has| have)\s+(?:now\s+)?(?:taken|picked up)"
+              r" (?:this|it)\b"),
+    # "The new lead, Femi Dare, starts on 1 June and will own this action from then"
+    r"(?<=,[ \t])" + _WHO + _I(r",[ \t]+(?:who[ \t]+)?(?:starts|joins|started|joined)\b[^.\n]{0,40}?\b(?:will|is going to"
+                              r"|to) (?:own|lead on|take (?:on|over)|pick up) (?:this|it|the)\b"),
     # "Dr Joseph Amadi, who has taken over", "Rachel Dunn, the new Safeguarding Manager, who is now leading on it"
     _WHO + _I(r",?\s+(?:\([^)]{0,80}\)\s*,?\s+)?(?:the [\w' ]{1,40}?,\s+)?who (?:has|have|'s|is|are) (?:now\s+)?"
               r"(?:taken over|taken (?:this|it) (?:over|on)|picked (?:this|it) up|leading|the (?:new )?lead|covering"
@@ -62,7 +69,9 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     # "it sits with the police not probation", "belongs to children's social care rather than the practice"
     _I(r"\b(?:sits|lies|rests|belongs) (?:now )?(?:with|to)\s+(?:the\s+)?") + _OWNER_WORDS
     + _I(r"(?=[ \t,]+(?:rather than|not|now|instead)\b)"),
-    _I(r"\b(?:is|are) (?:now )?with\s+") + _WHO + _I(r"(?=\s+now\b|,? not (?:me|us)\b|\s+rather than\b)"),
+    # the action with someone ("this is with Housing now"), not a document at a step ("the job description is with HR now")
+    _I(r"(?:(?<=\bthis )|(?<=\bit )|(?<=\bthat )|(?<=\baction )|(?<=\bone )|(?<=\bthese )|(?<=\bthey )|(?<=\bboth )"
+       r"|(?<=\ball ))(?:is|are) (?:now )?with\s+") + _WHO + _I(r"(?=\s+now\b|,? not (?:me|us)\b|\s+rather than\b)"),
     _I(r"\b(?:hand(?:ed|ing)? (?:it |this )?over|hand(?:ed|ing)? (?:it|this)(?: on)?|transferred|allocated"
        r"|passed (?:it |this )?(?:on |over )?"
        r"|moved (?:it |this )?(?:over )?|redirect (?:it|this)|re-?route (?:it|this)|forward(?:ed)? (?:it|this)"
@@ -100,6 +109,10 @@ _UNNAMED = re.compile(
     r"|(?:no longer|not) with (?:me|us)\b|i (?:don't|do not|no longer) (?:deal with|lead on|cover"
     r"|look after)"
     r"|never the lead|now leads on|who (?:now )?leads on|rather than (?:us|me)\b|not (?:for )?us to (?:do|lead)"
+    # "Not mine.", "Not us - ...": the reply opens by disowning the action; "you lead on screening now"
+    r"|^\W*not (?:mine|us|ours|me)\b|\bno longer (?:me|mine|ours|us)\b|\byou (?:now )?lead (?:on|for)\b"
+    r"|\b(?:she|he|they)(?:'s| is| are) (?:now )?the [\w ]{0,30}?lead (?:for|on) (?:this|it)\b"
+    r"|\bonly (?:on|copied (?:in|into)) (?:the|a) (?:distribution|mailing|circulation) list\b"
     r"|(?:no longer|not|don't|do not) (?:responsible for|own|the (?:lead|contact|owner) for|hold(?:s|ing)?) (?:this|it"
     r"|these|that|the)"
     r"|(?:not|isn't|is not) (?:an action )?for the (?:trust|charity|council|service|practice|team"
@@ -107,7 +120,7 @@ _UNNAMED = re.compile(
     # "that's a community safety one not housing"
     r"|\b(?:that's|that is|this is|it's|it is) (?:a|an) [\w' ]{1,30}? (?:one|action|matter),? not (?!yet|finished|done"
     r"|complete|started|easy|quick|sure|urgent|simple)\w+)",
-    re.I,
+    re.I | re.M,
 )
 _UNSURE_WHO = re.compile(r"\b(?:not sure|unsure|don't know|do not know|no idea|wondering|unclear)\b[^.?!]{0,30}\bwho\b", re.I)
 _TRAILING = re.compile(r"(?:'s|’s|\s+(?:of|and|for|now))+$")
@@ -124,6 +137,12 @@ _POINTERS = tuple(re.compile(pattern) for pattern in (
     _I(r"\b(?:commissioned|delivered|run|provided|led|managed|handled|overseen|owned|held|transferred(?: back)?"
        r"|moved(?: back)?) (?:by|to)\s+") + _WHO,
     r"(?P<to><@[A-Z0-9]{1,20}(?:\|[^>]{0,80})?>)",
+    # "run by the practice manager, Dee Hart": a lower-case role, then the person
+    _I(r"\b(?:commissioned|delivered|run|provided|led|managed|handled|overseen|owned|held) by (?:the|our|their)"
+       r" [\w' ]{1,40}?,[ \t]+") + r"(?P<to>(?:Dr\.? |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+){1,2})",
+    # "DI Farrow owns MARAC thresholds", "Mr Okafor is DSL from September"
+    _WHO + _I(r"\s+(?:now\s+)?owns?\b"),
+    _WHO + r"\s+(?:is|'s)\s+(?:now\s+)?(?:the\s+)?(?:new\s+)?[A-Z]{2,6}\b",
 ))
 
 
@@ -150,7 +169,8 @@ def _with_person_after_role(to: str | None, plain: str) -> str | None:
     """ "try the Head of Housing Options, Mark Ellis": the person named after the role, with the role beside them."""
     if to is None or not to.lower().startswith("the "):
         return to
-    person = re.compile(re.escape(to) + _PERSON).search(plain)
+    # "the MAPPA coordinator, Jo Breen": the role may end in lower-case words
+    person = re.compile(re.escape(to) + r"(?:[ \t]+[a-z]+){0,3}" + _PERSON).search(plain)
     return f"{person.group('person')} ({to})" if person else to
 
 

@@ -329,7 +329,7 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     ("by June", "new date 30/04/2027", "finished next week"), not an event ("training on 12 April")."""
     plain = spell_out_reply_dates(plain_text(body), today=today)
     if status is ReadStatus.EXTENSION_REQUESTED:
-        return latest_date_to_come(plain, today)
+        return _revised_target(plain, today) or latest_date_to_come(plain, today)
     target = _target_date(plain, today)
     if target is not None:
         return target
@@ -340,6 +340,24 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
         target = _target_date(sentence, today) if sentence != plain else None
         if target is not None:
             return target
+    return None
+
+
+# "Revised target completion: Q4 2026/27", "new target date 30 June": the date the reply names as the new target,
+# over any other date it gives ("the review began in May").
+_REVISED_TARGET = re.compile(
+    r"\b(?:revised|new|amended) (?:target|due|completion|deadline)(?: (?:date|completion))?\W{0,3}(?:is |of |now |to )?",
+    re.I,
+)
+
+
+def _revised_target(plain: str, today: date) -> date | None:
+    for cue in _REVISED_TARGET.finditer(plain):
+        after = plain[cue.end() : cue.end() + 60]
+        parsed = find_date_in_text(after, today=today)
+        if parsed is not None and parsed.due is not None and parsed.due >= today \
+                and after.lower().find(parsed.text.lower()) <= 15:
+            return parsed.due
     return None
 
 
@@ -362,7 +380,9 @@ def _target_date(plain: str, today: date) -> date | None:
 
 _FINISHED_AFTER = re.compile(
     r"[^.;!?\n]{0,20}?\b(?:after which|and (?:then|after that)|then|at which point)\b[^.;!?\n]{0,30}?"
-    r"\b(?:complete|completed|done|finished|closed|signed off)\b",
+    r"\b(?:complete|completed|done|finished|closed|signed off)\b"
+    # "we're teaching it before we break up on 22 July, so we'll be done by then"
+    r"|[^.;!?\n]{0,30}?\b(?:complete|completed|done|finished|ready)\s+by\s+then\b",
     re.I,
 )
 # The date the last of the work happens: the rest of it ("the other 3 are booked in for March", "the last

@@ -87,7 +87,7 @@ _WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
         "in place", "implemented", "published", "delivered", "agreed", "produced", "adopted", "ratified", "approved",
         # "the team has been focused on the inspection": where the effort went, not work done
         r"(?:has|have) been (?!(?:focus+ed|tied|occupied|diverted|stretched|pulled|redeployed)\b)\w+ed",
-        r"was (?:\w+ed|built|written)", r"were \w+ed",
+        r"(?:was|were) (?!(?:focus+ed|tied|occupied|diverted|stretched|pulled|redeployed)\b)(?:\w+ed|built|written)",
         r"now (?:\w+s|in|live|has|have|been|instructed|disseminated|included)", "live", "already",
         "has (?:been )?provided", "have provided", "received", "underwent", "includes?", "included", "built into",
         "acknowledged?", "(?:are|is) in the", "signed up", "undertaken", "appointed",
@@ -112,7 +112,7 @@ _FUTURE_BEFORE = re.compile(
     r"|\b(?:and )?then(?: it'?s| it will be| we'?ll be| we are| we'?re| that'?s)?"
     r"|\bshould have (?:it|this|that)|\bwill have(?: it"
     r"| this)?)"
-    r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|'s|are)\s+)?$"
+    r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|(?:it|this|that)?'s|are)\s+)?$"
 )
 _NOT_YET_AFTER = re.compile(r"^\s*(?:yet|\?)")
 # "done by end of March", "finished by Friday": a target, not a completion.
