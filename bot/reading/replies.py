@@ -178,7 +178,8 @@ _NOT_ONLY_DONE = re.compile(
     r"|\bafter (?:the|that|this|easter|christmas|summer|half)|\b(?:we|i|she|he|they|it)(?:'ll|ll| will| shall)\b"
     r"|going to|n(?:e)?xt (?:week|month|term|year|quarter)|later (?:this|in)"
     # a completion heard from someone else: "I was told it was signed off", "apparently it's done"
-    r"|\b(?:told|said|says|apparently|understand|heard)\b)",
+    r"|\b(?:i|we)(?:'ve| have| was| were|'m| am)?(?: been)? told\b|\b(?:she|he|they|[a-z]+) (?:said|says)\b"
+    r"|\bapparently\b|\b(?:i|we) (?:understand|believe|heard)\b|\b(?:i|we)(?:'ve| have) heard\b)",
     re.I,
 )
 #: "the consultation closed", "the survey has closed": a step of the work ended, not the action.
