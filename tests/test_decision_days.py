@@ -173,7 +173,7 @@ def test_a_sweep_reads_the_due_actions_through_their_index_without_statistics(en
     from sqlmodel import Session
 
     from bot.sweep import Chosen, open_actions_query
-    from tests.test_overdue_queries import ACTIONS, BIG_TABLES, _explain, _fill
+    from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
 
     with engine.connect() as connection:
         with Session(bind=connection) as session:
@@ -182,10 +182,7 @@ def test_a_sweep_reads_the_due_actions_through_their_index_without_statistics(en
             session.flush()
             query = open_actions_query(partnership_id).where(Chosen(date(2026, 12, 2)).where())
             if engine.dialect.name == "postgresql":
-                connection.exec_driver_sql("DELETE FROM pg_statistic WHERE starelid IN "
-                                           f"({', '.join(repr(t) + '::regclass' for t in BIG_TABLES)})")
-                connection.exec_driver_sql("UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE relname IN "
-                                           f"({', '.join(repr(t) for t in BIG_TABLES)})")
+                forget_statistics(connection)
                 plan = _explain(connection, query, generic=generic)
                 assert "Seq Scan on action" not in plan, plan
             else:

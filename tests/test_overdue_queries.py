@@ -90,6 +90,15 @@ def _explain(connection: Connection, statement: Any, *, generic: bool) -> str:
     return "\n".join(rows)
 
 
+def forget_statistics(connection: Connection) -> None:
+    """PostgreSQL as a freshly loaded database has it (autovacuum not yet run): no statistics and unknown
+    row counts for the big tables."""
+    connection.exec_driver_sql("DELETE FROM pg_statistic WHERE starelid IN "
+                               f"({', '.join(repr(t) + '::regclass' for t in BIG_TABLES)})")
+    connection.exec_driver_sql("UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE relname IN "
+                               f"({', '.join(repr(t) for t in BIG_TABLES)})")
+
+
 @pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
 def test_postgresql_plans_the_page_from_the_indexes_without_statistics(engine: Engine, generic: bool) -> None:
     if engine.dialect.name != "postgresql":
@@ -98,11 +107,7 @@ def test_postgresql_plans_the_page_from_the_indexes_without_statistics(engine: E
         with Session(bind=connection) as session:
             partnership_id = _fill(session, ACTIONS)
             session.flush()
-            # As a freshly loaded database has them (autovacuum not yet run): no statistics, unknown row counts.
-            connection.exec_driver_sql("DELETE FROM pg_statistic WHERE starelid IN "
-                                       f"({', '.join(repr(t) + '::regclass' for t in BIG_TABLES)})")
-            connection.exec_driver_sql("UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE relname IN "
-                                       f"({', '.join(repr(t) for t in BIG_TABLES)})")
+            forget_statistics(connection)
             chosen = _overdue_ids(session, partnership_id, TODAY, OverdueFilter())
             page = _explain(connection, chosen.limit(20).offset(0), generic=generic)
             count = _explain(connection, _count_query(chosen), generic=generic)

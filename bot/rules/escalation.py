@@ -211,23 +211,8 @@ def plan_escalations(
 
 def next_rung(state: LadderState, policy: EscalationPolicy, today: date, window: SendWindow) -> tuple[int, str] | None:
     """(level, step key) of the escalation `state` is due on send day `today`, or None."""
-    if state.status in CLOSED_STATUSES:
-        return None
-    manager_at = _still_unanswered(state.manager_escalated_at, state.last_reply_at)
-    if manager_at is None:
-        if state.last_chase_at is None or state.chases_since_reply < policy.escalate_after_chasers:
-            return None
-        grace = ReplyPolicy(reply_within_working_days=policy.grace_working_days)
-        if today <= _reply_by_day(send_day(state.last_chase_at, window), grace):
-            return None
-        run = _instant(state.last_reply_at) if state.last_reply_at is not None else "start"
-        return MANAGER_LEVEL, f"{state.action_id}:manager:{run}"
-    if _still_unanswered(state.board_escalated_at, state.last_reply_at) is not None:
-        return None  # top of the ladder: nothing more until a reply resets it
-    board_day = add_working_days(send_day(manager_at, window), policy.board_after_working_days)
-    if today >= board_day:
-        return BOARD_LEVEL, f"{state.action_id}:board:{_instant(manager_at)}"
-    return None
+    rung = _next_rung(state, policy, window)
+    return (rung.level, rung.step_key) if rung is not None and today >= rung.from_day else None
 
 
 def next_rung_day(
@@ -236,8 +221,28 @@ def next_rung_day(
 ) -> date | None:
     """The first day `next_rung` could give `state` a rung, with the ladder paused as `ladder_paused`
     pauses it, or None when no rung can come until its facts change (a chaser delivered, a reply,
-    an escalation). Never later than the rule's own day; the sweep stores it (see chasing.next_chase_day).
+    an escalation). The sweep stores it (see chasing.next_chase_day).
     """
+    rung = _next_rung(state, policy, window)
+    if rung is None:
+        return None
+    first = rung.from_day
+    if snoozed_until is not None:
+        first = max(first, snoozed_until)
+    if lead_away_until is not None:
+        first = max(first, add_working_days(lead_away_until, RETURN_GRACE_WORKING_DAYS))
+    return first
+
+
+@dataclass(frozen=True)
+class _Rung:
+    level: int
+    from_day: date  # the first send day it is due
+    step_key: str
+
+
+def _next_rung(state: LadderState, policy: EscalationPolicy, window: SendWindow) -> _Rung | None:
+    """The next rung of `state`'s ladder and the day it falls due, or None while none can come."""
     if state.status in CLOSED_STATUSES:
         return None
     manager_at = _still_unanswered(state.manager_escalated_at, state.last_reply_at)
@@ -245,16 +250,14 @@ def next_rung_day(
         if state.last_chase_at is None or state.chases_since_reply < policy.escalate_after_chasers:
             return None
         grace = ReplyPolicy(reply_within_working_days=policy.grace_working_days)
-        first = _reply_by_day(send_day(state.last_chase_at, window), grace) + timedelta(days=1)
-    elif _still_unanswered(state.board_escalated_at, state.last_reply_at) is not None:
-        return None
-    else:
-        first = add_working_days(send_day(manager_at, window), policy.board_after_working_days)
-    if snoozed_until is not None:
-        first = max(first, snoozed_until)
-    if lead_away_until is not None:
-        first = max(first, add_working_days(lead_away_until, RETURN_GRACE_WORKING_DAYS))
-    return first
+        run = _instant(state.last_reply_at) if state.last_reply_at is not None else "start"
+        # The day after the lead's grace for the last chaser ends.
+        return _Rung(MANAGER_LEVEL, _reply_by_day(send_day(state.last_chase_at, window), grace) + timedelta(days=1),
+                     f"{state.action_id}:manager:{run}")
+    if _still_unanswered(state.board_escalated_at, state.last_reply_at) is not None:
+        return None  # top of the ladder: nothing more until a reply resets it
+    return _Rung(BOARD_LEVEL, add_working_days(send_day(manager_at, window), policy.board_after_working_days),
+                 f"{state.action_id}:board:{_instant(manager_at)}")
 
 
 def _reply_by_day(sent_on: date, replies: ReplyPolicy) -> date:

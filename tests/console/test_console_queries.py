@@ -16,7 +16,7 @@ from bot.console import queries
 from bot.console.access import Viewer
 from bot.db import session_scope
 from bot.models import Action, Message, MessageAction, Partnership, ProgressUpdate, Recommendation, Review
-from tests.test_overdue_queries import ACTIONS, BIG_TABLES, _explain, _fill
+from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
 
 TODAY = date(2026, 12, 2)
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
@@ -73,10 +73,7 @@ def test_postgresql_counts_the_reviews_by_key_without_statistics(engine: Engine)
         with Session(bind=connection) as session:
             partnership_id = _fill(session, ACTIONS)
             session.flush()
-            connection.exec_driver_sql("DELETE FROM pg_statistic WHERE starelid IN "
-                                       f"({', '.join(repr(t) + '::regclass' for t in BIG_TABLES)})")
-            connection.exec_driver_sql("UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE relname IN "
-                                       f"({', '.join(repr(t) for t in BIG_TABLES)})")
+            forget_statistics(connection)
             statement = queries.review_summaries_query(partnership_id, COORDINATOR, TODAY)
             plans = [_explain(connection, statement, generic=generic) for generic in (False, True)]
         connection.rollback()
