@@ -726,16 +726,23 @@ def _compose_unowned(session: Session, facts: PlanFacts, settings: Settings, now
     rows = [{"ref": a.ref, "summary": a.description, "reason": reason,
              "agency": facts.agencies[a.lead_agency_id].name if a.lead_agency_id in facts.agencies else ""}
             for a, reason in unowned]
-    not_before = next_send_time(now, send_window(settings))
+    key = f"unowned:{fingerprint}:after-{previous[0] if previous else 0}"
+    return _to_each_coordinator(facts, settings, MessageKind.UNOWNED, key, {"actions": rows},
+                                next_send_time(now, send_window(settings)))
+
+
+def _to_each_coordinator(
+    facts: PlanFacts, settings: Settings, kind: MessageKind, key: str, context: dict[str, object], not_before: datetime,
+) -> list[NewMessage]:
+    """One message of `kind` to each coordinator the bot can reach, keyed `{key}:{contact id}`."""
     messages = []
     for contact_id in facts.coordinators:
         contact = facts.contacts[contact_id]
         route = choose_route(contact, facts.agencies.get(contact.agency_id or -1), settings)
         if route is None:
             continue
-        context = {"recipient_name": contact.name, "partnership_name": facts.partnership.name, "actions": rows}
-        key = f"unowned:{fingerprint}:after-{previous[0] if previous else 0}:{contact_id}"
-        messages.append(queued_message(MessageKind.UNOWNED.value, key, route, context, contact_id=contact_id,
+        addressed = {"recipient_name": contact.name, "partnership_name": facts.partnership.name} | context
+        messages.append(queued_message(kind.value, f"{key}:{contact_id}", route, addressed, contact_id=contact_id,
                                          not_before=not_before))
     return messages
 
@@ -769,18 +776,9 @@ def _compose_undeliverable(
          else (m.recipient_address or "unknown"), "refs": sorted(covered.get(m.id or -1, []))}
         for m in dead
     ]
-    window = send_window(settings)
-    not_before = next_send_time(now, window)
     key = stable_key("undeliverable", "coordinators", [str(m.id) for m in dead])
-    messages = []
-    for contact_id in facts.coordinators:
-        contact = facts.contacts[contact_id]
-        route = choose_route(contact, facts.agencies.get(contact.agency_id or -1), settings)
-        if route is None:
-            continue
-        context = {"recipient_name": contact.name, "partnership_name": facts.partnership.name, "problems": problems}
-        messages.append(queued_message(MessageKind.UNDELIVERABLE.value, f"{key}:{contact_id}", route, context,
-                                         contact_id=contact_id, not_before=not_before))
+    messages = _to_each_coordinator(facts, settings, MessageKind.UNDELIVERABLE, key, {"problems": problems},
+                                    next_send_time(now, send_window(settings)))
     if messages and not dry_run:
         for m in dead:
             session.add(Event(at=now, actor="sweep", kind=REPORTED_DEAD, entity="message", entity_id=m.id))
