@@ -10,6 +10,7 @@ policy change (`decision_basis`), every open action is decided again.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -22,6 +23,7 @@ from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -245,33 +247,30 @@ def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chos
     )
 
 
-def chase_states(facts: PlanFacts, only: Collection[int] | None = None) -> list[ActionState]:
-    """The chasing rules' view of the loaded actions (of those in `only`, when given)."""
-    states = []
-    for action_id, action in facts.actions.items():
-        if only is not None and action_id not in only:
-            continue
-        contact_id = facts.lead_of(action)
-        contact = facts.contacts.get(contact_id) if contact_id is not None else None
-        reply = facts.last_reply.get(action_id)
-        chased = facts.chases.get(action_id, [])
-        states.append(
-            ActionState(
-                action_id=action_id,
-                ref=action.ref,
-                status=action.status,
-                due=action.due,
-                precision=action.precision,
-                snoozed_until=action.snoozed_until,
-                contact_id=contact.id if contact else None,
-                agency_id=action.lead_agency_id,
-                last_reply_at=reply,
-                last_chase_at=max(chased) if chased else None,
-                chases_since_reply=sum(1 for c in chased if reply is None or c > reply),
-                deferred_until=contact.away_until if contact else None,
-            )
-        )
-    return states
+def chase_states(facts: PlanFacts) -> list[ActionState]:
+    """The chasing rules' view of the loaded actions."""
+    return [chase_state(facts, action) for action in facts.actions.values()]
+
+
+def chase_state(facts: PlanFacts, action: OpenAction) -> ActionState:
+    contact_id = facts.lead_of(action)
+    contact = facts.contacts.get(contact_id) if contact_id is not None else None
+    reply = facts.last_reply.get(action.id)
+    chased = facts.chases.get(action.id, [])
+    return ActionState(
+        action_id=action.id,
+        ref=action.ref,
+        status=action.status,
+        due=action.due,
+        precision=action.precision,
+        snoozed_until=action.snoozed_until,
+        contact_id=contact.id if contact else None,
+        agency_id=action.lead_agency_id,
+        last_reply_at=reply,
+        last_chase_at=max(chased) if chased else None,
+        chases_since_reply=sum(1 for c in chased if reply is None or c > reply),
+        deferred_until=contact.away_until if contact else None,
+    )
 
 
 def ladder_state(facts: PlanFacts, action: OpenAction) -> LadderState:
@@ -387,11 +386,23 @@ def _sweep(
         report.decided = len(facts.actions)
         report.unassigned_refs = sorted(facts.actions[i].ref for i in plan.unassigned_action_ids)
 
-        def policy_for(agency_id: int | None) -> EscalationPolicy:
-            agency = facts.agencies.get(agency_id) if agency_id is not None else None
-            return escalation_policy(settings, agency.policy_overrides if agency else None)
+        policies: dict[int | None, EscalationPolicy] = {}
 
-        escalations = plan_escalations(ladder_states(facts, decision_day), policy_for, now, window)
+        def policy_for(agency_id: int | None) -> EscalationPolicy:
+            if agency_id not in policies:
+                agency = facts.agencies.get(agency_id) if agency_id is not None else None
+                policies[agency_id] = escalation_policy(settings, agency.policy_overrides if agency else None)
+            return policies[agency_id]
+
+        ladders = ladder_states(facts, decision_day)
+        escalations = plan_escalations(ladders, policy_for, now, window)
+        # Decided now for the actions no message of this sweep can be about, and the rules' states let
+        # go before the messages are composed: at 100k actions they are a tenth of the sweep's memory.
+        pending = {i for intent in plan.intents for i in intent.action_ids} | {
+            i for intent in escalations for i in intent.action_ids}
+        days = (_decision_days(facts, states, ladders, pending, settings, policy_for, decision_day)
+                if store_days and not dry_run else {})
+        del states, ladders
         composed: list[NewMessage] = []
         for intent in plan.intents:
             composed.extend(_compose_chase(intent, facts, settings, report))
@@ -409,7 +420,8 @@ def _sweep(
             report.queued = [new for new in composed if new.idempotency_key in written]
             report.already_queued = len(composed) - len(report.queued)
             if store_days:
-                _store_decision_days(session, facts, states, report.queued, settings, policy_for, now, decision_day)
+                _store_decision_days(session, facts, days, pending, report.queued, settings, policy_for, now,
+                                     decision_day)
                 if new_basis is not None:
                     session.merge(new_basis)
         if lease_name:  # committed with what this sweep queued, on the wall clock (see sweep())
@@ -444,39 +456,75 @@ def _changed_decision_basis(session: Session, partnership: Partnership, settings
     return Cursor(name=name, value=basis, updated_at=datetime.now(UTC))
 
 
+def _decision_days(
+    facts: PlanFacts, states: Sequence[ActionState], ladders: Sequence[LadderState], pending: Collection[int],
+    settings: Settings, policy_for: Callable[[int | None], EscalationPolicy], today: date,
+) -> dict[int, date | None]:
+    """The next decision day of each loaded action but those in `pending`, from the states the sweep
+    planned from (the ladder of an action whose ladder is paused is not among `ladders`)."""
+    chasing = chasing_policy(settings)
+    ladder_of = {ladder.action_id: ladder for ladder in ladders}
+    days: dict[int, date | None] = {}
+    for state in states:
+        if state.action_id in pending:
+            continue
+        action = facts.actions[state.action_id]
+        ladder = ladder_of.get(action.id) or ladder_state(facts, action)
+        days[action.id] = next_decision_day(state, ladder, chasing, policy_for(action.lead_agency_id), today,
+                                            facts.meetings)
+    return days
+
+
 def _store_decision_days(
-    session: Session, facts: PlanFacts, decided: Sequence[ActionState], queued: Sequence[NewMessage],
-    settings: Settings, policy_for: Callable[[int | None], EscalationPolicy], now: datetime, today: date,
+    session: Session, facts: PlanFacts, days: dict[int, date | None], pending: Collection[int],
+    queued: Sequence[NewMessage], settings: Settings, policy_for: Callable[[int | None], EscalationPolicy],
+    now: datetime, today: date,
 ) -> None:
-    """Store the next decision day of every action this sweep decided (`decided`, the states it
-    planned from), counting what it just queued.
+    """Store the next decision day of every action this sweep decided: `days`, and those of the
+    `pending` actions (those a message of this sweep may be about), counting what it just queued.
 
     Only where the action's `decide_gen` is still the one loaded: a reply, a delivery or an edit
-    committed meanwhile has reset the day, and the next sweep decides on the newer facts. One UPDATE
-    per day (and count), not one per action: a first sweep stores tens of thousands.
+    committed meanwhile has reset the day, and the next sweep decides on the newer facts.
     """
-    touched: set[int] = set()
     for new in queued:  # as load_facts would read them back: created now, not yet delivered
         for action_id in new.action_ids:
-            touched.add(action_id)
             if is_chase(new.kind):
                 facts.chases.setdefault(action_id, []).append(now)
             elif new.kind == MessageKind.ESCALATION.value:
                 facts.escalated[(action_id, new.level)] = now
     chasing = chasing_policy(settings)
-    states = {state.action_id: state for state in decided}
-    states |= {state.action_id: state for state in chase_states(facts, touched)}
+    for action_id in pending:
+        action = facts.actions[action_id]
+        days[action_id] = next_decision_day(chase_state(facts, action), ladder_state(facts, action), chasing,
+                                            policy_for(action.lead_agency_id), today, facts.meetings)
     by_day: dict[tuple[date | None, int], list[int]] = defaultdict(list)
-    for action in facts.actions.values():
-        day = next_decision_day(states[action.id], ladder_state(facts, action), chasing,
-                                policy_for(action.lead_agency_id), today, facts.meetings)
+    for action_id, day in days.items():
+        action = facts.actions[action_id]
         if day != action.decide_on:
-            by_day[(day, action.decide_gen)].append(action.id)
-    table = Action.__table__  # type: ignore[attr-defined]
+            by_day[(day, action.decide_gen)].append(action_id)
     for (day, gen), ids in by_day.items():
-        for start in range(0, len(ids), 500):
-            session.execute(sa.update(table).where(table.c.id.in_(ids[start:start + 500]), table.c.decide_gen == gen)
-                            .values(decide_on=day))
+        set_decision_day(session.connection(), ids, day, gen)
+
+
+def set_decision_day(connection: sa.Connection, ids: Sequence[int], day: date | None, gen: int) -> None:
+    """Set the decision day of the actions `ids` whose `decide_gen` is still `gen`, in one statement.
+
+    A first sweep stores tens of thousands of days: the ids go as one array (PostgreSQL) or one JSON
+    text (SQLite), not as one bound parameter each, whose expansion and per-value processing cost
+    more than the update itself.
+    """
+    table = Action.__table__  # type: ignore[attr-defined]
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        chosen = table.c.id == sa.any_(sa.bindparam("ids", list(ids), type_=postgresql.ARRAY(sa.Integer)))
+        statements = [chosen]
+    elif dialect == "sqlite":
+        each = sa.func.json_each(sa.bindparam("ids", json.dumps(list(ids)), type_=sa.String)).table_valued("value")
+        statements = [table.c.id.in_(sa.select(each.c.value))]
+    else:
+        statements = [table.c.id.in_(ids[start:start + 500]) for start in range(0, len(ids), 500)]
+    for chosen in statements:
+        connection.execute(sa.update(table).where(chosen, table.c.decide_gen == gen).values(decide_on=day))
 
 
 def _unowned_actions(session: Session, facts: PlanFacts) -> list[OpenAction]:
