@@ -34,7 +34,7 @@ test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(PY) bench/run_all.py
+	$(PY) -m bench.run_all
 
 clean:
 	rm -rf $(VENV) node_modules demo dhr.db outbox .pytest_cache

@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Barrier
 
 from bench.databases import fresh_database
+from bench.goals import GoalFigure, record
 from bot.channels.base import Channel
 from bot.db import make_engine, migrate, session_scope
 from bot.outbox import DELIVERY_WAIT, DeliveryPolicy, NewMessage, deliver_due, enqueue
@@ -200,7 +201,13 @@ def main() -> None:
                          processes=1),
     ]
     for scenario in scenarios:
-        print(scenario().row(), flush=True)
+        result = scenario()
+        print(result.row(), flush=True)
+        if result.ceiling and "unpaced" not in result.name:
+            record(GoalFigure(f"delivery pace: {result.name}, {result.note.split(',')[0]} (ratio of the ceiling)",
+                              result.figure / result.ceiling, "x", 0.9, "ceiling (msgs/s)", None, "at least"))
+            record(GoalFigure(f"duplicates: {result.name}, {result.note.split(',')[0]}", result.duplicates, "messages",
+                              0, "-", None))
     dms = [f"U{n:08d}" for n in range(args.dms)]
     unpaced = slack_run(args.postgres, f"Fan-out to {args.dms} DMs, unpaced", dms, {}, processes=1, ceiling=None)
     print(unpaced.row(), flush=True)
@@ -209,6 +216,8 @@ def main() -> None:
     two = slack_run(args.postgres, f"Fan-out to {args.dms} DMs", dms, service, processes=2, ceiling=None)
     print(two.row())
     print(f"\nTwo processes against one, fan-out: {two.figure / one.figure:.2f}x")
+    record(GoalFigure(f"two replicas against one, fan-out to {args.dms} DMs", two.figure / one.figure, "x", 1.8,
+                      "-", None, "at least"))
 
 
 if __name__ == "__main__":
