@@ -108,9 +108,9 @@ _DATE_RE = re.compile(
 _RELATIVE_RE = re.compile(
     r"(?P<today>\b(?:today|tonight|end\s+of\s+(?:the\s+)?day|close\s+of\s+business|eod|cob)\b)"
     r"|(?P<tomorrow>\btomorrow\b)"
-    r"|(?P<span>\b(?:in|within)\s+(?P<count>\d{1,3}|a\s+couple\s+of|an?|one|two|three|four|five|six|seven"
+    r"|(?P<span>\b(?:(?:in|within)\s+(?:the\s+next\s+)?|over\s+the\s+next\s+)(?P<count>\d{1,3}|a\s+couple\s+of|an?|one|two|three|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|fortnight|month|year)s?\b(?:'s?\s+time\b)?)"
-    r"|(?P<fortnight>\b(?:in|within|another|a\s+further)\s+(?:a\s+)?fortnight\b)"
+    r"|(?P<fortnight>\b(?:(?:in|within|another|a\s+further)\s+(?:a\s+|the\s+next\s+)?|over\s+the\s+next\s+)fortnight\b)"
     r"|(?P<more>\b(?:(?:another|a\s+further)\s+(?P<m_count>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six"
     r"|seven|eight|nine|ten|eleven|twelve)|(?P<m_count2>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve)\s+(?:more|further|extra))\s+(?P<m_unit>day|week|month)s?\b)"
