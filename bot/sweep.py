@@ -185,8 +185,9 @@ def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chos
     # open action cost six times the query, and the ORM's result rows cost more than the read.
     assert partnership.id is not None
     connection = session.connection()
-    actions = {row[0]: OpenAction(*row) for row in connection.execute(open_actions_query(partnership.id)
-                                                                      .where(chosen.where()))}
+    # Streamed: a buffered result of 66k rows is held twice, by the driver and as OpenActions.
+    actions = {row[0]: OpenAction(*row) for row in connection.execute(
+        open_actions_query(partnership.id).where(chosen.where()), execution_options={"yield_per": 5000})}
     chosen_ids = open_actions_query(partnership.id, col(Action.id)).where(chosen.where())
     contacts = {
         row[0]: ActiveContact(*row)
@@ -315,7 +316,7 @@ class SweepReport:
 
 
 #: Messages written per enqueue_many call.
-ENQUEUE_SLICE = 2000
+ENQUEUE_SLICE = 500
 
 #: How long a sweep may hold its lease; one whose process died stops every sweep until then.
 SWEEP_LEASE_FOR = timedelta(minutes=10)
