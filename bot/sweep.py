@@ -195,7 +195,7 @@ def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chos
             sa.select(*[getattr(Contact, name) for name in ActiveContact._fields])
             .where(col(Contact.active) == sa.true())
             .order_by(col(Contact.id))
-        )
+        ).all()  # fetched at once: row by row, psycopg checks its result for every fetch
     }
     agencies = {a.id: a for a in session.exec(select(Agency)).all() if a.id}
     default_lead: dict[int, int] = {}
