@@ -53,7 +53,8 @@ TRAINING_FILES: tuple[Path, ...] = (*REPLY_SETS.values(), NOTES_FILE, FICTIONAL_
 
 WORD_FEATURES = 1500
 CHAR_FEATURES = 2500
-REGULARISATION_C = 10.0
+#: Chosen among 3, 10, 30 and 100 by leave-one-set-out on the development sets (model alone: 80% right, log loss 0.60).
+REGULARISATION_C = 30.0
 DECIMALS = 4
 
 
