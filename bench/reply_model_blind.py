@@ -33,7 +33,7 @@ from bench.reply_model_cv import genuine_closed_at_once, model_from
 from bench.reply_sets import SetScore
 from bench.train_reply_model import Example, _unique_per_text
 from bot.reading.replies import Reading, with_second_opinion
-from bot.reading.second_opinion import THRESHOLDS, Thresholds
+from bot.reading.second_opinion import THRESHOLDS, Opinion, Thresholds
 from bot.rules.statuses import ReadStatus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +136,7 @@ class BlindScore:
     rules: SetScore
     combined: SetScore
     trained_on: list[str]
+    opinions: list[Opinion | None]  # per case: what the model said, where it was asked
 
 
 def measure(blind: BlindRead, thresholds: Thresholds = THRESHOLDS) -> BlindScore:
@@ -149,17 +150,19 @@ def measure(blind: BlindRead, thresholds: Thresholds = THRESHOLDS) -> BlindScore
     examples += [Example(row["text"], row["status"]) for row in notes if row["text"].strip()]
     model = model_from(examples)
     rules_cases, combined_cases = [], []
+    opinions: list[Opinion | None] = []
     target = read[blind.file]
     for row, readings in zip(target["rows"], target["readings"], strict=True):
         old = {ref: _reading(data) for ref, data in readings.items()}
         rules_cases += reply_sets.row_cases(row, old)
         today = date.fromisoformat(row["today"])
-        combined_cases += reply_sets.row_cases(
-            row, {ref: with_second_opinion(r, model, today, thresholds) for ref, r in old.items()})
+        combined = {ref: with_second_opinion(r, model, today, thresholds) for ref, r in old.items()}
+        combined_cases += reply_sets.row_cases(row, combined)
+        opinions += [combined[ref].opinion if ref in combined else None for ref in reply_sets.expected_statuses(row)]
     # The old policy decided closing then; it is the same function today (checked, not assumed).
     for case, (row, readings) in zip(rules_cases, _per_case(target), strict=True):
         assert (case.closes, case.confirm) == (readings["closes"], readings["confirm"]), (row["id"], case.name)
-    return BlindScore(blind.name, blind.commit, SetScore(rules_cases), SetScore(combined_cases), earlier)
+    return BlindScore(blind.name, blind.commit, SetScore(rules_cases), SetScore(combined_cases), earlier, opinions)
 
 
 def _per_case(target: dict[str, Any]) -> list[tuple[dict[str, str], dict[str, Any]]]:
@@ -189,6 +192,12 @@ def markdown_table(scores: Sequence[BlindScore]) -> str:
                 f"| {genuine_closed_at_once(s)} "
                 f"| {sum(c.got is c.expected for c in decided)} / {sum(c.got is not c.expected for c in decided)} |"
             )
+    lines += ["", "| where the model was asked (statements: not automatic, redirects or a bare yes/no) "
+                  "| rules alone right | model alone right |", "|---|---|---|"]
+    for score in scores:
+        asked = [(c, o) for c, o in zip(score.rules.cases, score.opinions, strict=True) if o is not None]
+        lines.append(f"| {score.name} | {_fraction(sum(c.got is c.expected for c, _ in asked), len(asked))} "
+                     f"| {_fraction(sum(o.model_status is c.expected for c, o in asked), len(asked))} |")
     return "\n".join(lines)
 
 

@@ -134,13 +134,14 @@ def markdown_table(folds: Sequence[Fold]) -> str:
     lines = [
         "| set read (model trained on the others) | status right: rules | rules + model | new date right: rules "
         "| rules + model | false closes unasked: rules | rules + model | genuine completions asked, not applied "
-        "| model decided (right / wrong) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| model decided (right / wrong) | model alone, where asked |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     total = Fold("**all sets**", SetScore([c for f in folds for c in f.rules.cases]),
                  SetScore([c for f in folds for c in f.combined.cases]), [o for f in folds for o in f.opinions])
     for fold in [*folds, total]:
         decided = [(c, r) for c, r in zip(fold.combined.cases, fold.rules.cases, strict=True) if c.got is not r.got]
+        asked = [(c, o) for c, o in fold.opinions if o is not None]
         lines.append(
             f"| {fold.name} | {_fraction(len(fold.rules.status_right), len(fold.rules.cases))} "
             f"| {_fraction(len(fold.combined.status_right), len(fold.combined.cases))} "
@@ -149,7 +150,8 @@ def markdown_table(folds: Sequence[Fold]) -> str:
             f"| {len(fold.rules.unconfirmed_false_closes)} | {len(fold.combined.unconfirmed_false_closes)} "
             f"| {genuine_closed_at_once(fold.rules) - genuine_closed_at_once(fold.combined)} "
             f"of {genuine_closed_at_once(fold.rules)} "
-            f"| {sum(c.got is c.expected for c, _ in decided)} / {sum(c.got is not c.expected for c, _ in decided)} |"
+            f"| {sum(c.got is c.expected for c, _ in decided)} / {sum(c.got is not c.expected for c, _ in decided)} "
+            f"| {_fraction(sum(o.model_status is c.expected for c, o in asked), len(asked))} |"
         )
     return "\n".join(lines)
 

@@ -54,6 +54,8 @@ class ReplyCase:
     closes: bool
     redirect_expected: str | None
     redirect_got: str | None
+    model_got: ReadStatus | None = None  # the status model's own status, where the reader asked it
+    rules_got: ReadStatus | None = None  # the rules' status before the model's opinion was combined in, there
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -147,6 +149,8 @@ def row_cases(row: dict[str, str], readings: dict[str, Reading]) -> list[ReplyCa
             # a plain new owner belongs to the actions the reply redirects, not to one it says is in progress
             redirect_expected=redirect if not several or labelled is ReadStatus.REDIRECT else None,
             redirect_got=reading.redirect_to,
+            model_got=reading.opinion.model_status if reading.opinion is not None else None,
+            rules_got=reading.opinion.rules_status if reading.opinion is not None else None,
         ))
     return cases
 
@@ -217,6 +221,11 @@ def markdown_table(scores: dict[str, SetScore]) -> str:
     row("new date right (where one is given)", lambda s: _fraction(len(s.date_right), len(s.dated)))
     row("automatic reply recognised (both ways)", lambda s: _fraction(len(s.automatic_right), len(s.cases)))
     row("new owner named (redirects that name one)", lambda s: _fraction(len(s.redirect_named), len(s.redirects)))
+    if any(c.model_got is not None for s in scores.values() for c in s.cases):
+        row("status model alone right, where the reader asked it", lambda s: _fraction(
+            sum(c.model_got is c.expected for c in s.cases if c.model_got), sum(1 for c in s.cases if c.model_got)))
+        row("rules alone right, on those same readings", lambda s: _fraction(
+            sum(c.rules_got is c.expected for c in s.cases if c.model_got), sum(1 for c in s.cases if c.model_got)))
     row("false completes (read complete, labelled otherwise)", lambda s: str(len(s.false_completes)))
     row("**false closes without confirmation**", lambda s: f"**{len(s.unconfirmed_false_closes)}**")
     row("closed at once (unambiguous completions)", lambda s: str(sum(c.closes and not c.confirm for c in s.cases)))
