@@ -86,7 +86,11 @@ json.dump(out, sys.stdout)
 
 
 def _git(*args: str) -> bytes:
-    return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True).stdout
+    done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True)
+    if done.returncode != 0:
+        raise SystemExit(f"git {' '.join(args)}: {done.stderr.decode().strip()} (this bench needs the project's "
+                         "git history: a full clone, not a shallow one)")
+    return done.stdout
 
 
 def old_readings(commit: str, files: Sequence[str], measured: str) -> dict[str, Any]:
