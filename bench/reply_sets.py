@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.reading.confirm import closes_action, needs_confirmation
-from bot.reading.replies import Reading, read_replies
+from bot.reading.replies import SHIPPED, ModelChoice, Reading, read_replies
 from bot.rules.statuses import ReadStatus
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -54,6 +54,8 @@ class ReplyCase:
     closes: bool
     redirect_expected: str | None
     redirect_got: str | None
+    model_got: ReadStatus | None = None  # the status model's own status, where the reader asked it
+    rules_got: ReadStatus | None = None  # the rules' status before the model's opinion was combined in, there
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -62,7 +64,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     for number, row in enumerate(rows, start=2):
         if None in row or any(value is None for value in row.values()):
             raise ValueError(f"{path.name}: row {number} has the wrong number of columns")
-        for status in _expected_statuses(row).values():
+        for status in expected_statuses(row).values():
             ReadStatus(status)
         _check_per_ref_labels(row, f"{path.name}: row {number}")
     return rows
@@ -78,7 +80,7 @@ def _check_per_ref_labels(row: dict[str, str], where: str) -> None:
         raise ValueError(f"{where}: complete must be 0 or 1 (per ref or for the whole reply)")
 
 
-def _expected_statuses(row: dict[str, str]) -> dict[str, str]:
+def expected_statuses(row: dict[str, str]) -> dict[str, str]:
     refs = row["known_refs"].split(",")
     if "=" in row["status"]:
         return _per_ref(row["status"])
@@ -106,43 +108,50 @@ def headers_of(cell: str) -> dict[str, str]:
     return headers
 
 
-def read_row(row: dict[str, str]) -> dict[str, Reading]:
-    """The readings the bot makes of one labelled reply, exactly as the reply flow reads it."""
+def read_row(row: dict[str, str], model: ModelChoice = SHIPPED) -> dict[str, Reading]:
+    """The readings the bot makes of one labelled reply, exactly as the reply flow reads it (`model`: the
+    status model beside the rules, None for the rules alone)."""
     return read_replies(
         row["text"].replace("\\n", "\n"),
         today=date.fromisoformat(row["today"]),
         known_refs=row["known_refs"].split(","),
         headers=headers_of(row["headers"]),
+        model=model,
     )
 
 
-def cases_of(rows: list[dict[str, str]]) -> list[ReplyCase]:
+def cases_of(rows: list[dict[str, str]], model: ModelChoice = SHIPPED) -> list[ReplyCase]:
+    return [case for row in rows for case in row_cases(row, read_row(row, model))]
+
+
+def row_cases(row: dict[str, str], readings: dict[str, Reading]) -> list[ReplyCase]:
+    """One labelled reply scored against the readings made of it, one case per action it covers."""
     cases = []
-    for row in rows:
-        readings = read_row(row)
-        expected = _expected_statuses(row)
-        several = len(expected) > 1
-        for ref, status in expected.items():
-            reading = readings.get(ref) or Reading(ReadStatus.UNCLEAR, None, None, 0.0)
-            labelled = ReadStatus(status)
-            # a plain date is not scored for several actions: it could be any one's
-            due = label_for(row["new_due"], ref) if not several or "=" in row["new_due"] else None
-            redirect = label_for(row["redirect_to"], ref)
-            cases.append(ReplyCase(
-                name=f"{row['id']} {ref}" if several else row["id"],
-                expected=labelled,
-                got=reading.status,
-                expected_due=date.fromisoformat(due) if due else None,
-                got_due=reading.new_due,
-                unambiguous=label_for(row["complete"], ref) == "1" and labelled is ReadStatus.COMPLETE,
-                expected_automatic=row["automatic"] == "1",
-                got_automatic=reading.automatic,
-                confirm=needs_confirmation(reading),
-                closes=closes_action(reading),
-                # a plain new owner belongs to the actions the reply redirects, not to one it says is in progress
-                redirect_expected=redirect if not several or labelled is ReadStatus.REDIRECT else None,
-                redirect_got=reading.redirect_to,
-            ))
+    expected = expected_statuses(row)
+    several = len(expected) > 1
+    for ref, status in expected.items():
+        reading = readings.get(ref) or Reading(ReadStatus.UNCLEAR, None, None, 0.0)
+        labelled = ReadStatus(status)
+        # a plain date is not scored for several actions: it could be any one's
+        due = label_for(row["new_due"], ref) if not several or "=" in row["new_due"] else None
+        redirect = label_for(row["redirect_to"], ref)
+        cases.append(ReplyCase(
+            name=f"{row['id']} {ref}" if several else row["id"],
+            expected=labelled,
+            got=reading.status,
+            expected_due=date.fromisoformat(due) if due else None,
+            got_due=reading.new_due,
+            unambiguous=label_for(row["complete"], ref) == "1" and labelled is ReadStatus.COMPLETE,
+            expected_automatic=row["automatic"] == "1",
+            got_automatic=reading.automatic,
+            confirm=needs_confirmation(reading),
+            closes=closes_action(reading),
+            # a plain new owner belongs to the actions the reply redirects, not to one it says is in progress
+            redirect_expected=redirect if not several or labelled is ReadStatus.REDIRECT else None,
+            redirect_got=reading.redirect_to,
+            model_got=reading.opinion.model_status if reading.opinion is not None else None,
+            rules_got=reading.opinion.rules_status if reading.opinion is not None else None,
+        ))
     return cases
 
 
@@ -193,8 +202,8 @@ def _same_name(got: str, expected: str | None) -> bool:
     return name.strip().lower().removeprefix("the ") in got.lower()
 
 
-def score(path: Path) -> SetScore:
-    return SetScore(cases_of(read_rows(path)))
+def score(path: Path, model: ModelChoice = SHIPPED) -> SetScore:
+    return SetScore(cases_of(read_rows(path), model))
 
 
 def _fraction(right: int, total: int) -> str:
@@ -212,6 +221,11 @@ def markdown_table(scores: dict[str, SetScore]) -> str:
     row("new date right (where one is given)", lambda s: _fraction(len(s.date_right), len(s.dated)))
     row("automatic reply recognised (both ways)", lambda s: _fraction(len(s.automatic_right), len(s.cases)))
     row("new owner named (redirects that name one)", lambda s: _fraction(len(s.redirect_named), len(s.redirects)))
+    if any(c.model_got is not None for s in scores.values() for c in s.cases):
+        row("status model alone right, where the reader asked it", lambda s: _fraction(
+            sum(c.model_got is c.expected for c in s.cases if c.model_got), sum(1 for c in s.cases if c.model_got)))
+        row("rules alone right, on those same readings", lambda s: _fraction(
+            sum(c.rules_got is c.expected for c in s.cases if c.model_got), sum(1 for c in s.cases if c.model_got)))
     row("false completes (read complete, labelled otherwise)", lambda s: str(len(s.false_completes)))
     row("**false closes without confirmation**", lambda s: f"**{len(s.unconfirmed_false_closes)}**")
     row("closed at once (unambiguous completions)", lambda s: str(sum(c.closes and not c.confirm for c in s.cases)))

@@ -30,6 +30,8 @@ BENCHES = (
     ["bench.bench_reroute_queue"],
     ["bench.bench_reading"],
     ["bench.reply_accuracy"],
+    ["bench.reply_model_cv", "--choose"],
+    ["bench.reply_model_blind"],
     ["bench.plan_accuracy"],
     ["bench.plan_accuracy", "--second"],
     ["bench.plan_accuracy", "--third"],

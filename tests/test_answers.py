@@ -117,3 +117,21 @@ def test_a_reply_is_read_whole_but_stored_with_personal_data_masked(engine: Engi
         progress = session.exec(select(Action).where(Action.ref == "RIV3-1-1")).one().progress or ""
     assert "(born 3 March 1962" not in progress and "[date of birth removed], tel [phone number removed]" in progress
     assert "with [email address removed] and me (priya.shah@police.example.org)" in progress
+
+
+def test_a_completion_the_status_model_doubts_is_asked_in_the_reply_flow(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reply flow reads with the shipped status model: when it doubts a completion the rules would apply
+    at once, the update is recorded unconfirmed and the author is asked (bot.reading.second_opinion)."""
+    from bot.reading import replies
+    from bot.rules.statuses import ReadStatus
+    from tests.reading.test_second_opinion import one_word_model
+
+    monkeypatch.setattr(replies, "shipped_status_model", lambda: one_word_model("done", ReadStatus.IN_PROGRESS))
+    outcome = answer(engine, chaser_for_priya(engine), "Priya Shah", "RIV3-1-1 done\nRIV3-1-2 in progress")
+    recorded = {a.ref: (u.status, u.confirmed) for a, u, _ in outcome.recorded}
+    assert recorded == {"RIV3-1-1": ("complete", False), "RIV3-1-2": ("in_progress", True)}
+    assert [a.ref for a, _, _ in outcome.unsure] == ["RIV3-1-1"]
+    with session_scope(engine) as session:
+        assert session.exec(select(Action).where(Action.ref == "RIV3-1-1")).one().status == "in_progress"

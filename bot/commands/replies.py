@@ -81,6 +81,11 @@ def reading_as_json(reading: Reading) -> dict[str, Any]:
         shown["redirect_to"] = reading.redirect_to
     if reading.date_problem is not None:
         shown["date_problem"] = reading.date_problem
+    if reading.opinion is not None:
+        # The status model's second opinion (bot.reading.second_opinion), and what the rules read alone.
+        shown["model_status"] = reading.opinion.model_status.value
+        shown["model_confidence"] = round(reading.opinion.model_confidence, 2)
+        shown["rules_status"] = reading.opinion.rules_status.value
     return shown
 
 
@@ -110,3 +115,7 @@ def _print_reading(reading: Reading) -> None:
         console.print(f"out of office until: {reading.out_of_office_until.isoformat()}", highlight=False)
     if reading.evidence:
         console.print(f"evidence: {reading.evidence}", highlight=False, markup=False)
+    if reading.opinion is not None:
+        opinion = reading.opinion
+        console.print(f"status model: {opinion.model_status.value} ({opinion.model_confidence:.2f}); "
+                      f"rules alone: {opinion.rules_status.value} ({opinion.rules_confidence:.2f})", highlight=False)

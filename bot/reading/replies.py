@@ -13,6 +13,11 @@ Only the first READ_LIMIT characters of a reply are read (quotes, refs, status, 
 far shorter, and every step is linear, so one long or crafted reply costs at most what READ_LIMIT costs.
 The rest is not parsed but not lost either: it is kept verbatim as `Reading.unread` and at the end of
 `Reading.text`, so what is stored is the whole reply (callers also keep the raw text).
+
+Beside the rules, a small statistical model (bot.reading.status_model) gives a second opinion on the status
+of what the rules read as a statement (not on automatic replies, redirects or a bare "Yes"); how the two
+are combined is decided in bot.reading.second_opinion, and the reading keeps both (`Reading.opinion`).
+`model=None` reads with the rules alone (for measuring them apart).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Literal
 
 from bot.reading.automatic import automatic_reply_kind
 from bot.reading.away import out_of_office_until
@@ -28,8 +34,10 @@ from bot.reading.clauses import fix_typos, read_reply_status
 from bot.reading.confirm import CONFIDENT, needs_confirmation
 from bot.reading.quoting import quoted_question, split_reply, strip_quoted
 from bot.reading.redirect import find_redirect, find_successor
+from bot.reading.second_opinion import THRESHOLDS, Opinion, Thresholds, combine
 from bot.reading.split import inline_answers, lead_in, mentioned_refs, split_by_action
 from bot.reading.status import find_evidence, plain_text, read_status, slack_to_plain
+from bot.reading.status_model import StatusModel, shipped_status_model
 from bot.rules.dates import find_date_in_text, spell_out_reply_dates, unreadable_date
 from bot.rules.statuses import Precision, ReadStatus
 
@@ -37,6 +45,8 @@ __all__ = [
     "CONFIDENT",
     "HEDGED",
     "READ_LIMIT",
+    "SHIPPED",
+    "ModelChoice",
     "Reading",
     "is_automatic_reply",
     "out_of_office_until",
@@ -46,6 +56,7 @@ __all__ = [
     "readings_per_action",
     "split_by_action",
     "strip_quoted",
+    "with_second_opinion",
 ]
 
 #: The most a hedged reply ("done I think", "probably finished", "complete?") can be trusted unasked.
@@ -54,6 +65,14 @@ HEDGED = 0.6
 ANSWERED_QUESTION = 0.7
 #: The most of one reply that is parsed (characters); the rest is kept unread. A long answer is a few KB.
 READ_LIMIT = 20 * 1024
+
+#: The status model to read with: the one shipped with the bot, another (cross-validation), or None (rules alone).
+ModelChoice = StatusModel | None | Literal["shipped"]
+SHIPPED: ModelChoice = "shipped"
+
+
+def _resolve(model: ModelChoice) -> StatusModel | None:
+    return shipped_status_model() if isinstance(model, str) else model
 
 
 @dataclass(frozen=True)
@@ -69,6 +88,7 @@ class Reading:
     redirect_to: str | None = None  # "not ours / new lead": the agency or person named as the new owner
     date_problem: str | None = None  # why a date the reply gives was not read ("30 Feb 2027: ...")
     unread: str = ""  # the reply beyond READ_LIMIT: kept verbatim at the end of `text`, never parsed
+    opinion: Opinion | None = None  # the status model's second opinion, when it was asked (bot.reading.second_opinion)
 
     @property
     def read_text(self) -> str:
@@ -105,6 +125,7 @@ def read_reply(
     headers: Mapping[str, str] | None = None,
     subject: str | None = None,
     question: str | None = None,
+    model: ModelChoice = SHIPPED,
 ) -> Reading:
     """What a reply says: status, new due date, evidence and how sure we are.
 
@@ -114,7 +135,7 @@ def read_reply(
     """
     text, unread = text[:READ_LIMIT], text[READ_LIMIT:]
     reading = _read_head(text, today=today, known_refs=known_refs, headers=headers, subject=subject,
-                         question=question)
+                         question=question, model=_resolve(model))
     return replace(reading, text=reading.text + unread, unread=unread) if unread else reading
 
 
@@ -126,6 +147,7 @@ def _read_head(
     headers: Mapping[str, str] | None,
     subject: str | None,
     question: str | None,
+    model: StatusModel | None,
 ) -> Reading:
     words, _ = split_reply(text)
     refs = tuple(mentioned_refs(words, known_refs))
@@ -142,7 +164,8 @@ def _read_head(
         return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, away_until, words, automatic=True)
     if not words:
         return Reading(ReadStatus.UNCLEAR, None, None, 0.1, refs, None, words)
-    return _read_words(words, today=today, refs=refs, question=question or quoted_question(text))
+    reading = _read_words(words, today=today, refs=refs, question=question or quoted_question(text))
+    return with_second_opinion(reading, model, today)
 
 
 def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str | None) -> Reading:
@@ -155,7 +178,7 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
     redirect = find_redirect(words)
     if redirect is not None:
         return Reading(ReadStatus.REDIRECT, None, evidence, 0.7, refs, None, words, redirect_to=redirect.to)
-    stated = _promise_or_report(spell_out_reply_dates(fix_typos(body), today=today), today)
+    stated = _stated(words, today)
     status, confidence = read_reply_status(stated)
     new_due = _new_due(stated, status, today) if status in _DATED_STATUSES else None
     problem = unreadable_date(body) if new_due is None else None
@@ -164,6 +187,33 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
     if _is_hedged(stated, status) or (status is ReadStatus.COMPLETE and _more_than_done(stated)):
         confidence = min(confidence, HEDGED)
     return Reading(status, new_due, evidence, confidence, refs, None, words, date_problem=problem)
+
+
+def _stated(words: str, today: date) -> str:
+    return _promise_or_report(spell_out_reply_dates(fix_typos(slack_to_plain(words)), today=today), today)
+
+
+def with_second_opinion(
+    reading: Reading, model: StatusModel | None, today: date, thresholds: Thresholds = THRESHOLDS
+) -> Reading:
+    """`reading` (the rules') with the status model's opinion combined in (bot.reading.second_opinion).
+    Only a statement is put to the model: not an automatic reply, a redirect, or a bare "Yes" / "No"
+    (which the rules read against the question it answers). A status the model decides gets its date
+    from the rules, read as for that status."""
+    words = reading.read_text
+    if model is None or reading.automatic or reading.status is ReadStatus.REDIRECT or not words.strip():
+        return reading
+    plain = plain_text(slack_to_plain(words))
+    if _BARE_YES.match(plain) or _BARE_NO.match(plain):
+        return reading
+    probabilities = model.probabilities(words)
+    opinion = Opinion(reading.status, reading.confidence, tuple(probabilities.items()))
+    status, confidence = combine(reading.status, reading.confidence, probabilities, thresholds)
+    if status is reading.status:
+        return replace(reading, confidence=confidence, opinion=opinion)
+    new_due = _new_due(_stated(words, today), status, today) if status in _DATED_STATUSES else None
+    return replace(reading, status=status, confidence=confidence, new_due=new_due, opinion=opinion,
+                   date_problem=reading.date_problem if new_due is None else None)
 
 
 # Words that, beside a completion, say something is not finished, or that what is finished may be
@@ -438,13 +488,17 @@ def read_replies(
     headers: Mapping[str, str] | None = None,
     subject: str | None = None,
     question: str | None = None,
+    model: ModelChoice = SHIPPED,
 ) -> dict[str, Reading]:
     """One Reading per action ref; the whole reply applies to every ref when it is not split by action."""
-    whole = read_reply(text, today=today, known_refs=known_refs, headers=headers, subject=subject, question=question)
-    return readings_per_action(whole, today=today, known_refs=known_refs)
+    whole = read_reply(text, today=today, known_refs=known_refs, headers=headers, subject=subject, question=question,
+                       model=model)
+    return readings_per_action(whole, today=today, known_refs=known_refs, model=model)
 
 
-def readings_per_action(whole: Reading, *, today: date, known_refs: Sequence[str]) -> dict[str, Reading]:
+def readings_per_action(
+    whole: Reading, *, today: date, known_refs: Sequence[str], model: ModelChoice = SHIPPED
+) -> dict[str, Reading]:
     """`whole` (a read_reply of the entire reply) split into one Reading per action ref it speaks of.
 
     Only the already-cleaned `whole.text` is split and read again: quoted history is stripped once per reply.
@@ -466,6 +520,7 @@ def readings_per_action(whole: Reading, *, today: date, known_refs: Sequence[str
         if reading.status is ReadStatus.UNCLEAR and said_of_all is not None:
             # "I can confirm both actions are now complete: - 4-2: all supervisors attended the briefing"
             reading = replace(reading, status=said_of_all[0], confidence=said_of_all[1])
+        reading = with_second_opinion(reading, _resolve(model), today)
         readings[ref] = replace(reading, text=reading.text + whole.unread, unread=whole.unread) if whole.unread \
             else reading
     return readings

@@ -9,6 +9,7 @@ import typer
 from typer.testing import CliRunner
 
 from bot.commands import replies
+from bot.rules.statuses import ReadStatus
 
 
 def _app() -> typer.Typer:
@@ -30,7 +31,8 @@ def test_parse_reply_json_for_an_extension() -> None:
         _app(), ["parse-reply", "we need more time, can we move it to June?", "--json", "--today", "2027-03-01"]
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {
+    shown = json.loads(result.output)
+    assert {key: shown.pop(key) for key in list(shown) if key not in _MODEL_KEYS} == {
         "status": "extension_requested",
         "new_due": "2027-06-30",
         "evidence": "we need more time, can we move it to June?",
@@ -39,6 +41,14 @@ def test_parse_reply_json_for_an_extension() -> None:
         "automatic": False,
         "confirm": False,  # sure, and the action stays open: the new date is applied at once
     }
+    # Added beside them (additive): the status model's second opinion and what the rules read alone.
+    assert set(shown) == _MODEL_KEYS
+    assert shown["rules_status"] == "extension_requested"
+    assert shown["model_status"] in {status.value for status in ReadStatus}
+    assert 0.0 < shown["model_confidence"] <= 1.0
+
+
+_MODEL_KEYS = {"model_status", "model_confidence", "rules_status"}
 
 
 def test_parse_reply_json_includes_out_of_office_return() -> None:
