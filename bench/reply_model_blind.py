@@ -221,8 +221,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--decide", nargs=2, type=float, metavar=("RULES_UNSURE_BELOW", "MODEL_SURE_AT"),
                         help="let the model decide statuses (not what is shipped: for comparison)")
     parser.add_argument("--close-needs", type=float, help="another veto threshold (for comparison)")
+    parser.add_argument("--model-may-complete", choices=("yes", "no"),
+                        help="whether the model may read as complete what the rules read otherwise")
     args = parser.parse_args(argv)
     thresholds = THRESHOLDS
+    if args.model_may_complete:
+        thresholds = replace(thresholds, model_may_complete=args.model_may_complete == "yes")
     if args.decide:
         thresholds = replace(thresholds, rules_unsure_below=args.decide[0], model_sure_at=args.decide[1])
     if args.close_needs is not None:
