@@ -136,6 +136,8 @@ REPLY_SETS = {
     "held-out 4 (the same, after held-out 3's fixes)": reply_sets.HELDOUT4_FILE,
     "held-out 5 (the same, after held-out 4's fixes)": reply_sets.HELDOUT5_FILE,
     "held-out 6 (the same, after held-out 5's fixes)": reply_sets.HELDOUT6_FILE,
+    "held-out 7 (session 4, read blind, then its false closes built as kinds)": reply_sets.HELDOUT7_FILE,
+    "held-out 8 (the same)": reply_sets.HELDOUT8_FILE,
 }
 
 

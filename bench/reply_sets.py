@@ -38,6 +38,11 @@ HELDOUT4_FILE = DATA / "replies_heldout4.tsv"
 HELDOUT5_FILE = DATA / "replies_heldout5.tsv"
 #: The same again (222 replies, other writers' voices), written after held-out 5's kinds were built; measured once.
 HELDOUT6_FILE = DATA / "replies_heldout6.tsv"
+#: Two more (279 and 288 replies, new voices), written in session 4 by writers who saw neither the reader nor
+#: the other sets; each read blind, the rules alone and then with the status model, before anything was
+#: changed for them (BENCHMARKS.md, "Held-out 7 and 8"). Not training material for the status model.
+HELDOUT7_FILE = DATA / "replies_heldout7.tsv"
+HELDOUT8_FILE = DATA / "replies_heldout8.tsv"
 
 
 @dataclass(frozen=True)

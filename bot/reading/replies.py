@@ -229,7 +229,9 @@ _NOT_ONLY_DONE = re.compile(
     r"|going to|n(?:e)?xt (?:week|month|term|year|quarter)|later (?:this|in)"
     # a completion heard from someone else: "I was told it was signed off", "apparently it's done"
     r"|\b(?:i|we)(?:'ve| have| was| were|'m| am)?(?: been)? told\b|\b(?:she|he|they|[a-z]+) (?:said|says)\b"
-    r"|\bapparently\b|\b(?:i|we) (?:understand|believe|heard)\b|\b(?:i|we)(?:'ve| have) heard\b)",
+    r"|\bapparently\b|\b(?:i|we) (?:understand|believe|heard)\b|\b(?:i|we)(?:'ve| have) heard\b|according to"
+    # done on a condition: "assuming exec approve it on Tuesday, it's done", "done if the board agrees"
+    r"|\bassuming\b|\bprovided\b|\bas long as\b|\bsubject to\b|\bif\b)",
     re.I,
 )
 #: "the consultation closed", "the survey has closed": a step of the work ended, not the action.
@@ -334,9 +336,12 @@ def _promise_or_report(body: str, today: date) -> str:
 
 _HEDGE = re.compile(
     r"\b(?:i think|i believe|i guess|i reckon|hopefully|probably|not sure|unsure|not certain|maybe|perhaps|possibly"
-    r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)|as far as (?:i"
-    r"|we) (?:know|can tell|"
-    r"am aware)|pretty sure|fairly sure|i'm sure|(?:i|we) think so|if i remember|afaik|i assume|presumably|supposedly"
+    r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)"
+    r"|as far as (?:i|we)(?:'m|'re| am| are)? (?:know|can tell|aware|concerned)"
+    r"|pretty sure|fairly sure|i'm sure|(?:i|we) think so|if i remember|afaik|i assume|presumably|supposedly"
+    # "done-ish", "I wasn't sure if the register is enough", "I'm confused - which one is it?"
+    r"|(?:done|complete|completed|finished|sorted)[- ]?ish|(?:i|we)(?: wasn't| was not| weren't| were not"
+    r"|'m not| am not|'re not| are not) (?:sure|certain)|(?:i'm|i am|we're|we are) confused|whichever"
     r"|(?:i )?think (?:that'?s|this is|it'?s|so)|i thought|double[- ]check|need to (?:check|confirm)|(?:can"
     r"|could) you (?:check|confirm)|let me know if)\b",
     re.I,
