@@ -13,6 +13,7 @@ hook. Runs on the session's connection, so inside its transaction: a failure rol
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,7 +35,7 @@ def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
     defaults = {column.name: _default(column) for column in table.columns
                 if column.name not in names and column.default is not None}
     columns = [table.c[name] for name in (*names, *defaults)]
-    processors = [_processor(column, dialect) for column in columns]
+    processors = [_memoised(_processor(column, dialect)) for column in columns]
     default_values = list(defaults.values())
     tuples = []
     for row in rows:
@@ -69,3 +70,24 @@ def _default(column: sa.Column[Any]) -> Any:
 
 def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any] | None:
     return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _memoised(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """`process`, run once per distinct date or datetime (an import stamps every row with the same time)."""
+    if process is None:
+        return None
+    done: dict[Any, Any] = {}
+
+    def once(value: Any) -> Any:
+        if type(value) not in _PURE_KEYS:
+            return process(value)
+        key = (value, getattr(value, "tzinfo", None))  # equal instants in two zones are written apart
+        if key not in done:
+            done[key] = process(value)
+        return done[key]
+
+    return once
+
+
+#: Values whose processing depends on nothing but the value itself (equal values give equal results).
+_PURE_KEYS: frozenset[type] = frozenset({datetime, date})

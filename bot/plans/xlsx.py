@@ -65,7 +65,8 @@ def _has_plan_header(rows: list[RawRow], overrides: dict[str, Field] | None) -> 
 
 
 def _sheet_rows(cells: SheetCells) -> list[RawRow]:
-    grid = [[_text(value, number_format) for value, number_format in zip(values, formats, strict=True)]
+    grid = [[value if type(value) is str else _text(value, number_format)
+             for value, number_format in zip(values, formats, strict=True)]
             for values, formats in zip(cells.values, cells.number_formats, strict=True)]
     for min_row, min_col, max_row, max_col in cells.extent.merged:
         if min_row - 1 >= len(grid):

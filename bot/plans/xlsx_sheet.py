@@ -30,9 +30,11 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 from bot.plans.limits import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_CELL, _ROW, _DIMENSION, _MERGE, _VALUE, _INLINE = (
-    f"{_MAIN}{tag}" for tag in ("c", "row", "dimension", "mergeCell", "v", "is")
+_CELL, _ROW, _DIMENSION, _MERGE, _VALUE, _INLINE, _TEXT = (
+    f"{_MAIN}{tag}" for tag in ("c", "row", "dimension", "mergeCell", "v", "is", "t")
 )
+#: Column letters -> number, as met ("A" -> 1): a sheet uses few.
+_COLUMNS: dict[str, int] = {}
 #: A cell reference: column letters, row digits ("AB12"); ranges and $ anchors go through _bounds.
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
 
@@ -154,13 +156,16 @@ def _row_cells(
         ref = cell.get("r")
         if ref and cell.tag == _CELL:
             match = _CELL_REF.fullmatch(ref)
-            if match is not None:
-                cell_columns.add(match[1])
-                rows = max(rows, int(match[2]))
+            if match is not None and match[2] != "0" * len(match[2]):
+                letters, number = match[1], int(match[2])
+                cell_columns.add(letters)
+                rows = max(rows, number)
+                column = _COLUMNS.get(letters) or _COLUMNS.setdefault(letters, column_index_from_string(letters))
             else:
                 bottom, right = _bounds(ref)
                 rows, extent.columns = max(rows, bottom), max(extent.columns, right)
-        if ref:
+                column = coordinate_to_tuple(ref)[1]
+        elif ref:
             column = coordinate_to_tuple(ref)[1]
         else:
             column += 1
@@ -174,7 +179,11 @@ def _value(cell: Any, style_id: int, styles: WorkbookStyles) -> CellValue:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         inline = cell.find(_INLINE)
-        return None if inline is None else _inline_text(inline)
+        if inline is None:
+            return None
+        if len(inline) == 1 and inline[0].tag == _TEXT:  # most inline strings: one <t>, no runs
+            return inline[0].text or ""
+        return _inline_text(inline)
     text: str | None = cell.findtext(_VALUE, None) or None
     if text is None:
         return None
