@@ -35,7 +35,8 @@ def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
     defaults = {column.name: _default(column) for column in table.columns
                 if column.name not in names and column.default is not None}
     columns = [table.c[name] for name in (*names, *defaults)]
-    processors = [_memoised(_processor(column, dialect)) for column in columns]
+    processors = [_memoised(process) if _is_time(column) else process
+                  for column, process in ((column, _processor(column, dialect)) for column in columns)]
     default_values = list(defaults.values())
     tuples = []
     for row in rows:
@@ -70,6 +71,11 @@ def _default(column: sa.Column[Any]) -> Any:
 
 def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any] | None:
     return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _is_time(column: sa.Column[Any]) -> bool:
+    kind = column.type
+    return isinstance(kind, sa.Date | sa.DateTime) or isinstance(getattr(kind, "impl", None), sa.Date | sa.DateTime)
 
 
 def _memoised(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
