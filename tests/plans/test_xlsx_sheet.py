@@ -215,7 +215,15 @@ def test_a_month_typed_into_excel_still_reads_as_that_month(tmp_path: Path) -> N
     assert (action.target_text, action.due) == ("March 2026", date(2026, 3, 31))
 
 
-@pytest.mark.parametrize("broken", [b"<worksheet><sheetData><row r='1'>", b"<worksheet>&undefined;</worksheet>"])
+@pytest.mark.parametrize("broken", [
+    b"<worksheet><sheetData><row r='1'>",
+    b"<worksheet>&undefined;</worksheet>",
+    # A shared string past the end of the table (it has 4): openpyxl's reader let the IndexError out.
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="s"><v>99</v></c></row></sheetData></worksheet>',
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1.5"><c r="A1"><v>1</v></c></row></sheetData></worksheet>',
+])
 def test_broken_sheet_xml_is_a_one_line_error(tmp_path: Path, broken: bytes) -> None:
     path = _excel_like(tmp_path / "excel.xlsx")
     damaged = tmp_path / "damaged.xlsx"
