@@ -42,6 +42,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from sqlmodel import Session
 
 from bench.databases import fresh_database
+from bench.goals import GoalFigure, record
 from bot.bulk import insert_rows
 from bot.db import make_engine, migrate, session_scope
 from bot.models import Action, Event, Partnership, ProgressUpdate, Recommendation, Review
@@ -260,6 +261,9 @@ def main() -> None:
         print(f"| {name} | {parse_s:.2f} | {parse_floor_s:.2f} | {xml_floor_s:.2f} | {store_s:.2f} | {floor_s:.2f} "
               f"| {bulk_floor_s:.2f} | {total:.2f} | {total_floor:.2f} | {bare:.2f} | {total / total_floor:.1f} "
               f"| {_goal(total, args.rows)} | {parse_cpu + store_cpu:.2f} | {actions:,} |", flush=True)
+        if args.rows == 20000:  # the goal speaks of 20,000 rows
+            record(GoalFigure(f"import of a 20,000-row xlsx (parse + store), {name}", total, "s", 4.0,
+                              "lxml streaming the sheet + bulk insert", bare))
     print("\n| shared plan | recommendations / actions | parse s |")
     print("|---|---:|---:|")
     for name in ("nuneaton-dhr1.txt", "haringey-2014.txt", "newham-combined.txt"):
