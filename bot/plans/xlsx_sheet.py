@@ -178,13 +178,14 @@ def _row_cells(
 def _value(cell: Any, style_id: int, styles: WorkbookStyles) -> CellValue:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
-        inline = cell.find(_INLINE)
+        inline = _child(cell, _INLINE)
         if inline is None:
             return None
         if len(inline) == 1 and inline[0].tag == _TEXT:  # most inline strings: one <t>, no runs
             return inline[0].text or ""
         return _inline_text(inline)
-    text: str | None = cell.findtext(_VALUE, None) or None
+    value = _child(cell, _VALUE)
+    text: str | None = None if value is None else value.text or None
     if text is None:
         return None
     if kind == "n":
@@ -205,6 +206,15 @@ def _value(cell: Any, style_id: int, styles: WorkbookStyles) -> CellValue:
         iso: date | time | timedelta = from_ISO8601(text)  # type: ignore[no-untyped-call]
         return iso
     return text  # "str" (a formula's text), "e" (an error such as #N/A)
+
+
+def _child(element: Any, tag: str) -> Any:
+    """The first child with this tag, as `element.find(tag)` gives it, at a tenth of its cost (lxml's find
+    goes through its path machinery: 4 us a call, where indexing a child takes 0.2)."""
+    for child in element:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _inline_text(inline: Any) -> str:
