@@ -17,7 +17,7 @@ _UNCLEAN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def clean_text(value: str) -> str:
-    if _UNCLEAN.search(value) is None:
+    if value.isprintable() or _UNCLEAN.search(value) is None:  # isprintable: no control character at all, fast
         return value
     if "\x0c" in value:
         value = value.replace("\x0c", "\n")
@@ -39,7 +39,8 @@ def clean_parameters(parameters: Any) -> Any:
         return {key: value if type(value) in _PASSED_OVER else clean_parameters(value)
                 for key, value in parameters.items()}
     if isinstance(parameters, list | tuple):
-        cleaned = [value if type(value) in _PASSED_OVER else clean_parameters(value) for value in parameters]
+        cleaned = [value if type(value) in _PASSED_OVER else clean_text(value) if type(value) is str
+                   else clean_parameters(value) for value in parameters]
         return type(parameters)(cleaned) if isinstance(parameters, tuple) else cleaned
     if isinstance(parameters, str):
         return clean_text(parameters)

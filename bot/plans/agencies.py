@@ -96,10 +96,14 @@ class AgencyResolver:
         self.by_name: dict[str, Agency] = {a.name.casefold(): a for a in session.exec(select(Agency)).all()}
         self.aliases = alias_table(list(self.by_name.values()))
         self.created: list[str] = []
+        #: Lead text -> its agency, while the alias table stays as it is (a plan repeats its leads).
+        self._resolved: dict[str, Agency] = {}
 
     def resolve(self, text: str | None) -> Agency | None:
         if not text or not text.strip():
             return None
+        if text in self._resolved:
+            return self._resolved[text]
         name = canonical_agency_name(text, self.aliases)
         agency = self.by_name.get(name.casefold())
         if agency is None:
@@ -109,4 +113,7 @@ class AgencyResolver:
             self.by_name[name.casefold()] = agency
             self.aliases[name.casefold()] = name
             self.created.append(name)
+            # A new name can change what an earlier text resolves to ("Foo Bar team" after "Foo" exists).
+            self._resolved.clear()
+        self._resolved[text] = agency
         return agency

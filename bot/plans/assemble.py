@@ -492,6 +492,8 @@ def _combined_number(review_cell: str, number_cell: str) -> str | None:
 
 def tidy_cell(text: str) -> str:
     """Collapse runs of spaces; keep line breaks (list items), drop blank lines."""
+    if text.isprintable() and "  " not in text and text.strip(" ") == text:
+        return text  # no line break, tab or other space than single ASCII ones inside: already tidy
     lines = (" ".join(line.split()) for line in text.replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
 

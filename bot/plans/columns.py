@@ -117,7 +117,12 @@ FIELD_WORDS: dict[str, Field] = {
 @lru_cache(maxsize=4096)
 def normalise_header(text: str) -> str:
     """'Target date for\\nCompletion ' -> 'target date for completion'."""
+    if text.isascii():  # the same, without a regex: every row's short cells pass here
+        return " ".join(text.lower().translate(_NOT_ALNUM_TO_SPACE).split())
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+_NOT_ALNUM_TO_SPACE = {code: " " for code in range(128) if not chr(code).isdigit() and not "a" <= chr(code) <= "z"}
 
 
 def _synonyms_by_first_word() -> dict[str, list[tuple[int, Field, str]]]:

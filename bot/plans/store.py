@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.bulk import insert_rows
 from bot.contacts import known_addresses
 from bot.models import Action, Agency, Contact, Event, ProgressUpdate, Recommendation, Review
 from bot.plans.agencies import AgencyResolver
@@ -98,6 +100,7 @@ class ImportReport:
         }
 
 
+@lru_cache(maxsize=16384)
 def ref_number(number: str) -> str:
     """The recommendation number as it appears in refs: 'Recommendation No 3' -> '3', '9.' -> '9'."""
     parsed, _rest = split_number(number)
@@ -156,6 +159,7 @@ def import_plan(
     agencies = AgencyResolver(session)
     with_contacts = set(session.exec(select(Contact.agency_id).where(Contact.active == True)).all())  # noqa: E712
     known = known_addresses(session)
+    masked: dict[str, str] = {}  # progress text -> as stored: plans repeat their notes ("No update received.")
     rec_ids = _store_recommendations(session, plan, review.id, report)
     existing_actions = {
         a.ref: a
@@ -177,7 +181,7 @@ def import_plan(
             _note_who_is_chased(report, ref, agency, with_contacts)
             if parsed.target_text and parsed.due is None and parsed.status not in CLOSED_STATUSES:
                 report.undated_targets.append((ref, " ".join(parsed.target_text.split())[:40]))
-            wanted = _action_values(parsed, rec_id, agency.id if agency else None, index, known)
+            wanted = _action_values(parsed, rec_id, agency.id if agency else None, index, known, masked)
             if wanted["progress"] != parsed.progress:
                 report.warnings.append(f"{ref}: personal data masked in its progress text (the plan file still has it)")
             action = existing_actions.get(ref)
@@ -277,7 +281,7 @@ def _store_recommendations(session: Session, plan: ParsedPlan, review_id: int, r
         ids[number] = rec.id
     session.flush()
     if new_rows:
-        session.execute(sa.insert(_table(Recommendation)), new_rows)
+        insert_rows(session, _table(Recommendation), new_rows)
         stored = session.execute(sa.select(col(Recommendation.ref_part), col(Recommendation.number),
                                            col(Recommendation.id)).where(col(Recommendation.review_id) == review_id))
         ids.update({new_keys[(ref_part, number)]: rec_id for ref_part, number, rec_id in stored
@@ -286,8 +290,8 @@ def _store_recommendations(session: Session, plan: ParsedPlan, review_id: int, r
 
 
 def _table(model: type[SQLModel]) -> sa.Table:
-    """The model's table, for Core inserts: one executemany however the rows look. An ORM bulk insert
-    leaves out each row's None values and starts a new statement whenever the next row's set of keys
+    """The model's table, for bulk inserts (bot/bulk.py): one statement however the rows look. An ORM bulk
+    insert leaves out each row's None values and starts a new statement whenever the next row's set of keys
     differs (an action with a due date after one without): 15,713 statements for 19,997 actions."""
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, sa.Table)
@@ -297,7 +301,7 @@ def _table(model: type[SQLModel]) -> sa.Table:
 def _insert_actions(session: Session, rows: list[dict[str, Any]], review_id: int) -> dict[str, int]:
     """Insert new actions in one executemany; returns ref -> id of every action of the review."""
     if rows:
-        session.execute(sa.insert(_table(Action)), rows)
+        insert_rows(session, _table(Action), rows)
     found = session.execute(
         sa.select(col(Action.ref), col(Action.id))
         .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))
@@ -317,7 +321,7 @@ def _insert_progress(session: Session, texts: list[tuple[int, str]], now: dateti
         rows.append({"action_id": action_id, "at": now, "source": UpdateSource.IMPORT.value, "author": actor,
                      "raw_text": text, "status": status, "confidence": confidence, "confirmed": True})
     if rows:
-        session.execute(sa.insert(_table(ProgressUpdate)), rows)
+        insert_rows(session, _table(ProgressUpdate), rows)
 
 
 def _insert_events(
@@ -326,7 +330,7 @@ def _insert_events(
     rows = [{"at": now, "actor": actor, "kind": e.kind, "entity": "action",
              "entity_id": e.action_id if e.action_id is not None else ids[e.ref], "data": e.data} for e in events]
     if rows:
-        session.execute(sa.insert(_table(Event)), rows)
+        insert_rows(session, _table(Event), rows)
 
 
 def _mark_removed(
@@ -390,8 +394,13 @@ def _short_fields(before: dict[str, Any]) -> dict[str, Any]:
 
 
 def _action_values(
-    parsed: ParsedAction, recommendation_id: int, agency_id: int | None, position: int, known_addresses: set[str]
+    parsed: ParsedAction, recommendation_id: int, agency_id: int | None, position: int, known_addresses: set[str],
+    masked: dict[str, str],
 ) -> dict[str, Any]:
+    """`masked`: progress texts already masked in this import (text -> masked text), filled in here."""
+    progress = parsed.progress
+    if progress and progress not in masked:
+        masked[progress] = mask_personal_data(progress, known_addresses).text
     return {
         "recommendation_id": recommendation_id,
         "position": position,
@@ -404,7 +413,7 @@ def _action_values(
         "precision": str(parsed.precision),
         "status": str(parsed.status),
         # Stored masked like a reply (bot/reading/pii.py); the plan file itself is the original.
-        "progress": mask_personal_data(parsed.progress, known_addresses).text if parsed.progress else parsed.progress,
+        "progress": masked[progress] if progress else progress,
         "plan_cells": dict(parsed.plan_cells),
     }
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from xml.etree import ElementTree
 
+from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.plans.assemble import RawRow
 from bot.plans.columns import Field, map_header, missing_required
-from bot.plans.limits import SheetExtent, scan_sheet, sheet_parts
+from bot.plans.limits import oversized_sheet, sheet_parts
 from bot.plans.model import PlanError
+from bot.plans.xlsx_sheet import OversizedSheet, SheetCells, WorkbookStyles, read_sheet
 
 #: How far down a sheet its header row may be.
 HEADER_SEARCH_ROWS = 30
@@ -29,21 +30,28 @@ def xlsx_rows(path: Path, overrides: dict[str, Field] | None = None) -> list[Raw
     try:
         with zipfile.ZipFile(path) as archive:
             parts = sheet_parts(archive)
+            # Read-only: the shared strings and styles are read, no sheet is (read_sheet streams each one).
             workbook = load_workbook(path, read_only=True, data_only=True)
             grids: list[list[RawRow]] = []
             try:
                 if not workbook.worksheets:
                     raise PlanError(path, "the workbook has no sheets")
+                styles = WorkbookStyles(workbook)
                 for sheet in workbook.worksheets:
-                    # Measured before openpyxl lays out its grid; a read-only sheet has no merged ranges
-                    # and may declare a wrong dimension, so both come from the scan.
-                    rows = _sheet_rows(sheet, scan_sheet(path, archive, parts[sheet.title], sheet.title))
+                    # Measured as it is read, before a grid is laid out: a sheet's <dimension> may lie.
+                    try:
+                        with archive.open(parts[sheet.title]) as source:
+                            cells = read_sheet(source, styles)
+                    except OversizedSheet as oversized:
+                        raise oversized_sheet(path, sheet.title, oversized.rows, oversized.columns) from None
+                    rows = _sheet_rows(cells)
                     if _has_plan_header(rows, overrides):
                         return rows
                     grids.append(rows)
             finally:
                 workbook.close()
-    except (InvalidFileException, zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, ElementTree.ParseError, etree.LxmlError, KeyError, IndexError,
+            OSError, ValueError) as exc:
         raise PlanError(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
     return grids[0]  # no sheet has a header: the first one's rows make the error message
 
@@ -56,22 +64,11 @@ def _has_plan_header(rows: list[RawRow], overrides: dict[str, Field] | None) -> 
     return False
 
 
-def _sheet_rows(sheet: Any, extent: SheetExtent) -> list[RawRow]:
-    grid: list[list[str]] = []
-    bold: list[bool] = []
-    # From A1 to the extent the cells really reach, whatever the sheet's <dimension> says.
-    for row in sheet.iter_rows(min_row=1, min_col=1, max_row=extent.rows or None, max_col=extent.columns or None):
-        texts: list[str] = []
-        all_bold: bool | None = None  # None until a filled cell is seen
-        for cell in row:
-            value = cell.value
-            # Only a date's text depends on its number format: the lookup is skipped for the rest.
-            texts.append(_text(value, cell.number_format if isinstance(value, date) else None))
-            if value is not None and value != "":
-                all_bold = all_bold is not False and bool(cell.font.b)
-        grid.append(texts)
-        bold.append(bool(all_bold))
-    for min_row, min_col, max_row, max_col in extent.merged:
+def _sheet_rows(cells: SheetCells) -> list[RawRow]:
+    grid = [[value if type(value) is str else _text(value, number_format)
+             for value, number_format in zip(values, formats, strict=True)]
+            for values, formats in zip(cells.values, cells.number_formats, strict=True)]
+    for min_row, min_col, max_row, max_col in cells.extent.merged:
         if min_row - 1 >= len(grid):
             continue
         value = _cell(grid, min_row - 1, min_col - 1)
@@ -80,7 +77,7 @@ def _sheet_rows(sheet: Any, extent: SheetExtent) -> list[RawRow]:
                 while len(grid[r]) <= c:
                     grid[r].append("")
                 grid[r][c] = value
-    return [RawRow(index + 1, cells, bold[index]) for index, cells in enumerate(grid)]
+    return [RawRow(index + 1, texts, cells.bold[index]) for index, texts in enumerate(grid)]
 
 
 def _cell(grid: list[list[str]], row: int, column: int) -> str:
