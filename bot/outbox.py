@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.bulk import insert_rows
 from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
 from bot.channels.recovery import SendUnconfirmed
 from bot.db import session_scope
@@ -186,10 +187,10 @@ def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime,
     ids = [id_of[new.idempotency_key] for new in fresh]
     links = [{"message_id": message_id, "action_id": action_id}
              for message_id, new in zip(ids, fresh, strict=True) for action_id in dict.fromkeys(new.action_ids)]
-    if links:
-        session.execute(sa.insert(MessageAction.__table__), links)  # type: ignore[attr-defined]
-    session.execute(sa.insert(Event.__table__),  # type: ignore[attr-defined]
-                    [_queued_event(message_id, new, now, actor) for message_id, new in zip(ids, fresh, strict=True)])
+    # Neither needs its ids back: COPY on PostgreSQL, a plain executemany on SQLite (bot/bulk.py).
+    insert_rows(session, MessageAction.__table__, links)  # type: ignore[attr-defined]
+    insert_rows(session, Event.__table__,  # type: ignore[attr-defined]
+                [_queued_event(message_id, new, now, actor) for message_id, new in zip(ids, fresh, strict=True)])
     return [Queued(message_id, new.idempotency_key) for message_id, new in zip(ids, fresh, strict=True)]
 
 
