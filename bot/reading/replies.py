@@ -378,7 +378,11 @@ _TARGET_CUE = re.compile(
 )
 # "next week", "in a fortnight", "tomorrow": a relative day is a target when the reply speaks of finishing.
 _RELATIVE_TARGET = re.compile(r"^(?:next|in|within|tomorrow|this|the|another)\b", re.I)
-_FINISHING = re.compile(r"\b(?:finish\w*|complete\w*|done|ready|wrap(?:ped)? up|in place|delivered|sorted)\b", re.I)
+_FINISHING = re.compile(
+    r"\b(?:finish\w*|complete\w*|done|ready|wrap(?:ped)? up|in place|delivered|sorted"
+    r"|put (?:them |it |these |those )?up)\b",  # "posters printed, we'll put them up next week"
+    re.I,
+)
 
 
 def _new_due(body: str, status: ReadStatus, today: date) -> date | None:

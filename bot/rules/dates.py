@@ -139,8 +139,8 @@ _SPACE_RE = re.compile(r"\s+")
 _LETTER_LABEL_RE = re.compile(r"(?:(?<=\s)|^)\(?([a-z])\)", re.IGNORECASE)
 # A preposition right before a year-less month, season or weekday shows it is meant as a date.
 _CUE_BEFORE_RE = re.compile(
-    r"\b(?:by|in|until|till|til|before|during|from|to|of|early|mid|late|end|between|since|after|on|next|this|coming"
-    r"|for)[\s-]+(?:the\s+)?$",
+    r"\b(?:by|in|until|till|til|before|during|from|to|of|early|mid|late|end|since|after|on|next|this|coming"
+    r"|for|between\s+\w+\s+(?:and|&))[\s-]+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # "May I ..." and "March on" are not dates.
@@ -153,7 +153,7 @@ _TARGET_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 # Between a year-less date and the dated one it shares a year with: "October to December 2013".
-_RANGE_JOIN_RE = re.compile(r"^\s*(?:-|–|—|to|until|till|til|and|&|or|,|/)?\s*$", re.IGNORECASE)
+_RANGE_JOIN_RE = re.compile(r"^\s*(?:-|–|—|to|until|till|and|&|or|,|/)?\s*$", re.IGNORECASE)
 
 
 # --- public API --------------------------------------------------------------------------------

@@ -69,9 +69,23 @@ def test_a_length_of_time_in_the_past_or_an_age_is_not_a_date(text: str) -> None
     ("end May should do it", date(2027, 5, 31)),
     ("end-April at the latest", date(2027, 4, 30)),
     ("til 30/6", date(2027, 6, 30)),
+    ("til may", date(2027, 5, 31)),  # "may" is a date only after a cue
+    ("need til end may", date(2027, 5, 31)),
+    ("til May, the review meets on 20 June", date(2027, 5, 31)),  # the date "til" introduces wins
 ])
 def test_til_and_end_month_without_of(text: str, due: date) -> None:
     found = find_date_in_text(spell_out_reply_dates(text, today=TODAY), today=TODAY)
+    assert found is not None
+    assert found.due == due
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("sometime between September and November", date(2027, 11, 30)),
+    ("between march and may", date(2027, 5, 31)),
+    ("between now and may", date(2027, 5, 31)),
+])
+def test_a_range_of_months_is_due_at_its_later_end(text: str, due: date) -> None:
+    found = find_date_in_text(text, today=TODAY)
     assert found is not None
     assert found.due == due
 
@@ -126,6 +140,7 @@ def test_a_request_for_more_time_gives_these_dates(text: str, due: date) -> None
     ("Two teams trained, the other two are booked in w/c 22nd.", date(2027, 3, 26)),
     ("Still working on it - it will be finished between now and June.", date(2027, 6, 30)),
     ("Draft agreed, it will be done next week.", date(2027, 3, 19)),  # the Friday of next week
+    ("Still in progress: the posters are designed and we'll put them up next week.", date(2027, 3, 19)),
 ])
 def test_a_progress_reply_gives_these_dates(text: str, due: date) -> None:
     reading = read_reply(text, today=TODAY)
