@@ -38,7 +38,7 @@ from bot.reading.second_opinion import THRESHOLDS, Opinion, Thresholds, combine
 from bot.reading.split import inline_answers, lead_in, mentioned_refs, split_by_action
 from bot.reading.status import find_evidence, plain_text, read_status, slack_to_plain
 from bot.reading.status_model import StatusModel, shipped_status_model
-from bot.rules.dates import find_date_in_text, spell_out_reply_dates, unreadable_date
+from bot.rules.dates import duration_answer, find_date_in_text, spell_out_reply_dates, unreadable_date
 from bot.rules.statuses import Precision, ReadStatus
 
 __all__ = [
@@ -368,7 +368,9 @@ _TARGET_CUE = re.compile(
     r"|delivered)"
     r" (?:in|on|by)|due(?: to (?:finish|complete|end))?(?: on| by| in)?|on (?:track|course) (?:for|to \w+ (?:by|in|on))"
     r"|aim(?:ing)? (?:for|to \w+ (?:by|in))|expected?(?: by| in| on)?|finish date(?: is)?|w/c|week (?:commencing"
-    r"|beginning))"
+    r"|beginning)"
+    # "sometime between September and November", "between now and July": the later end
+    r"|between (?:now|[a-z]+(?: \d{4})?) (?:and|&))"
     # "by Friday 12 March"
     r"\W+(?:the\s+)?(?:(?:end|mid|middle|start|beginning|early|late)(?: of)?[\s-]+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
@@ -376,7 +378,11 @@ _TARGET_CUE = re.compile(
 )
 # "next week", "in a fortnight", "tomorrow": a relative day is a target when the reply speaks of finishing.
 _RELATIVE_TARGET = re.compile(r"^(?:next|in|within|tomorrow|this|the|another)\b", re.I)
-_FINISHING = re.compile(r"\b(?:finish\w*|complete\w*|done|ready|wrap(?:ped)? up|in place|delivered|sorted)\b", re.I)
+_FINISHING = re.compile(
+    r"\b(?:finish\w*|complete\w*|done|ready|wrap(?:ped)? up|in place|delivered|sorted"
+    r"|put (?:them |it |these |those )?up)\b",  # "posters printed, we'll put them up next week"
+    re.I,
+)
 
 
 def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
@@ -385,7 +391,7 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     ("by June", "new date 30/04/2027", "finished next week"), not an event ("training on 12 April")."""
     plain = spell_out_reply_dates(plain_text(body), today=today)
     if status is ReadStatus.EXTENSION_REQUESTED:
-        return _revised_target(plain, today) or latest_date_to_come(plain, today)
+        return _revised_target(plain, today) or latest_date_to_come(plain, today) or _duration_asked_for(plain, today)
     target = _target_date(plain, today)
     if target is not None:
         return target
@@ -450,6 +456,16 @@ _LAST_STEP_BEFORE = re.compile(
     r"\b(?:on|in|for|at|by)\s+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
     re.I,
 )
+def _duration_asked_for(plain: str, today: date) -> date | None:
+    """ "Bit behind - two weeks?": a piece of a request for more time that is only a length of time."""
+    for piece in _PIECES.split(plain):
+        day = duration_answer(piece, today=today)
+        if day is not None:
+            return day
+    return None
+
+
+_PIECES = re.compile(r"(?<=[.!?;,])\s+|\s+-\s+|\n+")
 _YEARLESS_AHEAD = timedelta(days=300)
 _LATER_NEWS = re.compile(
     r"\b(?:confirm|let you know|update you|get back|come back|reply|speak|talk|meet|discuss|call you|send)\b", re.I
@@ -459,7 +475,7 @@ _LATER_NEWS = re.compile(
 def latest_date_to_come(plain: str, today: date) -> date | None:
     """The latest day on or after `today` that the text names, reading it piece by piece."""
     found: list[date] = []
-    for piece in re.split(r"(?<=[.!?;,])\s+|\s+-\s+|\n+", plain):
+    for piece in _PIECES.split(plain):
         if _LATER_NEWS.search(piece):
             continue  # "I'll confirm a date next week": when they will say more, not the new target
         parsed = find_date_in_text(piece, today=today)

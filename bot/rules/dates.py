@@ -31,6 +31,7 @@ from bot.rules.statuses import Precision
 
 __all__ = [
     "ParsedDate",
+    "duration_answer",
     "find_date_in_text",
     "normalise_cell_text",
     "parse_target_date",
@@ -110,6 +111,10 @@ _RELATIVE_RE = re.compile(
     r"|(?P<tomorrow>\btomorrow\b)"
     r"|(?P<span>\b(?:(?:in|within)\s+(?:the\s+next\s+)?|over\s+the\s+next\s+)(?P<count>\d{1,3}|a\s+couple\s+of|an?|one|two|three|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|fortnight|month|year)s?\b(?:'s?\s+time\b)?)"
+    # an upper bound is the same: "< 2 weeks", "less than a month", "under a fortnight" (not "under 2 years old")
+    r"|(?P<under>(?:\b(?:less\s+than|under|no\s+more\s+than)\s+|<\s*)(?P<u_count>\d{1,3}|a\s+couple\s+of|an?|one|two"
+    r"|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<u_unit>day|week|fortnight|month)s?\b"
+    r"(?!\s+(?:ago|old)\b))"
     r"|(?P<fortnight>\b(?:(?:in|within|another|a\s+further)\s+(?:a\s+|the\s+next\s+)?|over\s+the\s+next\s+)fortnight\b)"
     r"|(?P<more>\b(?:(?:another|a\s+further)\s+(?P<m_count>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six"
     r"|seven|eight|nine|ten|eleven|twelve)|(?P<m_count2>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six|seven"
@@ -123,7 +128,7 @@ _RELATIVE_RE = re.compile(
     r"|eleven|twelve)\s+(?P<fn_unit>day|week|month)s?\s+(?:from\s+(?:now|today)|later)\b)"
     r"|(?P<fin_year_now>\b(?:(?P<fyn_which>this|next|the|current)\s+)?(?:financial|fiscal)\s+year(?:[\s-]+end)?\b"
     r"(?!\s*(?:FY\s*)?'?\d))"
-    r"|(?P<day_month>(?:(?<=\bby\s)|(?<=\buntil\s)|(?<=\btill\s)|(?<=\bbefore\s)|(?<=\bon\s)|(?<=\bfor\s))(?P<dmo_d>\d{1,2})/(?P<dmo_m>\d{1,2})\b(?![/.\-]\d))"
+    r"|(?P<day_month>(?:(?<=\bby\s)|(?<=\buntil\s)|(?<=\btill\s)|(?<=\btil\s)|(?<=\bbefore\s)|(?<=\bon\s)|(?<=\bfor\s)|(?<=\btarget\s)|(?<=\bdate\s))(?P<dmo_d>\d{1,2})/(?P<dmo_m>\d{1,2})\b(?![/.\-]\d))"
     r"|(?P<period>\b(?P<which>this|next|following|coming|the)\s+(?P<what>week|month|quarter|year)\b)"
     rf"|(?P<weekday>\b(?P<wd>{_WEEKDAY}))",
     re.IGNORECASE,
@@ -134,15 +139,15 @@ _SPACE_RE = re.compile(r"\s+")
 _LETTER_LABEL_RE = re.compile(r"(?:(?<=\s)|^)\(?([a-z])\)", re.IGNORECASE)
 # A preposition right before a year-less month, season or weekday shows it is meant as a date.
 _CUE_BEFORE_RE = re.compile(
-    r"\b(?:by|in|until|till|before|during|from|to|of|early|mid|late|since|after|on|next|this|coming|for)"
-    r"[\s-]+(?:the\s+)?$",
+    r"\b(?:by|in|until|till|til|before|during|from|to|of|early|mid|late|end|since|after|on|next|this|coming"
+    r"|for|between\s+\w+\s+(?:and|&))[\s-]+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # "May I ..." and "March on" are not dates.
 _NOT_A_DATE_AFTER_RE = re.compile(r"\s+(?:i(?!')|we|you|he|she|they|it|be|have|has|not|also|on)\b", re.IGNORECASE)
 # Words that introduce the date a reply wants as its new target.
 _TARGET_CUE_RE = re.compile(
-    r"\b(?:by|until|till|before|deadline|due|extend(?:ed)?|extension|revised|target|date|back|ready|complete[d]?|w/c"
+    r"\b(?:by|until|till|til|before|deadline|due|extend(?:ed)?|extension|revised|target|date|back|ready|complete[d]?|w/c"
     r"|commencing|beginning)"
     r"\b[\w\s]{0,12}?[\s:]*(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$",
     re.IGNORECASE,
@@ -217,6 +222,27 @@ def find_date_in_text(text: str, *, today: date) -> ParsedDate | None:
     if best is None or best_mention is None:
         return None
     return ParsedDate(clean[best_mention.start : best_mention.end], best[1], best_precision)
+
+
+# A piece of a reply that is nothing but a length of time: "two weeks?", "another month or so", "< 2 weeks".
+_COUNT = r"(?:\d{1,3}|a\s+couple\s+of|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_DURATION_ONLY_RE = re.compile(
+    r"^\W*(?:(?:about|around|roughly|approx(?:imately)?|maybe|perhaps|probably|say|less\s+than|under|no\s+more\s+than)"
+    rf"\s+|<\s*)?(?:(?:another|a\s+further)\s+(?:(?P<more>{_COUNT})\s+)?|(?P<count>{_COUNT})\s+)"
+    r"(?P<unit>day|week|fortnight|month)s?(?:\s+or\s+so|\s+more|\s+max)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def duration_answer(text: str, *, today: date) -> date | None:
+    """The day a bare length of time given as the answer to "when?" ends ("two weeks?", "another month",
+    "less than a month", "under a fortnight": that long after `today`); None when `text` is more than a
+    length of time. Only a reply asking for more time gives its date this way: elsewhere "two weeks" is no
+    target."""
+    match = _DURATION_ONLY_RE.match(normalise_cell_text(text))
+    if match is None:
+        return None
+    return _ahead(today, match.group("count") or match.group("more") or "1", match.group("unit"))
 
 
 _IMPOSSIBLE_RE = re.compile(
@@ -403,11 +429,13 @@ def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[dat
         return today, today, Precision.DAY
     if kind == "tomorrow":
         return today + timedelta(days=1), today + timedelta(days=1), Precision.DAY
-    if kind in ("span", "fortnight", "more", "shift", "from_now"):
+    if kind in ("span", "under", "fortnight", "more", "shift", "from_now"):
         if kind == "fortnight":
             count_text, unit = "1", "fortnight"
         elif kind == "span":
             count_text, unit = g("count"), g("unit")
+        elif kind == "under":
+            count_text, unit = g("u_count"), g("u_unit")
         elif kind == "shift":
             count_text, unit = g("sh_count") or "1", g("sh_unit")
         elif kind == "from_now":
@@ -602,7 +630,10 @@ _REPLY_REFERENCE_RE = re.compile(
     r"|\b(?P<season>spring|summer|autumn|winter)\b"
     # "can we say Q3?": a quarter with no year, which in UK public-sector plans is the financial one
     r"|\bQ(?P<quarter>[1-4])\b(?!\s*(?:of\s+)?(?:the\s+)?(?:FY\s*|financial\s+year\s+|year\s+)?'?\d)"
-    rf"|\b(?:the|(?P<weekday>{_WEEKDAY}),?(?: the)?) (?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:of\s+)?{_MONTH})",
+    rf"|\b(?:the|(?P<weekday>{_WEEKDAY}),?(?: the)?) (?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:of\s+)?{_MONTH})"
+    # "booked in w/c 26th": the week that starts on the next Monday the 26th
+    r"|(?P<week_of>\b(?:w/c|w/b|wc|week\s+(?:commencing|beginning|starting))\s+(?:the\s+)?)"
+    rf"(?P<week_day>[0-9]{{1,2}})(?:st|nd|rd|th)?\b(?![/.\-]\d)(?!\s*(?:of\s+)?{_MONTH})",
     re.IGNORECASE,
 )
 
@@ -626,6 +657,10 @@ def spell_out_reply_dates(text: str, *, today: date) -> str:
             return last_month if last_month else match.group(0)
         if match.group("calendar"):
             return "the year"
+        if match.group("week_of"):
+            number = int(match.group("week_day"))
+            monday = _next_day_of_month(today, number, 0) or _next_day_of_month(today, number)
+            return f"{match.group('week_of')}{monday.day} {monday:%B %Y}" if monday else match.group(0)
         weekday = match.group("weekday")
         # "Friday 25th": the next 25th that falls on a Friday
         day = _next_day_of_month(today, int(match.group("day")), _weekday_number(weekday) if weekday else None)
