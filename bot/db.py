@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from bot import decisions  # noqa: F401  (its listeners keep every session's writes resetting decision days)
+from bot import action_copies, decisions  # noqa: F401  (their listeners keep the copies and decision days true)
 from bot.models import BoardMeeting, Partnership
 from bot.settings import Settings, load_settings
 from bot.textsafety import clean_parameters

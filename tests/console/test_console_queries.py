@@ -66,7 +66,7 @@ def test_the_reviews_page_counts_unanswered_as_the_plan_page_filters_them(engine
     assert summary.unanswered == filtered.total == expected
 
 
-def test_postgresql_counts_the_reviews_by_key_without_statistics(engine: Engine) -> None:
+def test_postgresql_counts_the_reviews_from_the_actions_alone_without_statistics(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("plans are PostgreSQL's")
     with engine.connect() as connection:
@@ -78,13 +78,11 @@ def test_postgresql_counts_the_reviews_by_key_without_statistics(engine: Engine)
             plans = [_explain(connection, statement, generic=generic) for generic in (False, True)]
         connection.rollback()
 
-    for plan in plans:
-        assert "ix_messageaction_action_id" in plan and "message_pkey" in plan, plan
-        for table in ("message", "messageaction", "progressupdate"):
-            assert not re.search(rf"Seq Scan on {table}\b", plan), plan
+    for plan in plans:  # the copies on the action say what the history does: no lookup of it per action
+        assert not re.search(r"\b(message|messageaction|progressupdate)\b", plan), plan
 
 
-def test_sqlite_counts_the_reviews_by_key(engine: Engine) -> None:
+def test_sqlite_counts_the_reviews_from_the_actions_alone(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite's query plan")
     with session_scope(engine) as session:
@@ -93,5 +91,5 @@ def test_sqlite_counts_the_reviews_by_key(engine: Engine) -> None:
             dialect=engine.dialect, compile_kwargs={"literal_binds": True})
         plan = "\n".join(str(row[-1]) for row in session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
 
-    assert re.search(r"SEARCH messageaction USING (COVERING )?INDEX ix_messageaction_action_id", plan), plan
-    assert not re.search(r"SCAN (messageaction|message|progressupdate)\b", plan), plan
+    assert re.search(r"SEARCH action USING (COVERING )?INDEX ix_action_review_lead_agency", plan), plan
+    assert not re.search(r"\b(message|messageaction|progressupdate)\b", plan), plan
