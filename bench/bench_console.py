@@ -24,13 +24,14 @@ import httpx
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bench.databases import bulk_insert, fill_plan, fresh_database
+from bench.databases import bulk_insert, fill_plan, fresh_database, link_messages
+from bot.action_copies import with_copies
 from bot.app import make_http_server, make_wsgi_app
 from bot.console.auth import OneTimeLinks
 from bot.console.options import ConsoleOptions
 from bot.console.web import create_console
 from bot.db import ensure_partnership, make_engine, migrate, session_scope
-from bot.models import Action, Contact, Message, MessageAction, Recommendation, Review
+from bot.models import Action, Contact, Message, Recommendation, Review
 from bot.settings import Settings, load_settings
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
@@ -40,6 +41,9 @@ PAGES = (
     ("plan, overdue only, by target", "/reviews/BENCH?overdue=1&sort=due"),
     ("plan, unanswered, by last chase", "/reviews/BENCH?unanswered=1&sort=chased&order=desc"),
     ("plan, page 50", "/reviews/BENCH?page=50"),
+    ("plan, by lead agency", "/reviews/BENCH?sort=agency"),
+    ("plan, by target descending, page 9000 (the undated)", "/reviews/BENCH?sort=due&order=desc&page=9000"),
+    ("plan, one agency, by last update", "/reviews/BENCH?agency=7&sort=updated"),
     ("reviews page, 500 reviews", "/reviews"),
 )
 
@@ -54,8 +58,7 @@ def fill(engine: sa.Engine, settings: Settings, rng: random.Random, plan_actions
              "created_at": NOW - timedelta(days=rng.randint(1, 60)), "level": 1, "cc_addresses": []}
             for n in range(len(chased))])
         message_ids = list(session.execute(sa.select(col(Message.id)).order_by(col(Message.id))).scalars())
-        bulk_insert(session, MessageAction.__table__, [  # type: ignore[attr-defined]
-            {"message_id": m, "action_id": a} for m, a in zip(message_ids, chased, strict=True)])
+        link_messages(session, [{"message_id": m, "action_id": a} for m, a in zip(message_ids, chased, strict=True)])
         partnership_id = ensure_partnership(session, settings).id
         session.execute(sa.insert(Review), [{"partnership_id": partnership_id, "code": f"R{n:03d}", "title": "Review",
                                              "created_at": NOW, "column_headers": {}} for n in range(REVIEWS - 1)])
@@ -65,12 +68,12 @@ def fill(engine: sa.Engine, settings: Settings, rng: random.Random, plan_actions
         recs = session.execute(sa.select(col(Recommendation.id), col(Review.code)).join(Review)
                                .where(col(Review.code) != "BENCH")).all()
         agency_id = session.execute(sa.select(Contact.agency_id).limit(1)).scalar_one()  # type: ignore[call-overload]
-        session.execute(sa.insert(Action), [
+        session.execute(sa.insert(Action), with_copies(session, [
             {"recommendation_id": rec, "ref": f"{code}-1-{k}", "position": k, "description": "Action",
              "lead_agency_id": agency_id, "due": NOW.date() + timedelta(days=rng.randint(-60, 60)), "precision": "day",
              "status": rng.choice(("not_started", "in_progress", "complete")), "created_at": NOW, "updated_at": NOW,
              "imported_values": {}}
-            for rec, code in recs for k in range(ACTIONS_PER_SMALL_REVIEW)])
+            for rec, code in recs for k in range(ACTIONS_PER_SMALL_REVIEW)]))
         coordinator = Contact(name="Coordinator", email="coordinator@example.org", role="coordinator")
         session.add(coordinator)
         session.flush()
