@@ -134,12 +134,17 @@ _UNANSWERED = f"{_LIVE} AND last_chased_at IS NOT NULL AND (last_answer_at IS NU
 
 def _plan_page_indexes() -> list[sa.Index]:
     """The console's plan page walks one of these in its sort order and stops at the page's end; its counts read
-    the same index alone (bot/console/queries.py). Each starts with the review, so no statistics are needed to
-    prefer it: one per sort the page offers, and one per filter that picks few actions of many."""
+    an index alone (bot/console/queries.py). Each starts with the review, so no statistics are needed to prefer
+    it: one per sort the page offers, and one per filter that picks few actions of many.
+
+    Each also holds the columns its own predicate reads, which looks redundant: SQLite (3.40) counts a partial
+    index as covering only when it holds every column the statement names, predicate included, and otherwise
+    reads the table row of every entry it passes (a count of 160,000 overdue actions: 160,000 row lookups)."""
     def index(name: str, *columns: str, where: str | None = _IN_PLAN) -> sa.Index:
         if where is None:
-            return sa.Index(f"ix_action_review_{name}", "review_id", *columns)
-        return sa.Index(f"ix_action_plan_{name}", "review_id", *columns,
+            return sa.Index(f"ix_action_review_{name}", "review_id", *columns, "removed_from_plan_at")
+        covered = ("removed_from_plan_at",) if where == _IN_PLAN else ("status", "removed_from_plan_at")
+        return sa.Index(f"ix_action_plan_{name}", "review_id", *columns, *covered,
                         postgresql_where=sa.text(where), sqlite_where=sa.text(where))
 
     return [
@@ -150,9 +155,9 @@ def _plan_page_indexes() -> list[sa.Index]:
         index("updated", "updated_at", "id"),
         index("chased", "last_chased_at", "id"),
         index("overdue", "due", "id", where=_LIVE),
+        index("unanswered", "last_chased_at", "id", "last_answer_at", where=_UNANSWERED),
         # The agency filter and a lead's view; whole, for the reviews page's count of every action of each review.
         index("lead_agency", "lead_agency_id", "id", where=None),
-        index("unanswered", "last_chased_at", "id", where=_UNANSWERED),
     ]
 
 

@@ -164,6 +164,9 @@ _SORTS: dict[str, tuple[tuple[Any, ...], bool]] = {
     "chased": ((_col(Action.last_chased_at), _col(Action.id)), True),
 }
 
+#: The filter under which a nullable sort key is always known: an overdue action has a target date.
+_KNOWN_UNDER = {"due": "overdue", "chased": "unanswered"}
+
 
 def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wanted: PlanFilter) -> PlanPage:
     """One page of the plan: its count, then the page's action ids (filtered, sorted and cut in SQL on the action's
@@ -172,7 +175,7 @@ def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wan
     total = int(session.execute(count_query(chosen)).scalar_one())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, wanted.page), pages)
-    ids = _page_ids(session, chosen, wanted, (page - 1) * PAGE_SIZE)
+    ids = _page_ids(session, chosen, wanted, (page - 1) * PAGE_SIZE, total)
     return PlanPage(_plan_rows(session, ids, today), total, page, pages)
 
 
@@ -190,25 +193,34 @@ def count_query(chosen: sa.Select[Any]) -> sa.Select[Any]:
     return sa.select(sa.func.count()).select_from(chosen.order_by(None).subquery())
 
 
+def count_in_order_query(ordered: sa.Select[Any]) -> sa.Select[Any]:
+    """The count of `ordered` read along its order: a count of the NULL sort keys, which only the sort's index
+    holds as index conditions, where PostgreSQL without statistics costs every index of the review the same."""
+    return sa.select(sa.func.count()).select_from(ordered.subquery())
+
+
 def sorted_queries(chosen: sa.Select[Any], wanted: PlanFilter) -> tuple[sa.Select[Any], sa.Select[Any] | None]:
     """`chosen` in the page's order as (the actions whose sort key is known, those whose key is NULL, or None when
     it cannot be). Each is one index walk in that index's own order: the NULLs are asked for apart, since the
     page puts them last both ways and the databases keep them first (SQLite) or last (PostgreSQL) in an index."""
     columns, nullable = _SORTS.get(wanted.sort, _SORTS["ref"])
     known = chosen.order_by(*(c.desc() if wanted.descending else c.asc() for c in columns))
-    if not nullable:
+    if not nullable or getattr(wanted, _KNOWN_UNDER.get(wanted.sort, ""), False):
         return known, None
     unknown = chosen.where(columns[0].is_(None)).order_by(*(c.asc() for c in columns))
     return known.where(columns[0].is_not(None)), unknown
 
 
-def _page_ids(session: Session, chosen: sa.Select[Any], wanted: PlanFilter, offset: int) -> list[int]:
+def _page_ids(session: Session, chosen: sa.Select[Any], wanted: PlanFilter, offset: int, total: int) -> list[int]:
     known, unknown = sorted_queries(chosen, wanted)
     ids = list(session.execute(known.limit(PAGE_SIZE).offset(offset)).scalars())
     if unknown is None or len(ids) == PAGE_SIZE:
         return ids
     # The page reaches past the known keys: the rest comes from the NULLs, as far into them as the page is past.
-    known_count = offset + len(ids) if ids or not offset else int(session.execute(count_query(known)).scalar_one())
+    if ids or not offset:
+        known_count = offset + len(ids)
+    else:
+        known_count = total - int(session.execute(count_in_order_query(unknown)).scalar_one())
     rest = unknown.limit(PAGE_SIZE - len(ids)).offset(max(0, offset - known_count))
     return ids + list(session.execute(rest).scalars())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from itertools import product
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -93,3 +94,64 @@ def test_sqlite_counts_the_reviews_from_the_actions_alone(engine: Engine) -> Non
 
     assert re.search(r"SEARCH action USING (COVERING )?INDEX ix_action_review_lead_agency", plan), plan
     assert not re.search(r"\b(message|messageaction|progressupdate)\b", plan), plan
+
+
+#: (filter, the index each of the page's statements reads): every sort both ways, and the filters with an index.
+PAGE_SHAPES = [
+    *[(queries.PlanFilter(sort=sort, descending=descending), f"ix_action_plan_{index}")
+      for sort, index in (("ref", "ref"), ("agency", "agency"), ("due", "due"), ("status", "status"),
+                          ("updated", "updated"), ("chased", "chased"))
+      for descending in (False, True)],
+    (queries.PlanFilter(overdue=True, sort="due"), "ix_action_plan_overdue"),
+    (queries.PlanFilter(overdue=True, sort="due", descending=True), "ix_action_plan_overdue"),
+    (queries.PlanFilter(unanswered=True, sort="chased", descending=True), "ix_action_plan_unanswered"),
+    (queries.PlanFilter(unanswered=True, sort="chased"), "ix_action_plan_unanswered"),
+]
+
+
+def _page_statements(session: Session, wanted: queries.PlanFilter) -> list[tuple[str, Any]]:
+    review_id = session.execute(sa.select(Review.id)).scalar_one()  # type: ignore[call-overload]
+    chosen = queries.plan_ids_query(review_id, COORDINATOR, TODAY, wanted)
+    known, unknown = queries.sorted_queries(chosen, wanted)
+    statements = [("count", queries.count_query(chosen)), ("page", known.limit(queries.PAGE_SIZE).offset(100))]
+    if unknown is not None:
+        statements += [("undated count", queries.count_in_order_query(unknown)),
+                       ("undated", unknown.limit(queries.PAGE_SIZE).offset(100))]
+    return statements
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
+def test_postgresql_walks_the_plan_pages_index_in_its_order_without_statistics(engine: Engine, generic: bool) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("plans are PostgreSQL's")
+    with engine.connect() as connection:
+        with Session(bind=connection) as session:
+            _fill(session, ACTIONS)
+            session.flush()
+            forget_statistics(connection)
+            plans = [(wanted, index, name, _explain(connection, statement, generic=generic))
+                     for wanted, index in PAGE_SHAPES for name, statement in _page_statements(session, wanted)]
+        connection.rollback()
+
+    for wanted, index, name, plan in plans:
+        assert index in plan or (name == "count" and "ix_action_plan_" in plan), (wanted, name, plan)
+        assert "Sort" not in plan and "Seq Scan" not in plan, (wanted, name, plan)
+        assert not re.search(r"\b(message|messageaction|progressupdate|recommendation)\b", plan), (wanted, name, plan)
+        if "count" in name:
+            assert "Index Only Scan" in plan, (wanted, name, plan)
+
+
+def test_sqlite_walks_the_plan_pages_index_in_its_order(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    with session_scope(engine) as session:
+        _fill(session, 400)
+        for wanted, index in PAGE_SHAPES:
+            for name, statement in _page_statements(session, wanted):
+                compiled = statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+                plan = "\n".join(str(row[-1]) for row in session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
+                assert re.search(rf"SEARCH action USING (COVERING )?INDEX {index}\b", plan) or (
+                    name == "count" and "ix_action_plan_" in plan), (wanted, name, plan)
+                assert "TEMP B-TREE" not in plan and "SCAN action" not in plan, (wanted, name, plan)
+                if "count" in name:
+                    assert "COVERING INDEX" in plan, (wanted, name, plan)

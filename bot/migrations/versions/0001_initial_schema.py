@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 18:56:21.213842
+Create Date: 2026-12-07 19:04:07.454655
 """
 
 from __future__ import annotations
@@ -243,16 +243,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_action_lead_contact_id'), ['lead_contact_id'], unique=False)
         batch_op.create_index('ix_action_live_decide_on', ['decide_on'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.create_index('ix_action_live_due_ref', ['due', 'ref'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
-        batch_op.create_index('ix_action_plan_agency', ['review_id', 'agency_name', 'id'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
-        batch_op.create_index('ix_action_plan_chased', ['review_id', 'last_chased_at', 'id'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
-        batch_op.create_index('ix_action_plan_due', ['review_id', 'due', 'id'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
-        batch_op.create_index('ix_action_plan_overdue', ['review_id', 'due', 'id'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
-        batch_op.create_index('ix_action_plan_ref', ['review_id', 'recommendation_position', 'position', 'ref', 'id'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
-        batch_op.create_index('ix_action_plan_status', ['review_id', 'status', 'id'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
-        batch_op.create_index('ix_action_plan_unanswered', ['review_id', 'last_chased_at', 'id'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at IS NOT NULL AND (last_answer_at IS NULL OR last_answer_at < last_chased_at)"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at IS NOT NULL AND (last_answer_at IS NULL OR last_answer_at < last_chased_at)"))
-        batch_op.create_index('ix_action_plan_updated', ['review_id', 'updated_at', 'id'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_agency', ['review_id', 'agency_name', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_chased', ['review_id', 'last_chased_at', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_due', ['review_id', 'due', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_overdue', ['review_id', 'due', 'id', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
+        batch_op.create_index('ix_action_plan_ref', ['review_id', 'recommendation_position', 'position', 'ref', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_status', ['review_id', 'status', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_unanswered', ['review_id', 'last_chased_at', 'id', 'last_answer_at', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at IS NOT NULL AND (last_answer_at IS NULL OR last_answer_at < last_chased_at)"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at IS NOT NULL AND (last_answer_at IS NULL OR last_answer_at < last_chased_at)"))
+        batch_op.create_index('ix_action_plan_updated', ['review_id', 'updated_at', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_action_recommendation_id'), ['recommendation_id'], unique=False)
-        batch_op.create_index('ix_action_review_lead_agency', ['review_id', 'lead_agency_id', 'id'], unique=False)
+        batch_op.create_index('ix_action_review_lead_agency', ['review_id', 'lead_agency_id', 'id', 'removed_from_plan_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_status'), ['status'], unique=False)
 
     op.create_table('messageaction',
