@@ -141,28 +141,29 @@ class _Pending:
 
 def _collect(session: Session, _context: UOWTransaction, _instances: object) -> None:
     pending: _Pending = session.info.setdefault(_PENDING, _Pending())
+    added, deleted = session.new, session.deleted  # each builds a fresh set: read once (see bot/decisions.py)
     with session.no_autoflush:
-        for instance in (*session.new, *session.dirty, *session.deleted):
-            if isinstance(instance, Action) and instance not in session.deleted:
-                if instance in session.new or attribute_changed(instance, _PLACE_SOURCES):
+        for instance in (*added, *session.dirty, *deleted):
+            if isinstance(instance, Action) and instance not in deleted:
+                if instance in added or attribute_changed(instance, _PLACE_SOURCES):
                     _take_place(session, instance)
             elif isinstance(instance, ProgressUpdate | MessageAction):
                 pending.action_ids.update(attribute_values(instance, "action_id"))
-            elif isinstance(instance, Message) and instance not in session.new and instance.id is not None:
-                if instance in session.deleted:  # its links may be gone by the time the flush has run
+            elif isinstance(instance, Message) and instance not in added and instance.id is not None:
+                if instance in deleted:  # its links may be gone by the time the flush has run
                     pending.action_ids.update(session.connection().execute(
                         sa.select(col(MessageAction.action_id)).where(col(MessageAction.message_id) == instance.id)
                     ).scalars())
                 elif attribute_changed(instance, ("kind", "created_at")) or _dead_changed(instance):
                     pending.message_ids.add(instance.id)
-            elif isinstance(instance, Recommendation) and _stored_and_changed(session, instance, "review_id", "position"):
+            elif isinstance(instance, Recommendation) and _stored_and_changed(added, instance, "review_id", "position"):
                 pending.recommendation_ids.add(instance.id)  # type: ignore[arg-type]
-            elif isinstance(instance, Agency) and _stored_and_changed(session, instance, "name"):
+            elif isinstance(instance, Agency) and _stored_and_changed(added, instance, "name"):
                 pending.agency_ids.add(instance.id)  # type: ignore[arg-type]
 
 
-def _stored_and_changed(session: Session, instance: Recommendation | Agency, *names: str) -> bool:
-    return instance.id is not None and instance not in session.new and attribute_changed(instance, names)
+def _stored_and_changed(added: Any, instance: Recommendation | Agency, *names: str) -> bool:
+    return instance.id is not None and instance not in added and attribute_changed(instance, names)
 
 
 def _take_place(session: Session, action: Action) -> None:
