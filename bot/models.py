@@ -128,8 +128,12 @@ DECIDE_NOW = date(1, 1, 1)
 
 #: history_queries.in_plan() as the predicate of the plan page's indexes.
 _IN_PLAN = "removed_from_plan_at IS NULL"
-#: The console's "unanswered" (bot/console/queries.py) on the stored copies: chased, and no answer since.
-_UNANSWERED = f"{_LIVE} AND last_chased_at IS NOT NULL AND (last_answer_at IS NULL OR last_answer_at < last_chased_at)"
+#: Earlier than any answer: "no answer" compares as this.
+NEVER_ANSWERED = "1900-01-01"
+#: The console's "unanswered" (bot/console/queries.py) on the copies: chased, and no answer since. One comparison
+#: of two columns, which no index can take as a range: with statistics, SQLite took `last_chased_at IS NOT NULL`
+#: as one on ix_action_plan_chased, and read the table row of every chased action to test the rest.
+_UNANSWERED = f"{_LIVE} AND last_chased_at > coalesce(last_answer_at, '{NEVER_ANSWERED}')"
 
 
 def _plan_page_indexes() -> list[sa.Index]:

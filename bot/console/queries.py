@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from bot.console.access import Viewer
 from bot.history_queries import as_utc, in_plan, live_action, per_action, reached_message
-from bot.models import Action, Agency, Contact, Message, Review
+from bot.models import NEVER_ANSWERED, Action, Agency, Contact, Message, Review
 from bot.rules.statuses import MessageKind, Role
 
 CHASE_KINDS = (MessageKind.HEADS_UP.value, MessageKind.CHASER.value, MessageKind.BOARD_UPDATE_REQUEST.value,
@@ -40,10 +40,10 @@ def _col(attribute: Any) -> Any:
 
 
 def _unanswered() -> ColumnElement[bool]:
-    """Open, chased, and no answer since the last chase: written as the predicate of ix_action_plan_unanswered
-    (models._UNANSWERED), so that both databases read the filter from that index."""
-    chased, answered = _col(Action.last_chased_at), _col(Action.last_answer_at)
-    return sa.and_(live_action(), chased.is_not(None), sa.or_(answered.is_(None), answered < chased))
+    """Open, chased, and no answer since the last chase (never chased compares as NULL: not unanswered). Written
+    as the predicate of ix_action_plan_unanswered (models._UNANSWERED), so both databases read it from that index."""
+    never: ColumnElement[Any] = sa.literal_column(f"'{NEVER_ANSWERED}'")
+    return sa.and_(live_action(), _col(Action.last_chased_at) > sa.func.coalesce(_col(Action.last_answer_at), never))
 
 
 def _conditions(today: date) -> dict[str, ColumnElement[bool]]:
@@ -153,29 +153,37 @@ class PlanPage:
     pages: int
 
 
-#: The page's sorts: the action's columns in order (each sort has its index, models._plan_page_indexes), and
-#: whether the first can be NULL (those actions come last whichever way the page is sorted).
-_SORTS: dict[str, tuple[tuple[Any, ...], bool]] = {
-    "ref": ((_col(Action.recommendation_position), _col(Action.position), _col(Action.ref), _col(Action.id)), False),
-    "agency": ((_col(Action.agency_name), _col(Action.id)), True),
-    "due": ((_col(Action.due), _col(Action.id)), True),
-    "status": ((_col(Action.status), _col(Action.id)), False),
-    "updated": ((_col(Action.updated_at), _col(Action.id)), False),
-    "chased": ((_col(Action.last_chased_at), _col(Action.id)), True),
-}
+class _Sort(NamedTuple):
+    columns: tuple[Any, ...]  # on the action, in order
+    nullable: bool  # whether the first can be NULL (those actions come last whichever way the page is sorted)
+    index_name: str  # the index that holds the review's actions in this order (models._plan_page_indexes)
 
-#: The filter under which a nullable sort key is always known: an overdue action has a target date.
+
+_SORTS = {
+    "ref": _Sort((_col(Action.recommendation_position), _col(Action.position), _col(Action.ref), _col(Action.id)),
+                 False, "ix_action_plan_ref"),
+    "agency": _Sort((_col(Action.agency_name), _col(Action.id)), True, "ix_action_plan_agency"),
+    "due": _Sort((_col(Action.due), _col(Action.id)), True, "ix_action_plan_due"),
+    "status": _Sort((_col(Action.status), _col(Action.id)), False, "ix_action_plan_status"),
+    "updated": _Sort((_col(Action.updated_at), _col(Action.id)), False, "ix_action_plan_updated"),
+    "chased": _Sort((_col(Action.last_chased_at), _col(Action.id)), True, "ix_action_plan_chased"),
+}
+#: The filter under which a nullable sort key is always known (an overdue action has a target date), and whose
+#: own index holds the actions in that sort's order.
 _KNOWN_UNDER = {"due": "overdue", "chased": "unanswered"}
+#: Up to this many actions chosen by a filter with an index of its own, the page sorts them rather than walk the
+#: sort's index past the actions the filter leaves out (which may be nearly all of a big review).
+SORT_AT_MOST = 10_000
 
 
 def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wanted: PlanFilter) -> PlanPage:
     """One page of the plan: its count, then the page's action ids (filtered, sorted and cut in SQL on the action's
-    own columns, walking the index of the sort from the page's start), then those rows in full."""
+    own columns, walking an index from the page's start), then those rows in full."""
     chosen = plan_ids_query(review_id, viewer, today, wanted)
-    total = int(session.execute(count_query(chosen)).scalar_one())
+    total = int(session.execute(count_query(chosen, wanted, viewer)).scalar_one())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, wanted.page), pages)
-    ids = _page_ids(session, chosen, wanted, (page - 1) * PAGE_SIZE, total)
+    ids = _page_ids(session, chosen, wanted, viewer, (page - 1) * PAGE_SIZE, total)
     return PlanPage(_plan_rows(session, ids, today), total, page, pages)
 
 
@@ -189,30 +197,58 @@ def plan_ids_query(review_id: int, viewer: Viewer, today: date, wanted: PlanFilt
     return sa.select(_col(Action.id)).where(*filters)
 
 
-def count_query(chosen: sa.Select[Any]) -> sa.Select[Any]:
-    return sa.select(sa.func.count()).select_from(chosen.order_by(None).subquery())
+def _filter_index(wanted: PlanFilter, viewer: Viewer) -> str | None:
+    """The index that holds only (or first) the actions the filters choose, if one does."""
+    if wanted.unanswered:
+        return "ix_action_plan_unanswered"
+    if wanted.overdue:
+        return "ix_action_plan_overdue"
+    if wanted.agency_id is not None or not viewer.sees_every_agency:
+        return "ix_action_review_lead_agency"
+    return None
 
 
-def count_in_order_query(ordered: sa.Select[Any]) -> sa.Select[Any]:
+def _indexed_by(query: sa.Select[Any], index: str) -> sa.Select[Any]:
+    """`query` reading the action through `index` on SQLite (INDEXED BY; bot.db lets SQLite's compiler write it):
+    after ANALYZE, SQLite takes the average review (about 50 actions) for the 500,000-action one and may walk the
+    wrong index. PostgreSQL ignores the hint; its plans are checked without statistics in the tests."""
+    return query.with_hint(Action, f"INDEXED BY {index}", dialect_name="sqlite")
+
+
+def count_query(chosen: sa.Select[Any], wanted: PlanFilter, viewer: Viewer) -> sa.Select[Any]:
+    """How many actions `chosen` holds, counted in the filter's index alone (every column it reads is in it)."""
+    counted = _indexed_by(chosen.order_by(None), _filter_index(wanted, viewer) or "ix_action_review_lead_agency")
+    return sa.select(sa.func.count()).select_from(counted.subquery())
+
+
+def count_in_order_query(ordered: sa.Select[Any], index: str) -> sa.Select[Any]:
     """The count of `ordered` read along its order: a count of the NULL sort keys, which only the sort's index
     holds as index conditions, where PostgreSQL without statistics costs every index of the review the same."""
-    return sa.select(sa.func.count()).select_from(ordered.subquery())
+    return sa.select(sa.func.count()).select_from(_indexed_by(ordered, index).subquery())
 
 
-def sorted_queries(chosen: sa.Select[Any], wanted: PlanFilter) -> tuple[sa.Select[Any], sa.Select[Any] | None]:
+def sorted_queries(
+    chosen: sa.Select[Any], wanted: PlanFilter, viewer: Viewer, total: int
+) -> tuple[sa.Select[Any], sa.Select[Any] | None]:
     """`chosen` in the page's order as (the actions whose sort key is known, those whose key is NULL, or None when
-    it cannot be). Each is one index walk in that index's own order: the NULLs are asked for apart, since the
-    page puts them last both ways and the databases keep them first (SQLite) or last (PostgreSQL) in an index."""
-    columns, nullable = _SORTS.get(wanted.sort, _SORTS["ref"])
-    known = chosen.order_by(*(c.desc() if wanted.descending else c.asc() for c in columns))
-    if not nullable or getattr(wanted, _KNOWN_UNDER.get(wanted.sort, ""), False):
+    it cannot be). Each is one index walk in that index's own order, or a sort of at most SORT_AT_MOST actions
+    its filter's index holds. The NULLs are asked for apart, since the page puts them last both ways and the
+    databases keep them first (SQLite) or last (PostgreSQL) in an index."""
+    sort = _SORTS.get(wanted.sort, _SORTS["ref"])
+    filtered_by = _filter_index(wanted, viewer)
+    in_order = (wanted.sort, filtered_by) in (("chased", "ix_action_plan_unanswered"), ("due", "ix_action_plan_overdue"))
+    index = filtered_by if filtered_by is not None and (in_order or total <= SORT_AT_MOST) else sort.index_name
+    known = _indexed_by(chosen.order_by(*(c.desc() if wanted.descending else c.asc() for c in sort.columns)), index)
+    if not sort.nullable or getattr(wanted, _KNOWN_UNDER.get(wanted.sort, ""), False):
         return known, None
-    unknown = chosen.where(columns[0].is_(None)).order_by(*(c.asc() for c in columns))
-    return known.where(columns[0].is_not(None)), unknown
+    unknown = _indexed_by(chosen.where(sort.columns[0].is_(None)).order_by(*(c.asc() for c in sort.columns)), index)
+    return known.where(sort.columns[0].is_not(None)), unknown
 
 
-def _page_ids(session: Session, chosen: sa.Select[Any], wanted: PlanFilter, offset: int, total: int) -> list[int]:
-    known, unknown = sorted_queries(chosen, wanted)
+def _page_ids(
+    session: Session, chosen: sa.Select[Any], wanted: PlanFilter, viewer: Viewer, offset: int, total: int
+) -> list[int]:
+    known, unknown = sorted_queries(chosen, wanted, viewer, total)
     ids = list(session.execute(known.limit(PAGE_SIZE).offset(offset)).scalars())
     if unknown is None or len(ids) == PAGE_SIZE:
         return ids
@@ -220,7 +256,8 @@ def _page_ids(session: Session, chosen: sa.Select[Any], wanted: PlanFilter, offs
     if ids or not offset:
         known_count = offset + len(ids)
     else:
-        known_count = total - int(session.execute(count_in_order_query(unknown)).scalar_one())
+        index = _SORTS.get(wanted.sort, _SORTS["ref"]).index_name
+        known_count = total - int(session.execute(count_in_order_query(unknown, index)).scalar_one())
     rest = unknown.limit(PAGE_SIZE - len(ids)).offset(max(0, offset - known_count))
     return ids + list(session.execute(rest).scalars())
 
