@@ -1,6 +1,6 @@
 """Console pages over HTTP: the plan page of a 500,000-action review and the reviews page with 500 reviews.
 
-    .venv/bin/python -m bench.bench_console [--actions 500000] [--postgres URL] [--sqlite-only] [--runs 7]
+    .venv/bin/python -m bench.bench_console [--actions 500000] [--postgres URL] [--sqlite-only | --postgres-only] [--runs 7]
 
 One fresh database per backend (PostgreSQL: a new database on the server at --postgres, dropped afterwards):
 the --actions review from bench/databases.py with a chaser on every third action, plus 499 more reviews of
@@ -149,11 +149,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--postgres", default=os.environ.get("DHR_TEST_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-only", action="store_true")
     args = parser.parse_args()
     print(f"Plan page of a {args.actions:,}-action review; reviews page of {REVIEWS} reviews.\n")
     print("| backend | statistics | page | median ms | floor ms | page / floor | HTML KiB |")
     print("|---|---|---|---:|---:|---:|---:|")
-    for backend in ["SQLite"] + ([] if args.sqlite_only else ["PostgreSQL"]):
+    for backend in ([] if args.postgres_only else ["SQLite"]) + ([] if args.sqlite_only else ["PostgreSQL"]):
         bench(backend, args.postgres, args.runs, args.actions)
 
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from sqlmodel import col
 
 from bot.decisions import attribute_changed, attribute_values
-from bot.history_queries import in_history, is_answer
+from bot.history_queries import in_history, is_answer, reached_message
 from bot.models import Action, Agency, Message, MessageAction, ProgressUpdate, Recommendation
 from bot.rules.history import HISTORY_KINDS
 from bot.rules.statuses import MessageState
@@ -45,12 +45,12 @@ _BATCH = 500
 
 
 def last_chased_at(action_id: Any) -> Any:
-    """When the action's latest chase-history message that is not dead was written (NULL: never chased)."""
+    """When the action's latest chase-history message that is not dead was written (NULL: never chased). Each of
+    its links looks its message up by key (history_queries.reached_message): joined instead, PostgreSQL without
+    statistics hashed every message again for each action refreshed."""
     return (
-        sa.select(sa.func.max(col(Message.created_at)))
-        .select_from(MessageAction)
-        .join(Message, col(Message.id) == col(MessageAction.message_id))
-        .where(col(MessageAction.action_id) == action_id, col(Message.state) != MessageState.DEAD.value, in_history())
+        sa.select(sa.func.max(reached_message(col(Message.created_at), in_history())))
+        .where(col(MessageAction.action_id) == action_id)
         .scalar_subquery()
     )
 

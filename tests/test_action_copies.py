@@ -212,3 +212,29 @@ def test_a_new_action_starts_with_its_place_and_no_history(engine: Engine) -> No
         added = session.exec(select(Action).where(Action.ref == "RIV3-9-9")).one()
         assert (added.review_id, added.recommendation_position, added.agency_name, added.last_chased_at) == (
             recommendation.review_id, recommendation.position, "Somebody", None)
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
+def test_postgresql_refreshes_the_copies_by_key_without_statistics(engine: Engine, generic: bool) -> None:
+    """A flush refreshes a few actions' copies: each looked up by key, never a scan of every message, also
+    by a PostgreSQL that has no statistics yet (a freshly loaded database) and plans a prepared statement."""
+    import re
+
+    from sqlmodel import col
+
+    from bot.action_copies import refresh_copies
+    from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("plans are PostgreSQL's")
+    with engine.connect() as connection:
+        with Session(bind=connection) as session:
+            _fill(session, ACTIONS)
+            session.flush()
+            forget_statistics(connection)
+            plan = _explain(connection, refresh_copies(col(Action.id).in_([1, 2, 3])), generic=generic)
+        connection.rollback()
+
+    assert "ix_messageaction_action_id" in plan and "message_pkey" in plan, plan
+    assert not re.search(r"Seq Scan on (action|message|messageaction|progressupdate)\b", plan), plan
+    assert "Hash" not in plan, plan
