@@ -249,17 +249,25 @@ def _page_ids(
     session: Session, chosen: sa.Select[Any], wanted: PlanFilter, viewer: Viewer, offset: int, total: int
 ) -> list[int]:
     known, unknown = sorted_queries(chosen, wanted, viewer, total)
-    ids = list(session.execute(known.limit(PAGE_SIZE).offset(offset)).scalars())
+    known_count = None
+    if unknown is not None and offset > SORT_AT_MOST:
+        # Deep in the list: count the NULL keys first (in their index), so that a page among them (the last pages)
+        # does not walk every known key to find none.
+        known_count = _known_count(session, unknown, wanted, total)
+    walk = known_count is None or offset < known_count
+    ids = list(session.execute(known.limit(PAGE_SIZE).offset(offset)).scalars()) if walk else []
     if unknown is None or len(ids) == PAGE_SIZE:
         return ids
     # The page reaches past the known keys: the rest comes from the NULLs, as far into them as the page is past.
-    if ids or not offset:
-        known_count = offset + len(ids)
-    else:
-        index = _SORTS.get(wanted.sort, _SORTS["ref"]).index_name
-        known_count = total - int(session.execute(count_in_order_query(unknown, index)).scalar_one())
+    if known_count is None:
+        known_count = offset + len(ids) if ids or not offset else _known_count(session, unknown, wanted, total)
     rest = unknown.limit(PAGE_SIZE - len(ids)).offset(max(0, offset - known_count))
     return ids + list(session.execute(rest).scalars())
+
+
+def _known_count(session: Session, unknown: sa.Select[Any], wanted: PlanFilter, total: int) -> int:
+    index = _SORTS.get(wanted.sort, _SORTS["ref"]).index_name
+    return total - int(session.execute(count_in_order_query(unknown, index)).scalar_one())
 
 
 def _plan_rows(session: Session, ids: Sequence[int], today: date) -> list[PlanRow]:

@@ -4,6 +4,7 @@ statistics from the indexes (each action's history looked up by key, no aggregat
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import product
 from typing import Any
@@ -178,3 +179,29 @@ def _small_reviews(session: Session, count: int) -> None:
         session.add_all([Action(recommendation_id=recommendation.id, ref=f"S{n}-1-{k}", due=TODAY,  # type: ignore[arg-type]
                                 status="in_progress") for k in range(3)])
     session.flush()
+
+
+@pytest.mark.parametrize("sort", ["due", "chased", "ref", "status"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_pages_are_the_whole_sorted_list_cut_in_order_with_unknown_keys_last(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, sort: str, descending: bool
+) -> None:
+    monkeypatch.setattr(queries, "PAGE_SIZE", 7)
+    monkeypatch.setattr(queries, "SORT_AT_MOST", 20)  # pages past it count the unknown keys first
+    with session_scope(engine) as session:
+        _fill(session, 120)
+        session.execute(sa.update(Action).where(Action.id % 7 == 0).values(due=None))  # type: ignore[operator]
+        review_id = session.execute(sa.select(Review.id)).scalar_one()  # type: ignore[call-overload]
+        wanted = queries.PlanFilter(sort=sort, descending=descending)
+        first = queries.plan_page(session, review_id, COORDINATOR, TODAY, wanted)
+        pages = [queries.plan_page(session, review_id, COORDINATOR, TODAY, replace(wanted, page=n)).rows
+                 for n in range(1, first.pages + 1)]
+        rows = session.execute(sa.select(Action.id, Action.due, Action.last_chased_at, Action.recommendation_position,
+                                         Action.position, Action.ref, Action.status)).all()
+
+    key = {"due": lambda r: r.due, "chased": lambda r: r.last_chased_at,
+           "ref": lambda r: (r.recommendation_position, r.position, r.ref), "status": lambda r: r.status}[sort]
+    known = sorted((r for r in rows if key(r) is not None), key=lambda r: (key(r), r.id), reverse=descending)
+    expected = [r.id for r in known] + sorted(r.id for r in rows if key(r) is None)
+    assert [row.action_id for page in pages for row in page] == expected
+    assert first.total == len(expected) and first.pages == -(-len(expected) // 7)
