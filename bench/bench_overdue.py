@@ -36,14 +36,13 @@ import httpx
 import sqlalchemy as sa
 from slack_sdk.signature import SignatureVerifier
 
-from bench.databases import bulk_insert, fill_plan, fresh_database
+from bench.databases import bulk_insert, fill_plan, fresh_database, link_messages
 from bench.goals import GoalFigure, record
 from bot.app import build_bolt_app, make_http_server, make_wsgi_app
 from bot.db import ensure_partnership, make_engine, migrate, session_scope
 from bot.models import (
     Contact,
     Message,
-    MessageAction,
 )
 from bot.overdue import OverdueFilter, overdue_actions, overdue_page
 from bot.runtime import Runtime
@@ -69,7 +68,7 @@ def fill(engine: sa.Engine, settings: Settings, count: int, rng: random.Random) 
         bulk_insert(session, Message.__table__, messages)  # type: ignore[attr-defined]
         message_ids = list(session.execute(sa.select(Message.id).order_by(Message.id)).scalars())  # type: ignore[arg-type]
         links = [{"message_id": m, "action_id": a} for m, a in zip(message_ids, chased, strict=True)]
-        bulk_insert(session, MessageAction.__table__, links)  # type: ignore[attr-defined]
+        link_messages(session, links)
 
 
 def median_ms(samples: list[float]) -> float:

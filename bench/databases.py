@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from bot.action_copies import refresh_copies, with_copies
 from bot.db import ensure_partnership, make_engine, normalise_url
-from bot.models import Action, Agency, Contact, Recommendation, Review
+from bot.models import Action, Agency, Contact, MessageAction, Recommendation, Review
 from bot.settings import Settings
 
 
@@ -116,5 +117,11 @@ def fill_plan(
             "due": due, "precision": "day" if due else "none", "status": rng.choice(STATUSES),
             "created_at": now, "updated_at": now,
         })
-    bulk_insert(session, Action.__table__, rows)  # type: ignore[attr-defined]
+    bulk_insert(session, Action.__table__, with_copies(session, rows))  # type: ignore[attr-defined]
     return list(session.execute(sa.select(Action.id).order_by(Action.id)).scalars())  # type: ignore[arg-type]
+
+
+def link_messages(session: Session, links: list[dict[str, int]]) -> None:
+    """Message links written in bulk, and the last chase they give their actions (bot/action_copies.py)."""
+    bulk_insert(session, MessageAction.__table__, links)  # type: ignore[attr-defined]
+    session.execute(refresh_copies(col(Action.id).in_(sa.select(col(MessageAction.action_id)))))

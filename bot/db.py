@@ -17,11 +17,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from bot import decisions  # noqa: F401  (its listeners keep every session's writes resetting decision days)
+from bot import action_copies, decisions  # noqa: F401  (their listeners keep the copies and decision days true)
 from bot.models import BoardMeeting, Partnership
 from bot.settings import Settings, load_settings
 from bot.textsafety import clean_parameters
@@ -72,6 +73,15 @@ def _clean_parameters(
     _connection: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _executemany: bool
 ) -> tuple[str, Any]:
     return statement, clean_parameters(parameters)
+
+
+def _sqlite_from_hint(_compiler: Any, _table: Any, text: str | None) -> str | None:
+    """A table hint written after the table's name, as SQLite reads one ("INDEXED BY ix_..."): SQLAlchemy's SQLite
+    compiler drops hints (`Select.with_hint(..., dialect_name="sqlite")`) otherwise."""
+    return text
+
+
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

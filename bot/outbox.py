@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot import action_copies
 from bot.bulk import insert_rows
 from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
 from bot.channels.recovery import SendUnconfirmed
@@ -189,6 +190,9 @@ def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime,
              for message_id, new in zip(ids, fresh, strict=True) for action_id in dict.fromkeys(new.action_ids)]
     # Neither needs its ids back: COPY on PostgreSQL, a plain executemany on SQLite (bot/bulk.py).
     insert_rows(session, MessageAction.__table__, links)  # type: ignore[attr-defined]
+    # Written with Core, so no flush tells bot/action_copies: the new messages move their actions' last chase.
+    action_copies.chased(session, [a for new in fresh if action_copies.is_history_kind(new.kind)
+                                   for a in new.action_ids], now)
     insert_rows(session, Event.__table__,  # type: ignore[attr-defined]
                 [_queued_event(message_id, new, now, actor) for message_id, new in zip(ids, fresh, strict=True)])
     return [Queued(message_id, new.idempotency_key) for message_id, new in zip(ids, fresh, strict=True)]

@@ -11,9 +11,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import psycopg
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot import overdue
+from bot.action_copies import refresh_copies, with_copies
 from bot.db import session_scope
 from bot.models import Action, Agency, Message, MessageAction, Partnership, Recommendation, Review
 from bot.overdue import OverdueFilter, _count_query, _overdue_ids, _rows_query, overdue_actions, overdue_page
@@ -37,11 +38,11 @@ def _fill(session: Session, count: int) -> int:
     session.execute(sa.insert(Recommendation), [{"review_id": review.id, "number": str(n), "position": n}
                                                 for n in range(1, count // 4 + 1)])
     recs = list(session.execute(sa.select(Recommendation.id).order_by(Recommendation.id)).scalars())  # type: ignore[arg-type]
-    session.execute(sa.insert(Action), [
+    session.execute(sa.insert(Action), with_copies(session, [
         {"recommendation_id": recs[i // 4], "ref": f"RIV3-{i // 4 + 1}-{i % 4 + 1}", "position": i % 4 + 1,
          "lead_agency_id": agency.id, "due": TODAY + timedelta(days=(i % 2) * 200 - 100 - i % 97),
          "status": "complete" if i % 10 == 0 else "in_progress", "created_at": NOW, "updated_at": NOW}
-        for i in range(count)])
+        for i in range(count)]))
     actions = list(session.execute(sa.select(Action.id).order_by(Action.id)).scalars())  # type: ignore[arg-type]
     chased = actions[::3]
     session.execute(sa.insert(Message), [
@@ -50,6 +51,7 @@ def _fill(session: Session, count: int) -> int:
     messages = list(session.execute(sa.select(Message.id).order_by(Message.id)).scalars())  # type: ignore[arg-type]
     session.execute(sa.insert(MessageAction), [{"message_id": m, "action_id": a}
                                                for m, a in zip(messages, chased, strict=True)])
+    session.execute(refresh_copies(col(Action.id).in_(chased)))  # links written with Core (bot/action_copies.py)
     assert partnership.id is not None
     return partnership.id
 

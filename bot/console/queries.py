@@ -1,4 +1,4 @@
-"""What the console pages show, each page one or two SQL statements (counted, filtered, sorted and paged in the database).
+"""What the console pages show, each page a few SQL statements (counted, filtered, sorted and paged in the database).
 
 The words on the pages mean:
 - open: not complete or not applicable, and still in the plan;
@@ -6,12 +6,18 @@ The words on the pages mean:
 - unanswered: open, chased, and nobody has answered since the last chase;
 - not being chased: open, and either snoozed or with nobody to chase (no lead contact, and no active
   lead at its agency).
+
+"Chased" and "answered" are read from the copies on the action (bot/action_copies.py: the last message of its
+chase history that is not dead, the last answer that was not refused or set aside), so that the plan page of a
+review of 500,000 actions filters, sorts and counts on the action's own indexes (models._plan_page_indexes),
+planned the same with or without statistics.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -20,9 +26,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from bot.console.access import Viewer
-from bot.history_queries import as_utc, per_action, reached_message
-from bot.models import Action, Agency, Contact, Message, MessageAction, ProgressUpdate, Recommendation, Review, UTCDateTime
-from bot.rules.statuses import CLOSED_STATUSES, MessageKind, MessageState, Role, UpdateSource
+from bot.history_queries import as_utc, in_plan, live_action, per_action, reached_message
+from bot.models import NEVER_ANSWERED, Action, Agency, Contact, Message, Review
+from bot.rules.statuses import MessageKind, Role
 
 CHASE_KINDS = (MessageKind.HEADS_UP.value, MessageKind.CHASER.value, MessageKind.BOARD_UPDATE_REQUEST.value,
                MessageKind.ESCALATION.value)
@@ -33,73 +39,14 @@ def _col(attribute: Any) -> Any:
     return attribute  # SQLModel fields are columns at class level; this keeps mypy quiet in one place
 
 
-def _chases() -> Any:
-    """Per action: the last chase, how many, and the highest escalation level (dead messages reached nobody)."""
-    query = (
-        sa.select(
-            _col(MessageAction.action_id).label("action_id"),
-            sa.func.max(_col(Message.created_at)).label("last_chased"),
-            sa.func.count().label("chase_count"),
-            sa.func.max(_col(Message.level)).label("level"),
-        )
-        .join(Message, _col(Message.id) == _col(MessageAction.message_id))
-        .where(_col(Message.state) != MessageState.DEAD.value, _col(Message.kind).in_(CHASE_KINDS))
-        .group_by(_col(MessageAction.action_id))
-    )
-    return query.subquery("chases")
+def _unanswered() -> ColumnElement[bool]:
+    """Open, chased, and no answer since the last chase (never chased compares as NULL: not unanswered). Written
+    as the predicate of ix_action_plan_unanswered (models._UNANSWERED), so both databases read it from that index."""
+    never: ColumnElement[Any] = sa.literal_column(f"'{NEVER_ANSWERED}'")
+    return sa.and_(live_action(), _col(Action.last_chased_at) > sa.func.coalesce(_col(Action.last_answer_at), never))
 
 
-def _answers() -> Any:
-    """Per action: the last time someone answered (not an import, not refused, not set aside as misread)."""
-    return (
-        sa.select(
-            _col(ProgressUpdate.action_id).label("action_id"),
-            sa.func.max(_col(ProgressUpdate.at)).label("last_answer"),
-        )
-        .where(*_answer_conditions())
-        .group_by(_col(ProgressUpdate.action_id))
-        .subquery("answers")
-    )
-
-
-def _last_chased() -> Any:
-    """The action's last chase that reached someone, looked up by key for the action (see history_queries.per_action)."""
-    return per_action(sa.func.max(reached_message(_col(Message.created_at), _col(Message.kind).in_(CHASE_KINDS))))
-
-
-def _last_answer() -> Any:
-    """The action's last answer as `_answers` means it, looked up by key for the action."""
-    return (
-        sa.select(sa.func.max(_col(ProgressUpdate.at)))
-        .where(_col(ProgressUpdate.action_id) == _col(Action.id), *_answer_conditions())
-        .correlate(Action)
-        .scalar_subquery()
-    )
-
-
-#: Earlier than any answer: `_unanswered_by_key` compares with it rather than testing each lookup for NULL twice.
-_NEVER = datetime(1900, 1, 1, tzinfo=UTC)
-
-
-def _unanswered_by_key() -> ColumnElement[bool]:
-    """"unanswered" with one lookup of the last chase and one of the last answer per open action, for statements
-    that count every action: joined to the per-action aggregates instead, PostgreSQL without statistics ran them
-    inside a nested loop, again for every recommendation (minutes at 500k actions). A never-chased action
-    compares as NULL, so it is not unanswered."""
-    return sa.and_(_is_open(), _last_chased() > sa.func.coalesce(_last_answer(), sa.literal(_NEVER, UTCDateTime())))
-
-
-def _answer_conditions() -> list[ColumnElement[bool]]:
-    return [_col(ProgressUpdate.source) != UpdateSource.IMPORT.value, sa.not_(_col(ProgressUpdate.refused)),
-            sa.not_(_col(ProgressUpdate.rejected))]
-
-
-def _is_open() -> ColumnElement[bool]:
-    return sa.and_(_col(Action.status).not_in([s.value for s in CLOSED_STATUSES]),
-                   _col(Action.removed_from_plan_at).is_(None))
-
-
-def _conditions(today: date, unanswered: ColumnElement[bool]) -> dict[str, ColumnElement[bool]]:
+def _conditions(today: date) -> dict[str, ColumnElement[bool]]:
     lead = aliased(Contact)  # the plan page also joins Contact, for the lead contact's name
     agency_has_a_lead = (
         sa.select(_col(lead.id)).where(_col(lead.agency_id) == _col(Action.lead_agency_id), _col(lead.active),
@@ -108,10 +55,10 @@ def _conditions(today: date, unanswered: ColumnElement[bool]) -> dict[str, Colum
     )
     someone_to_chase = sa.or_(_col(Action.lead_contact_id).is_not(None), agency_has_a_lead)
     return {
-        "open": _is_open(),
-        "overdue": sa.and_(_is_open(), _col(Action.due) < today),
-        "unanswered": unanswered,
-        "not_chased": sa.and_(_is_open(), sa.or_(_col(Action.snoozed_until) >= today, sa.not_(someone_to_chase))),
+        "open": live_action(),
+        "overdue": sa.and_(live_action(), _col(Action.due) < today),
+        "unanswered": _unanswered(),
+        "not_chased": sa.and_(live_action(), sa.or_(_col(Action.snoozed_until) >= today, sa.not_(someone_to_chase))),
     }
 
 
@@ -140,8 +87,9 @@ def review_summaries(session: Session, partnership_id: int, viewer: Viewer, toda
 
 
 def review_summaries_query(partnership_id: int, viewer: Viewer, today: date) -> sa.Select[Any]:
-    """Each review of the partnership with its counts, in one pass over its actions (no history aggregate joined)."""
-    when = _conditions(today, _unanswered_by_key())
+    """Each review of the partnership with its counts, in one pass over its actions (their copies say what the
+    history does: no per-action lookup or aggregate of the history)."""
+    when = _conditions(today)
 
     def count(condition: ColumnElement[bool]) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
@@ -150,8 +98,7 @@ def review_summaries_query(partnership_id: int, viewer: Viewer, today: date) -> 
         sa.select(_col(Review.id), _col(Review.code), _col(Review.title), sa.func.count(_col(Action.id)),
                   count(when["open"]), count(when["overdue"]), count(when["unanswered"]), count(when["not_chased"]))
         .select_from(Review)
-        .outerjoin(Recommendation, _col(Recommendation.review_id) == _col(Review.id))
-        .outerjoin(Action, sa.and_(_col(Action.recommendation_id) == _col(Recommendation.id), _visible_to(viewer)))
+        .outerjoin(Action, sa.and_(_col(Action.review_id) == _col(Review.id), _visible_to(viewer)))
         .where(_col(Review.partnership_id) == partnership_id)
         .group_by(_col(Review.id), _col(Review.code), _col(Review.title))
         .order_by(_col(Review.code))
@@ -206,68 +153,140 @@ class PlanPage:
     pages: int
 
 
+class _Sort(NamedTuple):
+    columns: tuple[Any, ...]  # on the action, in order
+    nullable: bool  # whether the first can be NULL (those actions come last whichever way the page is sorted)
+    index_name: str  # the index that holds the review's actions in this order (models._plan_page_indexes)
+
+
+_SORTS = {
+    "ref": _Sort((_col(Action.recommendation_position), _col(Action.position), _col(Action.ref), _col(Action.id)),
+                 False, "ix_action_plan_ref"),
+    "agency": _Sort((_col(Action.agency_name), _col(Action.id)), True, "ix_action_plan_agency"),
+    "due": _Sort((_col(Action.due), _col(Action.id)), True, "ix_action_plan_due"),
+    "status": _Sort((_col(Action.status), _col(Action.id)), False, "ix_action_plan_status"),
+    "updated": _Sort((_col(Action.updated_at), _col(Action.id)), False, "ix_action_plan_updated"),
+    "chased": _Sort((_col(Action.last_chased_at), _col(Action.id)), True, "ix_action_plan_chased"),
+}
+#: The filter under which a nullable sort key is always known (an overdue action has a target date), and whose
+#: own index holds the actions in that sort's order.
+_KNOWN_UNDER = {"due": "overdue", "chased": "unanswered"}
+#: Up to this many actions chosen by a filter with an index of its own, the page sorts them rather than walk the
+#: sort's index past the actions the filter leaves out (which may be nearly all of a big review).
+SORT_AT_MOST = 10_000
+
+
 def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wanted: PlanFilter) -> PlanPage:
-    """One page of the plan, in two statements: the page's action ids (filtered, counted, sorted and cut in SQL,
-    joining the chase and answer history only when a filter or the sort needs it), then those rows in full."""
-    needs_history = wanted.unanswered or wanted.sort == "chased"
-    chases, answers = _chases(), _answers()
-    unanswered = sa.and_(_is_open(), chases.c.last_chased.is_not(None),
-                         sa.or_(answers.c.last_answer.is_(None), answers.c.last_answer < chases.c.last_chased))
-    when = _conditions(today, unanswered)
-    agency_name = sa.func.coalesce(_col(Agency.name), _col(Action.lead_agency_text))
-    sorts: dict[str, Any] = {
-        "ref": (_col(Recommendation.position), _col(Action.position), _col(Action.ref)),
-        "agency": (agency_name,),
-        "due": (_col(Action.due),),
-        "status": (_col(Action.status),),
-        "updated": (_col(Action.updated_at),),
-        "chased": (chases.c.last_chased,),
-    }
-    filters = [_col(Recommendation.review_id) == review_id, _visible_to(viewer),
-               _col(Action.removed_from_plan_at).is_(None)]
-    filters += [when[name] for name in ("overdue", "unanswered", "not_chased") if getattr(wanted, name)]
-    if wanted.agency_id is not None:
-        filters.append(_col(Action.lead_agency_id) == wanted.agency_id)
-    chosen = (
-        sa.select(_col(Action.id))
-        .select_from(Action)
-        .join(Recommendation, _col(Recommendation.id) == _col(Action.recommendation_id))
-        .where(*filters)
-    )
-    if needs_history:
-        chosen = chosen.outerjoin(chases, chases.c.action_id == _col(Action.id)).outerjoin(
-            answers, answers.c.action_id == _col(Action.id))
-    total = int(session.execute(sa.select(sa.func.count()).select_from(chosen.subquery())).scalar_one())
+    """One page of the plan: its count, then the page's action ids (filtered, sorted and cut in SQL on the action's
+    own columns, walking an index from the page's start), then those rows in full."""
+    chosen = plan_ids_query(review_id, viewer, today, wanted)
+    total = int(session.execute(count_query(chosen, wanted, viewer)).scalar_one())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, wanted.page), pages)
-    if wanted.sort == "agency":
-        chosen = chosen.outerjoin(Agency, _col(Agency.id) == _col(Action.lead_agency_id))
-    order = [sa.nulls_last(c.desc() if wanted.descending else c.asc()) for c in sorts.get(wanted.sort, sorts["ref"])]
-    ids = list(session.execute(
-        chosen.order_by(*order, _col(Action.id).asc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
+    ids = _page_ids(session, chosen, wanted, viewer, (page - 1) * PAGE_SIZE, total)
     return PlanPage(_plan_rows(session, ids, today), total, page, pages)
 
 
-def _plan_rows(session: Session, ids: list[int], today: date) -> list[PlanRow]:
-    """The page's rows, each with its chase history looked up by key (no aggregate over every action to join)."""
+def plan_ids_query(review_id: int, viewer: Viewer, today: date, wanted: PlanFilter) -> sa.Select[Any]:
+    """The ids of the review's actions the page shows, unsorted: every condition on the action alone."""
+    when = _conditions(today)
+    filters = [_col(Action.review_id) == review_id, in_plan(), _visible_to(viewer)]
+    filters += [when[name] for name in ("overdue", "unanswered", "not_chased") if getattr(wanted, name)]
+    if wanted.agency_id is not None:
+        filters.append(_col(Action.lead_agency_id) == wanted.agency_id)
+    return sa.select(_col(Action.id)).where(*filters)
+
+
+def _filter_index(wanted: PlanFilter, viewer: Viewer) -> str | None:
+    """The index that holds only (or first) the actions the filters choose, if one does."""
+    if wanted.unanswered:
+        return "ix_action_plan_unanswered"
+    if wanted.overdue:
+        return "ix_action_plan_overdue"
+    if wanted.agency_id is not None or not viewer.sees_every_agency:
+        return "ix_action_review_lead_agency"
+    return None
+
+
+def _indexed_by(query: sa.Select[Any], index: str) -> sa.Select[Any]:
+    """`query` reading the action through `index` on SQLite (INDEXED BY; bot.db lets SQLite's compiler write it):
+    after ANALYZE, SQLite takes the average review (about 50 actions) for the 500,000-action one and may walk the
+    wrong index. PostgreSQL ignores the hint; its plans are checked without statistics in the tests."""
+    return query.with_hint(Action, f"INDEXED BY {index}", dialect_name="sqlite")
+
+
+def count_query(chosen: sa.Select[Any], wanted: PlanFilter, viewer: Viewer) -> sa.Select[Any]:
+    """How many actions `chosen` holds, counted in the filter's index alone (every column it reads is in it)."""
+    counted = _indexed_by(chosen.order_by(None), _filter_index(wanted, viewer) or "ix_action_review_lead_agency")
+    return sa.select(sa.func.count()).select_from(counted.subquery())
+
+
+def count_in_order_query(ordered: sa.Select[Any], index: str) -> sa.Select[Any]:
+    """The count of `ordered` read along its order: a count of the NULL sort keys, which only the sort's index
+    holds as index conditions, where PostgreSQL without statistics costs every index of the review the same."""
+    return sa.select(sa.func.count()).select_from(_indexed_by(ordered, index).subquery())
+
+
+def sorted_queries(
+    chosen: sa.Select[Any], wanted: PlanFilter, viewer: Viewer, total: int
+) -> tuple[sa.Select[Any], sa.Select[Any] | None]:
+    """`chosen` in the page's order as (the actions whose sort key is known, those whose key is NULL, or None when
+    it cannot be). Each is one index walk in that index's own order, or a sort of at most SORT_AT_MOST actions
+    its filter's index holds. The NULLs are asked for apart, since the page puts them last both ways and the
+    databases keep them first (SQLite) or last (PostgreSQL) in an index."""
+    sort = _SORTS.get(wanted.sort, _SORTS["ref"])
+    filtered_by = _filter_index(wanted, viewer)
+    in_order = (wanted.sort, filtered_by) in (("chased", "ix_action_plan_unanswered"), ("due", "ix_action_plan_overdue"))
+    index = filtered_by if filtered_by is not None and (in_order or total <= SORT_AT_MOST) else sort.index_name
+    known = _indexed_by(chosen.order_by(*(c.desc() if wanted.descending else c.asc() for c in sort.columns)), index)
+    if not sort.nullable or getattr(wanted, _KNOWN_UNDER.get(wanted.sort, ""), False):
+        return known, None
+    unknown = _indexed_by(chosen.where(sort.columns[0].is_(None)).order_by(*(c.asc() for c in sort.columns)), index)
+    return known.where(sort.columns[0].is_not(None)), unknown
+
+
+def _page_ids(
+    session: Session, chosen: sa.Select[Any], wanted: PlanFilter, viewer: Viewer, offset: int, total: int
+) -> list[int]:
+    known, unknown = sorted_queries(chosen, wanted, viewer, total)
+    known_count = None
+    if unknown is not None and offset > SORT_AT_MOST:
+        # Deep in the list: count the NULL keys first (in their index), so that a page among them (the last pages)
+        # does not walk every known key to find none.
+        known_count = _known_count(session, unknown, wanted, total)
+    walk = known_count is None or offset < known_count
+    ids = list(session.execute(known.limit(PAGE_SIZE).offset(offset)).scalars()) if walk else []
+    if unknown is None or len(ids) == PAGE_SIZE:
+        return ids
+    # The page reaches past the known keys: the rest comes from the NULLs, as far into them as the page is past.
+    if known_count is None:
+        known_count = offset + len(ids) if ids or not offset else _known_count(session, unknown, wanted, total)
+    rest = unknown.limit(PAGE_SIZE - len(ids)).offset(max(0, offset - known_count))
+    return ids + list(session.execute(rest).scalars())
+
+
+def _known_count(session: Session, unknown: sa.Select[Any], wanted: PlanFilter, total: int) -> int:
+    index = _SORTS.get(wanted.sort, _SORTS["ref"]).index_name
+    return total - int(session.execute(count_in_order_query(unknown, index)).scalar_one())
+
+
+def _plan_rows(session: Session, ids: Sequence[int], today: date) -> list[PlanRow]:
+    """The page's rows, each with its chase count and level looked up by key (no aggregate over every action)."""
     if not ids:
         return []
-    overdue = sa.and_(_is_open(), _col(Action.due) < today)
+    overdue = sa.and_(live_action(), _col(Action.due) < today)
     chase = _col(Message.kind).in_(CHASE_KINDS)
     query = (
-        sa.select(_col(Action.id), _col(Action.ref), _col(Action.description),
-                  sa.func.coalesce(_col(Agency.name), _col(Action.lead_agency_text)), _col(Contact.name),
-                  _col(Action.target_text), _col(Action.due), _col(Action.status), _col(Action.updated_at),
-                  per_action(sa.func.max(reached_message(_col(Message.created_at), chase))),
+        sa.select(_col(Action.id), _col(Action.ref), _col(Action.description), _col(Action.agency_name),
+                  _col(Contact.name), _col(Action.target_text), _col(Action.due), _col(Action.status),
+                  _col(Action.updated_at), _col(Action.last_chased_at),
                   per_action(sa.func.count(reached_message(sa.literal(1), chase))),
                   sa.func.coalesce(per_action(sa.func.max(reached_message(_col(Message.level), chase))), 0),
                   overdue)
         .select_from(Action)
-        .outerjoin(Agency, _col(Agency.id) == _col(Action.lead_agency_id))
         .outerjoin(Contact, _col(Contact.id) == _col(Action.lead_contact_id))
         .where(_col(Action.id).in_(ids))
     )
     found = {r[0]: PlanRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], as_utc(r[9]), int(r[10]),
                            int(r[11]), bool(r[12])) for r in session.execute(query)}
     return [found[i] for i in ids if i in found]
-

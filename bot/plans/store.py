@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.action_copies import with_copies
 from bot.bulk import insert_rows
 from bot.contacts import known_addresses
 from bot.models import Action, Agency, Contact, Event, ProgressUpdate, Recommendation, Review
@@ -301,7 +302,7 @@ def _table(model: type[SQLModel]) -> sa.Table:
 def _insert_actions(session: Session, rows: list[dict[str, Any]], review_id: int) -> dict[str, int]:
     """Insert new actions in one executemany; returns ref -> id of every action of the review."""
     if rows:
-        insert_rows(session, _table(Action), rows)
+        insert_rows(session, _table(Action), with_copies(session, rows))  # the copies: bot/action_copies.py
     found = session.execute(
         sa.select(col(Action.ref), col(Action.id))
         .join(Recommendation, col(Recommendation.id) == col(Action.recommendation_id))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 16:31:21.083288
+Create Date: 2026-12-07 19:36:06.388371
 """
 
 from __future__ import annotations
@@ -205,6 +205,11 @@ def upgrade() -> None:
     op.create_table('action',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('recommendation_id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('recommendation_position', sa.Integer(), nullable=False),
+    sa.Column('agency_name', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('last_chased_at', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('last_answer_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('ref', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
@@ -228,6 +233,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['lead_agency_id'], ['agency.id'], ),
     sa.ForeignKeyConstraint(['lead_contact_id'], ['contact.id'], ),
     sa.ForeignKeyConstraint(['recommendation_id'], ['recommendation.id'], ),
+    sa.ForeignKeyConstraint(['review_id'], ['review.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('ref')
     )
@@ -237,7 +243,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_action_lead_contact_id'), ['lead_contact_id'], unique=False)
         batch_op.create_index('ix_action_live_decide_on', ['decide_on'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.create_index('ix_action_live_due_ref', ['due', 'ref'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
+        batch_op.create_index('ix_action_plan_agency', ['review_id', 'agency_name', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_chased', ['review_id', 'last_chased_at', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_due', ['review_id', 'due', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_overdue', ['review_id', 'due', 'id', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
+        batch_op.create_index('ix_action_plan_ref', ['review_id', 'recommendation_position', 'position', 'ref', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_status', ['review_id', 'status', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_unanswered', ['review_id', 'last_chased_at', 'id', 'last_answer_at', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"))
+        batch_op.create_index('ix_action_plan_updated', ['review_id', 'updated_at', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_action_recommendation_id'), ['recommendation_id'], unique=False)
+        batch_op.create_index('ix_action_review_lead_agency', ['review_id', 'lead_agency_id', 'id', 'removed_from_plan_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_status'), ['status'], unique=False)
 
     op.create_table('messageaction',
@@ -323,7 +338,16 @@ def downgrade() -> None:
     op.drop_table('messageaction')
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_action_status'))
+        batch_op.drop_index('ix_action_review_lead_agency')
         batch_op.drop_index(batch_op.f('ix_action_recommendation_id'))
+        batch_op.drop_index('ix_action_plan_updated', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.drop_index('ix_action_plan_unanswered', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"))
+        batch_op.drop_index('ix_action_plan_status', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.drop_index('ix_action_plan_ref', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.drop_index('ix_action_plan_overdue', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
+        batch_op.drop_index('ix_action_plan_due', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.drop_index('ix_action_plan_chased', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.drop_index('ix_action_plan_agency', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.drop_index('ix_action_live_due_ref', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.drop_index('ix_action_live_decide_on', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.drop_index(batch_op.f('ix_action_lead_contact_id'))
