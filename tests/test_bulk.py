@@ -16,7 +16,8 @@ from bot.models import DECIDE_NOW, Action, Event, Partnership, Recommendation, R
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
-def _recommendation(session: Session) -> int:
+def _recommendation(session: Session) -> tuple[int, int]:
+    """A review and one recommendation of it: their ids (an action carries both)."""
     partnership = Partnership(name="Riverside")
     session.add(partnership)
     session.flush()
@@ -26,16 +27,17 @@ def _recommendation(session: Session) -> int:
     recommendation = Recommendation(review_id=review.id, number="1", text="Recommendation")
     session.add(recommendation)
     session.flush()
-    assert recommendation.id is not None
-    return recommendation.id
+    assert review.id is not None and recommendation.id is not None
+    return review.id, recommendation.id
 
 
-def _actions(recommendation_id: int, prefix: str) -> list[dict[str, Any]]:
+def _actions(ids: tuple[int, int], prefix: str) -> list[dict[str, Any]]:
+    review_id, recommendation_id = ids
     return [
-        {"recommendation_id": recommendation_id, "ref": f"{prefix}-1", "description": "Brief\x00 staff\x0cnow",
+        {"review_id": review_id, "recommendation_id": recommendation_id, "ref": f"{prefix}-1", "description": "Brief\x00 staff\x0cnow",
          "target_text": "31/03/2027", "due": date(2027, 3, 31), "plan_cells": {"Notes": "kept\x01"},
          "created_at": NOW, "updated_at": NOW.astimezone(timezone(timedelta(hours=1)))},
-        {"recommendation_id": recommendation_id, "ref": f"{prefix}-2", "description": "Audit", "target_text": None,
+        {"review_id": review_id, "recommendation_id": recommendation_id, "ref": f"{prefix}-2", "description": "Audit", "target_text": None,
          "due": None, "plan_cells": {}, "created_at": NOW, "updated_at": NOW + timedelta(days=1)},
     ]
 
@@ -50,9 +52,9 @@ def _stored(engine: Engine, prefix: str) -> list[tuple[Any, ...]]:
 
 def test_rows_go_in_as_a_core_insert_puts_them(engine: Engine) -> None:
     with Session(engine) as session:
-        recommendation_id = _recommendation(session)
-        session.execute(sa.insert(Action.__table__), _actions(recommendation_id, "CORE"))  # type: ignore[attr-defined]
-        insert_rows(session, Action.__table__, _actions(recommendation_id, "BULK"))  # type: ignore[attr-defined]
+        ids = _recommendation(session)
+        session.execute(sa.insert(Action.__table__), _actions(ids, "CORE"))  # type: ignore[attr-defined]
+        insert_rows(session, Action.__table__, _actions(ids, "BULK"))  # type: ignore[attr-defined]
         session.commit()
 
     bulk = _stored(engine, "BULK")
@@ -67,8 +69,8 @@ def test_rows_go_in_as_a_core_insert_puts_them(engine: Engine) -> None:
 
 def test_rows_with_different_columns_are_refused_and_nothing_is_written(engine: Engine) -> None:
     with Session(engine) as session:
-        recommendation_id = _recommendation(session)
-        rows = _actions(recommendation_id, "BAD")
+        ids = _recommendation(session)
+        rows = _actions(ids, "BAD")
         del rows[1]["due"]
         with pytest.raises(ValueError, match="same columns"):
             insert_rows(session, Action.__table__, rows)  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 
 import typer
@@ -40,13 +41,17 @@ def run_console(
                    "there is no coordinator in the contacts: add one (dhr contacts import) or say who with --as")
     app, links = local_console(settings, engine)
     server = make_http_server(app, "127.0.0.1", port)
-    console.print(f"Console for {viewer.name} ({viewer.role}). Open this link on this computer; it works once, "
-                  "for ten minutes:")
-    print(f"http://127.0.0.1:{server.port}/sign-in/{links.issue(viewer.contact_id)}", flush=True)
-    console.print("Press Ctrl+C to stop.")
+    # Ctrl+C stops it even when the process that started it ignored or blocked SIGINT (both are
+    # inherited across exec, and Python then raises no KeyboardInterrupt at all).
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     thread = threading.Thread(target=server.run, name="dhr-console", daemon=True)
     thread.start()
-    try:
+    try:  # from the first line printed on, a Ctrl+C stops the server cleanly
+        console.print(f"Console for {viewer.name} ({viewer.role}). Open this link on this computer; it works once, "
+                      "for ten minutes:")
+        print(f"http://127.0.0.1:{server.port}/sign-in/{links.issue(viewer.contact_id)}", flush=True)
+        console.print("Press Ctrl+C to stop.")
         while thread.is_alive():
             thread.join(timeout=1.0)
     except KeyboardInterrupt:

@@ -46,3 +46,24 @@ def test_dhr_console_prints_a_link_that_signs_in_once(tmp_path: Path) -> None:
         out, _ = process.communicate(timeout=30)
     assert process.returncode == 0
     assert "Console stopped." in out
+
+
+def test_ctrl_c_stops_the_console_even_when_it_was_started_with_sigint_ignored(tmp_path: Path) -> None:
+    env = {**os.environ, "DHR_DATABASE_URL": f"sqlite:///{tmp_path / 'dhr.db'}"}
+    imported = subprocess.run(_dhr("contacts", "import", str(ROOT / "config" / "contacts.example.csv")),
+                              env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    process = subprocess.Popen(_dhr("console", "--port", "0"), env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Press Ctrl+C to stop." in line:
+                break
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert "Console stopped." in out
