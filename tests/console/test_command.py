@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -18,13 +19,18 @@ def _dhr(*args: str) -> list[str]:
     return [sys.executable, "-c", "from bot.cli import main; main()", *args]
 
 
-def test_dhr_console_prints_a_link_that_signs_in_once(tmp_path: Path) -> None:
+def _started_console(tmp_path: Path, **popen: Any) -> subprocess.Popen[str]:
+    """`dhr console` on a fresh database holding the example contacts, its output piped."""
     env = {**os.environ, "DHR_DATABASE_URL": f"sqlite:///{tmp_path / 'dhr.db'}"}
     imported = subprocess.run(_dhr("contacts", "import", str(ROOT / "config" / "contacts.example.csv")),
                               env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, imported.stderr
-    process = subprocess.Popen(_dhr("console", "--port", "0"), env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(_dhr("console", "--port", "0"), env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **popen)
+
+
+def test_dhr_console_prints_a_link_that_signs_in_once(tmp_path: Path) -> None:
+    process = _started_console(tmp_path)
     try:
         link = ""
         assert process.stdout is not None
@@ -49,13 +55,7 @@ def test_dhr_console_prints_a_link_that_signs_in_once(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_stops_the_console_even_when_it_was_started_with_sigint_ignored(tmp_path: Path) -> None:
-    env = {**os.environ, "DHR_DATABASE_URL": f"sqlite:///{tmp_path / 'dhr.db'}"}
-    imported = subprocess.run(_dhr("contacts", "import", str(ROOT / "config" / "contacts.example.csv")),
-                              env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert imported.returncode == 0, imported.stderr
-    process = subprocess.Popen(_dhr("console", "--port", "0"), env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    process = _started_console(tmp_path, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         assert process.stdout is not None
         for line in process.stdout:
