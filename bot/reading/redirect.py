@@ -19,14 +19,51 @@ class Redirect:
     cue: str  # the words that say so, for the coordinator's task
 
 
+# A unit or role named in lower case, or partly so ("the council's licensing team", "the police DA unit", "the
+# safeguarding adults board business manager", "our chair of trustees"): a determiner, up to five words, and the
+# noun that makes it an organisation or a post. Without the determiner only one or two words before "team".
+_UNIT_NOUN = (
+    r"(?:team|teams|service|services|unit|partnership|hub|department|directorate|office|trust|practice|board"
+    r"|provider|council|authority|agency|academy|surgery|manager|lead|coordinator|co-ordinator|officer|director"
+    r"|nurse|chair|commissioners?|panel)"
+)
+_NOT_IN_A_UNIT = r"(?!(?:and|or|not|but|to|with|is|are|was|were|has|have|who|which|that|than|rather|instead|now|it|this)\b)"
+_TEAM = r"(?:(?i:the)[ \t]+)?[a-z]{1,30}(?:[ \t]+[a-z'’]{1,30})?[ \t]+team"
+_UNIT = (
+    r"(?:(?i:the|our|their)[ \t]+(?:" + _NOT_IN_A_UNIT + r"[\w'’-]{1,30}[ \t]+){1,5}(?i:" + _UNIT_NOUN + r")\b"
+    r"(?:[ \t]+of[ \t]+[a-z]{3,20}(?=[ \t]*[,.;\n]))?|" + _TEAM + ")"
+)
+# Names keep their particles ("Ana de Souza", "Pieter van der Berg") and hyphens ("Mary-Jane O'Neill").
+_PARTICLE = r"(?:de|da|di|du|del|della|dos|das|van|von|der|den|le|la|bin|ibn|al|el|ap|nic|ní|mac)(?=[ \t]+[A-Z])"
 # Who: a Slack mention, "the housing team", or capitalised words ("Children's Services", "Jane Okafor", "ICB").
 # Names are bounded (words and their length): an unbounded run of capitalised words is tried from every
 # capital in it, which is quadratic on a long run ("March April May June ...").
-_WHO = (
-    r"(?P<to><@[A-Z0-9]{1,20}(?:\|[^>]{0,80})?>|(?:(?i:the)[ \t]+)?[a-z]{1,30}(?:[ \t]+[a-z]{1,30})?[ \t]+team"
-    r"|(?:(?i:the)[ \t]+)?[A-Z][\w'’-]{0,40}(?:[ \t]+(?:[A-Z][\w'’-]{0,40}|of|and|for(?=[ \t]+[A-Z]))){0,6}"
-    # "the Castlebridge Community Safety team": a unit's lower-case last word is part of its name
-    r"(?:[ \t]+(?:team|service|unit|partnership|hub|department|directorate)\b)?)"
+_MENTION = r"<@[A-Z0-9]{1,20}(?:\|[^>]{0,80})?>"
+_CAPITALISED = (
+    r"(?:(?i:the)[ \t]+)?[A-Z][\w'’-]{0,40}(?:[ \t]+(?:[A-Z][\w'’-]{0,40}|of|and|for(?=[ \t]+[A-Z])|" + _PARTICLE
+    + r")){0,6}"
+    # "the Castlebridge Community Safety team", "the GP practice", "the MASH manager": a unit's lower-case last
+    # word is part of its name
+    r"(?:[ \t]+(?:team|service|unit|partnership|hub|department|directorate|practice|trust|office|board|manager"
+    r"|lead|coordinator|provider)\b)?"
+)
+_WHO = "(?P<to>" + _MENTION + "|" + _UNIT + "|" + _CAPITALISED + ")"
+# After a verb with no object ("beds transferred to the regional provider"), a unit in lower case is too loose.
+_NAMED_WHO = "(?P<to>" + _MENTION + "|" + _TEAM + "|" + _CAPITALISED + ")"
+# A person written out: a title or none, then two to four capitalised words (particles between).
+_TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Prof|DI|DS|DC|DCI|DCS|Sgt|PC|Cllr|Insp)\.?[ \t]+"
+_PERSON_NAME = (
+    r"(?:" + _TITLE + r"[A-Z][\w'’-]+(?:[ \t]+(?:" + _PARTICLE + r"[ \t]+)*[A-Z][\w'’-]+){0,3}"
+    r"|[A-Z][\w'’-]+(?:[ \t]+(?:" + _PARTICLE + r"[ \t]+)*[A-Z][\w'’-]+){1,3})"
+)
+# "Lindsey Park in the safeguarding team", "Sam from Housing": where the person works, between name and verb.
+_NOT_A_PLACE = r"(?!(?i:who|which|that|and|but|has|have|had|is|was|are|were|will)\b)"
+_WHERE = (r"(?:[ \t]+(?i:in|at|from|of)[ \t]+(?:(?i:the)[ \t]+)?" + _NOT_A_PLACE + r"[\w'’&-]{1,30}(?:[ \t]+" + _NOT_A_PLACE
+          + r"[\w'’&-]{1,30}){0,4}?)?")
+# The work handed on: "it", "this one", "all my DHR actions", "the outstanding reviews".
+_THE_WORK = (
+    r"(?:it|this(?: one| action)?|that|(?:all (?:of )?)?(?:my|the|our|his|her|their|these|those) (?:[\w'’-]+ ){0,3}?"
+    r"(?:actions?|work|stuff|portfolio|caseload|responsibilities|duties|role|post|job|reviews?|contract))"
 )
 _I = "(?i:{})".format
 # Each names the new owner in `to`; the cue alone is enough to read a redirect.
@@ -42,9 +79,36 @@ _OWNER_WORDS = (rf"(?!(?:{_NOT_AN_OWNER})\b)"
 _NAMED = tuple(re.compile(pattern) for pattern in (
     # A person first: "Marcus Lee in the PPU has it", "Sam Whitfield has taken this over", "Helen took over".
     _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?\s+(?:has|has got|'s got) (?:it|this(?: one)?)\b"),
-    _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken (?:this|it) over|taken over|picked (?:this|it) up"
-              r"|taken (?:this|it) on)"),
-    _WHO + _I(r"\s+(?:took (?:this |it )?over|picked (?:this|it) up|took (?:this|it) on)\b"),
+    _WHO + _WHERE + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken (?:" + _THE_WORK + r" )?over|picked (?:this|it) up"
+                       r"|taken (?:this|it) on|picked up " + _THE_WORK + r"|taken (?:on|over) " + _THE_WORK + r")"),
+    _WHO + _WHERE + _I(r"\s+(?:took (?:" + _THE_WORK + r" )?over|picked (?:this|it) up|took (?:this|it) on"
+                       r"|picked up " + _THE_WORK + r"|took (?:on|over) " + _THE_WORK + r")\b"),
+    # "The PCN clinical director, Dr Ade Olatunji, agreed to take it on": a role, then the person, then the handing on
+    _I(r"\b(?:the|our|their|his|her|my)[ \t]+(?:[\w'’-]+[ \t]+){0,5}?[\w'’-]+,[ \t]+") + "(?P<to>" + _PERSON_NAME + ")"
+    + _I(r",?[ \t]+(?:who[ \t]+)?(?:(?:has|have|had|now)[ \t]+)?(?:agreed(?: [^.,\n]{1,30}?)? to (?:take|pick|lead)"
+         r"|(?:is|are) now (?:leading|the (?:new )?(?:lead|owner|contact)|responsible)"
+         r"|(?:has|have) taken (?:" + _THE_WORK + r" )?(?:on|over)"
+         r"|took (?:" + _THE_WORK + r" )?(?:on|over)|will (?:own|lead on|take (?:it|this) (?:on|over)))\b"),
+    # "This action was taken on by Safer Homes Alliance", "picked up by Sam in Housing"
+    _I(r"\b(?:was|were|has been|have been|had been|now (?:been )?) (?:taken|picked) (?:on|over|up) by\s+") + _WHO,
+    # "falls within the remit of the Community Safety Partnership"
+    _I(r"\b(?:within|under|in) the remit of\s+") + _WHO,
+    # "you want Ridgeway Academy, not us", "You want the MASH manager for this, Tom Ferris"
+    _I(r"\byou(?:'ll| will| would)? (?:want|need)\s+|\byou're after\s+|\byou should (?:ask|speak to|contact|try)\s+") + _WHO
+    + _I(r"(?=[^.\n]{0,30}?(?:\bfor (?:this|that|it)\b|,? not (?:us|me)\b|\brather than\b|\binstead\b))"),
+    # "ask Karim, he's got this one now"
+    _I(r"\b(?:ask|contact|try|speak to|talk to|chase|e-?mail|see)\s+") + _WHO
+    + _I(r",?\s+(?:as\s+)?(?:he|she|they)(?:'s|'re| is| are| has| have)\s+(?:now\s+)?(?:got (?:this|it)|taken (?:this|it)"
+         r" (?:on|over)|picked (?:this|it) up|the (?:new )?(?:lead|contact|owner)|the one|leading|responsible|covering)"),
+    # "please change your records to me, Helen Marsh": the writer takes the action on and names themself
+    _I(r"\b(?:change|update|amend) (?:your|the) (?:records?|contact(?: details)?|details|tracker)(?: [\w ]{0,20}?)? to me,"
+       r"[ \t]+") + "(?P<to>" + _PERSON_NAME + ")",
+    # "<@U01AB2CDE> manages it now"
+    _WHO + _I(r"\s+(?:now\s+)?(?:manages|runs|leads|handles|oversees|looks after) (?:it|this|that)(?: one)?\s+now\b"),
+    # "this should go to probation tbh": where the action belongs, not where a document goes next
+    _I(r"\b(?:this|it|that|the action|these)(?: one| action)? should (?:now )?(?:go|be (?:sent|passed|directed"
+       r"|redirected|referred)) to\s+(?:the\s+)?") + _OWNER_WORDS
+    + _I(r"(?=[ \t]*(?:$|[,.;:!?]|-|\btbh\b|\binstead\b|\brather\b|\bnot\b|\bnow\b|\bas\b))"),
     _WHO + _I(r",?\s+(?:is|'s|are|would be|will be) (?:now\s+)?the (?:right|correct|best|new) (?:person|contact|lead|team"
               r"|agency)\b"),
     # "Jo Breen confirmed she's taken this one"
@@ -75,7 +139,9 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _I(r"\b(?:hand(?:ed|ing)? (?:it |this )?over|hand(?:ed|ing)? (?:it|this)(?: on)?|transferred|allocated"
        r"|passed (?:it |this )?(?:on |over )?"
        r"|moved (?:it |this )?(?:over )?|redirect (?:it|this)|re-?route (?:it|this)|forward(?:ed)? (?:it|this)"
-       r"|reassign(?:ed)? (?:it|this)) to\s+") + _WHO,
+       r"|reassign(?:ed)? (?:it|this)) to\s+") + _NAMED_WHO,
+    _I(r"\b(?:hand(?:ed|ing)? (?:it|this)(?: on| over)?|hand(?:ed|ing)? " + _THE_WORK + r" (?:on|over)|(?:passed|moved"
+       r"|transferred|allocated|redirect|re-?route|forward(?:ed)?|reassign(?:ed)?) (?:it|this)(?: on| over)?) to\s+") + _WHO,
     _I(r"\b(?:copying|cc'?ing|i'?ve cc'?d|copied|looping) in\s+") + _WHO,
     _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken over|picked (?:this|it) up|taken (?:this|it) on)"),
     _WHO + _I(r"\s+(?:\([^)]{0,80}\)\s+)?(?:who\s+)?(?:now\s+)?(?:(?:leads|is leading|are leading) (?:on|for)|is covering"
@@ -119,7 +185,14 @@ _UNNAMED = re.compile(
     r"|agency|organisation|board|school|hospital)\b|not (?:me|mine) any ?more\b|please (?:re-?direct|re-?route)\b"
     # "that's a community safety one not housing"
     r"|\b(?:that's|that is|this is|it's|it is) (?:a|an) [\w' ]{1,30}? (?:one|action|matter),? not (?!yet|finished|done"
-    r"|complete|started|easy|quick|sure|urgent|simple)\w+)",
+    r"|complete|started|easy|quick|sure|urgent|simple)\w+"
+    # "speak to the YOS, it's theirs", "it's your area now, not mine", "this question is not for me"
+    r"|\b(?:it's|it is|that's|that is|they're|is|are) theirs\b|\b(?:your|their) (?:area|remit|patch|responsibility)"
+    r"(?: now)?,? not (?:mine|ours|me|us)\b|\b(?:this|that|it|the)(?: (?:question|action|request|e-?mail|chaser|one))?"
+    r" (?:is|'s) not for (?:me|us)\b"
+    # "assigned to the Trust in error", "they should be asked instead", "suggest the action is reassigned to them"
+    r"|\b(?:assigned|allocated) to [\w' ]{1,30}? in error\b|\bshould be (?:asked|chased|contacted) instead\b"
+    r"|\bre-?(?:assigned|allocated) to (?:them|him|her)\b)",
     re.I | re.M,
 )
 _UNSURE_WHO = re.compile(r"\b(?:not sure|unsure|don't know|do not know|no idea|wondering|unclear)\b[^.?!]{0,30}\bwho\b", re.I)
@@ -142,6 +215,17 @@ _POINTERS = tuple(re.compile(pattern) for pattern in (
        r" [\w' ]{1,40}?,[ \t]+") + r"(?P<to>(?:Dr\.? |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+){1,2})",
     # "DI Farrow owns MARAC thresholds", "Mr Okafor is DSL from September"
     _WHO + _I(r"\s+(?:now\s+)?owns?\b"),
+    # "DI Khan runs that", "Our chair, Gwen Atherley, holds the agreements", "the new provider, Pathway Recovery, holds"
+    _WHO + _I(r"\s+(?:now\s+)?(?:runs|manages|leads|heads(?: up)?|oversees|holds) (?:that|it|this|them|the \w+)\b"),
+    _I(r"\b(?:the|our|their|his|her)[ \t]+(?:[\w'’-]+[ \t]+){0,5}?[\w'’-]+,[ \t]+") + "(?P<to>" + _PERSON_NAME + ")"
+    + _I(r",?[ \t]+(?:who[ \t]+)?(?:now[ \t]+)?(?:holds?|owns?|runs?|leads?|is leading|manages?|is responsible|is the)\b"),
+    # "the manager is Mr Baptiste Leclerc", "The contact there is Gareth Iles"
+    _I(r"\b(?:the|their|its)[ \t]+(?:new[ \t]+)?(?:[\w'’-]+[ \t]+){0,3}?(?:manager|lead|contact|head|director|coordinator"
+       r"|person|owner|nurse|officer|chair)(?:[ \t]+(?:there|for (?:this|it|that)))?[ \t]+is[ \t]+")
+    + "(?P<to>" + _PERSON_NAME + ")",
+    # "contact his successor, Dr Yasmin Farouk"
+    _I(r"\b(?:contact|try|ask|speak to|talk to)[ \t]+(?:his|her|their|my|our|the)[ \t]+[\w'’ -]{1,40}?,[ \t]+")
+    + "(?P<to>" + _PERSON_NAME + ")",
     _WHO + r"\s+(?:is|'s)\s+(?:now\s+)?(?:the\s+)?(?:new\s+)?[A-Z]{2,6}\b",
 ))
 
@@ -154,23 +238,39 @@ def find_redirect(text: str) -> Redirect | None:
         chosen = _with_name_for_mention(named, plain)
         if chosen.to is not None and chosen.to.islower():
             # "a licensing one not ours - try the Harbourside Licensing team": the name pointed to says more
-            return Redirect(_first_named(_POINTERS, plain) or chosen.to, chosen.cue)
-        return chosen
+            beside = _with_person_after_role(chosen.to, plain)
+            chosen = Redirect(beside if beside != chosen.to else _first_named(_POINTERS, plain) or chosen.to, chosen.cue)
+        return Redirect(_with_person_after_role(chosen.to, plain), chosen.cue)
     cue = _UNNAMED.search(plain)
     if cue is None or _UNSURE_WHO.search(plain[max(0, cue.start() - 40) : cue.end()]):
         return None  # "not sure who leads on this now": a question for the coordinator, not a new owner
     return Redirect(_with_person_after_role(_first_named(_POINTERS, plain), plain), cue.group(0))
 
 
-_PERSON = r"[ \t]*,[ \t]+(?P<person>(?:Dr\.? |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+){1,2})\b"
+_PERSON = r"[ \t]*,[ \t]+(?P<person>" + _PERSON_NAME + r")\b"
+
+
+# After a unit, the person in it the reply points to: "..., the manager is Mr Baptiste Leclerc", "The contact there
+# is Gareth Iles", "DI Khan runs that".
+_PERSON_IN_THE_UNIT = (
+    re.compile(_I(r"^[^\n]{0,80}?\b(?:the|their|its)[ \t]+(?:[\w'’-]+[ \t]+){0,3}?(?:manager|lead|contact|head|director"
+                  r"|coordinator|person|owner|nurse|officer|chair)(?:[ \t]+(?:there|for (?:this|it|that)))?[ \t]+is[ \t]+")
+               + "(?P<person>" + _PERSON_NAME + ")"),
+    re.compile(r"^[^\n]{0,80}?[.;,-][ \t]*(?P<person>" + _PERSON_NAME + ")"
+               + _I(r"[ \t]+(?:runs|manages|leads|heads(?: up)?|oversees|owns) (?:that|it|this|them)\b")),
+)
 
 
 def _with_person_after_role(to: str | None, plain: str) -> str | None:
-    """ "try the Head of Housing Options, Mark Ellis": the person named after the role, with the role beside them."""
-    if to is None or not to.lower().startswith("the "):
+    """ "try the Head of Housing Options, Mark Ellis", "belongs to the 111 service ... The contact there is Gareth
+    Iles": the person named after the role or unit, with the role or unit beside them."""
+    if to is None or not to.lower().startswith(("the ", "our ", "their ")):
         return to
     # "the MAPPA coordinator, Jo Breen": the role may end in lower-case words
     person = re.compile(re.escape(to) + r"(?:[ \t]+[a-z]+){0,3}" + _PERSON).search(plain)
+    if person is None and to in plain:
+        after = plain[plain.index(to) + len(to) :][:200]
+        person = next((found for pattern in _PERSON_IN_THE_UNIT if (found := pattern.search(after))), None)
     return f"{person.group('person')} ({to})" if person else to
 
 
@@ -219,7 +319,15 @@ _SUCCESSOR = tuple(re.compile(pattern) for pattern in (
        # "redirect any correspondence about Domestic Homicide Reviews to", "send these to", "forward DHR queries to"
        r"|(?:(?:re-?)?direct|send|forward|pass) (?:(?:any|all|your|these|them|this|it|future|further) )?(?:[\w-]+ ){0,2}?"
        r"(?:(?:queries|enquiries|matters|e-?mails|correspondence|questions|requests)(?: (?:about|regarding|on"
-       r"|relating to|for)(?: [\w'’-]+){1,5}?)? )?to)\s+") + _WHO,
+       r"|relating to|for)(?: [\w'’-]+){1,5}?)? )?to"
+       # "send anything about safeguarding adults to", "should now go to"
+       r"|(?:send|direct|forward|pass) (?:anything|everything)(?: (?:about|regarding|on|relating to|for)(?: [\w'’-]+){1,5}?)?"
+       r" to|should (?:now )?(?:go|be sent|be directed|be addressed) to)\s+"
+       # "direct any enquiries to our generic inbox or to Nadine Foster": the person, not the inbox
+       r"(?:[^.\n]{0,40}?\bor to\s+(?=[A-Z]))?") + _WHO,
+    # "please contact his successor, Dr Yasmin Farouk"
+    _I(r"\b(?:contact|e-?mail|speak to|get in touch with|write to) (?:his|her|my|their|our|the) [\w'’ -]{1,40}?,\s+")
+    + "(?P<to>" + _PERSON_NAME + ")",
     _I(r"\b(?:handled|overseen|managed|dealt with|covered|looked after|led) by\s+") + _WHO,
     _I(r"\b(?:re-?assigned|transferred|handed over|passed|allocated) to\s+") + _WHO,
     _WHO + _I(r",?\s+(?:\([^)]{0,80}\)\s*,?\s+)?who (?:is|will be) (?:now )?(?:covering|leading|the lead|dealing)"),
@@ -247,6 +355,7 @@ def find_successor(text: str) -> str | None:
             if match is None:
                 continue
             who = _TRAILING.sub("", match.group("to").strip())
-            if who.lower() not in _NOT_A_NAME:
+            # "please email the safeguarding hub": a mailbox to write to, not someone who takes the work on
+            if who.lower() not in _NOT_A_NAME and not who.islower():
                 return who
     return None
