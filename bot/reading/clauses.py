@@ -129,7 +129,7 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward"
         r"|on) to\b"
         r"|\b(?<!got )(?<!was )(?<!been )(?:push(?:ed)?|moved?|put) (?:it |this |the (?:date|deadline|target) )?back\b"
-        r"|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore realistic\b"
+        r"|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore (?:realistic|honest|achievable)\b"
         # a later date given as the realistic one: "end of may realistic", "spring more like", "q2 at the latest",
         # "revised target completion: Q2", "so end of this financial year for this", "let's say that"
         r"|\b(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?"
@@ -140,6 +140,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\bso (?:the )?(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:this |the )?(?:" + _MONTH_OR_SEASON
         + r"|financial year|next (?:week|month|year))\b[^.,;]{0,30}\bfor (?:this|it|that|us|the \w+)\b"
         r"|\b(?:a )?bit behind\b|\bbehind (?:schedule|plan|target)\b|\brunning (?:late|behind)\b"
+        # "we're behind on this one", "sorry it has taken longer than we planned"
+        r"|\b(?:we're|we are|i'm|i am|it's|it is|this is|we've fallen|it's fallen) (?:a (?:bit|little) |slightly |well |quite )?"
+        r"behind\b|\b(?:taken|taking) longer than (?:we |i )?(?:planned|expected|hoped|thought|anticipated)\b"
         r"|\b(?:can|could) you give (?:me|us) (?:a |an |another |two |three |a few |a couple of )?(?:more )?(?:fortnight"
         r"|weeks?|months?)\b"
         r"|\b(?:it'?ll|it will|that'?ll|that will) be (?:w/c|week commencing|(?:the )?end of|mid|early|late|next"

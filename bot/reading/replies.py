@@ -389,7 +389,7 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     """A stated target date. For a request for more time, the latest date to come ("can we push to end of
     April"; "realistically October, the review reports in September"). Otherwise it must read as a target
     ("by June", "new date 30/04/2027", "finished next week"), not an event ("training on 12 April")."""
-    plain = spell_out_reply_dates(plain_text(body), today=today)
+    plain = _without_old_plans(spell_out_reply_dates(plain_text(body), today=today), today)
     if status is ReadStatus.EXTENSION_REQUESTED:
         return _revised_target(plain, today) or latest_date_to_come(plain, today) or _duration_asked_for(plain, today)
     target = _target_date(plain, today)
@@ -405,10 +405,43 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     return None
 
 
+# The plan that did not happen: "we were going to finish in March", "we'd hoped to have it out before Easter", "the
+# original date was June", "Q4 rather than Q3". The date it names is the old one, never the new target.
+_OLD_PLAN = re.compile(
+    r"\b(?:(?:we|i|they|she|he)(?:'d| had| were| was)? (?:hoped|planned|intended|meant|wanted|expected|going|supposed"
+    r"|due|hoping|planning|aiming) to|(?:was|were) (?:originally )?due|original(?:ly)?(?: (?:date|target|deadline"
+    r"|plan))?|(?:the|our) (?:old|previous|first) (?:date|target|deadline|plan)|missed (?:the|our)"
+    # "in Q4 rather than Q3": the date turned down
+    r"|rather than|instead of|as opposed to)\b",
+    re.I,
+)
+
+
+_CLAUSE_END = re.compile(r"[.;:!?\n,]|\s-\s|\s(?:but|and|so|however|now)\s", re.I)
+
+
+def _without_old_plans(plain: str, today: date) -> str:
+    """`plain` with the date each failed plan names put as "then", so only the dates still meant are read."""
+    pieces: list[str] = []
+    kept = 0
+    for cue in _OLD_PLAN.finditer(plain):
+        if cue.start() < kept:
+            continue
+        window = _CLAUSE_END.split(plain[cue.end() : cue.end() + 80], maxsplit=1)[0]
+        parsed = find_date_in_text(window, today=today)
+        at = window.lower().find(parsed.text.lower()) if parsed is not None else -1
+        if parsed is None or at < 0:
+            continue
+        start = cue.end() + at
+        pieces += [plain[kept:start], "then"]
+        kept = start + len(parsed.text)
+    return "".join(pieces) + plain[kept:] if pieces else plain
+
+
 # "Revised target completion: Q4 2026/27", "new target date 30 June": the date the reply names as the new target,
 # over any other date it gives ("the review began in May").
 _REVISED_TARGET = re.compile(
-    r"\b(?:revised|new|amended) (?:target|due|completion|deadline)(?: (?:date|completion))?\W{0,3}(?:is |of |now |to )?",
+    r"\b(?:revised|new|amended) (?:target|due|completion|deadline|date)(?: (?:date|completion))?\W{0,3}(?:is |of |now |to )?",
     re.I,
 )
 
@@ -431,6 +464,8 @@ def _target_date(plain: str, today: date) -> date | None:
     for named in re.finditer(re.escape(parsed.text), plain, re.I):
         if _TARGET_CUE.search(plain[max(0, named.start() - 40) : named.start()]):
             return parsed.due
+        if _cued_through_brackets(plain, named.start(), today):
+            return parsed.due  # "by the end of the summer term (our last day is 21 July)"
         if _FINISHED_AFTER.match(plain, named.end()):
             return parsed.due  # "the last session is on 26 March, after which this will be complete"
         if _LAST_STEP_BEFORE.search(plain[max(0, named.start() - 90) : named.start()]):
@@ -438,6 +473,22 @@ def _target_date(plain: str, today: date) -> date | None:
     if _RELATIVE_TARGET.match(parsed.text) and _FINISHING.search(plain):
         return parsed.due
     return None
+
+
+_OPEN_BRACKET = re.compile(r"\([^()\n]{0,40}$")
+
+
+def _cued_through_brackets(plain: str, start: int, today: date) -> bool:
+    """Whether the date at `start` is in brackets after a vaguer date that is introduced as a target."""
+    bracket = _OPEN_BRACKET.search(plain, max(0, start - 41), start)
+    if bracket is None:
+        return False
+    before = plain[max(0, bracket.start() - 60) : bracket.start()]
+    vague = find_date_in_text(before, today=today)
+    if vague is None:
+        return False
+    at = before.lower().rfind(vague.text.lower())
+    return at >= 0 and bool(_TARGET_CUE.search(before[max(0, at - 40) : at]))
 
 
 _FINISHED_AFTER = re.compile(
@@ -452,7 +503,9 @@ _FINISHED_AFTER = re.compile(
 _LAST_STEP_BEFORE = re.compile(
     r"(?:\b(?:the )?(?:last|final|remaining|other (?:\w+ )?\w+|rest(?: of (?:the|them|it))?)\b[^.;!?\n]{0,50}?"
     r"|\b(?:will|should|is due to|are due to|to) (?:be |then )?(?:presented|signed off|approved|ratified|agreed"
-    r"|launched|go(?:ing)? live|live|published|completed|finished)\b[^.;!?\n]{0,30}?)"
+    r"|launched|go(?:ing)? live|live|published|completed|finished)\b[^.;!?\n]{0,30}?"
+    # "it will be complete once the board signs it off on the 14th": the step the completion waits for
+    r"|\b(?:complete|completed|done|finished|closed|ready)\s+(?:once|when|after)\b[^.;!?\n]{0,60}?)"
     r"\b(?:on|in|for|at|by)\s+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
     re.I,
 )
@@ -473,8 +526,12 @@ _LATER_NEWS = re.compile(
 
 
 def latest_date_to_come(plain: str, today: date) -> date | None:
-    """The latest day on or after `today` that the text names, reading it piece by piece."""
+    """The latest day on or after `today` that the text names, reading it piece by piece. When a piece asks for
+    the time itself ("Can we say July?"), only its date and dates put as a target count: another date beside it
+    may be about other things ("the flu clinic dates for the autumn are on our website")."""
     found: list[date] = []
+    meant: list[date] = []
+    asking = False
     for piece in _PIECES.split(plain):
         if _LATER_NEWS.search(piece):
             continue  # "I'll confirm a date next week": when they will say more, not the new target
@@ -485,7 +542,12 @@ def latest_date_to_come(plain: str, today: date) -> date | None:
         if yearless and parsed.due - today > _YEARLESS_AHEAD:
             continue  # "stood down in February", read in March: last February, not next year's
         found.append(parsed.due)
-    return max(found, default=None)
+        asks = read_reply_status(piece)[0] is ReadStatus.EXTENSION_REQUESTED
+        at = piece.lower().find(parsed.text.lower())
+        if asks or (at >= 0 and _TARGET_CUE.search(piece[max(0, at - 40) : at])):
+            meant.append(parsed.due)
+        asking = asking or asks
+    return max(meant if asking and meant else found, default=None)
 
 
 _EVERY_ACTION = re.compile(r"\b(?:all|both|each|every)\b", re.I)

@@ -12,7 +12,9 @@ not financial ones; "2015/16", "FY 25/26" and "financial year 2025-26" are the U
 financial year, ending 31 March 2016; a quarter of a financial year ("Q1 2026/27", "Q2 25-26") counts
 from April, so Q1 2026/27 is April-June 2026 and Q4 2026/27 ends on 31 March 2027. "w/c 11 January"
 (week commencing) is due at the end of that working week, the Friday. An impossible date ("30 Feb
-2026") is not read, and `unreadable_date` says why.
+2026") is not read, and `unreadable_date` says why. Easter is Easter Sunday (dateutil's Western Easter), so
+"by Easter" is due that Sunday; "after Easter" is due at the end of the working week after Easter week (Easter
+Sunday + 12 days), since the writer means once the Easter break is over.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.easter import easter
 from dateutil.parser import parserinfo
 from dateutil.relativedelta import relativedelta
 
@@ -102,6 +105,7 @@ _DATE_RE = re.compile(
     rf"(?:\s*(?:of\s+)?(?:the\s+)?(?:year\s+)?(?P<h_y>{_YEAR4}|'?\d{{2}})\b)?)"
     rf"|(?P<fin_year>\b(?P<fy_y>{_YEAR4})\s*/\s*(?P<fy_next>\d{{4}}|\d{{2}})\b)"
     r"|(?P<year>\b(?P<y>19\d{2}|20\d{2})\b)"
+    rf"|(?P<easter>\beaster\b(?:\s+(?:sunday|day|weekend))?(?:\s+(?P<easter_y>{_YEAR4})\b)?)"
     r"|(?P<bare_month>\b" + _MONTH + ")",
     re.IGNORECASE,
 )
@@ -209,19 +213,47 @@ def find_date_in_text(text: str, *, today: date) -> ParsedDate | None:
         if before < 0 or ends[before] <= relative.start:
             mentions.append(relative)
     mentions.sort(key=lambda m: m.start)
+    resolved = _resolve_each(mentions, clean, today)
+    cues = [bool(_TARGET_CUE_RE.search(clean, max(0, m.start - 40), m.start)) for m in mentions]
+    for index in _explained_in_brackets(mentions, resolved, clean):
+        # "by the end of the summer term (our last day is 21 July)": the day in brackets is the one meant
+        cues[index + 1] = cues[index + 1] or cues[index]
+        resolved[index] = (None, resolved[index][1])
     best: tuple[bool, date, int] | None = None
     best_mention: _Mention | None = None
     best_precision = Precision.NONE
-    for mention, (due, precision) in zip(mentions, _resolve_each(mentions, clean, today), strict=True):
+    for mention, (due, precision), cued in zip(mentions, resolved, cues, strict=True):
         if due is None:
             continue
-        cued = bool(_TARGET_CUE_RE.search(clean, max(0, mention.start - 40), mention.start))
         key = (cued, due, _PRECISION_RANK[precision])
         if best is None or key > best:
             best, best_mention, best_precision = key, mention, precision
     if best is None or best_mention is None:
         return None
     return ParsedDate(clean[best_mention.start : best_mention.end], best[1], best_precision)
+
+
+# Between a vague date and the more precise one that explains it in brackets: "summer term (last day 21 July)".
+_INTO_BRACKETS_RE = re.compile(r"[^()\n]{0,40}\([^()\n]{0,40}")
+
+
+def _explained_in_brackets(
+    mentions: list[_Mention], resolved: list[tuple[date | None, Precision]], clean: str
+) -> list[int]:
+    """The mentions followed at once by a more precise date in brackets, which says what they mean."""
+    return [
+        index for index in range(len(mentions) - 1)
+        if _INTO_BRACKETS_RE.fullmatch(clean, mentions[index].end, mentions[index + 1].start)
+        and _PRECISION_RANK[resolved[index + 1][1]] > _PRECISION_RANK[resolved[index][1]]
+        and _inside(resolved[index + 1][0], resolved[index][0])
+    ]
+
+
+def _inside(precise: date | None, vague_end: date | None) -> bool:
+    """Whether a precise day can be what a vaguer period ending on `vague_end` means: within the year before it, or
+    up to a month after (a school's autumn term runs into December, past the meteorological autumn)."""
+    return precise is not None and vague_end is not None \
+        and vague_end - timedelta(days=366) < precise <= vague_end + timedelta(days=31)
 
 
 # A piece of a reply that is nothing but a length of time: "two weeks?", "another month or so", "< 2 weeks".
@@ -392,7 +424,21 @@ def _part_of_a_year(match: re.Match[str], clean: str, *, free_text: bool) -> _Me
         if not _looks_like_a_date(match, clean):
             return None
         return _month(start, end, None, _month_number(match.group(0)))
+    if kind == "easter":
+        return _easter(start, end, _year_or_none(g("easter_y")),
+                       after=bool(_AFTER_RE.search(clean, max(0, start - 12), start)))
     return _financial(match)
+
+
+_AFTER_RE = re.compile(r"\bafter\s+(?:the\s+)?$", re.IGNORECASE)
+#: "after Easter": the Friday of the working week after Easter week, when the Easter break is over.
+_AFTER_EASTER = timedelta(days=12)
+
+
+def _easter(start: int, end: int, year: int | None, *, after: bool) -> _Mention:
+    """Easter Sunday; "after Easter" is the end of the working week after Easter week."""
+    shift = _AFTER_EASTER if after else timedelta(0)
+    return _Mention(start, end, Precision.DAY, lambda y: (easter(y) + shift,) * 2, year)
 
 
 def _financial(match: re.Match[str]) -> _Mention | None:
@@ -628,6 +674,8 @@ _REPLY_REFERENCE_RE = re.compile(
     r"|\b(?P<that>that month)\b"
     r"|\b(?P<calendar>the calendar year|calendar year)\b"
     r"|\b(?P<season>spring|summer|autumn|winter)\b"
+    # "Q4 of this financial year": that quarter of the financial year today is in (or the next one)
+    r"|\bQ(?P<fy_quarter>[1-4])\s+(?:of\s+)?(?P<fy_which>this|the current|next|the)\s+(?:financial|fiscal)\s+year\b"
     # "can we say Q3?": a quarter with no year, which in UK public-sector plans is the financial one
     r"|\bQ(?P<quarter>[1-4])\b(?!\s*(?:of\s+)?(?:the\s+)?(?:FY\s*|financial\s+year\s+|year\s+)?'?\d)"
     rf"|\b(?:the|(?P<weekday>{_WEEKDAY}),?(?: the)?) (?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:of\s+)?{_MONTH})"
@@ -653,6 +701,9 @@ def spell_out_reply_dates(text: str, *, today: date) -> str:
             return _as_written_capitalised(match.group("season"))
         if match.group("quarter"):
             return _financial_quarter_to_come(int(match.group("quarter")), today)
+        if match.group("fy_quarter"):
+            ahead = 1 if match.group("fy_which").lower() == "next" else 0
+            return _quarter_of_financial_year(int(match.group("fy_quarter")), today, ahead)
         if match.group("that"):
             return last_month if last_month else match.group(0)
         if match.group("calendar"):
@@ -688,6 +739,12 @@ def _financial_quarter_to_come(number: int, today: date) -> str:
         last_month_year, last_month = (year, 3 * number + 3) if number < 4 else (year + 1, 3)
         if date(last_month_year, last_month, 1) + relativedelta(months=1, days=-1) >= today:
             break
+    return f"Q{number} {year}/{(year + 1) % 100:02d}"
+
+
+def _quarter_of_financial_year(number: int, today: date, ahead: int) -> str:
+    """ "Q4 of this financial year": quarter `number` of the financial year containing `today` (`ahead` years on)."""
+    year = (today.year if today.month >= 4 else today.year - 1) + ahead
     return f"Q{number} {year}/{(year + 1) % 100:02d}"
 
 
