@@ -145,7 +145,11 @@ _IMPERSONAL = re.compile(r"\b(?:your (?:e-?mail|message)|(?:e-?mails|messages) w
 _LATE_ANSWER = re.compile(
     r"\b(?:sorry|apologies|apologise|apologize)\b[^.\n]{0,30}\b(?:slow|late|delay(?:ed)?|belated)\b"
     r"|\b(?:slow|late|delayed|belated) (?:reply|response)\b[^.\n]{0,10}\b(?:sorry|apologies)"
-    r"|\bi(?:'ve| have) been (?:out of (?:the )?office|away|on leave|off)\b",
+    r"|\bi(?:'ve| have) been (?:out of (?:the )?office|away|on leave|off)\b"
+    # "I had my out-of-office on so only just seeing this", "a quick answer before I go", "this isn't an automatic
+    # reply, promise": a person answering around their absence, or saying outright they are no machine
+    r"|\bonly just (?:seen|seeing|read|reading|got (?:to|round to))\b|\b(?:quick|short) (?:answer|reply|update) before i\b"
+    r"|\bbefore i (?:go|leave|head off)\b|\b(?:isn't|is not|not) an? (?:automatic|auto-?|automated) ?(?:reply|response)\b",
     re.I,
 )
 

@@ -112,16 +112,34 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         # "not even close to started", "it hasn't been picked up yet", "we haven't got going on it", "nothing yet"
         r"|\bnot (?:even )?(?:close to|near) (?:being )?(?:started|begun)\b"
         r"|\b(?:haven't|hasn't|have not|has not|not) (?:yet )?(?:been )?(?:picked up|got going|got off the ground)\b"
-        r"|^\W*nothing (?:yet|so far)\W*$", re.I)),
+        r"|^\W*nothing (?:yet|so far)\W*$"
+        # "we never started it", "0 of 12 practices have adopted it"
+        r"|\b(?:we|i|they|it|this|that)(?: was| were|'ve| have| had)? never (?:been )?(?:started|begun|got (?:round|going))\b"
+        r"|^\W*(?:0|none|zero) (?:of|out of) (?:the |our )?\d+\b"
+        # "I'd be lying if I said we'd made a start"
+        r"|\b(?:be lying|a lie) if (?:i|we) (?:said|told you)\b[^.]{0,30}\b(?:made a start|started|begun)\b", re.I)),
     (ReadStatus.BLOCKED, _R(
         r"(?<!not )(?<!n't )(?<!longer )\bstuck\b|\bpaused\b|\bcan(?:no|')?t move (?:on|forward with) (?:this|it)\b"
         r"|\breliant on\b|\bheld up\b|\b(?:can't|cannot|can not|unable to|not able to|couldn't)\s+"
-        r"(?:\w+\s+){0,6}?(?:until|till)\b|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
+        r"(?:\w+\s+){0,10}?(?:until|till|til)\b"
+        # "can't do the training plan without it", "we can't start this because ...", "cannot be progressed"
+        r"|\b(?:can't|cannot|can not|unable to|not able to)\s+(?:\w+\s+){0,6}?without\b"
+        r"|\b(?:can't|cannot|can not) (?:start|begin|progress|proceed|move)\b[^.]{0,20}\bbecause\b"
+        r"|\b(?:cannot|can't|can not) be (?:progressed|taken forward|moved forward)\b"
+        r"|\b(?:unable|not able) to make (?:any )?progress\b"
+        r"|\bneed\b[^.]{0,60}\bbefore (?:we|i|they) can (?:finish|complete|start|begin|progress|do|move)\b"
+        r"|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
         r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
         r"|\bstill waiting (?:on|for)\b|\bstill no \w+(?: \w+)? (?:back )?from\b"
         # chasing someone else who has not answered: "rang them twice", "still nothing from the police"
         r"|\bstill nothing (?:back )?from\b|\b(?:rang|rung|called|phoned|e-?mailed) (?:them|him|her|\w+) (?:twice|again"
-        r"|\w+ times|several times|repeatedly)\b|\b(?:haven't|hasn't|have not|has not) (?:yet )?got back to (?:us|me)\b",
+        r"|\w+ times|several times|repeatedly)\b|\b(?:haven't|hasn't|have not|has not) (?:yet )?got back to (?:us|me)\b"
+        # asked again and again: "chased adult social care 3 times", "written to them on two occasions", "three
+        # requests so far", "chased x2"
+        r"|\b(?:chased|written to|wrote to|asked|raised (?:this|it)(?: with)?|e-?mailed|rung|rang|called|contacted"
+        r"|requested)\b[^.]{0,40}?(?:\b(?:twice|(?:two|three|four|five|several|many|numerous|\d+) (?:times|occasions)"
+        r"|again and again|repeatedly)\b|\bx ?\d\b)"
+        r"|\b(?:two|three|four|five|several|\d+) (?:requests|reminders|chasers|emails) (?:so far|now|sent|later)\b",
         re.I)),
     (ReadStatus.EXTENSION_REQUESTED, _R(
         r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
@@ -129,7 +147,7 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward"
         r"|on) to\b"
         r"|\b(?<!got )(?<!was )(?<!been )(?:push(?:ed)?|moved?|put) (?:it |this |the (?:date|deadline|target) )?back\b"
-        r"|\bslipped\b|\bnew (?:target|deadline|date)\b|\bmore (?:realistic|honest|achievable)\b"
+        r"|\bslipped\b|(?<!give you a )(?<!give a )\bnew (?:target|deadline|date)\b|\bmore (?:realistic|honest|achievable)\b"
         # a later date given as the realistic one: "end of may realistic", "spring more like", "q2 at the latest",
         # "revised target completion: Q2", "so end of this financial year for this", "let's say that"
         r"|\b(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?"
@@ -198,7 +216,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         # "all practices will have received training by December", "delivery will run through the autumn"
         r"\bwill have (?:been )?\w+(?:ed|en)\b[^.]{0,80}\bby\b|\bwill (?:run|continue) (?:through|over|until|into)\b"
         r"|\b(?:well|fairly|quite) advanced\b|\bhappening\b(?<!nothing happening)"
-        r"|\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b|\b\d+ (?:of|out of) (?:the )?\d+\b"
+        r"|\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b"
+        r"|\b(?!0\b)(?P<part>\d+) (?:of|out of) (?:the )?(?!(?P=part)\b)\d+\b"
         r"|\b(?<!attended )(?:one|some|most|part|parts) of (?:it|them|the)\b(?! (?:first|earliest|things|ones)\b)"
         # work going on now: "still analysing", "analysing now", "going through the responses", "we're tweaking it"
         r"|\bstill (?:analys|review|draft|writ|work|test|build|process|collat|check|finalis|consult|train)\w*ing\b"
@@ -287,7 +306,11 @@ _NO_LONGER_NEEDED = _R(
     r"|\bnothing (?:here |in this )?for (?:us|me|our \w+) to do\b|\b(?:we|i) (?:don't|do not|no longer|never) (?:provide"
     r"|commission|run|deliver|offer|hold|manage)\b|\bnot (?:relevant|applicable) (?:to|for) (?:us|our)\b"
     # "the panel merged this action into 4.3": reported against another action from now on
-    r"|\b(?:merg|fold)(?:e|ed|ing)? (?:this|it|the two)(?: action)? (?:into|with)\b|\b(?:a )?duplicate of\b",
+    r"|\b(?:merg|fold)(?:e|ed|ing)? (?:this|it|the two)(?: action)? (?:into|with)\b|\b(?:a )?duplicate of\b"
+    # "overtaken by events", "it doesn't exist any more", "the panel withdrew this one", "we follow the national
+    # guidance instead"
+    r"|\bovertaken by events\b|\b(?:doesn't|does not|no longer) exists?(?: any ?more)?\b"
+    r"|\bwithdrew (?:this|it|that|the action)\b|\bfollow(?:ing)? (?:the )?[\w' ]{1,40}? instead\b",
     re.I,
 )
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
@@ -460,7 +483,30 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
         return read_status(plain) if len(readings) > 1 else (ReadStatus.UNCLEAR, readings[0][2] if readings else 0.2)
     if _whole_action_done_beside_descriptions(said):
         return ReadStatus.COMPLETE, CLOSE_ASKED
+    if said[0][1] is ReadStatus.NOT_APPLICABLE and _NOT_APPLICABLE_OPENING.match(said[0][0]):
+        # "n/a for us - we've not done home visits since the service change": the rest says why
+        return ReadStatus.NOT_APPLICABLE, 0.8
+    if any(s is ReadStatus.NOT_STARTED and c >= 0.8 for _, s, c in said):
+        if _RETRACTED.search(plain):
+            # "yeah all sorted (it isn't, we haven't started)": what is taken back says nothing
+            return ReadStatus.NOT_STARTED, 0.8
+        # "No, it's not complete - it hasn't been started": a completion denied is no progress beside it
+        said = [reading for reading in said if not _ONLY_NOT_DONE.match(reading[0])]
     return _least_finished([(status, confidence) for _, status, confidence in said])
+
+
+_NOT_APPLICABLE_OPENING = _R(r"^\W*(?:n/a|not applicable)\b", re.I)
+# Words that take back what was just said: sarcasm, or a claim owned up to as untrue.
+_RETRACTED = _R(
+    r"\bwould be (?:a lie|lying)\b|\b(?:i'd|i would) be lying\b|\bapart from actually\b|\U0001F643|\(it isn't\b"
+    r"|\bif i'm honest\b|\bin all honesty\b|\bonly joking\b",
+    re.I,
+)
+_ONLY_NOT_DONE = _R(
+    r"^\W*(?:no\W+)?(?:it's|it is|this is|that's|it has|this has)?\s*(?:not|n't|never) (?:yet )?(?:been )?"
+    r"(?:complete|completed|done|finished)\W*$",
+    re.I,
+)
 
 
 # The whole action as the subject of a completion: "this one is done", "action complete", "RAG status: Complete",

@@ -154,3 +154,72 @@ def test_an_automatic_reply_that_points_to_a_mailbox_names_no_successor() -> Non
     reading = read_reply("I have left the council. Please email the community safety hub instead.", today=TODAY,
                          headers={"Auto-Submitted": "auto-replied"})
     assert reading.automatic and reading.status is ReadStatus.NO_RESPONSE
+
+
+# --- statuses: blocked, not started, not applicable -------------------------------------------------------------
+
+
+def _status(text: str) -> ReadStatus:
+    return read_reply(text, today=TODAY, model=None).status
+
+
+@pytest.mark.parametrize("text", [
+    "We've emailed the housing association four times for the tenancy list, nothing back. Can't plan the training "
+    "without it.",
+    "No progress because we are waiting for probation to name someone for the panel. We have written to them on "
+    "three occasions.",
+    "we cant start this because the trust hasn't confirmed the budget, we asked many times",
+    "Regret to say this action cannot be progressed at present; it depends on a national system that is not live. "
+    "I have raised it with the ICB on two occasions.",
+    "The council has been unable to make progress as the ministerial consent has not been received.",
+    "cant do anything on the protocol til legal approve it, been with them since june. chased x3",
+    "I can't move it forward or give you a new date until the restructure settles down.",
+    "We need the inquest findings before we can finish the briefing and they're not out yet.",
+    "45 of 60 files audited, the last 15 sit with the hospital and we're waiting for access - four requests so far.",
+])
+def test_work_that_cannot_go_on_for_want_of_someone_else_is_blocked(text: str) -> None:
+    assert _status(text) is ReadStatus.BLOCKED
+
+
+@pytest.mark.parametrize("text", [
+    "The plan was to start in the autumn. We never started it - the post has been vacant since then.",
+    "0 of 9 schools have the new form so far, we haven't sent it out yet.",
+    "I'd love to say it's nearly there but that would be a lie - we haven't started.",
+    "totally finished 🙃 (it isn't, we haven't started)",
+    "No, it's not complete - it hasn't been started. We'll scope it at the away day.",
+    "I'd be lying if I told you we had made a start on this.",
+])
+def test_work_not_begun_is_not_started_even_beside_words_taken_back(text: str) -> None:
+    assert _status(text) is ReadStatus.NOT_STARTED
+
+
+def test_every_part_counted_done_is_no_part_still_to_do() -> None:
+    assert _status("All staff trained: 18 of 18.") is not ReadStatus.IN_PROGRESS
+    assert _status("12 of 18 staff trained so far.") is ReadStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("text", [
+    "n/a for us - we haven't run that clinic since the merger",
+    "Not applicable\nthe refuge closed last year\nnobody left to do it",
+    "The action has been superseded by the new regional protocol, which replaces ours. We follow the regional one "
+    "instead.",
+    "We dropped the scheme in the summer so the action's been overtaken by events, it doesn't exist any more",
+    "the board withdrew this one at the June meeting",
+])
+def test_an_action_that_no_longer_applies_is_not_applicable(text: str) -> None:
+    reading = read_reply(text, today=TODAY, model=None)
+    assert reading.status is ReadStatus.NOT_APPLICABLE
+    assert reading.needs_confirmation
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Sorry, I had my out of office on last week so I'm only just seeing this. In progress, the audit starts on "
+     "Monday.\n\nI work part time (Tue, Wed).", ReadStatus.IN_PROGRESS),
+    ("I'm on leave from tomorrow until the 3rd, so a quick answer before I go: not started yet.",
+     ReadStatus.NOT_STARTED),
+    ("Not an automatic reply, honest! We can't move on this until the police send the file.", ReadStatus.BLOCKED),
+])
+def test_a_person_answering_around_their_absence_is_read_as_an_answer(text: str, status: ReadStatus) -> None:
+    reading = read_reply(text, today=TODAY, model=None)
+    assert not reading.automatic
+    assert reading.status is status
