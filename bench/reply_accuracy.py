@@ -138,6 +138,7 @@ REPLY_SETS = {
     "held-out 6 (the same, after held-out 5's fixes)": reply_sets.HELDOUT6_FILE,
     "held-out 7 (session 4, read blind, then its false closes built as kinds)": reply_sets.HELDOUT7_FILE,
     "held-out 8 (the same)": reply_sets.HELDOUT8_FILE,
+    "held-out 9 (session 5, read blind after 7 and 8's kinds were built)": reply_sets.HELDOUT9_FILE,
 }
 
 
