@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.db import session_scope
-from bot.models import DECIDE_NOW, Action, Agency, BoardMeeting, Contact, Message, MessageAction, ProgressUpdate
+from bot.models import DECIDE_NOW, Action, ActionDecision, Agency, BoardMeeting, Contact, Message, MessageAction, ProgressUpdate
 from bot.settings import load_settings
 from bot.sweep import SweepReport, sweep
 from tests.factories import small_plan
@@ -141,7 +141,7 @@ def test_a_lead_going_away_resets_the_days_of_the_actions_they_lead(engine: Engi
         priya.away_until = date(2026, 12, 14)
         session.add(priya)
     with session_scope(engine) as session:
-        reset = {a.id for a in session.exec(select(Action).where(Action.decide_on == DECIDE_NOW)).all()}
+        reset = set(session.exec(select(ActionDecision.action_id).where(ActionDecision.decide_on == DECIDE_NOW)).all())
         police = {a.id for a in session.exec(select(Action).where(Action.lead_agency_id == priya.agency_id)).all()}
     assert reset and reset <= set(action_ids)
     assert {a for a in police if a in reset} == reset  # only hers (no lead contact of their own: her agency's)
@@ -164,38 +164,48 @@ def test_a_sweep_as_of_a_later_date_leaves_the_days_for_the_real_one(engine: Eng
     action_ids = seed(engine, settings, random.Random(10))
     sweep(engine, settings, MONDAY + timedelta(days=30), store_days=False)
     with session_scope(engine) as session:
-        assert {a.decide_on for a in session.exec(select(Action)).all()} == {DECIDE_NOW}
+        assert set(session.exec(select(ActionDecision.decide_on)).all()) == {DECIDE_NOW}
     assert sweep(engine, settings, MONDAY).decided == len(action_ids)
 
 
 @pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
 def test_a_sweep_reads_the_due_actions_through_their_index_without_statistics(engine: Engine, generic: bool) -> None:
-    """At 100k open actions a steady sweep must cost what is due: the select of actions whose day has
-    come is planned from ix_action_live_decide_on, never a scan of the partnership's every action,
-    also by a PostgreSQL that has no statistics yet and plans a prepared statement generically."""
+    """At 100k open actions a steady sweep must cost what is due: the ids whose day has come are read from
+    ix_action_decision_decide_on, and their actions by their key, never a scan of the partnership's every
+    (live) action, also by a PostgreSQL that has no statistics yet and plans a prepared statement generically."""
     import sqlalchemy as sa
     from sqlmodel import Session
 
-    from bot.sweep import Chosen, open_actions_query
+    from bot.sweep import Chosen, chosen_actions_query, due_action_ids
     from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
 
     with engine.connect() as connection:
         with Session(bind=connection) as session:
             partnership_id = _fill(session, ACTIONS)
-            session.execute(sa.update(Action).values(decide_on=date(2027, 3, 1)))
+            session.execute(sa.update(ActionDecision).values(decide_on=date(2027, 3, 1)))
+            some = list(session.exec(select(ActionDecision.action_id).limit(7)).all())
+            session.execute(sa.update(ActionDecision).where(ActionDecision.action_id.in_(some))  # type: ignore[attr-defined]
+                            .values(decide_on=date(2026, 11, 30)))
             session.flush()
-            query = open_actions_query(partnership_id).where(Chosen(date(2026, 12, 2)).where())
+            assert sorted(due_action_ids(connection, date(2026, 12, 2))) == sorted(some)
+            due = sa.select(ActionDecision.action_id).where(ActionDecision.decide_on <= date(2026, 12, 2))  # type: ignore[arg-type,operator]
+            load = chosen_actions_query(partnership_id, Chosen(date(2026, 12, 2)).where(some, engine.dialect.name))
             if engine.dialect.name == "postgresql":
                 forget_statistics(connection)
-                plan = _explain(connection, query, generic=generic)
-                assert "Seq Scan on action" not in plan, plan
+                due_plan, load_plan = (_explain(connection, query, generic=generic) for query in (due, load))
+                assert "ix_action_decision_decide_on" in due_plan, due_plan
+                assert "Seq Scan" not in load_plan and "action_pkey" in load_plan, load_plan
             else:
                 if generic:
                     pytest.skip("SQLite prepares no generic plans")
-                sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
-                plan = "\n".join(str(row) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-                assert "SCAN action" not in plan, plan
-            assert "ix_action_live_decide_on" in plan, plan
+
+                def plan_of(query: sa.Select[Any]) -> str:
+                    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+                    return "\n".join(str(row) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+
+                due_plan, load_plan = plan_of(due), plan_of(load)
+                assert "ix_action_decision_decide_on" in due_plan, due_plan
+                assert "SCAN action" not in load_plan and "INTEGER PRIMARY KEY" in load_plan, load_plan
         connection.rollback()
 
 
@@ -265,5 +275,5 @@ def test_a_message_removed_or_redated_resets_the_actions_it_covered(engine: Engi
         session.flush()
         session.delete(second)
     with session_scope(engine) as session:
-        reset = {a.id for a in session.exec(select(Action).where(Action.decide_on == DECIDE_NOW)).all()}
+        reset = set(session.exec(select(ActionDecision.action_id).where(ActionDecision.decide_on == DECIDE_NOW)).all())
     assert covered and covered <= reset and reset <= set(action_ids)
