@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -277,3 +278,64 @@ def test_a_message_removed_or_redated_resets_the_actions_it_covered(engine: Engi
     with session_scope(engine) as session:
         reset = set(session.exec(select(ActionDecision.action_id).where(ActionDecision.decide_on == DECIDE_NOW)).all())
     assert covered and covered <= reset and reset <= set(action_ids)
+
+
+def _decisions(engine: Engine) -> dict[int, tuple[date | None, int]]:
+    with session_scope(engine) as session:
+        return {row.action_id: (row.decide_on, row.decide_gen) for row in session.exec(select(ActionDecision)).all()}
+
+
+@pytest.mark.parametrize("how", ["orm", "core", "bulk"])
+def test_every_new_action_gets_its_decision_row_however_it_is_inserted(engine: Engine, settings, how: str) -> None:
+    """Migration 0002's trigger: an action without its row would never be swept, and nothing would say so."""
+    import sqlalchemy as sa
+
+    from bot.bulk import insert_rows
+
+    action_ids = seed(engine, settings, random.Random(13), count=3)
+    with session_scope(engine) as session:
+        model = session.get(Action, action_ids[0])
+        assert model is not None
+        row = {name: getattr(model, name) for name in ("recommendation_id", "review_id", "lead_agency_id",
+                                                         "description", "status", "position")}
+        new_rows = [{**row, "ref": f"NEW-{n}", "created_at": MONDAY, "updated_at": MONDAY} for n in range(3)]
+        table = Action.__table__  # type: ignore[attr-defined]
+        if how == "orm":
+            session.add_all([Action(**new) for new in new_rows])
+        elif how == "core":
+            session.execute(sa.insert(table), new_rows)
+        else:
+            insert_rows(session, table, new_rows)  # COPY on PostgreSQL
+    with session_scope(engine) as session:
+        new_ids = set(session.exec(select(Action.id).where(Action.ref.like("NEW-%"))).all())  # type: ignore[attr-defined]
+    decisions = _decisions(engine)
+    assert len(new_ids) == 3 and set(decisions) == set(action_ids) | new_ids
+    assert {decisions[i] for i in new_ids} == {(DECIDE_NOW, 0)}
+    assert sweep(engine, settings, MONDAY).decided == len(action_ids) + 3
+
+
+def test_a_closed_action_leaves_the_sweep_and_a_reopened_one_comes_back(engine: Engine, settings) -> None:
+    action_ids = seed(engine, settings, random.Random(14), count=6)
+    sweep(engine, settings, MONDAY)
+    with session_scope(engine) as session:
+        action = session.get(Action, action_ids[0])
+        assert action is not None
+        action.status = "complete"
+        session.add(action)
+    assert _decisions(engine)[action_ids[0]][0] is None  # out of ix_action_decision_decide_on for good
+    assert sweep(engine, settings, MONDAY + timedelta(days=60)).decided < len(action_ids)
+    with session_scope(engine) as session:
+        action = session.get(Action, action_ids[0])
+        assert action is not None
+        action.status = "in_progress"
+        session.add(action)
+    assert _decisions(engine)[action_ids[0]][0] == DECIDE_NOW
+
+
+def test_a_deleted_action_takes_its_decision_row_with_it(engine: Engine, settings) -> None:
+    import sqlalchemy as sa
+
+    action_ids = seed(engine, settings, random.Random(15), count=3)
+    with session_scope(engine) as session:
+        session.execute(sa.delete(Action).where(Action.id == action_ids[0]))  # type: ignore[arg-type]
+    assert set(_decisions(engine)) == set(action_ids[1:])
