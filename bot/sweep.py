@@ -132,6 +132,9 @@ class PlanFacts:
     chasers: dict[int, list[datetime]]  # action id -> created_at of chaser messages only
     escalated: dict[tuple[int, int], datetime]  # (action id, level) -> latest escalation
     meetings: list[date]
+    #: Actions whose day had come but are no longer live (closed, or gone from the plan by a write the reset
+    #: did not see, or inserted closed), as (id, decide_gen): the sweep takes them out of its index for good.
+    not_live: list[tuple[int, int]] = field(default_factory=list)
 
     def lead_of(self, action: OpenAction) -> int | None:
         if action.lead_contact_id is not None:
@@ -237,8 +240,14 @@ def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chos
     else:
         query = chosen_actions_query(partnership.id, chosen.where(due_action_ids(connection, chosen.today), dialect))
     # Streamed: a buffered result of 66k rows is held twice, by the driver and as OpenActions.
-    actions = {row[0]: OpenAction(*row[:-1])
-               for row in connection.execute(query, execution_options={"yield_per": 5000}) if row[-1]}
+    actions: dict[int, OpenAction] = {}
+    not_live: list[tuple[int, int]] = []
+    for row in connection.execute(query, execution_options={"yield_per": 5000}):
+        action = OpenAction(*row[:-1])
+        if row[-1]:
+            actions[action.id] = action
+        elif action.decide_on is not None:
+            not_live.append((action.id, action.decide_gen))
     contacts = {
         row[0]: ActiveContact(*row)
         for row in connection.execute(
@@ -294,7 +303,7 @@ def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chos
     )
     return PlanFacts(
         partnership, actions, contacts, agencies, default_lead, dict(managers), coordinators,
-        last_reply, dict(chases), dict(chasers), escalated, meetings,
+        last_reply, dict(chases), dict(chasers), escalated, meetings, not_live,
     )
 
 
@@ -549,6 +558,8 @@ def _store_decision_days(
         days[action_id] = next_decision_day(chase_state(facts, action), ladder_state(facts, action), chasing,
                                             policy_for(action.lead_agency_id), today, facts.meetings)
     by_day: dict[tuple[date | None, int], list[int]] = defaultdict(list)
+    for action_id, gen in facts.not_live:
+        by_day[(None, gen)].append(action_id)
     for action_id, day in days.items():
         action = facts.actions[action_id]
         if day != action.decide_on:

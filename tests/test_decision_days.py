@@ -339,3 +339,22 @@ def test_a_deleted_action_takes_its_decision_row_with_it(engine: Engine, setting
     with session_scope(engine) as session:
         session.execute(sa.delete(Action).where(Action.id == action_ids[0]))  # type: ignore[arg-type]
     assert set(_decisions(engine)) == set(action_ids[1:])
+
+
+def test_an_action_inserted_closed_is_read_once_and_then_left_out_of_the_sweeps_index(engine: Engine, settings) -> None:
+    """The trigger gives every new action DECIDE_NOW, closed or not (an imported plan has finished actions):
+    the first sweep that meets one closed takes it out of ix_action_decision_decide_on."""
+    import sqlalchemy as sa
+
+    action_ids = seed(engine, settings, random.Random(16), count=3)
+    sweep(engine, settings, MONDAY)
+    with session_scope(engine) as session:
+        model = session.get(Action, action_ids[0])
+        assert model is not None
+        session.execute(sa.insert(Action.__table__), [{  # type: ignore[attr-defined]
+            "recommendation_id": model.recommendation_id, "review_id": model.review_id, "ref": "DONE-1",
+            "status": "complete", "created_at": MONDAY, "updated_at": MONDAY}])
+        closed_id = session.exec(select(Action.id).where(Action.ref == "DONE-1")).one()
+    assert _decisions(engine)[closed_id] == (DECIDE_NOW, 0)
+    assert sweep(engine, settings, MONDAY + timedelta(minutes=15)).decided == 0
+    assert _decisions(engine)[closed_id] == (None, 0)
