@@ -341,9 +341,10 @@ def test_a_deleted_action_takes_its_decision_row_with_it(engine: Engine, setting
     assert set(_decisions(engine)) == set(action_ids[1:])
 
 
-def test_an_action_inserted_closed_is_read_once_and_then_left_out_of_the_sweeps_index(engine: Engine, settings) -> None:
-    """The trigger gives every new action DECIDE_NOW, closed or not (an imported plan has finished actions):
-    the first sweep that meets one closed takes it out of ix_action_decision_decide_on."""
+def test_an_action_inserted_closed_has_no_day_and_one_closed_unseen_is_read_once_then_left_out(
+        engine: Engine, settings) -> None:
+    """An imported plan's finished actions never enter the sweep's index; an action closed by a write the
+    reset does not see (a Core UPDATE) is read by the next sweep once, and then left out for good."""
     import sqlalchemy as sa
 
     action_ids = seed(engine, settings, random.Random(16), count=3)
@@ -355,6 +356,9 @@ def test_an_action_inserted_closed_is_read_once_and_then_left_out_of_the_sweeps_
             "recommendation_id": model.recommendation_id, "review_id": model.review_id, "ref": "DONE-1",
             "status": "complete", "created_at": MONDAY, "updated_at": MONDAY}])
         closed_id = session.exec(select(Action.id).where(Action.ref == "DONE-1")).one()
-    assert _decisions(engine)[closed_id] == (DECIDE_NOW, 0)
-    assert sweep(engine, settings, MONDAY + timedelta(minutes=15)).decided == 0
+        session.execute(sa.update(Action).where(Action.id == action_ids[1]).values(status="complete"))  # type: ignore[arg-type]
+        session.execute(sa.update(ActionDecision).where(ActionDecision.action_id == action_ids[1])  # type: ignore[arg-type]
+                        .values(decide_on=DECIDE_NOW))
     assert _decisions(engine)[closed_id] == (None, 0)
+    assert sweep(engine, settings, MONDAY + timedelta(minutes=15)).decided == 0
+    assert _decisions(engine)[action_ids[1]][0] is None

@@ -21,15 +21,20 @@ down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# A live action (bot.history_queries.live_action, as the partial indexes of 0001 spell it) starts at DECIDE_NOW;
+# one inserted closed or out of the plan (an imported plan's finished actions) has no day to come.
+_FIRST_DAY = ("CASE WHEN removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"
+              " THEN '0001-01-01' END")
+
 _POSTGRESQL_UP = [
     """
     CREATE FUNCTION action_decision_rows() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO action_decision (action_id) SELECT id FROM new_actions;
+        INSERT INTO action_decision (action_id, decide_on) SELECT id, (%s)::date FROM new_actions;
         RETURN NULL;
     END
     $$
-    """,
+    """ % _FIRST_DAY,
     """
     CREATE TRIGGER action_decision_rows AFTER INSERT ON action
     REFERENCING NEW TABLE AS new_actions FOR EACH STATEMENT EXECUTE FUNCTION action_decision_rows()
@@ -40,9 +45,9 @@ _SQLITE_UP = [
     """
     CREATE TRIGGER action_decision_rows AFTER INSERT ON action FOR EACH ROW
     BEGIN
-        INSERT INTO action_decision (action_id) VALUES (NEW.id);
+        INSERT INTO action_decision (action_id, decide_on) SELECT NEW.id, %s;
     END
-    """,
+    """ % _FIRST_DAY.replace("removed_from_plan_at", "NEW.removed_from_plan_at").replace("status", "NEW.status"),
 ]
 _SQLITE_DOWN = ["DROP TRIGGER action_decision_rows"]
 
@@ -51,7 +56,8 @@ def upgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
     for statement in _POSTGRESQL_UP if postgresql else _SQLITE_UP:
         op.execute(statement)
-    op.execute("INSERT INTO action_decision (action_id) SELECT id FROM action"
+    cast = "::date" if postgresql else ""
+    op.execute(f"INSERT INTO action_decision (action_id, decide_on) SELECT id, ({_FIRST_DAY}){cast} FROM action"
                " WHERE id NOT IN (SELECT action_id FROM action_decision)")
 
 
