@@ -1,4 +1,4 @@
-"""Keeping `Action.decide_on` true: any change to what the rules read about an action resets it.
+"""Keeping `ActionDecision.decide_on` true: any change to what the rules read about an action resets it.
 
 The sweep loads only the actions whose stored decision day has come (bot/rules/decisions.py). A day
 computed from facts that have changed since could be too late, so every flush that adds, changes or
@@ -14,8 +14,8 @@ day over the reset):
   leads, and those of its agencies that have no lead contact of their own.
 
 One listener on every ORM session, so no handler has to remember. Writes that bypass the ORM must
-reset the day themselves (`reset_decisions`); today those are the sweep, which stores the days it
-computes, and the bulk import, whose new rows start at DECIDE_NOW by the column's default.
+reset the day themselves (`reset_decisions`); today that is the sweep, which stores the days it
+computes. A new action gets its row, at DECIDE_NOW, from a database trigger (migration 0002).
 What the day depends on beyond one action (settings, meetings, agency policies) is the sweep's
 `decision_basis` check.
 """
@@ -31,10 +31,10 @@ from sqlalchemy.orm import Session, UOWTransaction
 from sqlmodel import col
 
 from bot.history_queries import live_action
-from bot.models import DECIDE_NOW, Action, Contact, Message, MessageAction, ProgressUpdate
+from bot.models import DECIDE_NOW, Action, ActionDecision, Contact, Message, MessageAction, ProgressUpdate
 
 #: Action columns the rules never read: changing them leaves the stored day as it was.
-_NOT_DECIDING = frozenset({"decide_on", "decide_gen", "updated_at", "created_at",
+_NOT_DECIDING = frozenset({"updated_at", "created_at",
                            # the console's copies (bot/action_copies.py): the rules read their sources
                            "review_id", "recommendation_position", "agency_name", "last_chased_at", "last_answer_at"})
 _PENDING = "dhr.decisions.pending"
@@ -55,12 +55,14 @@ class _Pending:
 
 
 def reset_decisions(where: sa.ColumnElement[bool]) -> sa.Update:
-    """The UPDATE that sets the decision day of the live actions `where` selects back to DECIDE_NOW."""
+    """The UPDATE that sets the decision day of the actions `where` selects back to DECIDE_NOW, or to None
+    for those no longer live (closed, or gone from the plan), which so leave the sweep's index."""
+    decision = ActionDecision.__table__  # type: ignore[attr-defined]
+    live = sa.exists().where(col(Action.id) == decision.c.action_id, live_action())
     return (
-        sa.update(Action)
-        .where(where, live_action())
-        .values(decide_on=DECIDE_NOW, decide_gen=col(Action.decide_gen) + 1)
-        .execution_options(synchronize_session=False)
+        sa.update(decision)
+        .where(decision.c.action_id.in_(sa.select(col(Action.id)).where(where)))
+        .values(decide_on=sa.case((live, DECIDE_NOW), else_=None), decide_gen=decision.c.decide_gen + 1)
     )
 
 

@@ -171,9 +171,6 @@ class Action(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_action_live_due_ref", "due", "ref",
                  postgresql_where=sa.text(_LIVE), sqlite_where=sa.text(_LIVE)),
-        #: A sweep reads only the live actions whose decision day has come (bot/decisions.py).
-        sa.Index("ix_action_live_decide_on", "decide_on",
-                 postgresql_where=sa.text(_LIVE), sqlite_where=sa.text(_LIVE)),
         *_plan_page_indexes(),
     )
 
@@ -209,9 +206,29 @@ class Action(SQLModel, table=True):
     removed_from_plan_at: datetime | None = _when(default=None)
     created_at: datetime = _when(default_factory=utcnow)
     updated_at: datetime = _when(default_factory=utcnow)
+
+
+class ActionDecision(SQLModel, table=True):
+    """When the rules next need to look at an action (bot/decisions.py), one row per action.
+
+    A table of its own because the sweep writes it for every action it decides: as a column of `action`,
+    whose 18 indexes serve the console, each of those writes was an update PostgreSQL could not make in
+    place (HOT) and wrote an entry in every index. A database trigger gives each new action its row,
+    however it is inserted (the ORM, the import's bulk COPY, a benchmark's raw SQL): see migration 0002.
+    """
+
+    __tablename__ = "action_decision"
+    #: A sweep reads only the rows whose day has come; a closed action's day is None and leaves the index.
+    __table_args__ = (
+        sa.Index("ix_action_decision_decide_on", "decide_on",
+                 postgresql_where=sa.text("decide_on IS NOT NULL"), sqlite_where=sa.text("decide_on IS NOT NULL")),
+    )
+
+    action_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("action.id", ondelete="CASCADE"),
+                                               primary_key=True, autoincrement=False))
     #: The first send day on which the chasing or escalation rules could take a step for this action
     #: (`rules.decisions.next_decision_day`); DECIDE_NOW once anything they read has changed, None when
-    #: no day can come without such a change. Rows written without it (bulk imports) get DECIDE_NOW.
+    #: no day can come without such a change, or the action is no longer live.
     decide_on: date | None = Field(default=DECIDE_NOW, sa_column_kwargs={"server_default": DECIDE_NOW.isoformat()})
     #: Counts the changes that reset `decide_on`, so a sweep storing a day decided on older facts
     #: never overwrites a reset made meanwhile (it stores only where the count is the one it read).

@@ -1,7 +1,7 @@
 """One sweep: load what the rules need, ask chasing.py and escalation.py, queue the messages.
 
 The only module that knows both the tables and the rules. It reads the open actions whose decision
-day has come (`Action.decide_on`, see bot/rules/decisions.py) in a few queries, hands plain
+day has come (`ActionDecision.decide_on`, see bot/rules/decisions.py) in a few queries, hands plain
 dataclasses to the pure rules, writes one Message per intent through the outbox, whose idempotency
 keys make a second sweep at the same moment a no-op, and stores each action's next decision day. A
 sweep therefore costs what is due, not what exists; when the settings, the meetings or an agency's
@@ -33,6 +33,7 @@ from bot.delivery_advice import advice_for
 from bot.history_queries import delivered_at, is_answer, live_action
 from bot.models import (
     Action,
+    ActionDecision,
     Agency,
     BoardMeeting,
     Contact,
@@ -131,6 +132,9 @@ class PlanFacts:
     chasers: dict[int, list[datetime]]  # action id -> created_at of chaser messages only
     escalated: dict[tuple[int, int], datetime]  # (action id, level) -> latest escalation
     meetings: list[date]
+    #: Actions whose day had come but are no longer live (closed, or gone from the plan by a write the reset
+    #: did not see, or inserted closed), as (id, decide_gen): the sweep takes them out of its index for good.
+    not_live: list[tuple[int, int]] = field(default_factory=list)
 
     def lead_of(self, action: OpenAction) -> int | None:
         if action.lead_contact_id is not None:
@@ -139,21 +143,67 @@ class PlanFacts:
 
 
 def open_actions_query(partnership_id: int, *columns: Any) -> sa.Select[Any]:
-    """The partnership's open actions, as the columns of OpenAction (or the `columns` given).
+    """The partnership's open actions, as the columns of OpenAction (or the `columns` given)."""
+    return sa.select(*(columns or _open_action_columns())).where(live_action(), _partnership_of_action() == partnership_id)
 
-    The partnership is looked up per action by a correlated scalar subquery rather than a join (or an
-    EXISTS, which PostgreSQL turns into one), so that a condition on the action itself (its decision
-    day) drives the query through its index, on both databases and with or without planner
-    statistics, instead of the partnership's every action being read first.
-    """
-    partnership_of_action = (
+
+def _partnership_of_action() -> Any:
+    """The action's partnership, looked up per action by a correlated scalar subquery rather than a join (or an
+    EXISTS, which PostgreSQL turns into one), so that a condition on the action itself drives the query
+    through its own index, with or without planner statistics, instead of the partnership's every action
+    being read first."""
+    return (
         sa.select(col(Review.partnership_id))
         .join(Recommendation, col(Review.id) == col(Recommendation.review_id))
         .where(col(Recommendation.id) == col(Action.recommendation_id))
         .scalar_subquery()
     )
-    return sa.select(*(columns or [getattr(Action, name) for name in OpenAction._fields])).where(
-        live_action(), partnership_of_action == partnership_id)
+
+
+def _open_action_columns() -> list[Any]:
+    """OpenAction's columns: the action's own, and its decision row's, each looked up by its key (a scalar
+    subquery: a join lets a planner without statistics read every decision row)."""
+    decision = ActionDecision.__table__  # type: ignore[attr-defined]
+
+    def decided(column: sa.Column[Any]) -> Any:
+        return sa.select(column).where(decision.c.action_id == col(Action.id)).scalar_subquery().label(column.name)
+
+    return [decided(decision.c[name]) if name in _DECISION_FIELDS else getattr(Action, name)
+            for name in OpenAction._fields]
+
+
+_DECISION_FIELDS = frozenset({"decide_on", "decide_gen"})
+
+
+def due_action_ids(connection: sa.Connection, today: date) -> list[int]:
+    """The actions whose decision day has come by `today` (read through ix_action_decision_decide_on)."""
+    decision = ActionDecision.__table__  # type: ignore[attr-defined]
+    return list(connection.execute(sa.select(decision.c.action_id).where(decision.c.decide_on <= today)).scalars())
+
+
+def chosen_actions_query(partnership_id: int, where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """The partnership's actions `where` picks, as OpenAction's columns and then whether the action is live.
+
+    Liveness is selected, for the caller to test, not a condition: given it, a PostgreSQL without statistics
+    takes the live actions' partial indexes for a handful of rows and reads every live action, where the
+    ids in `where` would have led it straight to the few rows wanted.
+    """
+    return sa.select(*_open_action_columns(), live_action().label("live")).where(
+        where, _partnership_of_action() == partnership_id)
+
+
+def with_ids(column: Any, ids: Collection[int], dialect: str) -> sa.ColumnElement[bool]:
+    """`column IN ids` for any number of ids: one array (PostgreSQL) or one JSON text (SQLite), not one bound
+    parameter each, whose expansion and per-value processing cost more than the query at 10,000s of ids."""
+    condition: sa.ColumnElement[bool]
+    if dialect == "postgresql":
+        condition = column == sa.any_(sa.bindparam(None, sorted(ids), type_=postgresql.ARRAY(sa.Integer)))
+    elif dialect == "sqlite":
+        each = sa.func.json_each(sa.bindparam(None, json.dumps(sorted(ids)), type_=sa.String)).table_valued("value")
+        condition = column.in_(sa.select(each.c.value))
+    else:
+        condition = column.in_(sorted(ids))
+    return condition
 
 
 @dataclass(frozen=True)
@@ -166,12 +216,11 @@ class Chosen:
     leads: frozenset[int] = frozenset()
     lead_agencies: frozenset[int] = frozenset()
 
-    def where(self) -> sa.ColumnElement[bool]:
-        if self.today is None:
-            return sa.true()
-        due = col(Action.decide_on) <= self.today
+    def where(self, due_ids: Collection[int], dialect: str) -> sa.ColumnElement[bool]:
+        """The condition on `action`, given the ids whose day has come (`due_action_ids`)."""
+        due = with_ids(col(Action.id), due_ids, dialect)
         if not self.leads and not self.lead_agencies:
-            return due  # alone, so that it is read through ix_action_live_decide_on
+            return due
         return sa.or_(
             due,
             col(Action.lead_contact_id).in_(sorted(self.leads)),
@@ -185,10 +234,20 @@ def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chos
     # open action cost six times the query, and the ORM's result rows cost more than the read.
     assert partnership.id is not None
     connection = session.connection()
+    dialect = connection.dialect.name
+    if chosen.today is None:
+        query = open_actions_query(partnership.id, *_open_action_columns(), sa.true().label("live"))
+    else:
+        query = chosen_actions_query(partnership.id, chosen.where(due_action_ids(connection, chosen.today), dialect))
     # Streamed: a buffered result of 66k rows is held twice, by the driver and as OpenActions.
-    actions = {row[0]: OpenAction(*row) for row in connection.execute(
-        open_actions_query(partnership.id).where(chosen.where()), execution_options={"yield_per": 5000})}
-    chosen_ids = open_actions_query(partnership.id, col(Action.id)).where(chosen.where())
+    actions: dict[int, OpenAction] = {}
+    not_live: list[tuple[int, int]] = []
+    for row in connection.execute(query, execution_options={"yield_per": 5000}):
+        action = OpenAction(*row[:-1])
+        if row[-1]:
+            actions[action.id] = action
+        elif action.decide_on is not None:
+            not_live.append((action.id, action.decide_gen))
     contacts = {
         row[0]: ActiveContact(*row)
         for row in connection.execute(
@@ -212,7 +271,7 @@ def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chos
     last_reply: dict[int, datetime] = dict(
         session.execute(
             sa.select(col(ProgressUpdate.action_id), sa.func.max(col(ProgressUpdate.at)))
-            .where(is_answer(), col(ProgressUpdate.action_id).in_(chosen_ids))
+            .where(is_answer(), with_ids(col(ProgressUpdate.action_id), actions, dialect))
             .group_by(col(ProgressUpdate.action_id))
         ).all()
     )
@@ -226,7 +285,7 @@ def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chos
         sa.select(col(MessageAction.action_id), col(Message.kind), col(Message.level), col(Message.created_at),
                   delivered_at())
         .join(Message, col(Message.id) == col(MessageAction.message_id))
-        .where(col(MessageAction.action_id).in_(chosen_ids))
+        .where(with_ids(col(MessageAction.action_id), actions, dialect))
     ).all()
     for action_id, kind, level, created_at, delivered in history:
         if action_id not in actions:
@@ -244,7 +303,7 @@ def load_facts(session: Session, partnership: Partnership, chosen: Chosen = Chos
     )
     return PlanFacts(
         partnership, actions, contacts, agencies, default_lead, dict(managers), coordinators,
-        last_reply, dict(chases), dict(chasers), escalated, meetings,
+        last_reply, dict(chases), dict(chasers), escalated, meetings, not_live,
     )
 
 
@@ -499,6 +558,8 @@ def _store_decision_days(
         days[action_id] = next_decision_day(chase_state(facts, action), ladder_state(facts, action), chasing,
                                             policy_for(action.lead_agency_id), today, facts.meetings)
     by_day: dict[tuple[date | None, int], list[int]] = defaultdict(list)
+    for action_id, gen in facts.not_live:
+        by_day[(None, gen)].append(action_id)
     for action_id, day in days.items():
         action = facts.actions[action_id]
         if day != action.decide_on:
@@ -508,24 +569,10 @@ def _store_decision_days(
 
 
 def set_decision_day(connection: sa.Connection, ids: Sequence[int], day: date | None, gen: int) -> None:
-    """Set the decision day of the actions `ids` whose `decide_gen` is still `gen`, in one statement.
-
-    A first sweep stores tens of thousands of days: the ids go as one array (PostgreSQL) or one JSON
-    text (SQLite), not as one bound parameter each, whose expansion and per-value processing cost
-    more than the update itself.
-    """
-    table = Action.__table__  # type: ignore[attr-defined]
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        chosen = table.c.id == sa.any_(sa.bindparam("ids", list(ids), type_=postgresql.ARRAY(sa.Integer)))
-        statements = [chosen]
-    elif dialect == "sqlite":
-        each = sa.func.json_each(sa.bindparam("ids", json.dumps(list(ids)), type_=sa.String)).table_valued("value")
-        statements = [table.c.id.in_(sa.select(each.c.value))]
-    else:
-        statements = [table.c.id.in_(ids[start:start + 500]) for start in range(0, len(ids), 500)]
-    for chosen in statements:
-        connection.execute(sa.update(table).where(chosen, table.c.decide_gen == gen).values(decide_on=day))
+    """Set the decision day of the actions `ids` whose `decide_gen` is still `gen`, in one statement."""
+    table = ActionDecision.__table__  # type: ignore[attr-defined]
+    connection.execute(sa.update(table).where(with_ids(table.c.action_id, ids, connection.dialect.name),
+                                              table.c.decide_gen == gen).values(decide_on=day))
 
 
 def _unowned_actions(session: Session, facts: PlanFacts) -> list[OpenAction]:

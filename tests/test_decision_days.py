@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.db import session_scope
-from bot.models import DECIDE_NOW, Action, Agency, BoardMeeting, Contact, Message, MessageAction, ProgressUpdate
+from bot.models import DECIDE_NOW, Action, ActionDecision, Agency, BoardMeeting, Contact, Message, MessageAction, ProgressUpdate
 from bot.settings import load_settings
 from bot.sweep import SweepReport, sweep
 from tests.factories import small_plan
@@ -141,7 +142,7 @@ def test_a_lead_going_away_resets_the_days_of_the_actions_they_lead(engine: Engi
         priya.away_until = date(2026, 12, 14)
         session.add(priya)
     with session_scope(engine) as session:
-        reset = {a.id for a in session.exec(select(Action).where(Action.decide_on == DECIDE_NOW)).all()}
+        reset = set(session.exec(select(ActionDecision.action_id).where(ActionDecision.decide_on == DECIDE_NOW)).all())
         police = {a.id for a in session.exec(select(Action).where(Action.lead_agency_id == priya.agency_id)).all()}
     assert reset and reset <= set(action_ids)
     assert {a for a in police if a in reset} == reset  # only hers (no lead contact of their own: her agency's)
@@ -164,38 +165,48 @@ def test_a_sweep_as_of_a_later_date_leaves_the_days_for_the_real_one(engine: Eng
     action_ids = seed(engine, settings, random.Random(10))
     sweep(engine, settings, MONDAY + timedelta(days=30), store_days=False)
     with session_scope(engine) as session:
-        assert {a.decide_on for a in session.exec(select(Action)).all()} == {DECIDE_NOW}
+        assert set(session.exec(select(ActionDecision.decide_on)).all()) == {DECIDE_NOW}
     assert sweep(engine, settings, MONDAY).decided == len(action_ids)
 
 
 @pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
 def test_a_sweep_reads_the_due_actions_through_their_index_without_statistics(engine: Engine, generic: bool) -> None:
-    """At 100k open actions a steady sweep must cost what is due: the select of actions whose day has
-    come is planned from ix_action_live_decide_on, never a scan of the partnership's every action,
-    also by a PostgreSQL that has no statistics yet and plans a prepared statement generically."""
+    """At 100k open actions a steady sweep must cost what is due: the ids whose day has come are read from
+    ix_action_decision_decide_on, and their actions by their key, never a scan of the partnership's every
+    (live) action, also by a PostgreSQL that has no statistics yet and plans a prepared statement generically."""
     import sqlalchemy as sa
     from sqlmodel import Session
 
-    from bot.sweep import Chosen, open_actions_query
+    from bot.sweep import Chosen, chosen_actions_query, due_action_ids
     from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
 
     with engine.connect() as connection:
         with Session(bind=connection) as session:
             partnership_id = _fill(session, ACTIONS)
-            session.execute(sa.update(Action).values(decide_on=date(2027, 3, 1)))
+            session.execute(sa.update(ActionDecision).values(decide_on=date(2027, 3, 1)))
+            some = list(session.exec(select(ActionDecision.action_id).limit(7)).all())
+            session.execute(sa.update(ActionDecision).where(ActionDecision.action_id.in_(some))  # type: ignore[attr-defined]
+                            .values(decide_on=date(2026, 11, 30)))
             session.flush()
-            query = open_actions_query(partnership_id).where(Chosen(date(2026, 12, 2)).where())
+            assert sorted(due_action_ids(connection, date(2026, 12, 2))) == sorted(some)
+            due = sa.select(ActionDecision.action_id).where(ActionDecision.decide_on <= date(2026, 12, 2))  # type: ignore[arg-type,operator]
+            load = chosen_actions_query(partnership_id, Chosen(date(2026, 12, 2)).where(some, engine.dialect.name))
             if engine.dialect.name == "postgresql":
                 forget_statistics(connection)
-                plan = _explain(connection, query, generic=generic)
-                assert "Seq Scan on action" not in plan, plan
+                due_plan, load_plan = (_explain(connection, query, generic=generic) for query in (due, load))
+                assert "ix_action_decision_decide_on" in due_plan, due_plan
+                assert "Seq Scan" not in load_plan and "action_pkey" in load_plan, load_plan
             else:
                 if generic:
                     pytest.skip("SQLite prepares no generic plans")
-                sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
-                plan = "\n".join(str(row) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-                assert "SCAN action" not in plan, plan
-            assert "ix_action_live_decide_on" in plan, plan
+
+                def plan_of(query: sa.Select[Any]) -> str:
+                    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+                    return "\n".join(str(row) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+
+                due_plan, load_plan = plan_of(due), plan_of(load)
+                assert "ix_action_decision_decide_on" in due_plan, due_plan
+                assert "SCAN action" not in load_plan and "INTEGER PRIMARY KEY" in load_plan, load_plan
         connection.rollback()
 
 
@@ -265,5 +276,89 @@ def test_a_message_removed_or_redated_resets_the_actions_it_covered(engine: Engi
         session.flush()
         session.delete(second)
     with session_scope(engine) as session:
-        reset = {a.id for a in session.exec(select(Action).where(Action.decide_on == DECIDE_NOW)).all()}
+        reset = set(session.exec(select(ActionDecision.action_id).where(ActionDecision.decide_on == DECIDE_NOW)).all())
     assert covered and covered <= reset and reset <= set(action_ids)
+
+
+def _decisions(engine: Engine) -> dict[int, tuple[date | None, int]]:
+    with session_scope(engine) as session:
+        return {row.action_id: (row.decide_on, row.decide_gen) for row in session.exec(select(ActionDecision)).all()}
+
+
+@pytest.mark.parametrize("how", ["orm", "core", "bulk"])
+def test_every_new_action_gets_its_decision_row_however_it_is_inserted(engine: Engine, settings, how: str) -> None:
+    """Migration 0002's trigger: an action without its row would never be swept, and nothing would say so."""
+    import sqlalchemy as sa
+
+    from bot.bulk import insert_rows
+
+    action_ids = seed(engine, settings, random.Random(13), count=3)
+    with session_scope(engine) as session:
+        model = session.get(Action, action_ids[0])
+        assert model is not None
+        row = {name: getattr(model, name) for name in ("recommendation_id", "review_id", "lead_agency_id",
+                                                         "description", "status", "position")}
+        new_rows = [{**row, "ref": f"NEW-{n}", "created_at": MONDAY, "updated_at": MONDAY} for n in range(3)]
+        table = Action.__table__  # type: ignore[attr-defined]
+        if how == "orm":
+            session.add_all([Action(**new) for new in new_rows])
+        elif how == "core":
+            session.execute(sa.insert(table), new_rows)
+        else:
+            insert_rows(session, table, new_rows)  # COPY on PostgreSQL
+    with session_scope(engine) as session:
+        new_ids = set(session.exec(select(Action.id).where(Action.ref.like("NEW-%"))).all())  # type: ignore[attr-defined]
+    decisions = _decisions(engine)
+    assert len(new_ids) == 3 and set(decisions) == set(action_ids) | new_ids
+    assert {decisions[i] for i in new_ids} == {(DECIDE_NOW, 0)}
+    assert sweep(engine, settings, MONDAY).decided == len(action_ids) + 3
+
+
+def test_a_closed_action_leaves_the_sweep_and_a_reopened_one_comes_back(engine: Engine, settings) -> None:
+    action_ids = seed(engine, settings, random.Random(14), count=6)
+    sweep(engine, settings, MONDAY)
+    with session_scope(engine) as session:
+        action = session.get(Action, action_ids[0])
+        assert action is not None
+        action.status = "complete"
+        session.add(action)
+    assert _decisions(engine)[action_ids[0]][0] is None  # out of ix_action_decision_decide_on for good
+    assert sweep(engine, settings, MONDAY + timedelta(days=60)).decided < len(action_ids)
+    with session_scope(engine) as session:
+        action = session.get(Action, action_ids[0])
+        assert action is not None
+        action.status = "in_progress"
+        session.add(action)
+    assert _decisions(engine)[action_ids[0]][0] == DECIDE_NOW
+
+
+def test_a_deleted_action_takes_its_decision_row_with_it(engine: Engine, settings) -> None:
+    import sqlalchemy as sa
+
+    action_ids = seed(engine, settings, random.Random(15), count=3)
+    with session_scope(engine) as session:
+        session.execute(sa.delete(Action).where(Action.id == action_ids[0]))  # type: ignore[arg-type]
+    assert set(_decisions(engine)) == set(action_ids[1:])
+
+
+def test_an_action_inserted_closed_has_no_day_and_one_closed_unseen_is_read_once_then_left_out(
+        engine: Engine, settings) -> None:
+    """An imported plan's finished actions never enter the sweep's index; an action closed by a write the
+    reset does not see (a Core UPDATE) is read by the next sweep once, and then left out for good."""
+    import sqlalchemy as sa
+
+    action_ids = seed(engine, settings, random.Random(16), count=3)
+    sweep(engine, settings, MONDAY)
+    with session_scope(engine) as session:
+        model = session.get(Action, action_ids[0])
+        assert model is not None
+        session.execute(sa.insert(Action.__table__), [{  # type: ignore[attr-defined]
+            "recommendation_id": model.recommendation_id, "review_id": model.review_id, "ref": "DONE-1",
+            "status": "complete", "created_at": MONDAY, "updated_at": MONDAY}])
+        closed_id = session.exec(select(Action.id).where(Action.ref == "DONE-1")).one()
+        session.execute(sa.update(Action).where(Action.id == action_ids[1]).values(status="complete"))  # type: ignore[arg-type]
+        session.execute(sa.update(ActionDecision).where(ActionDecision.action_id == action_ids[1])  # type: ignore[arg-type]
+                        .values(decide_on=DECIDE_NOW))
+    assert _decisions(engine)[closed_id] == (None, 0)
+    assert sweep(engine, settings, MONDAY + timedelta(minutes=15)).decided == 0
+    assert _decisions(engine)[action_ids[1]][0] is None

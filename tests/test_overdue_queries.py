@@ -23,7 +23,7 @@ TODAY = date(2026, 12, 2)
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 #: Enough rows that a table spans many pages, so a sequential scan is a real choice for the planner.
 ACTIONS = 6000
-BIG_TABLES = ("action", "recommendation", "message", "messageaction")
+BIG_TABLES = ("action", "action_decision", "recommendation", "message", "messageaction")
 
 
 def _fill(session: Session, count: int) -> int:
@@ -80,7 +80,8 @@ def _explain(connection: Connection, statement: Any, *, generic: bool) -> str:
     dialect = psycopg.dialect(paramstyle="numeric_dollar")
     compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     values = [compiled.params[name] for name in compiled.positiontup]
-    literals = [sa.literal(value).compile(dialect=dialect, compile_kwargs={"literal_binds": True}).string
+    literals = [f"ARRAY{value!r}::integer[]" if isinstance(value, list)  # the ids the sweep sends as one array
+                else sa.literal(value).compile(dialect=dialect, compile_kwargs={"literal_binds": True}).string
                 for value in values]
     connection.exec_driver_sql(f"SET plan_cache_mode = {'force_generic_plan' if generic else 'force_custom_plan'}")
     connection.exec_driver_sql(f"PREPARE explained AS {compiled.string}")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 19:36:06.388371
+Create Date: 2026-12-07 21:35:25.624845
 """
 
 from __future__ import annotations
@@ -228,8 +228,6 @@ def upgrade() -> None:
     sa.Column('removed_from_plan_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.Column('updated_at', bot.models.UTCDateTime(), nullable=False),
-    sa.Column('decide_on', sa.Date(), server_default='0001-01-01', nullable=True),
-    sa.Column('decide_gen', sa.Integer(), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['lead_agency_id'], ['agency.id'], ),
     sa.ForeignKeyConstraint(['lead_contact_id'], ['contact.id'], ),
     sa.ForeignKeyConstraint(['recommendation_id'], ['recommendation.id'], ),
@@ -241,7 +239,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_action_due'), ['due'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_lead_agency_id'), ['lead_agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_lead_contact_id'), ['lead_contact_id'], unique=False)
-        batch_op.create_index('ix_action_live_decide_on', ['decide_on'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.create_index('ix_action_live_due_ref', ['due', 'ref'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.create_index('ix_action_plan_agency', ['review_id', 'agency_name', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.create_index('ix_action_plan_chased', ['review_id', 'last_chased_at', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
@@ -254,6 +251,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_action_recommendation_id'), ['recommendation_id'], unique=False)
         batch_op.create_index('ix_action_review_lead_agency', ['review_id', 'lead_agency_id', 'id', 'removed_from_plan_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_status'), ['status'], unique=False)
+
+    op.create_table('action_decision',
+    sa.Column('action_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('decide_on', sa.Date(), server_default='0001-01-01', nullable=True),
+    sa.Column('decide_gen', sa.Integer(), server_default='0', nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['action.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('action_id')
+    )
+    with op.batch_alter_table('action_decision', schema=None) as batch_op:
+        batch_op.create_index('ix_action_decision_decide_on', ['decide_on'], unique=False, postgresql_where=sa.text('decide_on IS NOT NULL'), sqlite_where=sa.text('decide_on IS NOT NULL'))
 
     op.create_table('messageaction',
     sa.Column('message_id', sa.Integer(), nullable=False),
@@ -336,6 +343,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_messageaction_action_id'))
 
     op.drop_table('messageaction')
+    with op.batch_alter_table('action_decision', schema=None) as batch_op:
+        batch_op.drop_index('ix_action_decision_decide_on', postgresql_where=sa.text('decide_on IS NOT NULL'), sqlite_where=sa.text('decide_on IS NOT NULL'))
+
+    op.drop_table('action_decision')
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_action_status'))
         batch_op.drop_index('ix_action_review_lead_agency')
@@ -349,7 +360,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_action_plan_chased', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.drop_index('ix_action_plan_agency', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.drop_index('ix_action_live_due_ref', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
-        batch_op.drop_index('ix_action_live_decide_on', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.drop_index(batch_op.f('ix_action_lead_contact_id'))
         batch_op.drop_index(batch_op.f('ix_action_lead_agency_id'))
         batch_op.drop_index(batch_op.f('ix_action_due'))
