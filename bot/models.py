@@ -122,7 +122,7 @@ class Contact(SQLModel, table=True):
 #: history_queries.live_action() as the partial index's predicate (statuses.CLOSED_STATUSES, sorted).
 _LIVE = "removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"
 
-#: `Action.decide_on` of an action whose facts changed since the rules last looked at it: before any day.
+#: `ActionDecision.decide_on` of an action whose facts changed since the rules last looked at it: before any day.
 DECIDE_NOW = date(1, 1, 1)
 
 

@@ -297,7 +297,7 @@ def next_chase_day(
     """The first send day from `today` on which `due_step` could give `action` as it stands a step,
     or None when none can come until its facts change.
 
-    The sweep stores this day (`Action.decide_on`) and reads only the actions whose day has come, so
+    The sweep stores this day (`ActionDecision.decide_on`) and reads only the actions whose day has come, so
     it is never later than the rule's (tests/rules/test_decisions.py checks it day by day). An action
     riding along in its lead's chaser (`_companion_step`) is not due by itself: the sweep reads the
     other actions of everyone it chases.

@@ -2,7 +2,7 @@
 
 A national instance holds about 100k open actions, and a sweep every quarter hour that re-decided
 all of them would cost what exists, not what is due. Instead each action carries the first send day
-on which any rule could take a step for it (`Action.decide_on`), computed here from the very facts
+on which any rule could take a step for it (`ActionDecision.decide_on`), computed here from the very facts
 the rules read, and the sweep loads only the actions whose day has come. The day is a lower bound:
 never later than the rules' own (a day too early only costs reading one row again), which
 tests/rules/test_decisions.py checks against the rules themselves, day by day.
