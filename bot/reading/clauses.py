@@ -129,7 +129,7 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:unable|not able) to make (?:any )?progress\b"
         r"|\bneed\b[^.]{0,60}\bbefore (?:we|i|they) can (?:finish|complete|start|begin|progress|do|move)\b"
         r"|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
-        r"|\bnothing back from\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
+        r"|\bnothing back from\b|\buntil further notice\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
         r"|\bstill waiting (?:on|for)\b|\bstill no \w+(?: \w+)? (?:back )?from\b"
         # chasing someone else who has not answered: "rang them twice", "still nothing from the police"
         r"|\bstill nothing (?:back )?from\b|\b(?:rang|rung|called|phoned|e-?mailed) (?:them|him|her|\w+) (?:twice|again"
@@ -154,10 +154,12 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"(?:realistic|likely)\b"
         r"|\bmore like\b"
         r"|^\W*(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}"
-        r"\bat the latest\b|\blet'?s say\b|\brevised (?:target|deadline|completion|timescale)"
+        r"\bat the latest\b|\blet'?s say\b|\brevised (?:target|deadline|completion|timescale|date)"
         r"|\bso (?:the )?(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:this |the )?(?:" + _MONTH_OR_SEASON
         + r"|financial year|next (?:week|month|year))\b[^.,;]{0,30}\bfor (?:this|it|that|us|the \w+)\b"
-        r"|\b(?:a )?bit behind\b|\bbehind (?:schedule|plan|target)\b|\brunning (?:late|behind)\b"
+        r"|\b(?:a )?bit behind\b|\bbehind (?:schedule|plan|target)\b|\brunning (?:a (?:bit|little) |slightly )?(?:late|behind)\b"
+        # "gonna be late on this one", "3-3 going to be late": lateness owned up to before it happens
+        r"|\b(?:going to|gonna|will|'ll) be (?:a (?:bit|little) |slightly )?late\b"
         # "we're behind on this one", "sorry it has taken longer than we planned"
         r"|\b(?:we're|we are|i'm|i am|it's|it is|this is|we've fallen|it's fallen) (?:a (?:bit|little) |slightly |well |quite )?"
         r"behind\b|\b(?:taken|taking) longer than (?:we |i )?(?:planned|expected|hoped|thought|anticipated)\b"
@@ -240,6 +242,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|some|more|lots)"
         r"|\b(?:left|remaining) to (?:do|go|train)\b|\b\w+ (?:more )?to go\b|\bnot all\b|\bstill going\b"
         r"|\bgetting there\b"
+        # the next part named: "now onto the actual review", "finished the north team, south team next"
+        r"|\bnow on ?to\b|\b(?:team|teams|part|phase|stage|bit|lot|group|cohort|site|school|ward)s? next\b"
         r"|\bmade a start\b|\bmoving along\b|\bgoing well\b|\bneeds? to (?:go|be)\b(?! (?:honest|clear|frank|upfront"
         r"|realistic))|\bin draft\b|\bwork in progress\b"
         r"|\b(?:is|are|has|have) not\W*$|\bisn't\W*$|\bnot for the\b|\bstill (?:with|at|in)\b|\bunder way\b"
@@ -301,6 +305,9 @@ _NOTHING_LEFT = _R(
 )
 _NO_LONGER_NEEDED = _R(
     r"\bsuperseded\b|\b(?:was|were|has been|have been) (?:replaced|overtaken) by\b"
+    # "the panel agreed in jan to drop it", "4-2 we don't need any more": dropped, not done
+    r"|\b(?:agreed|decided)\b[^.]{0,20}?\bto (?:drop|scrap|remove) (?:it|this|that)\b"
+    r"|\b(?:don't|do not|doesn't|does not) need (?:it |this |that )?(?:doing )?any ?more\b"
     r"|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b"
     # "we closed that service so there's nothing for us to do", "we don't commission that": never a completion
     r"|\bnothing (?:here |in this )?for (?:us|me|our \w+) to do\b|\b(?:we|i) (?:don't|do not|no longer|never) (?:provide"

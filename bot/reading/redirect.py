@@ -136,7 +136,9 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     # the action with someone ("this is with Housing now"), not a document at a step ("the job description is with HR now")
     _I(r"(?:(?<=\bthis )|(?<=\bit )|(?<=\bthat )|(?<=\baction )|(?<=\bone )|(?<=\bthese )|(?<=\bthey )|(?<=\bboth )"
        r"|(?<=\ball ))(?:is|are) (?:now )?with\s+") + _WHO + _I(r"(?=\s+now\b|,? not (?:me|us)\b|\s+rather than\b)"),
-    _I(r"\b(?:hand(?:ed|ing)? (?:it |this )?over|hand(?:ed|ing)? (?:it|this)(?: on)?|transferred|allocated"
+    _I(r"\b(?:hand(?:ed|ing)? (?:it |this )?over|hand(?:ed|ing)? (?:it|this)(?: on)?|transferred"
+       # "allocated to the Housing Service in error" names the wrong owner, not the new one
+       r"|allocated(?![^.\n]{0,60}\bin error\b)"
        r"|passed (?:it |this )?(?:on |over )?"
        r"|moved (?:it |this )?(?:over )?|redirect (?:it|this)|re-?route (?:it|this)|forward(?:ed)? (?:it|this)"
        r"|reassign(?:ed)? (?:it|this)) to\s+") + _NAMED_WHO,
@@ -144,7 +146,9 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
        r"|transferred|allocated|redirect|re-?route|forward(?:ed)?|reassign(?:ed)?) (?:it|this)(?: on| over)?) to\s+") + _WHO,
     _I(r"\b(?:copying|cc'?ing|i'?ve cc'?d|copied|looping) in\s+") + _WHO,
     _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken over|picked (?:this|it) up|taken (?:this|it) on)"),
-    _WHO + _I(r"\s+(?:\([^)]{0,80}\)\s+)?(?:who\s+)?(?:now\s+)?(?:(?:leads|is leading|are leading) (?:on|for)|is covering"
+    # "Harriet Cole, the board's business manager, now leads on this"
+    _WHO + _I(r"(?:,\s+the [\w'’ ]{1,60}?,)?\s+(?:\([^)]{0,80}\)\s+)?(?:who\s+)?(?:now\s+)?"
+              r"(?:(?:leads|is leading|are leading) (?:on|for)|is covering"
               r"|are covering)\b"),
     _WHO + _I(r"\s+(?:is|are)\s+(?:now\s+)?(?:the (?:new )?(?:lead|owner)|responsible for (?:this|it))"),
     _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?\s+owns?\s+(?:it|this|these|them"
@@ -153,16 +157,42 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     # (the whole name: "Dr Ama Owusu, who joined in June, has agreed", never "Dr Ama")
     _WHO + r"(?![\w'’-]|[ \t]+[A-Z])" + _I(r"[^.\n]{0,60}?\s+(?:has|have) agreed to (?:take (?:on|over)|pick up"
                                            r"|lead on)\b"),
-    _WHO + _I(r"\s+(?:is|are|'s)\s+(?:now\s+)?(?:picking (?:this|it|these) up|taking (?:this|it|these) (?:over|on))\b"),
+    _WHO + _I(r"\s+(?:is|are|'s)\s+(?:now\s+)?(?:picking (?:this|it|these) up|taking (?:this|it|these) (?:over|on)"
+              # "Jordan Blake is taking over as domestic abuse lead": the post, and this action with it
+              r"|taking over as\b[^.\n]{0,80}?\b(?:will|to) (?:own|lead on|take|pick up) (?:this|it|the)"
+              # "Amir Hussain's team are doing this one now"
+              r"|doing (?:this|it|that)(?: one)? now)\b"),
     # "all three are Eastmoor ICB's now, not ours"
     _I(r"\b(?:is|are|'s)\s+(?:now\s+)?") + _WHO
     + _I(r"(?:'s|’s)(?:\s+(?:action|actions|one|ones|responsibility))?(?=\s+now\b|,?\s+not (?:ours|us|mine|me)\b)"),
     _I(r"\b(?:this|it) is an?\s+") + _WHO + _I(r"\s+action\b"),
     # "should be with GP practices by 9 April" is a delivery, not a new owner
-    _I(r"\bshould (?:be|sit) with\s+") + _WHO + r"(?![^.,;\n]{0,40}\b(?i:by|before|from|in|on)\b)",
+    _I(r"\bshould (?:really |probably |actually |now )?(?:be|sit) with\s+") + _WHO
+    + r"(?![^.,;\n]{0,40}\b(?i:by|before|from|in|on)\b)",
     _I(r"\b(?:ask|contact|try|chase|e-?mail|speak to|talk to)\s+") + _WHO + _I(r"\s+(?:instead|rather)"),
     # "please send future chasers to Sam Lowe": where the chasing goes from now on
     _I(r"\b(?:send|direct|address|forward)\s+(?:all\s+|any\s+)?(?:future|further)\s+(?:[\w-]+\s+){0,3}?to\s+") + _WHO,
+    # "3 - not ours, thats the police": the owner named in lower case straight after the disowning
+    _I(r"\b(?:not ours|not (?:us|mine)|isn't ours)[,.;:\s-]+(?:that'?s|that is|it'?s|it is|thats|its)\s+(?:the\s+)?")
+    + _OWNER_WORDS
+    + r"(?=[ \t]*(?:$|[,.;:!?)]|-))",
+    # "Nope not us. Probation.": the owner alone, after a reply that opens by disowning the action
+    _I(r"^\W*(?:no(?:pe)?\W+)?not (?:us|ours|mine|me)[.!,;:\s-]+") + _OWNER_WORDS + r"(?=[ \t]*[.!]?[ \t]*$)",
+    # "pls ask Dawn in tenancy services, it's hers now"
+    _I(r"\b(?:ask|contact|try|speak to|talk to|chase)\s+") + _WHO + _WHERE
+    + _I(r",?\s+(?:it'?s|it is|this is|that'?s|that is) (?:hers|his|theirs)\b"),
+    # "<@U03PQ7RST> has 4-1 now": a new owner holding an action named by its number
+    _WHO + _I(r"\s+(?:has|has got|'s got) (?:[A-Z]{2,6}\d*-)?\d+[-.]\d+\s+now\b"),
+    # "this moved to the ICB when the CCG went", "PBR5-2-2 - now owned by the Regional Probation Director's office"
+    _I(r"\b(?:this|it|the action|this action|one)(?: one)?\s+(?:has\s+|was\s+|has been\s+)?moved (?:over |across )?to\s+")
+    # "this has moved to Q3 2027/28" is a new date, not a new owner
+    + r"(?!(?i:q[1-4]|h[12]|\d|(?:the )?(?:end|start|beginning|middle)|next|spring|summer|autumn|winter)\b)" + _NAMED_WHO,
+    _I(r"\bnow (?:owned|led|held|managed|run) by\s+") + _WHO,
+    # "school nursing has been provided by Somerleigh Community Health rather than by the Council"
+    _I(r"\b(?:provided|delivered|run|commissioned|managed) by\s+") + _NAMED_WHO
+    + _I(r"(?=,?\s+(?:rather than|instead of|not)\b)"),
+    # "a matter for Adult Social Care, who I have copied in"
+    _WHO + _I(r",?\s+who (?:i|we)(?:'ve| have)? (?:copied|cc'?d|cc'?ed|looped) in\b"),
     # "this is <@U05RT9Q> now (Priya Shah)"
     _I(r"\b(?:this|it|that)(?: one)?(?:'s| is) (?:now\s+)?") + _WHO + _I(r"(?:'s|’s)?(?=\s+now\b)"),
 ))
@@ -182,7 +212,8 @@ _UNNAMED = re.compile(
     r"|(?:no longer|not|don't|do not) (?:responsible for|own|the (?:lead|contact|owner) for|hold(?:s|ing)?) (?:this|it"
     r"|these|that|the)"
     r"|(?:not|isn't|is not) (?:an action )?for the (?:trust|charity|council|service|practice|team"
-    r"|agency|organisation|board|school|hospital)\b|not (?:me|mine) any ?more\b|please (?:re-?direct|re-?route)\b"
+    r"|agency|organisation|board|school|hospital)\b|(?:not|isn't|is not) (?:me|mine|ours|for (?:us|me)) any ?more\b"
+    r"|please (?:re-?direct|re-?route)\b"
     # "that's a community safety one not housing"
     r"|\b(?:that's|that is|this is|it's|it is) (?:a|an) [\w' ]{1,30}? (?:one|action|matter),? not (?!yet|finished|done"
     r"|complete|started|easy|quick|sure|urgent|simple)\w+"
@@ -227,6 +258,8 @@ _POINTERS = tuple(re.compile(pattern) for pattern in (
     _I(r"\b(?:contact|try|ask|speak to|talk to)[ \t]+(?:his|her|their|my|our|the)[ \t]+[\w'’ -]{1,40}?,[ \t]+")
     + "(?P<to>" + _PERSON_NAME + ")",
     _WHO + r"\s+(?:is|'s)\s+(?:now\s+)?(?:the\s+)?(?:new\s+)?[A-Z]{2,6}\b",
+    # "so Sandra Milne there will need to update you on this one"
+    _WHO + _I(r"(?:\s+there)?\s+will (?:need to |have to )?(?:update you|pick (?:this|it) up|take (?:this|it) (?:on|over))\b"),
 ))
 
 

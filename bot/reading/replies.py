@@ -180,6 +180,8 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
         return Reading(ReadStatus.REDIRECT, None, evidence, 0.7, refs, None, words, redirect_to=redirect.to)
     stated = _stated(words, today)
     status, confidence = read_reply_status(stated)
+    if _late_with_a_new_date(stated, status, today):
+        status, confidence = ReadStatus.EXTENSION_REQUESTED, 0.8
     new_due = _new_due(stated, status, today) if status in _DATED_STATUSES else None
     problem = unreadable_date(body) if new_due is None else None
     if status is ReadStatus.EXTENSION_REQUESTED and new_due is None:
@@ -187,6 +189,28 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
     if _is_hedged(stated, status) or (status is ReadStatus.COMPLETE and _more_than_done(stated)):
         confidence = min(confidence, HEDGED)
     return Reading(status, new_due, evidence, confidence, refs, None, words, date_problem=problem)
+
+
+# Work said to be late: "has been delayed", "we had hoped to ... but", "our original plan was", "we are now
+# aiming for", "sorry for the delay". Progress to plan says none of these.
+_RUNNING_LATE = re.compile(
+    r"\b(?:is|are|has been|have been|was|were|been|got|being|now) (?:\w+ )?(?:delayed|postponed)\b|^\W*(?:delayed|postponed)\b"
+    r"|\bsorry (?:for|about) the delay\b|\b(?:had|'d) (?:hoped|aimed|planned|intended|wanted|expected) to\b"
+    r"|\boriginal(?:ly)? (?:plan|date|target|deadline|aim|timescale)|\b(?:was|were) (?:originally )?(?:supposed|meant"
+    r"|scheduled) to\b|\bnow (?:aiming|expect|expecting|planning|plan|aim|intend|intending)\b",
+    re.I | re.M,
+)
+_TO_PLAN = re.compile(r"\b(?:as (?:planned|expected|agreed|originally planned)|on (?:track|schedule|course|target))\b", re.I)
+
+
+def _late_with_a_new_date(stated: str, status: ReadStatus, today: date) -> bool:
+    """Work in progress (or a reply read no other way) said to be late, with a date still to come: the writer is
+    moving the target, so it is a request for more time ("delayed by the stock transfer; the target moves to Q3"),
+    not progress to plan ("we now expect April, as planned")."""
+    plain = plain_text(stated)
+    if status not in (ReadStatus.IN_PROGRESS, ReadStatus.UNCLEAR) or _TO_PLAN.search(plain):
+        return False
+    return bool(_RUNNING_LATE.search(plain)) and _new_due(stated, ReadStatus.EXTENSION_REQUESTED, today) is not None
 
 
 def _stated(words: str, today: date) -> str:

@@ -93,6 +93,12 @@ _DATE_RE = re.compile(
     rf"|(?P<md>\b(?P<md_m>{_MONTH})\s*(?P<md_d>\d{{1,2}})(?P<md_ord>st|nd|rd|th)?\b"
     rf"(?:,?\s*(?P<md_y>{_YEAR4})\b)?)"
     rf"|(?P<my>\b(?P<my_m>{_MONTH})\s*,?\s*(?P<my_y>{_YEAR4}|'\d{{2}})\b)"
+    # School and holiday periods leads plan around: the summer term ends with July; "in the new year" and "after
+    # Christmas" mean January. Before the season, so "summer term" is not the whole summer.
+    r"|(?P<summer_term>\b(?:summer\s+(?:term|holidays?|hols|break)|(?:end\s+of\s+|last\s+day\s+of\s+)?(?:the\s+)?"
+    r"school\s+year)\b)"
+    r"|(?P<new_year>(?<=\bin\s)(?:the\s+)?new\s+year\b|(?<=\bafter\s)(?:the\s+)?(?:new\s+year|christmas|xmas)\b"
+    r"(?:\s+(?:holidays?|hols|break|period))?)"
     rf"|(?P<season>\b(?P<s_name>spring|summer|autumn|fall|winter)\b"
     rf"(?:\s+(?:of\s+)?(?P<s_y>{_YEAR4})(?:\s*/\s*(?:\d{{4}}|\d{{2}}))?\b)?)"
     rf"|(?P<fin_quarter>\bQ(?P<fq_n>[1-4])\s*(?:of\s+)?(?:the\s+)?(?:FY\s*|financial\s+year\s+)?"
@@ -133,7 +139,9 @@ _RELATIVE_RE = re.compile(
     r"|(?P<fin_year_now>\b(?:(?P<fyn_which>this|next|the|current)\s+)?(?:financial|fiscal)\s+year(?:[\s-]+end)?\b"
     r"(?!\s*(?:FY\s*)?'?\d))"
     r"|(?P<day_month>(?:(?<=\bby\s)|(?<=\buntil\s)|(?<=\btill\s)|(?<=\btil\s)|(?<=\bbefore\s)|(?<=\bon\s)|(?<=\bfor\s)|(?<=\btarget\s)|(?<=\bdate\s))(?P<dmo_d>\d{1,2})/(?P<dmo_m>\d{1,2})\b(?![/.\-]\d))"
-    r"|(?P<period>\b(?P<which>this|next|following|coming|the)\s+(?P<what>week|month|quarter|year)\b)"
+    r"|(?P<period>\b(?P<which>this|next|following|coming|the)\s+(?P<what>week|wk|month|quarter|year)\b)"
+    # "by half term": the month of the next school half term (February, May, October), to its last day
+    r"|(?P<half_term>\bhalf[\s-]?term\b)"
     rf"|(?P<weekday>\b(?P<wd>{_WEEKDAY}))",
     re.IGNORECASE,
 )
@@ -143,7 +151,7 @@ _SPACE_RE = re.compile(r"\s+")
 _LETTER_LABEL_RE = re.compile(r"(?:(?<=\s)|^)\(?([a-z])\)", re.IGNORECASE)
 # A preposition right before a year-less month, season or weekday shows it is meant as a date.
 _CUE_BEFORE_RE = re.compile(
-    r"\b(?:by|in|until|till|til|before|during|from|to|of|early|mid|late|end|since|after|on|next|this|coming"
+    r"\b(?:by|in|until|till|til|before|during|from|to|of|early|mid|late|end|since|after|on|over|next|this|coming"
     r"|for|between\s+\w+\s+(?:and|&))[\s-]+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -424,6 +432,10 @@ def _part_of_a_year(match: re.Match[str], clean: str, *, free_text: bool) -> _Me
         if not _looks_like_a_date(match, clean):
             return None
         return _month(start, end, None, _month_number(match.group(0)))
+    if kind == "summer_term":
+        return _Mention(start, end, Precision.MONTH, lambda y: (date(y, 6, 1), date(y, 7, 31)), None)
+    if kind == "new_year":
+        return _Mention(start, end, Precision.MONTH, lambda y: (date(y, 1, 1), date(y, 1, 31)), None)
     if kind == "easter":
         return _easter(start, end, _year_or_none(g("easter_y")),
                        after=bool(_AFTER_RE.search(clean, max(0, start - 12), start)))
@@ -499,7 +511,9 @@ def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[dat
         return (next_day, next_day, Precision.DAY) if next_day else None
     if kind == "period":
         ahead = 0 if g("which").lower() in ("this", "the") else 1
-        return _calendar_period(g("what").lower(), today, ahead)
+        return _calendar_period(g("what").lower().replace("wk", "week"), today, ahead)
+    if kind == "half_term":
+        return _half_term_month(today)
     if kind == "weekday":
         if not _looks_like_a_date(match, clean, cue_required=len(g("wd")) <= 3):
             return None
@@ -508,6 +522,16 @@ def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[dat
         day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)  # strictly after today
         return day, day, Precision.DAY
     return None
+
+
+_HALF_TERM_MONTHS = (2, 5, 10)
+
+
+def _half_term_month(today: date) -> tuple[date, date, Precision]:
+    """The month of the next school half term on or after `today`'s month, first day to last."""
+    year, month = next(((today.year, m) for m in _HALF_TERM_MONTHS if m >= today.month), (today.year + 1, 2))
+    first = date(year, month, 1)
+    return first, first + relativedelta(months=1, days=-1), Precision.MONTH
 
 
 def _ahead(today: date, count_text: str, unit: str) -> date:
