@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.action_copies import with_copies
@@ -225,13 +226,29 @@ def import_plan(
     counts = _counts(report)
     _event(session, now, actor, "review.imported", review, {"code": code, "source_file": source_file, **counts})
     session.flush()
-    if len(report.added) >= ANALYZE_AFTER_ADDED:
+    if is_bulk_load(report):
         refresh_planner_statistics(session)
     return report
 
 
 #: An import that adds this many actions is a bulk load: PostgreSQL's statistics are refreshed after it.
 ANALYZE_AFTER_ADDED = 1000
+
+
+def is_bulk_load(report: ImportReport) -> bool:
+    return len(report.added) >= ANALYZE_AFTER_ADDED
+
+
+def vacuum_after_bulk_load(engine: Engine, report: ImportReport) -> None:
+    """VACUUM the tables a bulk import filled, on PostgreSQL, once the import has committed (VACUUM cannot run in a
+    transaction): until then a page of the new rows has no visibility-map bit, and every count the console reads
+    from an index alone (bot/console/queries.py) visits the table row of each entry it counts. Autovacuum would
+    get there later, or never where it is turned off."""
+    if engine.dialect.name != "postgresql" or not is_bulk_load(report):
+        return
+    tables = ", ".join(f'"{model.__tablename__}"' for model in (Recommendation, Action, ProgressUpdate, Event))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text(f"VACUUM {tables}"))
 
 
 def refresh_planner_statistics(session: Session) -> None:
