@@ -8,7 +8,7 @@ import random
 import tempfile
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -84,10 +84,14 @@ STATUSES = ("not_started", "in_progress", "in_progress", "blocked", "complete", 
 
 def fill_plan(
     session: Session, settings: Settings, count: int, rng: random.Random, *, now: datetime,
-    due_days: tuple[int, int] = (-90, 60),
+    due_days: tuple[int, int] = (-90, 60), own_lead_every: int = 1, snoozed_every: int = 0,
 ) -> list[int]:
     """A plan-shaped review of `count` actions (one lead per ~8 actions, 15% undated, a mix of
-    statuses, due dates spread over `due_days` around `now`); returns the action ids in order."""
+    statuses, due dates spread over `due_days` around `now`); returns the action ids in order.
+
+    Every `own_lead_every`th action names its lead contact; the others are chased through their agency's leads,
+    as an imported plan leaves them. Every `snoozed_every`th (0: none) is snoozed, alternately until a day
+    past and a day to come."""
     partnership = ensure_partnership(session, settings)
     review = Review(partnership_id=partnership.id, code="BENCH", title="Benchmark review")
     session.add(review)
@@ -113,12 +117,19 @@ def fill_plan(
         rows.append({
             "recommendation_id": rec_ids[i // 4], "ref": f"BENCH-{i // 4 + 1}-{i % 4 + 1}", "position": i,
             "description": "Deliver the agreed change and send the evidence to the partnership.",
-            "lead_agency_id": lead.agency_id, "lead_contact_id": lead.id, "target_text": str(due or "Ongoing"),
+            "lead_agency_id": lead.agency_id, "lead_contact_id": None if i % own_lead_every else lead.id,
+            "snoozed_until": _snoozed_until(i, snoozed_every, now), "target_text": str(due or "Ongoing"),
             "due": due, "precision": "day" if due else "none", "status": rng.choice(STATUSES),
             "created_at": now, "updated_at": now,
         })
     bulk_insert(session, Action.__table__, with_copies(session, rows))  # type: ignore[attr-defined]
     return list(session.execute(sa.select(Action.id).order_by(Action.id)).scalars())  # type: ignore[arg-type]
+
+
+def _snoozed_until(i: int, every: int, now: datetime) -> date | None:
+    if not every or i % every:
+        return None
+    return now.date() + timedelta(days=30 if i // every % 2 else -30)
 
 
 def link_messages(session: Session, links: list[dict[str, int]]) -> None:

@@ -135,6 +135,11 @@ NEVER_ANSWERED = "1900-01-01"
 #: as one on ix_action_plan_chased, and read the table row of every chased action to test the rest.
 _UNANSWERED = f"{_LIVE} AND last_chased_at > coalesce(last_answer_at, '{NEVER_ANSWERED}')"
 
+#: Live actions snoozed at some time (the reviews page counts those snoozed until today or later).
+_SNOOZED = f"{_LIVE} AND snoozed_until IS NOT NULL"
+#: Live actions with no lead contact of their own: chased through their agency's active leads, if it has any.
+_THROUGH_AGENCY = f"{_LIVE} AND lead_contact_id IS NULL"
+
 
 def _plan_page_indexes() -> list[sa.Index]:
     """The console's plan page walks one of these in its sort order and stops at the page's end; its counts read
@@ -160,6 +165,11 @@ def _plan_page_indexes() -> list[sa.Index]:
         index("chased", "last_chased_at", "id"),
         index("overdue", "due", "id", where=_LIVE),
         index("unanswered", "last_chased_at", "id", "last_answer_at", where=_UNANSWERED),
+        # The reviews page's "not being chased": the snoozed (few), and those chased through their agency, looked
+        # up per agency that has no active lead. Its own, not ix_action_review_lead_agency: PostgreSQL without
+        # statistics costs every index of the review alike, and takes the smallest that the predicate allows.
+        index("snoozed", "snoozed_until", "id", where=_SNOOZED),
+        index("through_agency", "lead_agency_id", "snoozed_until", "lead_contact_id", where=_THROUGH_AGENCY),
         # The agency filter and a lead's view; whole, for the reviews page's count of every action of each review.
         index("lead_agency", "lead_agency_id", "id", where=None),
     ]

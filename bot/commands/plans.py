@@ -18,6 +18,7 @@ from bot.commands.common import (
     fail,
     partnership_session,
     reading_session,
+    ready_engine,
     settings_or_exit,
 )
 from bot.db import ensure_partnership
@@ -25,7 +26,7 @@ from bot.plans import PlanError, plan_to_json, read_plan, read_plan_text
 from bot.plans.columns import Field, parse_mapping
 from bot.plans.export import export_plan, format_for
 from bot.plans.model import ParsedPlan
-from bot.plans.store import ImportReport, import_plan, validate_plan
+from bot.plans.store import ImportReport, import_plan, vacuum_after_bulk_load, validate_plan
 from bot.policy import local_today, reply_policy
 from bot.settings import Settings, sqlite_path
 
@@ -82,6 +83,7 @@ def import_command(
                                  allow_another_code=as_new_review)
     except PlanError as exc:
         raise fail(str(exc)) from None
+    vacuum_after_bulk_load(ready_engine(settings), report)
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:

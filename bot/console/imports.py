@@ -34,7 +34,7 @@ from bot.plans import PlanError, read_plan
 from bot.plans.columns import EXTRA_PREFIX, Field, parse_mapping
 from bot.plans.limits import MAX_FILE_BYTES
 from bot.plans.model import ParsedPlan
-from bot.plans.store import ImportReport, import_plan, validate_plan
+from bot.plans.store import ImportReport, import_plan, vacuum_after_bulk_load, validate_plan
 from bot.updates import local_date
 
 PENDING_SECONDS = 15 * 60
@@ -210,6 +210,7 @@ def register_import_pages(app: Flask, engine: Engine, options: ConsoleOptions, p
                                      allow_another_code=found.as_new_review)
         except PlanError as error:
             abort(400, str(error))
+        vacuum_after_bulk_load(engine, report)
         return redirect(url_for("import_plan_form", done=import_summary(report), review=report.review_code))  # type: ignore[return-value]
 
     def _form_again(errors: dict[str, str]) -> tuple[str, int]:

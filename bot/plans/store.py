@@ -16,12 +16,13 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.action_copies import with_copies
 from bot.bulk import insert_rows
 from bot.contacts import known_addresses
-from bot.models import Action, Agency, Contact, Event, ProgressUpdate, Recommendation, Review
+from bot.models import Action, ActionDecision, Agency, Contact, Event, ProgressUpdate, Recommendation, Review
 from bot.plans.agencies import AgencyResolver
 from bot.plans.assemble import split_number
 from bot.plans.model import ParsedAction, ParsedPlan, PlanError
@@ -225,13 +226,31 @@ def import_plan(
     counts = _counts(report)
     _event(session, now, actor, "review.imported", review, {"code": code, "source_file": source_file, **counts})
     session.flush()
-    if len(report.added) >= ANALYZE_AFTER_ADDED:
+    if is_bulk_load(report):
         refresh_planner_statistics(session)
     return report
 
 
 #: An import that adds this many actions is a bulk load: PostgreSQL's statistics are refreshed after it.
 ANALYZE_AFTER_ADDED = 1000
+#: The tables a bulk import fills (action_decision by the trigger that gives each new action its row).
+_BULK_FILLED: tuple[type[SQLModel], ...] = (Recommendation, Action, ActionDecision, ProgressUpdate, Event)
+
+
+def is_bulk_load(report: ImportReport) -> bool:
+    return len(report.added) >= ANALYZE_AFTER_ADDED
+
+
+def vacuum_after_bulk_load(engine: Engine, report: ImportReport) -> None:
+    """VACUUM the tables a bulk import filled, on PostgreSQL, once the import has committed (VACUUM cannot run in a
+    transaction): until then a page of the new rows has no visibility-map bit, and every count the console reads
+    from an index alone (bot/console/queries.py) visits the table row of each entry it counts. Autovacuum would
+    get there later, or never where it is turned off."""
+    if engine.dialect.name != "postgresql" or not is_bulk_load(report):
+        return
+    tables = ", ".join(f'"{model.__tablename__}"' for model in _BULK_FILLED)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text(f"VACUUM {tables}"))
 
 
 def refresh_planner_statistics(session: Session) -> None:
@@ -242,7 +261,7 @@ def refresh_planner_statistics(session: Session) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    for model in (Recommendation, Action, ProgressUpdate, Event):
+    for model in _BULK_FILLED:
         session.execute(sa.text(f'ANALYZE "{model.__tablename__}"'))
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import typer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from bot.commands import plans as plan_commands
 from bot.models import Action, Review
+from bot.plans import store
 from tests.plans.plan_files import write_csv
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "riverside-dhr3-plan.csv"
@@ -46,6 +48,21 @@ def test_dry_run_json_has_the_documented_shape_and_touches_nothing(app: typer.Ty
     assert (action["due"], action["precision"]) == ("2026-03-31", "day")
     with Session(database) as session:
         assert session.exec(select(Review)).all() == []
+
+
+def test_a_bulk_import_from_the_command_line_leaves_postgresql_vacuumed(
+    app: typer.Typer, database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if database.dialect.name != "postgresql":
+        pytest.skip("the visibility map is PostgreSQL's")
+    monkeypatch.setattr(store, "ANALYZE_AFTER_ADDED", 10)  # the example plan's 18 actions make a bulk load
+
+    result = CliRunner().invoke(app, ["import", str(EXAMPLE)])
+
+    assert result.exit_code == 0, result.output
+    with database.connect() as connection:  # VACUUM set the visibility map: every page of the table all visible
+        pages = connection.execute(sa.text("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'action'")).one()
+    assert pages[0] > 0 and pages[1] == pages[0]
 
 
 def test_import_prints_a_summary_and_reimport_prints_changes(app: typer.Typer, database: Engine, tmp_path: Path) -> None:

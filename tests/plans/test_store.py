@@ -251,6 +251,31 @@ def test_a_bulk_import_leaves_postgresql_with_statistics_of_what_it_added(
     assert tuples == {"action": 9, "recommendation": 3}
 
 
+def _all_visible_pages(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(sa.text("SELECT relallvisible FROM pg_class WHERE relname = 'action'")).scalar_one())
+
+
+@pytest.mark.parametrize("threshold", [5, 50], ids=["bulk", "small"])
+def test_after_a_bulk_import_postgresql_vacuums_so_counts_read_the_indexes_alone(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, threshold: int
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the visibility map is PostgreSQL's")
+    monkeypatch.setattr(store, "ANALYZE_AFTER_ADDED", threshold)
+    plan = ParsedPlan(review_code="BULK2", title="Bulk", recommendations=[
+        ParsedRecommendation(number=str(n), text=f"Recommendation {n}", actions=[
+            ParsedAction(description=f"Action {n}.{k}", lead_agency="Probation") for k in (1, 2, 3)])
+        for n in range(1, 4)])
+    report = _import(engine, plan)
+    before = _all_visible_pages(engine)
+
+    store.vacuum_after_bulk_load(engine, report)
+
+    assert before == 0
+    assert _all_visible_pages(engine) == (1 if threshold <= len(report.added) else 0)
+
+
 def test_a_small_import_leaves_statistics_alone(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("planner statistics are PostgreSQL's")

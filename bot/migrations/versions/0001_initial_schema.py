@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 21:35:25.624845
+Create Date: 2026-12-07 22:13:29.140671
 """
 
 from __future__ import annotations
@@ -245,7 +245,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_action_plan_due', ['review_id', 'due', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.create_index('ix_action_plan_overdue', ['review_id', 'due', 'id', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.create_index('ix_action_plan_ref', ['review_id', 'recommendation_position', 'position', 'ref', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_snoozed', ['review_id', 'snoozed_until', 'id', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND snoozed_until IS NOT NULL"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND snoozed_until IS NOT NULL"))
         batch_op.create_index('ix_action_plan_status', ['review_id', 'status', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_plan_through_agency', ['review_id', 'lead_agency_id', 'snoozed_until', 'lead_contact_id', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND lead_contact_id IS NULL"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND lead_contact_id IS NULL"))
         batch_op.create_index('ix_action_plan_unanswered', ['review_id', 'last_chased_at', 'id', 'last_answer_at', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"))
         batch_op.create_index('ix_action_plan_updated', ['review_id', 'updated_at', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_action_recommendation_id'), ['recommendation_id'], unique=False)
@@ -353,7 +355,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_action_recommendation_id'))
         batch_op.drop_index('ix_action_plan_updated', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.drop_index('ix_action_plan_unanswered', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"))
+        batch_op.drop_index('ix_action_plan_through_agency', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND lead_contact_id IS NULL"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND lead_contact_id IS NULL"))
         batch_op.drop_index('ix_action_plan_status', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.drop_index('ix_action_plan_snoozed', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND snoozed_until IS NOT NULL"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND snoozed_until IS NOT NULL"))
         batch_op.drop_index('ix_action_plan_ref', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.drop_index('ix_action_plan_overdue', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.drop_index('ix_action_plan_due', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
