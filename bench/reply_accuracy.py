@@ -139,6 +139,7 @@ REPLY_SETS = {
     "held-out 7 (session 4, read blind, then its false closes built as kinds)": reply_sets.HELDOUT7_FILE,
     "held-out 8 (the same)": reply_sets.HELDOUT8_FILE,
     "held-out 9 (session 5, read blind after 7 and 8's kinds were built)": reply_sets.HELDOUT9_FILE,
+    "held-out 10 (session 5, read blind after 9's kinds were built)": reply_sets.HELDOUT10_FILE,
 }
 
 

@@ -46,6 +46,8 @@ HELDOUT8_FILE = DATA / "replies_heldout8.tsv"
 #: 300 replies written in session 5 by a writer who saw neither the reader nor the other sets, after held-out 7
 #: and 8's kinds were built and the status model retrained; read blind once (BENCHMARKS.md, "Held-out 9").
 HELDOUT9_FILE = DATA / "replies_heldout9.tsv"
+#: 250 more, written blind later in session 5 (new voices), after held-out 9's kinds were built; read once.
+HELDOUT10_FILE = DATA / "replies_heldout10.tsv"
 
 
 @dataclass(frozen=True)

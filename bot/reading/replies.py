@@ -363,6 +363,9 @@ _HEDGE = re.compile(
     r"|should(?: all)? be|should have|fingers crossed|touch wood|if all goes (?:well|to plan)"
     r"|as far as (?:i|we)(?:'m|'re| am| are)? (?:know|can tell|aware|concerned)"
     r"|pretty sure|fairly sure|i'm sure|(?:i|we) think so|if i remember|afaik|i assume|presumably|supposedly"
+    # "That's it done I hope!", but not the courtesies "I hope this helps" or "hope you're well", nor a plan
+    # ("we hope to review it next year")
+    r"|(?:i|we) hope(?! to\b| (?:you|all|everyone|this|that|it)\b)|hope so"
     # "done-ish", "I wasn't sure if the register is enough", "I'm confused - which one is it?"
     r"|(?:done|complete|completed|finished|sorted)[- ]?ish|(?:i|we)(?: wasn't| was not| weren't| were not"
     r"|'m not| am not|'re not| are not) (?:sure|certain)|(?:i'm|i am|we're|we are) confused|whichever"

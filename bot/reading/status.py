@@ -115,6 +115,14 @@ _FUTURE_BEFORE = re.compile(
     r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|(?:it|this|that)?'s|are)\s+)?$"
 )
 _NOT_YET_AFTER = re.compile(r"^\s*(?:yet|\?)")
+# "done next wk", "finished tomorrow", "complete in 2 weeks", "done soon": a time still to come straight after the
+# word makes it a promise, however short the reply.
+_FUTURE_AFTER = re.compile(
+    r"^\s*(?:next\b|nxt\b|tomorrow|tmrw|tmr\b|soon|shortly|asap|later (?:today|this|on)|over the (?:next|coming)"
+    r"|(?:with)?in the (?:next|coming)\b|(?:with)?in (?:a|an|one|two|three|four|five|six|a few|a couple of|couple of|\d+)"
+    r"\s*(?:more\s+)?(?:days?|wks?|weeks?|months?|mths?)\b|this coming|the coming|come (?:the )?(?:end|spring|summer"
+    r"|autumn|winter|monday|tuesday|wednesday|thursday|friday))"
+)
 # "done by end of March", "finished by Friday": a target, not a completion.
 _TARGET_AFTER = re.compile(
     r"^\s*(?:by|before|for)\s+(?:the\s+)?(?:end|start|middle|mid|beginning|next|this|[0-9]|jan|feb|mar|apr|may|jun|jul"
@@ -297,7 +305,8 @@ def _completion_or_not(lowered: str, match: re.Match[str]) -> ReadStatus | objec
     after = lowered[match.end() : match.end() + 30]
     if _NEGATED_BEFORE.search(before) or _FUTURE_BEFORE.search(before) or _HEDGE_BEFORE.search(before):
         return ReadStatus.IN_PROGRESS
-    if _NOT_YET_AFTER.match(after) or _PARTIAL_BEFORE.search(before) or _leaves_work_over(lowered, match.end()):
+    if (_NOT_YET_AFTER.match(after) or _FUTURE_AFTER.match(after) or _PARTIAL_BEFORE.search(before)
+            or _leaves_work_over(lowered, match.end())):
         return ReadStatus.IN_PROGRESS
     if _TARGET_AFTER.match(after):
         # "Done by 3 March" is a report or a promise depending on the date: never sure enough to apply unasked.
