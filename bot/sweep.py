@@ -469,6 +469,7 @@ def _sweep(
         composed.extend(_compose_escalations(session, escalations, facts, settings, report))
         composed.extend(_compose_unowned(session, facts, settings, now))
         composed.extend(_compose_undeliverable(session, facts, settings, now, dry_run=dry_run))
+        del plan, escalations  # composed: the intents are let go before the rows are written
         if dry_run:
             report.queued = composed
             session.rollback()
@@ -546,24 +547,36 @@ def _store_decision_days(
     Only where the action's `decide_gen` is still the one loaded: a reply, a delivery or an edit
     committed meanwhile has reset the day, and the next sweep decides on the newer facts.
     """
+    # Memory: a first sweep chases some 36,000 actions that had no chase before, and this is the sweep's peak.
+    just_now = [now]  # shared by every action first chased now (chase_state only reads it)
     for new in queued:  # as load_facts would read them back: created now, not yet delivered
         for action_id in new.action_ids:
             if is_chase(new.kind):
-                facts.chases.setdefault(action_id, []).append(now)
+                earlier = facts.chases.get(action_id)
+                if earlier is None:
+                    facts.chases[action_id] = just_now
+                elif earlier is just_now:
+                    facts.chases[action_id] = [now, now]
+                else:
+                    earlier.append(now)
             elif new.kind == MessageKind.ESCALATION.value:
                 facts.escalated[(action_id, new.level)] = now
-    chasing = chasing_policy(settings)
-    for action_id in pending:
-        action = facts.actions[action_id]
-        days[action_id] = next_decision_day(chase_state(facts, action), ladder_state(facts, action), chasing,
-                                            policy_for(action.lead_agency_id), today, facts.meetings)
     by_day: dict[tuple[date | None, int], list[int]] = defaultdict(list)
-    for action_id, gen in facts.not_live:
-        by_day[(None, gen)].append(action_id)
-    for action_id, day in days.items():
+
+    def store(action_id: int, day: date | None) -> None:
         action = facts.actions[action_id]
         if day != action.decide_on:
             by_day[(day, action.decide_gen)].append(action_id)
+
+    for action_id, gen in facts.not_live:
+        by_day[(None, gen)].append(action_id)
+    for action_id, day in days.items():
+        store(action_id, day)
+    chasing = chasing_policy(settings)
+    for action_id in pending:
+        action = facts.actions[action_id]
+        store(action_id, next_decision_day(chase_state(facts, action), ladder_state(facts, action), chasing,
+                                           policy_for(action.lead_agency_id), today, facts.meetings))
     for (day, gen), ids in by_day.items():
         set_decision_day(session.connection(), ids, day, gen)
 
