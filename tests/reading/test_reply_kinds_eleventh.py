@@ -3,7 +3,9 @@
 - A completion word followed straight away by a time still to come ("done next wk", "finished tomorrow",
   "complete in 2 weeks") is a promise: in progress, with that date, never closed.
 - A completion the writer only hopes is true ("that's it finished I hope") is asked; the courtesies "I hope
-  this helps" and "hope you're well", and a plan ("we hope to review it"), hedge nothing.
+  this helps" and "hope you're well", and a plan ("we hope to review it"), hedge nothing ("well" is read as an
+  apostrophe-less "we'll" only before a verb).
+- A completion of only the writer's share ("our bit of it", "done on our side") is asked.
 """
 
 from __future__ import annotations
@@ -59,3 +61,19 @@ def test_courtesies_with_hope_in_them_hedge_nothing(text: str) -> None:
     reading = read_reply(text, today=TODAY)
     assert reading.status is ReadStatus.COMPLETE
     assert not needs_confirmation(reading)
+
+
+@pytest.mark.parametrize("text", [
+    "Finished! (well, our bit of it anyway)",
+    "Done on our side.",
+    "My part's complete.",
+    "Completed - the section that was ours, at least.",
+])
+def test_a_completion_of_only_the_writers_share_is_asked(text: str) -> None:
+    reading = read_reply(text, today=TODAY)
+    assert not closes_action(reading) or needs_confirmation(reading)  # never closed unasked
+
+
+@pytest.mark.parametrize("text", ["Done, well be reviewing it at the June board", "Complete - itll go to the board next"])
+def test_well_and_itll_without_the_apostrophe_still_say_work_is_ahead(text: str) -> None:
+    assert needs_confirmation(read_reply(text, today=TODAY))
