@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -178,7 +177,7 @@ def test_a_sweep_reads_the_due_actions_through_their_index_without_statistics(en
     from sqlmodel import Session
 
     from bot.sweep import Chosen, chosen_actions_query, due_action_ids
-    from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
+    from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics, sqlite_plan
 
     with engine.connect() as connection:
         with Session(bind=connection) as session:
@@ -199,12 +198,7 @@ def test_a_sweep_reads_the_due_actions_through_their_index_without_statistics(en
             else:
                 if generic:
                     pytest.skip("SQLite prepares no generic plans")
-
-                def plan_of(query: sa.Select[Any]) -> str:
-                    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
-                    return "\n".join(str(row) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-
-                due_plan, load_plan = plan_of(due), plan_of(load)
+                due_plan, load_plan = sqlite_plan(connection, due), sqlite_plan(connection, load)
                 assert "ix_action_decision_decide_on" in due_plan, due_plan
                 assert "SCAN action" not in load_plan and "INTEGER PRIMARY KEY" in load_plan, load_plan
         connection.rollback()

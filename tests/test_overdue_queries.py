@@ -93,6 +93,13 @@ def _explain(connection: Connection, statement: Any, *, generic: bool) -> str:
     return "\n".join(rows)
 
 
+def sqlite_plan(connection: Connection | Session, statement: Any) -> str:
+    """SQLite's EXPLAIN QUERY PLAN of `statement` (its values inlined), one detail line per step."""
+    dialect = connection.dialect if isinstance(connection, Connection) else connection.get_bind().dialect
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    return "\n".join(str(row[-1]) for row in connection.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
+
+
 def forget_statistics(connection: Connection) -> None:
     """PostgreSQL as a freshly loaded database has it (autovacuum not yet run): no statistics and unknown
     row counts for the big tables."""

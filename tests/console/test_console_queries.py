@@ -29,7 +29,7 @@ from bot.models import (
     Recommendation,
     Review,
 )
-from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
+from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics, sqlite_plan
 
 TODAY = date(2026, 12, 2)
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
@@ -191,9 +191,7 @@ def test_sqlite_counts_each_reviews_figures_in_the_review_s_indexes_alone(engine
         if analysed:
             _small_reviews(session, 200)
             session.execute(sa.text("ANALYZE"))
-        compiled = queries.review_summaries_query(partnership_id, COORDINATOR, TODAY).compile(
-            dialect=engine.dialect, compile_kwargs={"literal_binds": True})
-        plan = "\n".join(str(row[-1]) for row in session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
+        plan = sqlite_plan(session, queries.review_summaries_query(partnership_id, COORDINATOR, TODAY))
 
     reads = [line for line in plan.splitlines() if re.search(r"\baction\b", line)]
     assert len(reads) == 7, plan
@@ -264,8 +262,7 @@ def test_sqlite_walks_the_plan_pages_index_in_its_order(engine: Engine, analysed
             session.execute(sa.text("ANALYZE"))
         for wanted, index in PAGE_SHAPES:
             for name, statement in _page_statements(session, wanted):
-                compiled = statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
-                plan = "\n".join(str(row[-1]) for row in session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
+                plan = sqlite_plan(session, statement)
                 assert re.search(rf"SEARCH action USING (COVERING )?INDEX {index}\b", plan) or name == "count", (
                     wanted, name, plan)
                 assert "TEMP B-TREE" not in plan and "SCAN action" not in plan, (wanted, name, plan)
