@@ -158,23 +158,25 @@ def floor(plan: ParsedPlan, postgres: str | None, write: Callable[[Session, sa.T
                  "scope": rec.scope, "section": rec.section, "ref_part": rec.ref_part}
                 for n, rec in enumerate(plan.recommendations, start=1)])
             rec_ids = {str(n): int(i) for n, i in session.execute(sa.select(Recommendation.number, Recommendation.id))}
-            actions = [(action_ref("BENCH1", rec.number, k), rec, k, a)
-                       for rec in plan.recommendations for k, a in enumerate(rec.actions, start=1)]
+            actions = [(action_ref("BENCH1", rec.number, k), rec, n, k, a)
+                       for n, rec in enumerate(plan.recommendations, start=1) for k, a in enumerate(rec.actions, start=1)]
+            # The console's copies (bot/action_copies.py) are columns of the row like any other.
             write(session, tables[Action], [
-                {"recommendation_id": rec_ids[ref_number(rec.number)], "ref": ref, "position": k,
+                {"recommendation_id": rec_ids[ref_number(rec.number)], "review_id": review.id,
+                 "recommendation_position": n, "agency_name": a.lead_agency, "ref": ref, "position": k,
                  "description": a.description, "lead_agency_text": a.lead_agency, "lead_agency_id": None,
                  "evidence_expected": a.evidence_expected, "target_text": a.target_text, "due": a.due,
                  "precision": str(a.precision), "status": str(a.status), "progress": a.progress,
                  "plan_cells": dict(a.plan_cells), "imported_values": {}, "created_at": NOW, "updated_at": NOW}
-                for ref, rec, k, a in actions])
+                for ref, rec, n, k, a in actions])
             action_ids = {str(r): int(i) for r, i in session.execute(sa.select(Action.ref, Action.id))}
             write(session, tables[ProgressUpdate], [
                 {"action_id": action_ids[ref], "at": NOW, "source": "import", "author": "bench", "raw_text": a.progress,
                  "status": "unclear", "confidence": 0.0, "confirmed": True}
-                for ref, _rec, _k, a in actions if a.progress])
+                for ref, _rec, _n, _k, a in actions if a.progress])
             write(session, tables[Event], [
                 {"at": NOW, "actor": "bench", "kind": "action.imported", "entity": "action",
-                 "entity_id": action_ids[ref], "data": {"ref": ref}} for ref, _rec, _k, _a in actions])
+                 "entity_id": action_ids[ref], "data": {"ref": ref}} for ref, _rec, _n, _k, _a in actions])
         return time.perf_counter() - started
     finally:
         dispose()
