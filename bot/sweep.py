@@ -10,7 +10,6 @@ policy change (`decision_basis`), every open action is decided again.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import socket
@@ -23,11 +22,11 @@ from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot import lease
+from bot.bulk import with_ids
 from bot.db import ensure_partnership, session_scope
 from bot.delivery_advice import advice_for
 from bot.history_queries import delivered_at, is_answer, live_action
@@ -190,20 +189,6 @@ def chosen_actions_query(partnership_id: int, where: sa.ColumnElement[bool]) -> 
     """
     return sa.select(*_open_action_columns(), live_action().label("live")).where(
         where, _partnership_of_action() == partnership_id)
-
-
-def with_ids(column: Any, ids: Collection[int], dialect: str) -> sa.ColumnElement[bool]:
-    """`column IN ids` for any number of ids: one array (PostgreSQL) or one JSON text (SQLite), not one bound
-    parameter each, whose expansion and per-value processing cost more than the query at 10,000s of ids."""
-    condition: sa.ColumnElement[bool]
-    if dialect == "postgresql":
-        condition = column == sa.any_(sa.bindparam(None, sorted(ids), type_=postgresql.ARRAY(sa.Integer)))
-    elif dialect == "sqlite":
-        each = sa.func.json_each(sa.bindparam(None, json.dumps(sorted(ids)), type_=sa.String)).table_valued("value")
-        condition = column.in_(sa.select(each.c.value))
-    else:
-        condition = column.in_(sorted(ids))
-    return condition
 
 
 @dataclass(frozen=True)

@@ -238,3 +238,27 @@ def test_postgresql_refreshes_the_copies_by_key_without_statistics(engine: Engin
     assert "ix_messageaction_action_id" in plan and "message_pkey" in plan, plan
     assert not re.search(r"Seq Scan on (action|message|messageaction|progressupdate)\b", plan), plan
     assert "Hash" not in plan, plan
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
+def test_postgresql_moves_a_sweeps_last_chase_on_by_key_without_statistics(engine: Engine, generic: bool) -> None:
+    """A batch of chased actions (all ids in one array) is updated through the primary key, also
+    without statistics and as a generic plan: never a scan of every action."""
+    from datetime import UTC, datetime
+
+    from bot.action_copies import chased_update
+    from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("plans are PostgreSQL's")
+    with engine.connect() as connection:
+        with Session(bind=connection) as session:
+            _fill(session, ACTIONS)
+            session.flush()
+            forget_statistics(connection)
+            update = chased_update(range(1, 11), datetime(2026, 12, 2, 10, tzinfo=UTC), "postgresql")
+            plan = _explain(connection, update, generic=generic)
+        connection.rollback()
+
+    assert "action_pkey" in plan, plan
+    assert "Seq Scan on action" not in plan, plan
