@@ -195,7 +195,10 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
 # aiming for", "sorry for the delay". Progress to plan says none of these.
 _RUNNING_LATE = re.compile(
     r"\b(?:is|are|has been|have been|was|were|been|got|being|now) (?:\w+ )?(?:delayed|postponed)\b|^\W*(?:delayed|postponed)\b"
-    r"|\bsorry (?:for|about) the delay\b|\b(?:had|'d) (?:hoped|aimed|planned|intended|wanted|expected) to\b"
+    # (not the reply's own lateness: "sorry for the delay - I've been on leave and am working through my inbox")
+    r"|\bsorry (?:for|about) the delay\b(?! in (?:replying|responding|getting back|coming back))(?![^.]{0,60}\b(?:inbox"
+    r"|e-?mails?|secondment|leave|off sick|away|replying|responding)\b)"
+    r"|\b(?:had|'d) (?:hoped|aimed|planned|intended|wanted|expected) to\b"
     r"|\boriginal(?:ly)? (?:plan|date|target|deadline|aim|timescale)|\b(?:was|were) (?:originally )?(?:supposed|meant"
     r"|scheduled) to\b|\bnow (?:aiming|expect|expecting|planning|plan|aim|intend|intending)\b",
     re.I | re.M,

@@ -51,7 +51,7 @@ _ORDINAL = re.compile(
     r"\b(?P<nth>first|second|third|fourth|fifth|last|final)(?:\s+(?P<count>two|three|2|3))?\b"
     r"(?=\s+(?:one|ones|action|actions|item|rec\w*|of (?:them|these)|is|are|has|have|was|were|isn't|hasn't|yet|and"
     r"|or|both)\b"
-    r"|\s*[,.;:!?]|\s*$)",
+    r"|\s*[,.;:!?]|\s+-\s|\s*$)",
     re.I,
 )
 # "the first is done and the second has not started" is two clauses; "the second and third are underway" is one.
@@ -202,7 +202,8 @@ def _group_adjacent(text: str, mentions: list[_Mention]) -> list[list[_Mention]]
 def _is_connector(gap: str) -> bool:
     """Only separators and at most one "and" / "plus": read in one pass (a regex with two starred runs of
     separators backtracks quadratically on a long run of spaces)."""
-    return _SEPARATORS.sub(" ", gap).strip().lower() in ("", "and", "plus")
+    # Slack escapes "&" as "&amp;"
+    return _SEPARATORS.sub(" ", gap.replace("&amp;", "&")).strip().lower() in ("", "and", "plus")
 
 
 def _split_numbered(text: str, known_refs: Sequence[str]) -> dict[str, str]:

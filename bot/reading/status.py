@@ -73,7 +73,9 @@ _STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
 # Descriptions of work that read as a status only when nothing explicit is said.
 _WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
     (ReadStatus.IN_PROGRESS, _any(
-        "(?:about |around |roughly )?half", r"being \w+ed", "being (?:built|developed|written|drawn up|rolled out)",
+        # "half the staff", not "a half day" or "half term"
+        r"(?:about |around |roughly )?half(?![- ](?:day|term|hour|past|an hour)\b)", r"being \w+ed",
+        "being (?:built|developed|written|drawn up|rolled out)",
         "in development", r"to be \w+", "will (?:be|include|continue|initiate|plan)", "draft(?:ed|ing)?", "planned",
         "scheduled", "arranged", "booked", "working (?:together|with|to)", "looking (?:to|at|into)", "explor(?:ing|ed)",
         "remains?", "awaiting", "pending", "developing", "updating", "taking place", "started", "begun", "escalated",
@@ -92,6 +94,8 @@ _WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
         "has (?:been )?provided", "have provided", "received", "underwent", "includes?", "included", "built into",
         "acknowledged?", "(?:are|is) in the", "signed up", "undertaken", "appointed",
         r"(?:has|have) (?!been\b)\w+ed", "(?:has|have|had) done",
+        # "the new form's been in use since Easter": working, since a day gone by
+        "(?:in use|in operation|up and running) since",
         # irregular past participles as a report ("policy rewritten"), not a plan ("to be rewritten")
         r"(?<!being )(?<!be )(?<!to )(?:re)?written(?! (?:by|before|for) )",
     )),
@@ -106,7 +110,7 @@ _NEGATED_BEFORE = re.compile(
     r"\s+(?:\w+\s+){0,2}$"
 )
 _FUTURE_BEFORE = re.compile(
-    r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
+    r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\btill?|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
     r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this|'ll(?: be| have)?(?: it| this)?"
     # "sessions w/c 14 June, then done": what follows the next step, still to come
     r"|\b(?:and )?then(?: it'?s| it will be| we'?ll be| we are| we'?re| that'?s)?"
@@ -118,7 +122,9 @@ _NOT_YET_AFTER = re.compile(r"^\s*(?:yet|\?)")
 # "done next wk", "finished tomorrow", "complete in 2 weeks", "done soon": a time still to come straight after the
 # word makes it a promise, however short the reply.
 _FUTURE_AFTER = re.compile(
+    # "all done after that" (the step just named), "finished afterwards"
     r"^\s*(?:next\b|nxt\b|tomorrow|tmrw|tmr\b|soon|shortly|asap|later (?:today|this|on)|over the (?:next|coming)"
+    r"|after (?:that|then|this)\b|afterwards\b"
     r"|(?:with)?in the (?:next|coming)\b|(?:with)?in (?:a|an|one|two|three|four|five|six|a few|a couple of|couple of|\d+)"
     r"\s*(?:more\s+)?(?:days?|wks?|weeks?|months?|mths?)\b|this coming|the coming|come (?:the )?(?:end|spring|summer"
     r"|autumn|winter|monday|tuesday|wednesday|thursday|friday))"

@@ -13,7 +13,8 @@ from datetime import date
 
 import pytest
 
-from bot.reading.replies import read_reply
+from bot.reading.confirm import needs_confirmation
+from bot.reading.replies import read_replies, read_reply
 from bot.rules.statuses import ReadStatus
 
 TODAY = date(2027, 6, 9)  # a Wednesday
@@ -73,3 +74,126 @@ def test_a_reply_that_only_says_it_reached_the_wrong_person_is_a_redirect(text: 
 ])
 def test_a_person_or_team_named_beside_the_work_is_no_new_owner(text: str) -> None:
     assert _status(text) is not ReadStatus.REDIRECT
+
+
+# --- completions that something hid -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    # a routine described after the completion: "whenever" is when it works, not when the rest happens
+    "This is finished. Reception staff now see the warning whenever a flagged address is entered.",
+    # launched "with" something for someone: no document waiting at a step
+    "We've done it: the guidance was signed off in May and issued to every ward with posters for the staff rooms.",
+    # the share the action asked for
+    "The e-learning reached 85% of the workforce, which was the target in the plan, so this one is complete.",
+    "Done - compliance is at 93%, above the target.",
+    # the few left out cannot take part
+    "Complete. Everyone has been through it (the other two are on maternity leave).",
+    # a half day is no half of the work
+    "All done, the last cohort did their half day session on Monday.",
+])
+def test_a_completion_is_not_hidden_by_words_beside_it(text: str) -> None:
+    assert _status(text) is ReadStatus.COMPLETE
+
+
+@pytest.mark.parametrize("text", [
+    "The whole of the first half is finished, the rest to follow.",
+    "the guidance is with legal for sign-off",
+    "The sessions reached 60% of staff; the target is 90%.",
+    "Done for most - the remaining staff are booked in for July.",
+    "we'll run the second lot whenever a room is free",
+])
+def test_work_left_beside_a_completion_still_reads_not_finished(text: str) -> None:
+    assert _status(text) is not ReadStatus.COMPLETE
+
+
+@pytest.mark.parametrize("text", [
+    "the new pathway has been live since March and we've had 17 referrals through it so far",
+    "The screening tool is in use since the autumn; 40 disclosures logged so far.",
+])
+def test_uses_counted_so_far_are_no_work_still_to_do(text: str) -> None:
+    assert _status(text) is ReadStatus.COMPLETE
+
+
+def test_a_count_of_work_so_far_is_still_in_progress() -> None:
+    assert _status("we've trained 40 staff so far") is ReadStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("text", [
+    "could we mark this one as done? the checklist has been in use since January",
+    "can you record it as complete please",
+    "should all be finished now?",
+    "fairly sure that was completed last year?",
+    "I think it was signed off before Christmas",
+])
+def test_a_completion_asked_for_or_believed_is_put_to_the_writer(text: str) -> None:
+    reading = read_reply(text, today=TODAY, model=None)
+    assert reading.status is ReadStatus.COMPLETE
+    assert needs_confirmation(reading)
+
+
+@pytest.mark.parametrize("text", [
+    "is it finished?",
+    "Didn't I tell you this was done?",
+    "what do you mean by finished?",
+])
+def test_a_completion_only_asked_about_is_not_one(text: str) -> None:
+    assert _status(text) is not ReadStatus.COMPLETE
+
+
+# --- several actions --------------------------------------------------------------------------------------------
+
+
+def test_status_emoji_read_as_words_per_action() -> None:
+    readings = read_replies("3-1 :white_check_mark:\n3-2 :hourglass_flowing_sand:\n:x: 3-3 not started",
+                            today=TODAY, known_refs=["KLM1-3-1", "KLM1-3-2", "KLM1-3-3"], model=None)
+    assert [readings[ref].status for ref in ("KLM1-3-1", "KLM1-3-2", "KLM1-3-3")] == [
+        ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED]
+
+
+def test_a_tick_character_reads_as_done() -> None:
+    assert _status("\u2705 all staff briefed") is ReadStatus.COMPLETE
+
+
+def test_refs_joined_by_an_escaped_ampersand_share_their_text() -> None:
+    readings = read_replies("PQR2-1-1 &amp; PQR2-1-2 both finished", today=TODAY,
+                            known_refs=["PQR2-1-1", "PQR2-1-2"], model=None)
+    assert {reading.status for reading in readings.values()} == {ReadStatus.COMPLETE}
+
+
+def test_the_second_after_a_dash_is_its_own_part() -> None:
+    readings = read_replies("The first one we finished in March. The second - no idea, Nita had it and she's off.",
+                            today=TODAY, known_refs=["ABC1-1-1", "ABC1-1-2"], model=None)
+    assert readings["ABC1-1-1"].status is ReadStatus.COMPLETE
+    assert readings["ABC1-1-2"].status is not ReadStatus.COMPLETE
+
+
+# --- never complete ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("the clinic this related to got decommissioned last year, so nothing left for us to do",
+     ReadStatus.NOT_APPLICABLE),
+    ("We have decided not to pursue this: the county offer covers it.", ReadStatus.NOT_APPLICABLE),
+    ("done as much as we can this end, the rest needs the ICB and they aren't answering", ReadStatus.BLOCKED),
+    ("ill have it done by end of the month", ReadStatus.IN_PROGRESS),
+    ("The trial finished in May and the findings will go to the safeguarding board in July, after which we'll decide "
+     "on roll-out.", ReadStatus.IN_PROGRESS),
+    ("workshops booked for next week, all done after that", ReadStatus.IN_PROGRESS),
+])
+def test_never_complete(text: str, status: ReadStatus) -> None:
+    assert _status(text) is status
+
+
+@pytest.mark.parametrize("text", [
+    "We act for the practice. Please provide a copy of the recommendation and confirm whether the report has been "
+    "published.",
+    "We're a pharmacy and not sure why we have been included. Could you explain what is needed?",
+])
+def test_a_reply_asking_the_chaser_things_is_not_a_completion(text: str) -> None:
+    assert _status(text) is not ReadStatus.COMPLETE
+
+
+def test_an_apology_for_a_late_reply_is_no_request_for_more_time() -> None:
+    text = "Sorry for the delay, I've been away. The audit is under way and will go to the panel in June."
+    assert _status(text) is ReadStatus.IN_PROGRESS
