@@ -461,7 +461,8 @@ CLOSE_ASKED = 0.7
 # "all call handlers trained!", "both cohorts briefed before Christmas": everyone the action covers, done. Chat
 # leaves out the verb ("were"); read as a completion to put to the writer, never one to apply unasked.
 _EVERYONE_DONE = _R(
-    r"^\W*(?:yes\W+)?(?:all|every|both)\b(?: [\w-]+){1,3}? (?:trained|briefed|done|updated|completed|signed off|sorted)\b"
+    r"^\W*(?:[a-z]{0,8}\d+[a-z]?(?:[-.]\d+[a-z]?)*\W+)?(?:yes\W+)?(?:all|every|both)\b(?: [\w-]+){1,3}? (?:trained|briefed"
+    r"|done|updated|completed|signed off|sorted)\b"
     r"(?![^.]{0,40}\b(?:except|apart|but|bar|still|left|remaining|by|next|once|when|until)\b)",
     re.I,
 )
@@ -501,8 +502,9 @@ def _read_clause(clause: str) -> tuple[ReadStatus, float]:
         status, confidence = _read_clause(rest) if rest else (ReadStatus.UNCLEAR, 0.2)
         return (ReadStatus.IN_PROGRESS, 0.6) if status in (ReadStatus.UNCLEAR, ReadStatus.BLOCKED) else (status,
                                                                                                         confidence)
-    # "folded into 5.3 so it can be closed as superseded": closed because it is no longer needed, not done
-    if _NO_LONGER_NEEDED.search(clause):
+    # "folded into 5.3 so it can be closed as superseded": closed because it is no longer needed, not done;
+    # "n/a, that clinic closed in May": the rest of a clause that opens "n/a" says why
+    if _NO_LONGER_NEEDED.search(clause) or _NOT_APPLICABLE_OPENING.match(clause):
         return ReadStatus.NOT_APPLICABLE, 0.8
     if _HEDGED_DONE.search(clause) or _BELIEVED_DONE.search(clause):
         return ReadStatus.COMPLETE, HEDGED_DONE
@@ -595,7 +597,8 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
     return _least_finished([(status, confidence) for _, status, confidence in said])
 
 
-_NOT_APPLICABLE_OPENING = _R(r"^\W*(?:n/a|not applicable)\b", re.I)
+# (after the action's ref, when the reply is split by action: "-3 n/a, that service closed")
+_NOT_APPLICABLE_OPENING = _R(r"^\W*(?:[a-z]{0,8}\d+[a-z]?(?:[-.]\d+[a-z]?)*\W+)?(?:n/a|not applicable)\b", re.I)
 # Words that take back what was just said: sarcasm, or a claim owned up to as untrue.
 _RETRACTED = _R(
     r"\bwould be (?:a lie|lying)\b|\b(?:i'd|i would) be lying\b|\bapart from actually\b|\U0001F643|\(it isn't\b"

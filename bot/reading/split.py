@@ -136,6 +136,14 @@ def _mentions(text: str, known_refs: Sequence[str]) -> list[_Mention]:
             dotted_or_dashed = re.escape(suffix).replace(r"\-", "[-.]")
             for match in re.finditer(rf"(?<![\w/.-]){dotted_or_dashed}(?![\w/.-])", text, re.I):
                 found.append(_Mention(match.start(), match.end(), ref))
+    last_parts = [ref.rsplit("-", 1)[1] if "-" in ref else None for ref in known_refs]
+    for ref, last in zip(known_refs, last_parts, strict=True):
+        if last and len(known_refs) > 1 and last_parts.count(last) == 1:
+            # "-2 done" opening a line, "4-1 & -2 both on hold" after a joiner: the last part of the ref alone, dash
+            # first (not "-2 degrees" in a sentence)
+            pattern = rf"(?:^[ \t]*|(?:&amp;|[&,+/]|\band)[ \t]*)(-{re.escape(last)})(?![\w.-])"
+            for match in re.finditer(pattern, text, re.I | re.M):
+                found.append(_Mention(match.start(1), match.end(1), ref))
     for match in _ACTION_WORD.finditer(text):
         numbered = _ref_for_number(match.group(1), known_refs, suffixes)
         if numbered:

@@ -115,7 +115,9 @@ _FUTURE_BEFORE = re.compile(
     # "sessions w/c 14 June, then done": what follows the next step, still to come
     r"|\b(?:and )?then(?: it'?s| it will be| we'?ll be| we are| we'?re| that'?s)?"
     r"|\bshould have (?:it|this|that)|\bwill have(?: it"
-    r"| this)?)"
+    r"| this)?"
+    # "on hold until the restructure is done": the step named is still to come
+    r"|\b(?:until|till?|once|when) (?:the |our |their )?[\w-]+(?: [\w-]+)? (?:is|are|has been|have been|gets?))"
     r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|(?:it|this|that)?'s|are)\s+)?$"
 )
 _NOT_YET_AFTER = re.compile(r"^\s*(?:yet|\?)")

@@ -168,6 +168,39 @@ def test_the_second_after_a_dash_is_its_own_part() -> None:
     assert readings["ABC1-1-2"].status is not ReadStatus.COMPLETE
 
 
+def test_the_last_part_of_a_ref_alone_with_its_dash_names_that_action() -> None:
+    readings = read_replies("-1 done\n-2 nope, not started\n-3 n/a, that hostel shut in April", today=TODAY,
+                            known_refs=["XYZ4-2-1", "XYZ4-2-2", "XYZ4-2-3"], model=None)
+    assert [readings[ref].status for ref in ("XYZ4-2-1", "XYZ4-2-2", "XYZ4-2-3")] == [
+        ReadStatus.COMPLETE, ReadStatus.NOT_STARTED, ReadStatus.NOT_APPLICABLE]
+
+
+def test_a_dashed_last_part_after_a_joiner_shares_the_text() -> None:
+    readings = read_replies("MNO3-1-1 &amp; -2 paused till the merger is done", today=TODAY,
+                            known_refs=["MNO3-1-1", "MNO3-1-2"], model=None)
+    assert {reading.status for reading in readings.values()} == {ReadStatus.BLOCKED}
+
+
+def test_a_number_with_a_dash_inside_a_sentence_is_no_ref() -> None:
+    readings = read_replies("temperatures of -2 closed the site, both finished now", today=TODAY,
+                            known_refs=["XYZ4-2-1", "XYZ4-2-2"], model=None)
+    assert readings["XYZ4-2-1"].status is readings["XYZ4-2-2"].status
+
+
+def test_a_table_of_answers_is_read_not_taken_for_a_signature() -> None:
+    text = ("Latest below.\n\nRef | Status | Notes\nDEF5-1-1 | Complete | Guidance issued 3/05/27\n"
+            "DEF5-1-2 | Not started | Waits on the audit\n\nThanks\nJo")
+    readings = read_replies(text, today=TODAY, known_refs=["DEF5-1-1", "DEF5-1-2"], model=None)
+    assert readings["DEF5-1-1"].status is ReadStatus.COMPLETE
+    assert readings["DEF5-1-2"].status is ReadStatus.NOT_STARTED
+
+
+def test_a_title_bar_in_a_signature_still_ends_the_words() -> None:
+    reading = read_reply("All done.\nSam Ortiz | DA Coordinator | Brookfield Council\nIn progress elsewhere",
+                         today=TODAY, model=None)
+    assert reading.status is ReadStatus.COMPLETE
+
+
 # --- never complete ---------------------------------------------------------------------------------------------
 
 
