@@ -171,6 +171,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?"
         r"(?:realistic|likely)\b"
         r"|\bmore like\b"
+        # "not even close lol. maybe october": a later month offered on its own
+        r"|^\W*(?:maybe|probably|prob|possibly|hopefully|realistically)\s+(?:by\s+)?(?:(?:end|start|middle|beginning) of |mid[- ]"
+        r"|early |late )?(?:" + _MONTH_OR_SEASON + r")\W*$"
         r"|^\W*(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}"
         r"\bat the latest\b|\blet'?s say\b|\brevised (?:target|deadline|completion|timescale|date)"
         r"|\bso (?:the )?(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:this |the )?(?:" + _MONTH_OR_SEASON

@@ -49,7 +49,8 @@ _STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
         "more time", "extension", "extend (?:the |this |our )?(?:deadline|date|target)",
         "(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date))"
         " (?:back )?(?:to|until|till)",
-        "push (?:it |this )?back", "(?:revised|new) (?:target |due )?date", "can we (?:have|say) until",
+        "push (?:it |this )?back", "(?:revised|new) (?:target |due )?date", "revised (?:go[- ]live|launch|end date)",
+        "can we (?:have|say) until",
         "need (?:until|till)", "(?:slipped|slipping|slip) to", "delayed until", "deferred to",
     )),
     (ReadStatus.NOT_STARTED, _any(
