@@ -113,7 +113,7 @@ _DATE_RE = re.compile(
     rf"|(?P<fin_year>\b(?P<fy_y>{_YEAR4})\s*/\s*(?P<fy_next>\d{{4}}|\d{{2}})\b)"
     r"|(?P<year>\b(?P<y>19\d{2}|20\d{2})\b)"
     # "by Christmas": Christmas Day ("after Christmas" is the new year, above; "the Christmas period" no day)
-    rf"|(?P<christmas>\b(?:christmas|xmas)\b(?!\s+(?:period|holidays?|hols|break|season|party|parties|rush|lunch"
+    rf"|(?P<christmas>\b(?:christmas|xmas)\b(?!\s+(?:period|week|holidays?|hols|break|season|party|parties|rush|lunch"
     rf"|dinner|market|cards?|closure|shutdown)\b)(?:\s+day\b)?(?:\s+(?P<xmas_y>{_YEAR4})\b)?)"
     rf"|(?P<easter>\beaster\b(?:\s+(?:sunday|day|weekend))?(?:\s+(?P<easter_y>{_YEAR4})\b)?)"
     r"|(?P<bare_month>\b" + _MONTH + ")",
