@@ -75,12 +75,15 @@ def _corrected(match: re.Match[str]) -> str:
 
 
 # Chat writes a status as an emoji, as Slack's shortcode or the character itself ("2-1 :white_check_mark:",
-# "⏳ 4-2"): each read as the words it stands for. A cross is "not done", which says no more than that.
+# "⏳ 4-2"): each read as the words it stands for. A tick is "ticked off", a completion always put to the writer (a
+# lone tick can be a nod to the message); a cross is "not done", which says no more than that.
 _STATUS_EMOJI = (
-    (re.compile(r":(?:white_check_mark|heavy_check_mark|ballot_box_with_check|check):|[\u2705\u2714\u2611]\ufe0f?"), " done "),
+    (re.compile(r":(?:white_check_mark|heavy_check_mark|ballot_box_with_check|check):|[\u2705\u2714\u2611]\ufe0f?"),
+     " ticked off "),
+    (re.compile(r":(?:no_entry|octagonal_sign|stop_sign|no_entry_sign):|[\u26d4\U0001f6d1\U0001f6ab]\ufe0f?"), " blocked "),
     (re.compile(r":(?:hourglass_flowing_sand|hourglass|construction|building_construction|arrows_counterclockwise):"
                 r"|[\u23f3\u231b\U0001f6a7]\ufe0f?"), " in progress "),
-    (re.compile(r":(?:x|heavy_multiplication_x|no_entry|negative_squared_cross_mark):|[\u274c\u274e\u26d4]\ufe0f?"),
+    (re.compile(r":(?:x|heavy_multiplication_x|negative_squared_cross_mark):|[\u274c\u274e]\ufe0f?"),
      " not done "),
 )
 
@@ -172,7 +175,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"(?:realistic|likely)\b"
         r"|\bmore like\b"
         # "not even close lol. maybe october": a later month offered on its own
-        r"|^\W*(?:maybe|probably|prob|possibly|hopefully|realistically)\s+(?:by\s+)?(?:(?:end|start|middle|beginning) of |mid[- ]"
+        # (not "probably September" after "haven't started": when it will start)
+        r"|^\W*(?:maybe|possibly|realistically)\s+(?:by\s+)?(?:(?:end|start|middle|beginning) of |mid[- ]"
         r"|early |late )?(?:" + _MONTH_OR_SEASON + r")\W*$"
         r"|^\W*(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}"
         r"\bat the latest\b|\blet'?s say\b|\brevised (?:target|deadline|completion|timescale|date)"
@@ -274,8 +278,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:is|are|has|have) not\W*$|\bisn't\W*$|\bnot for the\b|\bstill (?:with|at|in)\b|\bunder way\b"
         r"|\bunderway\b"
         # a document at a step: "with legal for sign-off", not "launched with briefings for managers"
-        r"|\bwith (?:the )?\w+ (?:team )?for (?:(?:final |formal )?(?:sign[- ]?off|approval|checking|comment|comments"
-        r"|review|agreement|ratification|consultation|signature)|a (?:final )?(?:check|look|read|review))\b"
+        r"|\bwith (?:the )?\w+ (?:team )?for\b(?! (?:all |every |each |our |the |line |frontline |new )?(?:managers?|staff"
+        r"|teams?|colleagues|members|parents|pupils|students|patients|residents|officers|practitioners|everyone"
+        r"|volunteers|clinicians|nurses|workers|employees)\b)"
         r"|\bcouple of bits\b|\b(?:\w+ )?(?:teams?|sessions?|bits?|parts?) left\b"
         r"|^(?![^\n]*\b(?:no|nothing|none|zero|without)\b)[^\n]*\b(?:remaining|remains?)\b"
         r"|\bmarked (?:as )?complete by mistake\b"

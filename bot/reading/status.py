@@ -94,6 +94,7 @@ _WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
         r"now (?:\w+s|in|live|has|have|been|instructed|disseminated|included)", "live", "already",
         "has (?:been )?provided", "have provided", "received", "underwent", "includes?", "included", "built into",
         "acknowledged?", "(?:are|is) in the", "signed up", "undertaken", "appointed",
+        "ticked off",  # a tick emoji (bot.reading.clauses): a completion to put to the writer, never to apply
         r"(?:has|have) (?!been\b)\w+ed", "(?:has|have|had) done",
         # "the new form's been in use since Easter": working, since a day gone by
         "(?:in use|in operation|up and running) since",

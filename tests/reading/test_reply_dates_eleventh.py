@@ -52,7 +52,7 @@ def test_a_target_said_again_more_exactly_wins() -> None:
 
 @pytest.mark.parametrize(("text", "status", "due"), [
     ("bit behind, could I have a couple more weeks?", ReadStatus.EXTENSION_REQUESTED, date(2027, 3, 17)),
-    ("done? nowhere near. probably june", ReadStatus.EXTENSION_REQUESTED, date(2027, 6, 30)),
+    ("done? nowhere near. maybe june", ReadStatus.EXTENSION_REQUESTED, date(2027, 6, 30)),
     ("Testing continues. Revised go-live: 14/05/2027 (was 1 April).", ReadStatus.EXTENSION_REQUESTED,
      date(2027, 5, 14)),
     ("Two schools briefed so far. The last one has an inset day on 23rd March so I'll see them then and that'll be "
@@ -72,6 +72,7 @@ def test_next_winter_is_a_year_ahead_when_asked_for() -> None:
 
 @pytest.mark.parametrize("text", [
     "maybe october we could talk about it",
+    "Not started, waiting on the new leads. Probably September.",
     "Maybe. October was busy.",
 ])
 def test_a_month_in_a_longer_sentence_is_not_offered_as_a_new_date(text: str) -> None:

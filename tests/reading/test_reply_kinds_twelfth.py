@@ -151,8 +151,19 @@ def test_status_emoji_read_as_words_per_action() -> None:
         ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED]
 
 
-def test_a_tick_character_reads_as_done() -> None:
-    assert _status("\u2705 all staff briefed") is ReadStatus.COMPLETE
+def test_a_tick_is_a_completion_always_asked() -> None:
+    for text in ("\u2705", ":white_check_mark:", "2-1 :heavy_check_mark:"):
+        reading = read_reply(text, today=TODAY, model=None)
+        assert reading.status is ReadStatus.COMPLETE
+        assert needs_confirmation(reading)
+
+
+def test_a_no_entry_sign_is_blocked_not_a_cross() -> None:
+    assert _status("on hold :no_entry: legal have not replied") is ReadStatus.BLOCKED
+
+
+def test_with_a_team_for_their_step_is_still_in_progress() -> None:
+    assert _status("it's with the print team for proofing") is ReadStatus.IN_PROGRESS
 
 
 def test_refs_joined_by_an_escaped_ampersand_share_their_text() -> None:
