@@ -38,6 +38,8 @@ _FIXED_PHRASES = (
     (re.compile(r"\blookng\b", re.I), "looking"),
     (re.compile(r"\b(she|he|we|they|you|it)l\b", re.I), r"\1'll"),
     (re.compile(r"\bwil\b", re.I), "will"),
+    # "ill have it done by Friday": an apostrophe-less I'll, only before a verb ("I was ill, have been off")
+    (re.compile(r"\bill (?=(?:have|be|get|do|send|finish|chase|update|look|let|make)\b)", re.I), "I'll "),
     (re.compile(r"\bive\b", re.I), "I've"),
     (re.compile(r"\b(she|he|that|there|it)s\b(?=\s+(?:taken|done|got|been|with|on|the|a|now|not|all|still)\b)", re.I),
      r"\1's"),
@@ -72,10 +74,27 @@ def _corrected(match: re.Match[str]) -> str:
     return word
 
 
+# Chat writes a status as an emoji, as Slack's shortcode or the character itself ("2-1 :white_check_mark:",
+# "⏳ 4-2"): each read as the words it stands for. A tick is "ticked off", a completion always put to the writer (a
+# lone tick can be a nod to the message); a cross is "not done", which says no more than that.
+_STATUS_EMOJI = (
+    (re.compile(r":(?:white_check_mark|heavy_check_mark|ballot_box_with_check|check):|[\u2705\u2714\u2611]\ufe0f?"),
+     " ticked off "),
+    (re.compile(r":(?:no_entry|octagonal_sign|stop_sign|no_entry_sign):|[\u26d4\U0001f6d1\U0001f6ab]\ufe0f?"), " blocked "),
+    (re.compile(r":(?:hourglass_flowing_sand|hourglass|construction|building_construction|arrows_counterclockwise):"
+                r"|[\u23f3\u231b\U0001f6a7]\ufe0f?"), " in progress "),
+    (re.compile(r":(?:x|heavy_multiplication_x|negative_squared_cross_mark):|[\u274c\u274e]\ufe0f?"),
+     " not done "),
+)
+
+
 def fix_typos(text: str) -> str:
-    """The text with misspelt status words put right ("compelted" -> "completed", "finshed" -> "finished")."""
+    """The text with misspelt status words put right ("compelted" -> "completed", "finshed" -> "finished") and
+    status emoji written as words (":white_check_mark:" -> "done")."""
     for pattern, replacement in _FIXED_PHRASES:
         text = pattern.sub(replacement, text)
+    for emoji, words in _STATUS_EMOJI:
+        text = emoji.sub(words, text)
     return re.sub(r"[A-Za-z]{5,}", _corrected, text)
 
 
@@ -139,7 +158,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:chased|written to|wrote to|asked|raised (?:this|it)(?: with)?|e-?mailed|rung|rang|called|contacted"
         r"|requested)\b[^.]{0,40}?(?:\b(?:twice|(?:two|three|four|five|several|many|numerous|\d+) (?:times|occasions)"
         r"|again and again|repeatedly)\b|\bx ?\d\b)"
-        r"|\b(?:two|three|four|five|several|\d+) (?:requests|reminders|chasers|emails) (?:so far|now|sent|later)\b",
+        r"|\b(?:two|three|four|five|several|\d+) (?:requests|reminders|chasers|emails) (?:so far|now|sent|later)\b"
+    # "done as much as we can this end": the writer can go no further, the rest waits on others
+    r"|\b(?:done|gone) (?:as much as|as far as|all|everything) (?:we|i) (?:can|could)\b",
         re.I)),
     (ReadStatus.EXTENSION_REQUESTED, _R(
         r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
@@ -153,6 +174,10 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?"
         r"(?:realistic|likely)\b"
         r"|\bmore like\b"
+        # "not even close lol. maybe october": a later month offered on its own
+        # (not "probably September" after "haven't started": when it will start)
+        r"|^\W*(?:maybe|possibly|realistically)\s+(?:by\s+)?(?:(?:end|start|middle|beginning) of |mid[- ]"
+        r"|early |late )?(?:" + _MONTH_OR_SEASON + r")\W*$"
         r"|^\W*(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}"
         r"\bat the latest\b|\blet'?s say\b|\brevised (?:target|deadline|completion|timescale|date)"
         r"|\bso (?:the )?(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:this |the )?(?:" + _MONTH_OR_SEASON
@@ -216,9 +241,13 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         re.I)),
     (ReadStatus.IN_PROGRESS, _R(
         # "all practices will have received training by December", "delivery will run through the autumn"
-        r"\bwill have (?:been )?\w+(?:ed|en)\b[^.]{0,80}\bby\b|\bwill (?:run|continue) (?:through|over|until|into)\b"
+        r"\bwill have (?:been )?\w+(?:ed|en)\b[^.]{0,80}\bby\b"
+        # "I'll have it done by the end of the month": a promise, not a report
+        r"|\b(?:will|'ll|shall) have (?:it |this |that |them |these )?(?:all )?(?:done|finished|completed|sorted)\b"
+        r"|\bwill (?:run|continue) (?:through|over|until|into)\b"
         r"|\b(?:well|fairly|quite) advanced\b|\bhappening\b(?<!nothing happening)"
-        r"|\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b"
+        # (not "a half day", "half term", "half past")
+        r"|\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b(?![- ](?:day|term|hour|past|an hour))"
         r"|\b(?!0\b)(?P<part>\d+) (?:of|out of) (?:the )?(?!(?P=part)\b)\d+\b"
         r"|\b(?<!attended )(?:one|some|most|part|parts) of (?:it|them|the)\b(?! (?:first|earliest|things|ones)\b)"
         # work going on now: "still analysing", "analysing now", "going through the responses", "we're tweaking it"
@@ -248,7 +277,11 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|realistic))|\bin draft\b|\bwork in progress\b"
         r"|\b(?:is|are|has|have) not\W*$|\bisn't\W*$|\bnot for the\b|\bstill (?:with|at|in)\b|\bunder way\b"
         r"|\bunderway\b"
-        r"|\bwith (?:the )?\w+ (?:team )?for\b|\bcouple of bits\b|\b(?:\w+ )?(?:teams?|sessions?|bits?|parts?) left\b"
+        # a document at a step: "with legal for sign-off", not "launched with briefings for managers"
+        r"|\bwith (?:the )?\w+ (?:team )?for\b(?! (?:all |every |each |our |the |line |frontline |new )?(?:managers?|staff"
+        r"|teams?|colleagues|members|parents|pupils|students|patients|residents|officers|practitioners|everyone"
+        r"|volunteers|clinicians|nurses|workers|employees)\b)"
+        r"|\bcouple of bits\b|\b(?:\w+ )?(?:teams?|sessions?|bits?|parts?) left\b"
         r"|^(?![^\n]*\b(?:no|nothing|none|zero|without)\b)[^\n]*\b(?:remaining|remains?)\b"
         r"|\bmarked (?:as )?complete by mistake\b"
         r"|\b(?:due|expect(?:ed)?|aim(?:ing)?|plan(?:ning)?|set|on (?:course|track)) to (?:finish|complete|be (?:done"
@@ -276,7 +309,13 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:now|next|then) (?:we're |we are |we'll be )?(?:rolling|roll(?:ing)?) (?:it |this |them )?out\b"
         r"|\bstill needs? (?:the|an?|its|their|our|some|more) \w+"
         r"|\b(?:first|initial|rough) (?:draft|version|cut)\b"
-        r"|\bwhenever\b(?! (?:you|needed|required|asked))|\b(?:is|are) (?:up )?next\b"
+        # a step still to come after what is finished: "the report will go to the board in May, after which we'll
+        # decide", not "it went to the board"
+        r"|\bafter which (?:we|i|they|the \w+)(?:'ll| will| would| shall)\b"
+        r"|\bwill (?:go|be (?:presented|taken|submitted)) to (?:the )?(?:[\w'-]+ ){0,3}?(?:board|panel|committee|group"
+        r"|meeting|cabinet|executive|exec)\b"
+        # "the second lot whenever we get a room", not a routine: "whenever the box is ticked"
+        r"|\bwhenever\b(?! (?:you|needed|required|asked))(?![^.;,]{0,50}\b(?:is|are) \w+ed\b)|\b(?:is|are) (?:up )?next\b"
         r"|\bdates? (?:tbc|to be confirmed)\b"
         r"|\b(?:second|other|remaining|next|last) (?:lot|group|cohort|batch|wave|tranche|round|half|phase|part|stage)"
         r"\b(?! (?:is|are|was|were|has|have) (?:also )?(?:done|complete|completed|finished))"
@@ -317,10 +356,29 @@ _NO_LONGER_NEEDED = _R(
     # "overtaken by events", "it doesn't exist any more", "the panel withdrew this one", "we follow the national
     # guidance instead"
     r"|\bovertaken by events\b|\b(?:doesn't|does not|no longer) exists?(?: any ?more)?\b"
-    r"|\bwithdrew (?:this|it|that|the action)\b|\bfollow(?:ing)? (?:the )?[\w' ]{1,40}? instead\b",
+    r"|\bwithdrew (?:this|it|that|the action)\b|\bfollow(?:ing)? (?:the )?[\w' ]{1,40}? instead\b"
+    # "the service got decommissioned", "we've decided not to pursue it": the action has nothing left to act on
+    r"|\b(?:got|was|were|has been|have been|been) decommissioned\b"
+    r"|\b(?:decided|agreed|chosen|chose) not to (?:pursue|proceed with|progress|take forward|go ahead with)\b",
     re.I,
 )
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
+# What a finished piece of work has been used for: "we've had 23 referrals through it so far". A count of uses, not
+# of work done ("40 staff trained so far" stays in progress).
+_USES_SO_FAR = _R(
+    r"\b(?:(?:had|received|taken|handled|logged|seen|made)\s+)?(?:over |about |around |nearly |almost )?\d[\d,]*\s+(?:referrals?"
+    r"|calls?|cases?|contacts?|disclosures?|reports?|enquiries|uses?|requests?|notifications?|alerts?)\b[^.;]{0,40}"
+    r"\bso far\b",
+    re.I,
+)
+# The few left out because they cannot take part: "the remaining staff are on long-term leave", "the other two are on
+# maternity leave". The action's share is done; they are no part still to do.
+_REST_CANNOT_TAKE_PART = _R(
+    r"\b(?:the )?(?:remaining|rest|other|others)\b(?: (?:few|\w+))?(?: of (?:them|the \w+))? (?:are|is|were|was) (?:all )?"
+    r"(?:on (?:long[- ]term |maternity |sick |extended |parental )?(?:leave|sick)|off sick|exempt|no longer (?:in post"
+    r"|employed|with us))\b",
+    re.I,
+)
 _ACK_ONLY = _R(
     r"^(?:\W*(?:noted|received|got (?:this|it)|thanks|thank you|many thanks|ta|cheers|ok|okay|sure|hi(?: \w+)?"
     r"|hello)\b)+\W*$",
@@ -346,6 +404,14 @@ _HEDGED_DONE = _R(
     r"|once|when|until|wait|actually|left|remaining|outstanding)\b)",
     re.I,
 )
+# The same of something past: "pretty sure this was done before I joined", "I believe it was signed off in May". No
+# target can follow a past tense, so "before I joined" is history.
+_BELIEVED_DONE = _R(
+    r"\b(?:pretty sure|fairly sure|quite sure|i think|i believe|i'm sure|i reckon)\s+(?:that\s+)?(?:this|it|that)(?: one)?"
+    r" (?:was|were|had been|has been|got) (?:all )?(?:done|completed|finished|signed off|sorted)\b"
+    r"(?![^.?!]{0,60}\b(?:but|isn't|hasn't|not|apart from|except|still|left|remaining|outstanding)\b)",
+    re.I,
+)
 #: The confidence of a hedged completion: below CONFIDENT, so it is always put to the writer first.
 HEDGED_DONE = 0.6
 # Words about the chaser or the contact rather than the work: "I thought we'd already sent you an update",
@@ -355,6 +421,15 @@ _ABOUT_THE_CHASE = _R(
     r"|\bstill (?:showing|shows) (?:up )?as\b"
     # "the work completed last year was for a different review": other work, not this action's
     r"|\bfor (?:a |another )?(?:different|separate|previous|earlier|older) (?:review|dhr|action|plan|case)\b",
+    re.I,
+)
+
+
+# The writer asking the chaser for something: "please provide a copy of the recommendation", "could you confirm
+# whether the report has been published". A completion word in it is the chaser's business, not a report.
+_ASKS_THE_CHASER = _R(
+    r"\b(?:please|kindly|could you|can you|would you|(?:we|i) (?:would|'d) (?:also )?(?:ask|like) you to)"
+    r" (?:(?:also|first) )?(?:provide|send|explain|clarify|confirm (?:whether|if)|tell (?:us|me) (?:whether|if|what|why))\b",
     re.I,
 )
 
@@ -384,6 +459,9 @@ _NOTHING_WE_CAN_DO = _R(
 # closed. A completion, but one still put to them unless the rest of the reply says it plainly (CLOSE_ASKED).
 _CLOSE_ASKED = _R(
     r"(?<!not )\b(?:please close|(?:happy|ok|okay|fine|content) for (?:this|it|the action)(?: one| action)? to be closed"
+    # "can we mark this as complete?", "could you close it off"
+    r"|(?:can|could) (?:we|you|i) (?:please )?(?:mark|record|show) (?:this|it)(?: one| action)? (?:as )?(?:complete|done"
+    r"|closed|finished)"
     r"|close (?:it|this)(?: one| action)? (?:off|down)|^\W*closing\W*$)\b",
     re.I,
 )
@@ -391,7 +469,8 @@ CLOSE_ASKED = 0.7
 # "all call handlers trained!", "both cohorts briefed before Christmas": everyone the action covers, done. Chat
 # leaves out the verb ("were"); read as a completion to put to the writer, never one to apply unasked.
 _EVERYONE_DONE = _R(
-    r"^\W*(?:yes\W+)?(?:all|every|both)\b(?: [\w-]+){1,3}? (?:trained|briefed|done|updated|completed|signed off|sorted)\b"
+    r"^\W*(?:[a-z]{0,8}\d+[a-z]?(?:[-.]\d+[a-z]?)*\W+)?(?:yes\W+)?(?:all|every|both)\b(?: [\w-]+){1,3}? (?:trained|briefed"
+    r"|done|updated|completed|signed off|sorted)\b"
     r"(?![^.]{0,40}\b(?:except|apart|but|bar|still|left|remaining|by|next|once|when|until)\b)",
     re.I,
 )
@@ -401,17 +480,28 @@ _PERCENT_AGAINST_TARGET = _R(
 )
 
 
+# "delivered to 90% of staff, which was the target", "92%, above the target": the share the action asked for.
+_PERCENT_SAID_TO_MEET_TARGET = _R(
+    r"\b\d{1,3}\s?%(?=[^.;]{0,60}?\b(?:which|that) (?:was|is|met|meets|hit|hits|exceeds|exceeded|beat) (?:the|our)"
+    r" (?:\w+ )?target\b|[^.;]{0,60}?\b(?:meeting|hitting|exceeding|above|beating) (?:the|our) (?:\w+ )?target\b)",
+    re.I,
+)
+
+
 def _without_targets_met(clause: str) -> str:
     """The clause with every percentage that meets the target beside it put as "target met"."""
-    return _PERCENT_AGAINST_TARGET.sub(
+    clause = _PERCENT_AGAINST_TARGET.sub(
         lambda m: "target met" if int(m.group(1)) >= int(m.group(2)) else m.group(0), clause
     )
+    return _PERCENT_SAID_TO_MEET_TARGET.sub("target met", clause)
 
 
 def _read_clause(clause: str) -> tuple[ReadStatus, float]:
-    if _ACK_ONLY.match(clause) or _ABOUT_THE_CHASE.search(clause):
+    if _ACK_ONLY.match(clause) or _ABOUT_THE_CHASE.search(clause) or _ASKS_THE_CHASER.search(clause):
         return ReadStatus.UNCLEAR, 0.2
-    clause = _without_targets_met(clause)
+    clause = _USES_SO_FAR.sub("", _REST_CANNOT_TAKE_PART.sub("", _without_targets_met(clause))).strip(" ,.;:-")
+    if not clause:
+        return ReadStatus.UNCLEAR, 0.2
     if _CLOSE_ASKED.search(clause):
         return ReadStatus.COMPLETE, CLOSE_ASKED
     denied = _BLOCK_DENIED.search(clause)
@@ -420,10 +510,11 @@ def _read_clause(clause: str) -> tuple[ReadStatus, float]:
         status, confidence = _read_clause(rest) if rest else (ReadStatus.UNCLEAR, 0.2)
         return (ReadStatus.IN_PROGRESS, 0.6) if status in (ReadStatus.UNCLEAR, ReadStatus.BLOCKED) else (status,
                                                                                                         confidence)
-    # "folded into 5.3 so it can be closed as superseded": closed because it is no longer needed, not done
-    if _NO_LONGER_NEEDED.search(clause):
+    # "folded into 5.3 so it can be closed as superseded": closed because it is no longer needed, not done;
+    # "n/a, that clinic closed in May": the rest of a clause that opens "n/a" says why
+    if _NO_LONGER_NEEDED.search(clause) or _NOT_APPLICABLE_OPENING.match(clause):
         return ReadStatus.NOT_APPLICABLE, 0.8
-    if _HEDGED_DONE.search(clause):
+    if _HEDGED_DONE.search(clause) or _BELIEVED_DONE.search(clause):
         return ReadStatus.COMPLETE, HEDGED_DONE
     if _NOTHING_WE_CAN_DO.search(clause):
         return ReadStatus.BLOCKED, 0.8
@@ -480,14 +571,26 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
         said = [reading for reading in said if not _only_a_block_denied(reading[0])]
     if sentences and all(_is_question(s) and not _answer_then_question(s) for s in sentences):
         extension = [r for r in said if r[1] is ReadStatus.EXTENSION_REQUESTED]
-        return (ReadStatus.EXTENSION_REQUESTED, 0.8) if extension else (ReadStatus.UNCLEAR, 0.3)
+        if extension:
+            return ReadStatus.EXTENSION_REQUESTED, 0.8
+        # "should all be done now?", "pretty sure that was finished last year?": the writer's belief, put as a
+        # question; a completion to ask about (never to apply), as it would be without the question mark
+        believed = [r for r in said if r[1] is ReadStatus.COMPLETE and not _ASKED.match(r[0])
+                    and (_HEDGED_DONE.search(r[0]) or _BELIEVED_DONE.search(r[0]))]
+        return (ReadStatus.COMPLETE, HEDGED_DONE) if believed else (ReadStatus.UNCLEAR, 0.3)
     if not said:
         if asked_about or _ACKNOWLEDGEMENT.search(plain) or all(
             _ACK_ONLY.match(clause) or _ABOUT_THE_CHASE.search(clause) for clause, _, _ in readings
         ):
             # A person promising to come back is not silence: unclear, so the bot asks rather than files it away.
             return ReadStatus.UNCLEAR, 0.3
-        return read_status(plain) if len(readings) > 1 else (ReadStatus.UNCLEAR, readings[0][2] if readings else 0.2)
+        if len(readings) <= 1:
+            return ReadStatus.UNCLEAR, readings[0][2] if readings else 0.2
+        # Descriptions read together, without what is about the chaser: what the writer asks of it ("please confirm
+        # whether the report has been published") or says of it ("not sure why we were included") reports nothing
+        described = " ".join(clause for clause, _, _ in readings
+                             if not (_ASKS_THE_CHASER.search(clause) or _ABOUT_THE_CHASE.search(clause)))
+        return read_status(described) if described else (ReadStatus.UNCLEAR, 0.3)
     if _whole_action_done_beside_descriptions(said):
         return ReadStatus.COMPLETE, CLOSE_ASKED
     if said[0][1] is ReadStatus.NOT_APPLICABLE and _NOT_APPLICABLE_OPENING.match(said[0][0]):
@@ -502,7 +605,8 @@ def read_reply_status(text: str) -> tuple[ReadStatus, float]:
     return _least_finished([(status, confidence) for _, status, confidence in said])
 
 
-_NOT_APPLICABLE_OPENING = _R(r"^\W*(?:n/a|not applicable)\b", re.I)
+# (after the action's ref, when the reply is split by action: "-3 n/a, that service closed")
+_NOT_APPLICABLE_OPENING = _R(r"^\W*(?:[a-z]{0,8}\d+[a-z]?(?:[-.]\d+[a-z]?)*\W+)?(?:n/a|not applicable)\b", re.I)
 # Words that take back what was just said: sarcasm, or a claim owned up to as untrue.
 _RETRACTED = _R(
     r"\bwould be (?:a lie|lying)\b|\b(?:i'd|i would) be lying\b|\bapart from actually\b|\U0001F643|\(it isn't\b"

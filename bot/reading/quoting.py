@@ -69,6 +69,12 @@ _SIGNATURE_RULE = re.compile(r"^\s*--\s*$")
 _CONTACT_LINE = re.compile(r"^\s*(?:tel(?:ephone)?|phone|mob(?:ile)?|m|t"
     r"|direct(?: line)?)\s*[:.]?\s*[+(]?\d[\d ()-]{6,}", re.I)
 _TITLE_BAR = re.compile(r"^[^|\n]{2,60}(?:\s\|\s[^|\n]{2,80}){2,}$")
+# A table of answers is not a signature's title bar: its header names the columns ("Ref | Status | Comment") and its
+# rows start with an action ref ("RIV3-2-1 | Complete | ...").
+_TABLE_ROW = re.compile(
+    r"^\|?\s*(?:(?:ref|reference|action|rec(?:ommendation)?|no\.?|#|id)\s*\||[A-Za-z]{0,8}\d+[a-z]?(?:[-.]\d+[a-z]?)+\s*\|)",
+    re.I,
+)
 _DISCLAIMER = re.compile(
     r"\b(?:confidential|privileged)\b[^\n]{0,200}\b(?:intended|recipient|addressee)\b|\bthis (?:e-?mail"
     r"|message) and any"
@@ -143,7 +149,8 @@ _PASTED_CHASER = re.compile(
 def _ends_the_words(line: str, has_words: bool) -> bool:
     if _MOBILE_FOOTER.match(line) or _DISCLAIMER.search(line) or _SIGNATURE_RULE.match(line):
         return True
-    return has_words and bool(_SIGN_OFF.match(line) or _CONTACT_LINE.match(line) or _TITLE_BAR.match(line.strip())
+    title_bar = bool(_TITLE_BAR.match(line.strip())) and not _TABLE_ROW.match(line.strip())
+    return has_words and bool(_SIGN_OFF.match(line) or _CONTACT_LINE.match(line) or title_bar
                               or _PASTED_CHASER.match(line))
 
 

@@ -77,6 +77,11 @@ _NOT_AN_OWNER = (
 _OWNER_WORDS = (rf"(?!(?:{_NOT_AN_OWNER})\b)"
                 r"(?P<to>[A-Za-z][\w'’&-]{0,30}(?:[ \t][A-Za-z][\w'’&-]{0,30}){0,3}?)")
 _NAMED = tuple(re.compile(pattern) for pattern in (
+    # "ask my successor, Ola Bright": whoever replaced the writer holds the work now
+    _I(r"\b(?:ask|contact|speak to|talk to|try|e-?mail|chase) (?:my|his|her|their) (?:successor|replacement)(?: in post)?,?"
+       r"[ \t]+") + "(?P<to>" + _PERSON_NAME + r"|[A-Z][\w'’-]+)",
+    # "Tom's your man for that", "Priya is who you want": the writer points to the person who has it
+    _WHO + _I(r"(?:'s| is) (?:your (?:wo)?man|your person|who you (?:want|need))\b"),
     # A person first: "Marcus Lee in the PPU has it", "Sam Whitfield has taken this over", "Helen took over".
     _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?\s+(?:has|has got|'s got) (?:it|this(?: one)?)\b"),
     _WHO + _WHERE + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken (?:" + _THE_WORK + r" )?over|picked (?:this|it) up"
@@ -136,6 +141,8 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     # the action with someone ("this is with Housing now"), not a document at a step ("the job description is with HR now")
     _I(r"(?:(?<=\bthis )|(?<=\bit )|(?<=\bthat )|(?<=\baction )|(?<=\bone )|(?<=\bthese )|(?<=\bthey )|(?<=\bboth )"
        r"|(?<=\ball ))(?:is|are) (?:now )?with\s+") + _WHO + _I(r"(?=\s+now\b|,? not (?:me|us)\b|\s+rather than\b)"),
+    # the same, shortened: "that's with the licensing team now"
+    _I(r"\b(?:this|that|it)'s (?:now )?with\s+") + _WHO + _I(r"(?=\s+now\b|,? not (?:me|us)\b|\s+rather than\b)"),
     _I(r"\b(?:hand(?:ed|ing)? (?:it |this )?over|hand(?:ed|ing)? (?:it|this)(?: on)?|transferred"
        # "allocated to the Housing Service in error" names the wrong owner, not the new one
        r"|allocated(?![^.\n]{0,60}\bin error\b)"
@@ -195,6 +202,18 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _WHO + _I(r",?\s+who (?:i|we)(?:'ve| have)? (?:copied|cc'?d|cc'?ed|looped) in\b"),
     # "this is <@U05RT9Q> now (Priya Shah)"
     _I(r"\b(?:this|it|that)(?: one)?(?:'s| is) (?:now\s+)?") + _WHO + _I(r"(?:'s|’s)?(?=\s+now\b)"),
+    # "this action now falls to our deputy head, Ruth Mayer": whose duty it is, the person after the role
+    _I(r"\b(?:this|it|that|the action|this action)(?: one)? (?:now )?falls? (?:now )?to (?:the|our|their|my) [\w'’ -]{1,40}?,"
+       r"[ \t]+") + "(?P<to>" + _PERSON_NAME + ")",
+    _I(r"\b(?:this|it|that|the action|this action)(?: one)? (?:now )?falls? (?:now )?to\s+") + _WHO,
+    # "it ought to be led by Youth Justice": who should lead it, not how a step is run ("the session is led by HR")
+    _I(r"\b(?:this|it|that|the action|this action)(?: one)? (?:should|ought to|needs to)(?: really| probably| properly"
+       r"| actually)? (?:be )?(?:led|owned|held|picked up|taken on) by\s+") + _WHO,
+    # "housing took this over", "comms own that one": a team in lower case at the start of what it has taken on
+    # (not "no idea who owns this one": the writer does not know)
+    _I(r"(?:^|(?<=[.,;:!?-] )|(?<=\bnot mine - )|(?<=\bnot ours - ))(?!(?:[\w'’-]+ ){0,4}?(?:who|someone|somebody"
+       r"|anyone|nobody|no one)\b)") + _OWNER_WORDS
+    + _I(r"(?= (?:took|have taken|has taken) (?:this|it|that)(?: one)? over\b| owns? (?:this|that|it)(?: one)?\b)"),
 ))
 # Cues with no name in them: "wrong person", "no longer with me".
 _UNNAMED = re.compile(
@@ -223,7 +242,16 @@ _UNNAMED = re.compile(
     r" (?:is|'s) not for (?:me|us)\b"
     # "assigned to the Trust in error", "they should be asked instead", "suggest the action is reassigned to them"
     r"|\b(?:assigned|allocated) to [\w' ]{1,30}? in error\b|\bshould be (?:asked|chased|contacted) instead\b"
-    r"|\bre-?(?:assigned|allocated) to (?:them|him|her)\b)",
+    r"|\bre-?(?:assigned|allocated) to (?:them|him|her)\b"
+    # sent to the wrong person: "no idea why this came to me", "please take me off this", "I know nothing about it",
+    # "I'm not the owner - can someone pick it up?", "no idea, not mine"
+    # (not "not sure why it's come up again": a question about the chaser, not its owner)
+    r"|\b(?:no idea|not sure|unsure|don't know) why (?:this|it)(?: has| was|'s)? (?:been )?(?:sent|come|came|addressed"
+    r"|forwarded) to (?:me|us)\b|\b(?:no idea|not sure|unsure|don't know) why (?:i|we)(?: have| was| were|'ve)? (?:been )?"
+    r"(?:sent this|copied in)\b|\btake me off (?:this|the|your)\b"
+    r"|\bi (?:know|knew) nothing about (?:this|it|that)\b|\bi'?m not (?:the|its) (?:owner|lead|right person)\b"
+    r"|\bcan (?:someone|somebody|anyone)(?: else)? (?:pick|take) (?:this|it) (?:up|on|over)\b"
+    r"|[,;]\s*not (?:mine|ours)\b)",
     re.I | re.M,
 )
 _UNSURE_WHO = re.compile(r"\b(?:not sure|unsure|don't know|do not know|no idea|wondering|unclear)\b[^.?!]{0,30}\bwho\b", re.I)
@@ -280,7 +308,8 @@ def find_redirect(text: str) -> Redirect | None:
     return Redirect(_with_person_after_role(_first_named(_POINTERS, plain), plain), cue.group(0))
 
 
-_PERSON = r"[ \t]*,[ \t]+(?P<person>" + _PERSON_NAME + r")\b"
+# "the practice manager, Jo Hart", "the safeguarding adults team now - Kit Moss": the person beside the unit
+_PERSON = r"[ \t]*(?:,|[ \t]-)[ \t]+(?P<person>" + _PERSON_NAME + r")\b"
 
 
 # After a unit, the person in it the reply points to: "..., the manager is Mr Baptiste Leclerc", "The contact there

@@ -195,7 +195,10 @@ def _read_words(words: str, *, today: date, refs: tuple[str, ...], question: str
 # aiming for", "sorry for the delay". Progress to plan says none of these.
 _RUNNING_LATE = re.compile(
     r"\b(?:is|are|has been|have been|was|were|been|got|being|now) (?:\w+ )?(?:delayed|postponed)\b|^\W*(?:delayed|postponed)\b"
-    r"|\bsorry (?:for|about) the delay\b|\b(?:had|'d) (?:hoped|aimed|planned|intended|wanted|expected) to\b"
+    # (not the reply's own lateness: "sorry for the delay - I've been on leave and am working through my inbox")
+    r"|\bsorry (?:for|about) the delay\b(?! in (?:replying|responding|getting back|coming back))(?![^.]{0,60}\b(?:inbox"
+    r"|e-?mails?|secondment|leave|off sick|away|replying|responding)\b)"
+    r"|\b(?:had|'d) (?:hoped|aimed|planned|intended|wanted|expected) to\b"
     r"|\boriginal(?:ly)? (?:plan|date|target|deadline|aim|timescale)|\b(?:was|were) (?:originally )?(?:supposed|meant"
     r"|scheduled) to\b|\bnow (?:aiming|expect|expecting|planning|plan|aim|intend|intending)\b",
     re.I | re.M,
@@ -475,7 +478,8 @@ def _without_old_plans(plain: str, today: date) -> str:
 # "Revised target completion: Q4 2026/27", "new target date 30 June": the date the reply names as the new target,
 # over any other date it gives ("the review began in May").
 _REVISED_TARGET = re.compile(
-    r"\b(?:revised|new|amended) (?:target|due|completion|deadline|date)(?: (?:date|completion))?\W{0,3}(?:is |of |now |to )?",
+    r"\b(?:revised|new|amended) (?:target|due|completion|deadline|date|go[- ]live|launch|end date)(?: (?:date|completion))?"
+    r"\W{0,3}(?:is |of |now |to )?",
     re.I,
 )
 
@@ -529,7 +533,9 @@ _FINISHED_AFTER = re.compile(
     r"[^.;!?\n]{0,20}?\b(?:after which|and (?:then|after that)|then|at which point)\b[^.;!?\n]{0,30}?"
     r"\b(?:complete|completed|done|finished|closed|signed off)\b"
     # "we're teaching it before we break up on 22 July, so we'll be done by then"
-    r"|[^.;!?\n]{0,30}?\b(?:complete|completed|done|finished|ready)\s+by\s+then\b",
+    r"|[^.;!?\n]{0,30}?\b(?:complete|completed|done|finished|ready)\s+by\s+then\b"
+    # "their next session is 12 May so I'll get them then and that'll be it"
+    r"|[^.;!?\n]{0,50}?\b(?:that'?ll|that will|that should|which will) be (?:it|everyone|all of them|the lot)\b",
     re.I,
 )
 # The date the last of the work happens: the rest of it ("the other 3 are booked in for March", "the last
@@ -539,7 +545,7 @@ _LAST_STEP_BEFORE = re.compile(
     r"|\b(?:will|should|is due to|are due to|to) (?:be |then )?(?:presented|signed off|approved|ratified|agreed"
     r"|launched|go(?:ing)? live|live|published|completed|finished)\b[^.;!?\n]{0,30}?"
     # "it will be complete once the board signs it off on the 14th": the step the completion waits for
-    r"|\b(?:complete|completed|done|finished|closed|ready)\s+(?:once|when|after)\b[^.;!?\n]{0,60}?)"
+    r"|\b(?:complete|completed|done|finished|closed|ready)\s+(?:once|when|after|until)\b[^.;!?\n]{0,60}?)"
     r"\b(?:on|in|for|at|by)\s+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
     re.I,
 )
@@ -572,12 +578,14 @@ def latest_date_to_come(plain: str, today: date) -> date | None:
         parsed = find_date_in_text(piece, today=today)
         if parsed is None or parsed.due is None or parsed.due < today:
             continue
-        yearless = not _HAS_YEAR.search(parsed.text) and not _RELATIVE_TARGET.match(parsed.text)
+        at = piece.lower().find(parsed.text.lower())
+        # "next winter" says which winter, even a year ahead
+        named_next = at >= 0 and piece[max(0, at - 5) : at].lower() == "next "
+        yearless = not _HAS_YEAR.search(parsed.text) and not _RELATIVE_TARGET.match(parsed.text) and not named_next
         if yearless and parsed.due - today > _YEARLESS_AHEAD:
             continue  # "stood down in February", read in March: last February, not next year's
         found.append(parsed.due)
         asks = read_reply_status(piece)[0] is ReadStatus.EXTENSION_REQUESTED
-        at = piece.lower().find(parsed.text.lower())
         if asks or (at >= 0 and _TARGET_CUE.search(piece[max(0, at - 40) : at])):
             meant.append(parsed.due)
         asking = asking or asks

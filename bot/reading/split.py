@@ -51,7 +51,7 @@ _ORDINAL = re.compile(
     r"\b(?P<nth>first|second|third|fourth|fifth|last|final)(?:\s+(?P<count>two|three|2|3))?\b"
     r"(?=\s+(?:one|ones|action|actions|item|rec\w*|of (?:them|these)|is|are|has|have|was|were|isn't|hasn't|yet|and"
     r"|or|both)\b"
-    r"|\s*[,.;:!?]|\s*$)",
+    r"|\s*[,.;:!?]|\s+-\s|\s*$)",
     re.I,
 )
 # "the first is done and the second has not started" is two clauses; "the second and third are underway" is one.
@@ -136,6 +136,14 @@ def _mentions(text: str, known_refs: Sequence[str]) -> list[_Mention]:
             dotted_or_dashed = re.escape(suffix).replace(r"\-", "[-.]")
             for match in re.finditer(rf"(?<![\w/.-]){dotted_or_dashed}(?![\w/.-])", text, re.I):
                 found.append(_Mention(match.start(), match.end(), ref))
+    last_parts = [ref.rsplit("-", 1)[1] if "-" in ref else None for ref in known_refs]
+    for ref, last in zip(known_refs, last_parts, strict=True):
+        if last and len(known_refs) > 1 and last_parts.count(last) == 1:
+            # "-2 done" opening a line, "4-1 & -2 both on hold" after a joiner: the last part of the ref alone, dash
+            # first (not "-2 degrees" in a sentence)
+            pattern = rf"(?:^[ \t]*|(?:&amp;|[&,+/]|\band)[ \t]*)(-{re.escape(last)})(?![\w.-])"
+            for match in re.finditer(pattern, text, re.I | re.M):
+                found.append(_Mention(match.start(1), match.end(1), ref))
     for match in _ACTION_WORD.finditer(text):
         numbered = _ref_for_number(match.group(1), known_refs, suffixes)
         if numbered:
@@ -202,7 +210,8 @@ def _group_adjacent(text: str, mentions: list[_Mention]) -> list[list[_Mention]]
 def _is_connector(gap: str) -> bool:
     """Only separators and at most one "and" / "plus": read in one pass (a regex with two starred runs of
     separators backtracks quadratically on a long run of spaces)."""
-    return _SEPARATORS.sub(" ", gap).strip().lower() in ("", "and", "plus")
+    # Slack escapes "&" as "&amp;"
+    return _SEPARATORS.sub(" ", gap.replace("&amp;", "&")).strip().lower() in ("", "and", "plus")
 
 
 def _split_numbered(text: str, known_refs: Sequence[str]) -> dict[str, str]:

@@ -49,7 +49,8 @@ _STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
         "more time", "extension", "extend (?:the |this |our )?(?:deadline|date|target)",
         "(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date))"
         " (?:back )?(?:to|until|till)",
-        "push (?:it |this )?back", "(?:revised|new) (?:target |due )?date", "can we (?:have|say) until",
+        "push (?:it |this )?back", "(?:revised|new) (?:target |due )?date", "revised (?:go[- ]live|launch|end date)",
+        "can we (?:have|say) until",
         "need (?:until|till)", "(?:slipped|slipping|slip) to", "delayed until", "deferred to",
     )),
     (ReadStatus.NOT_STARTED, _any(
@@ -73,7 +74,9 @@ _STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
 # Descriptions of work that read as a status only when nothing explicit is said.
 _WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
     (ReadStatus.IN_PROGRESS, _any(
-        "(?:about |around |roughly )?half", r"being \w+ed", "being (?:built|developed|written|drawn up|rolled out)",
+        # "half the staff", not "a half day" or "half term"
+        r"(?:about |around |roughly )?half(?![- ](?:day|term|hour|past|an hour)\b)", r"being \w+ed",
+        "being (?:built|developed|written|drawn up|rolled out)",
         "in development", r"to be \w+", "will (?:be|include|continue|initiate|plan)", "draft(?:ed|ing)?", "planned",
         "scheduled", "arranged", "booked", "working (?:together|with|to)", "looking (?:to|at|into)", "explor(?:ing|ed)",
         "remains?", "awaiting", "pending", "developing", "updating", "taking place", "started", "begun", "escalated",
@@ -91,7 +94,10 @@ _WEAK_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
         r"now (?:\w+s|in|live|has|have|been|instructed|disseminated|included)", "live", "already",
         "has (?:been )?provided", "have provided", "received", "underwent", "includes?", "included", "built into",
         "acknowledged?", "(?:are|is) in the", "signed up", "undertaken", "appointed",
+        "ticked off",  # a tick emoji (bot.reading.clauses): a completion to put to the writer, never to apply
         r"(?:has|have) (?!been\b)\w+ed", "(?:has|have|had) done",
+        # "the new form's been in use since Easter": working, since a day gone by
+        "(?:in use|in operation|up and running) since",
         # irregular past participles as a report ("policy rewritten"), not a plan ("to be rewritten")
         r"(?<!being )(?<!be )(?<!to )(?:re)?written(?! (?:by|before|for) )",
     )),
@@ -106,19 +112,23 @@ _NEGATED_BEFORE = re.compile(
     r"\s+(?:\w+\s+){0,2}$"
 )
 _FUTURE_BEFORE = re.compile(
-    r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
+    r"(?:\bto be|\bwill(?: be)?|\bwould be|\bshould be|\bbeing|\buntil|\btill?|\bonce|\bwhen|\bawaiting|\bpending|\bbefore"
     r"|\bto|\bcan be|\bcould be|\bgoing to be|\bget it|\bget this|'ll(?: be| have)?(?: it| this)?"
     # "sessions w/c 14 June, then done": what follows the next step, still to come
     r"|\b(?:and )?then(?: it'?s| it will be| we'?ll be| we are| we'?re| that'?s)?"
     r"|\bshould have (?:it|this|that)|\bwill have(?: it"
-    r"| this)?)"
+    r"| this)?"
+    # "on hold until the restructure is done": the step named is still to come
+    r"|\b(?:until|till?|once|when) (?:the |our |their )?[\w-]+(?: [\w-]+)? (?:is|are|has been|have been|gets?))"
     r"\s+(?:(?:fully|formally|finally|properly|all|it|this|that)\s+)?(?:(?:is|(?:it|this|that)?'s|are)\s+)?$"
 )
 _NOT_YET_AFTER = re.compile(r"^\s*(?:yet|\?)")
 # "done next wk", "finished tomorrow", "complete in 2 weeks", "done soon": a time still to come straight after the
 # word makes it a promise, however short the reply.
 _FUTURE_AFTER = re.compile(
+    # "all done after that" (the step just named), "finished afterwards"
     r"^\s*(?:next\b|nxt\b|tomorrow|tmrw|tmr\b|soon|shortly|asap|later (?:today|this|on)|over the (?:next|coming)"
+    r"|after (?:that|then|this)\b|afterwards\b"
     r"|(?:with)?in the (?:next|coming)\b|(?:with)?in (?:a|an|one|two|three|four|five|six|a few|a couple of|couple of|\d+)"
     r"\s*(?:more\s+)?(?:days?|wks?|weeks?|months?|mths?)\b|this coming|the coming|come (?:the )?(?:end|spring|summer"
     r"|autumn|winter|monday|tuesday|wednesday|thursday|friday))"

@@ -80,7 +80,7 @@ _SEASON_FIRST_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter
 _ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _COUNT_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a couple": 2,
 }
 
 _DATE_RE = re.compile(
@@ -101,7 +101,8 @@ _DATE_RE = re.compile(
     r"(?:\s+(?:holidays?|hols|break|period))?)"
     rf"|(?P<season>\b(?P<s_name>spring|summer|autumn|fall|winter)\b"
     rf"(?:\s+(?:of\s+)?(?P<s_y>{_YEAR4})(?:\s*/\s*(?:\d{{4}}|\d{{2}}))?\b)?)"
-    rf"|(?P<fin_quarter>\bQ(?P<fq_n>[1-4])\s*(?:of\s+)?(?:the\s+)?(?:FY\s*|financial\s+year\s+)?"
+    # "Q2 2027/28", "Quarter 2 2027/28"
+    rf"|(?P<fin_quarter>\b(?:Q|quarter\s+)(?P<fq_n>[1-4])\s*(?:of\s+)?(?:the\s+)?(?:FY\s*|financial\s+year\s+)?"
     rf"(?P<fq_y>{_YEAR4}|\d{{2}})\s*[/-]\s*(?P<fq_next>\d{{4}}|\d{{2}})\b)"
     rf"|(?P<fin_year_named>\b(?:FY|financial\s+year|fiscal\s+year)\s*(?P<fn_y>{_YEAR4}|\d{{2}})\s*[/-]\s*"
     rf"(?P<fn_next>\d{{4}}|\d{{2}})\b)"
@@ -111,6 +112,9 @@ _DATE_RE = re.compile(
     rf"(?:\s*(?:of\s+)?(?:the\s+)?(?:year\s+)?(?P<h_y>{_YEAR4}|'?\d{{2}})\b)?)"
     rf"|(?P<fin_year>\b(?P<fy_y>{_YEAR4})\s*/\s*(?P<fy_next>\d{{4}}|\d{{2}})\b)"
     r"|(?P<year>\b(?P<y>19\d{2}|20\d{2})\b)"
+    # "by Christmas": Christmas Day ("after Christmas" is the new year, above; "the Christmas period" no day)
+    rf"|(?P<christmas>\b(?:christmas|xmas)\b(?!\s+(?:period|week|holidays?|hols|break|season|party|parties|rush|lunch"
+    rf"|dinner|market|cards?|closure|shutdown)\b)(?:\s+day\b)?(?:\s+(?P<xmas_y>{_YEAR4})\b)?)"
     rf"|(?P<easter>\beaster\b(?:\s+(?:sunday|day|weekend))?(?:\s+(?P<easter_y>{_YEAR4})\b)?)"
     r"|(?P<bare_month>\b" + _MONTH + ")",
     re.IGNORECASE,
@@ -126,8 +130,9 @@ _RELATIVE_RE = re.compile(
     r"|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<u_unit>day|week|fortnight|month)s?\b"
     r"(?!\s+(?:ago|old)\b))"
     r"|(?P<fortnight>\b(?:(?:in|within|another|a\s+further)\s+(?:a\s+|the\s+next\s+)?|over\s+the\s+next\s+)fortnight\b)"
+    # "another two weeks", "a couple more weeks"
     r"|(?P<more>\b(?:(?:another|a\s+further)\s+(?P<m_count>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six"
-    r"|seven|eight|nine|ten|eleven|twelve)|(?P<m_count2>\d{1,3}|a\s+couple\s+of|one|two|three|four|five|six|seven"
+    r"|seven|eight|nine|ten|eleven|twelve)|(?P<m_count2>\d{1,3}|a\s+couple(?:\s+of)?|one|two|three|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve)\s+(?:more|further|extra))\s+(?P<m_unit>day|week|month)s?\b)"
     # "push it back six weeks", "slip by a month", "another month", "two months from now": that long after today
     r"|(?P<shift>\b(?:(?:give\s+(?:me|us|it)|(?:push|put|move|set)(?:ed|ing|s)?(?:\s+(?:it|this|that|the\s+date))?\s+back"
@@ -161,7 +166,9 @@ _NOT_A_DATE_AFTER_RE = re.compile(r"\s+(?:i(?!')|we|you|he|she|they|it|be|have|h
 _TARGET_CUE_RE = re.compile(
     r"\b(?:by|until|till|til|before|deadline|due|extend(?:ed)?|extension|revised|target|date|back|ready|complete[d]?|w/c"
     r"|commencing|beginning)"
-    r"\b[\w\s]{0,12}?[\s:]*(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$",
+    r"\b[\w\s]{0,12}?[\s:]*(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$"
+    # a target said again more exactly: "by Christmas at the latest, so end of December"
+    r"|\bso,?\s+(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # Between a year-less date and the dated one it shares a year with: "October to December 2013".
@@ -436,6 +443,8 @@ def _part_of_a_year(match: re.Match[str], clean: str, *, free_text: bool) -> _Me
         return _Mention(start, end, Precision.MONTH, lambda y: (date(y, 6, 1), date(y, 7, 31)), None)
     if kind == "new_year":
         return _Mention(start, end, Precision.MONTH, lambda y: (date(y, 1, 1), date(y, 1, 31)), None)
+    if kind == "christmas":
+        return _Mention(start, end, Precision.DAY, lambda y: (date(y, 12, 25),) * 2, _year_or_none(g("xmas_y")))
     if kind == "easter":
         return _easter(start, end, _year_or_none(g("easter_y")),
                        after=bool(_AFTER_RE.search(clean, max(0, start - 12), start)))
