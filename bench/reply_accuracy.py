@@ -140,6 +140,7 @@ REPLY_SETS = {
     "held-out 8 (the same)": reply_sets.HELDOUT8_FILE,
     "held-out 9 (session 5, read blind after 7 and 8's kinds were built)": reply_sets.HELDOUT9_FILE,
     "held-out 10 (session 5, read blind after 9's kinds were built)": reply_sets.HELDOUT10_FILE,
+    "held-out 11 (session 6, read blind after 10's kinds were built)": reply_sets.HELDOUT11_FILE,
 }
 
 

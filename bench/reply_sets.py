@@ -48,6 +48,9 @@ HELDOUT8_FILE = DATA / "replies_heldout8.tsv"
 HELDOUT9_FILE = DATA / "replies_heldout9.tsv"
 #: 250 more, written blind later in session 5 (new voices), after held-out 9's kinds were built; read once.
 HELDOUT10_FILE = DATA / "replies_heldout10.tsv"
+#: 300 more, written blind in session 6 (new voices: probation, ambulance, a Welsh health board, dictation), after
+#: held-out 10's kinds were built; read once (BENCHMARKS.md, "Session 6").
+HELDOUT11_FILE = DATA / "replies_heldout11.tsv"
 
 
 @dataclass(frozen=True)
