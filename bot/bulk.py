@@ -53,9 +53,16 @@ def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
     if dialect.name == "postgresql":
         driver = connection.connection.driver_connection
         assert driver is not None
-        with driver.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({column_list}) FROM STDIN") as copy:
-            for values in clean_parameters(tuples):
-                copy.write_row(values)
+        statement = f"COPY {quote(table.name)} ({column_list}) FROM STDIN"
+        driver_error = dialect.loaded_dbapi.Error
+        try:
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for values in clean_parameters(tuples):
+                    copy.write_row(values)
+        except driver_error as error:
+            # As SQLAlchemy wraps what the driver raises (a key taken meanwhile: IntegrityError), so callers catch
+            # one kind of error whichever way the rows went in, and need not import the driver.
+            raise sa.exc.DBAPIError.instance(statement, None, error, driver_error) from error
         return
     marks = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({column_list}) VALUES ({marks})", tuples)

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from psycopg.errors import UniqueViolation
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -178,7 +177,7 @@ def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime,
     try:
         with session.begin_nested():
             ids = _insert_messages(session, fresh, now)
-    except _KEY_TAKEN:
+    except sa.exc.IntegrityError:
         return [Queued(m.id, m.idempotency_key) for new in fresh
                 if (m := enqueue(session, new, now=now, actor=actor)) is not None and m.id is not None]
     links = [{"message_id": message_id, "action_id": action_id}
@@ -191,11 +190,6 @@ def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime,
     insert_rows(session, Event.__table__,  # type: ignore[attr-defined]
                 [_queued_event(message_id, new, now, actor) for message_id, new in zip(ids, fresh, strict=True)])
     return [Queued(message_id, new.idempotency_key) for message_id, new in zip(ids, fresh, strict=True)]
-
-
-#: What a batch insert raises when another process wrote one of the same keys first: SQLAlchemy's wrapper, or
-#: psycopg's own error from the COPY, which goes to the driver directly (bot/bulk.py).
-_KEY_TAKEN: tuple[type[Exception], ...] = (sa.exc.IntegrityError, UniqueViolation)
 
 
 def _insert_messages(session: Session, fresh: Sequence[NewMessage], now: datetime) -> list[int]:

@@ -10,12 +10,14 @@ policy change (`decision_basis`), every open action is decided again.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
@@ -384,6 +386,29 @@ def sweep(
     of loading and deciding everything again only to find it queued. The lease runs on the wall
     clock, not on `now`, which may be a day being simulated.
     """
+    with _collector_paused():
+        return _leased_sweep(engine, settings, now, dry_run=dry_run, everything=everything, store_days=store_days)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a sweep runs, then back as it was. A first sweep holds hundreds of
+    thousands of live objects (facts, states, rows to write) and each full collection walks every one of them: at
+    100k actions, 5 to 12 full collections of 70-170 ms each (measured with gc.callbacks), up to a fifth of the
+    sweep, to find next to nothing. Reference counting still frees all that is not in a cycle; the few cycles a
+    sweep leaves wait for the next automatic collection."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _leased_sweep(
+    engine: Engine, settings: Settings, now: datetime, *, dry_run: bool, everything: bool, store_days: bool
+) -> SweepReport:
     if dry_run:
         return _sweep(engine, settings, now, dry_run=True, everything=everything)
     started = datetime.now(UTC)

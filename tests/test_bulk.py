@@ -82,3 +82,16 @@ def test_rows_with_different_columns_are_refused_and_nothing_is_written(engine: 
         session.rollback()
 
     assert _stored(engine, "BAD") == []
+
+
+def test_a_key_already_taken_raises_sqlalchemys_integrity_error_on_both_databases(engine: Engine) -> None:
+    """COPY goes to the driver directly on PostgreSQL; its refusal comes back as SQLAlchemy's IntegrityError, as the
+    executemany's does on SQLite, so callers (the outbox's fall back to one message at a time) catch one kind."""
+    with Session(engine) as session:
+        ids = _recommendation(session)
+        insert_rows(session, Action.__table__, _actions(ids, "TAKEN"))  # type: ignore[attr-defined]
+        with pytest.raises(sa.exc.IntegrityError), session.begin_nested():
+            insert_rows(session, Action.__table__, _actions(ids, "TAKEN")[1:])  # type: ignore[attr-defined]
+        session.commit()
+
+    assert len(_stored(engine, "TAKEN")) == 2
