@@ -109,12 +109,15 @@ def _memoised(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | No
 _PURE_KEYS: frozenset[type] = frozenset({datetime, date})
 
 
-def with_ids(column: Any, ids: Collection[int], dialect: str) -> sa.ColumnElement[bool]:
-    """`column IN ids` for any number of ids: one array (PostgreSQL) or one JSON text (SQLite), not one bound
-    parameter each, whose expansion and per-value processing cost more than the query at 10,000s of ids."""
+def with_ids(column: Any, ids: Collection[int] | Collection[str], dialect: str) -> sa.ColumnElement[bool]:
+    """`column IN ids` for any number of ids (integer keys, or text keys such as a message's idempotency key): one
+    array (PostgreSQL) or one JSON text (SQLite), not one bound parameter each, whose expansion and per-value
+    processing cost more than the query at 10,000s of ids (and psycopg parses a statement's text for its
+    placeholders at every execution: a long IN list is a long parse)."""
     condition: sa.ColumnElement[bool]
     if dialect == "postgresql":
-        condition = column == sa.any_(sa.bindparam(None, sorted(ids), type_=postgresql.ARRAY(sa.Integer)))
+        element = sa.String() if any(isinstance(value, str) for value in ids) else sa.Integer()
+        condition = column == sa.any_(sa.bindparam(None, sorted(ids), type_=postgresql.ARRAY(element)))
     elif dialect == "sqlite":
         each = sa.func.json_each(sa.bindparam(None, json.dumps(sorted(ids)), type_=sa.String)).table_valued("value")
         condition = column.in_(sa.select(each.c.value))

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot import action_copies
-from bot.bulk import insert_rows
+from bot.bulk import insert_rows, with_ids
 from bot.channels.base import Channel, DeliveryError, Envelope, Receipt
 from bot.channels.recovery import SendUnconfirmed
 from bot.db import session_scope
@@ -165,12 +165,10 @@ def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime,
     their action links and their audit events go in as three executemany INSERTs: a sweep writes
     thousands, and one ORM object per row cost more than deciding what to write.
     """
-    existing: set[str] = set()
-    keys = [new.idempotency_key for new in news]
-    for start in range(0, len(keys), 500):
-        existing.update(session.exec(
-            select(Message.idempotency_key).where(col(Message.idempotency_key).in_(keys[start:start + 500]))
-        ).all())
+    keys = {new.idempotency_key for new in news}
+    dialect = session.connection().dialect.name
+    existing = set(session.exec(
+        select(Message.idempotency_key).where(with_ids(col(Message.idempotency_key), keys, dialect))).all())
     fresh = [new for new in {n.idempotency_key: n for n in news}.values() if new.idempotency_key not in existing]
     if not fresh:
         return []
