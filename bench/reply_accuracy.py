@@ -141,6 +141,7 @@ REPLY_SETS = {
     "held-out 9 (session 5, read blind after 7 and 8's kinds were built)": reply_sets.HELDOUT9_FILE,
     "held-out 10 (session 5, read blind after 9's kinds were built)": reply_sets.HELDOUT10_FILE,
     "held-out 11 (session 6, read blind after 10's kinds were built)": reply_sets.HELDOUT11_FILE,
+    "held-out 12 (session 6, read blind with the same reader as 11)": reply_sets.HELDOUT12_FILE,
 }
 
 

@@ -51,6 +51,9 @@ HELDOUT10_FILE = DATA / "replies_heldout10.tsv"
 #: 300 more, written blind in session 6 (new voices: probation, ambulance, a Welsh health board, dictation), after
 #: held-out 10's kinds were built; read once (BENCHMARKS.md, "Session 6").
 HELDOUT11_FILE = DATA / "replies_heldout11.tsv"
+#: 300 more, written blind in session 6 by another writer (a midwife, a transport police sergeant, a refuge, a
+#: chatty lead who buries the status), read once with the same reader as held-out 11.
+HELDOUT12_FILE = DATA / "replies_heldout12.tsv"
 
 
 @dataclass(frozen=True)
