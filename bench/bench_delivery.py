@@ -17,7 +17,9 @@ processes, each with its own engine; the pace is shared only through the databas
 - Figure: (accepted - 1) / (last arrival - first arrival) at the fake; ratio = figure / ceiling.
   Duplicates are counted at the fake (each message carries its own key in its text).
 - Fan-out: one message to each of many DMs, where no pace binds: one process against two, and
-  what keeping the pace costs a process (the same run without it).
+  what keeping the pace costs a process (the same run without it). Slack runs note how many of the machine's
+  cores were busy while delivering (everything on it: workers, the fake, PostgreSQL): two processes can add
+  only what one left idle.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Barrier
+from pathlib import Path
 
 from bench.databases import fresh_database
 from bench.goals import GoalFigure, record
@@ -84,7 +87,29 @@ def worker(url: str, target: Target, pacing: dict[str, Pace], name: str, start: 
     engine.dispose()
 
 
+def cpu_jiffies() -> tuple[int, int] | None:
+    """(busy, total) CPU time of the whole machine so far, from /proc/stat (Linux); None elsewhere."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return None
+    return sum(fields) - fields[3] - fields[4], sum(fields)  # idle and iowait are not busy
+
+
+#: How many of the machine's cores were busy during the last `deliver` (workers, the fake, PostgreSQL, anything
+#: else running): a second process can only add throughput while a core is left.
+last_cores_busy: list[float] = []
+
+
 def deliver(url: str, target: Target, pacing: dict[str, Pace], processes: int) -> None:
+    before = cpu_jiffies()
+    _deliver(url, target, pacing, processes)
+    after = cpu_jiffies()
+    last_cores_busy[:] = [] if before is None or after is None or after[1] == before[1] else [
+        (after[0] - before[0]) / (after[1] - before[1]) * (os.cpu_count() or 1)]
+
+
+def _deliver(url: str, target: Target, pacing: dict[str, Pace], processes: int) -> None:
     spawn = multiprocessing.get_context("spawn")
     start = spawn.Barrier(processes)
     children = [spawn.Process(target=worker, args=(url, target, pacing, f"bench-{n}", start)) for n in range(processes)]
@@ -144,8 +169,9 @@ def slack_run(postgres: str, name: str, addresses: list[str], pacing: dict[str, 
         drop()
     assert sorted(texts) == sorted(f"bench-{n}: RIV3-{n}-1 is overdue." for n in range(len(addresses))), "lost or extra"
     accepted = [c.at for c in posts if c.error is None]
+    busy = f", {last_cores_busy[0]:.2f} of {os.cpu_count()} cores busy" if last_cores_busy else ""
     return Result(name, len(addresses), rate(accepted), ceiling, sum(c.status == 429 for c in posts),
-                  len(texts) - len(set(texts)), f"{processes} process{'es' if processes > 1 else ''}")
+                  len(texts) - len(set(texts)), f"{processes} process{'es' if processes > 1 else ''}{busy}")
 
 
 def mail_run(postgres: str, name: str, count: int, pacing: dict[str, Pace], *, processes: int,
