@@ -136,7 +136,8 @@ def chased(session: Session, action_ids: Iterable[int], at: datetime) -> None:
 def chased_update(action_ids: Collection[int], at: datetime, dialect: str) -> sa.Update:
     """`chased` as one UPDATE by key, whatever the number of actions (`bulk.with_ids`: a sweep's batch holds
     thousands, which as 500-id IN lists cost 89 statements and their parameter handling at 100k actions).
-    It writes the activity rows alone, so that PostgreSQL updates them in place, the action's indexes untouched."""
+    It writes the activity rows alone: a narrow row and its three indexes for each action, not the action and every
+    index the console gave it."""
     last_chase = col(ActionActivity.last_chased_at)
     return (
         sa.update(ActionActivity)

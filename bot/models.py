@@ -260,8 +260,9 @@ class ActionActivity(SQLModel, table=True):
 
     A table of its own because a sweep moves the last chase of every action it chases: as a column of `action`,
     which is in two of the console's indexes, each such write was an update PostgreSQL could not make in place
-    (HOT) and wrote an entry in each of the action's indexes. Besides the two times it holds what the console's
-    predicates ask of the action with them (its review, and whether it is live), so that its indexes alone answer.
+    (HOT) and wrote an entry in each of the action's indexes; here it writes a narrow row and its three indexes.
+    Besides the two times it holds what the console's predicates ask of the action with them (its review, and
+    whether it is live), so that its indexes alone answer.
 
     Every column is a copy: `last_chased_at` and `last_answer_at` kept by bot/action_copies.py; the row itself,
     `review_id`, `status` and `removed_from_plan_at` by database triggers on `action`, however it is written (the

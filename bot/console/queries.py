@@ -90,9 +90,9 @@ class Chosen:
         if asked_of_other or ordered_on is other:
             query = query.join(other, other_id == own_id).with_hint(other, "NOT INDEXED", dialect_name="sqlite")
             if asked_of_other:
-                # Tested on the row found by key, as a whole no partial index's predicate matches: PostgreSQL without
-                # statistics took the unanswered's partial index (index-only, and thought small) for the lookup, and
-                # read every entry of it for each action of the page.
+                # One expression, tested on the row found by key, that implies no partial index's predicate: given
+                # the bare conditions, PostgreSQL without statistics looked the row up in the unanswered's partial
+                # index (index-only, and thought small), reading every entry of it for each action of the page.
                 query = query.where(sa.func.coalesce(sa.and_(*asked_of_other), sa.false()))
         return _indexed_by(query, index, first)
 
