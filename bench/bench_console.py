@@ -60,6 +60,7 @@ PAGES = (
     ("plan, first page by ref", "/reviews/BENCH"),
     ("plan, overdue only, by target", "/reviews/BENCH?overdue=1&sort=due"),
     ("plan, unanswered, by last chase", "/reviews/BENCH?unanswered=1&sort=chased&order=desc"),
+    ("plan, by last chase", "/reviews/BENCH?sort=chased&order=desc"),
     ("plan, page 50", "/reviews/BENCH?page=50"),
     ("plan, by lead agency", "/reviews/BENCH?sort=agency"),
     ("plan, by target descending, page 9000 (the undated)", "/reviews/BENCH?sort=due&order=desc&page=9000"),

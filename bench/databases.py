@@ -14,9 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from bot.action_copies import refresh_copies, with_copies
+from bot.action_copies import refresh_activity, with_copies
 from bot.db import ensure_partnership, make_engine, normalise_url
-from bot.models import Action, Agency, Contact, MessageAction, Recommendation, Review
+from bot.models import Action, ActionActivity, Agency, Contact, MessageAction, Recommendation, Review
 from bot.settings import Settings
 
 
@@ -135,4 +135,4 @@ def _snoozed_until(i: int, every: int, now: datetime) -> date | None:
 def link_messages(session: Session, links: list[dict[str, int]]) -> None:
     """Message links written in bulk, and the last chase they give their actions (bot/action_copies.py)."""
     bulk_insert(session, MessageAction.__table__, links)  # type: ignore[attr-defined]
-    session.execute(refresh_copies(col(Action.id).in_(sa.select(col(MessageAction.action_id)))))
+    session.execute(refresh_activity(col(ActionActivity.action_id).in_(sa.select(col(MessageAction.action_id)))))

@@ -1,17 +1,19 @@
-"""Keeping the copies on Action true: what the console's plan page filters, sorts and counts on.
+"""Keeping the copies on Action and ActionActivity true: what the console's plan page filters, sorts and counts on.
 
-The plan page of a 500,000-action review answers from indexes on the action alone (bot/console/queries.py),
-so what it needs from other rows is copied onto the action. The copies and their sources:
+The plan page of a 500,000-action review answers from indexes on the action and its activity row alone
+(bot/console/queries.py), so what it needs from other rows is copied onto them. The copies and their sources:
 
-- `review_id`, `recommendation_position`: the review and the plan position of the action's recommendation;
-- `agency_name`: the lead agency's name, else the agency as the plan wrote it (`lead_agency_text`);
-- `last_chased_at`: when the latest message of the action's chase history (`history_queries.in_history`)
-  that has not been given up on (dead) was written;
-- `last_answer_at`: when the latest progress update that answers (`history_queries.is_answer`, and not set
-  aside as misread) was given.
+- on Action, its place: `review_id`, `recommendation_position`, the review and the plan position of the action's
+  recommendation; `agency_name`, the lead agency's name, else the agency as the plan wrote it (`lead_agency_text`);
+- on ActionActivity, its activity: `last_chased_at`, when the latest message of the action's chase history
+  (`history_queries.in_history`) that has not been given up on (dead) was written; `last_answer_at`, when the
+  latest progress update that answers (`history_queries.is_answer`, and not set aside as misread) was given.
+  They have a table of their own because the sweep moves the last chase of thousands of actions, and a write of
+  the action is a write in each of its many indexes (models.ActionActivity). The row itself, and the action's
+  review and liveness on it, are the database's to keep (triggers, migration 0003), not this module's.
 
 The rule: nothing else writes them, and every write of a source recomputes the copies it feeds from the sources
-(`refresh_copies`), never adds to them. One listener on every ORM session does it for whatever a flush adds,
+(`refresh_place`, `refresh_activity`), never adds to them. One listener on every ORM session does it for whatever a flush adds,
 changes or removes: an action created, moved to another recommendation or agency; a recommendation moved or
 renumbered; an agency renamed; a progress update; a message linked, unlinked, removed, or changed in kind,
 time or in whether it is dead. Writes that bypass the ORM keep them themselves, through this module:
@@ -34,7 +36,7 @@ from sqlmodel import col
 from bot.bulk import with_ids
 from bot.decisions import attribute_changed, attribute_values
 from bot.history_queries import in_history, is_answer, reached_message
-from bot.models import Action, Agency, Message, MessageAction, ProgressUpdate, Recommendation
+from bot.models import Action, ActionActivity, Agency, Message, MessageAction, ProgressUpdate, Recommendation
 from bot.rules.history import HISTORY_KINDS
 from bot.rules.statuses import MessageState
 
@@ -77,20 +79,31 @@ def _place(recommendation_id: Any, lead_agency_id: Any, lead_agency_text: Any) -
     }
 
 
-def refresh_copies(where: sa.ColumnElement[bool]) -> sa.Update:
-    """The UPDATE that retakes every copy of the actions `where` selects from their sources."""
+def refresh_place(where: sa.ColumnElement[bool]) -> sa.Update:
+    """The UPDATE that retakes the place copies of the actions `where` (on Action) selects from their sources."""
     return (
         sa.update(Action)
         .where(where)
-        .values(**_place(col(Action.recommendation_id), col(Action.lead_agency_id), col(Action.lead_agency_text)),
-                last_chased_at=last_chased_at(col(Action.id)), last_answer_at=last_answer_at(col(Action.id)))
+        .values(**_place(col(Action.recommendation_id), col(Action.lead_agency_id), col(Action.lead_agency_text)))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def refresh_activity(where: sa.ColumnElement[bool] | None) -> sa.Update:
+    """The UPDATE that retakes the last chase and last answer of the activity rows `where` (on ActionActivity)
+    selects (None: every row) from their sources."""
+    action_id = col(ActionActivity.action_id)
+    update = sa.update(ActionActivity) if where is None else sa.update(ActionActivity).where(where)
+    return (
+        update.values(last_chased_at=last_chased_at(action_id), last_answer_at=last_answer_at(action_id))
         .execution_options(synchronize_session=False)
     )
 
 
 def with_copies(session: Session, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """New action rows for a Core insert, with the copies their recommendation and agency give (a new
-    action has no history yet). Looked up in two statements, however many rows."""
+    """New action rows for a Core insert, with the copies their recommendation and agency give (a new action
+    has no history yet: its activity row, which the database adds, starts without a chase or an answer). Looked
+    up in two statements, however many rows."""
     recommendations = _lookup(session, Recommendation, {row["recommendation_id"] for row in rows},
                               col(Recommendation.review_id), col(Recommendation.position))
     agencies = _lookup(session, Agency, {row.get("lead_agency_id") for row in rows} - {None}, col(Agency.name))
@@ -99,8 +112,7 @@ def with_copies(session: Session, rows: Sequence[dict[str, Any]]) -> list[dict[s
         review_id, position = recommendations[row["recommendation_id"]]
         agency = agencies.get(row.get("lead_agency_id"))
         copied.append({**row, "review_id": review_id, "recommendation_position": position,
-                       "agency_name": agency[0] if agency is not None else row.get("lead_agency_text"),
-                       "last_chased_at": None, "last_answer_at": None})
+                       "agency_name": agency[0] if agency is not None else row.get("lead_agency_text")})
     return copied
 
 
@@ -115,7 +127,7 @@ def _lookup(session: Session, model: Any, ids: set[Any], *columns: Any) -> dict[
 
 def chased(session: Session, action_ids: Iterable[int], at: datetime) -> None:
     """Actions newly linked to a chase-history message written `at` that is not dead: their last chase is the
-    later of the one they had and `at` (what `refresh_copies` would find)."""
+    later of the one they had and `at` (what `refresh_activity` would find)."""
     wanted = set(action_ids)
     if wanted:
         session.execute(chased_update(wanted, at, session.connection().dialect.name))
@@ -123,11 +135,13 @@ def chased(session: Session, action_ids: Iterable[int], at: datetime) -> None:
 
 def chased_update(action_ids: Collection[int], at: datetime, dialect: str) -> sa.Update:
     """`chased` as one UPDATE by key, whatever the number of actions (`bulk.with_ids`: a sweep's batch holds
-    thousands, which as 500-id IN lists cost 89 statements and their parameter handling at 100k actions)."""
+    thousands, which as 500-id IN lists cost 89 statements and their parameter handling at 100k actions).
+    It writes the activity rows alone: a narrow row and its three indexes for each action, not the action and every
+    index the console gave it."""
+    last_chase = col(ActionActivity.last_chased_at)
     return (
-        sa.update(Action)
-        .where(with_ids(col(Action.id), action_ids, dialect),
-               sa.or_(col(Action.last_chased_at).is_(None), col(Action.last_chased_at) < at))
+        sa.update(ActionActivity)
+        .where(with_ids(col(ActionActivity.action_id), action_ids, dialect), sa.or_(last_chase.is_(None), last_chase < at))
         .values(last_chased_at=at)
         .execution_options(synchronize_session=False)
     )
@@ -140,7 +154,7 @@ def is_history_kind(kind: str) -> bool:
 
 @dataclass
 class _Pending:
-    action_ids: set[int] = field(default_factory=set)
+    action_ids: set[int] = field(default_factory=set)  # their activity to retake
     message_ids: set[int] = field(default_factory=set)
     recommendation_ids: set[int] = field(default_factory=set)
     agency_ids: set[int] = field(default_factory=set)
@@ -175,7 +189,7 @@ def _stored_and_changed(added: Any, instance: Recommendation | Agency, *names: s
 
 def _take_place(session: Session, action: Action) -> None:
     """An action added or moved in this flush takes its recommendation's and agency's copies before it is written
-    (the review is NOT NULL): the same values `refresh_copies` gives, read from the session."""
+    (the review is NOT NULL): the same values `refresh_place` gives, read from the session."""
     recommendation = session.get(Recommendation, action.recommendation_id)
     if recommendation is None:
         return  # the foreign key refuses the row
@@ -197,16 +211,17 @@ def _refresh(session: Session, _context: UOWTransaction) -> None:
     if pending is None:
         return
     connection = session.connection()
+    activity_of = col(ActionActivity.action_id)
     ids = sorted(pending.action_ids)
     for start in range(0, len(ids), _BATCH):
-        connection.execute(refresh_copies(col(Action.id).in_(ids[start:start + _BATCH])))
+        connection.execute(refresh_activity(activity_of.in_(ids[start:start + _BATCH])))
     if pending.message_ids:
         covered = sa.select(col(MessageAction.action_id)).where(col(MessageAction.message_id).in_(sorted(pending.message_ids)))
-        connection.execute(refresh_copies(col(Action.id).in_(covered)))
+        connection.execute(refresh_activity(activity_of.in_(covered)))
     if pending.recommendation_ids:
-        connection.execute(refresh_copies(col(Action.recommendation_id).in_(sorted(pending.recommendation_ids))))
+        connection.execute(refresh_place(col(Action.recommendation_id).in_(sorted(pending.recommendation_ids))))
     if pending.agency_ids:
-        connection.execute(refresh_copies(col(Action.lead_agency_id).in_(sorted(pending.agency_ids))))
+        connection.execute(refresh_place(col(Action.lead_agency_id).in_(sorted(pending.agency_ids))))
 
 
 def _forget(session: Session, *_args: object) -> None:

@@ -36,7 +36,7 @@ from bot.models import DECIDE_NOW, Action, ActionDecision, Contact, Message, Mes
 #: Action columns the rules never read: changing them leaves the stored day as it was.
 _NOT_DECIDING = frozenset({"updated_at", "created_at",
                            # the console's copies (bot/action_copies.py): the rules read their sources
-                           "review_id", "recommendation_position", "agency_name", "last_chased_at", "last_answer_at"})
+                           "review_id", "recommendation_position", "agency_name"})
 _PENDING = "dhr.decisions.pending"
 #: What the rules read of a message (history_queries): its kind and level, when it was written, and
 #: whether and when it was delivered.

@@ -130,9 +130,10 @@ DECIDE_NOW = date(1, 1, 1)
 _IN_PLAN = "removed_from_plan_at IS NULL"
 #: Earlier than any answer: "no answer" compares as this.
 NEVER_ANSWERED = "1900-01-01"
-#: The console's "unanswered" (bot/console/queries.py) on the copies: chased, and no answer since. One comparison
-#: of two columns, which no index can take as a range: with statistics, SQLite took `last_chased_at IS NOT NULL`
-#: as one on ix_action_plan_chased, and read the table row of every chased action to test the rest.
+#: The console's "unanswered" (bot/console/queries.py) on the copies in ActionActivity: chased, and no answer since.
+#: One comparison of two columns, which no index can take as a range: with statistics, SQLite took
+#: `last_chased_at IS NOT NULL` as one on the chased index, and read the table row of every chased action to test
+#: the rest.
 _UNANSWERED = f"{_LIVE} AND last_chased_at > coalesce(last_answer_at, '{NEVER_ANSWERED}')"
 
 #: Live actions snoozed at some time (the reviews page counts those snoozed until today or later).
@@ -144,7 +145,8 @@ _THROUGH_AGENCY = f"{_LIVE} AND lead_contact_id IS NULL"
 def _plan_page_indexes() -> list[sa.Index]:
     """The console's plan page walks one of these in its sort order and stops at the page's end; its counts read
     an index alone (bot/console/queries.py). Each starts with the review, so no statistics are needed to prefer
-    it: one per sort the page offers, and one per filter that picks few actions of many.
+    it: one per sort the page offers, and one per filter that picks few actions of many. The last chase's sort and
+    the "unanswered" filter have theirs on ActionActivity (`_activity_indexes`), where the sweep's writes go.
 
     Each also holds the columns its own predicate reads, which looks redundant: SQLite (3.40) counts a partial
     index as covering only when it holds every column the statement names, predicate included, and otherwise
@@ -162,9 +164,7 @@ def _plan_page_indexes() -> list[sa.Index]:
         index("due", "due", "id"),
         index("status", "status", "id"),
         index("updated", "updated_at", "id"),
-        index("chased", "last_chased_at", "id"),
         index("overdue", "due", "id", where=_LIVE),
-        index("unanswered", "last_chased_at", "id", "last_answer_at", where=_UNANSWERED),
         # The reviews page's "not being chased": the snoozed (few), and those chased through their agency, looked
         # up per agency that has no active lead. Its own, not ix_action_review_lead_agency: PostgreSQL without
         # statistics costs every index of the review alike, and takes the smallest that the predicate allows.
@@ -187,13 +187,11 @@ class Action(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     recommendation_id: int = Field(foreign_key="recommendation.id", index=True)
     #: Copies of other rows, kept by bot/action_copies.py alone (never set them by hand): the recommendation's
-    #: review and position, the lead agency's name as the console shows it, and the action's last chase and
-    #: last answer as the console counts them. The plan page filters, sorts and counts on them.
+    #: review and position, and the lead agency's name as the console shows it. The plan page filters, sorts and
+    #: counts on them (the last chase and answer it reads are copied onto ActionActivity).
     review_id: int | None = Field(default=None, foreign_key="review.id", nullable=False)
     recommendation_position: int = 0
     agency_name: str | None = None
-    last_chased_at: datetime | None = _when(default=None)
-    last_answer_at: datetime | None = _when(default=None)
     ref: str = Field(unique=True)  # stable human ref: NUN1-9c-1
     position: int = 0
     description: str = _text(default="")
@@ -222,7 +220,7 @@ class ActionDecision(SQLModel, table=True):
     """When the rules next need to look at an action (bot/decisions.py), one row per action.
 
     A table of its own because the sweep writes it for every action it decides: as a column of `action`,
-    whose 18 indexes serve the console, each of those writes was an update PostgreSQL could not make in
+    whose many indexes serve the console, each of those writes was an update PostgreSQL could not make in
     place (HOT) and wrote an entry in every index. A database trigger gives each new action its row,
     however it is inserted (the ORM, the import's bulk COPY, a benchmark's raw SQL): see migration 0002.
     """
@@ -243,6 +241,46 @@ class ActionDecision(SQLModel, table=True):
     #: Counts the changes that reset `decide_on`, so a sweep storing a day decided on older facts
     #: never overwrites a reset made meanwhile (it stores only where the count is the one it read).
     decide_gen: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+def _activity_indexes() -> list[sa.Index]:
+    """The plan page's sort by last chase and its "unanswered" filter and count (bot/console/queries.py), as
+    `_plan_page_indexes` has them: each starts with the review and holds the columns of its own predicate."""
+    return [
+        sa.Index("ix_action_activity_chased", "review_id", "last_chased_at", "action_id", "removed_from_plan_at",
+                 postgresql_where=sa.text(_IN_PLAN), sqlite_where=sa.text(_IN_PLAN)),
+        sa.Index("ix_action_activity_unanswered", "review_id", "last_chased_at", "action_id", "last_answer_at",
+                 "status", "removed_from_plan_at",
+                 postgresql_where=sa.text(_UNANSWERED), sqlite_where=sa.text(_UNANSWERED)),
+    ]
+
+
+class ActionActivity(SQLModel, table=True):
+    """When an action was last chased and last answered, as the console counts them, one row per action.
+
+    A table of its own because a sweep moves the last chase of every action it chases: as a column of `action`,
+    which is in two of the console's indexes, each such write was an update PostgreSQL could not make in place
+    (HOT) and wrote an entry in each of the action's indexes; here it writes a narrow row and its three indexes.
+    Besides the two times it holds what the console's predicates ask of the action with them (its review, and
+    whether it is live), so that its indexes alone answer.
+
+    Every column is a copy: `last_chased_at` and `last_answer_at` kept by bot/action_copies.py; the row itself,
+    `review_id`, `status` and `removed_from_plan_at` by database triggers on `action`, however it is written (the
+    ORM, Core updates, the import's bulk COPY): see migration 0003. Never set them by hand.
+    """
+
+    __tablename__ = "action_activity"
+    __table_args__ = tuple(_activity_indexes())
+
+    action_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("action.id", ondelete="CASCADE"),
+                                               primary_key=True, autoincrement=False))
+    review_id: int
+    status: str
+    removed_from_plan_at: datetime | None = _when(default=None)
+    #: When the latest message of the action's chase history that is not dead was written (None: never chased).
+    last_chased_at: datetime | None = _when(default=None)
+    #: When the latest answer not refused or set aside was given (None: never answered).
+    last_answer_at: datetime | None = _when(default=None)
 
 
 class ProgressUpdate(SQLModel, table=True):

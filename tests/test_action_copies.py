@@ -1,6 +1,7 @@
-"""The copies on Action (bot/action_copies.py) never disagree with the rows they copy, whatever happens, made the
-way the bot makes it: replies, refusals and withdrawals (ORM), sweeps (Core inserts), single messages, deliveries
-and give-ups, unlinks and removals, imports (Core inserts), re-imports that reorder, moves, renames and merges."""
+"""The copies on Action and ActionActivity (bot/action_copies.py, and the triggers of migration 0003) never disagree
+with the rows they copy, whatever happens, made the way the bot makes it: replies, refusals and withdrawals (ORM),
+sweeps (Core inserts), single messages, deliveries and give-ups, unlinks and removals, imports (Core inserts),
+re-imports that reorder or drop actions, moves, renames and merges, status changes and removals (ORM and Core)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.db import session_scope
-from bot.models import Action, Agency, Message, MessageAction, ProgressUpdate, Recommendation, Review
+from bot.models import Action, ActionActivity, Agency, Message, MessageAction, ProgressUpdate, Recommendation, Review
 from bot.outbox import NewMessage, enqueue, enqueue_many
 from bot.plans.corrections import merge_agencies, rename_agency
 from bot.plans.model import ParsedAction, ParsedPlan, ParsedRecommendation
 from bot.plans.store import import_plan
 from bot.rules.history import HISTORY_KINDS
-from bot.rules.statuses import MessageState, UpdateSource
+from bot.rules.statuses import ActionStatus, MessageState, UpdateSource
 from bot.settings import load_settings
 from bot.sweep import sweep
 from tests.test_decision_days import seed
@@ -29,7 +31,8 @@ KINDS = ("chaser", "escalation", "heads_up", "digest", "confirmation")
 
 
 def expected_copies(session: Session) -> dict[int, tuple[Any, ...]]:
-    """Each action's copies worked out here from the rows themselves, in Python (not with the module's SQL)."""
+    """Each action's copies worked out here from the rows themselves, in Python (not with the module's SQL): its
+    place, last chase and last answer, and the review, status and removal its activity row repeats."""
     recommendations = {r.id: r for r in session.exec(select(Recommendation))}
     agencies = {a.id: a.name for a in session.exec(select(Agency))}
     messages = {m.id: m for m in session.exec(select(Message))}
@@ -48,13 +51,38 @@ def expected_copies(session: Session) -> dict[int, tuple[Any, ...]]:
         recommendation = recommendations[action.recommendation_id]
         agency = agencies.get(action.lead_agency_id) if action.lead_agency_id is not None else None
         found[action.id] = (recommendation.review_id, recommendation.position, agency or action.lead_agency_text,
-                            chased.get(action.id), answered.get(action.id))
+                            chased.get(action.id), answered.get(action.id),
+                            recommendation.review_id, action.status, action.removed_from_plan_at)
     return found
 
 
 def stored_copies(session: Session) -> dict[int, tuple[Any, ...]]:
-    return {a.id: (a.review_id, a.recommendation_position, a.agency_name, a.last_chased_at, a.last_answer_at)
-            for a in session.exec(select(Action)) if a.id is not None}
+    """The copies as stored: an action without its activity row, or a row without its action, shows as missing."""
+    activity = {row.action_id: row for row in session.exec(select(ActionActivity))}
+    stored: dict[int, tuple[Any, ...]] = {}
+    for a in session.exec(select(Action)):
+        assert a.id is not None
+        row = activity.pop(a.id, None)
+        stored[a.id] = (a.review_id, a.recommendation_position, a.agency_name) + (
+            ("no activity row",) if row is None else
+            (row.last_chased_at, row.last_answer_at, row.review_id, row.status, row.removed_from_plan_at))
+    stored.update(dict.fromkeys(activity, ("activity row without its action",)))
+    return stored
+
+
+def _liveness(session: Session, rng: random.Random, kind: str, action: Action, now: datetime) -> None:
+    """A status change or a removal from the plan (or back), through the ORM or as a Core update."""
+    status = rng.choice([s.value for s in ActionStatus])
+    removed = rng.choice([None, now])
+    if kind == "status":
+        action.status = status
+        session.add(action)
+    elif kind == "remove":
+        action.removed_from_plan_at = removed
+        session.add(action)
+    else:  # Core, several columns and several actions at once, some of them unchanged
+        ids = [action.id, rng.randrange(1, 40)]
+        session.execute(sa.update(Action).where(col(Action.id).in_(ids)).values(status=status, removed_from_plan_at=removed))
 
 
 def _updates(session: Session, rng: random.Random, kind: str, action: Action, now: datetime) -> None:
@@ -150,7 +178,7 @@ def something_happens(engine: Engine, rng: random.Random, now: datetime, step: i
     kind = rng.choice(["reply", "reply", "refuse", "reject", "delete update", "move update", "sweep", "enqueue",
                        "enqueue", "deliver", "give up", "retry", "unlink", "delete message", "redate", "rekind",
                        "move action", "reorder", "move recommendation", "rename agency", "lead agency", "merge",
-                       "import"])
+                       "import", "status", "remove", "core status"])
     if kind == "sweep":
         sweep(engine, load_settings(), now)
         return kind
@@ -163,6 +191,8 @@ def something_happens(engine: Engine, rng: random.Random, now: datetime, step: i
             _new_messages(session, rng, actions, now)
         elif kind in ("deliver", "give up", "retry", "redate", "rekind", "delete message", "unlink"):
             _messages(session, rng, kind, now)
+        elif kind in ("status", "remove", "core status"):
+            _liveness(session, rng, kind, action, now)
         else:
             _plan(session, rng, kind, action, now, step)
     return kind
@@ -179,10 +209,11 @@ def test_the_copies_agree_with_what_they_copy_after_anything(engine: Engine, see
         with Session(engine) as session:
             copies = stored_copies(session)
             assert copies == expected_copies(session), (step, sorted(happened))
-        seen |= {name for c in copies.values() for name, value in (("chased", c[3]), ("answered", c[4])) if value}
+        seen |= {name for c in copies.values()
+                 for name, value in (("chased", c[3]), ("answered", c[4]), ("removed", c[7])) if value}
         now += timedelta(hours=rng.choice([1, 5, 24]))
     # Not a test that cannot fail: the histories it checked were not empty, and most kinds of change happened.
-    assert seen == {"chased", "answered"} and len(happened) > 15
+    assert seen == {"chased", "answered", "removed"} and len(happened) > 15
 
 
 def test_a_review_deleted_takes_its_actions_and_leaves_the_others_copies_as_they_were(engine: Engine) -> None:
@@ -210,8 +241,12 @@ def test_a_new_action_starts_with_its_place_and_no_history(engine: Engine) -> No
                            due=date(2027, 1, 1)))
     with Session(engine) as session:
         added = session.exec(select(Action).where(Action.ref == "RIV3-9-9")).one()
-        assert (added.review_id, added.recommendation_position, added.agency_name, added.last_chased_at) == (
-            recommendation.review_id, recommendation.position, "Somebody", None)
+        activity = session.get(ActionActivity, added.id)
+        assert activity is not None
+        assert (added.review_id, added.recommendation_position, added.agency_name) == (
+            recommendation.review_id, recommendation.position, "Somebody")
+        assert (activity.review_id, activity.status, activity.last_chased_at, activity.last_answer_at) == (
+            recommendation.review_id, "not_started", None, None)
 
 
 @pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
@@ -222,7 +257,7 @@ def test_postgresql_refreshes_the_copies_by_key_without_statistics(engine: Engin
 
     from sqlmodel import col
 
-    from bot.action_copies import refresh_copies
+    from bot.action_copies import refresh_activity
     from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
 
     if engine.dialect.name != "postgresql":
@@ -232,11 +267,13 @@ def test_postgresql_refreshes_the_copies_by_key_without_statistics(engine: Engin
             _fill(session, ACTIONS)
             session.flush()
             forget_statistics(connection)
-            plan = _explain(connection, refresh_copies(col(Action.id).in_([1, 2, 3])), generic=generic)
+            update = refresh_activity(col(ActionActivity.action_id).in_([1, 2, 3]))
+            plan = _explain(connection, update, generic=generic)
         connection.rollback()
 
     assert "ix_messageaction_action_id" in plan and "message_pkey" in plan, plan
-    assert not re.search(r"Seq Scan on (action|message|messageaction|progressupdate)\b", plan), plan
+    assert "action_activity_pkey" in plan, plan
+    assert not re.search(r"Seq Scan on (action|action_activity|message|messageaction|progressupdate)\b", plan), plan
     assert "Hash" not in plan, plan
 
 
@@ -244,6 +281,7 @@ def test_postgresql_refreshes_the_copies_by_key_without_statistics(engine: Engin
 def test_postgresql_moves_a_sweeps_last_chase_on_by_key_without_statistics(engine: Engine, generic: bool) -> None:
     """A batch of chased actions (all ids in one array) is updated through the primary key, also
     without statistics and as a generic plan: never a scan of every action."""
+    import re
     from datetime import UTC, datetime
 
     from bot.action_copies import chased_update
@@ -260,5 +298,5 @@ def test_postgresql_moves_a_sweeps_last_chase_on_by_key_without_statistics(engin
             plan = _explain(connection, update, generic=generic)
         connection.rollback()
 
-    assert "action_pkey" in plan, plan
-    assert "Seq Scan on action" not in plan, plan
+    assert "action_activity_pkey" in plan, plan
+    assert "Seq Scan on action_activity" not in plan and not re.search(r"\baction_pkey\b", plan), plan

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.bulk import insert_rows
-from bot.models import DECIDE_NOW, Action, ActionDecision, Event, Partnership, Recommendation, Review
+from bot.models import DECIDE_NOW, Action, ActionActivity, ActionDecision, Event, Partnership, Recommendation, Review
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -66,7 +66,10 @@ def test_rows_go_in_as_a_core_insert_puts_them(engine: Engine) -> None:
     assert (first.status, first.position) == ("not_started", 0)
     with Session(engine) as session:
         decision = session.get(ActionDecision, first.id)
+        activity = session.get(ActionActivity, first.id)
     assert decision is not None and (decision.decide_on, decision.decide_gen) == (DECIDE_NOW, 0)  # migration 0002
+    assert activity is not None and (activity.review_id, activity.status, activity.last_chased_at) == (  # and 0003
+        first.review_id, "not_started", None)
     assert first.updated_at == NOW and first.due == date(2027, 3, 31)
 
 

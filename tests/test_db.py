@@ -133,3 +133,37 @@ def test_postgresql_connections_compile_no_jit_unless_asked(engine: Engine) -> N
             assert connection.exec_driver_sql("SHOW application_name").scalar() == "asked"
     finally:
         asked.dispose()
+
+
+def test_migration_0003_gives_the_actions_already_there_their_activity_rows(tmp_path: Path) -> None:
+    """Actions written before the triggers existed get their row, with the review, status, removal and last chase
+    and answer their sources give; after it, the triggers keep them."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    migrate(engine, "0002")
+    at = datetime(2026, 11, 2, 9, 0)
+    with engine.begin() as connection:
+        run = connection.exec_driver_sql
+        run("INSERT INTO partnership (id, name, board_name, timezone, keep_unmasked_replies, created_at)"
+            " VALUES (1, 'Riverside', 'Board', 'Europe/London', 0, '2026-11-01')")
+        run("INSERT INTO review (id, partnership_id, code, title, kind, created_at, column_headers)"
+            " VALUES (1, 1, 'RIV3', 'Plan', 'DHR', '2026-11-01', '{}')")
+        run("INSERT INTO recommendation (id, review_id, number, position, text, ref_part) VALUES (1, 1, '1', 0, '', '')")
+        for n, status in ((1, "in_progress"), (2, "complete")):
+            run("INSERT INTO action (id, recommendation_id, review_id, recommendation_position, ref, position,"
+                " description, precision, status, plan_cells, imported_values, created_at, updated_at)"
+                f" VALUES ({n}, 1, 1, 0, 'RIV3-1-{n}', {n}, '', 'none', '{status}', '{{}}', '{{}}', '{at}', '{at}')")
+        run("INSERT INTO message (id, idempotency_key, kind, channel, cc_addresses, level, state, attempts, created_at)"
+            f" VALUES (1, 'k1', 'chaser', 'slack', '[]', 1, 'sent', 1, '{at}')")
+        run("INSERT INTO messageaction (message_id, action_id) VALUES (1, 1)")
+        assert run("SELECT count(*) FROM action_activity").scalar_one() == 0
+
+    migrate(engine)
+
+    with engine.begin() as connection:
+        rows = connection.exec_driver_sql("SELECT action_id, review_id, status, last_chased_at, last_answer_at"
+                                          " FROM action_activity ORDER BY action_id").all()
+        assert [tuple(row) for row in rows] == [(1, 1, "in_progress", str(at), None), (2, 1, "complete", None, None)]
+        connection.exec_driver_sql("UPDATE action SET status = 'complete', removed_from_plan_at = '2026-11-03' WHERE id = 1")
+        moved = connection.exec_driver_sql("SELECT status, removed_from_plan_at FROM action_activity WHERE action_id = 1")
+        assert tuple(moved.one()) == ("complete", "2026-11-03")
+    engine.dispose()

@@ -14,16 +14,16 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 
 from bot import overdue
-from bot.action_copies import refresh_copies, with_copies
+from bot.action_copies import refresh_activity, with_copies
 from bot.db import session_scope
-from bot.models import Action, Agency, Message, MessageAction, Partnership, Recommendation, Review
+from bot.models import Action, ActionActivity, Agency, Message, MessageAction, Partnership, Recommendation, Review
 from bot.overdue import OverdueFilter, _count_query, _overdue_ids, _rows_query, overdue_actions, overdue_page
 
 TODAY = date(2026, 12, 2)
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 #: Enough rows that a table spans many pages, so a sequential scan is a real choice for the planner.
 ACTIONS = 6000
-BIG_TABLES = ("action", "action_decision", "recommendation", "message", "messageaction")
+BIG_TABLES = ("action", "action_decision", "action_activity", "recommendation", "message", "messageaction")
 
 
 def _fill(session: Session, count: int) -> int:
@@ -51,7 +51,7 @@ def _fill(session: Session, count: int) -> int:
     messages = list(session.execute(sa.select(Message.id).order_by(Message.id)).scalars())  # type: ignore[arg-type]
     session.execute(sa.insert(MessageAction), [{"message_id": m, "action_id": a}
                                                for m, a in zip(messages, chased, strict=True)])
-    session.execute(refresh_copies(col(Action.id).in_(chased)))  # links written with Core (bot/action_copies.py)
+    session.execute(refresh_activity(col(ActionActivity.action_id).in_(chased)))  # links written with Core (bot/action_copies.py)
     assert partnership.id is not None
     return partnership.id
 

@@ -7,10 +7,12 @@ The words on the pages mean:
 - not being chased: open, and either snoozed or with nobody to chase (no lead contact, and no active
   lead at its agency).
 
-"Chased" and "answered" are read from the copies on the action (bot/action_copies.py: the last message of its
-chase history that is not dead, the last answer that was not refused or set aside), so that the plan page of a
-review of 500,000 actions filters, sorts and counts on the action's own indexes (models._plan_page_indexes),
-planned the same with or without statistics.
+"Chased" and "answered" are read from the copies on the action's activity row (bot/action_copies.py: the last
+message of its chase history that is not dead, the last answer that was not refused or set aside), the rest from
+the copies on the action, so that the plan page of a review of 500,000 actions filters, sorts and counts on their
+own indexes (models._plan_page_indexes, models._activity_indexes), planned the same with or without statistics.
+A statement reads one of those indexes for the review's entries, and looks the other row of each up by key only
+when something is asked of it (`Chosen.through`).
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from bot.console.access import Viewer
-from bot.history_queries import as_utc, in_plan, live_action, per_action, reached_message
-from bot.models import NEVER_ANSWERED, Action, Agency, Contact, Message, Review
+from bot.history_queries import CLOSED_STATUS_VALUES, as_utc, in_plan, live_action, per_action, reached_message
+from bot.models import NEVER_ANSWERED, Action, ActionActivity, Agency, Contact, Message, Review
 from bot.rules.statuses import MessageKind, Role
 
 CHASE_KINDS = (MessageKind.HEADS_UP.value, MessageKind.CHASER.value, MessageKind.BOARD_UPDATE_REQUEST.value,
@@ -39,11 +41,60 @@ def _col(attribute: Any) -> Any:
     return attribute  # SQLModel fields are columns at class level; this keeps mypy quiet in one place
 
 
+def _activity_in_plan() -> ColumnElement[bool]:
+    """history_queries.in_plan() on the activity row's copy."""
+    in_the_plan: ColumnElement[bool] = _col(ActionActivity.removed_from_plan_at).is_(None)
+    return in_the_plan
+
+
 def _unanswered() -> ColumnElement[bool]:
-    """Open, chased, and no answer since the last chase (never chased compares as NULL: not unanswered). Written
-    as the predicate of ix_action_plan_unanswered (models._UNANSWERED), so both databases read it from that index."""
+    """Open, chased, and no answer since the last chase (never chased compares as NULL: not unanswered), on the
+    activity row. Written as the predicate of ix_action_activity_unanswered (models._UNANSWERED), the statuses
+    as literals like history_queries.live_action(), so both databases read it from that index."""
     never: ColumnElement[Any] = sa.literal_column(f"'{NEVER_ANSWERED}'")
-    return sa.and_(live_action(), _col(Action.last_chased_at) > sa.func.coalesce(_col(Action.last_answer_at), never))
+    closed = [sa.literal(value, literal_execute=True) for value in CLOSED_STATUS_VALUES]
+    return sa.and_(_col(ActionActivity.status).not_in(closed), _activity_in_plan(),
+                   _col(ActionActivity.last_chased_at) > sa.func.coalesce(_col(ActionActivity.last_answer_at), never))
+
+
+#: The indexes of the activity rows (models._activity_indexes); every other index the pages name is the action's.
+_ON_ACTIVITY = frozenset({"ix_action_activity_chased", "ix_action_activity_unanswered"})
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """Actions of one review (`review`: its id, or the enclosing statement's Review.id), by what is asked of the
+    action and of its activity row; `in_plan`: only those the plan still has."""
+
+    review: Any
+    of_action: tuple[ColumnElement[bool], ...] = ()
+    of_activity: tuple[ColumnElement[bool], ...] = ()
+    in_plan: bool = True
+
+    def through(self, index: str, *columns: Any, ordered_on: Any = None) -> sa.Select[Any]:
+        """`columns` (default: the action's id) of these actions, read through `index`: the review's entries in it
+        first, and the other row of each (the activity row, or the action) joined by key only when something is
+        asked of it or the order is on it (`ordered_on`: the table whose columns the caller sorts by)."""
+        first: Any
+        other: Any
+        if index in _ON_ACTIVITY:
+            first, other, plan = ActionActivity, Action, _activity_in_plan()
+            review, asked_of_first, asked_of_other = _col(ActionActivity.review_id), self.of_activity, self.of_action
+            own_id, other_id = _col(ActionActivity.action_id), _col(Action.id)
+        else:
+            first, other, plan = Action, ActionActivity, in_plan()
+            review, asked_of_first, asked_of_other = _col(Action.review_id), self.of_action, self.of_activity
+            own_id, other_id = _col(Action.id), _col(ActionActivity.action_id)
+        query = sa.select(*columns or (own_id,)).select_from(first).where(
+            review == self.review, *([plan] if self.in_plan else []), *asked_of_first)
+        if asked_of_other or ordered_on is other:
+            query = query.join(other, other_id == own_id).with_hint(other, "NOT INDEXED", dialect_name="sqlite")
+            if asked_of_other:
+                # One expression, tested on the row found by key, that implies no partial index's predicate: given
+                # the bare conditions, PostgreSQL without statistics looked the row up in the unanswered's partial
+                # index (index-only, and thought small), reading every entry of it for each action of the page.
+                query = query.where(sa.func.coalesce(sa.and_(*asked_of_other), sa.false()))
+        return _indexed_by(query, index, first)
 
 
 def _conditions(today: date) -> dict[str, ColumnElement[bool]]:
@@ -62,11 +113,12 @@ def _conditions(today: date) -> dict[str, ColumnElement[bool]]:
     }
 
 
-def _visible_to(viewer: Viewer) -> ColumnElement[bool]:
+def _visible_to(viewer: Viewer) -> tuple[ColumnElement[bool], ...]:
+    """What a viewer's actions must meet (nothing, for one who sees every agency: no join for it)."""
     if viewer.sees_every_agency:
-        return sa.true()
+        return ()
     visible: ColumnElement[bool] = _col(Action.lead_agency_id) == viewer.agency_id
-    return visible
+    return (visible,)
 
 
 @dataclass(frozen=True)
@@ -99,20 +151,20 @@ def review_summaries_query(partnership_id: int, viewer: Viewer, today: date) -> 
                   _review_count(viewer, "ix_action_review_lead_agency"),
                   _review_count(viewer, "ix_action_plan_overdue", live_action()),
                   _review_count(viewer, "ix_action_plan_overdue", overdue),
-                  _review_count(viewer, "ix_action_plan_unanswered", _unanswered()),
+                  _review_count(viewer, "ix_action_activity_unanswered", of_activity=(_unanswered(),)),
                   _not_being_chased_count(viewer, today))
         .where(_col(Review.partnership_id) == partnership_id)
         .order_by(_col(Review.code))
     )
 
 
-def _review_count(viewer: Viewer, index: str, *conditions: ColumnElement[bool], also_of: Any = Review) -> Any:
-    """How many of the current review's actions the viewer sees meet `conditions`, counted in `index` (`also_of`:
-    another row of the enclosing statement the conditions name)."""
-    query = sa.select(sa.func.count()).select_from(Action).where(
-        _col(Action.review_id) == _col(Review.id), _visible_to(viewer), *conditions)
+def _review_count(viewer: Viewer, index: str, *conditions: ColumnElement[bool],
+                  of_activity: tuple[ColumnElement[bool], ...] = (), also_of: Any = Review) -> Any:
+    """How many of the current review's actions the viewer sees meet `conditions` (on the action) and `of_activity`
+    (on its activity row), counted in `index` (`also_of`: another row of the enclosing statement they name)."""
+    chosen = Chosen(_col(Review.id), (*_visible_to(viewer), *conditions), of_activity, in_plan=False)
     own_index = index if viewer.sees_every_agency else "ix_action_review_lead_agency"
-    return _indexed_by(query, own_index).correlate(Review, also_of).scalar_subquery()
+    return chosen.through(own_index, sa.func.count()).correlate(Review, also_of).scalar_subquery()
 
 
 def _not_being_chased_count(viewer: Viewer, today: date) -> Any:
@@ -188,9 +240,10 @@ class PlanPage:
 
 
 class _Sort(NamedTuple):
-    columns: tuple[Any, ...]  # on the action, in order
+    columns: tuple[Any, ...]  # on the action, or on its activity row (`on_activity`), in order
     nullable: bool  # whether the first can be NULL (those actions come last whichever way the page is sorted)
     index_name: str  # the index that holds the review's actions in this order (models._plan_page_indexes)
+    on_activity: bool = False
 
 
 _SORTS = {
@@ -200,7 +253,8 @@ _SORTS = {
     "due": _Sort((_col(Action.due), _col(Action.id)), True, "ix_action_plan_due"),
     "status": _Sort((_col(Action.status), _col(Action.id)), False, "ix_action_plan_status"),
     "updated": _Sort((_col(Action.updated_at), _col(Action.id)), False, "ix_action_plan_updated"),
-    "chased": _Sort((_col(Action.last_chased_at), _col(Action.id)), True, "ix_action_plan_chased"),
+    "chased": _Sort((_col(ActionActivity.last_chased_at), _col(ActionActivity.action_id)), True,
+                    "ix_action_activity_chased", on_activity=True),
 }
 #: The filter under which a nullable sort key is always known (an overdue action has a target date), and whose
 #: own index holds the actions in that sort's order.
@@ -221,20 +275,19 @@ def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wan
     return PlanPage(_plan_rows(session, ids, today), total, page, pages)
 
 
-def plan_ids_query(review_id: int, viewer: Viewer, today: date, wanted: PlanFilter) -> sa.Select[Any]:
-    """The ids of the review's actions the page shows, unsorted: every condition on the action alone."""
+def plan_ids_query(review_id: int, viewer: Viewer, today: date, wanted: PlanFilter) -> Chosen:
+    """The review's actions the page shows, unsorted: every condition on the action or its activity row alone."""
     when = _conditions(today)
-    filters = [_col(Action.review_id) == review_id, in_plan(), _visible_to(viewer)]
-    filters += [when[name] for name in ("overdue", "unanswered", "not_chased") if getattr(wanted, name)]
+    of_action = [*_visible_to(viewer), *(when[name] for name in ("overdue", "not_chased") if getattr(wanted, name))]
     if wanted.agency_id is not None:
-        filters.append(_col(Action.lead_agency_id) == wanted.agency_id)
-    return sa.select(_col(Action.id)).where(*filters)
+        of_action.append(_col(Action.lead_agency_id) == wanted.agency_id)
+    return Chosen(review_id, tuple(of_action), (when["unanswered"],) if wanted.unanswered else ())
 
 
 def _filter_index(wanted: PlanFilter, viewer: Viewer) -> str | None:
     """The index that holds only (or first) the actions the filters choose, if one does."""
     if wanted.unanswered:
-        return "ix_action_plan_unanswered"
+        return "ix_action_activity_unanswered"
     if wanted.overdue:
         return "ix_action_plan_overdue"
     if wanted.agency_id is not None or not viewer.sees_every_agency:
@@ -242,27 +295,28 @@ def _filter_index(wanted: PlanFilter, viewer: Viewer) -> str | None:
     return None
 
 
-def _indexed_by(query: sa.Select[Any], index: str) -> sa.Select[Any]:
-    """`query` reading the action through `index` on SQLite (INDEXED BY; bot.db lets SQLite's compiler write it):
+def _indexed_by(query: sa.Select[Any], index: str, table: Any = Action) -> sa.Select[Any]:
+    """`query` reading `table` through `index` on SQLite (INDEXED BY; bot.db lets SQLite's compiler write it):
     after ANALYZE, SQLite takes the average review (about 50 actions) for the 500,000-action one and may walk the
     wrong index. PostgreSQL ignores the hint; its plans are checked without statistics in the tests."""
-    return query.with_hint(Action, f"INDEXED BY {index}", dialect_name="sqlite")
+    return query.with_hint(table, f"INDEXED BY {index}", dialect_name="sqlite")
 
 
-def count_query(chosen: sa.Select[Any], wanted: PlanFilter, viewer: Viewer) -> sa.Select[Any]:
+def count_query(chosen: Chosen, wanted: PlanFilter, viewer: Viewer) -> sa.Select[Any]:
     """How many actions `chosen` holds, counted in the filter's index alone (every column it reads is in it)."""
-    counted = _indexed_by(chosen.order_by(None), _filter_index(wanted, viewer) or "ix_action_review_lead_agency")
+    counted = chosen.through(_filter_index(wanted, viewer) or "ix_action_review_lead_agency")
     return sa.select(sa.func.count()).select_from(counted.subquery())
 
 
-def count_in_order_query(ordered: sa.Select[Any], index: str) -> sa.Select[Any]:
-    """The count of `ordered` read along its order: a count of the NULL sort keys, which only the sort's index
-    holds as index conditions, where PostgreSQL without statistics costs every index of the review the same."""
-    return sa.select(sa.func.count()).select_from(_indexed_by(ordered, index).subquery())
+def count_in_order_query(ordered: sa.Select[Any]) -> sa.Select[Any]:
+    """The count of `ordered` read along its order (in the index it walks): a count of the NULL sort keys, which
+    only the sort's index holds as index conditions, where PostgreSQL without statistics costs every index of the
+    review the same."""
+    return sa.select(sa.func.count()).select_from(ordered.subquery())
 
 
 def sorted_queries(
-    chosen: sa.Select[Any], wanted: PlanFilter, viewer: Viewer, total: int
+    chosen: Chosen, wanted: PlanFilter, viewer: Viewer, total: int
 ) -> tuple[sa.Select[Any], sa.Select[Any] | None]:
     """`chosen` in the page's order as (the actions whose sort key is known, those whose key is NULL, or None when
     it cannot be). Each is one index walk in that index's own order, or a sort of at most SORT_AT_MOST actions
@@ -270,38 +324,39 @@ def sorted_queries(
     databases keep them first (SQLite) or last (PostgreSQL) in an index."""
     sort = _SORTS.get(wanted.sort, _SORTS["ref"])
     filtered_by = _filter_index(wanted, viewer)
-    in_order = (wanted.sort, filtered_by) in (("chased", "ix_action_plan_unanswered"), ("due", "ix_action_plan_overdue"))
+    in_order = (wanted.sort, filtered_by) in (("chased", "ix_action_activity_unanswered"),
+                                              ("due", "ix_action_plan_overdue"))
     index = filtered_by if filtered_by is not None and (in_order or total <= SORT_AT_MOST) else sort.index_name
-    known = _indexed_by(chosen.order_by(*(c.desc() if wanted.descending else c.asc() for c in sort.columns)), index)
+    read = chosen.through(index, ordered_on=ActionActivity if sort.on_activity else Action)
+    known = read.order_by(*(c.desc() if wanted.descending else c.asc() for c in sort.columns))
     if not sort.nullable or getattr(wanted, _KNOWN_UNDER.get(wanted.sort, ""), False):
         return known, None
-    unknown = _indexed_by(chosen.where(sort.columns[0].is_(None)).order_by(*(c.asc() for c in sort.columns)), index)
+    unknown = read.where(sort.columns[0].is_(None)).order_by(*(c.asc() for c in sort.columns))
     return known.where(sort.columns[0].is_not(None)), unknown
 
 
 def _page_ids(
-    session: Session, chosen: sa.Select[Any], wanted: PlanFilter, viewer: Viewer, offset: int, total: int
+    session: Session, chosen: Chosen, wanted: PlanFilter, viewer: Viewer, offset: int, total: int
 ) -> list[int]:
     known, unknown = sorted_queries(chosen, wanted, viewer, total)
     known_count = None
     if unknown is not None and offset > SORT_AT_MOST:
         # Deep in the list: count the NULL keys first (in their index), so that a page among them (the last pages)
         # does not walk every known key to find none.
-        known_count = _known_count(session, unknown, wanted, total)
+        known_count = _known_count(session, unknown, total)
     walk = known_count is None or offset < known_count
     ids = list(session.execute(known.limit(PAGE_SIZE).offset(offset)).scalars()) if walk else []
     if unknown is None or len(ids) == PAGE_SIZE:
         return ids
     # The page reaches past the known keys: the rest comes from the NULLs, as far into them as the page is past.
     if known_count is None:
-        known_count = offset + len(ids) if ids or not offset else _known_count(session, unknown, wanted, total)
+        known_count = offset + len(ids) if ids or not offset else _known_count(session, unknown, total)
     rest = unknown.limit(PAGE_SIZE - len(ids)).offset(max(0, offset - known_count))
     return ids + list(session.execute(rest).scalars())
 
 
-def _known_count(session: Session, unknown: sa.Select[Any], wanted: PlanFilter, total: int) -> int:
-    index = _SORTS.get(wanted.sort, _SORTS["ref"]).index_name
-    return total - int(session.execute(count_in_order_query(unknown, index)).scalar_one())
+def _known_count(session: Session, unknown: sa.Select[Any], total: int) -> int:
+    return total - int(session.execute(count_in_order_query(unknown)).scalar_one())
 
 
 def _plan_rows(session: Session, ids: Sequence[int], today: date) -> list[PlanRow]:
@@ -313,11 +368,12 @@ def _plan_rows(session: Session, ids: Sequence[int], today: date) -> list[PlanRo
     query = (
         sa.select(_col(Action.id), _col(Action.ref), _col(Action.description), _col(Action.agency_name),
                   _col(Contact.name), _col(Action.target_text), _col(Action.due), _col(Action.status),
-                  _col(Action.updated_at), _col(Action.last_chased_at),
+                  _col(Action.updated_at), _col(ActionActivity.last_chased_at),
                   per_action(sa.func.count(reached_message(sa.literal(1), chase))),
                   sa.func.coalesce(per_action(sa.func.max(reached_message(_col(Message.level), chase))), 0),
                   overdue)
         .select_from(Action)
+        .join(ActionActivity, _col(ActionActivity.action_id) == _col(Action.id))
         .outerjoin(Contact, _col(Contact.id) == _col(Action.lead_contact_id))
         .where(_col(Action.id).in_(ids))
     )

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.."
 rm -f bot/migrations/versions/0001_*.py /tmp/dhr-autogen.db
 # The later, hand-written migrations (triggers autogenerate cannot see) step aside while 0001 is rebuilt.
 aside=$(mktemp -d)
-mv bot/migrations/versions/0002_*.py "$aside"/
+find bot/migrations/versions -maxdepth 1 -name '0*.py' ! -name '0001_*' -exec mv {} "$aside"/ \;
 trap 'mv "$aside"/*.py bot/migrations/versions/ && rmdir "$aside"' EXIT
 .venv/bin/python - <<'PY'
 from alembic import command

@@ -22,7 +22,7 @@ from sqlmodel import Session, SQLModel, col, select
 from bot.action_copies import with_copies
 from bot.bulk import insert_rows
 from bot.contacts import known_addresses
-from bot.models import Action, ActionDecision, Agency, Contact, Event, ProgressUpdate, Recommendation, Review
+from bot.models import Action, ActionActivity, ActionDecision, Agency, Contact, Event, ProgressUpdate, Recommendation, Review
 from bot.plans.agencies import AgencyResolver
 from bot.plans.assemble import split_number
 from bot.plans.model import ParsedAction, ParsedPlan, PlanError
@@ -233,8 +233,10 @@ def import_plan(
 
 #: An import that adds this many actions is a bulk load: PostgreSQL's statistics are refreshed after it.
 ANALYZE_AFTER_ADDED = 1000
-#: The tables a bulk import fills (action_decision by the trigger that gives each new action its row).
-_BULK_FILLED: tuple[type[SQLModel], ...] = (Recommendation, Action, ActionDecision, ProgressUpdate, Event)
+#: The tables a bulk import fills (action_decision and action_activity by the triggers that give each new action
+#: its rows).
+_BULK_FILLED: tuple[type[SQLModel], ...] = (Recommendation, Action, ActionDecision, ActionActivity, ProgressUpdate,
+                                            Event)
 
 
 def is_bulk_load(report: ImportReport) -> bool:

@@ -20,6 +20,7 @@ from bot.console.access import Viewer
 from bot.db import session_scope
 from bot.models import (
     Action,
+    ActionActivity,
     Agency,
     Contact,
     Message,
@@ -146,9 +147,10 @@ def test_the_reviews_page_counts_as_the_plan_pages_filters_choose(engine: Engine
 
 
 def _action_reads(plan: str) -> list[str]:
-    """Each read of the action table in a PostgreSQL plan, with the lines that say its index and conditions."""
+    """Each read of the action table or its activity rows in a PostgreSQL plan, with the lines that say its index
+    and conditions."""
     lines = plan.splitlines()
-    return [" ".join(lines[n:n + 4]) for n, line in enumerate(lines) if re.search(r" on action\b", line)]
+    return [" ".join(lines[n:n + 4]) for n, line in enumerate(lines) if re.search(r" on action(_activity)?\b", line)]
 
 
 @pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
@@ -173,11 +175,12 @@ def test_postgresql_counts_each_reviews_figures_in_the_review_s_indexes_without_
     reads = _action_reads(plan)
     assert len(reads) == 7, plan  # every action, open, overdue, unanswered, and the three parts of not chased
     for read in reads:
-        assert re.search(r"Index (Only )?Scan (using|on) ix_action_(plan|review)_\w+", read), plan
+        assert re.search(r"Index (Only )?Scan (using|on) ix_action_(plan|review|activity)_\w+", read), plan
         assert re.search(r"Index Cond: \(+review_id = review\.id\)", read), plan
     [per_agency] = [read for read in reads if "leadless_agency.id" in read]
     assert "Index Only Scan using ix_action_plan_through_agency" in per_agency, plan
     assert "lead_agency_id = leadless_agency.id" in per_agency.split("Index Cond")[1].split("Filter")[0], plan
+    assert "Index Only Scan using ix_action_activity_unanswered" in plan, plan
     assert not re.search(r"\b(message|messageaction|progressupdate|recommendation)\b", plan), plan
     assert plan.count(" on contact") == 1 and "CTE leadless_agency" in plan, plan  # the contacts, once
 
@@ -193,37 +196,42 @@ def test_sqlite_counts_each_reviews_figures_in_the_review_s_indexes_alone(engine
             session.execute(sa.text("ANALYZE"))
         plan = sqlite_plan(session, queries.review_summaries_query(partnership_id, COORDINATOR, TODAY))
 
-    reads = [line for line in plan.splitlines() if re.search(r"\baction\b", line)]
+    reads = [line for line in plan.splitlines() if re.search(r"\baction(_activity)?\b", line)]
     assert len(reads) == 7, plan
     for read in reads:
-        assert re.search(r"SEARCH action USING COVERING INDEX ix_action_(plan|review)_\w+ \(review_id=\?", read), plan
+        assert re.search(r"SEARCH action(_activity)? USING COVERING INDEX ix_action_(plan|review|activity)_\w+ "
+                         r"\(review_id=\?", read), plan
+    assert "SEARCH action_activity USING COVERING INDEX ix_action_activity_unanswered" in plan, plan
     assert not re.search(r"\b(message|messageaction|progressupdate)\b", plan), plan
     assert "MATERIALIZE leadless_agency" in plan and len(re.findall(r"(SEARCH|SCAN) contact", plan)) == 1, plan
 
 
-#: (filter, the index each of the page's statements reads): every sort both ways, and the filters with an index.
+#: (filter, the index each of the page's statements reads): every sort both ways, the filters with an index, and
+#: the walks in order that look up the action or its activity row by key for a filter or a sort on the other.
 PAGE_SHAPES = [
-    *[(queries.PlanFilter(sort=sort, descending=descending), f"ix_action_plan_{index}")
-      for sort, index in (("ref", "ref"), ("agency", "agency"), ("due", "due"), ("status", "status"),
-                          ("updated", "updated"), ("chased", "chased"))
+    *[(queries.PlanFilter(sort=sort, descending=descending), f"ix_action_{index}")
+      for sort, index in (("ref", "plan_ref"), ("agency", "plan_agency"), ("due", "plan_due"),
+                          ("status", "plan_status"), ("updated", "plan_updated"), ("chased", "activity_chased"))
       for descending in (False, True)],
     (queries.PlanFilter(overdue=True, sort="due"), "ix_action_plan_overdue"),
     (queries.PlanFilter(overdue=True, sort="due", descending=True), "ix_action_plan_overdue"),
-    (queries.PlanFilter(unanswered=True, sort="chased", descending=True), "ix_action_plan_unanswered"),
-    (queries.PlanFilter(unanswered=True, sort="chased"), "ix_action_plan_unanswered"),
+    (queries.PlanFilter(unanswered=True, sort="chased", descending=True), "ix_action_activity_unanswered"),
+    (queries.PlanFilter(unanswered=True, sort="chased"), "ix_action_activity_unanswered"),
+    (queries.PlanFilter(unanswered=True, overdue=True, sort="chased"), "ix_action_activity_unanswered"),
+    (queries.PlanFilter(unanswered=True, sort="ref"), "ix_action_plan_ref"),
+    (queries.PlanFilter(overdue=True, sort="chased", descending=True), "ix_action_activity_chased"),
 ]
 
 
 def _page_statements(session: Session, wanted: queries.PlanFilter) -> list[tuple[str, Any]]:
     review_id = session.execute(sa.select(Review.id).where(Review.code == "RIV3")).scalar_one()  # type: ignore[call-overload,arg-type]
     chosen = queries.plan_ids_query(review_id, COORDINATOR, TODAY, wanted)
-    total = int(session.execute(queries.count_query(chosen, wanted, COORDINATOR)).scalar_one())
-    known, unknown = queries.sorted_queries(chosen, wanted, COORDINATOR, total)
+    too_many_to_sort = queries.SORT_AT_MOST + 1  # as a big review's filters choose: every page walks an index
+    known, unknown = queries.sorted_queries(chosen, wanted, COORDINATOR, too_many_to_sort)
     statements = [("count", queries.count_query(chosen, wanted, COORDINATOR)),
                   ("page", known.limit(queries.PAGE_SIZE).offset(100))]
     if unknown is not None:
-        index = queries._SORTS[wanted.sort].index_name
-        statements += [("undated count", queries.count_in_order_query(unknown, index)),
+        statements += [("undated count", queries.count_in_order_query(unknown)),
                        ("undated", unknown.limit(queries.PAGE_SIZE).offset(100))]
     return statements
 
@@ -242,8 +250,10 @@ def test_postgresql_walks_the_plan_pages_index_in_its_order_without_statistics(e
         connection.rollback()
 
     for wanted, index, name, plan in plans:
-        assert index in plan or (name == "count" and "ix_action_plan_" in plan), (wanted, name, plan)
+        assert index in plan or (name == "count" and re.search(r"ix_action_(plan|activity)_", plan)), (wanted, name, plan)
         assert "Sort" not in plan and "Seq Scan" not in plan, (wanted, name, plan)
+        # one index walked: the other table, if read, looked up by its primary key
+        assert len(re.findall(r"Scan (Backward )?using ix_", plan)) == 1, (wanted, name, plan)
         assert not re.search(r"\b(message|messageaction|progressupdate|recommendation)\b", plan), (wanted, name, plan)
         if "count" in name:
             assert "Index Only Scan" in plan, (wanted, name, plan)
@@ -261,11 +271,14 @@ def test_sqlite_walks_the_plan_pages_index_in_its_order(engine: Engine, analysed
             _small_reviews(session, 200)
             session.execute(sa.text("ANALYZE"))
         for wanted, index in PAGE_SHAPES:
+            table = "action_activity" if "activity" in index else "action"
             for name, statement in _page_statements(session, wanted):
                 plan = sqlite_plan(session, statement)
-                assert re.search(rf"SEARCH action USING (COVERING )?INDEX {index}\b", plan) or name == "count", (
+                assert re.search(rf"SEARCH {table} USING (COVERING )?INDEX {index}\b", plan) or name == "count", (
                     wanted, name, plan)
                 assert "TEMP B-TREE" not in plan and "SCAN action" not in plan, (wanted, name, plan)
+                # one index walked: the other table, if read, looked up by key (its rowid)
+                assert len(re.findall(r"USING (COVERING )?INDEX", plan)) == 1, (wanted, name, plan)
                 if "count" in name:
                     assert "COVERING INDEX" in plan, (wanted, name, plan)
 
@@ -286,8 +299,9 @@ def _small_reviews(session: Session, count: int) -> None:
 
 @pytest.mark.parametrize("sort", ["due", "chased", "ref", "status"])
 @pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("unanswered", [False, True], ids=["all", "unanswered"])
 def test_the_pages_are_the_whole_sorted_list_cut_in_order_with_unknown_keys_last(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch, sort: str, descending: bool
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, sort: str, descending: bool, unanswered: bool
 ) -> None:
     monkeypatch.setattr(queries, "PAGE_SIZE", 7)
     monkeypatch.setattr(queries, "SORT_AT_MOST", 20)  # pages past it count the unknown keys first
@@ -295,13 +309,17 @@ def test_the_pages_are_the_whole_sorted_list_cut_in_order_with_unknown_keys_last
         _fill(session, 120)
         session.execute(sa.update(Action).where(Action.id % 7 == 0).values(due=None))  # type: ignore[operator]
         review_id = session.execute(sa.select(Review.id)).scalar_one()  # type: ignore[call-overload]
-        wanted = queries.PlanFilter(sort=sort, descending=descending)
+        wanted = queries.PlanFilter(sort=sort, descending=descending, unanswered=unanswered)
         first = queries.plan_page(session, review_id, COORDINATOR, TODAY, wanted)
         pages = [queries.plan_page(session, review_id, COORDINATOR, TODAY, replace(wanted, page=n)).rows
                  for n in range(1, first.pages + 1)]
-        rows = session.execute(sa.select(Action.id, Action.due, Action.last_chased_at, Action.recommendation_position,
-                                         Action.position, Action.ref, Action.status)).all()
+        rows = session.execute(sa.select(Action.id, Action.due, ActionActivity.last_chased_at,
+                                         Action.recommendation_position, Action.position, Action.ref, Action.status)
+                               .join(ActionActivity, ActionActivity.action_id == Action.id)).all()  # type: ignore[arg-type]
 
+    if unanswered:  # _fill answers nobody: the open actions chased
+        rows = [r for r in rows if r.last_chased_at is not None and r.status != "complete"]
+        assert 20 < len(rows) < 60  # more than SORT_AT_MOST: the sort's index is walked, joined to the activity
     key = {"due": lambda r: r.due, "chased": lambda r: r.last_chased_at,
            "ref": lambda r: (r.recommendation_position, r.position, r.ref), "status": lambda r: r.status}[sort]
     known = sorted((r for r in rows if key(r) is not None), key=lambda r: (key(r), r.id), reverse=descending)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 22:13:29.140671
+Create Date: 2026-12-08 00:34:28.363956
 """
 
 from __future__ import annotations
@@ -208,8 +208,6 @@ def upgrade() -> None:
     sa.Column('review_id', sa.Integer(), nullable=False),
     sa.Column('recommendation_position', sa.Integer(), nullable=False),
     sa.Column('agency_name', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('last_chased_at', bot.models.UTCDateTime(), nullable=True),
-    sa.Column('last_answer_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('ref', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
@@ -241,18 +239,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_action_lead_contact_id'), ['lead_contact_id'], unique=False)
         batch_op.create_index('ix_action_live_due_ref', ['due', 'ref'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.create_index('ix_action_plan_agency', ['review_id', 'agency_name', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
-        batch_op.create_index('ix_action_plan_chased', ['review_id', 'last_chased_at', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.create_index('ix_action_plan_due', ['review_id', 'due', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.create_index('ix_action_plan_overdue', ['review_id', 'due', 'id', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.create_index('ix_action_plan_ref', ['review_id', 'recommendation_position', 'position', 'ref', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.create_index('ix_action_plan_snoozed', ['review_id', 'snoozed_until', 'id', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND snoozed_until IS NOT NULL"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND snoozed_until IS NOT NULL"))
         batch_op.create_index('ix_action_plan_status', ['review_id', 'status', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.create_index('ix_action_plan_through_agency', ['review_id', 'lead_agency_id', 'snoozed_until', 'lead_contact_id', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND lead_contact_id IS NULL"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND lead_contact_id IS NULL"))
-        batch_op.create_index('ix_action_plan_unanswered', ['review_id', 'last_chased_at', 'id', 'last_answer_at', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"))
         batch_op.create_index('ix_action_plan_updated', ['review_id', 'updated_at', 'id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_action_recommendation_id'), ['recommendation_id'], unique=False)
         batch_op.create_index('ix_action_review_lead_agency', ['review_id', 'lead_agency_id', 'id', 'removed_from_plan_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_status'), ['status'], unique=False)
+
+    op.create_table('action_activity',
+    sa.Column('action_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('removed_from_plan_at', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('last_chased_at', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('last_answer_at', bot.models.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['action_id'], ['action.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('action_id')
+    )
+    with op.batch_alter_table('action_activity', schema=None) as batch_op:
+        batch_op.create_index('ix_action_activity_chased', ['review_id', 'last_chased_at', 'action_id', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+        batch_op.create_index('ix_action_activity_unanswered', ['review_id', 'last_chased_at', 'action_id', 'last_answer_at', 'status', 'removed_from_plan_at'], unique=False, postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"))
 
     op.create_table('action_decision',
     sa.Column('action_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -349,19 +359,22 @@ def downgrade() -> None:
         batch_op.drop_index('ix_action_decision_decide_on', postgresql_where=sa.text('decide_on IS NOT NULL'), sqlite_where=sa.text('decide_on IS NOT NULL'))
 
     op.drop_table('action_decision')
+    with op.batch_alter_table('action_activity', schema=None) as batch_op:
+        batch_op.drop_index('ix_action_activity_unanswered', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"))
+        batch_op.drop_index('ix_action_activity_chased', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
+
+    op.drop_table('action_activity')
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_action_status'))
         batch_op.drop_index('ix_action_review_lead_agency')
         batch_op.drop_index(batch_op.f('ix_action_recommendation_id'))
         batch_op.drop_index('ix_action_plan_updated', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
-        batch_op.drop_index('ix_action_plan_unanswered', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND last_chased_at > coalesce(last_answer_at, '1900-01-01')"))
         batch_op.drop_index('ix_action_plan_through_agency', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND lead_contact_id IS NULL"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND lead_contact_id IS NULL"))
         batch_op.drop_index('ix_action_plan_status', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.drop_index('ix_action_plan_snoozed', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND snoozed_until IS NOT NULL"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable') AND snoozed_until IS NOT NULL"))
         batch_op.drop_index('ix_action_plan_ref', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.drop_index('ix_action_plan_overdue', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.drop_index('ix_action_plan_due', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
-        batch_op.drop_index('ix_action_plan_chased', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.drop_index('ix_action_plan_agency', postgresql_where=sa.text('removed_from_plan_at IS NULL'), sqlite_where=sa.text('removed_from_plan_at IS NULL'))
         batch_op.drop_index('ix_action_live_due_ref', postgresql_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"), sqlite_where=sa.text("removed_from_plan_at IS NULL AND status NOT IN ('complete', 'not_applicable')"))
         batch_op.drop_index(batch_op.f('ix_action_lead_contact_id'))
