@@ -292,7 +292,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|start|finish|arrange)\b"
         r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't"
         r"|didn't|isn't|wasn't|not yet)\W*$"
-        r"|\b(?:hope|intend|aim|mean|meant|plan|want|expect)(?:s|ed|ing)? to (?:finish|complete|have|be|get)\b"
+        # (not the noun: "a safety plan to be agreed with the parent" is what the new protocol asks for)
+        r"|\b(?<!\ba )(?<!\bthe )(?<!safety )(?<!action )(?<!care )(?<!support )(?<!risk )(?<!delivery )"
+        r"(?:hope|intend|aim|mean|meant|plan|want|expect)(?:s|ed|ing)? to (?:finish|complete|have|be|get)\b"
         r"|^partly\b|^partially\b|\bin part\b|\bnot \w+ yet\b|\b(?:has|have) been delayed\b|\bre-?opened\b"
         r"|\b(?:thought|believed|assumed) (?:it|this|that) (?:was|had been)\b|\bstill need(?:s)? (?:doing|to be done)\b"
         r"|\bstill moving\b|\bstill (?:have|has|got) (?:\w+ ){0,2}?(?:sessions?|bits?|parts?|teams?|wards?|sites?|cohorts?"
@@ -371,11 +373,29 @@ _USES_SO_FAR = _R(
     r"\bso far\b",
     re.I,
 )
+# The proof of finished work still to be sent, not work still to be done: "done, just need to send you the evidence",
+# "will dig out the signed register and send it over", "evidence still to be uploaded". Taken out of the clause so
+# the completion beside it is read; the reply is then put to the writer (replies._more_than_done), since the work
+# itself cannot be checked yet.
+PROOF_STILL_TO_SEND = _R(
+    r"(?:\b(?:just |only |still )?(?:need(?:s)? to|have to|got to|will|i'll|i will|we'll|we will|i'm going to)[ \t]+"
+    r"(?:\w+[ \t]+){0,2}?(?:send|upload|attach|forward|dig out|find|pull together|share|e-?mail|add|put|update)\b"
+    r"[^.;\n]{0,40}?\b(?:evidence|(?:signed |attendance |training )?register|attendance (?:list|sheet)s?|sign-in sheets?"
+    r"|certificates?|tracker|paperwork|screenshots?|training records?|audit summary|proof)\b"
+    r"|\b(?:the )?(?:evidence|paperwork|proof|certificates?)[ \t]+(?:is |are )?still[ \t]+to be[ \t]+"
+    r"(?:sent|uploaded|attached|added|forwarded|shared))[^.;\n]{0,80}",
+    re.I,
+)
+# "evidence to follow by email": the proof on its way, said by a writer who has it; taken out like the above, but
+# no reason by itself to ask.
+_PROOF_TO_FOLLOW = _R(r"\b(?:the )?(?:evidence|paperwork|proof|certificates?|minutes)[ \t]+(?:will )?(?:to )?follow\b"
+                      r"[^.;\n]{0,80}", re.I)
 # The few left out because they cannot take part: "the remaining staff are on long-term leave", "the other two are on
 # maternity leave". The action's share is done; they are no part still to do.
 _REST_CANNOT_TAKE_PART = _R(
-    r"\b(?:the )?(?:remaining|rest|other|others)\b(?: (?:few|\w+))?(?: of (?:them|the \w+))? (?:are|is|were|was) (?:all )?"
-    r"(?:on (?:long[- ]term |maternity |sick |extended |parental )?(?:leave|sick)|off sick|exempt|no longer (?:in post"
+    # ("with the remaining staff on long-term absence": the verb left out)
+    r"\b(?:the )?(?:remaining|rest|other|others)\b(?: (?:few|\w+))?(?: of (?:them|the \w+))? (?:(?:are|is|were|was) )?(?:all )?"
+    r"(?:on (?:long[- ]term |maternity |sick |extended |parental )?(?:leave|sick|absence)|off sick|exempt|no longer (?:in post"
     r"|employed|with us))\b",
     re.I,
 )
@@ -462,7 +482,9 @@ _CLOSE_ASKED = _R(
     # "can we mark this as complete?", "could you close it off"
     r"|(?:can|could) (?:we|you|i) (?:please )?(?:mark|record|show) (?:this|it)(?: one| action)? (?:as )?(?:complete|done"
     r"|closed|finished)"
-    r"|close (?:it|this)(?: one| action)? (?:off|down)|^\W*closing\W*$)\b",
+    r"|close (?:it|this)(?: one| action)? (?:off|down)|^\W*closing\W*$"
+    # "This action can now be closed": said of the whole action, with no step still to wait for after it
+    r"|^\W*(?:this|the)(?: action)? (?:can|may) (?:now )?be closed(?:\W*$|(?= (?:now|as (?:complete|done))\W*$)))\b",
     re.I,
 )
 CLOSE_ASKED = 0.7
@@ -499,7 +521,8 @@ def _without_targets_met(clause: str) -> str:
 def _read_clause(clause: str) -> tuple[ReadStatus, float]:
     if _ACK_ONLY.match(clause) or _ABOUT_THE_CHASE.search(clause) or _ASKS_THE_CHASER.search(clause):
         return ReadStatus.UNCLEAR, 0.2
-    clause = _USES_SO_FAR.sub("", _REST_CANNOT_TAKE_PART.sub("", _without_targets_met(clause))).strip(" ,.;:-")
+    clause = _USES_SO_FAR.sub("", _REST_CANNOT_TAKE_PART.sub("", _without_targets_met(clause)))
+    clause = _PROOF_TO_FOLLOW.sub("", PROOF_STILL_TO_SEND.sub("", clause)).strip(" ,.;:-")
     if not clause:
         return ReadStatus.UNCLEAR, 0.2
     if _CLOSE_ASKED.search(clause):
