@@ -271,6 +271,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|some|more|lots)"
         r"|\b(?:left|remaining) to (?:do|go|train)\b|\b\w+ (?:more )?to go\b|\bnot all\b|\bstill going\b"
         r"|\bgetting there\b"
+        # "we are in the middle of this work": part way through, however the rest of the reply reports it
+        r"|\b(?:we're|we are|i'm|i am|they're|they are) (?:right |still )?in the middle of (?:this|it|the|doing)\b"
         # the next part named: "now onto the actual review", "finished the north team, south team next"
         r"|\bnow on ?to\b|\b(?:team|teams|part|phase|stage|bit|lot|group|cohort|site|school|ward)s? next\b"
         r"|\bmade a start\b|\bmoving along\b|\bgoing well\b|\bneeds? to (?:go|be)\b(?! (?:honest|clear|frank|upfront"

@@ -178,7 +178,8 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken over|picked (?:this|it) up|taken (?:this|it) on)"),
     # "Harriet Cole, the board's business manager, now leads on this"
     _WHO + _I(r"(?:,\s+the [\w'’ ]{1,60}?,)?\s+(?:\([^)]{0,80}\)\s+)?(?:who\s+)?(?:now\s+)?"
-              r"(?:(?:leads|is leading|are leading) (?:on|for)|is covering"
+              # (not "the draft is out to the GP leads for comments": leads there are people asked, not owners)
+              r"(?:(?:leads|is leading|are leading) (?:on|for)(?! (?:comments?|feedback|review|approval|sign)\w*)|is covering"
               r"|are covering)\b"),
     _WHO + _I(r"\s+(?:is|are)\s+(?:now\s+)?(?:the (?:new )?(?:lead|owner)|responsible for (?:this|it))"),
     _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?\s+owns?\s+(?:it|this|these|them"

@@ -408,7 +408,10 @@ _TARGET_CUE = re.compile(
     r"|aim(?:ing)? (?:for|to \w+ (?:by|in))|expected?(?: by| in| on)?|finish date(?: is)?|w/c|week (?:commencing"
     r"|beginning)"
     # "sometime between September and November", "between now and July": the later end
-    r"|between (?:now|[a-z]+(?: \d{4})?) (?:and|&))"
+    r"|between (?:now|[a-z]+(?: \d{4})?) (?:and|&)"
+    # "I expect to finish mid-February", "we hope to be done in June": the writer's own finishing date
+    r"|(?:expect|hope|plan|aim|intend)(?:s|ed|ing)? to (?:finish|complete|be (?:done|finished|complete))"
+    r"(?: it| this| the \w+)?(?: by| in| on)?)"
     # "by Friday 12 March"
     r"\W+(?:the\s+)?(?:(?:end|mid|middle|start|beginning|early|late)(?: of)?[\s-]+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
@@ -417,7 +420,7 @@ _TARGET_CUE = re.compile(
 # "next week", "in a fortnight", "tomorrow": a relative day is a target when the reply speaks of finishing.
 _RELATIVE_TARGET = re.compile(r"^(?:next|in|within|tomorrow|this|the|another)\b", re.I)
 _FINISHING = re.compile(
-    r"\b(?:finish\w*|complete\w*|done|ready|wrap(?:ped)? up|in place|delivered|sorted"
+    r"\b(?:finish\w*|complete\w*|done|ready|wrap(?:ped)? up|in place|delivered|sorted|signed off"
     r"|put (?:them |it |these |those )?up)\b",  # "posters printed, we'll put them up next week"
     re.I,
 )
