@@ -291,7 +291,7 @@ _UNNAMED = re.compile(
     # disowned in other words: "it's not mine", "don't think this is ours", "either way not us", "definitely not the
     # council's", "no longer sits with me", "belongs elsewhere" (not "assigned to us by mistake": the older sets read
     # that as not applicable to the writer's agency, with no one else named)
-    r"|\b(?:it's|it is|this is|that's|that is) not (?:mine|ours)\b"
+    r"|\b(?:it's|it is|this is|that's|that is) not (?:mine|ours)\b(?! to\b)"  # (not "not mine to sign off")
     r"|\b(?:don't|do not) think (?:this|it|that)(?: one)?(?:'s| is) (?:ours|mine|for (?:us|me))\b"
     r"|\b(?:either way|definitely|certainly|really|def) not (?:us|ours|mine|me)\b"
     r"|\bnot (?:the|our) (?:council|trust|school|practice|service|charity|police|hospital|team|agency)'s\b"
