@@ -363,9 +363,23 @@ _NO_LONGER_NEEDED = _R(
     r"|\bwithdrew (?:this|it|that|the action)\b|\bfollow(?:ing)? (?:the )?[\w' ]{1,40}? instead\b"
     # "the service got decommissioned", "we've decided not to pursue it": the action has nothing left to act on
     r"|\b(?:got|was|were|has been|have been|been) decommissioned\b"
-    r"|\b(?:decided|agreed|chosen|chose) not to (?:pursue|proceed with|progress|take forward|go ahead with)\b",
+    r"|\b(?:decided|agreed|chosen|chose) not to (?:pursue|proceed with|progress|take forward|go ahead with)\b"
+    # "this one's dead in the water", "I think it just falls away", "it doesn't really apply any more"
+    r"|\b(?:this|it|that)(?: one)?(?:'s| is) dead\b|\b(?:just |simply )?falls? away\b"
+    r"|\b(?:doesn't|does not|don't|do not) (?:really )?apply any ?more\b",
     re.I,
 )
+# What the action was about has gone: "the hub it's about closed in March", "that post was deleted in the
+# restructure", "the pilot this was attached to ended" (not "the service closed 40 cases": closed, then an object).
+# Weaker than the phrases above (GONE_BEFORE_DONE): "the old contract ended and the new provider has done it, so this
+# is complete" is a completion.
+_WHAT_IT_WAS_ABOUT_HAS_GONE = _R(
+    r"\b(?:post|hub|hostel|clinic|pilot|premises|contract|scheme|centre|center|project|refuge|drop-in)\b(?: [\w'-]+){0,6}?"
+    r" (?:closed|ended|shut|ceased|(?:was|has been|got) (?:deleted|cut|scrapped|closed|shut))"
+    r"(?=\W*$| (?:in|on|at|last|when|after|before|and|so|down)\b|[.,;:!?-])",
+    re.I,
+)
+GONE_BEFORE_DONE = 0.7
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
 # What a finished piece of work has been used for: "we've had 23 referrals through it so far". A count of uses, not
 # of work done ("40 staff trained so far" stays in progress).
@@ -539,6 +553,8 @@ def _read_clause(clause: str) -> tuple[ReadStatus, float]:
     # "n/a, that clinic closed in May": the rest of a clause that opens "n/a" says why
     if _NO_LONGER_NEEDED.search(clause) or _NOT_APPLICABLE_OPENING.match(clause):
         return ReadStatus.NOT_APPLICABLE, 0.8
+    if _WHAT_IT_WAS_ABOUT_HAS_GONE.search(clause):
+        return ReadStatus.NOT_APPLICABLE, GONE_BEFORE_DONE
     if _HEDGED_DONE.search(clause) or _BELIEVED_DONE.search(clause):
         return ReadStatus.COMPLETE, HEDGED_DONE
     if _NOTHING_WE_CAN_DO.search(clause):
@@ -689,7 +705,10 @@ def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, f
     work = statuses & {ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED}
     # "merged into 4.3, so it can be closed here - the reporting will be against 4.3": only descriptions beside it
     stated_work = {s for s, c in said if c >= 0.8} & work
-    if ReadStatus.NOT_APPLICABLE in statuses and stated_work <= {ReadStatus.COMPLETE}:
+    # (a service said to have gone, beside "so this is done", is a completion: the work was done another way)
+    only_gone = all(c <= GONE_BEFORE_DONE for s, c in said if s is ReadStatus.NOT_APPLICABLE)
+    if ReadStatus.NOT_APPLICABLE in statuses and stated_work <= {ReadStatus.COMPLETE} and not (
+            only_gone and any(s is ReadStatus.COMPLETE and c >= 0.9 for s, c in said)):
         return ReadStatus.NOT_APPLICABLE, min(surest, 0.7)
     if work == {ReadStatus.COMPLETE}:
         # "Done, no update needed": a completion beside words that say nothing about other work.

@@ -220,3 +220,27 @@ def test_a_ref_named_again_is_a_back_reference() -> None:
     readings = read_replies(text, today=TODAY, known_refs=REFS[:2], model=None)
     assert readings["OAK4-2-1"].status is ReadStatus.COMPLETE
     assert readings["OAK4-2-2"].status is ReadStatus.NOT_STARTED
+
+
+# --- what the action was about has gone -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "the drop-in this was about shut in March so it's dead, nothing to do",
+    "The refuge project ended in June. There's nothing left to action, so I think this one falls away.",
+    "That post was deleted in the restructure and its cases went to the duty team, so there is nothing left to "
+    "audit.",
+    "the clinic closed at Easter and patients moved to the new hub. the action doesn't really apply any more",
+])
+def test_an_action_about_something_gone_is_not_applicable(text: str) -> None:
+    reading = read_reply(text, today=TODAY, model=None)
+    assert reading.status is ReadStatus.NOT_APPLICABLE, reading
+
+
+@pytest.mark.parametrize("text", [
+    "The old contract ended in March and the new provider has trained all staff, so this is done.",
+    "The consultation closed on 3 May and the policy has been signed off.",
+    "The service closed 40 cases this quarter using the new form; action complete.",
+])
+def test_something_closed_beside_a_completion_is_no_reason_to_drop_the_action(text: str) -> None:
+    assert _status(text) is ReadStatus.COMPLETE
