@@ -108,6 +108,9 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 _R = re.compile
+# "a bit behind on the history", "behind with my emails": the writer catching up, not the work running late
+_BEHIND_ON_THE_WORK = (r"(?! (?:on|with) (?:the |my |our )?(?:history|background|e-?mails?|inbox|news|reading|handover"
+                       r"|paperwork)\b)")
 #: A month or season as chat writes it ("feb", "september", "q2", "spring"): the date words in the rules below.
 _MONTH_OR_SEASON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter"
 # Reply phrasings the plan-cell rules do not know, checked on each clause before them, strongest first.
@@ -182,12 +185,14 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"\bat the latest\b|\blet'?s say\b|\brevised (?:target|deadline|completion|timescale|date)"
         r"|\bso (?:the )?(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:this |the )?(?:" + _MONTH_OR_SEASON
         + r"|financial year|next (?:week|month|year))\b[^.,;]{0,30}\bfor (?:this|it|that|us|the \w+)\b"
-        r"|\b(?:a )?bit behind\b|\bbehind (?:schedule|plan|target)\b|\brunning (?:a (?:bit|little) |slightly )?(?:late|behind)\b"
+        r"|\b(?:a )?bit behind\b" + _BEHIND_ON_THE_WORK + r"|\bbehind (?:schedule|plan|target)\b"
+        r"|\brunning (?:a (?:bit|little) |slightly )?(?:late|behind)\b"
         # "gonna be late on this one", "3-3 going to be late": lateness owned up to before it happens
         r"|\b(?:going to|gonna|will|'ll) be (?:a (?:bit|little) |slightly )?late\b"
         # "we're behind on this one", "sorry it has taken longer than we planned"
         r"|\b(?:we're|we are|i'm|i am|it's|it is|this is|we've fallen|it's fallen) (?:a (?:bit|little) |slightly |well |quite )?"
-        r"behind\b|\b(?:taken|taking) longer than (?:we |i )?(?:planned|expected|hoped|thought|anticipated)\b"
+        r"behind\b" + _BEHIND_ON_THE_WORK
+        + r"|\b(?:taken|taking) longer than (?:we |i )?(?:planned|expected|hoped|thought|anticipated)\b"
         r"|\b(?:can|could) you give (?:me|us) (?:a |an |another |two |three |a few |a couple of )?(?:more )?(?:fortnight"
         r"|weeks?|months?)\b"
         r"|\b(?:it'?ll|it will|that'?ll|that will) be (?:w/c|week commencing|(?:the )?end of|mid|early|late|next"
@@ -456,7 +461,11 @@ _ABOUT_THE_CHASE = _R(
     r"\b(?:already )?(?:sent|given|gave|provided) (?:you |the \w+ )?(?:an? |the )?update\b|\b(?:not sure|unsure) (?:who|why)\b"
     r"|\bstill (?:showing|shows) (?:up )?as\b"
     # "the work completed last year was for a different review": other work, not this action's
-    r"|\bfor (?:a |another )?(?:different|separate|previous|earlier|older) (?:review|dhr|action|plan|case)\b",
+    # ("done last year under a separate action", "as part of an earlier review")
+    r"|\b(?:for|under|as part of|in) (?:a |an |another )?(?:different|separate|previous|earlier|older) (?:review|dhr|action"
+    r"|plan|case)\b"
+    # "I can't find any record of what, if anything, was done on it": what the writer does not know, not a report
+    r"|\b(?:can't|cannot|couldn't|could not|unable to) find (?:any )?(?:record|trace|note)s? of\b",
     re.I,
 )
 

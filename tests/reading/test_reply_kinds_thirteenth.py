@@ -244,3 +244,30 @@ def test_an_action_about_something_gone_is_not_applicable(text: str) -> None:
 ])
 def test_something_closed_beside_a_completion_is_no_reason_to_drop_the_action(text: str) -> None:
     assert _status(text) is ReadStatus.COMPLETE
+
+
+# --- not started, or in progress, behind other words ------------------------------------------------------------
+
+
+def test_work_done_under_another_action_is_not_this_ones() -> None:
+    text = ("To be clear, stage one (the staff guide) was finished in the spring under a separate action. This "
+            "action is stage two, the roll-out to the branch offices, and that hasn't started.")
+    assert _status(text) is ReadStatus.NOT_STARTED
+
+
+def test_no_record_of_what_was_done_is_no_report_that_it_was() -> None:
+    text = "I've inherited this from a colleague who retired. I can't find any record of what, if anything, was done."
+    assert _status(text) is not ReadStatus.COMPLETE
+
+
+@pytest.mark.parametrize("text", [
+    "I took this over from a colleague last month, so I'm a bit behind on the history. Two wards are trained so "
+    "far and I'm chasing dates for the rest.",
+    "Sorry, I'm behind with my emails - training is underway, three sessions left.",
+])
+def test_the_writer_catching_up_is_no_request_for_more_time(text: str) -> None:
+    assert _status(text) is ReadStatus.IN_PROGRESS
+
+
+def test_the_work_a_bit_behind_is_still_late() -> None:
+    assert _status("we're a bit behind on this one, can we say end of July?") is ReadStatus.EXTENSION_REQUESTED
