@@ -149,7 +149,13 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:can't|cannot|can not) (?:start|begin|progress|proceed|move)\b[^.]{0,20}\bbecause\b"
         r"|\b(?:cannot|can't|can not) be (?:progressed|taken forward|moved forward)\b"
         r"|\b(?:unable|not able) to make (?:any )?progress\b"
-        r"|\bneed\b[^.]{0,60}\bbefore (?:we|i|they) can (?:finish|complete|start|begin|progress|do|move)\b"
+        # (and "before we can change our policy", "before they can share it": the step the rest waits on)
+        r"|\bneed\b[^.]{0,90}\bbefore (?:we|i|they) can (?:finish|complete|start|begin|progress|do|move|change|update"
+        r"|share|implement|roll)\b"
+        # someone else silent: "their director hasn't responded to two letters"; "without that we can't do the matching"
+        r"|\b(?:hasn't|haven't|has not|have not) (?:yet )?(?:responded|replied) to (?:two|three|four|several|\d+|any of"
+        r" (?:our|my)) (?:letters|e-?mails|requests|reminders|chasers)\b"
+        r"|^\W*without (?:that|this|it|them|the \w+)\b[^.]{0,40}\b(?:can't|cannot|can not|unable to|not able to)\b"
         r"|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
         r"|\bnothing back from\b|\buntil further notice\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
         r"|\bstill waiting (?:on|for)\b|\bstill no \w+(?: \w+)? (?:back )?from\b"
@@ -496,8 +502,9 @@ def _only_a_block_denied(clause: str) -> bool:
 # "nothing more I can do until Legal come back", "no further action can be taken until it is adopted": the
 # writer can go no further, which is a block, not "nothing further needed".
 _NOTHING_WE_CAN_DO = _R(
-    r"\b(?:nothing (?:more|else|further) (?:that )?(?:i|we|they) can do|no further (?:action|work|progress) can be"
-    r" (?:taken|done|made))\b[^.]{0,40}\b(?:until|till|this end|our end|at the moment|for now|this side)\b",
+    # (and "nothing we can do on this til go-live")
+    r"\b(?:nothing (?:(?:more|else|further) )?(?:that )?(?:i|we|they) can do|no further (?:action|work|progress) can be"
+    r" (?:taken|done|made))\b[^.]{0,40}\b(?:until|till|til|this end|our end|at the moment|for now|this side)\b",
     re.I,
 )
 # "please close", "I'm happy for this to be closed", "confirmed ... closing": the writer asks for the action to be

@@ -271,3 +271,26 @@ def test_the_writer_catching_up_is_no_request_for_more_time(text: str) -> None:
 
 def test_the_work_a_bit_behind_is_still_late() -> None:
     assert _status("we're a bit behind on this one, can we say end of July?") is ReadStatus.EXTENSION_REQUESTED
+
+
+# --- blocked, said in other words -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "We need the health board to sign the data sharing agreement before we can update our referral form, and their "
+    "lawyer hasn't replied to three emails. We're ready as soon as they sign.",
+    "The registry say they need ministry approval before they can share the lists, and it has sat with them since "
+    "the autumn.",
+    "I chased the council in March and again in May; nothing back. Without that we can't run the comparison.",
+    "nothing we can do on this til the new records system is live, keeps slipping",
+])
+def test_waiting_on_someone_else_is_blocked(text: str) -> None:
+    assert _status(text) is ReadStatus.BLOCKED
+
+
+@pytest.mark.parametrize("text", [
+    "We needed the board's approval before we could update the form; they gave it in May and the form is live.",
+    "Without that extra funding it would have been harder, but the sessions are all delivered now.",
+])
+def test_a_wait_that_is_over_is_no_block(text: str) -> None:
+    assert _status(text) is not ReadStatus.BLOCKED
