@@ -108,6 +108,9 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 _R = re.compile
+# "a bit behind on the history", "behind with my emails": the writer catching up, not the work running late
+_BEHIND_ON_THE_WORK = (r"(?! (?:on|with) (?:the |my |our )?(?:history|background|e-?mails?|inbox|news|reading|handover"
+                       r"|paperwork)\b)")
 #: A month or season as chat writes it ("feb", "september", "q2", "spring"): the date words in the rules below.
 _MONTH_OR_SEASON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|q[1-4]|spring|summer|autumn|winter"
 # Reply phrasings the plan-cell rules do not know, checked on each clause before them, strongest first.
@@ -146,7 +149,13 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:can't|cannot|can not) (?:start|begin|progress|proceed|move)\b[^.]{0,20}\bbecause\b"
         r"|\b(?:cannot|can't|can not) be (?:progressed|taken forward|moved forward)\b"
         r"|\b(?:unable|not able) to make (?:any )?progress\b"
-        r"|\bneed\b[^.]{0,60}\bbefore (?:we|i|they) can (?:finish|complete|start|begin|progress|do|move)\b"
+        # (and "before we can change our policy", "before they can share it": the step the rest waits on)
+        r"|\bneed\b[^.]{0,90}\bbefore (?:we|i|they) can (?:finish|complete|start|begin|progress|do|move|change|update"
+        r"|share|implement|roll)\b"
+        # someone else silent: "their director hasn't responded to two letters"; "without that we can't do the matching"
+        r"|\b(?:hasn't|haven't|has not|have not) (?:yet )?(?:responded|replied) to (?:two|three|four|several|\d+|any of"
+        r" (?:our|my)) (?:letters|e-?mails|requests|reminders|chasers)\b"
+        r"|^\W*without (?:that|this|it|them|the \w+)\b[^.]{0,40}\b(?:can't|cannot|can not|unable to|not able to)\b"
         r"|\bchased (?:them|him|her|it|again|twice|\w+ times)|\b(?:can't|cannot) get hold of"
         r"|\bnothing back from\b|\buntil further notice\b|\bno (?:reply|response|answer) from\b|\bstill (?:can't|cannot)\b"
         r"|\bstill waiting (?:on|for)\b|\bstill no \w+(?: \w+)? (?:back )?from\b"
@@ -182,12 +191,14 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"\bat the latest\b|\blet'?s say\b|\brevised (?:target|deadline|completion|timescale|date)"
         r"|\bso (?:the )?(?:(?:end|start|middle|beginning) of |mid[- ]|early |late )?(?:this |the )?(?:" + _MONTH_OR_SEASON
         + r"|financial year|next (?:week|month|year))\b[^.,;]{0,30}\bfor (?:this|it|that|us|the \w+)\b"
-        r"|\b(?:a )?bit behind\b|\bbehind (?:schedule|plan|target)\b|\brunning (?:a (?:bit|little) |slightly )?(?:late|behind)\b"
+        r"|\b(?:a )?bit behind\b" + _BEHIND_ON_THE_WORK + r"|\bbehind (?:schedule|plan|target)\b"
+        r"|\brunning (?:a (?:bit|little) |slightly )?(?:late|behind)\b"
         # "gonna be late on this one", "3-3 going to be late": lateness owned up to before it happens
         r"|\b(?:going to|gonna|will|'ll) be (?:a (?:bit|little) |slightly )?late\b"
         # "we're behind on this one", "sorry it has taken longer than we planned"
         r"|\b(?:we're|we are|i'm|i am|it's|it is|this is|we've fallen|it's fallen) (?:a (?:bit|little) |slightly |well |quite )?"
-        r"behind\b|\b(?:taken|taking) longer than (?:we |i )?(?:planned|expected|hoped|thought|anticipated)\b"
+        r"behind\b" + _BEHIND_ON_THE_WORK
+        + r"|\b(?:taken|taking) longer than (?:we |i )?(?:planned|expected|hoped|thought|anticipated)\b"
         r"|\b(?:can|could) you give (?:me|us) (?:a |an |another |two |three |a few |a couple of )?(?:more )?(?:fortnight"
         r"|weeks?|months?)\b"
         r"|\b(?:it'?ll|it will|that'?ll|that will) be (?:w/c|week commencing|(?:the )?end of|mid|early|late|next"
@@ -271,6 +282,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|some|more|lots)"
         r"|\b(?:left|remaining) to (?:do|go|train)\b|\b\w+ (?:more )?to go\b|\bnot all\b|\bstill going\b"
         r"|\bgetting there\b"
+        # "we are in the middle of this work": part way through, however the rest of the reply reports it
+        r"|\b(?:we're|we are|i'm|i am|they're|they are) (?:right |still )?in the middle of (?:this|it|the|doing)\b"
         # the next part named: "now onto the actual review", "finished the north team, south team next"
         r"|\bnow on ?to\b|\b(?:team|teams|part|phase|stage|bit|lot|group|cohort|site|school|ward)s? next\b"
         r"|\bmade a start\b|\bmoving along\b|\bgoing well\b|\bneeds? to (?:go|be)\b(?! (?:honest|clear|frank|upfront"
@@ -292,7 +305,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|start|finish|arrange)\b"
         r"|\b(?:hasn't|has not|haven't|have not|didn't|did not) (?:yet )?happen|^(?:we |it |they )?(?:haven't|hasn't"
         r"|didn't|isn't|wasn't|not yet)\W*$"
-        r"|\b(?:hope|intend|aim|mean|meant|plan|want|expect)(?:s|ed|ing)? to (?:finish|complete|have|be|get)\b"
+        # (not the noun: "a safety plan to be agreed with the parent" is what the new protocol asks for)
+        r"|\b(?<!\ba )(?<!\bthe )(?<!safety )(?<!action )(?<!care )(?<!support )(?<!risk )(?<!delivery )"
+        r"(?:hope|intend|aim|mean|meant|plan|want|expect)(?:s|ed|ing)? to (?:finish|complete|have|be|get)\b"
         r"|^partly\b|^partially\b|\bin part\b|\bnot \w+ yet\b|\b(?:has|have) been delayed\b|\bre-?opened\b"
         r"|\b(?:thought|believed|assumed) (?:it|this|that) (?:was|had been)\b|\bstill need(?:s)? (?:doing|to be done)\b"
         r"|\bstill moving\b|\bstill (?:have|has|got) (?:\w+ ){0,2}?(?:sessions?|bits?|parts?|teams?|wards?|sites?|cohorts?"
@@ -359,9 +374,23 @@ _NO_LONGER_NEEDED = _R(
     r"|\bwithdrew (?:this|it|that|the action)\b|\bfollow(?:ing)? (?:the )?[\w' ]{1,40}? instead\b"
     # "the service got decommissioned", "we've decided not to pursue it": the action has nothing left to act on
     r"|\b(?:got|was|were|has been|have been|been) decommissioned\b"
-    r"|\b(?:decided|agreed|chosen|chose) not to (?:pursue|proceed with|progress|take forward|go ahead with)\b",
+    r"|\b(?:decided|agreed|chosen|chose) not to (?:pursue|proceed with|progress|take forward|go ahead with)\b"
+    # "this one's dead in the water", "I think it just falls away", "it doesn't really apply any more"
+    r"|\b(?:this|it|that)(?: one)?(?:'s| is) dead\b|\b(?:just |simply )?falls? away\b"
+    r"|\b(?:doesn't|does not|don't|do not) (?:really )?apply any ?more\b",
     re.I,
 )
+# What the action was about has gone: "the hub it's about closed in March", "that post was deleted in the
+# restructure", "the pilot this was attached to ended" (not "the service closed 40 cases": closed, then an object).
+# Weaker than the phrases above (GONE_BEFORE_DONE): "the old contract ended and the new provider has done it, so this
+# is complete" is a completion.
+_WHAT_IT_WAS_ABOUT_HAS_GONE = _R(
+    r"\b(?:post|hub|hostel|clinic|pilot|premises|contract|scheme|centre|center|project|refuge|drop-in)\b(?: [\w'-]+){0,6}?"
+    r" (?:closed|ended|shut|ceased|(?:was|has been|got) (?:deleted|cut|scrapped|closed|shut))"
+    r"(?=\W*$| (?:in|on|at|last|when|after|before|and|so|down)\b|[.,;:!?-])",
+    re.I,
+)
+GONE_BEFORE_DONE = 0.7
 # A clause that only acknowledges ("Received", "Noted", "Thanks") says nothing about the work.
 # What a finished piece of work has been used for: "we've had 23 referrals through it so far". A count of uses, not
 # of work done ("40 staff trained so far" stays in progress).
@@ -371,11 +400,29 @@ _USES_SO_FAR = _R(
     r"\bso far\b",
     re.I,
 )
+# The proof of finished work still to be sent, not work still to be done: "done, just need to send you the evidence",
+# "will dig out the signed register and send it over", "evidence still to be uploaded". Taken out of the clause so
+# the completion beside it is read; the reply is then put to the writer (replies._more_than_done), since the work
+# itself cannot be checked yet.
+PROOF_STILL_TO_SEND = _R(
+    r"(?:\b(?:just |only |still )?(?:need(?:s)? to|have to|got to|will|i'll|i will|we'll|we will|i'm going to)[ \t]+"
+    r"(?:\w+[ \t]+){0,2}?(?:send|upload|attach|forward|dig out|find|pull together|share|e-?mail|add|put|update)\b"
+    r"[^.;\n]{0,40}?\b(?:evidence|(?:signed |attendance |training )?register|attendance (?:list|sheet)s?|sign-in sheets?"
+    r"|certificates?|tracker|paperwork|screenshots?|training records?|audit summary|proof)\b"
+    r"|\b(?:the )?(?:evidence|paperwork|proof|certificates?)[ \t]+(?:is |are )?still[ \t]+to be[ \t]+"
+    r"(?:sent|uploaded|attached|added|forwarded|shared))[^.;\n]{0,80}",
+    re.I,
+)
+# "evidence to follow by email": the proof on its way, said by a writer who has it; taken out like the above, but
+# no reason by itself to ask.
+_PROOF_TO_FOLLOW = _R(r"\b(?:the )?(?:evidence|paperwork|proof|certificates?|minutes)[ \t]+(?:will )?(?:to )?follow\b"
+                      r"[^.;\n]{0,80}", re.I)
 # The few left out because they cannot take part: "the remaining staff are on long-term leave", "the other two are on
 # maternity leave". The action's share is done; they are no part still to do.
 _REST_CANNOT_TAKE_PART = _R(
-    r"\b(?:the )?(?:remaining|rest|other|others)\b(?: (?:few|\w+))?(?: of (?:them|the \w+))? (?:are|is|were|was) (?:all )?"
-    r"(?:on (?:long[- ]term |maternity |sick |extended |parental )?(?:leave|sick)|off sick|exempt|no longer (?:in post"
+    # ("with the remaining staff on long-term absence": the verb left out)
+    r"\b(?:the )?(?:remaining|rest|other|others)\b(?: (?:few|\w+))?(?: of (?:them|the \w+))? (?:(?:are|is|were|was) )?(?:all )?"
+    r"(?:on (?:long[- ]term |maternity |sick |extended |parental )?(?:leave|sick|absence)|off sick|exempt|no longer (?:in post"
     r"|employed|with us))\b",
     re.I,
 )
@@ -420,7 +467,11 @@ _ABOUT_THE_CHASE = _R(
     r"\b(?:already )?(?:sent|given|gave|provided) (?:you |the \w+ )?(?:an? |the )?update\b|\b(?:not sure|unsure) (?:who|why)\b"
     r"|\bstill (?:showing|shows) (?:up )?as\b"
     # "the work completed last year was for a different review": other work, not this action's
-    r"|\bfor (?:a |another )?(?:different|separate|previous|earlier|older) (?:review|dhr|action|plan|case)\b",
+    # ("done last year under a separate action", "as part of an earlier review")
+    r"|\b(?:for|under|as part of|in) (?:a |an |another )?(?:different|separate|previous|earlier|older) (?:review|dhr|action"
+    r"|plan|case)\b"
+    # "I can't find any record of what, if anything, was done on it": what the writer does not know, not a report
+    r"|\b(?:can't|cannot|couldn't|could not|unable to) find (?:any )?(?:record|trace|note)s? of\b",
     re.I,
 )
 
@@ -451,8 +502,9 @@ def _only_a_block_denied(clause: str) -> bool:
 # "nothing more I can do until Legal come back", "no further action can be taken until it is adopted": the
 # writer can go no further, which is a block, not "nothing further needed".
 _NOTHING_WE_CAN_DO = _R(
-    r"\b(?:nothing (?:more|else|further) (?:that )?(?:i|we|they) can do|no further (?:action|work|progress) can be"
-    r" (?:taken|done|made))\b[^.]{0,40}\b(?:until|till|this end|our end|at the moment|for now|this side)\b",
+    # (and "nothing we can do on this til go-live")
+    r"\b(?:nothing (?:(?:more|else|further) )?(?:that )?(?:i|we|they) can do|no further (?:action|work|progress) can be"
+    r" (?:taken|done|made))\b[^.]{0,40}\b(?:until|till|til|this end|our end|at the moment|for now|this side)\b",
     re.I,
 )
 # "please close", "I'm happy for this to be closed", "confirmed ... closing": the writer asks for the action to be
@@ -462,7 +514,9 @@ _CLOSE_ASKED = _R(
     # "can we mark this as complete?", "could you close it off"
     r"|(?:can|could) (?:we|you|i) (?:please )?(?:mark|record|show) (?:this|it)(?: one| action)? (?:as )?(?:complete|done"
     r"|closed|finished)"
-    r"|close (?:it|this)(?: one| action)? (?:off|down)|^\W*closing\W*$)\b",
+    r"|close (?:it|this)(?: one| action)? (?:off|down)|^\W*closing\W*$"
+    # "This action can now be closed": said of the whole action, with no step still to wait for after it
+    r"|^\W*(?:this|the)(?: action)? (?:can|may) (?:now )?be closed(?:\W*$|(?= (?:now|as (?:complete|done))\W*$)))\b",
     re.I,
 )
 CLOSE_ASKED = 0.7
@@ -499,7 +553,8 @@ def _without_targets_met(clause: str) -> str:
 def _read_clause(clause: str) -> tuple[ReadStatus, float]:
     if _ACK_ONLY.match(clause) or _ABOUT_THE_CHASE.search(clause) or _ASKS_THE_CHASER.search(clause):
         return ReadStatus.UNCLEAR, 0.2
-    clause = _USES_SO_FAR.sub("", _REST_CANNOT_TAKE_PART.sub("", _without_targets_met(clause))).strip(" ,.;:-")
+    clause = _USES_SO_FAR.sub("", _REST_CANNOT_TAKE_PART.sub("", _without_targets_met(clause)))
+    clause = _PROOF_TO_FOLLOW.sub("", PROOF_STILL_TO_SEND.sub("", clause)).strip(" ,.;:-")
     if not clause:
         return ReadStatus.UNCLEAR, 0.2
     if _CLOSE_ASKED.search(clause):
@@ -514,6 +569,8 @@ def _read_clause(clause: str) -> tuple[ReadStatus, float]:
     # "n/a, that clinic closed in May": the rest of a clause that opens "n/a" says why
     if _NO_LONGER_NEEDED.search(clause) or _NOT_APPLICABLE_OPENING.match(clause):
         return ReadStatus.NOT_APPLICABLE, 0.8
+    if _WHAT_IT_WAS_ABOUT_HAS_GONE.search(clause):
+        return ReadStatus.NOT_APPLICABLE, GONE_BEFORE_DONE
     if _HEDGED_DONE.search(clause) or _BELIEVED_DONE.search(clause):
         return ReadStatus.COMPLETE, HEDGED_DONE
     if _NOTHING_WE_CAN_DO.search(clause):
@@ -664,7 +721,10 @@ def _least_finished(said: list[tuple[ReadStatus, float]]) -> tuple[ReadStatus, f
     work = statuses & {ReadStatus.COMPLETE, ReadStatus.IN_PROGRESS, ReadStatus.NOT_STARTED}
     # "merged into 4.3, so it can be closed here - the reporting will be against 4.3": only descriptions beside it
     stated_work = {s for s, c in said if c >= 0.8} & work
-    if ReadStatus.NOT_APPLICABLE in statuses and stated_work <= {ReadStatus.COMPLETE}:
+    # (a service said to have gone, beside "so this is done", is a completion: the work was done another way)
+    only_gone = all(c <= GONE_BEFORE_DONE for s, c in said if s is ReadStatus.NOT_APPLICABLE)
+    if ReadStatus.NOT_APPLICABLE in statuses and stated_work <= {ReadStatus.COMPLETE} and not (
+            only_gone and any(s is ReadStatus.COMPLETE and c >= 0.9 for s, c in said)):
         return ReadStatus.NOT_APPLICABLE, min(surest, 0.7)
     if work == {ReadStatus.COMPLETE}:
         # "Done, no update needed": a completion beside words that say nothing about other work.

@@ -77,6 +77,28 @@ _NOT_AN_OWNER = (
 _OWNER_WORDS = (rf"(?!(?:{_NOT_AN_OWNER})\b)"
                 r"(?P<to>[A-Za-z][\w'’&-]{0,30}(?:[ \t][A-Za-z][\w'’&-]{0,30}){0,3}?)")
 _NAMED = tuple(re.compile(pattern) for pattern in (
+    # "The right person is DS Ann Kerr in their DA unit": the writer names who should have it
+    _I(r"\bthe (?:right|correct|best) (?:person|contact)(?: for (?:this|it|that))?(?: now)? (?:is|would be|will be)[ \t]+")
+    + "(?P<to>" + _PERSON_NAME + ")",
+    # "the office manager, Rita Vane, looks after these and she'd be the right person": the person, then who she is
+    "(?P<to>" + _PERSON_NAME + ")" + _I(r"[^.\n]{0,80}?\b(?:she|he|they)(?:'d|'ll| would| will|'s| is| are)? (?:be )?the"
+                                       r" (?:right|best|correct) (?:person|contact)\b"),
+    # "I've had a word with Omar Said and he's agreed to be the contact for it from now on"
+    "(?P<to>" + _PERSON_NAME + ")" + _I(r"(?:[ \t]*\([^)\n]{0,60}\))?[^.\n]{0,60}?\b(?:she|he|they)(?:'s| has| have| had)"
+                                       r" agreed to (?:be the (?:new )?(?:contact|lead|owner)|take (?:this|it) (?:on|over)"
+                                       r"|pick (?:this|it) up|lead on (?:this|it))\b"),
+    # "Petra Lind is now the Head of Quality for the region and leads on it": the post, then the action with it
+    "(?P<to>" + _PERSON_NAME + ")" + _I(r"\s+(?:is|'s) (?:now )?the (?:new )?(?:[\w'’-]+ ){0,8}?(?:and (?:now )?)?leads? on"
+                                       r" (?:it|this)\b"),
+    # "over to Mo Rahman now (<@U0..>)": the action handed over, said in chat without a verb
+    _I(r"(?:^|(?<=[.!?]\s))\W*(?:it'?s |this is |that'?s )?over to[ \t]+") + _WHO
+    + _I(r"(?=[ \t]+now\b|[ \t]*[,(]|[ \t]*$)"),
+    # "This is now with Dev Patel, our new head of service": the action with a person now, not a step of the work
+    # waiting on someone ("it's now with the board for approval")
+    _I(r"\b(?:this|it|that|the action|this action)(?: one| action)?(?:'s| is| has) now (?:been )?with[ \t]+") + _WHO
+    + _I(r"(?![^.\n]{0,40}\b(?:for|to be|to sign|awaiting|pending)\b)"),
+    # "please direct this one to Kay Moss at Brook Homes": where the chasing should go, named
+    _I(r"\b(?:please )?(?:direct|redirect|re-?direct|re-?route) (?:this|it|that)(?: one| action)? (?:on )?to[ \t]+") + _WHO,
     # "ask my successor, Ola Bright": whoever replaced the writer holds the work now
     _I(r"\b(?:ask|contact|speak to|talk to|try|e-?mail|chase) (?:my|his|her|their) (?:successor|replacement)(?: in post)?,?"
        r"[ \t]+") + "(?P<to>" + _PERSON_NAME + r"|[A-Z][\w'’-]+)",
@@ -134,7 +156,8 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _I(r"\b(?:not ours|not (?:our|one for us)[^,.;]{0,80}?|isn't ours|isn't one for us|isn't ours)[,.;:\s-]+(?:that'?s"
        r"|that is|it'?s"
        r"|it is|this is|this sits with|it sits with|it'?s with|try|ask)\s+") + _WHO,
-    _I(r"\b(?:sits|lies|rests|belongs) (?:now )?(?:with|to)\s+") + _WHO,
+    # (not "no longer sits with the MARAC": that names the old owner)
+    _I(r"(?<!\bno longer )(?<!\bnot )\b(?:sits|lies|rests|belongs) (?:now )?(?:with|to)\s+") + _WHO,
     # "it sits with the police not probation", "belongs to children's social care rather than the practice"
     _I(r"\b(?:sits|lies|rests|belongs) (?:now )?(?:with|to)\s+(?:the\s+)?") + _OWNER_WORDS
     + _I(r"(?=[ \t,]+(?:rather than|not|now|instead)\b)"),
@@ -155,7 +178,8 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _WHO + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken over|picked (?:this|it) up|taken (?:this|it) on)"),
     # "Harriet Cole, the board's business manager, now leads on this"
     _WHO + _I(r"(?:,\s+the [\w'’ ]{1,60}?,)?\s+(?:\([^)]{0,80}\)\s+)?(?:who\s+)?(?:now\s+)?"
-              r"(?:(?:leads|is leading|are leading) (?:on|for)|is covering"
+              # (not "the draft is out to the GP leads for comments": leads there are people asked, not owners)
+              r"(?:(?:leads|is leading|are leading) (?:on|for)(?! (?:comments?|feedback|review|approval|sign)\w*)|is covering"
               r"|are covering)\b"),
     _WHO + _I(r"\s+(?:is|are)\s+(?:now\s+)?(?:the (?:new )?(?:lead|owner)|responsible for (?:this|it))"),
     _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?\s+owns?\s+(?:it|this|these|them"
@@ -202,6 +226,18 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _WHO + _I(r",?\s+who (?:i|we)(?:'ve| have)? (?:copied|cc'?d|cc'?ed|looped) in\b"),
     # "this is <@U05RT9Q> now (Priya Shah)"
     _I(r"\b(?:this|it|that)(?: one)?(?:'s| is) (?:now\s+)?") + _WHO + _I(r"(?:'s|’s)?(?=\s+now\b)"),
+    # "this one is for Adult Social Care, not us", "now for the Probation Service rather than us": whose it is
+    _I(r"\b(?:is|'s|are) (?:now |really |actually )?for[ \t]+") + _WHO
+    + _I(r"(?=,?[ \t]+(?:not (?:us|me|ours|mine)|rather than (?:us|me))\b)"),
+    # "that's probation's, not ours", "that one's kemal's now", "that's jess's (comms) not mine": a possessive in chat
+    _I(r"\b(?:this|it|that)(?: one)?(?:'s| is) (?:now )?") + _OWNER_WORDS
+    + _I(r"(?:'s|’s)(?=(?:[ \t]*\([^)\n]{0,40}\))?,?[ \t]+(?:now\b|not (?:ours|mine|us|me)\b)|[ \t]*[.!]?[ \t]*$)"),
+    # "This should go to the Safeguarding Partnership business unit - they hold it": a name, then what kind of unit
+    _I(r"\b(?:this|it|that|the action)(?: one| action)? should (?:now )?(?:go|be (?:sent|passed|directed)) to[ \t]+")
+    + r"(?P<to>(?:(?i:the)[ \t]+)?[A-Z][\w'’-]{0,40}(?:[ \t]+(?:[A-Z][\w'’-]{0,40}|of|and)){0,5}"
+    + _I(r"(?:[ \t]+[a-z]{2,20})?[ \t]+" + _UNIT_NOUN + r")\b"),
+    # "not us, the out-of-hours provider holds this": who holds it, straight after the disowning
+    _I(r"\bnot (?:us|ours|mine|me)[,;:.\s-]+") + _WHO + _I(r"\s+(?:holds|owns|runs|has|leads on) (?:this|it|that)\b"),
     # "this action now falls to our deputy head, Ruth Mayer": whose duty it is, the person after the role
     _I(r"\b(?:this|it|that|the action|this action)(?: one)? (?:now )?falls? (?:now )?to (?:the|our|their|my) [\w'’ -]{1,40}?,"
        r"[ \t]+") + "(?P<to>" + _PERSON_NAME + ")",
@@ -251,7 +287,18 @@ _UNNAMED = re.compile(
     r"(?:sent this|copied in)\b|\btake me off (?:this|the|your)\b"
     r"|\bi (?:know|knew) nothing about (?:this|it|that)\b|\bi'?m not (?:the|its) (?:owner|lead|right person)\b"
     r"|\bcan (?:someone|somebody|anyone)(?: else)? (?:pick|take) (?:this|it) (?:up|on|over)\b"
-    r"|[,;]\s*not (?:mine|ours)\b)",
+    r"|[,;]\s*not (?:mine|ours)\b"
+    # disowned in other words: "it's not mine", "don't think this is ours", "either way not us", "definitely not the
+    # council's", "no longer sits with me", "belongs elsewhere" (not "assigned to us by mistake": the older sets read
+    # that as not applicable to the writer's agency, with no one else named)
+    r"|\b(?:it's|it is|this is|that's|that is) not (?:mine|ours)\b(?! to\b)"  # (not "not mine to sign off")
+    r"|\b(?:don't|do not) think (?:this|it|that)(?: one)?(?:'s| is) (?:ours|mine|for (?:us|me))\b"
+    r"|\b(?:either way|definitely|certainly|really|def) not (?:us|ours|mine|me)\b"
+    r"|\bnot (?:the|our) (?:council|trust|school|practice|service|charity|police|hospital|team|agency)'s\b"
+    r"|\bno longer (?:sits|lies|rests) with (?:me|us)\b|\b(?:belongs|sits|lies) elsewhere\b"
+    # the writer has gone: "please remove me from this action - I left the partnership in March"
+    r"|\bremove me from (?:this|the) (?:action|list|tracker|chaser)\b"
+    r"|\bi(?:'ve| have)? left (?:the|this) (?:partnership|organisation|organization|trust|council|service|post|role)\b)",
     re.I | re.M,
 )
 _UNSURE_WHO = re.compile(r"\b(?:not sure|unsure|don't know|do not know|no idea|wondering|unclear)\b[^.?!]{0,30}\bwho\b", re.I)
@@ -317,6 +364,9 @@ _PERSON = r"[ \t]*(?:,|[ \t]-)[ \t]+(?P<person>" + _PERSON_NAME + r")\b"
 _PERSON_IN_THE_UNIT = (
     re.compile(_I(r"^[^\n]{0,80}?\b(?:the|their|its)[ \t]+(?:[\w'’-]+[ \t]+){0,3}?(?:manager|lead|contact|head|director"
                   r"|coordinator|person|owner|nurse|officer|chair)(?:[ \t]+(?:there|for (?:this|it|that)))?[ \t]+is[ \t]+")
+               + "(?P<person>" + _PERSON_NAME + ")"),
+    # "our Wellbeing team, which is led by Dr Kay Ash": the person who leads the unit named
+    re.compile(_I(r"^[^\n.]{0,40}?\b(?:which|who) (?:is|are) (?:now )?(?:led|run|managed|headed) by[ \t]+")
                + "(?P<person>" + _PERSON_NAME + ")"),
     re.compile(r"^[^\n]{0,80}?[.;,-][ \t]*(?P<person>" + _PERSON_NAME + ")"
                + _I(r"[ \t]+(?:runs|manages|leads|heads(?: up)?|oversees|owns) (?:that|it|this|them)\b")),

@@ -30,7 +30,7 @@ from typing import Literal
 
 from bot.reading.automatic import automatic_reply_kind
 from bot.reading.away import out_of_office_until
-from bot.reading.clauses import fix_typos, read_reply_status
+from bot.reading.clauses import PROOF_STILL_TO_SEND, fix_typos, read_reply_status
 from bot.reading.confirm import CONFIDENT, needs_confirmation
 from bot.reading.quoting import quoted_question, split_reply, strip_quoted
 from bot.reading.redirect import find_redirect, find_successor
@@ -290,7 +290,8 @@ def _more_than_done(text: str) -> bool:
     A question beside it ("Done. Do you need the evidence?") asks about the answer, not the work."""
     statements = _NOTHING_LEFT.sub(" ", " ".join(s for s in _SENTENCE_END.split(plain_text(text))
                                                  if not _ASKING.match(s)))
-    return bool(_NOT_ONLY_DONE.search(statements) or _SOMETHING_ELSE_CLOSED.search(statements))
+    return bool(_NOT_ONLY_DONE.search(statements) or _SOMETHING_ELSE_CLOSED.search(statements)
+                or PROOF_STILL_TO_SEND.search(statements))
 
 
 _ASKING = re.compile(
@@ -407,7 +408,10 @@ _TARGET_CUE = re.compile(
     r"|aim(?:ing)? (?:for|to \w+ (?:by|in))|expected?(?: by| in| on)?|finish date(?: is)?|w/c|week (?:commencing"
     r"|beginning)"
     # "sometime between September and November", "between now and July": the later end
-    r"|between (?:now|[a-z]+(?: \d{4})?) (?:and|&))"
+    r"|between (?:now|[a-z]+(?: \d{4})?) (?:and|&)"
+    # "I expect to finish mid-February", "we hope to be done in June": the writer's own finishing date
+    r"|(?:expect|hope|plan|aim|intend)(?:s|ed|ing)? to (?:finish|complete|be (?:done|finished|complete))"
+    r"(?: it| this| the \w+)?(?: by| in| on)?)"
     # "by Friday 12 March"
     r"\W+(?:the\s+)?(?:(?:end|mid|middle|start|beginning|early|late)(?: of)?[\s-]+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
@@ -416,7 +420,7 @@ _TARGET_CUE = re.compile(
 # "next week", "in a fortnight", "tomorrow": a relative day is a target when the reply speaks of finishing.
 _RELATIVE_TARGET = re.compile(r"^(?:next|in|within|tomorrow|this|the|another)\b", re.I)
 _FINISHING = re.compile(
-    r"\b(?:finish\w*|complete\w*|done|ready|wrap(?:ped)? up|in place|delivered|sorted"
+    r"\b(?:finish\w*|complete\w*|done|ready|wrap(?:ped)? up|in place|delivered|sorted|signed off"
     r"|put (?:them |it |these |those )?up)\b",  # "posters printed, we'll put them up next week"
     re.I,
 )

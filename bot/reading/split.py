@@ -17,6 +17,13 @@ from dataclasses import dataclass
 _SEPARATORS = re.compile(r"[\s,&/+]+")
 _ACTION_WORD = re.compile(r"\b(?:action|rec(?:ommendation)?)\s*(?:no\.?|number|#)?\s*(\d+[a-z]?(?:-\d+)?)\b", re.I)
 _ENUMERATOR = re.compile(r"(?:^|(?<=\s))\(?(\d{1,2})[).:]\s+")
+# Chat numbers its answers barely: "1 done, 2 not yet", "1 - done" on a line. Only a number at the start of a line or
+# after a comma, and then a dash or a status word, so "2 teams trained, 3 to go" is no list.
+_BARE_ENUMERATOR = re.compile(
+    r"(?:^|(?<=[,;]\s))[ \t]*(\d)(?:[ \t]+-[ \t]+|[ \t]+(?=(?:done|complete|completed|finished|not|n/a|stuck|pushed|half"
+    r"|in progress|started|on hold|delayed|blocked|waiting|underway|ongoing|nearly|almost)\b))",
+    re.I | re.M,
+)
 
 
 @dataclass(frozen=True)
@@ -185,15 +192,31 @@ def _split_at_mentions(text: str, mentions: list[_Mention]) -> dict[str, str]:
                 parts[ref].append(line.strip())
             continue
         groups = _group_adjacent(text, in_line)
+        # A ref named again ("3.3 not started, it depends on 3.2 being finished") is a back-reference: the words
+        # before it are about the ref the line is on, so only a ref named for the first time takes them.
+        starts = [line_start] + [
+            group[0].start if any(m.ref in parts for m in group) else _clause_start(text, before[-1].end, group[0].start)
+            for before, group in itertools.pairwise(groups)
+        ]
         for index, group in enumerate(groups):
-            start = line_start if index == 0 else group[0].start
-            end = groups[index + 1][0].start if index + 1 < len(groups) else line_end
+            start = starts[index]
+            end = starts[index + 1] if index + 1 < len(groups) else line_end
             chunk = text[start:end].strip()
             # Each ref once: "2-1 and 2-1" (or a ref named 1,000 times in one run) gets the chunk once, not per mention.
             current = list(dict.fromkeys(m.ref for m in group))
             for ref in current:
                 parts.setdefault(ref, []).append(chunk)
     return {ref: "\n".join(chunk for chunk in chunks if chunk) for ref, chunks in parts.items()}
+
+
+_CLAUSE_BREAK = re.compile(r"[,;.!?](?=\s)")
+
+
+def _clause_start(text: str, previous_end: int, mention_start: int) -> int:
+    """Where the words about a ref named mid-line begin: after the last comma or full stop since the ref before it
+    ("1-1 done, 1-2 about halfway, haven't looked at 1-3 yet": "haven't looked at" is about 1-3), else at the ref."""
+    breaks = list(_CLAUSE_BREAK.finditer(text, previous_end, mention_start))
+    return breaks[-1].end() if breaks else mention_start
 
 
 def _group_adjacent(text: str, mentions: list[_Mention]) -> list[list[_Mention]]:
@@ -226,8 +249,11 @@ def _split_numbered(text: str, known_refs: Sequence[str]) -> dict[str, str]:
 
 def _numbered_answers(text: str, known_refs: Sequence[str]) -> list[re.Match[str]]:
     """The enumerators "1)", "2." ... numbered in turn, one per chaser action at most; [] when fewer than two."""
-    enumerators: list[re.Match[str]] = []
-    for match in _ENUMERATOR.finditer(text):
-        if int(match.group(1)) == len(enumerators) + 1:
-            enumerators.append(match)
-    return enumerators if 2 <= len(enumerators) <= len(known_refs) else []
+    for pattern in (_ENUMERATOR, _BARE_ENUMERATOR):
+        enumerators: list[re.Match[str]] = []
+        for match in pattern.finditer(text):
+            if int(match.group(1)) == len(enumerators) + 1:
+                enumerators.append(match)
+        if 2 <= len(enumerators) <= len(known_refs):
+            return enumerators
+    return []

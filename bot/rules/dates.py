@@ -143,7 +143,10 @@ _RELATIVE_RE = re.compile(
     r"|eleven|twelve)\s+(?P<fn_unit>day|week|month)s?\s+(?:from\s+(?:now|today)|later)\b)"
     r"|(?P<fin_year_now>\b(?:(?P<fyn_which>this|next|the|current)\s+)?(?:financial|fiscal)\s+year(?:[\s-]+end)?\b"
     r"(?!\s*(?:FY\s*)?'?\d))"
-    r"|(?P<day_month>(?:(?<=\bby\s)|(?<=\buntil\s)|(?<=\btill\s)|(?<=\btil\s)|(?<=\bbefore\s)|(?<=\bon\s)|(?<=\bfor\s)|(?<=\btarget\s)|(?<=\bdate\s))(?P<dmo_d>\d{1,2})/(?P<dmo_m>\d{1,2})\b(?![/.\-]\d))"
+    # (and after "extension to", "push it to", "move the date to": a day asked for, never a fraction of something)
+    r"|(?P<day_month>(?:(?<=\bby\s)|(?<=\buntil\s)|(?<=\btill\s)|(?<=\btil\s)|(?<=\bbefore\s)|(?<=\bon\s)|(?<=\bfor\s)|(?<=\btarget\s)|(?<=\bdate\s)"
+    r"|(?<=\bextension to\s)|(?<=\bextend to\s)|(?<=\bextended to\s)|(?<=\bpush it to\s)|(?<=\bmove it to\s)"
+    r"|(?<=\bdate to\s)|(?<=\bpushed to\s)|(?<=\bmoved to\s))(?P<dmo_d>\d{1,2})/(?P<dmo_m>\d{1,2})\b(?![/.\-]\d)(?!\s*of\b))"
     r"|(?P<period>\b(?P<which>this|next|following|coming|the)\s+(?P<what>week|wk|month|quarter|year)\b)"
     # "by half term": the month of the next school half term (February, May, October), to its last day
     r"|(?P<half_term>\bhalf[\s-]?term\b)"
@@ -703,7 +706,9 @@ def _next_occurrence(period: _Period, today: date) -> date | None:
 
 # Dates a reply leaves to its context, spelt out so the date rules can read them. One pass over the text.
 _REPLY_REFERENCE_RE = re.compile(
-    rf"\b(?P<month>{_MONTH})"
+    # "spring next year", "March next year": that season or month of next year, not the whole of next year
+    rf"\b(?P<next_year_of>spring|summer|autumn|{_MONTH})\s+next\s+year\b"
+    rf"|\b(?P<month>{_MONTH})"
     r"|\b(?P<that>that month)\b"
     r"|\b(?P<calendar>the calendar year|calendar year)\b"
     r"|\b(?P<season>spring|summer|autumn|winter)\b"
@@ -727,6 +732,8 @@ def spell_out_reply_dates(text: str, *, today: date) -> str:
 
     def spelt(match: re.Match[str]) -> str:
         nonlocal last_month
+        if match.group("next_year_of"):
+            return f"{_as_written_capitalised(match.group('next_year_of'))} {today.year + 1}"
         if match.group("month"):
             last_month = match.group("month")
             return _as_written_capitalised(last_month)
