@@ -142,6 +142,7 @@ REPLY_SETS = {
     "held-out 10 (session 5, read blind after 9's kinds were built)": reply_sets.HELDOUT10_FILE,
     "held-out 11 (session 6, read blind after 10's kinds were built)": reply_sets.HELDOUT11_FILE,
     "held-out 12 (session 6, read blind with the same reader as 11)": reply_sets.HELDOUT12_FILE,
+    "held-out 13 (session 6, read blind after 11 and 12's kinds were built)": reply_sets.HELDOUT13_FILE,
 }
 
 

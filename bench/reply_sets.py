@@ -54,6 +54,9 @@ HELDOUT11_FILE = DATA / "replies_heldout11.tsv"
 #: 300 more, written blind in session 6 by another writer (a midwife, a transport police sergeant, a refuge, a
 #: chatty lead who buries the status), read once with the same reader as held-out 11.
 HELDOUT12_FILE = DATA / "replies_heldout12.tsv"
+#: 300 more, written blind in session 6 by a third writer (a health visitor lead, a SARC manager, a shared team
+#: mailbox, a one-line forward), read once after held-out 11 and 12's kinds were built.
+HELDOUT13_FILE = DATA / "replies_heldout13.tsv"
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from bot.reading.confirm import CONFIDENT, needs_confirmation
 from bot.reading.quoting import quoted_question, split_reply, strip_quoted
 from bot.reading.redirect import find_redirect, find_successor
 from bot.reading.second_opinion import THRESHOLDS, Opinion, Thresholds, combine
-from bot.reading.split import inline_answers, lead_in, mentioned_refs, split_by_action
+from bot.reading.split import inline_answers, lead_in, mentioned_refs, names_only_other_actions, split_by_action
 from bot.reading.status import find_evidence, plain_text, read_status, slack_to_plain
 from bot.reading.status_model import StatusModel, shipped_status_model
 from bot.rules.dates import duration_answer, find_date_in_text, spell_out_reply_dates, unreadable_date
@@ -164,6 +164,8 @@ def _read_head(
         return Reading(ReadStatus.NO_RESPONSE, None, None, 0.95, refs, away_until, words, automatic=True)
     if not words:
         return Reading(ReadStatus.UNCLEAR, None, None, 0.1, refs, None, words)
+    if names_only_other_actions(words, known_refs):
+        return Reading(ReadStatus.UNCLEAR, None, None, 0.2, refs, None, words)
     reading = _read_words(words, today=today, refs=refs, question=question or quoted_question(text))
     return with_second_opinion(reading, model, today)
 

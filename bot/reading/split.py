@@ -42,6 +42,24 @@ def mentioned_refs(text: str, known_refs: Sequence[str]) -> list[str]:
     return seen
 
 
+def names_only_other_actions(text: str, known_refs: Sequence[str]) -> bool:
+    """Whether `text` names another action of the same review as the chaser's ("PEN9-9-1 was completed in April",
+    answering a chaser about PEN9-9-2) and none of the chaser's own: then it is not about them, and whatever it says
+    (done, most of all) must not be applied to them unasked."""
+    if not known_refs or mentioned_refs(text, known_refs) or _THIS_ACTION.search(text):
+        return False
+    reviews = {ref.split("-", 1)[0] for ref in known_refs if "-" in ref}
+    known = {ref.upper() for ref in known_refs}
+    return any(match.group("review").upper() in {r.upper() for r in reviews} and match.group(0).upper() not in known
+               for match in _ANY_REF.finditer(text))
+
+
+#: The chaser's own action pointed at without its ref ("this action was merged into ASH7-3-2").
+_THIS_ACTION = re.compile(r"\b(?:this|that) (?:action|one|rec(?:ommendation)?)\b", re.IGNORECASE)
+#: A ref as the plans number actions: the review's code, then its recommendation and action ("NUN1-9c-1").
+_ANY_REF = re.compile(r"\b(?P<review>[A-Za-z]{2,8}\d{0,4})-\d{1,4}[a-z]?-\d{1,3}\b")
+
+
 def split_by_action(text: str, known_refs: Sequence[str]) -> dict[str, str]:
     """{ref: the part of `text` about it}; {} when the text does not answer action by action."""
     if not known_refs:
