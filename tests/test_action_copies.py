@@ -258,18 +258,10 @@ def test_postgresql_refreshes_the_copies_by_key_without_statistics(engine: Engin
     from sqlmodel import col
 
     from bot.action_copies import refresh_activity
-    from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
+    from tests.test_overdue_queries import _explain, postgresql_without_statistics
 
-    if engine.dialect.name != "postgresql":
-        pytest.skip("plans are PostgreSQL's")
-    with engine.connect() as connection:
-        with Session(bind=connection) as session:
-            _fill(session, ACTIONS)
-            session.flush()
-            forget_statistics(connection)
-            update = refresh_activity(col(ActionActivity.action_id).in_([1, 2, 3]))
-            plan = _explain(connection, update, generic=generic)
-        connection.rollback()
+    with postgresql_without_statistics(engine) as (connection, _, _):
+        plan = _explain(connection, refresh_activity(col(ActionActivity.action_id).in_([1, 2, 3])), generic=generic)
 
     assert "ix_messageaction_action_id" in plan and "message_pkey" in plan, plan
     assert "action_activity_pkey" in plan, plan
@@ -285,18 +277,11 @@ def test_postgresql_moves_a_sweeps_last_chase_on_by_key_without_statistics(engin
     from datetime import UTC, datetime
 
     from bot.action_copies import chased_update
-    from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics
+    from tests.test_overdue_queries import _explain, postgresql_without_statistics
 
-    if engine.dialect.name != "postgresql":
-        pytest.skip("plans are PostgreSQL's")
-    with engine.connect() as connection:
-        with Session(bind=connection) as session:
-            _fill(session, ACTIONS)
-            session.flush()
-            forget_statistics(connection)
-            update = chased_update(range(1, 11), datetime(2026, 12, 2, 10, tzinfo=UTC), "postgresql")
-            plan = _explain(connection, update, generic=generic)
-        connection.rollback()
+    with postgresql_without_statistics(engine) as (connection, _, _):
+        update = chased_update(range(1, 11), datetime(2026, 12, 2, 10, tzinfo=UTC), "postgresql")
+        plan = _explain(connection, update, generic=generic)
 
     assert "action_activity_pkey" in plan, plan
     assert "Seq Scan on action_activity" not in plan and not re.search(r"\baction_pkey\b", plan), plan

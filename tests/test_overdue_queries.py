@@ -4,6 +4,8 @@ or not it has statistics and whether the statement is prepared (a generic plan) 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -109,8 +111,10 @@ def forget_statistics(connection: Connection) -> None:
                                f"({', '.join(repr(t) for t in BIG_TABLES)})")
 
 
-@pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
-def test_postgresql_plans_the_page_from_the_indexes_without_statistics(engine: Engine, generic: bool) -> None:
+@contextmanager
+def postgresql_without_statistics(engine: Engine) -> Iterator[tuple[Connection, Session, int]]:
+    """For EXPLAIN tests: a plan of ACTIONS actions in PostgreSQL as a freshly loaded database has it (no statistics,
+    unknown row counts), as (connection, session, partnership id); rolled back after. Skips on other databases."""
     if engine.dialect.name != "postgresql":
         pytest.skip("plans are PostgreSQL's")
     with engine.connect() as connection:
@@ -118,12 +122,18 @@ def test_postgresql_plans_the_page_from_the_indexes_without_statistics(engine: E
             partnership_id = _fill(session, ACTIONS)
             session.flush()
             forget_statistics(connection)
-            chosen = _overdue_ids(session, partnership_id, TODAY, OverdueFilter())
-            page = _explain(connection, chosen.limit(20).offset(0), generic=generic)
-            count = _explain(connection, _count_query(chosen), generic=generic)
-            ids = list(session.execute(chosen.limit(20)).scalars())
-            rows = _explain(connection, _rows_query(ids), generic=generic)
+            yield connection, session, partnership_id
         connection.rollback()
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
+def test_postgresql_plans_the_page_from_the_indexes_without_statistics(engine: Engine, generic: bool) -> None:
+    with postgresql_without_statistics(engine) as (connection, session, partnership_id):
+        chosen = _overdue_ids(session, partnership_id, TODAY, OverdueFilter())
+        page = _explain(connection, chosen.limit(20).offset(0), generic=generic)
+        count = _explain(connection, _count_query(chosen), generic=generic)
+        ids = list(session.execute(chosen.limit(20)).scalars())
+        rows = _explain(connection, _rows_query(ids), generic=generic)
 
     assert "ix_action_live_due_ref" in page, page
     assert "ix_action_live_due_ref" in count, count

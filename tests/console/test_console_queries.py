@@ -30,7 +30,7 @@ from bot.models import (
     Recommendation,
     Review,
 )
-from tests.test_overdue_queries import ACTIONS, _explain, _fill, forget_statistics, sqlite_plan
+from tests.test_overdue_queries import _explain, _fill, postgresql_without_statistics, sqlite_plan
 
 TODAY = date(2026, 12, 2)
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
@@ -161,16 +161,10 @@ def test_postgresql_counts_each_reviews_figures_in_the_review_s_indexes_without_
     pinned, only that each count is a lookup of the one review; the agencies without a lead are looked up each in
     the index that holds the actions chased through their agency (a walk of the review per such agency would cost
     the review's size times theirs)."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("plans are PostgreSQL's")
-    with engine.connect() as connection:
-        with Session(bind=connection) as session:
-            partnership_id = _fill(session, ACTIONS)  # one agency, with no lead: its actions are not being chased
-            session.flush()
-            forget_statistics(connection)
-            statement = queries.review_summaries_query(partnership_id, COORDINATOR, TODAY)
-            plan = _explain(connection, statement, generic=generic)
-        connection.rollback()
+    # _fill gives one agency, with no lead: its actions are not being chased
+    with postgresql_without_statistics(engine) as (connection, _, partnership_id):
+        statement = queries.review_summaries_query(partnership_id, COORDINATOR, TODAY)
+        plan = _explain(connection, statement, generic=generic)
 
     reads = _action_reads(plan)
     assert len(reads) == 7, plan  # every action, open, overdue, unanswered, and the three parts of not chased
@@ -238,16 +232,9 @@ def _page_statements(session: Session, wanted: queries.PlanFilter) -> list[tuple
 
 @pytest.mark.parametrize("generic", [False, True], ids=["custom plan", "generic plan"])
 def test_postgresql_walks_the_plan_pages_index_in_its_order_without_statistics(engine: Engine, generic: bool) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("plans are PostgreSQL's")
-    with engine.connect() as connection:
-        with Session(bind=connection) as session:
-            _fill(session, ACTIONS)
-            session.flush()
-            forget_statistics(connection)
-            plans = [(wanted, index, name, _explain(connection, statement, generic=generic))
-                     for wanted, index in PAGE_SHAPES for name, statement in _page_statements(session, wanted)]
-        connection.rollback()
+    with postgresql_without_statistics(engine) as (connection, session, _):
+        plans = [(wanted, index, name, _explain(connection, statement, generic=generic))
+                 for wanted, index in PAGE_SHAPES for name, statement in _page_statements(session, wanted)]
 
     for wanted, index, name, plan in plans:
         assert index in plan or (name == "count" and re.search(r"ix_action_(plan|activity)_", plan)), (wanted, name, plan)
