@@ -260,6 +260,10 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         # (not "a half day", "half term", "half past")
         r"|\b(?:two|one|a) thirds?\b|\b(?:a|one|three) quarters?\b|\bhalf(?:way)?\b(?![- ](?:day|term|hour|past|an hour))"
         r"|\b(?!0\b)(?P<part>\d+) (?:of|out of) (?:the )?(?!(?P=part)\b)\d+\b"
+        # a fraction written with a slash before what it counts: "2/3 done", "3/4 trained" (not "4/4 done")
+        r"|\b(?!0/)(?P<share>\d)/(?!(?P=share)\b)\d\b(?= (?:done|complete|completed|finished|trained|through|there)\b)"
+        # "part way there", "partway through": some of it, however the rest of the reply reports it
+        r"|\bpart[- ]?way (?:there|through|along)\b"
         r"|\b(?<!attended )(?:one|some|most|part|parts) of (?:it|them|the)\b(?! (?:first|earliest|things|ones)\b)"
         # work going on now: "still analysing", "analysing now", "going through the responses", "we're tweaking it"
         r"|\bstill (?:analys|review|draft|writ|work|test|build|process|collat|check|finalis|consult|train)\w*ing\b"

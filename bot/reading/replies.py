@@ -413,7 +413,9 @@ _TARGET_CUE = re.compile(
     r"|between (?:now|[a-z]+(?: \d{4})?) (?:and|&)"
     # "I expect to finish mid-February", "we hope to be done in June": the writer's own finishing date
     r"|(?:expect|hope|plan|aim|intend)(?:s|ed|ing)? to (?:finish|complete|be (?:done|finished|complete))"
-    r"(?: it| this| the \w+)?(?: by| in| on)?)"
+    r"(?: it| this| the \w+)?(?: by| in| on)?"
+    # "finishing 20 nov", "I'll finish it over the summer", "completing during the spring": the writer's finish
+    r"|(?:finish|complet)(?:ing|es|e)?(?: (?:it|this|them|the rest))?(?: off)? (?:over|during)|finishing|completing)"
     # "by Friday 12 March"
     r"\W+(?:the\s+)?(?:(?:end|mid|middle|start|beginning|early|late)(?: of)?[\s-]+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
@@ -441,7 +443,8 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     # "Thank you for your email of 1 June. ... all trained by the end of December 2027": a date that is
     # history or no target hides the target in a later sentence.
     # Or a later clause: "the first cohort went in April and the rest are booked for 20 June".
-    for sentence in re.split(r"(?<=[.!?;,])\s+|\n+|\s+(?:and|but)\s+", plain):
+    # ("I'll finish it over the summer so it's ready in September": the finish is before the "so")
+    for sentence in re.split(r"(?<=[.!?;,])\s+|\n+|\s+(?:and|but|so)\s+", plain):
         target = _target_date(sentence, today) if sentence != plain else None
         if target is not None:
             return target
@@ -541,7 +544,14 @@ _FINISHED_AFTER = re.compile(
     # "we're teaching it before we break up on 22 July, so we'll be done by then"
     r"|[^.;!?\n]{0,30}?\b(?:complete|completed|done|finished|ready)\s+by\s+then\b"
     # "their next session is 12 May so I'll get them then and that'll be it"
-    r"|[^.;!?\n]{0,50}?\b(?:that'?ll|that will|that should|which will) be (?:it|everyone|all of them|the lot)\b",
+    r"|[^.;!?\n]{0,50}?\b(?:that'?ll|that will|that should|which will) (?:be (?:it|everyone|all of them|the lot"
+    # "... in July, and that will be the last of them", "goes to the board on 26 May, that'll finish it"
+    r"|the last(?: of (?:them|it|the \w+)| one)?)|finish it|complete it|close it)\b"
+    # "booked on 12 March, so we'll be finished then", "(the 3rd and the 10th) and we'll be there"
+    r"|[^.;!?\n]{0,30}?\b(?:we|it|they|everyone)(?:'ll| will) (?:all )?be (?:done|finished|complete|completed|there)"
+    r"(?: then)?(?=\s*(?:[.,;!)\n]|$))"
+    # "the INSET day on 23 February, and the whole staff will do it then"
+    r"|[^.;!?\n]{0,40}?\bwill (?:all )?(?:do|complete|finish) (?:it|this|them) then\b",
     re.I,
 )
 # The date the last of the work happens: the rest of it ("the other 3 are booked in for March", "the last
@@ -551,8 +561,12 @@ _LAST_STEP_BEFORE = re.compile(
     r"|\b(?:will|should|is due to|are due to|to) (?:be |then )?(?:presented|signed off|approved|ratified|agreed"
     r"|launched|go(?:ing)? live|live|published|completed|finished)\b[^.;!?\n]{0,30}?"
     # "it will be complete once the board signs it off on the 14th": the step the completion waits for
-    r"|\b(?:complete|completed|done|finished|closed|ready)\s+(?:once|when|after|until)\b[^.;!?\n]{0,60}?)"
-    r"\b(?:on|in|for|at|by)\s+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?$",
+    r"|\b(?:complete|completed|done|finished|closed|ready)\s+(?:once|when|after|until)\b[^.;!?\n]{0,60}?"
+    # "we finish with the parents' pack during the spring term": the last step's date
+    r"|\bfinish(?:es|ing)? (?:off )?with\b[^.;!?\n]{0,50}?)"
+    r"\b(?:on|in|for|at|by|during)\s+(?:the\s+)?(?:end of\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?"
+    # "the last two are booked for 4th and 18th May": the later of the days listed is the last one
+    r"(?:\d{1,2}(?:st|nd|rd|th)?(?: \w+){0,2}(?:,| and| &) (?:the )?)?$",
     re.I,
 )
 def _duration_asked_for(plain: str, today: date) -> date | None:

@@ -146,8 +146,10 @@ _RELATIVE_RE = re.compile(
     # (and after "extension to", "push it to", "move the date to": a day asked for, never a fraction of something)
     r"|(?P<day_month>(?:(?<=\bby\s)|(?<=\buntil\s)|(?<=\btill\s)|(?<=\btil\s)|(?<=\bbefore\s)|(?<=\bon\s)|(?<=\bfor\s)|(?<=\btarget\s)|(?<=\bdate\s)"
     r"|(?<=\bextension to\s)|(?<=\bextend to\s)|(?<=\bextended to\s)|(?<=\bpush it to\s)|(?<=\bmove it to\s)"
-    r"|(?<=\bdate to\s)|(?<=\bpushed to\s)|(?<=\bmoved to\s))(?P<dmo_d>\d{1,2})/(?P<dmo_m>\d{1,2})\b(?![/.\-]\d)(?!\s*of\b))"
-    r"|(?P<period>\b(?P<which>this|next|following|coming|the)\s+(?P<what>week|wk|month|quarter|year)\b)"
+    r"|(?<=\bdate to\s)|(?<=\bpushed to\s)|(?<=\bmoved to\s)"
+    r"|(?<=\bpush to\s)|(?<=\bmove to\s))(?P<dmo_d>\d{1,2})/(?P<dmo_m>\d{1,2})\b(?![/.\-]\d)(?!\s*of\b))"
+    # "by end of month" in chat: the end of this one
+    r"|(?P<period>(?:\b(?P<which>this|next|following|coming|the)\s+|(?<=\bend\sof\s))(?P<what>week|wk|month|quarter|year)\b)"
     # "by half term": the month of the next school half term (February, May, October), to its last day
     r"|(?P<half_term>\bhalf[\s-]?term\b)"
     rf"|(?P<weekday>\b(?P<wd>{_WEEKDAY}))",
@@ -522,7 +524,7 @@ def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[dat
         next_day = _next_day_and_month(today, int(g("dmo_d")), int(g("dmo_m")))
         return (next_day, next_day, Precision.DAY) if next_day else None
     if kind == "period":
-        ahead = 0 if g("which").lower() in ("this", "the") else 1
+        ahead = 0 if (g("which") or "this").lower() in ("this", "the") else 1
         return _calendar_period(g("what").lower().replace("wk", "week"), today, ahead)
     if kind == "half_term":
         return _half_term_month(today)
@@ -729,13 +731,14 @@ def spell_out_reply_dates(text: str, *, today: date) -> str:
     `today` ("26 March 2027"); "the end of that month" is the month named last before it; "the end of the
     calendar year" is the end of this year."""
     last_month: str | None = None
+    last_month_end = -1
 
     def spelt(match: re.Match[str]) -> str:
-        nonlocal last_month
+        nonlocal last_month, last_month_end
         if match.group("next_year_of"):
             return f"{_as_written_capitalised(match.group('next_year_of'))} {today.year + 1}"
         if match.group("month"):
-            last_month = match.group("month")
+            last_month, last_month_end = match.group("month"), match.end()
             return _as_written_capitalised(last_month)
         if match.group("season"):
             return _as_written_capitalised(match.group("season"))
@@ -753,6 +756,11 @@ def spell_out_reply_dates(text: str, *, today: date) -> str:
             monday = _next_day_of_month(today, number, 0) or _next_day_of_month(today, number)
             return f"{match.group('week_of')}{monday.day} {monday:%B %Y}" if monday else match.group(0)
         weekday = match.group("weekday")
+        if not weekday and last_month and _IN_BRACKETS_AFTER_THE_MONTH.match(text, last_month_end, match.start()):
+            # "two more sessions in June (the 2nd and the 9th)": days of the month just named, not the next 2nd
+            in_month = _next_day_and_month(today, int(match.group("day")), _month_number(last_month))
+            if in_month is not None:
+                return f"{in_month.day} {in_month:%B %Y}"
         # "Friday 25th": the next 25th that falls on a Friday
         day = _next_day_of_month(today, int(match.group("day")), _weekday_number(weekday) if weekday else None)
         if day is None:
@@ -760,6 +768,10 @@ def spell_out_reply_dates(text: str, *, today: date) -> str:
         return f"{weekday} {day.day} {day:%B %Y}" if weekday else f"{day.day} {day:%B %Y}"
 
     return _REPLY_REFERENCE_RE.sub(spelt, text)
+
+
+# Between a month and "the 2nd" that belongs to it: an open bracket and no close ("June (the 2nd and the 9th)").
+_IN_BRACKETS_AFTER_THE_MONTH = re.compile(r"\s*\([^()\n]{0,30}$")
 
 
 # Month names that are also everyday words ("may", "march", "mar"): only a cue or a capital makes them a date.
