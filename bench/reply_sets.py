@@ -57,6 +57,9 @@ HELDOUT12_FILE = DATA / "replies_heldout12.tsv"
 #: 300 more, written blind in session 6 by a third writer (a health visitor lead, a SARC manager, a shared team
 #: mailbox, a one-line forward), read once after held-out 11 and 12's kinds were built.
 HELDOUT13_FILE = DATA / "replies_heldout13.tsv"
+#: 300 more, written blind at the end of session 6 by a fourth writer (a midwife, a crisis team, progress given as the
+#: dates of sessions still to run, a pasted list), read once after held-out 13's kinds were built.
+HELDOUT14_FILE = DATA / "replies_heldout14.tsv"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from typing import Literal
 
 from bot.reading.automatic import automatic_reply_kind
 from bot.reading.away import out_of_office_until
-from bot.reading.clauses import PROOF_STILL_TO_SEND, fix_typos, read_reply_status
+from bot.reading.clauses import PROOF_STILL_TO_SEND, PROOF_TO_FOLLOW, fix_typos, read_reply_status
 from bot.reading.confirm import CONFIDENT, needs_confirmation
 from bot.reading.quoting import quoted_question, split_reply, strip_quoted
 from bot.reading.redirect import find_redirect, find_successor
@@ -293,7 +293,7 @@ def _more_than_done(text: str) -> bool:
     statements = _NOTHING_LEFT.sub(" ", " ".join(s for s in _SENTENCE_END.split(plain_text(text))
                                                  if not _ASKING.match(s)))
     return bool(_NOT_ONLY_DONE.search(statements) or _SOMETHING_ELSE_CLOSED.search(statements)
-                or PROOF_STILL_TO_SEND.search(statements))
+                or PROOF_STILL_TO_SEND.search(statements) or PROOF_TO_FOLLOW.search(statements))
 
 
 _ASKING = re.compile(

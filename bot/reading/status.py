@@ -303,6 +303,9 @@ def _signals(lowered: str) -> list[_Signal]:
 
 
 _UNSURE_COMPLETE = object()
+# What will complete it, not that it is complete: "the group finishes at the end of term, and that completes the
+# action" (a step still running, in the present tense); not "the last group finished in June, and that completes it".
+_FINISHING_STEP_BEFORE = re.compile(r"\b(?:finishes|ends|runs until|wraps up|closes)\b[^.;!?\n]*\band (?:that|this|which)\s*$")
 
 
 def _completion_or_not(lowered: str, match: re.Match[str]) -> ReadStatus | object | None:
@@ -316,7 +319,8 @@ def _completion_or_not(lowered: str, match: re.Match[str]) -> ReadStatus | objec
     if _NEGATED_BEFORE.search(before) or _FUTURE_BEFORE.search(before) or _HEDGE_BEFORE.search(before):
         return ReadStatus.IN_PROGRESS
     if (_NOT_YET_AFTER.match(after) or _FUTURE_AFTER.match(after) or _PARTIAL_BEFORE.search(before)
-            or _leaves_work_over(lowered, match.end())):
+            or _leaves_work_over(lowered, match.end())
+            or _FINISHING_STEP_BEFORE.search(re.split(r"[.;!?\n]", lowered[max(0, match.start() - 160) : match.start()])[-1])):
         return ReadStatus.IN_PROGRESS
     if _TARGET_AFTER.match(after):
         # "Done by 3 March" is a report or a promise depending on the date: never sure enough to apply unasked.
