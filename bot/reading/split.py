@@ -48,9 +48,9 @@ def names_only_other_actions(text: str, known_refs: Sequence[str]) -> bool:
     (done, most of all) must not be applied to them unasked."""
     if not known_refs or mentioned_refs(text, known_refs) or _THIS_ACTION.search(text):
         return False
-    reviews = {ref.split("-", 1)[0] for ref in known_refs if "-" in ref}
+    reviews = {ref.split("-", 1)[0].upper() for ref in known_refs if "-" in ref}
     known = {ref.upper() for ref in known_refs}
-    return any(match.group("review").upper() in {r.upper() for r in reviews} and match.group(0).upper() not in known
+    return any(match.group("review").upper() in reviews and match.group(0).upper() not in known
                for match in _ANY_REF.finditer(text))
 
 
