@@ -116,8 +116,9 @@ def with_ids(column: Any, ids: Collection[int] | Collection[str], dialect: str) 
     placeholders at every execution: a long IN list is a long parse)."""
     condition: sa.ColumnElement[bool]
     if dialect == "postgresql":
-        element = sa.String() if any(isinstance(value, str) for value in ids) else sa.Integer()
-        condition = column == sa.any_(sa.bindparam(None, sorted(ids), type_=postgresql.ARRAY(element)))
+        # The array's type is the column's, not guessed from the ids: an empty set of text keys is no integer array
+        # (varchar = ANY(integer[]) is refused, and leaves the transaction broken).
+        condition = column == sa.any_(sa.bindparam(None, sorted(ids), type_=postgresql.ARRAY(column.type)))
     elif dialect == "sqlite":
         each = sa.func.json_each(sa.bindparam(None, json.dumps(sorted(ids)), type_=sa.String)).table_valued("value")
         condition = column.in_(sa.select(each.c.value))

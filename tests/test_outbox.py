@@ -318,6 +318,18 @@ def test_a_batch_skips_keys_already_queued_and_repeats_within_itself(engine: Eng
     assert sorted(states(engine)) == ["k1", "k2", "k3"]
 
 
+def test_an_empty_batch_writes_nothing_and_the_transaction_goes_on(engine: Engine) -> None:
+    """No keys to look up is no error on either database (on PostgreSQL the keys go as one text array, which must
+    stay text when there are none), and what the caller writes next in the same transaction is kept."""
+    from bot.outbox import enqueue_many
+
+    with session_scope(engine) as session:
+        assert enqueue_many(session, [], now=MONDAY_10AM, actor="test") == []
+        enqueue(session, NewMessage("k1", "chaser", "slack", None, "U0PRIYA", "Update needed", "RIV3-2-1"),
+                now=MONDAY_10AM, actor="test")
+    assert states(engine) == {"k1": "pending"}
+
+
 def test_a_batch_racing_another_writer_keeps_one_copy_of_each(engine: Engine) -> None:
     from bot.outbox import enqueue_many
 
