@@ -494,3 +494,30 @@ def test_a_sweep_that_gets_the_lease_only_after_another_ended_leaves_it_the_work
     second.join(60)
     assert len(reports["first"].queued) == 2
     assert reports["second"].left_to_another and reports["second"].queued == []
+
+
+@pytest.mark.parametrize("enabled_before", [True, False], ids=["collector on", "collector off"])
+def test_the_garbage_collector_is_paused_while_deciding_and_left_as_it_was_even_after_a_failure(
+    engine: Engine, settings, monkeypatch, enabled_before: bool
+) -> None:
+    import gc
+
+    import bot.sweep as sweeping
+
+    seed(engine, settings)
+    seen_while_deciding = []
+
+    def fails_while_deciding(session, partnership, chosen):  # type: ignore[no-untyped-def]
+        seen_while_deciding.append(gc.isenabled())
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(sweeping, "load_facts", fails_while_deciding)
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled_before else gc.disable)()
+        with pytest.raises(RuntimeError, match="went away"):
+            sweep(engine, settings, WEDNESDAY)
+        assert seen_while_deciding == [False]
+        assert gc.isenabled() is enabled_before
+    finally:
+        (gc.enable if was else gc.disable)()
