@@ -90,7 +90,7 @@ _STATUS_EMOJI = (
 
 def fix_typos(text: str) -> str:
     """The text with misspelt status words put right ("compelted" -> "completed", "finshed" -> "finished") and
-    status emoji written as words (":white_check_mark:" -> "done")."""
+    status emoji written as words (":white_check_mark:" -> "ticked off", a completion always asked)."""
     for pattern, replacement in _FIXED_PHRASES:
         text = pattern.sub(replacement, text)
     for emoji, words in _STATUS_EMOJI:
