@@ -46,7 +46,7 @@ def test_the_christmas_period_is_no_day() -> None:
 
 
 def test_a_target_said_again_more_exactly_wins() -> None:
-    text = "About half way. It'll be finished by Christmas at the latest, so end of December."
+    text = "Roughly halfway through the audits. Christmas at the very latest, so the end of December."
     assert _reading(text)[1] == date(2027, 12, 31)
 
 

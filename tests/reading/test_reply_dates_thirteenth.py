@@ -2,7 +2,7 @@
 
 The finish given as the day of the last step still to come: the later of the days listed for the last sessions
 ("the final two are set for 3rd and 24th May"), a date the text ties to finishing ("..., so we'll be done then",
-"and that will be the last of them", "that'll finish it", "the nurses will all do it then"), the writer's own
+"which will be the last one", "that'll finish it", "the nurses will all do it then"), the writer's own
 finish ("finishing 28 may", "I'll finish it over the summer", "we finish with X during the summer term"), chat's
 "by end of month" and "push to 2/6". A date of a meeting or of some other step is no target. "Mid-month" is still
 the month's end (held-out 13 labels it the 15th, older sets the end: a label clash left alone).
@@ -38,7 +38,7 @@ def test_the_last_of_several_days_listed_for_the_rest(text: str, due: date) -> N
     ("Fourteen of twenty carers trained. Two more briefings in June (the 2nd and the 9th) and we'll be there.",
      date(2027, 6, 9)),
     ("draft agreed, goes to the exec for approval on 18th may, that'll finish it", date(2027, 5, 18)),
-    ("The north locality is live. The east team are switched over in June, and that will be the last of them.",
+    ("Two of the three hubs have moved over. Riverside hub goes across in June, which will be the last one.",
      date(2027, 6, 30)),
     ("Not begun yet, but it's on the staff meeting agenda for 6 May and the nurses will all do it then.",
      date(2027, 5, 6)),
@@ -62,7 +62,7 @@ def test_a_date_not_tied_to_finishing_is_no_target(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "due"), [
     ("three workshops held, finishing 28 may", date(2027, 5, 28)),
-    ("The handbook is about half written. I'll finish it over the summer so it's ready for the new intake in "
+    ("Half the chapters of the guide are drafted; I'll complete it during the summer so we can launch it in "
      "September.", date(2027, 8, 31)),
     ("Leaflets are out and the radio advert is booked; we finish with the parents' evening during the summer term.",
      date(2027, 7, 31)),

@@ -42,7 +42,7 @@ def test_a_table_row_with_its_proof_to_follow_is_asked_and_its_neighbour_is_not(
 
 
 @pytest.mark.parametrize("text", [
-    "The current cohort finishes at the end of the summer term, and that completes the action.",
+    "Our final parenting group wraps up when the autumn term ends, and this completes the action.",
     "Our last awareness week runs until 30 June and this completes our part of it.",
     "One more briefing in June, which will complete this action.",
 ])

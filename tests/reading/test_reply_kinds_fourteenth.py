@@ -41,5 +41,5 @@ def test_a_whole_fraction_or_a_date_stays_a_completion(text: str) -> None:
 
 
 def test_a_fraction_done_gives_its_date() -> None:
-    reading = read_reply("2/3 done. rest by the end of next week", today=TODAY, model=None)
+    reading = read_reply("2/3 done, the whole lot by the end of next week", today=TODAY, model=None)
     assert (reading.status, reading.new_due) == (ReadStatus.IN_PROGRESS, date(2027, 4, 23))

@@ -6,7 +6,7 @@ agreed"; the few "on long-term absence". New owners named in more ways ("the rig
 the right person", "X has agreed to be the contact", "over to X now", "this is now with X", "please direct this to
 X", "for X, not us", "that one's priya's now", "should go to the X business unit", "not us, X holds this", "our
 team, which is led by X"), and replies that only disown the action ("don't think this is ours", "either way not
-us", "definitely not the trust's", "please remove me from this action - I left the service"). Chat's bare
+us", "definitely not the trust's", "please remove me from the tracker: I've moved on"). Chat's bare
 numbering ("1 done, 2 stuck") for several actions, and words before a ref named mid-line.
 """
 
@@ -93,8 +93,8 @@ def test_this_action_can_be_closed_once_a_step_is_done_is_not() -> None:
 
 
 def test_a_safety_plan_to_be_agreed_is_what_the_protocol_asks_not_a_plan_to_finish() -> None:
-    text = ("I can confirm the action is complete. The discharge checklist now requires a safety plan to be agreed "
-            "with the patient before they go home, and it was approved by the governance group on 2 May.")
+    text = ("Finished. Our new referral form asks for a care plan to be agreed with the family before the case is "
+            "closed; governance approved it on 2 May.")
     assert _status(text) is ReadStatus.COMPLETE
 
 
@@ -103,8 +103,8 @@ def test_we_plan_to_be_done_is_still_a_plan() -> None:
 
 
 def test_the_few_on_long_term_absence_are_no_part_left() -> None:
-    text = ("All call handlers have completed the module (97% compliance, with the remaining staff on long-term "
-            "absence). This action is complete.")
+    text = ("Every duty officer has done the e-learning (the remaining two on maternity leave). This action is "
+            "complete.")
     assert _status(text) is ReadStatus.COMPLETE
 
 
@@ -136,8 +136,8 @@ def test_the_remaining_staff_still_to_train_are_a_part_left() -> None:
     ("This should go to the Community Safety Partnership business unit - they run the training.",
      "Community Safety Partnership business unit"),
     ("- not us, the out of hours provider holds this", "the out of hours provider"),
-    ("I'm afraid this one no longer sits with me: it moved to our Family Support team, which is led by "
-     "Dr Anya Cole. She's aware.", "Anya Cole"),
+    ("Not ours any more - it's with the Early Help service now, which is run by Dr Anya Cole. I've told her.",
+     "Anya Cole"),
     ("It no longer sits with the MASH. It's now with the new Partnership Manager, Leo Grant, who is taking on "
      "all of these.", "Leo Grant"),
 ])
@@ -157,7 +157,7 @@ def test_the_old_owner_is_never_named_as_the_new_one() -> None:
     "that's a police matter surely. definitely not the trust's",
     "The ward rounds aren't ours - this belongs elsewhere in the hospital, sorry, I don't know where.",
     "Hi, it's not mine - I only chair the forum.",
-    "Please remove me from this action - I left the service in April and don't know who replaced me.",
+    "I moved to a post in another county at Easter, so please remove me from the tracker for this one.",
 ])
 def test_a_reply_that_only_disowns_the_action_is_a_redirect(text: str) -> None:
     assert _status(text) is ReadStatus.REDIRECT
@@ -256,13 +256,13 @@ def test_work_done_under_another_action_is_not_this_ones() -> None:
 
 
 def test_no_record_of_what_was_done_is_no_report_that_it_was() -> None:
-    text = "I've inherited this from a colleague who retired. I can't find any record of what, if anything, was done."
+    text = "Sam retired and left me this. I can't find any notes of what was done on it."
     assert _status(text) is not ReadStatus.COMPLETE
 
 
 @pytest.mark.parametrize("text", [
-    "I took this over from a colleague last month, so I'm a bit behind on the history. Two wards are trained so "
-    "far and I'm chasing dates for the rest.",
+    "New in post, so I'm a bit behind with the paperwork on this one. Two wards trained so far, the others "
+    "being booked.",
     "Sorry, I'm behind with my emails - training is underway, three sessions left.",
 ])
 def test_the_writer_catching_up_is_no_request_for_more_time(text: str) -> None:
@@ -282,7 +282,7 @@ def test_the_work_a_bit_behind_is_still_late() -> None:
     "The registry say they need ministry approval before they can share the lists, and it has sat with them since "
     "the autumn.",
     "I chased the council in March and again in May; nothing back. Without that we can't run the comparison.",
-    "nothing we can do on this til the new records system is live, keeps slipping",
+    "nothing more we can do til the case system upgrade lands, and that date keeps moving",
 ])
 def test_waiting_on_someone_else_is_blocked(text: str) -> None:
     assert _status(text) is ReadStatus.BLOCKED
