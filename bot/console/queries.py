@@ -265,9 +265,9 @@ SORT_AT_MOST = 10_000
 
 
 def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wanted: PlanFilter) -> PlanPage:
-    """One page of the plan: its count, then the page's action ids (filtered, sorted and cut in SQL on the action's
-    own columns, walking an index from the page's start), then those rows in full."""
-    chosen = plan_ids_query(review_id, viewer, today, wanted)
+    """One page of the plan: its count, then the page's action ids (filtered, sorted and cut in SQL on the columns
+    of the action and its activity row, walking an index from the page's start), then those rows in full."""
+    chosen = chosen_for_plan_page(review_id, viewer, today, wanted)
     total = int(session.execute(count_query(chosen, wanted, viewer)).scalar_one())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, wanted.page), pages)
@@ -275,7 +275,7 @@ def plan_page(session: Session, review_id: int, viewer: Viewer, today: date, wan
     return PlanPage(_plan_rows(session, ids, today), total, page, pages)
 
 
-def plan_ids_query(review_id: int, viewer: Viewer, today: date, wanted: PlanFilter) -> Chosen:
+def chosen_for_plan_page(review_id: int, viewer: Viewer, today: date, wanted: PlanFilter) -> Chosen:
     """The review's actions the page shows, unsorted: every condition on the action or its activity row alone."""
     when = _conditions(today)
     of_action = [*_visible_to(viewer), *(when[name] for name in ("overdue", "not_chased") if getattr(wanted, name))]

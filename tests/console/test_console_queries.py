@@ -219,7 +219,7 @@ PAGE_SHAPES = [
 
 def _page_statements(session: Session, wanted: queries.PlanFilter) -> list[tuple[str, Any]]:
     review_id = session.execute(sa.select(Review.id).where(Review.code == "RIV3")).scalar_one()  # type: ignore[call-overload,arg-type]
-    chosen = queries.plan_ids_query(review_id, COORDINATOR, TODAY, wanted)
+    chosen = queries.chosen_for_plan_page(review_id, COORDINATOR, TODAY, wanted)
     too_many_to_sort = queries.SORT_AT_MOST + 1  # as a big review's filters choose: every page walks an index
     known, unknown = queries.sorted_queries(chosen, wanted, COORDINATOR, too_many_to_sort)
     statements = [("count", queries.count_query(chosen, wanted, COORDINATOR)),
