@@ -162,9 +162,10 @@ def enqueue_many(session: Session, news: Sequence[NewMessage], *, now: datetime,
 
     Keys already present are skipped; if another process writes one of the same keys meanwhile,
     the batch falls back to one message at a time, so exactly one copy of each is kept. The rows,
-    their action links and their audit events go in as three bulk writes (COPY on PostgreSQL, an
-    executemany on SQLite: bot/bulk.py): a sweep writes thousands, and one ORM object per row cost
-    more than deciding what to write.
+    their action links and their audit events go in as three bulk writes: on PostgreSQL the ids are
+    drawn from the sequence and all three are COPYs (bot/bulk.py); on SQLite the messages are one
+    INSERT ... RETURNING and the rest executemanys. A sweep writes thousands, and one ORM object per
+    row cost more than deciding what to write.
     """
     keys = {new.idempotency_key for new in news}
     dialect = session.connection().dialect.name

@@ -321,7 +321,8 @@ def _table(model: type[SQLModel]) -> sa.Table:
 
 
 def _insert_actions(session: Session, rows: list[dict[str, Any]], review_id: int) -> dict[str, int]:
-    """Insert new actions in one executemany; returns ref -> id of every action of the review."""
+    """Insert new actions in one bulk write (COPY on PostgreSQL, an executemany on SQLite: bot/bulk.py); returns
+    ref -> id of every action of the review."""
     if rows:
         insert_rows(session, _table(Action), with_copies(session, rows))  # the copies: bot/action_copies.py
     found = session.execute(
