@@ -183,6 +183,11 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"|\b(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?"
         r"(?:realistic|likely)\b"
         r"|\bmore like\b"
+        # "after xmas now, sorry", "the new year now I'm afraid": the later time it has moved to, owned up to
+        r"|^\W*(?:it'?ll be |it will be |that'?s |probably |more likely )?(?:in |after |until )?(?:the )?"
+        r"(?:new year|xmas|christmas|easter|next (?:month|term|year)|(?:" + _MONTH_OR_SEASON + r"))\b[^.,;]{0,12}?"
+        r"\bnow\b[\s,-]*(?:sorry|i'?m afraid|unfortunately|apologies|i'?m sorry)\b"
+        r"(?!\s+(?:for|about|that|it'?s|i|we)\b)"  # not "sorry for the slow reply": that apology is for something else
         # "not even close lol. maybe october": a later month offered on its own
         # (not "probably September" after "haven't started": when it will start)
         r"|^\W*(?:maybe|possibly|realistically)\s+(?:by\s+)?(?:(?:end|start|middle|beginning) of |mid[- ]"
@@ -331,8 +336,10 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         # a step still to come after what is finished: "the report will go to the board in May, after which we'll
         # decide", not "it went to the board"
         r"|\bafter which (?:we|i|they|the \w+)(?:'ll| will| would| shall)\b"
-        # what will complete it, not that it is complete: "which will complete this action"
-        r"|\b(?:that|this|which) will complete (?:the|this|our) (?:action|work)\b"
+        # what will complete it, not that it is complete: "which will complete this action", "which should close the
+        # action"
+        r"|\b(?:that|this|which)(?:'ll| will| should| would) (?:complete|close|finish|conclude) (?:off )?(?:the|this|our)"
+        r" (?:action|work)\b"
         r"|\bwill (?:go|be (?:presented|taken|submitted)) to (?:the )?(?:[\w'-]+ ){0,3}?(?:board|panel|committee|group"
         r"|meeting|cabinet|executive|exec)\b"
         # "the second lot whenever we get a room", not a routine: "whenever the box is ticked"

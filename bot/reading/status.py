@@ -305,7 +305,12 @@ def _signals(lowered: str) -> list[_Signal]:
 _UNSURE_COMPLETE = object()
 # What will complete it, not that it is complete: "the group finishes at the end of term, and that completes the
 # action" (a step still running, in the present tense); not "the last group finished in June, and that completes it".
-_FINISHING_STEP_BEFORE = re.compile(r"\b(?:finishes|ends|runs until|wraps up|closes)\b[^.;!?\n]*\band (?:that|this|which)\s*$")
+# Likewise a step still to come said in the present: "it goes to the panel in May, and that completes the action", "the
+# board takes the decision on 26 May and that completes it" (past: "it went to the panel").
+_FINISHING_STEP_BEFORE = re.compile(
+    r"\b(?:finishes|ends|runs until|wraps up|closes|goes (?:in|into|to|out|live)|takes|signs? (?:it |this )?off"
+    r"|(?:is|are) (?:published|launched|presented|ratified))\b[^.;!?\n]*\band (?:that|this|which)\s*$"
+)
 
 
 def _completion_or_not(lowered: str, match: re.Match[str]) -> ReadStatus | object | None:

@@ -1,0 +1,67 @@
+"""Held-out 14's status misses, as kinds (our own words here, not theirs).
+
+- The step that will finish the action is not its completion: "it goes to the panel on 9 June, which will close the
+  action", "the board takes the decision in May and that completes this action" read in progress (the step is still
+  to come); "it went to the panel in May and that completed the action" is done.
+- A later time owned up to with "now": "after xmas now, sorry", "easter now I'm afraid", "in the new year now,
+  unfortunately" ask for more time, to that time; an apology for something else ("sorry for the slow reply") does not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.reading.replies import read_reply
+from bot.rules.statuses import ReadStatus
+
+TODAY = date(2027, 4, 14)
+DECEMBER = date(2026, 12, 3)
+
+
+def _read(text: str, model: str | None, today: date = TODAY) -> tuple[ReadStatus, date | None]:
+    reading = read_reply(text, today=today, **({"model": None} if model is None else {}))
+    return reading.status, reading.new_due
+
+
+@pytest.mark.parametrize("model", [None, "shipped"])
+@pytest.mark.parametrize("text", [
+    "The pathway is written and the leads are happy. It goes to the quality panel on 9 June for sign-off, "
+    "which will close the action.",
+    "Leaflet agreed with comms; it's printed and sent to surgeries in July, which should complete the action.",
+    "The policy is drafted. It goes out to consultation in May, and that completes the action from our end.",
+    "Costings done. The board takes the decision on 26 May and that completes this action for us.",
+])
+def test_the_step_that_will_finish_the_action_reads_in_progress(text: str, model: str | None) -> None:
+    assert _read(text, model)[0] is ReadStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("model", [None, "shipped"])
+@pytest.mark.parametrize("text", [
+    "It went to the quality panel on 9 March and that completed the action.",
+    "The last cohort finished in March, and that completes the action.",
+])
+def test_the_step_that_finished_the_action_still_reads_complete(text: str, model: str | None) -> None:
+    assert _read(text, model)[0] is ReadStatus.COMPLETE
+
+
+@pytest.mark.parametrize("model", [None, "shipped"])
+@pytest.mark.parametrize(("text", "due"), [
+    ("after xmas now, sorry", date(2027, 1, 31)),
+    ("in the new year now I'm afraid - the venue has nothing free before then", date(2027, 1, 31)),
+    ("easter now I'm afraid", date(2027, 3, 28)),
+    ("until easter now, unfortunately - our trainer left", date(2027, 3, 28)),
+    ("after the christmas break now, apologies", date(2027, 1, 31)),
+])
+def test_a_later_time_owned_up_to_with_now_asks_for_more_time(text: str, due: date, model: str | None) -> None:
+    assert _read(text, model, DECEMBER) == (ReadStatus.EXTENSION_REQUESTED, due)
+
+
+@pytest.mark.parametrize("model", [None, "shipped"])
+@pytest.mark.parametrize("text", [
+    "after xmas now, sorry for the slow reply: it's all done",
+    "sorry for the delay over christmas - all finished now",
+])
+def test_an_apology_for_something_else_is_no_request(text: str, model: str | None) -> None:
+    assert _read(text, model, DECEMBER)[0] is ReadStatus.COMPLETE
