@@ -174,8 +174,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
     (ReadStatus.EXTENSION_REQUESTED, _R(
         r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
         r"|deadline|target"
-        r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward"
-        r"|on) to\b"
+        # "move the target for this to Q1": the action named after the date does not change what is asked
+        r"(?: date)?|due date)(?:\s+for\s+(?:this|it|this action|the action))?)\s+)?(?:back\s+)?(?:to|until|till)\b"
+        r"|\broll(?:ed)? (?:it |this )?(?:over|forward|on) to\b"
         r"|\b(?<!got )(?<!was )(?<!been )(?:push(?:ed)?|moved?|put) (?:it |this |the (?:date|deadline|target) )?back\b"
         r"|\bslipped\b|(?<!give you a )(?<!give a )\bnew (?:target|deadline|date)\b|\bmore (?:realistic|honest|achievable)\b"
         # a later date given as the realistic one: "end of may realistic", "spring more like", "q2 at the latest",

@@ -430,6 +430,19 @@ _FINISHING = re.compile(
 )
 
 
+# A correction the writer adds to their own reply ("*edit: end of august, I misread the rota", "correction - 14th
+# not 4th"): what it says replaces what came before. Not "update:", which heads a whole reply.
+_CORRECTION = re.compile(r"(?:^|\n)[ \t*_]*(?:edit(?:ed)?|correction|sorry,? i meant|i meant)\b[ \t*_]*[:\-]", re.I)
+
+
+def _corrected_date(plain: str, today: date) -> date | None:
+    """The date to come that the writer's last correction of their own reply gives, if it gives one."""
+    corrections = list(_CORRECTION.finditer(plain))
+    if not corrections:
+        return None
+    return latest_date_to_come(re.split(r"[.;!?\n]", plain[corrections[-1].end() :].strip(), maxsplit=1)[0], today)
+
+
 # "two sessions left - 24 March and 21 April", "3 sessions to go: ...", "workshops still to run:": what follows lists
 # the dates of the work still to do, so the last of them is when it finishes.
 _STILL_TO_RUN = re.compile(
@@ -457,6 +470,9 @@ def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     April"; "realistically October, the review reports in September"). Otherwise it must read as a target
     ("by June", "new date 30/04/2027", "finished next week"), not an event ("training on 12 April")."""
     plain = _without_old_plans(spell_out_reply_dates(plain_text(body), today=today), today)
+    corrected = _corrected_date(plain, today)
+    if corrected is not None:
+        return corrected
     if status is ReadStatus.EXTENSION_REQUESTED:
         return _revised_target(plain, today) or latest_date_to_come(plain, today) or _duration_asked_for(plain, today)
     target = _last_of_those_still_to_run(plain, today) or _target_date(plain, today)
@@ -619,6 +635,7 @@ def latest_date_to_come(plain: str, today: date) -> date | None:
     may be about other things ("the flu clinic dates for the autumn are on our website")."""
     found: list[date] = []
     meant: list[date] = []
+    settled: list[date] = []  # "q3 more likely - say end of september?": the date the writer settles on
     asking = False
     for piece in _PIECES.split(plain):
         if _LATER_NEWS.search(piece):
@@ -633,11 +650,19 @@ def latest_date_to_come(plain: str, today: date) -> date | None:
         if yearless and parsed.due - today > _YEARLESS_AHEAD:
             continue  # "stood down in February", read in March: last February, not next year's
         found.append(parsed.due)
+        if _SETTLES_ON.match(piece):
+            settled.append(parsed.due)
         asks = read_reply_status(piece)[0] is ReadStatus.EXTENSION_REQUESTED
         if asks or (at >= 0 and _TARGET_CUE.search(piece[max(0, at - 40) : at])):
             meant.append(parsed.due)
         asking = asking or asks
+    if settled:
+        return settled[-1]
     return max(meant if asking and meant else found, default=None)
+
+
+# A piece that settles on one date after vaguer ones: "say end of September?", "call it 30 June", "let's say May".
+_SETTLES_ON = re.compile(r"^\W*(?:so\s+)?(?:(?:let'?s|shall we|can we|could we)\s+)?(?:say|call it)\b", re.I)
 
 
 _EVERY_ACTION = re.compile(r"\b(?:all|both|each|every)\b", re.I)

@@ -47,8 +47,9 @@ _STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
     )),
     (ReadStatus.EXTENSION_REQUESTED, _any(
         "more time", "extension", "extend (?:the |this |our )?(?:deadline|date|target)",
-        "(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date))"
-        " (?:back )?(?:to|until|till)",
+        # "move the target for this to Q1": the action named after the date does not change what is asked
+        "(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date)"
+        "(?: for (?:this|it|this action|the action))?) (?:back )?(?:to|until|till)",
         "push (?:it |this )?back", "(?:revised|new) (?:target |due )?date", "revised (?:go[- ]live|launch|end date)",
         "can we (?:have|say) until",
         "need (?:until|till)", "(?:slipped|slipping|slip) to", "delayed until", "deferred to",
@@ -307,9 +308,11 @@ _UNSURE_COMPLETE = object()
 # action" (a step still running, in the present tense); not "the last group finished in June, and that completes it".
 # Likewise a step still to come said in the present: "it goes to the panel in May, and that completes the action", "the
 # board takes the decision on 26 May and that completes it" (past: "it went to the panel").
+# And "the third group runs through May, ending on 26 May, and then the action is done": done once that step is over.
 _FINISHING_STEP_BEFORE = re.compile(
-    r"\b(?:finishes|ends|runs until|wraps up|closes|goes (?:in|into|to|out|live)|takes|signs? (?:it |this )?off"
-    r"|(?:is|are) (?:published|launched|presented|ratified))\b[^.;!?\n]*\band (?:that|this|which)\s*$"
+    r"\b(?:finishes|ends|runs (?:until|through|till|to)|wraps up|closes|goes (?:in|into|to|out|live)|takes"
+    r"|signs? (?:it |this )?off|(?:is|are) (?:published|launched|presented|ratified))\b[^.;!?\n]*"
+    r"\band (?:that|this|which|then(?: (?:the|this|our) (?:action|work)| it| this)?(?: is|'s| will be)?)\s*$"
 )
 
 

@@ -5,6 +5,8 @@
   to come); "it went to the panel in May and that completed the action" is done.
 - A later time owned up to with "now": "after xmas now, sorry", "easter now I'm afraid", "in the new year now,
   unfortunately" ask for more time, to that time; an apology for something else ("sorry for the slow reply") does not.
+- "Move the target for this to Q1" asks for more time, whatever the reason given after it.
+- A reply that opens with ">" and a figure (">50% done") is the writer's progress, not a quoted line.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ def _read(text: str, model: str | None, today: date = TODAY) -> tuple[ReadStatus
     "Leaflet agreed with comms; it's printed and sent to surgeries in July, which should complete the action.",
     "The policy is drafted. It goes out to consultation in May, and that completes the action from our end.",
     "Costings done. The board takes the decision on 26 May and that completes this action for us.",
+    # a false close before: "and then the action is done" after a step still running
+    "Two groups finished. The third runs through May, ending on 26 May, and then the action is done.",
+    "The final cohort runs until the end of June and then it's done.",
 ])
 def test_the_step_that_will_finish_the_action_reads_in_progress(text: str, model: str | None) -> None:
     assert _read(text, model)[0] is ReadStatus.IN_PROGRESS
@@ -41,6 +46,7 @@ def test_the_step_that_will_finish_the_action_reads_in_progress(text: str, model
 @pytest.mark.parametrize("text", [
     "It went to the quality panel on 9 March and that completed the action.",
     "The last cohort finished in March, and that completes the action.",
+    "The third group ran through March and then the action was done.",
 ])
 def test_the_step_that_finished_the_action_still_reads_complete(text: str, model: str | None) -> None:
     assert _read(text, model)[0] is ReadStatus.COMPLETE
@@ -65,3 +71,27 @@ def test_a_later_time_owned_up_to_with_now_asks_for_more_time(text: str, due: da
 ])
 def test_an_apology_for_something_else_is_no_request(text: str, model: str | None) -> None:
     assert _read(text, model, DECEMBER)[0] is ReadStatus.COMPLETE
+
+
+@pytest.mark.parametrize("model", [None, "shipped"])
+@pytest.mark.parametrize(("text", "due"), [
+    ("We'd ask to move the target for this to Q2 2027/28: the survey results aren't out until June.",
+     date(2027, 9, 30)),
+    ("Could we push the date for this action back to the end of August? The post is vacant.", date(2027, 8, 31)),
+])
+def test_moving_the_target_for_this_asks_for_more_time(text: str, due: date, model: str | None) -> None:
+    assert _read(text, model) == (ReadStatus.EXTENSION_REQUESTED, due)
+
+
+@pytest.mark.parametrize("model", [None, "shipped"])
+@pytest.mark.parametrize(("text", "due"), [
+    (">60% done, should wrap up in 2 weeks", date(2027, 4, 28)),
+    ("&gt;75% of staff trained, rest by end of the month", date(2027, 4, 30)),
+])
+def test_a_figure_after_a_greater_than_sign_is_the_writers_progress(text: str, due: date, model: str | None) -> None:
+    assert _read(text, model) == (ReadStatus.IN_PROGRESS, due)
+
+
+def test_a_quoted_line_is_still_a_quote() -> None:
+    reading = read_reply("Done now.\n\n> 60 staff still to train by June, how is it going?", today=TODAY, model=None)
+    assert reading.status is ReadStatus.COMPLETE and "60 staff" not in reading.text
