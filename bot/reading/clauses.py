@@ -178,7 +178,9 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         r"(?: date)?|due date)(?:\s+for\s+(?:this|it|this action|the action))?)\s+)?(?:back\s+)?(?:to|until|till)\b"
         r"|\broll(?:ed)? (?:it |this )?(?:over|forward|on) to\b"
         r"|\b(?<!got )(?<!was )(?<!been )(?:push(?:ed)?|moved?|put) (?:it |this |the (?:date|deadline|target) )?back\b"
-        r"|\bslipped\b|(?<!give you a )(?<!give a )\bnew (?:target|deadline|date)\b|\bmore (?:realistic|honest|achievable)\b"
+        # (not "there's no new date yet" for what the work waits on)
+        r"|\bslipped\b|(?<!give you a )(?<!give a )(?<!no )\bnew (?:target|deadline|date)\b"
+        r"|\bmore (?:realistic|honest|achievable)\b"
         # a later date given as the realistic one: "end of may realistic", "spring more like", "q2 at the latest",
         # "revised target completion: Q2", "so end of this financial year for this", "let's say that"
         r"|\b(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?"

@@ -7,6 +7,9 @@
   unfortunately" ask for more time, to that time; an apology for something else ("sorry for the slow reply") does not.
 - "Move the target for this to Q1" asks for more time, whatever the reason given after it.
 - A reply that opens with ">" and a figure (">50% done") is the writer's progress, not a quoted line.
+- Work that cannot start until something else is finished is blocked: "we can't run the carers' course until the
+  refurbishment is finished" is not a completion (it read complete before), and "there's no new date yet" for the
+  thing waited for asks for no more time.
 """
 
 from __future__ import annotations
@@ -95,3 +98,28 @@ def test_a_figure_after_a_greater_than_sign_is_the_writers_progress(text: str, d
 def test_a_quoted_line_is_still_a_quote() -> None:
     reading = read_reply("Done now.\n\n> 60 staff still to train by June, how is it going?", today=TODAY, model=None)
     assert reading.status is ReadStatus.COMPLETE and "60 staff" not in reading.text
+
+
+@pytest.mark.parametrize("model", [None, "shipped"])
+@pytest.mark.parametrize("text", [
+    "We can't run the carers' course until the refurbishment at the hub is finished - the builders keep slipping. "
+    "Nothing we can do.",
+    "Stuck I'm afraid: we cannot launch the new screening form until the records upgrade has been completed.",
+    "On hold. The strategy went to scrutiny but was deferred, and there's no new date yet. We can't do more until "
+    "it's agreed.",
+])
+def test_work_waiting_on_something_else_to_finish_is_blocked(text: str, model: str | None) -> None:
+    assert _read(text, model)[0] is ReadStatus.BLOCKED
+
+
+@pytest.mark.parametrize("model", [None, "shipped"])
+@pytest.mark.parametrize("text", [
+    "The refurbishment is finished and the carers' course ran last week - all done.",
+    "Once the building works were finished we ran the course, and it's all complete.",
+])
+def test_work_finished_after_the_wait_still_reads_complete(text: str, model: str | None) -> None:
+    assert _read(text, model)[0] is ReadStatus.COMPLETE
+
+
+def test_a_new_date_asked_for_is_still_a_request() -> None:
+    assert _read("Behind on this. Can we have a new date of 30 June?", None)[0] is ReadStatus.EXTENSION_REQUESTED
