@@ -10,6 +10,10 @@
 - Work that cannot start until something else is finished is blocked: "we can't run the carers' course until the
   refurbishment is finished" is not a completion (it read complete before), and "there's no new date yet" for the
   thing waited for asks for no more time.
+- Whose action it is, said in new ways: "this one should go to Sam Reid in Estates", "this is really one for the
+  fire service, it's about ...", "that's adult social care's, not housing", "Raj Patel's got this now", "please
+  speak to Ann Lee, who runs the hub now". A step going somewhere at a date ("should go to Cabinet in June") and
+  "one for the panel" name no new owner.
 """
 
 from __future__ import annotations
@@ -123,3 +127,25 @@ def test_work_finished_after_the_wait_still_reads_complete(text: str, model: str
 
 def test_a_new_date_asked_for_is_still_a_request() -> None:
     assert _read("Behind on this. Can we have a new date of 30 June?", None)[0] is ReadStatus.EXTENSION_REQUESTED
+
+
+@pytest.mark.parametrize(("text", "owner"), [
+    ("The leaflet is done. This one should go to Sam Reid in Estates, it's about the door entry system.", "Sam Reid"),
+    ("This is really one for the fire service, it's about home safety visits.", "fire service"),
+    ("that's adult social care's, not housing", "adult social care"),
+    ("Raj Patel's got this now, he took over the hub in March", "Raj Patel"),
+    ("Please speak to Ann Lee, who runs the refuge partnership now - it moved over in the spring.", "Ann Lee"),
+])
+def test_whose_action_it_is_said_in_new_ways(text: str, owner: str) -> None:
+    reading = read_reply(text, today=TODAY, model=None)
+    assert reading.status is ReadStatus.REDIRECT
+    assert reading.redirect_to is not None and owner in reading.redirect_to
+
+
+@pytest.mark.parametrize("text", [
+    "Report drafted. This one should go to Sam Reid in May for sign-off, once the figures are in.",
+    "We think this is one for the panel to decide.",
+    "Please speak to Ann Lee, who runs the hub, if you need the figures.",
+])
+def test_a_step_or_a_contact_names_no_new_owner(text: str) -> None:
+    assert read_reply(text, today=TODAY, model=None).status is not ReadStatus.REDIRECT
