@@ -174,15 +174,23 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
     (ReadStatus.EXTENSION_REQUESTED, _R(
         r"\b(?:push|move|put|change|defer|shift|slip)(?:ed|ing|s|ped)?\s+(?:(?:it|this|that|this one|the (?:date"
         r"|deadline|target"
-        r"(?: date)?|due date))\s+)?(?:back\s+)?(?:to|until|till)\b|\broll(?:ed)? (?:it |this )?(?:over|forward"
-        r"|on) to\b"
+        # "move the target for this to Q1": the action named after the date does not change what is asked
+        r"(?: date)?|due date)(?:\s+for\s+(?:this|it|this action|the action))?)\s+)?(?:back\s+)?(?:to|until|till)\b"
+        r"|\broll(?:ed)? (?:it |this )?(?:over|forward|on) to\b"
         r"|\b(?<!got )(?<!was )(?<!been )(?:push(?:ed)?|moved?|put) (?:it |this |the (?:date|deadline|target) )?back\b"
-        r"|\bslipped\b|(?<!give you a )(?<!give a )\bnew (?:target|deadline|date)\b|\bmore (?:realistic|honest|achievable)\b"
+        # (not "there's no new date yet" for what the work waits on)
+        r"|\bslipped\b|(?<!give you a )(?<!give a )(?<!no )\bnew (?:target|deadline|date)\b"
+        r"|\bmore (?:realistic|honest|achievable)\b"
         # a later date given as the realistic one: "end of may realistic", "spring more like", "q2 at the latest",
         # "revised target completion: Q2", "so end of this financial year for this", "let's say that"
         r"|\b(?:" + _MONTH_OR_SEASON + r")\b[^.,;]{0,12}?\s(?:is |looks |seems |feels |sounds )?(?:more )?"
         r"(?:realistic|likely)\b"
         r"|\bmore like\b"
+        # "after xmas now, sorry", "the new year now I'm afraid": the later time it has moved to, owned up to
+        r"|^\W*(?:it'?ll be |it will be |that'?s |probably |more likely )?(?:in |after |until )?(?:the )?"
+        r"(?:new year|xmas|christmas|easter|next (?:month|term|year)|(?:" + _MONTH_OR_SEASON + r"))\b[^.,;]{0,12}?"
+        r"\bnow\b[\s,-]*(?:sorry|i'?m afraid|unfortunately|apologies|i'?m sorry)\b"
+        r"(?!\s+(?:for|about|that|it'?s|i|we)\b)"  # not "sorry for the slow reply": that apology is for something else
         # "not even close lol. maybe october": a later month offered on its own
         # (not "probably September" after "haven't started": when it will start)
         r"|^\W*(?:maybe|possibly|realistically)\s+(?:by\s+)?(?:(?:end|start|middle|beginning) of |mid[- ]"
@@ -331,8 +339,10 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         # a step still to come after what is finished: "the report will go to the board in May, after which we'll
         # decide", not "it went to the board"
         r"|\bafter which (?:we|i|they|the \w+)(?:'ll| will| would| shall)\b"
-        # what will complete it, not that it is complete: "which will complete this action"
-        r"|\b(?:that|this|which) will complete (?:the|this|our) (?:action|work)\b"
+        # what will complete it, not that it is complete: "which will complete this action", "which should close the
+        # action"
+        r"|\b(?:that|this|which)(?:'ll| will| should| would) (?:complete|close|finish|conclude) (?:off )?(?:the|this|our)"
+        r" (?:action|work)\b"
         r"|\bwill (?:go|be (?:presented|taken|submitted)) to (?:the )?(?:[\w'-]+ ){0,3}?(?:board|panel|committee|group"
         r"|meeting|cabinet|executive|exec)\b"
         # "the second lot whenever we get a room", not a routine: "whenever the box is ticked"

@@ -52,7 +52,8 @@ _ATTRIBUTION = re.compile(
     r")[ \t]*(?:-{2,})?[ \t]*$",
     re.M | re.I,
 )
-_QUOTED_LINE = re.compile(r"^\s*(?:>|&gt;)")
+# A quote marker, but not "more than" before a figure: ">50% done" and "&gt;90% trained" are the writer's own progress.
+_QUOTED_LINE = re.compile(r"^\s*(?:>|&gt;)(?!\d{1,3}(?:\.\d+)?\s*%)")
 _MOBILE_FOOTER = re.compile(
     r"^\s*(?:sent from my|sent from|sent via|sent using|get outlook for|skickat fr[åa]n min|envoy[ée] de mon"
     r"|von meinem|enviado desde mi|verzonden vanaf mijn|inviato da)(?:\s+[\w.'-]+){1,5}\s*\.?\s*$",

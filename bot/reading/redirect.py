@@ -74,6 +74,9 @@ _NOT_AN_OWNER = (
     r"|final|next|other|same|different|separate|new|old|big|bigger|small|tricky|hard|difficult|easy|good|long|quick"
     r"|important|key|priority|major|minor|high|low|ongoing|live|open|closed|complete|finished|done|only|main|real"
 )
+# Where a step goes next month is no owner's place: "in May", "at the June meeting".
+_NOT_A_MONTH = (r"(?!(?:the )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|q[1-4]\b|\d|the new year\b"
+                r"|the (?:next|june|july|spring|summer|autumn|winter)\b)")
 _OWNER_WORDS = (rf"(?!(?:{_NOT_AN_OWNER})\b)"
                 r"(?P<to>[A-Za-z][\w'’&-]{0,30}(?:[ \t][A-Za-z][\w'’&-]{0,30}){0,3}?)")
 _NAMED = tuple(re.compile(pattern) for pattern in (
@@ -105,7 +108,9 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     # "Tom's your man for that", "Priya is who you want": the writer points to the person who has it
     _WHO + _I(r"(?:'s| is) (?:your (?:wo)?man|your person|who you (?:want|need))\b"),
     # A person first: "Marcus Lee in the PPU has it", "Sam Whitfield has taken this over", "Helen took over".
-    _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?\s+(?:has|has got|'s got) (?:it|this(?: one)?)\b"),
+    # ("Priya Shah's got this now": the "'s" straight after the name)
+    _WHO + _I(r"(?:\s+(?:in|at|from|of)\s+(?:the\s+)?[\w'’ &-]{1,40}?)?(?:\s+(?:has|has got|'s got)|['’]s got)"
+              r" (?:it|this(?: one)?)\b"),
     _WHO + _WHERE + _I(r"(?:'s| has| have)\s+(?:now\s+)?(?:taken (?:" + _THE_WORK + r" )?over|picked (?:this|it) up"
                        r"|taken (?:this|it) on|picked up " + _THE_WORK + r"|taken (?:on|over) " + _THE_WORK + r")"),
     _WHO + _WHERE + _I(r"\s+(?:took (?:" + _THE_WORK + r" )?over|picked (?:this|it) up|took (?:this|it) on"
@@ -231,7 +236,8 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     + _I(r"(?=,?[ \t]+(?:not (?:us|me|ours|mine)|rather than (?:us|me))\b)"),
     # "that's probation's, not ours", "that one's kemal's now", "that's jess's (comms) not mine": a possessive in chat
     _I(r"\b(?:this|it|that)(?: one)?(?:'s| is) (?:now )?") + _OWNER_WORDS
-    + _I(r"(?:'s|’s)(?=(?:[ \t]*\([^)\n]{0,40}\))?,?[ \t]+(?:now\b|not (?:ours|mine|us|me)\b)|[ \t]*[.!]?[ \t]*$)"),
+    # ("that's housing's, not early help": the other team named as not the owner)
+    + _I(r"(?:'s|’s)(?=(?:[ \t]*\([^)\n]{0,40}\))?,?[ \t]+(?:now\b|not\b)|[ \t]*[.!]?[ \t]*$)"),
     # "This should go to the Safeguarding Partnership business unit - they hold it": a name, then what kind of unit
     _I(r"\b(?:this|it|that|the action)(?: one| action)? should (?:now )?(?:go|be (?:sent|passed|directed)) to[ \t]+")
     + r"(?P<to>(?:(?i:the)[ \t]+)?[A-Z][\w'’-]{0,40}(?:[ \t]+(?:[A-Z][\w'’-]{0,40}|of|and)){0,5}"
@@ -250,6 +256,18 @@ _NAMED = tuple(re.compile(pattern) for pattern in (
     _I(r"(?:^|(?<=[.,;:!?-] )|(?<=\bnot mine - )|(?<=\bnot ours - ))(?!(?:[\w'’-]+ ){0,4}?(?:who|someone|somebody"
        r"|anyone|nobody|no one)\b)") + _OWNER_WORDS
     + _I(r"(?= (?:took|have taken|has taken) (?:this|it|that)(?: one)? over\b| owns? (?:this|that|it)(?: one)?\b)"),
+    # "this one should go to Sam Reid in Private Sector Housing": a person named as where the action belongs (not
+    # "should go to Health Scrutiny in May": where a step goes, and when)
+    _I(r"\b(?:this|it|that|the action)(?: one| action)? should (?:really |probably )?(?:go|be (?:sent|passed|directed))"
+       r" to[ \t]+") + "(?P<to>" + _PERSON_NAME + ")"
+    + _I(r"(?:[ \t]+(?:in|at|from)[ \t]+" + _NOT_A_MONTH + r"[^,.;\n]{1,50})?(?=[ \t]*(?:$|[,.;:!?]|-))"),
+    # "this is really one for HMRC, it's about tax credits": whose action it is, said outright
+    _I(r"\b(?:this|it|that)(?:'s| is) (?:really |actually |probably |more )?(?:one|a job|a matter) for "
+       r"(?!(?:us|me|you|the (?:panel|board|chair|coordinator|co-ordinator|committee|review))\b)(?:the )?")
+    + _OWNER_WORDS + r"(?=[ \t]*(?:$|[,.;:!?)]|-))",
+    # "please speak to Femi Ade, who manages the coordinators now": the person who holds the work
+    _I(r"\b(?:ask|contact|speak to|talk to|try)\s+") + _WHO
+    + _I(r",\s+who (?:now\s+)?(?:manages|runs|leads|heads|holds|owns)\b[^.\n]{0,60}?\bnow\b"),
 ))
 # Cues with no name in them: "wrong person", "no longer with me".
 _UNNAMED = re.compile(

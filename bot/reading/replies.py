@@ -430,14 +430,52 @@ _FINISHING = re.compile(
 )
 
 
+# A correction the writer adds to their own reply ("*edit: end of august, I misread the rota", "correction - 14th
+# not 4th"): what it says replaces what came before. Not "update:", which heads a whole reply.
+_CORRECTION = re.compile(r"(?:^|\n)[ \t*_]*(?:edit(?:ed)?|correction|sorry,? i meant|i meant)\b[ \t*_]*[:\-]", re.I)
+
+
+def _corrected_date(plain: str, today: date) -> date | None:
+    """The date to come that the writer's last correction of their own reply gives, if it gives one."""
+    corrections = list(_CORRECTION.finditer(plain))
+    if not corrections:
+        return None
+    return latest_date_to_come(re.split(r"[.;!?\n]", plain[corrections[-1].end() :].strip(), maxsplit=1)[0], today)
+
+
+# "two sessions left - 24 March and 21 April", "3 sessions to go: ...", "workshops still to run:": what follows lists
+# the dates of the work still to do, so the last of them is when it finishes.
+_STILL_TO_RUN = re.compile(
+    r"\b(?:sessions?|groups?|dates?|workshops?|courses?|cohorts?|briefings?|visits?|classes)\s+"
+    r"(?:left|to go|still to (?:run|go|come|do|deliver)|remaining|outstanding)\b"
+)
+_STILL_TO_RUN_WINDOW = 300
+
+
+def _last_of_those_still_to_run(plain: str, today: date) -> date | None:
+    """The latest date to come in the list that follows "N sessions left" / "sessions still to run:"."""
+    cue = _STILL_TO_RUN.search(plain.lower())
+    if cue is None:
+        return None
+    # the list ends with its sentence: "... 21 April. after the April one ..." speaks of the last date again
+    listed = re.split(r"[.!?](?:\s|$)", plain[cue.end() : cue.end() + _STILL_TO_RUN_WINDOW], maxsplit=1)[0]
+    days = [parsed.due for piece in re.split(r"\n+|[,;]|\s(?:and|&)\s|\s-\s", listed)
+            if (parsed := find_date_in_text(piece, today=today)) is not None and parsed.due is not None
+            and today <= parsed.due <= today + _YEARLESS_AHEAD]
+    return max(days, default=None)
+
+
 def _new_due(body: str, status: ReadStatus, today: date) -> date | None:
     """A stated target date. For a request for more time, the latest date to come ("can we push to end of
     April"; "realistically October, the review reports in September"). Otherwise it must read as a target
     ("by June", "new date 30/04/2027", "finished next week"), not an event ("training on 12 April")."""
     plain = _without_old_plans(spell_out_reply_dates(plain_text(body), today=today), today)
+    corrected = _corrected_date(plain, today)
+    if corrected is not None:
+        return corrected
     if status is ReadStatus.EXTENSION_REQUESTED:
         return _revised_target(plain, today) or latest_date_to_come(plain, today) or _duration_asked_for(plain, today)
-    target = _target_date(plain, today)
+    target = _last_of_those_still_to_run(plain, today) or _target_date(plain, today)
     if target is not None:
         return target
     # "Thank you for your email of 1 June. ... all trained by the end of December 2027": a date that is
@@ -551,7 +589,13 @@ _FINISHED_AFTER = re.compile(
     r"|[^.;!?\n]{0,30}?\b(?:we|it|they|everyone)(?:'ll| will) (?:all )?be (?:done|finished|complete|completed|there)"
     r"(?: then)?(?=\s*(?:[.,;!)\n]|$))"
     # "the INSET day on 23 February, and the whole staff will do it then"
-    r"|[^.;!?\n]{0,40}?\bwill (?:all )?(?:do|complete|finish) (?:it|this|them) then\b",
+    r"|[^.;!?\n]{0,40}?\bwill (?:all )?(?:do|complete|finish) (?:it|this|them) then\b"
+    # "goes to the panel on 9 October for sign-off, which will close the action", "..., and that completes the
+    # action from our side": the step named is the one that finishes the action, so its date is the finish
+    r"|[^.;!?\n]{0,50}?\b(?:that|which|this)(?:'ll| will| should)? (?:complete|close|finish|conclude)s? (?:off )?"
+    r"(?:the|this|our) action\b"
+    # "12 March: booked (final session)": the date the list marks as the last
+    r"|[^.;!?\n()]{0,20}?\((?:the )?(?:final|last)(?: (?:one|session|date|group|course|briefing|workshop))?\)",
     re.I,
 )
 # The date the last of the work happens: the rest of it ("the other 3 are booked in for March", "the last
@@ -591,6 +635,7 @@ def latest_date_to_come(plain: str, today: date) -> date | None:
     may be about other things ("the flu clinic dates for the autumn are on our website")."""
     found: list[date] = []
     meant: list[date] = []
+    settled: list[date] = []  # "q3 more likely - say end of september?": the date the writer settles on
     asking = False
     for piece in _PIECES.split(plain):
         if _LATER_NEWS.search(piece):
@@ -605,11 +650,19 @@ def latest_date_to_come(plain: str, today: date) -> date | None:
         if yearless and parsed.due - today > _YEARLESS_AHEAD:
             continue  # "stood down in February", read in March: last February, not next year's
         found.append(parsed.due)
+        if _SETTLES_ON.match(piece):
+            settled.append(parsed.due)
         asks = read_reply_status(piece)[0] is ReadStatus.EXTENSION_REQUESTED
         if asks or (at >= 0 and _TARGET_CUE.search(piece[max(0, at - 40) : at])):
             meant.append(parsed.due)
         asking = asking or asks
+    if settled:
+        return settled[-1]
     return max(meant if asking and meant else found, default=None)
+
+
+# A piece that settles on one date after vaguer ones: "say end of September?", "call it 30 June", "let's say May".
+_SETTLES_ON = re.compile(r"^\W*(?:so\s+)?(?:(?:let'?s|shall we|can we|could we)\s+)?(?:say|call it)\b", re.I)
 
 
 _EVERY_ACTION = re.compile(r"\b(?:all|both|each|every)\b", re.I)

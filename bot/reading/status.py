@@ -42,14 +42,17 @@ _STRONG_PATTERNS: tuple[tuple[ReadStatus, str], ...] = (
     (ReadStatus.BLOCKED, _any(
         "blocked", "on hold", "stalled", "held up", "dependent on", "depends on", "no (?:funding|budget|resource)s?",
         "can(?:no|')?t (?:progress|proceed|move forward|go ahead)",
-        r"can(?:no|')?t \w+(?: (?:this|it|that|anything))? until",
+        # "can't start the parents' group until the works are finished": the thing waited for names the block
+        r"can(?:no|')?t \w+(?: (?:this|it|that|anything)| [\w']+(?: [\w']+){0,2}?)? until",
         "(?:unable|not able) to (?:progress|proceed|move forward|complete|incorporate)",
     )),
     (ReadStatus.EXTENSION_REQUESTED, _any(
         "more time", "extension", "extend (?:the |this |our )?(?:deadline|date|target)",
-        "(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date))"
-        " (?:back )?(?:to|until|till)",
-        "push (?:it |this )?back", "(?:revised|new) (?:target |due )?date", "revised (?:go[- ]live|launch|end date)",
+        # "move the target for this to Q1": the action named after the date does not change what is asked
+        "(?:move|push|put|change) (?:it|this|that|the (?:date|deadline|target(?: date)?|due date)"
+        "(?: for (?:this|it|this action|the action))?) (?:back )?(?:to|until|till)",
+        # not "there's no new date yet": nothing is asked
+        "push (?:it |this )?back", "(?<!no )(?:revised|new) (?:target |due )?date", "revised (?:go[- ]live|launch|end date)",
         "can we (?:have|say) until",
         "need (?:until|till)", "(?:slipped|slipping|slip) to", "delayed until", "deferred to",
     )),
@@ -303,15 +306,26 @@ def _signals(lowered: str) -> list[_Signal]:
 
 
 _UNSURE_COMPLETE = object()
+# What the work waits for, not the work: "we can't start until the building works are finished", "stuck till the
+# new system is completed" (the finishing is someone else's, and still to come).
+_WAITED_FOR_BEFORE = re.compile(r"\b(?:until|till|til)\b[^.;:!?\n,]{0,70}\b(?:is|are|has been|have been|gets?)\s+$")
 # What will complete it, not that it is complete: "the group finishes at the end of term, and that completes the
 # action" (a step still running, in the present tense); not "the last group finished in June, and that completes it".
-_FINISHING_STEP_BEFORE = re.compile(r"\b(?:finishes|ends|runs until|wraps up|closes)\b[^.;!?\n]*\band (?:that|this|which)\s*$")
+# Likewise a step still to come said in the present: "it goes to the panel in May, and that completes the action", "the
+# board takes the decision on 26 May and that completes it" (past: "it went to the panel").
+# And "the third group runs through May, ending on 26 May, and then the action is done": done once that step is over.
+_FINISHING_STEP_BEFORE = re.compile(
+    r"\b(?:finishes|ends|runs (?:until|through|till|to)|wraps up|closes|goes (?:in|into|to|out|live)|takes"
+    r"|signs? (?:it |this )?off|(?:is|are) (?:published|launched|presented|ratified))\b[^.;!?\n]*"
+    r"\band (?:that|this|which|then(?: (?:the|this|our) (?:action|work)| it| this)?(?: is|'s| will be)?)\s*$"
+)
 
 
 def _completion_or_not(lowered: str, match: re.Match[str]) -> ReadStatus | object | None:
     """COMPLETE for a real completion, IN_PROGRESS when negated or still to come, None for a noun use,
     _UNSURE_COMPLETE when it could be either."""
-    if _COMPLETION_NOUN.match(lowered, match.start()):
+    if _COMPLETION_NOUN.match(lowered, match.start()) or _WAITED_FOR_BEFORE.search(
+            lowered, max(0, match.start() - 90), match.start()):
         return None
     before = lowered[max(0, match.start() - 40) : match.start()]
     before = re.split(r"[.;:!?\n,]", before)[-1]

@@ -152,6 +152,8 @@ _RELATIVE_RE = re.compile(
     r"|(?P<period>(?:\b(?P<which>this|next|following|coming|the)\s+|(?<=\bend\sof\s))(?P<what>week|wk|month|quarter|year)\b)"
     # "by half term": the month of the next school half term (February, May, October), to its last day
     r"|(?P<half_term>\bhalf[\s-]?term\b)"
+    # "a week on Friday", "Friday week": the Friday after the coming one (UK usage)
+    rf"|(?P<week_on>\ba\s+week\s+(?:on|from)\s+(?P<wo_wd>{_WEEKDAY})|\b(?P<wo_wd2>{_WEEKDAY})\s+week\b(?!\s*(?:of|off)\b))"
     rf"|(?P<weekday>\b(?P<wd>{_WEEKDAY}))",
     re.IGNORECASE,
 )
@@ -235,8 +237,9 @@ def find_date_in_text(text: str, *, today: date) -> ParsedDate | None:
     mentions.sort(key=lambda m: m.start)
     resolved = _resolve_each(mentions, clean, today)
     cues = [bool(_TARGET_CUE_RE.search(clean, max(0, m.start - 40), m.start)) for m in mentions]
-    for index in _explained_in_brackets(mentions, resolved, clean):
-        # "by the end of the summer term (our last day is 21 July)": the day in brackets is the one meant
+    for index in _said_more_exactly(mentions, resolved, clean):
+        # "by the end of the summer term (our last day is 21 July)", "runs through May, ending on 26 May": the day
+        # that follows is the one meant
         cues[index + 1] = cues[index + 1] or cues[index]
         resolved[index] = (None, resolved[index][1])
     best: tuple[bool, date, int] | None = None
@@ -255,15 +258,19 @@ def find_date_in_text(text: str, *, today: date) -> ParsedDate | None:
 
 # Between a vague date and the more precise one that explains it in brackets: "summer term (last day 21 July)".
 _INTO_BRACKETS_RE = re.compile(r"[^()\n]{0,40}\([^()\n]{0,40}")
+# Between a period and the day it ends on: "the last group runs through May, ending on 26 May".
+_ENDING_ON_RE = re.compile(r",?\s+(?:ending|finishing|closing|concluding)\s+(?:on\s+)?(?:the\s+)?", re.IGNORECASE)
 
 
-def _explained_in_brackets(
+def _said_more_exactly(
     mentions: list[_Mention], resolved: list[tuple[date | None, Precision]], clean: str
 ) -> list[int]:
-    """The mentions followed at once by a more precise date in brackets, which says what they mean."""
+    """The mentions followed at once by a more precise date inside them, in brackets or as the day they end on,
+    which says what they mean."""
     return [
         index for index in range(len(mentions) - 1)
-        if _INTO_BRACKETS_RE.fullmatch(clean, mentions[index].end, mentions[index + 1].start)
+        if (_INTO_BRACKETS_RE.fullmatch(clean, mentions[index].end, mentions[index + 1].start)
+            or _ENDING_ON_RE.fullmatch(clean, mentions[index].end, mentions[index + 1].start))
         and _PRECISION_RANK[resolved[index + 1][1]] > _PRECISION_RANK[resolved[index][1]]
         and _inside(resolved[index + 1][0], resolved[index][0])
     ]
@@ -528,14 +535,28 @@ def _relative_period(match: re.Match[str], clean: str, today: date) -> tuple[dat
         return _calendar_period(g("what").lower().replace("wk", "week"), today, ahead)
     if kind == "half_term":
         return _half_term_month(today)
-    if kind == "weekday":
-        if not _looks_like_a_date(match, clean, cue_required=len(g("wd")) <= 3):
-            return None
-        weekday = _INFO.weekday(g("wd").rstrip("."))
-        assert weekday is not None
-        day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)  # strictly after today
-        return day, day, Precision.DAY
+    if kind in ("weekday", "week_on"):
+        return _weekday_period(match, clean, today)
     return None
+
+
+def _weekday_period(match: re.Match[str], clean: str, today: date) -> tuple[date, date, Precision] | None:
+    """ "by Friday": the next Friday; "a week on Friday", "Friday week": the one after."""
+    g = match.group
+    if match.lastgroup == "week_on":
+        day = _next_weekday(today, g("wo_wd") or g("wo_wd2")) + timedelta(weeks=1)
+        return day, day, Precision.DAY
+    if not _looks_like_a_date(match, clean, cue_required=len(g("wd")) <= 3):
+        return None
+    day = _next_weekday(today, g("wd"))
+    return day, day, Precision.DAY
+
+
+def _next_weekday(today: date, word: str) -> date:
+    """The first day named `word` ("Friday", "fri.") strictly after today."""
+    weekday = _INFO.weekday(word.rstrip("."))
+    assert weekday is not None
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
 
 
 _HALF_TERM_MONTHS = (2, 5, 10)
