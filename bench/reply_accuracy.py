@@ -144,6 +144,7 @@ REPLY_SETS = {
     "held-out 12 (session 6, read blind with the same reader as 11)": reply_sets.HELDOUT12_FILE,
     "held-out 13 (session 6, read blind after 11 and 12's kinds were built)": reply_sets.HELDOUT13_FILE,
     "held-out 14 (session 6, read blind after 13's kinds were built)": reply_sets.HELDOUT14_FILE,
+    "held-out 15 (session 6, read blind after 14's kinds were built)": reply_sets.HELDOUT15_FILE,
 }
 
 

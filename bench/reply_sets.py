@@ -60,6 +60,9 @@ HELDOUT13_FILE = DATA / "replies_heldout13.tsv"
 #: 300 more, written blind at the end of session 6 by a fourth writer (a midwife, a crisis team, progress given as the
 #: dates of sessions still to run, a pasted list), read once after held-out 13's kinds were built.
 HELDOUT14_FILE = DATA / "replies_heldout14.tsv"
+#: 300 more, written blind at the end of session 6 by a fifth writer (a detective sergeant, a coroner's officer, a
+#: voice-note transcription, a manager answering for three leads), read once after held-out 14's kinds were built.
+HELDOUT15_FILE = DATA / "replies_heldout15.tsv"
 
 
 @dataclass(frozen=True)

@@ -320,6 +320,8 @@ _CLAUSE_RULES: tuple[tuple[ReadStatus, re.Pattern[str]], ...] = (
         # (not the noun: "a safety plan to be agreed with the parent" is what the new protocol asks for)
         r"|\b(?<!\ba )(?<!\bthe )(?<!safety )(?<!action )(?<!care )(?<!support )(?<!risk )(?<!delivery )"
         r"(?:hope|intend|aim|mean|meant|plan|want|expect)(?:s|ed|ing)? to (?:finish|complete|have|be|get)\b"
+        # a proposal is no report: "I propose we complete it by the end of the summer term"
+        r"|\bpropos(?:e|ing)(?: that)? (?:we |to )(?:\w+ )?(?:finish|complete)\b"
         r"|^partly\b|^partially\b|\bin part\b|\bnot \w+ yet\b|\b(?:has|have) been delayed\b|\bre-?opened\b"
         r"|\b(?:thought|believed|assumed) (?:it|this|that) (?:was|had been)\b|\bstill need(?:s)? (?:doing|to be done)\b"
         r"|\bstill moving\b|\bstill (?:have|has|got) (?:\w+ ){0,2}?(?:sessions?|bits?|parts?|teams?|wards?|sites?|cohorts?"
@@ -379,6 +381,8 @@ _NO_LONGER_NEEDED = _R(
     r"|\b(?:agreed|decided)\b[^.]{0,20}?\bto (?:drop|scrap|remove) (?:it|this|that)\b"
     r"|\b(?:don't|do not|doesn't|does not) need (?:it |this |that )?(?:doing )?any ?more\b"
     r"|\bno longer (?:needed|required|relevant|applicable)\b|\bwithdrawn\b"
+    # "so it can be closed as N/A": the writer's own word for why it closes
+    r"|\bclosed?(?: it| this| off)? as (?:an? )?(?:n/?a|not applicable|not needed|no longer needed)\b"
     # "we closed that service so there's nothing for us to do", "we don't commission that": never a completion
     r"|\bnothing (?:here |in this )?for (?:us|me|our \w+) to do\b|\b(?:we|i) (?:don't|do not|no longer|never) (?:provide"
     r"|commission|run|deliver|offer|hold|manage)\b|\bnot (?:relevant|applicable) (?:to|for) (?:us|our)\b"
@@ -456,9 +460,10 @@ _ACK_ONLY = _R(
 _HEDGED_DONE = _R(
     # "should have been done by now" is a complaint that it is not
     r"\b(?!should have been (?:all )?\w+ by now\b)"
-    r"(?:should(?: all)? be|should have been|(?:i )?think (?:that'?s|this is|it'?s|this|it|that)|probably"
-    r"|pretty sure(?: (?:that'?s|it'?s|this is|it is))?|fairly sure(?: (?:that'?s|it'?s|this is|it is))?"
-    r"|i believe (?:that'?s|it'?s|this is|it is)|(?:this|it|that)(?: one)? can be)"
+    r"(?:should(?: all)? be|should have been|(?:i |he |she |they |we )?thinks? (?:that'?s|this is|it'?s|this|it|that)"
+    r"|probably|pretty sure(?: (?:that'?s|it'?s|this is|it is))?|fairly sure(?: (?:that'?s|it'?s|this is|it is))?"
+    # a belief, the writer's or someone else's ("he believes it's done, just confirming the last clinic")
+    r"|(?:i|he|she|they|we) believes? (?:that'?s|it'?s|this is|it is)|(?:this|it|that)(?: one)? can be)"
     r"\s+(?:all\s+)?(?:done|complete|completed|finished|closed|signed off)\b"
     # "should be complete by now" is no target
     r"(?!\s+(?:by(?! now)|in|before|on|at|soon|next|when|once|within|after|later|shortly|tomorrow|this|end|early|mid"
