@@ -13,12 +13,10 @@ import pytest
 
 from bot.reading.replies import read_reply
 from bot.rules.statuses import ReadStatus
+from tests.reading.readings import rules_status
 
 TODAY = date(2027, 4, 14)  # a Wednesday
 
-
-def _status(text: str) -> ReadStatus:
-    return read_reply(text, today=TODAY, model=None).status
 
 
 @pytest.mark.parametrize("text", [
@@ -29,7 +27,7 @@ def _status(text: str) -> ReadStatus:
     "We're partway through: the forms have been rewritten.",
 ])
 def test_part_of_the_work_done_is_in_progress(text: str) -> None:
-    assert _status(text) is ReadStatus.IN_PROGRESS
+    assert rules_status(text, TODAY) is ReadStatus.IN_PROGRESS
 
 
 @pytest.mark.parametrize("text", [
@@ -37,7 +35,7 @@ def test_part_of_the_work_done_is_in_progress(text: str) -> None:
     "All done 3/5, register attached.",
 ])
 def test_a_whole_fraction_or_a_date_stays_a_completion(text: str) -> None:
-    assert _status(text) is ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is ReadStatus.COMPLETE
 
 
 def test_a_fraction_done_gives_its_date() -> None:

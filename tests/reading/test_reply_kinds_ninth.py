@@ -16,14 +16,10 @@ import pytest
 from bot.reading.redirect import find_redirect
 from bot.reading.replies import read_reply
 from bot.rules.statuses import ReadStatus
+from tests.reading.readings import redirected_to, rules_status
 
 TODAY = date(2027, 3, 9)
 
-
-def _redirected_to(text: str) -> str | None:
-    reading = read_reply(text, today=TODAY, model=None)
-    assert reading.status is ReadStatus.REDIRECT, reading
-    return reading.redirect_to
 
 
 # --- a role, then the person -------------------------------------------------------------------------------------
@@ -40,12 +36,12 @@ def _redirected_to(text: str) -> str | None:
     ("wrong team, it's the police DV unit you need, not response. DS Amir runs that", "DS Amir"),
 ])
 def test_a_person_named_after_their_role_is_the_new_owner(text: str, owner: str) -> None:
-    to = _redirected_to(text)
+    to = redirected_to(text, TODAY)
     assert to is not None and owner in to
 
 
 def test_a_unit_followed_by_its_contact_names_the_contact_beside_the_unit() -> None:
-    to = _redirected_to("This sits with the early help hub, not us. The manager there is Colette Brand.")
+    to = redirected_to("This sits with the early help hub, not us. The manager there is Colette Brand.", TODAY)
     assert to is not None and "Colette Brand" in to and "early help hub" in to
 
 
@@ -62,7 +58,7 @@ def test_a_unit_followed_by_its_contact_names_the_contact_beside_the_unit() -> N
     ("this one belongs to the mental health trust - the crisis line is theirs", "mental health trust"),
 ])
 def test_a_unit_written_in_lower_case_is_named(text: str, owner: str) -> None:
-    to = _redirected_to(text)
+    to = redirected_to(text, TODAY)
     assert to is not None and owner in to
 
 
@@ -74,7 +70,7 @@ def test_a_unit_written_in_lower_case_is_named(text: str, owner: str) -> None:
     ("Please talk to the Youth Justice Service, it's theirs.", "Youth Justice Service"),
 ])
 def test_where_the_action_sits_now_names_the_owner(text: str, owner: str) -> None:
-    to = _redirected_to(text)
+    to = redirected_to(text, TODAY)
     assert to is not None and owner in to
 
 
@@ -89,7 +85,7 @@ def test_where_the_action_sits_now_names_the_owner(text: str, owner: str) -> Non
     ("moved over to the MASH after the restructure, <@U07PL2M9A> manages it now", "<@U07PL2M9A>"),
 ])
 def test_pointing_at_the_new_owner_names_them(text: str, owner: str) -> None:
-    to = _redirected_to(text)
+    to = redirected_to(text, TODAY)
     assert to is not None and owner in to
 
 
@@ -103,7 +99,7 @@ def test_pointing_at_the_new_owner_names_them(text: str, owner: str) -> None:
      "Kofi Mensah"),
 ])
 def test_someone_who_took_the_work_over_is_named_even_with_their_team_between(text: str, owner: str) -> None:
-    to = _redirected_to(text)
+    to = redirected_to(text, TODAY)
     assert to is not None and owner in to
     assert "team" not in to.lower()
 
@@ -111,7 +107,7 @@ def test_someone_who_took_the_work_over_is_named_even_with_their_team_between(te
 def test_the_writer_taking_the_action_on_names_themself_in_the_body() -> None:
     text = ("Our lead is off long term. I will be the contact for these actions from now on, so please update your "
             "records to me, Joy Adebayo, Service Manager.\n\nJoy")
-    assert _redirected_to(text) == "Joy Adebayo"
+    assert redirected_to(text, TODAY) == "Joy Adebayo"
 
 
 def test_a_disowning_reply_signed_by_its_writer_does_not_name_the_writer() -> None:
@@ -159,9 +155,6 @@ def test_an_automatic_reply_that_points_to_a_mailbox_names_no_successor() -> Non
 # --- statuses: blocked, not started, not applicable -------------------------------------------------------------
 
 
-def _status(text: str) -> ReadStatus:
-    return read_reply(text, today=TODAY, model=None).status
-
 
 @pytest.mark.parametrize("text", [
     "We've emailed the housing association four times for the tenancy list, nothing back. Can't plan the training "
@@ -178,7 +171,7 @@ def _status(text: str) -> ReadStatus:
     "45 of 60 files audited, the last 15 sit with the hospital and we're waiting for access - four requests so far.",
 ])
 def test_work_that_cannot_go_on_for_want_of_someone_else_is_blocked(text: str) -> None:
-    assert _status(text) is ReadStatus.BLOCKED
+    assert rules_status(text, TODAY) is ReadStatus.BLOCKED
 
 
 @pytest.mark.parametrize("text", [
@@ -190,12 +183,12 @@ def test_work_that_cannot_go_on_for_want_of_someone_else_is_blocked(text: str) -
     "I'd be lying if I told you we had made a start on this.",
 ])
 def test_work_not_begun_is_not_started_even_beside_words_taken_back(text: str) -> None:
-    assert _status(text) is ReadStatus.NOT_STARTED
+    assert rules_status(text, TODAY) is ReadStatus.NOT_STARTED
 
 
 def test_every_part_counted_done_is_no_part_still_to_do() -> None:
-    assert _status("All staff trained: 18 of 18.") is not ReadStatus.IN_PROGRESS
-    assert _status("12 of 18 staff trained so far.") is ReadStatus.IN_PROGRESS
+    assert rules_status("All staff trained: 18 of 18.", TODAY) is not ReadStatus.IN_PROGRESS
+    assert rules_status("12 of 18 staff trained so far.", TODAY) is ReadStatus.IN_PROGRESS
 
 
 @pytest.mark.parametrize("text", [

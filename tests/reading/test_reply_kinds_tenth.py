@@ -17,18 +17,11 @@ import pytest
 
 from bot.reading.replies import read_reply
 from bot.rules.statuses import ReadStatus
+from tests.reading.readings import redirected_to, rules_status
 
 TODAY = date(2027, 3, 9)
 
 
-def _status(text: str) -> ReadStatus:
-    return read_reply(text, today=TODAY, model=None).status
-
-
-def _redirected_to(text: str) -> str | None:
-    reading = read_reply(text, today=TODAY, model=None)
-    assert reading.status is ReadStatus.REDIRECT, reading
-    return reading.redirect_to
 
 
 # --- late, with a new date -------------------------------------------------------------------------------------
@@ -54,7 +47,7 @@ def test_work_said_to_be_late_with_a_new_date_asks_for_more_time(text: str) -> N
     "the 3rd part is going to be late",
 ])
 def test_lateness_owned_up_to_asks_for_more_time(text: str) -> None:
-    assert _status(text) is ReadStatus.EXTENSION_REQUESTED
+    assert rules_status(text, TODAY) is ReadStatus.EXTENSION_REQUESTED
 
 
 @pytest.mark.parametrize("text", [
@@ -63,7 +56,7 @@ def test_lateness_owned_up_to_asks_for_more_time(text: str) -> None:
     "The delayed training from last year has now been run; the last session for new starters is in May.",
 ])
 def test_progress_to_plan_is_not_a_request_for_more_time(text: str) -> None:
-    assert _status(text) is not ReadStatus.EXTENSION_REQUESTED
+    assert rules_status(text, TODAY) is not ReadStatus.EXTENSION_REQUESTED
 
 
 # --- new owners -------------------------------------------------------------------------------------------------
@@ -91,21 +84,21 @@ def test_progress_to_plan_is_not_a_request_for_more_time(text: str) -> None:
      "Idris Kane"),
 ])
 def test_the_new_owner_is_named(text: str, owner: str) -> None:
-    assert _redirected_to(text) == owner
+    assert redirected_to(text, TODAY) == owner
 
 
 def test_the_team_it_was_allocated_to_in_error_is_not_the_owner() -> None:
-    to = _redirected_to("This was allocated to the Parks Service in error; it belongs to Environmental Health, "
-                        "who I have copied in.")
+    to = redirected_to("This was allocated to the Parks Service in error; it belongs to Environmental Health, "
+                       "who I have copied in.", TODAY)
     assert to is not None and "Parks" not in to
 
 
 def test_an_action_moved_to_a_later_quarter_is_no_new_owner() -> None:
-    assert _status("this one has moved to Q2 2027/28") is not ReadStatus.REDIRECT
+    assert rules_status("this one has moved to Q2 2027/28", TODAY) is not ReadStatus.REDIRECT
 
 
 def test_not_mine_any_more_without_a_name_still_redirects() -> None:
-    assert _redirected_to("I've changed roles so this isn't mine anymore, no idea who has it") is None
+    assert redirected_to("I've changed roles so this isn't mine anymore, no idea who has it", TODAY) is None
 
 
 # --- never complete ---------------------------------------------------------------------------------------------
@@ -116,7 +109,7 @@ def test_not_mine_any_more_without_a_name_still_redirects() -> None:
     "finished the east team, west team next",
 ])
 def test_a_stage_still_to_come_is_in_progress(text: str) -> None:
-    assert _status(text) is ReadStatus.IN_PROGRESS
+    assert rules_status(text, TODAY) is ReadStatus.IN_PROGRESS
 
 
 @pytest.mark.parametrize("text", [
@@ -124,9 +117,9 @@ def test_a_stage_still_to_come_is_in_progress(text: str) -> None:
     "2-2 we don't need any more, the scheme it was about was closed",
 ])
 def test_a_dropped_action_is_not_applicable(text: str) -> None:
-    assert _status(text) is ReadStatus.NOT_APPLICABLE
+    assert rules_status(text, TODAY) is ReadStatus.NOT_APPLICABLE
 
 
 def test_until_further_notice_is_blocked() -> None:
     text = "We can't hold the drop-in sessions at present because the community centre is closed until further notice."
-    assert _status(text) is ReadStatus.BLOCKED
+    assert rules_status(text, TODAY) is ReadStatus.BLOCKED

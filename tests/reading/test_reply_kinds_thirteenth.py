@@ -20,18 +20,11 @@ from bot.reading.confirm import needs_confirmation
 from bot.reading.replies import read_replies, read_reply
 from bot.reading.split import split_by_action
 from bot.rules.statuses import ReadStatus
+from tests.reading.readings import redirected_to, rules_status
 
 TODAY = date(2027, 5, 12)  # a Wednesday
 
 
-def _status(text: str) -> ReadStatus:
-    return read_reply(text, today=TODAY, model=None).status
-
-
-def _redirected_to(text: str) -> str | None:
-    reading = read_reply(text, today=TODAY, model=None)
-    assert reading.status is ReadStatus.REDIRECT, reading
-    return reading.redirect_to
 
 
 # --- done, with the proof still to send -------------------------------------------------------------------------
@@ -56,7 +49,7 @@ def test_done_with_the_proof_still_to_send_is_a_completion_put_to_the_writer(tex
     "This one is done - evidence to follow",
 ])
 def test_evidence_on_its_way_still_reads_as_done(text: str) -> None:
-    assert _status(text) is ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is ReadStatus.COMPLETE
 
 
 @pytest.mark.parametrize("text", [
@@ -65,7 +58,7 @@ def test_evidence_on_its_way_still_reads_as_done(text: str) -> None:
     "The training register is still to be drawn up; sessions start next month.",
 ])
 def test_work_still_to_do_beside_paperwork_is_no_completion(text: str) -> None:
-    assert _status(text) is not ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is not ReadStatus.COMPLETE
 
 
 @pytest.mark.parametrize("text", [
@@ -85,31 +78,31 @@ def test_a_plain_completion_is_still_closed_at_once(text: str) -> None:
     "The action can now be closed.",
 ])
 def test_this_action_can_be_closed_is_a_completion(text: str) -> None:
-    assert _status(text) is ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is ReadStatus.COMPLETE
 
 
 def test_this_action_can_be_closed_once_a_step_is_done_is_not() -> None:
-    assert _status("This action can be closed once the committee signs it off in June.") is not ReadStatus.COMPLETE
+    assert rules_status("This action can be closed once the committee signs it off in June.", TODAY) is not ReadStatus.COMPLETE
 
 
 def test_a_safety_plan_to_be_agreed_is_what_the_protocol_asks_not_a_plan_to_finish() -> None:
     text = ("Finished. Our new referral form asks for a care plan to be agreed with the family before the case is "
             "closed; governance approved it on 2 May.")
-    assert _status(text) is ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is ReadStatus.COMPLETE
 
 
 def test_we_plan_to_be_done_is_still_a_plan() -> None:
-    assert _status("Drafting the checklist; we plan to be done by July.") is ReadStatus.IN_PROGRESS
+    assert rules_status("Drafting the checklist; we plan to be done by July.", TODAY) is ReadStatus.IN_PROGRESS
 
 
 def test_the_few_on_long_term_absence_are_no_part_left() -> None:
     text = ("Every duty officer has done the e-learning (the remaining two on maternity leave). This action is "
             "complete.")
-    assert _status(text) is ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is ReadStatus.COMPLETE
 
 
 def test_the_remaining_staff_still_to_train_are_a_part_left() -> None:
-    assert _status("Most have completed the module; the remaining staff are booked for June.") \
+    assert rules_status("Most have completed the module; the remaining staff are booked for June.", TODAY) \
         is ReadStatus.IN_PROGRESS
 
 
@@ -142,7 +135,7 @@ def test_the_remaining_staff_still_to_train_are_a_part_left() -> None:
      "all of these.", "Leo Grant"),
 ])
 def test_the_new_owner_is_named(text: str, owner: str) -> None:
-    to = _redirected_to(text)
+    to = redirected_to(text, TODAY)
     assert to is not None and owner.lower() in to.lower(), to
 
 
@@ -160,7 +153,7 @@ def test_the_old_owner_is_never_named_as_the_new_one() -> None:
     "I moved to a post in another county at Easter, so please remove me from the tracker for this one.",
 ])
 def test_a_reply_that_only_disowns_the_action_is_a_redirect(text: str) -> None:
-    assert _status(text) is ReadStatus.REDIRECT
+    assert rules_status(text, TODAY) is ReadStatus.REDIRECT
 
 
 @pytest.mark.parametrize("text", [
@@ -172,12 +165,12 @@ def test_a_reply_that_only_disowns_the_action_is_a_redirect(text: str) -> None:
     "The right person to deliver the sessions was booked and they ran in March.",
 ])
 def test_a_person_or_team_beside_the_work_is_no_new_owner(text: str) -> None:
-    assert _status(text) is not ReadStatus.REDIRECT
+    assert rules_status(text, TODAY) is not ReadStatus.REDIRECT
 
 
 def test_assigned_to_us_by_mistake_stays_as_the_older_sets_read_it() -> None:
     # Label clash: held-out 4 reads "assigned to us by mistake" (no owner named) as not applicable to the writer.
-    assert _status("We don't run any school admissions, so this was assigned to us by mistake.") \
+    assert rules_status("We don't run any school admissions, so this was assigned to us by mistake.", TODAY) \
         is not ReadStatus.REDIRECT
 
 
@@ -243,7 +236,7 @@ def test_an_action_about_something_gone_is_not_applicable(text: str) -> None:
     "The service closed 40 cases this quarter using the new form; action complete.",
 ])
 def test_something_closed_beside_a_completion_is_no_reason_to_drop_the_action(text: str) -> None:
-    assert _status(text) is ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is ReadStatus.COMPLETE
 
 
 # --- not started, or in progress, behind other words ------------------------------------------------------------
@@ -252,12 +245,12 @@ def test_something_closed_beside_a_completion_is_no_reason_to_drop_the_action(te
 def test_work_done_under_another_action_is_not_this_ones() -> None:
     text = ("To be clear, stage one (the staff guide) was finished in the spring under a separate action. This "
             "action is stage two, the roll-out to the branch offices, and that hasn't started.")
-    assert _status(text) is ReadStatus.NOT_STARTED
+    assert rules_status(text, TODAY) is ReadStatus.NOT_STARTED
 
 
 def test_no_record_of_what_was_done_is_no_report_that_it_was() -> None:
     text = "Sam retired and left me this. I can't find any notes of what was done on it."
-    assert _status(text) is not ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is not ReadStatus.COMPLETE
 
 
 @pytest.mark.parametrize("text", [
@@ -266,11 +259,11 @@ def test_no_record_of_what_was_done_is_no_report_that_it_was() -> None:
     "Sorry, I'm behind with my emails - training is underway, three sessions left.",
 ])
 def test_the_writer_catching_up_is_no_request_for_more_time(text: str) -> None:
-    assert _status(text) is ReadStatus.IN_PROGRESS
+    assert rules_status(text, TODAY) is ReadStatus.IN_PROGRESS
 
 
 def test_the_work_a_bit_behind_is_still_late() -> None:
-    assert _status("we're a bit behind on this one, can we say end of July?") is ReadStatus.EXTENSION_REQUESTED
+    assert rules_status("we're a bit behind on this one, can we say end of July?", TODAY) is ReadStatus.EXTENSION_REQUESTED
 
 
 # --- blocked, said in other words -------------------------------------------------------------------------------
@@ -285,7 +278,7 @@ def test_the_work_a_bit_behind_is_still_late() -> None:
     "nothing more we can do til the case system upgrade lands, and that date keeps moving",
 ])
 def test_waiting_on_someone_else_is_blocked(text: str) -> None:
-    assert _status(text) is ReadStatus.BLOCKED
+    assert rules_status(text, TODAY) is ReadStatus.BLOCKED
 
 
 @pytest.mark.parametrize("text", [
@@ -293,4 +286,4 @@ def test_waiting_on_someone_else_is_blocked(text: str) -> None:
     "Without that extra funding it would have been harder, but the sessions are all delivered now.",
 ])
 def test_a_wait_that_is_over_is_no_block(text: str) -> None:
-    assert _status(text) is not ReadStatus.BLOCKED
+    assert rules_status(text, TODAY) is not ReadStatus.BLOCKED

@@ -16,18 +16,11 @@ import pytest
 from bot.reading.confirm import needs_confirmation
 from bot.reading.replies import read_replies, read_reply
 from bot.rules.statuses import ReadStatus
+from tests.reading.readings import redirected_to, rules_status
 
 TODAY = date(2027, 6, 9)  # a Wednesday
 
 
-def _status(text: str) -> ReadStatus:
-    return read_reply(text, today=TODAY, model=None).status
-
-
-def _redirected_to(text: str) -> str | None:
-    reading = read_reply(text, today=TODAY, model=None)
-    assert reading.status is ReadStatus.REDIRECT, reading
-    return reading.redirect_to
 
 
 # --- new owners -------------------------------------------------------------------------------------------------
@@ -48,7 +41,7 @@ def _redirected_to(text: str) -> str | None:
     ("Tomasz is who you want for that one", "Tomasz"),
 ])
 def test_the_new_owner_is_named(text: str, owner: str) -> None:
-    to = _redirected_to(text)
+    to = redirected_to(text, TODAY)
     assert to is not None and owner.lower() in to.lower()
 
 
@@ -61,7 +54,7 @@ def test_the_new_owner_is_named(text: str, owner: str) -> None:
     "no idea, not mine",
 ])
 def test_a_reply_that_only_says_it_reached_the_wrong_person_is_a_redirect(text: str) -> None:
-    assert _status(text) is ReadStatus.REDIRECT
+    assert rules_status(text, TODAY) is ReadStatus.REDIRECT
 
 
 @pytest.mark.parametrize("text", [
@@ -73,7 +66,7 @@ def test_a_reply_that_only_says_it_reached_the_wrong_person_is_a_redirect(text: 
     "The review should be led by the chair, as agreed, and that's what happened in March.",
 ])
 def test_a_person_or_team_named_beside_the_work_is_no_new_owner(text: str) -> None:
-    assert _status(text) is not ReadStatus.REDIRECT
+    assert rules_status(text, TODAY) is not ReadStatus.REDIRECT
 
 
 # --- completions that something hid -----------------------------------------------------------------------------
@@ -93,7 +86,7 @@ def test_a_person_or_team_named_beside_the_work_is_no_new_owner(text: str) -> No
     "All done, the last cohort did their half day session on Monday.",
 ])
 def test_a_completion_is_not_hidden_by_words_beside_it(text: str) -> None:
-    assert _status(text) is ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is ReadStatus.COMPLETE
 
 
 @pytest.mark.parametrize("text", [
@@ -104,7 +97,7 @@ def test_a_completion_is_not_hidden_by_words_beside_it(text: str) -> None:
     "we'll run the second lot whenever a room is free",
 ])
 def test_work_left_beside_a_completion_still_reads_not_finished(text: str) -> None:
-    assert _status(text) is not ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is not ReadStatus.COMPLETE
 
 
 @pytest.mark.parametrize("text", [
@@ -112,11 +105,11 @@ def test_work_left_beside_a_completion_still_reads_not_finished(text: str) -> No
     "The screening tool is in use since the autumn; 40 disclosures logged so far.",
 ])
 def test_uses_counted_so_far_are_no_work_still_to_do(text: str) -> None:
-    assert _status(text) is ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is ReadStatus.COMPLETE
 
 
 def test_a_count_of_work_so_far_is_still_in_progress() -> None:
-    assert _status("we've trained 40 staff so far") is ReadStatus.IN_PROGRESS
+    assert rules_status("we've trained 40 staff so far", TODAY) is ReadStatus.IN_PROGRESS
 
 
 @pytest.mark.parametrize("text", [
@@ -138,7 +131,7 @@ def test_a_completion_asked_for_or_believed_is_put_to_the_writer(text: str) -> N
     "what do you mean by finished?",
 ])
 def test_a_completion_only_asked_about_is_not_one(text: str) -> None:
-    assert _status(text) is not ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is not ReadStatus.COMPLETE
 
 
 # --- several actions --------------------------------------------------------------------------------------------
@@ -159,11 +152,11 @@ def test_a_tick_is_a_completion_always_asked() -> None:
 
 
 def test_a_no_entry_sign_is_blocked_not_a_cross() -> None:
-    assert _status("on hold :no_entry: legal have not replied") is ReadStatus.BLOCKED
+    assert rules_status("on hold :no_entry: legal have not replied", TODAY) is ReadStatus.BLOCKED
 
 
 def test_with_a_team_for_their_step_is_still_in_progress() -> None:
-    assert _status("it's with the print team for proofing") is ReadStatus.IN_PROGRESS
+    assert rules_status("it's with the print team for proofing", TODAY) is ReadStatus.IN_PROGRESS
 
 
 def test_refs_joined_by_an_escaped_ampersand_share_their_text() -> None:
@@ -226,7 +219,7 @@ def test_a_title_bar_in_a_signature_still_ends_the_words() -> None:
     ("workshops booked for next week, all done after that", ReadStatus.IN_PROGRESS),
 ])
 def test_never_complete(text: str, status: ReadStatus) -> None:
-    assert _status(text) is status
+    assert rules_status(text, TODAY) is status
 
 
 @pytest.mark.parametrize("text", [
@@ -235,9 +228,9 @@ def test_never_complete(text: str, status: ReadStatus) -> None:
     "We're a pharmacy and not sure why we have been included. Could you explain what is needed?",
 ])
 def test_a_reply_asking_the_chaser_things_is_not_a_completion(text: str) -> None:
-    assert _status(text) is not ReadStatus.COMPLETE
+    assert rules_status(text, TODAY) is not ReadStatus.COMPLETE
 
 
 def test_an_apology_for_a_late_reply_is_no_request_for_more_time() -> None:
     text = "Sorry for the delay, I've been away. The audit is under way and will go to the panel in June."
-    assert _status(text) is ReadStatus.IN_PROGRESS
+    assert rules_status(text, TODAY) is ReadStatus.IN_PROGRESS
